@@ -1,0 +1,40 @@
+import type { Channel, Severity } from './model.js';
+
+/** What a participant asks the source of truth to do. Identity is never part of a command. */
+export type Command =
+  | {
+      type: 'raise';
+      interactionId: string;
+      channel: Channel;
+      customerLabel?: string;
+      message: string;
+      reason?: string;
+      severity?: Severity;
+      /** One of the agent's teams; defaults to the first. */
+      team?: string;
+    }
+  | { type: 'acknowledge'; flagId: string }
+  | { type: 'lower'; flagId: string; reason?: string }
+  | { type: 'send-message'; flagId: string; text: string }
+  | { type: 'request-join'; flagId: string }
+  | { type: 'accept-join'; flagId: string }
+  | { type: 'decline-join'; flagId: string; reason?: string }
+  | { type: 'cancel-join'; flagId: string }
+  | { type: 'end-interaction'; interactionId: string };
+
+export type CommandType = Command['type'];
+
+/** A command with its client-generated id: retrying the same id never repeats the effect. */
+export interface CommandEnvelope {
+  id: string;
+  command: Command;
+}
+
+/**
+ * The source of truth's answer to a command, stored permanently with its id.
+ * `changed: false` means the command was accepted but had nothing left to do
+ * (for example lowering a flag someone else lowered a moment earlier).
+ */
+export type Outcome =
+  | { ok: true; flagId: string | null; seq: number; changed: boolean; note?: string }
+  | { ok: false; error: import('./errors.js').FlagErrorData };

@@ -1,0 +1,59 @@
+import type { Channel } from './model.js';
+
+/** Host and source-of-truth configuration. Every field has a default (see DEFAULT_CONFIG). */
+export interface FlagConfig {
+  /** Flags on `legacy-chat` interactions are off unless the host enables them. */
+  legacyChatEnabled: boolean;
+  /** Fallback mode: the feature is unavailable and every command rejects with `fallback-mode`. */
+  fallbackMode: boolean;
+  escalation: {
+    /** An unacknowledged flag escalates one level after this long (and again after as long). */
+    afterMs: number;
+    /** Teams whose supervisors form the second tier (level 1). Level 2 reaches every supervisor. */
+    secondTierTeams: string[];
+  };
+  limits: {
+    /** Characters in a flag message or a chat message. */
+    messageLength: number;
+    /** Characters in a reason (raise, lower, decline). */
+    reasonLength: number;
+    /** Characters in a customer label. */
+    labelLength: number;
+  };
+  /** Lowered flags stay in snapshots this long. */
+  recentMs: number;
+}
+
+export const DEFAULT_CONFIG: FlagConfig = Object.freeze({
+  legacyChatEnabled: false,
+  fallbackMode: false,
+  escalation: Object.freeze({ afterMs: 60_000, secondTierTeams: [] as string[] }),
+  limits: Object.freeze({ messageLength: 1000, reasonLength: 200, labelLength: 120 }),
+  recentMs: 60 * 60_000,
+}) as FlagConfig;
+
+export type FlagConfigInput = Partial<Omit<FlagConfig, 'escalation' | 'limits'>> & {
+  escalation?: Partial<FlagConfig['escalation']>;
+  limits?: Partial<FlagConfig['limits']>;
+};
+
+export function resolveConfig(input: FlagConfigInput = {}): FlagConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    ...input,
+    escalation: { ...DEFAULT_CONFIG.escalation, ...input.escalation },
+    limits: { ...DEFAULT_CONFIG.limits, ...input.limits },
+  };
+}
+
+export type Availability =
+  | { available: true }
+  | { available: false; reason: 'fallback-mode' | 'channel-unavailable' };
+
+/** Whether flags can be raised on a channel under this configuration. */
+export function availability(config: FlagConfig, channel: Channel): Availability {
+  if (config.fallbackMode) return { available: false, reason: 'fallback-mode' };
+  if (channel === 'legacy-chat' && !config.legacyChatEnabled)
+    return { available: false, reason: 'channel-unavailable' };
+  return { available: true };
+}

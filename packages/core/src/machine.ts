@@ -1,0 +1,232 @@
+/**
+ * The flag state machine: `decide` turns a command into events (or a FlagError), `applyEvent`
+ * folds an event into a flag. The source of truth and the client's optimistic preview both
+ * use these two functions, so the rules exist exactly once.
+ */
+import type { FlagConfig } from './config.js';
+import type { CommandEnvelope } from './commands.js';
+import { FlagError } from './errors.js';
+import {
+  isOpen,
+  refOf,
+  type Flag,
+  type FlagEvent,
+  type Participant,
+  type ParticipantRef,
+  SYSTEM_ACTOR,
+} from './model.js';
+import { checkAccess, checkAvailability, checkRole } from './rules.js';
+
+/** Read access to current state that a decision needs. */
+export interface DecisionState {
+  flag(id: string): Flag | undefined;
+  openFlagFor(interactionId: string): Flag | undefined;
+  /** The agent who first raised a flag on this interaction, if any. */
+  interactionAgent(interactionId: string): string | undefined;
+}
+
+export interface Decision {
+  flagId: string | null;
+  events: FlagEvent[];
+  changed: boolean;
+  note?: string;
+}
+
+/** An event before the source of truth stamps it (distributes over the union). */
+type Draft = FlagEvent extends infer E ? (E extends FlagEvent ? Omit<E, 'flagId' | 'seq' | 'at' | 'actor'> : never) : never;
+
+function checkText(value: string, max: number, what: string, required: boolean): FlagError | null {
+  if (required && value.trim().length === 0) return new FlagError('invalid-input', `${what} must not be empty.`);
+  if (value.length > max) return new FlagError('too-long', `${what} is ${value.length} characters; the limit is ${max}.`, { limit: max, length: value.length });
+  return null;
+}
+
+function optional(value: string | undefined, max: number, what: string): FlagError | null {
+  return value === undefined ? null : checkText(value, max, what, false);
+}
+
+/** Decide what a command does. Pure: returns events with sequence numbers assigned, or an error. */
+export function decide(
+  state: DecisionState,
+  actor: Participant,
+  envelope: CommandEnvelope,
+  now: number,
+  config: FlagConfig,
+): Decision | FlagError {
+  const { command } = envelope;
+  const fallback = checkAvailability(config, null);
+  if (fallback) return fallback;
+  const role = checkRole(actor, command);
+  if (role) return role;
+  const who = refOf(actor);
+  const { limits } = config;
+
+  if (command.type === 'raise') {
+    const unavailable = checkAvailability(config, command.channel);
+    if (unavailable) return unavailable;
+    const bad =
+      checkText(command.message, limits.messageLength, 'The flag message', true) ??
+      optional(command.reason, limits.reasonLength, 'The reason') ??
+      optional(command.customerLabel, limits.labelLength, 'The customer label');
+    if (bad) return bad;
+    const team = command.team ?? actor.teams[0];
+    if (team === undefined || !actor.teams.includes(team))
+      return new FlagError('not-allowed', team === undefined ? 'You belong to no team, so no supervisor could see your flag.' : `You are not a member of team ${team}.`);
+    const owner = state.interactionAgent(command.interactionId);
+    if (owner !== undefined && owner !== actor.id)
+      return new FlagError('not-allowed', `Interaction ${command.interactionId} belongs to another agent.`);
+    const open = state.openFlagFor(command.interactionId);
+    if (open) return new FlagError('already-open', `Interaction ${command.interactionId} already has an open flag (${open.id}).`, { flagId: open.id });
+    if (state.flag(envelope.id)) return new FlagError('invalid-input', `Command id ${envelope.id} was already used.`);
+    const draft: Draft = {
+      type: 'raised',
+      interactionId: command.interactionId,
+      channel: command.channel,
+      customerLabel: command.customerLabel ?? '',
+      team,
+      message: command.message,
+      severity: command.severity ?? 'normal',
+      ...(command.reason ? { reason: command.reason } : {}),
+    };
+    return { flagId: envelope.id, changed: true, events: [stamp(draft, envelope.id, 0, now, who)] };
+  }
+
+  if (command.type === 'end-interaction') {
+    const owner = state.interactionAgent(command.interactionId);
+    if (owner !== undefined && owner !== actor.id)
+      return new FlagError('not-allowed', `Interaction ${command.interactionId} belongs to another agent.`);
+    const open = state.openFlagFor(command.interactionId);
+    if (!open) return { flagId: null, events: [], changed: false, note: 'no-open-flag' };
+    return {
+      flagId: open.id,
+      changed: true,
+      events: [stamp({ type: 'lowered', cause: 'interaction-ended' }, open.id, open.seq, now, who)],
+    };
+  }
+
+  const flag = state.flag(command.flagId);
+  if (!flag) return new FlagError('not-found', `There is no flag ${command.flagId}.`);
+  const denied = checkAccess(actor, flag, config);
+  if (denied) return denied;
+  const one = (draft: Draft): Decision => ({ flagId: flag.id, changed: true, events: [stamp(draft, flag.id, flag.seq, now, who)] });
+
+  if (command.type === 'lower') {
+    const bad = optional(command.reason, limits.reasonLength, 'The reason');
+    if (bad) return bad;
+    if (!isOpen(flag)) return { flagId: flag.id, events: [], changed: false, note: 'already-lowered' };
+    return one({ type: 'lowered', cause: actor.role, ...(command.reason ? { reason: command.reason } : {}) });
+  }
+  if (!isOpen(flag)) return new FlagError('invalid-state', `Flag ${flag.id} was lowered; it takes no more ${command.type.replace('-', ' ')} commands.`, { status: flag.status });
+
+  switch (command.type) {
+    case 'acknowledge':
+      if (flag.acknowledgedBy)
+        return flag.acknowledgedBy.id === actor.id
+          ? { flagId: flag.id, events: [], changed: false, note: 'already-acknowledged' }
+          : alreadyClaimed(flag, flag.acknowledgedBy);
+      return one({ type: 'acknowledged' });
+    case 'send-message': {
+      const bad = checkText(command.text, limits.messageLength, 'The message', true);
+      if (bad) return bad;
+      return one({ type: 'message', text: command.text, clientId: envelope.id });
+    }
+    case 'request-join':
+      if (flag.join === 'requested') return { flagId: flag.id, events: [], changed: false, note: 'already-requested' };
+      if (flag.join === 'accepted') return new FlagError('invalid-state', `The supervisor already joined (flag ${flag.id}).`, { join: flag.join });
+      return one({ type: 'join-requested' });
+    case 'cancel-join':
+      if (flag.join !== 'requested') return new FlagError('invalid-state', `There is no pending join request on flag ${flag.id} to cancel.`, { join: flag.join });
+      return one({ type: 'join-cancelled' });
+    case 'accept-join':
+    case 'decline-join': {
+      if (flag.join !== 'requested') return new FlagError('invalid-state', `There is no pending join request on flag ${flag.id}.`, { join: flag.join });
+      if (flag.acknowledgedBy && flag.acknowledgedBy.id !== actor.id) return alreadyClaimed(flag, flag.acknowledgedBy);
+      if (command.type === 'decline-join') {
+        const bad = optional(command.reason, limits.reasonLength, 'The reason');
+        if (bad) return bad;
+        return one({ type: 'join-declined', ...(command.reason ? { reason: command.reason } : {}) });
+      }
+      // Accepting an unclaimed flag claims it: everyone must see who is helping.
+      const events: FlagEvent[] = [];
+      if (!flag.acknowledgedBy) events.push(stamp({ type: 'acknowledged' }, flag.id, flag.seq, now, who));
+      events.push(stamp({ type: 'join-accepted' }, flag.id, flag.seq + events.length, now, who));
+      return { flagId: flag.id, changed: true, events };
+    }
+  }
+}
+
+function alreadyClaimed(flag: Flag, by: ParticipantRef): FlagError {
+  return new FlagError('already-acknowledged', `${by.name} already acknowledged flag ${flag.id}.`, { acknowledgedBy: by });
+}
+
+function stamp(draft: Draft, flagId: string, prevSeq: number, at: number, actor: ParticipantRef): FlagEvent {
+  return { ...draft, flagId, seq: prevSeq + 1, at, actor } as FlagEvent;
+}
+
+/** The escalation the clock causes, if any, for a flag at `now`. */
+export function escalationDue(flag: Flag, now: number, config: FlagConfig): FlagEvent | null {
+  if (flag.status !== 'raised' || flag.escalation >= 2) return null;
+  const since = flag.escalation === 0 ? flag.raisedAt : (flag.escalatedAt ?? flag.raisedAt);
+  if (now - since < config.escalation.afterMs) return null;
+  const level = (flag.escalation + 1) as 1 | 2;
+  return stamp({ type: 'escalated', level }, flag.id, flag.seq, now, SYSTEM_ACTOR);
+}
+
+
+
+/** Fold one event into a flag. `flag` is undefined only for `raised`. Throws on an impossible event. */
+export function applyEvent(flag: Flag | undefined, event: FlagEvent): Flag {
+  if (event.type === 'raised') {
+    return {
+      id: event.flagId,
+      interactionId: event.interactionId,
+      channel: event.channel,
+      customerLabel: event.customerLabel,
+      team: event.team,
+      agent: event.actor,
+      message: event.message,
+      ...(event.reason ? { reason: event.reason } : {}),
+      severity: event.severity,
+      status: 'raised',
+      raisedAt: event.at,
+      escalation: 0,
+      join: 'none',
+      seq: event.seq,
+    };
+  }
+  if (!flag) throw new FlagError('invalid-state', `Event ${event.type} for unknown flag ${event.flagId}.`);
+  const next: Flag = { ...flag, seq: event.seq };
+  switch (event.type) {
+    case 'acknowledged':
+      next.status = 'acknowledged';
+      next.acknowledgedBy = event.actor;
+      next.acknowledgedAt = event.at;
+      break;
+    case 'escalated':
+      next.escalation = event.level;
+      next.escalatedAt = event.at;
+      break;
+    case 'lowered':
+      next.status = 'lowered';
+      next.lowered = { by: event.actor, at: event.at, cause: event.cause, ...(event.reason ? { reason: event.reason } : {}) };
+      break;
+    case 'join-requested':
+    case 'join-accepted':
+    case 'join-declined':
+    case 'join-cancelled':
+      next.join = event.type.slice('join-'.length) as Flag['join'];
+      next.joinBy = event.actor;
+      next.joinAt = event.at;
+      break;
+    case 'message':
+      break;
+  }
+  return next;
+}
+
+/** Reduce a flag's whole history (events in seq order). */
+export function reduceEvents(events: readonly FlagEvent[]): Flag | undefined {
+  let flag: Flag | undefined;
+  for (const e of events) flag = applyEvent(flag, e);
+  return flag;
+}

@@ -1,0 +1,46 @@
+import { availability, type FlagConfig } from './config.js';
+import type { Command } from './commands.js';
+import { FlagError } from './errors.js';
+import type { Channel, Flag, Participant } from './model.js';
+
+/**
+ * Who may see a flag: its agent, the supervisors of its team, the second tier once it
+ * escalated, every supervisor once it escalated twice.
+ */
+export function canSee(p: Participant, flag: Flag, config: FlagConfig): boolean {
+  if (p.role === 'agent') return flag.agent.id === p.id;
+  if (p.teams.includes(flag.team)) return true;
+  if (flag.escalation >= 2) return true;
+  return flag.escalation >= 1 && p.teams.some((t) => config.escalation.secondTierTeams.includes(t));
+}
+
+const SUPERVISOR_ONLY: ReadonlySet<Command['type']> = new Set(['acknowledge', 'accept-join', 'decline-join']);
+const AGENT_ONLY: ReadonlySet<Command['type']> = new Set(['raise', 'request-join', 'cancel-join', 'end-interaction']);
+
+/** Role rules that need no state: checked first, by the client and the source of truth alike. */
+export function checkRole(p: Participant, command: Command): FlagError | null {
+  if (p.role === 'agent' && SUPERVISOR_ONLY.has(command.type))
+    return new FlagError('not-allowed', `Only a supervisor can ${command.type.replace('-', ' ')} (you are an agent).`);
+  if (p.role === 'supervisor' && AGENT_ONLY.has(command.type))
+    return new FlagError('not-allowed', `Only an agent can ${command.type.replace('-', ' ')} (you are a supervisor).`);
+  return null;
+}
+
+/** Authorization on an existing flag: the agent on their own flags, supervisors on flags they can see. */
+export function checkAccess(p: Participant, flag: Flag, config: FlagConfig): FlagError | null {
+  if (canSee(p, flag, config)) return null;
+  return p.role === 'agent'
+    ? new FlagError('not-allowed', `Flag ${flag.id} belongs to another agent.`)
+    : new FlagError('not-allowed', `Flag ${flag.id} belongs to team ${flag.team}, which is not one of yours.`);
+}
+
+/** Fallback mode and channel availability, as errors. */
+export function checkAvailability(config: FlagConfig, channel: Channel | null): FlagError | null {
+  if (config.fallbackMode)
+    return new FlagError('fallback-mode', 'Flagline is in fallback mode: flags are unavailable.');
+  if (channel === null) return null;
+  const a = availability(config, channel);
+  return a.available
+    ? null
+    : new FlagError('channel-unavailable', `Flags are not enabled on ${channel} interactions.`);
+}

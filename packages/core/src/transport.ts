@@ -1,0 +1,42 @@
+/**
+ * The transport seam: the one interface a host implements to plug Flagline into its own
+ * backend. See packages/core/README.md, "Write your own transport".
+ */
+import type { CommandEnvelope, Outcome } from './commands.js';
+import type { FlagError } from './errors.js';
+import type { FlagEvent, Participant, PositionedEvent, ResumePoint, Snapshot } from './model.js';
+
+export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'offline';
+
+/** What the client gives a transport when it connects. */
+export interface TransportHandlers {
+  /** Asked at every (re)connect: where the client stands, or null for a fresh start. */
+  resumePoint(): ResumePoint | null;
+  /**
+   * The source of truth accepted the connection. `resumed: false` means it cannot replay from
+   * the client's resume point: the client then asks for a snapshot.
+   */
+  welcome(info: { me: Participant; epoch: string; pos: number; resumed: boolean }): void;
+  /** Events in log order. Duplicates are allowed (the client drops what it has seen). */
+  event(event: PositionedEvent): void;
+  status(status: ConnectionStatus): void;
+  /** A failure not tied to a command (bad frame from the server, authentication lost…). */
+  error(error: FlagError): void;
+}
+
+export interface Transport {
+  /** Start connecting; called once. Reconnecting after a drop is the transport's job. */
+  connect(handlers: TransportHandlers): void;
+  /**
+   * Run a command at the source of truth. Resolves with the outcome once it is durable (an
+   * `ok: false` outcome is a decision, not a transport failure). Retrying the same envelope id
+   * must return the original outcome. While offline, commands wait and are sent in order on
+   * reconnect. Rejects with `transport-closed` after `close()`.
+   */
+  execute(envelope: CommandEnvelope): Promise<Outcome>;
+  /** A flag's events after `afterSeq`, authorized for this participant. */
+  history(flagId: string, afterSeq: number): Promise<FlagEvent[]>;
+  /** Everything this participant may see, to rebuild from. */
+  snapshot(): Promise<Snapshot>;
+  close(): void;
+}

@@ -1,0 +1,242 @@
+/**
+ * A Transport over any bidirectional text pipe that speaks the Flagline protocol to an
+ * AuthoritySession: the memory hub, the broadcast channel and the WebSocket all use it.
+ * It owns reconnecting (exponential backoff, full jitter), the outbox (commands kept until
+ * acknowledged and replayed in order after reconnecting) and request/response matching.
+ */
+import type { CommandEnvelope, Outcome } from '../commands.js';
+import { FlagError } from '../errors.js';
+import type { FlagEvent, Snapshot } from '../model.js';
+import { decodeServerFrame, encodeFrame, type ServerFrame } from '../protocol.js';
+import type { ConnectionStatus, Transport, TransportHandlers } from '../transport.js';
+
+export interface PipeHandlers {
+  message(raw: string): void;
+  /** The pipe closed (or failed to open). */
+  close(reason: string): void;
+}
+export interface Pipe {
+  send(raw: string): void;
+  close(): void;
+}
+/** Opens a pipe; report the pipe's messages and its closing through the handlers. */
+export type Connector = (handlers: PipeHandlers) => Pipe;
+
+/** Where pending commands wait until acknowledged; in browsers the WebSocket transport persists it. */
+export interface Outbox {
+  load(): Promise<CommandEnvelope[]>;
+  put(envelope: CommandEnvelope): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
+export interface FrameTransportOptions {
+  connect: Connector;
+  /** The token for the hello frame (called at every connect, so it can be refreshed). */
+  token?: () => string | undefined | Promise<string | undefined>;
+  outbox?: Outbox;
+  backoff?: { initialMs?: number; maxMs?: number };
+  random?: () => number;
+}
+
+interface Pending<T> {
+  resolve(value: T): void;
+  reject(error: FlagError): void;
+}
+
+export class FrameTransport implements Transport {
+  readonly #opts: FrameTransportOptions;
+  #handlers: TransportHandlers | null = null;
+  #pipe: Pipe | null = null;
+  #online = false;
+  #closed = false;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #nextRid = 0;
+  /** Commands in the order issued; kept until their result arrives. */
+  readonly #commands = new Map<string, { envelope: CommandEnvelope; waiters: Pending<Outcome>[] }>();
+  readonly #requests = new Map<string, { frame: string; pending: Pending<ServerFrame> }>();
+
+  constructor(opts: FrameTransportOptions) {
+    this.#opts = opts;
+  }
+
+  connect(handlers: TransportHandlers): void {
+    if (this.#handlers) throw new FlagError('invalid-state', 'A transport connects once.');
+    this.#handlers = handlers;
+    void this.#restoreOutbox().finally(() => this.#open('connecting'));
+  }
+
+  execute(envelope: CommandEnvelope): Promise<Outcome> {
+    if (this.#closed) return Promise.reject(closedError());
+    return new Promise<Outcome>((resolve, reject) => {
+      const existing = this.#commands.get(envelope.id);
+      if (existing) {
+        existing.waiters.push({ resolve, reject });
+        return;
+      }
+      this.#commands.set(envelope.id, { envelope, waiters: [{ resolve, reject }] });
+      void this.#opts.outbox?.put(envelope);
+      if (this.#online) this.#sendCommand(envelope);
+    });
+  }
+
+  history(flagId: string, afterSeq: number): Promise<FlagEvent[]> {
+    return this.#request((rid) => encodeFrame({ t: 'history', rid, flagId, afterSeq })).then(
+      (f) => (f as Extract<ServerFrame, { t: 'history' }>).events,
+    );
+  }
+
+  snapshot(): Promise<Snapshot> {
+    return this.#request((rid) => encodeFrame({ t: 'snapshot', rid })).then(
+      (f) => (f as Extract<ServerFrame, { t: 'snapshot' }>).snapshot,
+    );
+  }
+
+  /** Drop the connection as a network failure would (the transport reconnects). */
+  drop(): void {
+    this.#pipe?.close();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    const pipe = this.#pipe;
+    this.#pipe = null;
+    pipe?.close();
+    const err = closedError();
+    for (const c of this.#commands.values()) for (const w of c.waiters) w.reject(err);
+    for (const r of this.#requests.values()) r.pending.reject(err);
+    this.#commands.clear();
+    this.#requests.clear();
+    this.#status('offline');
+  }
+
+  async #restoreOutbox(): Promise<void> {
+    const saved = (await this.#opts.outbox?.load().catch(() => [])) ?? [];
+    for (const envelope of saved) {
+      if (!this.#commands.has(envelope.id)) this.#commands.set(envelope.id, { envelope, waiters: [] });
+    }
+  }
+
+  #request(build: (rid: string) => string): Promise<ServerFrame> {
+    if (this.#closed) return Promise.reject(closedError());
+    const rid = `r${++this.#nextRid}`;
+    const frame = build(rid);
+    return new Promise((resolve, reject) => {
+      this.#requests.set(rid, { frame, pending: { resolve, reject } });
+      if (this.#online) this.#pipe!.send(frame);
+    });
+  }
+
+  #open(status: ConnectionStatus): void {
+    if (this.#closed) return;
+    this.#status(status);
+    let opened: Pipe | null = null;
+    const handlers: PipeHandlers = {
+      message: (raw) => {
+        if (this.#pipe === opened) this.#receive(raw);
+      },
+      close: (reason) => {
+        if (this.#pipe !== opened && opened !== null) return;
+        this.#pipe = null;
+        this.#online = false;
+        this.#retry(reason);
+      },
+    };
+    try {
+      opened = this.#opts.connect(handlers);
+    } catch (err) {
+      this.#retry(String(err));
+      return;
+    }
+    this.#pipe = opened;
+    void Promise.resolve(this.#opts.token?.())
+      .then((token) => {
+        if (this.#pipe !== opened) return;
+        const resume = this.#handlers!.resumePoint();
+        opened.send(encodeFrame(token === undefined ? { t: 'hello', resume } : { t: 'hello', token, resume }));
+      })
+      .catch((err: unknown) => this.#handlers!.error(new FlagError('unauthenticated', `Could not get a token: ${String(err)}`)));
+  }
+
+  #retry(_reason: string, delayMs?: number): void {
+    if (this.#closed) return;
+    this.#status('reconnecting');
+    const { initialMs = 250, maxMs = 15_000 } = this.#opts.backoff ?? {};
+    const cap = Math.min(maxMs, initialMs * 2 ** this.#attempt++);
+    const wait = delayMs ?? Math.floor((this.#opts.random ?? Math.random)() * cap);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#open('reconnecting'), wait);
+  }
+
+  #receive(raw: string): void {
+    let frame: ServerFrame;
+    try {
+      frame = decodeServerFrame(raw);
+    } catch (err) {
+      this.#handlers!.error(err as FlagError);
+      return;
+    }
+    const h = this.#handlers!;
+    switch (frame.t) {
+      case 'welcome':
+        this.#online = true;
+        this.#attempt = 0;
+        h.welcome({ me: frame.me, epoch: frame.epoch, pos: frame.pos, resumed: frame.resumed });
+        this.#status('online');
+        for (const { envelope } of this.#commands.values()) this.#sendCommand(envelope);
+        for (const { frame: f } of this.#requests.values()) this.#pipe?.send(f);
+        return;
+      case 'event':
+        h.event({ pos: frame.pos, event: frame.event });
+        return;
+      case 'result':
+        return this.#settleCommand(frame.id, (w) => w.resolve(frame.outcome));
+      case 'history':
+      case 'snapshot':
+        return this.#settleRequest(frame.rid, (p) => p.resolve(frame));
+      case 'error': {
+        const error = FlagError.from(frame.error);
+        if (frame.rid !== undefined && this.#commands.has(frame.rid)) return this.#settleCommand(frame.rid, (w) => w.reject(error));
+        if (frame.rid !== undefined && this.#requests.has(frame.rid)) return this.#settleRequest(frame.rid, (p) => p.reject(error));
+        h.error(error);
+        if (error.code === 'unauthenticated') this.close();
+        return;
+      }
+      case 'bye':
+        this.#online = false;
+        this.#pipe?.close();
+        this.#pipe = null;
+        this.#retry(frame.reason, frame.reconnectInMs + Math.floor((this.#opts.random ?? Math.random)() * 1000));
+        return;
+    }
+  }
+
+  #sendCommand(envelope: CommandEnvelope): void {
+    this.#pipe?.send(encodeFrame({ t: 'cmd', id: envelope.id, cmd: envelope.command }));
+  }
+
+  #settleCommand(id: string, settle: (w: Pending<Outcome>) => void): void {
+    const entry = this.#commands.get(id);
+    if (!entry) return;
+    this.#commands.delete(id);
+    void this.#opts.outbox?.delete(id);
+    for (const w of entry.waiters) settle(w);
+  }
+
+  #settleRequest(rid: string, settle: (p: Pending<ServerFrame>) => void): void {
+    const entry = this.#requests.get(rid);
+    if (!entry) return;
+    this.#requests.delete(rid);
+    settle(entry.pending);
+  }
+
+  #status(status: ConnectionStatus): void {
+    this.#handlers?.status(status);
+  }
+}
+
+function closedError(): FlagError {
+  return new FlagError('transport-closed', 'The transport was closed.');
+}
