@@ -1,0 +1,102 @@
+import type { ReadableAtom } from 'nanostores';
+import type { Command } from '../commands.js';
+import type { Availability, FlagConfig, FlagConfigInput } from '../config.js';
+import type { FlagError } from '../errors.js';
+import type { Channel, Flag, FlagEvent, Participant, Severity } from '../model.js';
+import type { TranscriptEntry, TranscriptSink } from '../transcript.js';
+import type { ConnectionStatus, Transport } from '../transport.js';
+
+export interface FlagClientOptions {
+  transport: Transport;
+  /** Who the host believes is signed in; the source of truth's identity wins (a mismatch is reported). */
+  me: Participant;
+  config?: FlagConfigInput;
+  transcriptSink?: TranscriptSink;
+  /** Command id generator (default: crypto.randomUUID). */
+  newId?: () => string;
+}
+
+export interface RaiseInput {
+  interactionId: string;
+  channel: Channel;
+  customerLabel?: string;
+  message: string;
+  reason?: string;
+  severity?: Severity;
+  team?: string;
+}
+
+/** What a command resolves with once the source of truth accepted it. */
+export interface CommandResult {
+  commandId: string;
+  flagId: string | null;
+  /** False when there was nothing left to do (e.g. `note: 'already-lowered'`). */
+  changed: boolean;
+  note?: string;
+  /** The flag as it stands after the command. */
+  flag?: Flag;
+}
+
+export type DeliveryState = 'sending' | 'sent' | 'failed';
+
+/** One line of a flag's conversation: a flag event or a private message, with delivery state. */
+export interface TimelineItem {
+  /** Stable key: `${flagId}:${seq}` once confirmed, the command id while pending or failed. */
+  key: string;
+  event: FlagEvent;
+  state: DeliveryState;
+  /** The command that produced it, when it was this client's. */
+  commandId?: string;
+  error?: FlagError;
+}
+
+export interface ClientEventMap {
+  /** A confirmed event was applied. `live` is false for events loaded from a snapshot. */
+  event: { event: FlagEvent; flag: Flag; live: boolean };
+  /** A command failed or a transport reported an error. */
+  error: { error: FlagError; command?: Command; commandId?: string };
+  /** The transcript sink rejected an entry; it will be retried. */
+  'transcript-error': { entry: TranscriptEntry; error: unknown };
+}
+
+export interface FlagClient {
+  readonly me: Participant;
+  readonly config: FlagConfig;
+  readonly $status: ReadableAtom<ConnectionStatus>;
+  /** Every flag this participant can see, with this client's pending commands applied. */
+  readonly $flags: ReadableAtom<ReadonlyMap<string, Flag>>;
+  /** Open flags, longest waiting first. */
+  readonly $openFlags: ReadableAtom<readonly Flag[]>;
+  /** Flags raised by this participant (agents), newest first. */
+  readonly $myFlags: ReadableAtom<readonly Flag[]>;
+  /** Unread private messages per flag (messages from others after the last `markRead`). */
+  readonly $unread: ReadableAtom<ReadonlyMap<string, number>>;
+  /** Command types in flight per flag, e.g. to show a busy Acknowledge button. */
+  readonly $busy: ReadableAtom<ReadonlyMap<string, readonly Command['type'][]>>;
+
+  /** The conversation of one flag: events and messages in order, then pending/failed messages. */
+  timeline(flagId: string): ReadableAtom<readonly TimelineItem[]>;
+  /** The open flag of an interaction, else its most recent one. */
+  flagFor(interactionId: string): ReadableAtom<Flag | undefined>;
+  availability(channel: Channel): Availability;
+
+  raise(input: RaiseInput): Promise<CommandResult>;
+  acknowledge(flagId: string): Promise<CommandResult>;
+  lower(flagId: string, reason?: string): Promise<CommandResult>;
+  sendMessage(flagId: string, text: string): Promise<CommandResult>;
+  /** Send a failed message again with its original command id: it can never be duplicated. */
+  retryMessage(commandId: string): Promise<CommandResult>;
+  /** Forget a failed message. */
+  discardMessage(commandId: string): void;
+  requestJoin(flagId: string): Promise<CommandResult>;
+  acceptJoin(flagId: string): Promise<CommandResult>;
+  declineJoin(flagId: string, reason?: string): Promise<CommandResult>;
+  cancelJoin(flagId: string): Promise<CommandResult>;
+  endInteraction(interactionId: string): Promise<CommandResult>;
+  /** Mark every message of a flag as read (local to this client). */
+  markRead(flagId: string): void;
+
+  on<K extends keyof ClientEventMap>(type: K, listener: (detail: ClientEventMap[K]) => void): () => void;
+  /** Stops the transport; pending commands reject with `transport-closed`. */
+  close(): void;
+}

@@ -1,0 +1,52 @@
+// `npm test`: everything, in order — types, browser tests (Chromium), Node tests (relay,
+// end-to-end) — and one plain closing line `N passed, N failed` for CI.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureSystemPackages } from './ensure-system.mjs';
+
+ensureSystemPackages();
+const dir = mkdtempSync(join(tmpdir(), 'flagline-test-'));
+let passed = 0;
+let failed = 0;
+
+function run(label, cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    let out = '';
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.on('close', (code) => resolve({ label, code: code ?? 1, out }));
+  });
+}
+
+const steps = [
+  async () => {
+    const r = await run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+    r.code === 0 ? passed++ : failed++;
+  },
+  async () => {
+    const summary = join(dir, 'browser.json');
+    const r = await run('browser', 'npx', ['web-test-runner', '--coverage'], { FLAGLINE_SUMMARY: summary });
+    if (existsSync(summary)) {
+      const s = JSON.parse(readFileSync(summary, 'utf8'));
+      passed += s.passed;
+      failed += s.failed;
+    }
+    if (r.code !== 0 && !(existsSync(summary) && JSON.parse(readFileSync(summary, 'utf8')).failed)) failed++;
+  },
+  async () => {
+    const r = await run('node', process.execPath, ['scripts/node-tests.mjs']);
+    const p = /^ℹ pass (\d+)$/m.exec(r.out);
+    const f = /^ℹ fail (\d+)$/m.exec(r.out);
+    passed += p ? Number(p[1]) : 0;
+    failed += f ? Number(f[1]) : 0;
+    if (r.code !== 0 && !(f && Number(f[1]) > 0)) failed++;
+  },
+];
+for (const step of steps) await step();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

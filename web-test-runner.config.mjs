@@ -1,0 +1,31 @@
+// Browser tests in Debian's Chromium (no browser download), TypeScript via esbuild reading
+// the one tsconfig.json, so decorators behave exactly as in tsc, Vite and Storybook.
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { summaryReporter } from './scripts/summary-reporter.mjs';
+import { defaultReporter } from '@web/test-runner';
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export default {
+  files: ['packages/*/src/**/*.test.ts', 'test/browser/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['browser', 'development'] },
+  concurrency: 2,
+  testFramework: { config: { timeout: 10000 } },
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022', define: { 'process.env.NODE_ENV': '"development"' } }),
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath,
+        args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      },
+    }),
+  ],
+  reporters: [defaultReporter(), summaryReporter()],
+  coverageConfig: {
+    include: ['packages/*/src/**/*.ts'],
+    exclude: ['**/*.test.ts', '**/node_modules/**'],
+  },
+};
