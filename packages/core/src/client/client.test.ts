@@ -1,0 +1,171 @@
+import { expect } from '@open-wc/testing';
+import { createFlagClient } from './client.js';
+import { MemoryHub } from '../transports/memory.js';
+import type { Participant } from '../model.js';
+import type { FlagClient } from './types.js';
+import type { TranscriptEntry } from '../transcript.js';
+import { FlagError } from '../errors.js';
+
+const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['blue'] };
+const bob: Participant = { id: 'bob', name: 'Bob Agent', role: 'agent', teams: ['green'] };
+const sue: Participant = { id: 'sue', name: 'Sue Super', role: 'supervisor', teams: ['blue'] };
+const sam: Participant = { id: 'sam', name: 'Sam Super', role: 'supervisor', teams: ['blue'] };
+
+/** Resolves once a store's value satisfies the predicate (stores update asynchronously over the hub). */
+function until<T>(store: { get(): T; subscribe(cb: (v: T) => void): () => void }, ok: (v: T) => boolean): Promise<T> {
+  return new Promise((resolve) => {
+    const off = store.subscribe((v) => {
+      if (ok(v)) {
+        queueMicrotask(() => off());
+        resolve(v);
+      }
+    });
+  });
+}
+
+describe('createFlagClient over the memory hub', () => {
+  let hub: MemoryHub;
+  const clients: FlagClient[] = [];
+  const connect = (p: Participant, extra: Partial<Parameters<typeof createFlagClient>[0]> = {}) => {
+    const c = createFlagClient({ transport: hub.transport(p), me: p, ...extra });
+    clients.push(c);
+    return c;
+  };
+  beforeEach(() => {
+    hub = new MemoryHub({ tickMs: 0 });
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await hub.close();
+  });
+
+  it('plays the whole story between an agent and a supervisor', async () => {
+    const entries: TranscriptEntry[] = [];
+    const agent = connect(ann, { transcriptSink: { append: (e) => void entries.push(e) } });
+    const sup = connect(sue);
+    await until(agent.$status, (s) => s === 'online');
+    await until(sup.$status, (s) => s === 'online');
+
+    const raised = await agent.raise({ interactionId: 'call-1', channel: 'voice', customerLabel: 'Jo', message: 'Help please', severity: 'urgent' });
+    expect(raised.flag?.status).to.equal('raised');
+    const flagId = raised.flagId!;
+    const seen = await until(sup.$openFlags, (f) => f.length === 1);
+    expect(seen[0]!.message).to.equal('Help please');
+
+    await sup.acknowledge(flagId);
+    const acked = await until(agent.$flags, (m) => m.get(flagId)?.status === 'acknowledged');
+    expect(acked.get(flagId)!.acknowledgedBy!.name).to.equal('Sue Super');
+
+    await agent.sendMessage(flagId, 'Customer wants a refund');
+    await sup.sendMessage(flagId, 'Offer 10%');
+    await until(agent.timeline(flagId), (t) => t.some((i) => i.event.type === 'message' && i.event.actor.id === 'sue'));
+    expect(agent.$unread.get().get(flagId)).to.equal(1);
+    agent.markRead(flagId);
+    expect(agent.$unread.get().has(flagId)).to.equal(false);
+
+    await agent.requestJoin(flagId);
+    await sup.acceptJoin(flagId);
+    await sup.lower(flagId, 'resolved');
+    const lowered = await until(agent.$flags, (m) => m.get(flagId)?.status === 'lowered');
+    expect(lowered.get(flagId)!.lowered).to.include({ cause: 'supervisor', reason: 'resolved' });
+
+    await until({ get: () => entries, subscribe: (cb) => { const t = setInterval(() => cb(entries), 5); return () => clearInterval(t); } }, (e) => e.length === 7);
+    expect(entries.map((e) => e.type)).to.deep.equal(['raised', 'acknowledged', 'message', 'message', 'join-requested', 'join-accepted', 'lowered']);
+    expect(entries.map((e) => e.id)).to.deep.equal([1, 2, 3, 4, 5, 6, 7].map((n) => `${flagId}:${n}`));
+  });
+
+  it('shows a raise optimistically and rolls it back visibly when the source of truth refuses', async () => {
+    const agent = connect(ann);
+    await until(agent.$status, (s) => s === 'online');
+    await agent.raise({ interactionId: 'i1', channel: 'voice', message: 'first' });
+    // A second agent's client with a stale view raises on the same interaction id: refused.
+    const other = connect(bob);
+    await until(other.$status, (s) => s === 'online');
+    const errors: FlagError[] = [];
+    other.on('error', ({ error }) => errors.push(error));
+    const attempt = other.raise({ interactionId: 'i1', channel: 'voice', message: 'mine?' });
+    expect(other.$myFlags.get().length).to.equal(1);
+    const err = await attempt.then(() => null, (e: FlagError) => e);
+    expect(err?.code).to.equal('not-allowed');
+    expect(other.$myFlags.get().length).to.equal(0);
+    expect(errors.map((e) => e.code)).to.deep.equal(['not-allowed']);
+  });
+
+  it('rejects locally, with the stable code, what no source of truth would accept', async () => {
+    const agent = connect(ann, { config: { fallbackMode: true } });
+    const err = await agent.raise({ interactionId: 'i1', channel: 'voice', message: 'x' }).catch((e: FlagError) => e);
+    expect(err).to.be.instanceOf(FlagError);
+    expect((err as FlagError).code).to.equal('fallback-mode');
+    const legacy = connect(ann);
+    expect(legacy.availability('legacy-chat')).to.deep.equal({ available: false, reason: 'channel-unavailable' });
+    const e2 = await legacy.raise({ interactionId: 'i2', channel: 'legacy-chat', message: 'x' }).catch((e: FlagError) => e);
+    expect((e2 as FlagError).code).to.equal('channel-unavailable');
+  });
+
+  it('keeps a failed message with Retry and never duplicates it', async () => {
+    const base = hub.transport(ann);
+    let refuseNext = false;
+    // A transport that refuses once, as a relay does when rate-limiting.
+    const flaky = Object.assign(Object.create(base) as typeof base, {
+      connect: base.connect.bind(base),
+      history: base.history.bind(base),
+      snapshot: base.snapshot.bind(base),
+      close: base.close.bind(base),
+      execute: (env: Parameters<typeof base.execute>[0]) => {
+        if (!refuseNext) return base.execute(env);
+        refuseNext = false;
+        return Promise.reject(new FlagError('rate-limited', 'Slow down.'));
+      },
+    });
+    const agent = createFlagClient({ transport: flaky, me: ann });
+    clients.push(agent);
+    const sup = connect(sue);
+    await until(agent.$status, (s) => s === 'online');
+    const { flagId } = await agent.raise({ interactionId: 'i1', channel: 'voice', message: 'help' });
+    refuseNext = true;
+    const err = await agent.sendMessage(flagId!, 'are you there?').catch((e: FlagError) => e);
+    expect((err as FlagError).code).to.equal('rate-limited');
+    const failed = agent.timeline(flagId!).get().at(-1)!;
+    expect(failed).to.include({ state: 'failed' });
+    expect(failed.error!.code).to.equal('rate-limited');
+    await agent.retryMessage(failed.commandId!);
+    // Retrying a delivered message again is refused: there is nothing failed to retry.
+    const again = await agent.retryMessage(failed.commandId!).catch((e: FlagError) => e);
+    expect((again as FlagError).code).to.equal('not-found');
+    const tl = await until(sup.timeline(flagId!), (t) => t.some((i) => i.event.type === 'message'));
+    expect(tl.filter((i) => i.event.type === 'message').length).to.equal(1);
+    expect(agent.timeline(flagId!).get().map((i) => i.state)).to.deep.equal(['sent', 'sent']);
+  });
+
+  it('lets exactly one of two racing supervisors acknowledge and tells the other who won', async () => {
+    const agent = connect(ann);
+    const a = connect(sue);
+    const b = connect(sam);
+    await Promise.all([agent, a, b].map((c) => until(c.$status, (s) => s === 'online')));
+    const { flagId } = await agent.raise({ interactionId: 'i1', channel: 'voice', message: 'help' });
+    await until(b.$flags, (m) => m.has(flagId!));
+    await until(a.$flags, (m) => m.has(flagId!));
+    const results = await Promise.allSettled([a.acknowledge(flagId!), b.acknowledge(flagId!)]);
+    expect(results[0]!.status).to.equal('fulfilled');
+    const loser = results[1] as PromiseRejectedResult;
+    expect(loser.reason.code).to.equal('already-acknowledged');
+    expect(loser.reason.message).to.contain('Sue Super');
+    const final = await until(b.$flags, (m) => m.get(flagId!)?.status === 'acknowledged');
+    expect(final.get(flagId!)!.acknowledgedBy!.id).to.equal('sue');
+  });
+
+  it('resumes after an outage with nothing lost or duplicated', async () => {
+    const agent = connect(ann);
+    const sup = connect(sue);
+    await Promise.all([agent, sup].map((c) => until(c.$status, (s) => s === 'online')));
+    const { flagId } = await agent.raise({ interactionId: 'i1', channel: 'voice', message: 'help' });
+    await until(sup.$flags, (m) => m.has(flagId!));
+    hub.goOffline();
+    await until(sup.$status, (s) => s === 'reconnecting');
+    const sent = Promise.all([agent.sendMessage(flagId!, 'one'), agent.sendMessage(flagId!, 'two')]);
+    hub.goOnline();
+    await sent;
+    const tl = await until(sup.timeline(flagId!), (t) => t.filter((i) => i.event.type === 'message').length === 2);
+    expect(tl.map((i) => i.event.seq)).to.deep.equal([1, 2, 3]);
+  });
+});
