@@ -11,3 +11,4 @@ export * from './client/types.js';
 export { createFlagClient } from './client/client.js';
 export { MemoryHub, type MemoryHubOptions } from './transports/memory.js';
 export { FrameTransport, type FrameTransportOptions, type Connector, type Pipe, type PipeHandlers, type Outbox } from './transports/frame-transport.js';
+export { createBroadcastChannelTransport, type BroadcastChannelTransportOptions } from './transports/broadcast-channel.js';

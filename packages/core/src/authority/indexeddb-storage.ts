@@ -1,0 +1,76 @@
+/**
+ * AuthorityStorage in the browser's IndexedDB: the broadcast-channel transport's leader tab
+ * keeps the source of truth here, so it survives reloads and leader changes. A commit
+ * resolves when its IndexedDB transaction completes (durable as the browser makes it).
+ */
+import type { PositionedEvent } from '../model.js';
+import { randomId, type AuthorityStorage, type CommitBatch, type StoredOutcome } from './storage.js';
+
+const VERSION = 1;
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+  });
+}
+
+export function openFlaglineDb(name: string): Promise<IDBDatabase> {
+  const req = indexedDB.open(name, VERSION);
+  req.onupgradeneeded = () => {
+    const db = req.result;
+    // Version 1: the whole schema. Later versions add steps here, keyed on event.oldVersion.
+    db.createObjectStore('meta');
+    db.createObjectStore('events', { keyPath: 'pos' });
+    db.createObjectStore('outcomes', { keyPath: 'id' });
+  };
+  return request(req);
+}
+
+export class IndexedDbStorage implements AuthorityStorage {
+  readonly #name: string;
+  #db: IDBDatabase | null = null;
+
+  constructor(name: string) {
+    this.#name = name;
+  }
+
+  async load(): Promise<{ epoch: string; events: PositionedEvent[] }> {
+    const db = (this.#db = await openFlaglineDb(this.#name));
+    const tx = db.transaction(['meta', 'events'], 'readwrite');
+    const meta = tx.objectStore('meta');
+    let epoch = (await request(meta.get('epoch'))) as string | undefined;
+    if (!epoch) {
+      epoch = randomId();
+      meta.put(epoch, 'epoch');
+    }
+    const events = (await request(tx.objectStore('events').getAll())) as PositionedEvent[];
+    await done(tx);
+    return { epoch, events };
+  }
+
+  commit(batch: CommitBatch): Promise<void> {
+    const tx = this.#db!.transaction(['events', 'outcomes'], 'readwrite', { durability: 'strict' });
+    for (const pe of batch.events) tx.objectStore('events').put(pe);
+    if (batch.outcome) tx.objectStore('outcomes').put(batch.outcome);
+    return done(tx);
+  }
+
+  async outcome(id: string): Promise<StoredOutcome | undefined> {
+    const tx = this.#db!.transaction('outcomes', 'readonly');
+    return (await request(tx.objectStore('outcomes').get(id))) as StoredOutcome | undefined;
+  }
+
+  async close(): Promise<void> {
+    this.#db?.close();
+    this.#db = null;
+  }
+}

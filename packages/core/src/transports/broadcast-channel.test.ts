@@ -1,0 +1,79 @@
+import { expect } from '@open-wc/testing';
+import { createFlagClient } from '../client/client.js';
+import type { FlagClient } from '../client/types.js';
+import type { Participant } from '../model.js';
+import { createBroadcastChannelTransport } from './broadcast-channel.js';
+
+const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['blue'] };
+const sue: Participant = { id: 'sue', name: 'Sue Super', role: 'supervisor', teams: ['blue'] };
+
+function until<T>(store: { get(): T; subscribe(cb: (v: T) => void): () => void }, ok: (v: T) => boolean): Promise<T> {
+  return new Promise((resolve) => {
+    const off = store.subscribe((v) => {
+      if (ok(v)) {
+        queueMicrotask(() => off());
+        resolve(v);
+      }
+    });
+  });
+}
+
+describe('broadcast-channel transport', () => {
+  const clients: FlagClient[] = [];
+  let channel: string;
+  const tab = (p: Participant) => {
+    const c = createFlagClient({ transport: createBroadcastChannelTransport({ participant: p, channel }), me: p });
+    clients.push(c);
+    return c;
+  };
+  beforeEach(() => {
+    channel = `test-${crypto.randomUUID()}`;
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await new Promise((r) => setTimeout(r, 0));
+    indexedDB.deleteDatabase(`flagline:${channel}`);
+  });
+
+  it('carries a flag and its chat between tabs', async () => {
+    const agent = tab(ann);
+    const sup = tab(sue);
+    await Promise.all([agent, sup].map((c) => until(c.$status, (s) => s === 'online')));
+    const { flagId } = await agent.raise({ interactionId: 'call-1', channel: 'voice', message: 'help' });
+    await until(sup.$openFlags, (f) => f.length === 1);
+    await sup.acknowledge(flagId!);
+    await sup.sendMessage(flagId!, 'on my way');
+    const tl = await until(agent.timeline(flagId!), (t) => t.length === 3);
+    expect(tl.map((i) => i.event.type)).to.deep.equal(['raised', 'acknowledged', 'message']);
+  });
+
+  it('survives the leader tab closing mid-conversation: nothing lost, nothing duplicated', async () => {
+    const leaderTab = tab(ann); // first to connect: takes the leader lock
+    await until(leaderTab.$status, (s) => s === 'online');
+    const agent = tab(ann);
+    const sup = tab(sue);
+    await Promise.all([agent, sup].map((c) => until(c.$status, (s) => s === 'online')));
+    const { flagId } = await agent.raise({ interactionId: 'call-1', channel: 'voice', message: 'help' });
+    await until(sup.$flags, (m) => m.has(flagId!));
+    // Close the leader and send at once: the messages wait and are resent to the next leader.
+    leaderTab.close();
+    const sent = Promise.all([agent.sendMessage(flagId!, 'one'), sup.sendMessage(flagId!, 'two'), agent.sendMessage(flagId!, 'three')]);
+    await sent;
+    const want = (t: readonly { event: { type: string } }[]) => t.filter((i) => i.event.type === 'message').length === 3;
+    const a = await until(agent.timeline(flagId!), want);
+    const s = await until(sup.timeline(flagId!), want);
+    expect(a.map((i) => i.event.seq)).to.deep.equal([1, 2, 3, 4]);
+    expect(s.map((i) => i.key)).to.deep.equal(a.map((i) => i.key));
+  });
+
+  it('restores state after every tab reloads, from IndexedDB', async () => {
+    const first = tab(ann);
+    await until(first.$status, (s) => s === 'online');
+    const { flagId } = await first.raise({ interactionId: 'call-1', channel: 'voice', message: 'persist me' });
+    first.close();
+    clients.splice(0);
+    const reloaded = tab(ann);
+    const flags = await until(reloaded.$flags, (m) => m.has(flagId!));
+    expect(flags.get(flagId!)!.message).to.equal('persist me');
+  });
+});
