@@ -146,3 +146,11 @@ export function refOf(p: Participant | ParticipantRef): ParticipantRef {
 export function isOpen(flag: Flag): boolean {
   return flag.status !== 'lowered';
 }
+
+/** Service metrics derivable from a flag: how long until someone acknowledged it, and until it was lowered. */
+export function flagMetrics(flag: Flag): { timeToAcknowledgeMs?: number; timeToLowerMs?: number } {
+  return {
+    ...(flag.acknowledgedAt !== undefined ? { timeToAcknowledgeMs: flag.acknowledgedAt - flag.raisedAt } : {}),
+    ...(flag.lowered ? { timeToLowerMs: flag.lowered.at - flag.raisedAt } : {}),
+  };
+}

@@ -169,3 +169,17 @@ describe('createFlagClient over the memory hub', () => {
     expect(tl.map((i) => i.event.seq)).to.deep.equal([1, 2, 3]);
   });
 });
+
+describe('flagMetrics', () => {
+  it('derives time to acknowledge and to lower from a flag', async () => {
+    const { flagMetrics, reduceEvents } = await import('../index.js');
+    const actor = { id: 'ann', name: 'Ann', role: 'agent' as const };
+    const sup = { id: 'sue', name: 'Sue', role: 'supervisor' as const };
+    const flag = reduceEvents([
+      { type: 'raised', flagId: 'f', seq: 1, at: 1000, actor, interactionId: 'i', channel: 'voice', customerLabel: '', team: 'blue', message: 'm', severity: 'normal' },
+      { type: 'acknowledged', flagId: 'f', seq: 2, at: 4000, actor: sup },
+      { type: 'lowered', flagId: 'f', seq: 3, at: 9000, actor: sup, cause: 'supervisor' },
+    ])!;
+    expect(flagMetrics(flag)).to.deep.equal({ timeToAcknowledgeMs: 3000, timeToLowerMs: 8000 });
+  });
+});
