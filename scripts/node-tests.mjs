@@ -19,7 +19,7 @@ if (files.length === 0) {
   console.log('node: no test files');
   process.exit(0);
 }
-const r = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test' },
 });
