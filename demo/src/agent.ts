@@ -1,0 +1,155 @@
+/** The agent desktop: a mock CRM with a softphone bar, messaging and chat panes, and the live transcript. */
+import '@flagline/elements/define.js';
+import { html, nothing, render } from 'lit';
+import type { FlagClient, TranscriptEntry } from '@flagline/core';
+import { applyTheme, connect, loadSettings, pageUrl, personFromUrl, saveSettings, transportKind } from './connect.js';
+import { CrmRecord } from './crm-record.js';
+import { CHANNEL_LABEL, interactionsFor, type DemoInteraction } from './scripted.js';
+import { statusPill, themeToggle } from './chrome.js';
+
+const me = personFromUrl('ann');
+const settings = loadSettings();
+applyTheme(settings);
+const crm = new CrmRecord(me.id);
+const client: FlagClient = connect(me, crm);
+const interactions = interactionsFor(me.id);
+const started = Date.now();
+const ENDED_KEY = `flagline-demo-ended:${me.id}`;
+const ended = new Set<string>(JSON.parse(localStorage.getItem(ENDED_KEY) ?? '[]') as string[]);
+let selected = interactions[0]!.id;
+const app = document.getElementById('app')!;
+const flagStores = new Map(interactions.map((i) => [i.id, client.flagFor(i.id)]));
+
+function customerLines(i: DemoInteraction): string[] {
+  const shown = 1 + Math.floor((Date.now() - started) / 5000);
+  return i.script.slice(0, shown);
+}
+
+async function endInteraction(i: DemoInteraction) {
+  try {
+    await client.endInteraction(i.id);
+    ended.add(i.id);
+    localStorage.setItem(ENDED_KEY, JSON.stringify([...ended]));
+  } catch (err) {
+    alertHost(`Could not end the interaction: ${(err as Error).message}`);
+  }
+  update();
+}
+
+function alertHost(text: string) {
+  const region = document.getElementById('host-alert');
+  if (region) region.textContent = text;
+}
+
+function setSetting(key: 'legacyChatEnabled' | 'fallbackMode', value: boolean) {
+  saveSettings({ ...loadSettings(), [key]: value });
+  // Host configuration is read when the client is created, as in a real host app.
+  location.reload();
+}
+
+function transcriptLine(e: TranscriptEntry) {
+  const time = new Date(e.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return html`<li class="entry entry-${e.type === 'message' ? 'message' : 'event'}" data-entry-id=${e.id}>
+    <time>${time}</time><span class="tag">${e.type === 'message' ? 'Private' : 'Flag'}</span> ${e.text}
+  </li>`;
+}
+
+function pane(i: DemoInteraction) {
+  const flag = flagStores.get(i.id)!.get();
+  const isEnded = ended.has(i.id);
+  const joined = flag?.join === 'accepted' && flag.status !== 'lowered' ? flag.joinBy : undefined;
+  const button = isEnded
+    ? nothing
+    : html`<flag-button interaction-id=${i.id} channel=${i.channel} customer-label=${i.customer}></flag-button>`;
+  const participants = html`<ul class="participants" aria-label="In this conversation">
+    <li>${i.customer} <small>customer</small></li>
+    <li>${me.name} <small>you</small></li>
+    ${joined ? html`<li class="joined" data-testid="supervisor-joined">${joined.name} <small>supervisor · joined</small></li>` : nothing}
+  </ul>`;
+  const controls =
+    i.channel === 'voice'
+      ? html`<div class="softphone" role="toolbar" aria-label="Call controls">
+          <span class="call-timer" aria-hidden="true">● On call</span>
+          <button type="button" ?disabled=${isEnded}>Mute</button>
+          <button type="button" ?disabled=${isEnded}>Hold</button>
+          <button type="button" ?disabled=${isEnded}>Transfer</button>
+          ${button}
+          <button type="button" class="danger" ?disabled=${isEnded} @click=${() => endInteraction(i)}>End call</button>
+        </div>`
+      : html`<div class="conversation-toolbar" role="toolbar" aria-label="Conversation tools">
+          ${button}
+          <button type="button" class="danger" ?disabled=${isEnded} @click=${() => endInteraction(i)}>End conversation</button>
+        </div>`;
+  return html`<section class="interaction" aria-labelledby="title-${i.id}" data-channel=${i.channel}>
+    <header class="interaction-head">
+      <div>
+        <h2 id="title-${i.id}">${i.customer}</h2>
+        <p class="muted">${CHANNEL_LABEL[i.channel]} · ${i.topic}${isEnded ? ' · ended' : ''}</p>
+      </div>
+      ${participants}
+    </header>
+    ${controls}
+    <div class="conversation" aria-label="Customer conversation">
+      ${customerLines(i).map((line) => html`<p class="bubble customer">${line}</p>`)}
+      ${joined ? html`<p class="system-line">${joined.name} joined the ${i.channel === 'voice' ? 'call' : 'conversation'}.</p>` : nothing}
+      ${isEnded ? html`<p class="system-line">This interaction has ended.</p>` : nothing}
+    </div>
+  </section>`;
+}
+
+function view() {
+  const current = interactions.find((i) => i.id === selected)!;
+  const entries = crm.entriesFor(current.id);
+  const s = loadSettings();
+  return html`
+    <header class="topbar">
+      <a class="brand" href=${pageUrl('index', me.id)}>⚑ Flagline <span>demo CRM</span></a>
+      <span class="who">${me.name} · Agent · ${me.teams.join(', ')}</span>
+      ${statusPill(client)}
+      <a class="link" href=${pageUrl('wallboard', 'sue')} target="_blank" rel="noopener">Open a wallboard</a>
+      <details class="settings">
+        <summary>Host settings</summary>
+        <label><input type="checkbox" .checked=${s.legacyChatEnabled} @change=${(e: Event) => setSetting('legacyChatEnabled', (e.target as HTMLInputElement).checked)} /> Enable flags on legacy chat</label>
+        <label><input type="checkbox" .checked=${s.fallbackMode} @change=${(e: Event) => setSetting('fallbackMode', (e.target as HTMLInputElement).checked)} /> Fallback mode</label>
+        ${themeToggle()}
+        <p class="muted small">Transport: ${transportKind() === 'relay' ? 'relay (WebSocket)' : 'BroadcastChannel (no server)'}</p>
+      </details>
+    </header>
+    <main class="agent-layout">
+      <nav class="queue" aria-label="My interactions">
+        <h2 class="section-title">My interactions</h2>
+        <ul>
+          ${interactions.map((i) => {
+            const flag = flagStores.get(i.id)!.get();
+            return html`<li>
+              <button type="button" class="queue-item" aria-current=${i.id === selected ? 'true' : 'false'} @click=${() => { selected = i.id; update(); }}>
+                <span class="queue-name">${i.customer}</span>
+                <span class="muted small">${CHANNEL_LABEL[i.channel]}${ended.has(i.id) ? ' · ended' : ''}</span>
+                ${flag && flag.status !== 'lowered' ? html`<span class="badge ${flag.status}">⚑ ${flag.status}</span>` : nothing}
+              </button>
+            </li>`;
+          })}
+        </ul>
+      </nav>
+      ${pane(current)}
+      <aside class="transcript" aria-labelledby="transcript-title">
+        <h2 class="section-title" id="transcript-title">Interaction transcript</h2>
+        <p class="muted small">Written to the CRM record by Flagline's transcript sink, as it happens.</p>
+        <ol class="entries" data-testid="transcript">
+          ${entries.length ? entries.map(transcriptLine) : html`<li class="muted">Nothing yet: raise a flag to see it here.</li>`}
+        </ol>
+      </aside>
+    </main>
+    <p id="host-alert" role="alert" class="host-alert"></p>
+  `;
+}
+
+function update() {
+  render(html`<flagline-provider .client=${client}>${view()}</flagline-provider>`, app);
+}
+
+client.$flags.listen(update);
+client.$status.listen(update);
+crm.onChange(update);
+setInterval(update, 5000);
+update();

@@ -1,0 +1,89 @@
+/**
+ * How a demo page gets its FlagClient: the relay over WebSocket (default; login through the
+ * relay's dev-only token endpoint) or, with ?transport=broadcast, tabs of this origin with no
+ * server at all. Host settings (legacy chat, fallback mode) live in localStorage so every
+ * page of the demo agrees.
+ */
+import {
+  createBroadcastChannelTransport,
+  createFlagClient,
+  createWebSocketTransport,
+  type FlagClient,
+  type Participant,
+  type TranscriptSink,
+  type Transport,
+} from '@flagline/core';
+
+import { PEOPLE } from './people.js';
+
+export type TransportKind = 'relay' | 'broadcast';
+
+export interface HostSettings {
+  legacyChatEnabled: boolean;
+  fallbackMode: boolean;
+  dark: boolean | null;
+}
+
+const SETTINGS_KEY = 'flagline-demo-settings';
+
+export function loadSettings(): HostSettings {
+  try {
+    return { legacyChatEnabled: false, fallbackMode: false, dark: null, ...JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? '{}') };
+  } catch {
+    return { legacyChatEnabled: false, fallbackMode: false, dark: null };
+  }
+}
+
+export function saveSettings(settings: HostSettings): void {
+  localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+}
+
+export function transportKind(): TransportKind {
+  return new URLSearchParams(location.search).get('transport') === 'broadcast' ? 'broadcast' : 'relay';
+}
+
+export function personFromUrl(fallbackId: string): Participant {
+  const id = new URLSearchParams(location.search).get('as') ?? fallbackId;
+  return PEOPLE.find((p) => p.id === id) ?? PEOPLE.find((p) => p.id === fallbackId)!;
+}
+
+/** Asks the relay's dev-only endpoint for a signed token (the demo's stand-in for your SSO). */
+async function devToken(participantId: string): Promise<string> {
+  const res = await fetch('/dev/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ participantId }),
+  });
+  if (!res.ok) throw new Error(`The relay refused a dev token (${res.status}): ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+export function connect(me: Participant, transcriptSink?: TranscriptSink): FlagClient {
+  const settings = loadSettings();
+  let transport: Transport;
+  if (transportKind() === 'broadcast') {
+    transport = createBroadcastChannelTransport({ participant: me, channel: 'demo', config: { legacyChatEnabled: true } });
+  } else {
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+    transport = createWebSocketTransport({ url, token: () => devToken(me.id) });
+  }
+  return createFlagClient({
+    transport,
+    me,
+    config: { legacyChatEnabled: settings.legacyChatEnabled, fallbackMode: settings.fallbackMode },
+    ...(transcriptSink ? { transcriptSink } : {}),
+  });
+}
+
+/** Keeps the `transport` choice when linking between demo pages. */
+export function pageUrl(page: string, as: string): string {
+  const params = new URLSearchParams({ as });
+  if (transportKind() === 'broadcast') params.set('transport', 'broadcast');
+  return `./${page}.html?${params}`;
+}
+
+export function applyTheme(settings: HostSettings): void {
+  const root = document.documentElement;
+  if (settings.dark === null) root.removeAttribute('data-theme');
+  else root.dataset.theme = settings.dark ? 'dark' : 'light';
+}
