@@ -106,7 +106,7 @@ function view() {
       <a class="brand" href=${pageUrl('index', me.id)}>⚑ Flagline <span>demo CRM</span></a>
       <span class="who">${me.name} · Agent · ${me.teams.join(', ')}</span>
       ${statusPill(client)}
-      <a class="link" href=${pageUrl('wallboard', 'sue')} target="_blank" rel="noopener">Open a wallboard</a>
+      <a class="link" href=${pageUrl('wallboard', 'sam')} target="_blank" rel="noopener">Open a wallboard</a>
       <details class="settings">
         <summary>Host settings</summary>
         <label><input type="checkbox" .checked=${s.legacyChatEnabled} @change=${(e: Event) => setSetting('legacyChatEnabled', (e.target as HTMLInputElement).checked)} /> Enable flags on legacy chat</label>

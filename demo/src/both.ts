@@ -6,7 +6,7 @@ applyTheme(loadSettings());
 render(
   html`<main class="both">
     <iframe title="Agent desktop (Ann)" src=${pageUrl('agent', 'ann')}></iframe>
-    <iframe title="Supervisor wallboard (Sue)" src=${pageUrl('wallboard', 'sue')}></iframe>
+    <iframe title="Supervisor wallboard (Sam)" src=${pageUrl('wallboard', 'sam')}></iframe>
   </main>`,
   document.getElementById('app')!,
 );

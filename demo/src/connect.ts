@@ -14,7 +14,7 @@ import {
   type Transport,
 } from '@flagline/core';
 
-import { PEOPLE } from './people.js';
+import { PEOPLE, SECOND_TIER_TEAMS } from './people.js';
 
 export type TransportKind = 'relay' | 'broadcast';
 
@@ -62,7 +62,7 @@ export function connect(me: Participant, transcriptSink?: TranscriptSink): FlagC
   const settings = loadSettings();
   let transport: Transport;
   if (transportKind() === 'broadcast') {
-    transport = createBroadcastChannelTransport({ participant: me, channel: 'demo', config: { legacyChatEnabled: true } });
+    transport = createBroadcastChannelTransport({ participant: me, channel: 'demo', config: { legacyChatEnabled: true, escalation: { secondTierTeams: [...SECOND_TIER_TEAMS] } } });
   } else {
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
     transport = createWebSocketTransport({ url, token: () => devToken(me.id) });

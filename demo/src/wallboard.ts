@@ -5,7 +5,7 @@ import { flagMetrics, type Flag, type FlagClient } from '@flagline/core';
 import { applyTheme, connect, loadSettings, pageUrl, personFromUrl } from './connect.js';
 import { statusPill, themeToggle } from './chrome.js';
 
-const me = personFromUrl('sue');
+const me = personFromUrl('sam');
 applyTheme(loadSettings());
 const client: FlagClient = connect(me);
 const app = document.getElementById('app')!;
