@@ -7,7 +7,7 @@
 import type { CommandEnvelope, Outcome } from '../commands.js';
 import { FlagError } from '../errors.js';
 import type { FlagEvent, Snapshot } from '../model.js';
-import { decodeServerFrame, encodeFrame, type ServerFrame } from '../protocol.js';
+import { decodeClientFrame, decodeServerFrame, encodeFrame, type ServerFrame } from '../protocol.js';
 import type { ConnectionStatus, Transport, TransportHandlers } from '../transport.js';
 
 export interface PipeHandlers {
@@ -68,6 +68,13 @@ export class FrameTransport implements Transport {
 
   execute(envelope: CommandEnvelope): Promise<Outcome> {
     if (this.#closed) return Promise.reject(closedError());
+    // A command the source of truth cannot decode would never be answered (and would be resent
+    // on every reconnect): refuse it here with the same validation the server applies.
+    try {
+      decodeClientFrame(encodeFrame({ t: 'cmd', id: envelope.id, cmd: envelope.command }));
+    } catch (err) {
+      return Promise.reject(err instanceof FlagError ? err : new FlagError('invalid-frame', `The command cannot be encoded: ${String(err)}`));
+    }
     return new Promise<Outcome>((resolve, reject) => {
       const existing = this.#commands.get(envelope.id);
       if (existing) {

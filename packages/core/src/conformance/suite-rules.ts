@@ -1,0 +1,98 @@
+/** Conformance: authorization denials and invalid input, each with its stable error code. */
+import type { Command, CommandEnvelope } from '../commands.js';
+import { anyFailure, equal, ok, refusal, show } from './check.js';
+import { envelope, expectOk, raiseFlag, uid } from './context.js';
+import type { Register } from './index.js';
+import { CONFORMANCE_PARTICIPANTS as P } from './participants.js';
+import type { Probe } from './probe.js';
+
+async function refusedWith(probe: Probe, command: Command, code: string, what: string): Promise<void> {
+  const failure = await refusal(probe.transport.execute(envelope(command)), what);
+  equal(failure.code, code, `error code when ${what}`);
+  ok(failure.message.length > 0, `the refusal of "${what}" explains itself`);
+}
+
+export function ruleTests(test: Register): void {
+  test('an agent cannot act on another agent\'s flag (not-allowed), nor read its history', async (ctx) => {
+    const ann = ctx.probe(P.ann);
+    const bob = ctx.probe(P.bob);
+    const flagId = await raiseFlag(ann);
+    await refusedWith(bob, { type: 'lower', flagId }, 'not-allowed', "bob lowers ann's flag");
+    await refusedWith(bob, { type: 'send-message', flagId, text: 'hi' }, 'not-allowed', "bob writes on ann's flag");
+    await refusedWith(bob, { type: 'request-join', flagId }, 'not-allowed', "bob asks to join on ann's flag");
+    const interactionId = uid('i');
+    await raiseFlag(ann, { interactionId });
+    await refusedWith(bob, { type: 'end-interaction', interactionId }, 'not-allowed', "bob ends ann's interaction");
+    await refusedWith(bob, { type: 'raise', interactionId, channel: 'voice', message: 'mine now' }, 'not-allowed', "bob raises on ann's interaction");
+    const denied = await anyFailure(bob.transport.history(flagId, 0), "bob reads ann's flag history");
+    equal(denied.code, 'not-allowed', "code for reading another agent's history");
+    equal((await ann.transport.history(flagId, 0)).length, 1, 'events on the flag after the refusals');
+  });
+
+  test('a supervisor cannot act on a flag of another team (not-allowed)', async (ctx) => {
+    const ann = ctx.probe(P.ann);
+    const tom = ctx.probe(P.tom);
+    const flagId = await raiseFlag(ann);
+    await refusedWith(tom, { type: 'acknowledge', flagId }, 'not-allowed', 'tom acknowledges a team-a flag');
+    await refusedWith(tom, { type: 'lower', flagId }, 'not-allowed', 'tom lowers a team-a flag');
+    await refusedWith(tom, { type: 'send-message', flagId, text: 'hi' }, 'not-allowed', 'tom writes on a team-a flag');
+    const denied = await anyFailure(tom.transport.history(flagId, 0), 'tom reads a team-a history');
+    equal(denied.code, 'not-allowed', "code for reading another team's history");
+    equal((await ann.transport.history(flagId, 0)).length, 1, 'events on the flag after the refusals');
+  });
+
+  test('only supervisors acknowledge and answer joins; only agents raise (not-allowed)', async (ctx) => {
+    const ann = ctx.probe(P.ann);
+    const sue = ctx.probe(P.sue);
+    const flagId = await raiseFlag(ann);
+    await expectOk(ann.transport.execute(envelope({ type: 'request-join', flagId })), 'request join');
+    await refusedWith(ann, { type: 'acknowledge', flagId }, 'not-allowed', 'an agent acknowledges');
+    await refusedWith(ann, { type: 'accept-join', flagId }, 'not-allowed', 'an agent accepts a join');
+    await refusedWith(ann, { type: 'decline-join', flagId }, 'not-allowed', 'an agent declines a join');
+    await refusedWith(sue, { type: 'raise', interactionId: uid('i'), channel: 'voice', message: 'x' }, 'not-allowed', 'a supervisor raises');
+    await refusedWith(sue, { type: 'cancel-join', flagId }, 'not-allowed', "a supervisor cancels the agent's join request");
+  });
+
+  test('commands on a flag that does not exist are refused with not-found', async (ctx) => {
+    const sue = ctx.probe(P.sue);
+    const flagId = uid('missing');
+    await refusedWith(sue, { type: 'acknowledge', flagId }, 'not-found', 'acknowledging an unknown flag');
+    equal((await anyFailure(sue.transport.history(flagId, 0), 'history of an unknown flag')).code, 'not-found', 'code for an unknown history');
+  });
+
+  test('invalid commands are refused with their codes and change nothing', async (ctx) => {
+    const ann = ctx.probe(P.ann);
+    const sue = ctx.probe(P.sue);
+    const interactionId = uid('i');
+    await refusedWith(ann, { type: 'raise', interactionId, channel: 'voice', message: '   ' }, 'invalid-input', 'raising with an empty message');
+    await refusedWith(ann, { type: 'raise', interactionId, channel: 'voice', message: 'x'.repeat(1001) }, 'too-long', 'raising with a 1001-character message');
+    await refusedWith(ann, { type: 'raise', interactionId, channel: 'legacy-chat', message: 'help' }, 'channel-unavailable', 'raising on legacy chat');
+    const flagId = await raiseFlag(ann, { interactionId });
+    await refusedWith(ann, { type: 'raise', interactionId, channel: 'voice', message: 'again' }, 'already-open', 'raising twice on one interaction');
+    await refusedWith(ann, { type: 'cancel-join', flagId }, 'invalid-state', 'cancelling a join nobody requested');
+    await refusedWith(sue, { type: 'send-message', flagId, text: 'y'.repeat(1001) }, 'too-long', 'a 1001-character message');
+    await expectOk(sue.transport.execute(envelope({ type: 'lower', flagId })), 'lower');
+    await refusedWith(ann, { type: 'send-message', flagId, text: 'late' }, 'invalid-state', 'writing on a lowered flag');
+    await refusedWith(sue, { type: 'acknowledge', flagId }, 'invalid-state', 'acknowledging a lowered flag');
+    equal((await ann.transport.history(flagId, 0)).map((e) => e.type), ['raised', 'lowered'], 'events after the refusals');
+  });
+
+  test('malformed envelopes fail with invalid-frame or invalid-input, promptly, and the connection keeps working', async (ctx) => {
+    const ann = ctx.probe(P.ann);
+    const flagId = await raiseFlag(ann);
+    const malformed: Array<[string, unknown]> = [
+      ['an unknown command type', { id: uid(), command: { type: 'delete-everything', flagId } }],
+      ['a number where text belongs', { id: uid(), command: { type: 'send-message', flagId, text: 42 } }],
+      ['an extra field', { id: uid(), command: { type: 'send-message', flagId, text: 'hi', agentId: P.sue.id } }],
+      ['an unknown channel', { id: uid(), command: { type: 'raise', interactionId: uid('i'), channel: 'fax', message: 'hi' } }],
+      ['a command id with spaces', { id: 'not an id', command: { type: 'send-message', flagId, text: 'hi' } }],
+      ['an empty command id', { id: '', command: { type: 'send-message', flagId, text: 'hi' } }],
+    ];
+    for (const [what, env] of malformed) {
+      const failure = await anyFailure(ann.transport.execute(env as CommandEnvelope), what);
+      ok(failure.code === 'invalid-frame' || failure.code === 'invalid-input', `code for ${what}: expected invalid-frame or invalid-input, got ${show(failure)}`);
+    }
+    await expectOk(ann.transport.execute(envelope({ type: 'send-message', flagId, text: 'still here' })), 'a valid command afterwards');
+    equal((await ann.transport.history(flagId, 0)).map((e) => e.type), ['raised', 'message'], 'events after the malformed envelopes');
+  });
+}
