@@ -2,6 +2,6 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const dir = resolve(import.meta.dirname, '..', '.flagline-data');
+const dir = resolve(process.env.FLAGLINE_DATA_DIR ?? resolve(import.meta.dirname, '..', '.flagline-data'));
 rmSync(dir, { recursive: true, force: true });
 console.log(`Removed ${dir}`);

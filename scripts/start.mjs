@@ -5,13 +5,16 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const dataDir = resolve(root, '.flagline-data');
+const dataDir = resolve(process.env.FLAGLINE_DATA_DIR ?? resolve(root, '.flagline-data'));
 const db = resolve(dataDir, 'flagline.db');
 const port = process.env.PORT ?? '8787';
 
-console.log('Building the demo…');
-const build = spawnSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+// FLAGLINE_SKIP_BUILD=1 reuses demo/dist (the end-to-end tests restart the stack with it).
+if (process.env.FLAGLINE_SKIP_BUILD !== '1') {
+  console.log('Building the demo…');
+  const build = spawnSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
 mkdirSync(dataDir, { recursive: true });
 const relay = spawn(
