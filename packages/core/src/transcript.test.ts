@@ -1,0 +1,43 @@
+import { expect } from '@esm-bundle/chai';
+import type { FlagEvent, ParticipantRef } from './model.js';
+import { describeEvent, toTranscriptEntry } from './transcript.js';
+
+const ann: ParticipantRef = { id: 'ann', name: 'Ann Agent', role: 'agent' };
+const sue: ParticipantRef = { id: 'sue', name: 'Sue Supervisor', role: 'supervisor' };
+const base = { flagId: 'f1', at: 7 };
+
+describe('transcript', () => {
+  it('describes every event type in one plain line', () => {
+    const lines: Array<[FlagEvent, string]> = [
+      [{ ...base, seq: 1, actor: ann, type: 'raised', interactionId: 'i', channel: 'voice', customerLabel: '', team: 't', message: 'caller is angry', severity: 'urgent', reason: 'billing' }, 'Ann Agent raised a flag (urgent) [billing]: "caller is angry"'],
+      [{ ...base, seq: 1, actor: ann, type: 'raised', interactionId: 'i', channel: 'voice', customerLabel: '', team: 't', message: 'hi', severity: 'normal' }, 'Ann Agent raised a flag: "hi"'],
+      [{ ...base, seq: 2, actor: sue, type: 'acknowledged' }, 'Sue Supervisor acknowledged the flag'],
+      [{ ...base, seq: 3, actor: sue, type: 'escalated', level: 1 }, 'The flag escalated to the second tier'],
+      [{ ...base, seq: 3, actor: sue, type: 'escalated', level: 2 }, 'The flag escalated to all supervisors'],
+      [{ ...base, seq: 4, actor: ann, type: 'lowered', cause: 'interaction-ended' }, 'The flag was lowered because the interaction ended'],
+      [{ ...base, seq: 4, actor: sue, type: 'lowered', cause: 'supervisor', reason: 'resolved' }, 'Sue Supervisor lowered the flag: resolved'],
+      [{ ...base, seq: 4, actor: ann, type: 'lowered', cause: 'agent' }, 'Ann Agent lowered the flag'],
+      [{ ...base, seq: 5, actor: ann, type: 'join-requested' }, 'Ann Agent asked the supervisor to join'],
+      [{ ...base, seq: 6, actor: sue, type: 'join-accepted' }, 'Sue Supervisor joined the conversation'],
+      [{ ...base, seq: 6, actor: sue, type: 'join-declined', reason: 'busy' }, 'Sue Supervisor declined to join: busy'],
+      [{ ...base, seq: 6, actor: sue, type: 'join-declined' }, 'Sue Supervisor declined to join'],
+      [{ ...base, seq: 6, actor: ann, type: 'join-cancelled' }, 'Ann Agent cancelled the join request'],
+      [{ ...base, seq: 7, actor: ann, type: 'message', text: '<b>not html</b>', clientId: 'c' }, 'Ann Agent: <b>not html</b>'],
+    ];
+    for (const [event, line] of lines) expect(describeEvent(event)).to.equal(line);
+  });
+
+  it('gives each entry the stable id flagId:seq and the interaction it belongs to', () => {
+    const event: FlagEvent = { ...base, seq: 2, actor: sue, type: 'acknowledged' };
+    expect(toTranscriptEntry(event, 'i-9')).to.deep.equal({
+      id: 'f1:2',
+      interactionId: 'i-9',
+      flagId: 'f1',
+      seq: 2,
+      at: 7,
+      type: 'acknowledged',
+      actor: sue,
+      text: 'Sue Supervisor acknowledged the flag',
+    });
+  });
+});
