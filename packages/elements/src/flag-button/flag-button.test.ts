@@ -1,0 +1,237 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { isOpen, type FlagClient } from '@flagline/core';
+import '../define.js';
+import type { FlagButton } from './flag-button.js';
+import { $, $maybe, ann, next, sam, until, world, type World } from '../../test/harness.js';
+
+describe('<flag-button>', () => {
+  let w: World;
+  let agent: FlagClient;
+  afterEach(() => w.close());
+
+  async function button(channel = 'voice', client?: FlagClient): Promise<FlagButton> {
+    return fixture<FlagButton>(html`<flag-button .client=${client ?? agent} interaction-id="i-1" channel=${channel} customer-label="Carla Customer"></flag-button>`);
+  }
+  async function pressShortcut(): Promise<void> {
+    await sendKeys({ down: 'Alt' });
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'KeyF' });
+    await sendKeys({ up: 'Shift' });
+    await sendKeys({ up: 'Alt' });
+  }
+  const trigger = (el: FlagButton) => $<HTMLButtonElement>(el, '.trigger');
+
+  describe('idle and composing', () => {
+    beforeEach(() => {
+      w = world();
+      agent = w.client(ann);
+    });
+
+    it('shows a Raise flag button and is accessible', async () => {
+      const el = await button();
+      expect(trigger(el).textContent).to.contain('Raise flag');
+      await expect(el).to.be.accessible();
+    });
+
+    it('raises with Enter from the composer, keeping Shift+Enter as a newline', async () => {
+      const el = await button();
+      trigger(el).focus();
+      await sendKeys({ press: 'Enter' });
+      const dialog = $<HTMLDialogElement>(el, 'dialog');
+      expect(dialog.open).to.be.true;
+      await expect(el).to.be.accessible();
+      await sendKeys({ type: 'Caller is angry' });
+      await sendKeys({ down: 'Shift' });
+      await sendKeys({ press: 'Enter' });
+      await sendKeys({ up: 'Shift' });
+      await sendKeys({ type: 'asks for a refund' });
+      expect($(el, '#counter').textContent).to.equal('33 / 1000');
+      const raised = next(el, 'flag-raised');
+      await sendKeys({ press: 'Enter' });
+      const event = await raised;
+      expect(event.flag.message).to.equal('Caller is angry\nasks for a refund');
+      expect(event.flag.customerLabel).to.equal('Carla Customer');
+      expect(dialog.open).to.be.false;
+      await el.updateComplete;
+      expect(trigger(el).textContent).to.contain('Flag raised');
+      expect(el.shadowRoot!.activeElement).to.equal(trigger(el));
+    });
+
+    it('does not raise on Enter while an input method is composing', async () => {
+      const el = await button();
+      trigger(el).click();
+      await el.updateComplete;
+      const textarea = $<HTMLTextAreaElement>(el, '#message');
+      textarea.focus();
+      await sendKeys({ type: 'kanji' });
+      textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, bubbles: true, composed: true, cancelable: true }));
+      await el.updateComplete;
+      expect($<HTMLDialogElement>(el, 'dialog').open).to.be.true;
+      expect(agent.$flags.get().size).to.equal(0);
+    });
+
+    it('cancels with Escape and gives focus back to the button', async () => {
+      const el = await button();
+      trigger(el).focus();
+      await sendKeys({ press: 'Space' });
+      await sendKeys({ type: 'never mind' });
+      await sendKeys({ press: 'Escape' });
+      await el.updateComplete;
+      expect($<HTMLDialogElement>(el, 'dialog').open).to.be.false;
+      expect(el.shadowRoot!.activeElement).to.equal(trigger(el));
+      expect(agent.$flags.get().size).to.equal(0);
+    });
+
+    it('raises an urgent flag with a reason by clicking Raise', async () => {
+      const el = await button();
+      trigger(el).click();
+      await el.updateComplete;
+      await sendKeys({ type: 'Need help' });
+      $<HTMLInputElement>(el, '#reason').focus();
+      await sendKeys({ type: 'refund' });
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ press: 'Space' });
+      const raised = next(el, 'flag-raised');
+      $<HTMLButtonElement>(el, '.submit').click();
+      const { flag } = await raised;
+      expect(flag.severity).to.equal('urgent');
+      expect(flag.reason).to.equal('refund');
+    });
+
+    it('opens with the host-enabled shortcut, and not without it', async () => {
+      const el = await button();
+      await pressShortcut();
+      expect($<HTMLDialogElement>(el, 'dialog').open).to.be.false;
+      el.shortcut = 'Alt+Shift+F';
+      await el.updateComplete;
+      await pressShortcut();
+      expect($<HTMLDialogElement>(el, 'dialog').open).to.be.true;
+    });
+
+    it('shows a failed raise under the button and fires flag-error', async () => {
+      const teamless = w.client({ ...ann, id: 'nobody', teams: [] });
+      const el = await button('voice', teamless);
+      trigger(el).click();
+      await el.updateComplete;
+      await sendKeys({ type: 'help' });
+      const failed = next(el, 'flag-error');
+      await sendKeys({ press: 'Enter' });
+      const { error, action } = await failed;
+      expect(error.code).to.equal('not-allowed');
+      expect(action).to.equal('raise');
+      await el.updateComplete;
+      expect($(el, '[role="alert"]').textContent).to.contain('no team');
+      expect(trigger(el).textContent).to.contain('Raise flag');
+      await expect(el).to.be.accessible();
+    });
+  });
+
+  describe('where flags are unavailable', () => {
+    it('hides itself on legacy chat unless enabled, warns once and says why', async () => {
+      w = world();
+      agent = w.client(ann);
+      const warn = console.warn;
+      const warnings: unknown[] = [];
+      console.warn = (...args: unknown[]) => warnings.push(args);
+      try {
+        const el = document.createElement('flag-button');
+        el.client = agent;
+        el.channel = 'legacy-chat';
+        el.interactionId = 'i-9';
+        const why = next(el, 'flag-unavailable');
+        document.body.append(el);
+        const { reason, channel } = await why;
+        expect([reason, channel]).to.deep.equal(['channel-unavailable', 'legacy-chat']);
+        expect(el.getBoundingClientRect().width).to.equal(0);
+        expect($maybe(el, 'button')).to.equal(null);
+        const second = await button('legacy-chat');
+        expect(second.unavailable).to.be.true;
+        expect(warnings.filter((w) => String(w).includes('legacy-chat'))).to.have.length(1);
+        el.remove();
+      } finally {
+        console.warn = warn;
+      }
+    });
+
+    it('shows on legacy chat when the host enables it', async () => {
+      w = world({ config: { legacyChatEnabled: true } });
+      agent = w.client(ann);
+      const el = await button('legacy-chat');
+      expect(el.unavailable).to.be.false;
+      expect(trigger(el)).to.exist;
+    });
+
+    it('hides itself in fallback mode', async () => {
+      w = world({ config: { fallbackMode: true } });
+      agent = w.client(ann);
+      const el = document.createElement('flag-button');
+      el.client = agent;
+      const why = next(el, 'flag-unavailable');
+      document.body.append(el);
+      expect((await why).reason).to.equal('fallback-mode');
+      expect($maybe(el, 'button')).to.equal(null);
+      el.remove();
+    });
+  });
+
+  describe('while raised', () => {
+    let supervisor: FlagClient;
+    let el: FlagButton;
+    beforeEach(async () => {
+      w = world();
+      agent = w.client(ann);
+      supervisor = w.client(sam);
+      el = await button();
+      await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'help please' });
+      await el.updateComplete;
+    });
+    const flagId = () => [...agent.$flags.get().values()][0]!.id;
+
+    it('follows the supervisor live: acknowledged by name, then lowered', async () => {
+      await until(supervisor.$openFlags, (f) => f.length === 1);
+      await supervisor.acknowledge(flagId());
+      await waitUntil(() => trigger(el).textContent?.includes('Acknowledged by Sam Supervisor'), 'acknowledged label');
+      await expect(el).to.be.accessible();
+      const lowered = next(el, 'flag-lowered');
+      await supervisor.lower(flagId());
+      expect((await lowered).event.actor.id).to.equal('sam');
+      await waitUntil(() => trigger(el).textContent?.includes('Raise flag'), 'back to idle');
+    });
+
+    it('opens a panel to chat, request and cancel a join, and lower, all by keyboard', async () => {
+      trigger(el).focus();
+      await sendKeys({ press: 'Enter' });
+      const panel = $(el, '[popover]');
+      expect(panel.matches(':popover-open')).to.be.true;
+      await el.updateComplete;
+      expect($maybe(el, 'supervisor-chat')).to.exist;
+      await expect(el).to.be.accessible();
+      const requested = next(el, 'join-requested');
+      $(el, '.join').focus();
+      await sendKeys({ press: 'Enter' });
+      await requested;
+      await waitUntil(() => trigger(el).textContent?.includes('Join requested'), 'join requested label');
+      expect($(el, '.join').textContent).to.contain('Cancel join request');
+      const cancelled = next(el, 'join-cancelled');
+      $(el, '.join').focus();
+      await sendKeys({ press: 'Enter' });
+      await cancelled;
+      const lowered = next(el, 'flag-lowered');
+      $(el, '.lower').focus();
+      await sendKeys({ press: 'Enter' });
+      await lowered;
+      await waitUntil(() => $(el, '.status').textContent?.includes('Flag lowered by Ann Agent'), 'lowered status');
+      await sendKeys({ press: 'Escape' });
+      expect(panel.matches(':popover-open')).to.be.false;
+      expect(el.shadowRoot!.activeElement).to.equal(trigger(el));
+      expect([...agent.$flags.get().values()].some(isOpen)).to.be.false;
+    });
+
+    it('shows unread supervisor messages on the button', async () => {
+      await until(supervisor.$openFlags, (f) => f.length === 1);
+      await supervisor.sendMessage(flagId(), 'On my way');
+      await waitUntil(() => $maybe(el, '.badge')?.textContent === '1 unread', 'unread badge');
+    });
+  });
+});

@@ -1,0 +1,277 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { isOpen, type Channel, type Command, type Flag, type FlagClient } from '@flagline/core';
+import { isSubmitKey } from '../internal/composer-keys.js';
+import { FlagUnavailableEvent } from '../internal/events.js';
+import { FlaglineElement } from '../internal/flagline-element.js';
+import { StoreController } from '../internal/subscription.js';
+import { flagIcon } from '../internal/icons.js';
+import { flagButtonStyles } from './flag-button.styles.js';
+import { matchesShortcut, parseShortcut } from './shortcut.js';
+import { defaultFlagButtonStrings, type FlagButtonStrings } from './strings.js';
+
+const warnedUnavailable = new Set<string>();
+
+/**
+ * The agent's flag: raise one with a message, then follow it (raised, escalated, acknowledged,
+ * join requested/accepted), chat with the supervisor, request a join, lower it. Hidden where
+ * flags are unavailable on the channel or in fallback mode.
+ *
+ * @fires flag-unavailable - FlagUnavailableEvent: the button hid itself, with the reason.
+ * @fires flag-error - FlagErrorEvent: a command the agent started failed (also shown below the button).
+ * @fires flag-raised - FlagStateEvent (and flag-acknowledged, flag-escalated, flag-lowered, join-requested,
+ *   join-accepted, join-declined, join-cancelled, message-received) for this interaction's flag.
+ * @fires transcript-entry - TranscriptEntryEvent for every confirmed event of this interaction's flag.
+ * @csspart button - The flag button.
+ * @csspart composer - The raise dialog.
+ * @csspart panel - The popover with the flag's state, chat and actions.
+ * @csspart error - A failed command's message.
+ * @cssprop --flagline-color-accent - Button and primary action colour.
+ * @cssprop --flagline-color-warning - Escalated state colour.
+ */
+export class FlagButton extends FlaglineElement {
+  static override styles = flagButtonStyles;
+
+  /** The host's id of the customer interaction the flag is about. */
+  @property({ attribute: 'interaction-id' }) interactionId = '';
+  /** The interaction's channel: `voice`, `enhanced-messaging`, `enhanced-chat` or `legacy-chat`. */
+  @property() channel: Channel = 'voice';
+  /** How the supervisor sees the customer, e.g. a name or a masked phone number. */
+  @property({ attribute: 'customer-label' }) customerLabel = '';
+  /** A keyboard shortcut the host enables, e.g. `Alt+Shift+F`: opens the composer or the flag panel. */
+  @property() shortcut = '';
+  /** Overrides for any visible string. */
+  @property({ attribute: false }) strings: Partial<FlagButtonStrings> = {};
+  /** Reflected while flags are unavailable here; the element then renders nothing. */
+  @property({ type: Boolean, reflect: true }) unavailable = false;
+
+  @state() private draft = '';
+  @state() private reason = '';
+  @state() private urgent = false;
+  @state() private panelOpen = false;
+
+  @query('.trigger') private trigger!: HTMLButtonElement | null;
+  @query('dialog') private composer!: HTMLDialogElement | null;
+  @query('[popover]') private panel!: HTMLElement | null;
+
+  readonly #flag = new StoreController<Flag | undefined>(this, undefined);
+  readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
+  readonly #busy = new StoreController<ReadonlyMap<string, readonly Command['type'][]>>(this, new Map());
+  #flagClient: FlagClient | undefined;
+  #flagInteraction = '';
+  #reportedReason: string | null = null;
+
+  constructor() {
+    super();
+    this.relayFlagEvents((flag) => flag.interactionId === this.interactionId);
+  }
+
+  private get s(): FlagButtonStrings {
+    return { ...defaultFlagButtonStrings, ...this.strings };
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('keydown', this.#onShortcut);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('keydown', this.#onShortcut);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const client = this.activeClient;
+    if (client !== this.#flagClient || this.interactionId !== this.#flagInteraction) {
+      this.#flagClient = client;
+      this.#flagInteraction = this.interactionId;
+      this.#flag.store = client && this.interactionId ? client.flagFor(this.interactionId) : undefined;
+    }
+    this.#unread.store = client?.$unread;
+    this.#busy.store = client?.$busy;
+    const availability = client?.availability(this.channel);
+    this.unavailable = !availability?.available;
+    const reason = availability && !availability.available ? availability.reason : null;
+    if (reason && reason !== this.#reportedReason) this.#reportUnavailable(reason);
+    this.#reportedReason = reason;
+  }
+
+  #reportUnavailable(reason: FlagUnavailableEvent['reason']): void {
+    const warning = `[flagline] ${this.s.unavailable(reason, this.channel)}`;
+    if (!warnedUnavailable.has(warning)) {
+      warnedUnavailable.add(warning);
+      console.warn(warning);
+    }
+    this.dispatchEvent(new FlagUnavailableEvent(reason, this.channel));
+  }
+
+  /** The interaction's open flag, if any. */
+  private get openFlag(): Flag | undefined {
+    const flag = this.#flag.value;
+    return flag && isOpen(flag) ? flag : undefined;
+  }
+
+  private stateLabel(flag: Flag | undefined): string {
+    const s = this.s;
+    if (!flag) return s.raise;
+    if (!isOpen(flag)) return s.loweredBy(flag);
+    if (this.#busy.value.get(flag.id)?.includes('raise')) return s.raising;
+    if (flag.join === 'accepted') return s.joinedBy(flag.joinBy?.name ?? '');
+    if (flag.join === 'requested') return s.joinRequested;
+    if (flag.acknowledgedBy) return s.acknowledgedBy(flag.acknowledgedBy.name);
+    return flag.escalation > 0 ? s.escalated : s.raised;
+  }
+
+  protected override render() {
+    if (this.unavailable) return nothing;
+    const s = this.s;
+    const open = this.openFlag;
+    const unread = open ? (this.#unread.value.get(open.id) ?? 0) : 0;
+    const state = !open ? 'idle' : open.join === 'accepted' ? 'joined' : open.acknowledgedBy ? 'acknowledged' : open.escalation > 0 ? 'escalated' : 'raised';
+    return html`
+      <button
+        class="trigger"
+        part="button"
+        data-state=${state}
+        aria-haspopup="dialog"
+        aria-expanded=${open ? String(this.panelOpen) : 'false'}
+        @click=${this.#onTrigger}
+      >
+        ${flagIcon()}<span>${open ? this.stateLabel(open) : s.raise}</span>
+        ${unread > 0 ? html`<span class="badge">${s.unread(unread)}</span>` : nothing}
+      </button>
+      ${this.renderFailure()} ${this.#renderComposer()} ${this.#renderPanel()}
+    `;
+  }
+
+  #renderComposer() {
+    const s = this.s;
+    const max = this.activeClient?.config.limits.messageLength ?? 1000;
+    const reasonMax = this.activeClient?.config.limits.reasonLength ?? 200;
+    return html`
+      <dialog part="composer" aria-labelledby="composer-title" @close=${this.#onComposerClose}>
+        <h2 id="composer-title">${s.composerTitle}</h2>
+        <label for="message">${s.messageLabel}</label>
+        <textarea
+          id="message"
+          rows="3"
+          maxlength=${max}
+          aria-describedby="counter"
+          .value=${this.draft}
+          @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)}
+          @keydown=${this.#onComposerKey}
+        ></textarea>
+        <div id="counter" class="counter muted">${s.counter(this.draft.length, max)}</div>
+        <label for="reason">${s.reasonLabel}</label>
+        <input id="reason" maxlength=${reasonMax} .value=${this.reason} @input=${(e: Event) => (this.reason = (e.target as HTMLInputElement).value)} />
+        <label class="check"
+          ><input type="checkbox" .checked=${this.urgent} @change=${(e: Event) => (this.urgent = (e.target as HTMLInputElement).checked)} />
+          ${s.urgentLabel}</label
+        >
+        <div class="actions">
+          <button class="cancel" @click=${() => this.composer?.close()}>${s.cancel}</button>
+          <button class="primary submit" ?disabled=${this.draft.trim() === ''} @click=${this.#raise}>${s.submit}</button>
+        </div>
+      </dialog>
+    `;
+  }
+
+  #renderPanel() {
+    const s = this.s;
+    const flag = this.#flag.value;
+    const open = this.openFlag;
+    return html`
+      <div popover="auto" part="panel" role="dialog" aria-labelledby="panel-title" @toggle=${this.#onPanelToggle}>
+        <h2 id="panel-title">${s.panelTitle}</h2>
+        ${flag
+          ? html`
+              <p class="status" data-state=${open ? 'open' : 'lowered'}>${this.stateLabel(flag)}</p>
+              ${this.panelOpen
+                ? html`<supervisor-chat .client=${this.activeClient} flag-id=${flag.id} quiet theme=${this.theme ?? nothing}></supervisor-chat>`
+                : nothing}
+            `
+          : nothing}
+        ${this.renderFailure(flag?.id)}
+        <div class="actions">
+          ${open && open.join !== 'accepted'
+            ? open.join === 'requested'
+              ? html`<button class="join" @click=${() => this.perform('cancel-join', open.id, (c) => c.cancelJoin(open.id))}>${s.cancelJoin}</button>`
+              : html`<button class="join" @click=${() => this.perform('request-join', open.id, (c) => c.requestJoin(open.id))}>${s.requestJoin}</button>`
+            : nothing}
+          ${open ? html`<button class="lower" @click=${() => this.perform('lower', open.id, (c) => c.lower(open.id))}>${s.lower}</button>` : nothing}
+          <button class="close" @click=${() => this.panel?.hidePopover()}>${s.close}</button>
+        </div>
+      </div>
+    `;
+  }
+
+  #onTrigger = (): void => {
+    if (this.panelOpen) this.panel?.hidePopover();
+    else this.#open();
+  };
+
+  /** Opens the composer when there is no open flag, the flag panel otherwise. */
+  #open(): void {
+    if (this.openFlag) this.panel?.showPopover();
+    else {
+      this.failure = undefined;
+      this.composer?.showModal();
+      this.renderRoot.querySelector<HTMLTextAreaElement>('#message')?.focus();
+    }
+  }
+
+  #onComposerKey = (e: KeyboardEvent): void => {
+    if (!isSubmitKey(e)) return;
+    e.preventDefault();
+    if (this.draft.trim() !== '') void this.#raise();
+  };
+
+  #raise = async (): Promise<void> => {
+    const message = this.draft;
+    const reason = this.reason.trim();
+    // Optimistic: the flag shows as raising at once; a failure comes back as a message and event.
+    this.composer?.close();
+    const result = await this.perform('raise', undefined, (c) =>
+      c.raise({
+        interactionId: this.interactionId,
+        channel: this.channel,
+        message,
+        severity: this.urgent ? 'urgent' : 'normal',
+        ...(reason ? { reason } : {}),
+        ...(this.customerLabel ? { customerLabel: this.customerLabel } : {}),
+      }),
+    );
+    if (result) {
+      this.draft = '';
+      this.reason = '';
+      this.urgent = false;
+    }
+  };
+
+  #onComposerClose = (): void => {
+    this.trigger?.focus();
+  };
+
+  #onPanelToggle = (e: ToggleEvent): void => {
+    this.panelOpen = e.newState === 'open';
+    if (this.panelOpen) return;
+    // Focus was inside the panel (now hidden): give it back to the button, as a dialog would.
+    const active = this.shadowRoot?.activeElement;
+    if (!active || this.panel?.contains(active) || document.activeElement === document.body) this.trigger?.focus();
+  };
+
+  #onShortcut = (e: KeyboardEvent): void => {
+    const shortcut = this.shortcut ? parseShortcut(this.shortcut) : null;
+    if (!shortcut || this.unavailable || !matchesShortcut(e, shortcut)) return;
+    e.preventDefault();
+    if (this.composer?.open || this.panelOpen) return;
+    this.#open();
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'flag-button': FlagButton;
+  }
+}

@@ -1,0 +1,59 @@
+import type { Flag, FlagErrorCode } from '@flagline/core';
+
+/** Every visible or announced string of <flag-button>, English by default. */
+export interface FlagButtonStrings {
+  raise: string;
+  raising: string;
+  raised: string;
+  escalated: string;
+  acknowledgedBy: (name: string) => string;
+  joinRequested: string;
+  joinedBy: (name: string) => string;
+  loweredBy: (flag: Flag) => string;
+  unread: (count: number) => string;
+  composerTitle: string;
+  messageLabel: string;
+  reasonLabel: string;
+  urgentLabel: string;
+  counter: (length: number, max: number) => string;
+  submit: string;
+  cancel: string;
+  panelTitle: string;
+  requestJoin: string;
+  cancelJoin: string;
+  lower: string;
+  close: string;
+  /** Console warning and event reason when the button hides itself. */
+  unavailable: (reason: Extract<FlagErrorCode, 'fallback-mode' | 'channel-unavailable'>, channel: string) => string;
+}
+
+export const defaultFlagButtonStrings: FlagButtonStrings = {
+  raise: 'Raise flag',
+  raising: 'Raising flag…',
+  raised: 'Flag raised',
+  escalated: 'Flag escalated',
+  acknowledgedBy: (name) => `Acknowledged by ${name}`,
+  joinRequested: 'Join requested',
+  joinedBy: (name) => `${name} joined`,
+  loweredBy: (flag) =>
+    flag.lowered?.cause === 'interaction-ended'
+      ? 'Flag lowered: the interaction ended'
+      : `Flag lowered by ${flag.lowered?.by.name ?? 'someone'}${flag.lowered?.reason ? `: ${flag.lowered.reason}` : ''}`,
+  unread: (count) => `${count} unread`,
+  composerTitle: 'Raise a flag',
+  messageLabel: 'Message to your supervisor',
+  reasonLabel: 'Reason (optional)',
+  urgentLabel: 'Urgent',
+  counter: (length, max) => `${length} / ${max}`,
+  submit: 'Raise',
+  cancel: 'Cancel',
+  panelTitle: 'Your flag',
+  requestJoin: 'Request supervisor to join',
+  cancelJoin: 'Cancel join request',
+  lower: 'Lower flag',
+  close: 'Close',
+  unavailable: (reason, channel) =>
+    reason === 'fallback-mode'
+      ? 'Flagline is in fallback mode: <flag-button> is hidden.'
+      : `Flags are not enabled on ${channel} interactions: <flag-button> is hidden.`,
+};

@@ -1,0 +1,37 @@
+import { provide } from '@lit/context';
+import { css, html, LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { FlagClient } from '@flagline/core';
+import { flagClientContext } from '../internal/context.js';
+import { VERSION } from '../internal/version.js';
+
+/**
+ * Provides one Flagline client to every Flagline element inside it, however deep (shadow roots
+ * included). Elements can also take a `client` property directly.
+ *
+ * @slot - The host's content, with Flagline elements anywhere inside.
+ */
+export class FlaglineProvider extends LitElement {
+  static readonly version = VERSION;
+
+  static override styles = css`
+    :host {
+      display: contents;
+    }
+  `;
+
+  /** The client every element inside uses unless it has its own `client`. */
+  @provide({ context: flagClientContext })
+  @property({ attribute: false })
+  client?: FlagClient;
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'flagline-provider': FlaglineProvider;
+  }
+}

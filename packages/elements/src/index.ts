@@ -1,0 +1,15 @@
+/**
+ * @flagline/elements: the element classes, their events and strings. Importing this module
+ * registers nothing; import `@flagline/elements/define.js` (or one `define-<tag>.js`) for that.
+ */
+export { FlaglineProvider } from './flagline-provider/flagline-provider.js';
+export { FlagButton } from './flag-button/flag-button.js';
+export { SupervisorChat } from './supervisor-chat/supervisor-chat.js';
+export { RaisedFlagsWidget } from './raised-flags-widget/raised-flags-widget.js';
+export { defaultFlagButtonStrings, type FlagButtonStrings } from './flag-button/strings.js';
+export { defaultSupervisorChatStrings, type SupervisorChatStrings } from './supervisor-chat/strings.js';
+export { defaultRaisedFlagsWidgetStrings, type RaisedFlagsWidgetStrings } from './raised-flags-widget/strings.js';
+export * from './internal/events.js';
+export { flagClientContext, attachContextRoot } from './internal/context.js';
+export { defineElement } from './internal/define-element.js';
+export { VERSION } from './internal/version.js';

@@ -1,0 +1,106 @@
+/**
+ * The DOM events Flagline elements dispatch for host integration. Every event bubbles and is
+ * composed (it crosses shadow roots), and carries typed fields instead of a `detail` bag.
+ */
+import type { Availability, Channel, Flag, FlagError, FlagEvent, TranscriptEntry } from '@flagline/core';
+
+const OPTIONS = { bubbles: true, composed: true } as const;
+
+/** Something happened to a flag an element shows (reported once it is confirmed by the source of truth). */
+export class FlagStateEvent extends Event {
+  readonly flag: Flag;
+  readonly event: FlagEvent;
+  constructor(type: FlagStateEventType, flag: Flag, event: FlagEvent) {
+    super(type, OPTIONS);
+    this.flag = flag;
+    this.event = event;
+  }
+}
+
+export const FLAG_STATE_EVENT_TYPES = {
+  raised: 'flag-raised',
+  acknowledged: 'flag-acknowledged',
+  escalated: 'flag-escalated',
+  lowered: 'flag-lowered',
+  'join-requested': 'join-requested',
+  'join-accepted': 'join-accepted',
+  'join-declined': 'join-declined',
+  'join-cancelled': 'join-cancelled',
+  message: 'message-received',
+} as const satisfies Record<FlagEvent['type'], string>;
+export type FlagStateEventType = (typeof FLAG_STATE_EVENT_TYPES)[keyof typeof FLAG_STATE_EVENT_TYPES];
+
+/** A transcript line for the flag's interaction, as the TranscriptSink receives it. */
+export class TranscriptEntryEvent extends Event {
+  readonly entry: TranscriptEntry;
+  constructor(entry: TranscriptEntry) {
+    super('transcript-entry', OPTIONS);
+    this.entry = entry;
+  }
+}
+
+/** A command the user started failed. The element also shows the message where the user acted. */
+export class FlagErrorEvent extends Event {
+  readonly error: FlagError;
+  /** What the user tried, e.g. `raise`, `acknowledge`, `send-message`. */
+  readonly action: string;
+  readonly flagId: string | undefined;
+  constructor(error: FlagError, action: string, flagId?: string) {
+    super('flag-error', OPTIONS);
+    this.error = error;
+    this.action = action;
+    this.flagId = flagId;
+  }
+}
+
+/** <flag-button> hides itself: flags are not available on its channel or Flagline is in fallback mode. */
+export class FlagUnavailableEvent extends Event {
+  readonly reason: Extract<Availability, { available: false }>['reason'];
+  readonly channel: Channel;
+  constructor(reason: FlagUnavailableEvent['reason'], channel: Channel) {
+    super('flag-unavailable', OPTIONS);
+    this.reason = reason;
+    this.channel = channel;
+  }
+}
+
+/**
+ * The supervisor pressed Join on a flag whose agent asked for it. Cancelable: call
+ * `preventDefault()` to stop the widget from accepting; otherwise it accepts the join, and the
+ * `join-accepted` event that follows is the host's cue to barge in.
+ */
+export class FlagJoinEvent extends Event {
+  readonly flag: Flag;
+  constructor(flag: Flag) {
+    super('flag-join', { ...OPTIONS, cancelable: true });
+    this.flag = flag;
+  }
+}
+
+/** The supervisor asked to open a flag's chat. Cancelable: `preventDefault()` to show it elsewhere. */
+export class FlagOpenChatEvent extends Event {
+  readonly flag: Flag;
+  constructor(flag: Flag) {
+    super('flag-open-chat', { ...OPTIONS, cancelable: true });
+    this.flag = flag;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'flag-raised': FlagStateEvent;
+    'flag-acknowledged': FlagStateEvent;
+    'flag-escalated': FlagStateEvent;
+    'flag-lowered': FlagStateEvent;
+    'join-requested': FlagStateEvent;
+    'join-accepted': FlagStateEvent;
+    'join-declined': FlagStateEvent;
+    'join-cancelled': FlagStateEvent;
+    'message-received': FlagStateEvent;
+    'transcript-entry': TranscriptEntryEvent;
+    'flag-error': FlagErrorEvent;
+    'flag-unavailable': FlagUnavailableEvent;
+    'flag-join': FlagJoinEvent;
+    'flag-open-chat': FlagOpenChatEvent;
+  }
+}

@@ -1,0 +1,158 @@
+import { css } from 'lit';
+import { themeStyles } from '../internal/theme.styles.js';
+
+export const raisedFlagsWidgetStyles = [
+  themeStyles,
+  css`
+    :host {
+      display: block;
+      background: var(--_bg);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      padding: var(--_space);
+    }
+    header {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: var(--_space);
+      margin-block-end: var(--_space);
+    }
+    h2 {
+      font-size: 1.15em;
+      margin: 0;
+      margin-inline-end: auto;
+    }
+    .count {
+      font-weight: normal;
+      color: var(--_muted);
+      font-size: 0.85em;
+      margin-inline-start: calc(var(--_space) / 2);
+    }
+    header label {
+      display: flex;
+      align-items: center;
+      gap: calc(var(--_space) / 2);
+    }
+    .body {
+      display: flex;
+      flex-wrap: wrap;
+      gap: var(--_space);
+    }
+    .list {
+      flex: 1 1 24rem;
+      block-size: var(--flagline-widget-height, 32rem);
+      overflow: auto;
+    }
+    .row {
+      inline-size: 100%;
+      border: 1px solid var(--_border);
+      border-inline-start: 4px solid var(--_border);
+      border-radius: var(--_radius);
+      padding: var(--_space);
+      margin-block-end: var(--_space);
+      background: var(--_bg);
+      display: grid;
+      gap: calc(var(--_space) / 2);
+    }
+    .row[data-severity='urgent'] {
+      border-inline-start-color: var(--_danger);
+    }
+    .row.highlight {
+      background: var(--_highlight);
+      animation: flagline-pulse 1s ease-in-out 3;
+    }
+    @keyframes flagline-pulse {
+      50% {
+        box-shadow: 0 0 0 4px var(--_accent);
+      }
+    }
+    .who {
+      display: flex;
+      flex-wrap: wrap;
+      gap: var(--_space);
+      align-items: center;
+    }
+    .agent {
+      font-weight: 600;
+    }
+    .channel {
+      display: inline-flex;
+      gap: 4px;
+      align-items: center;
+      color: var(--_muted);
+    }
+    .highlight .channel,
+    .highlight .muted {
+      color: var(--_fg);
+    }
+    .waiting {
+      margin-inline-start: auto;
+      font-variant-numeric: tabular-nums;
+    }
+    .preview,
+    .reason {
+      margin: 0;
+      overflow-wrap: anywhere;
+      display: -webkit-box;
+      -webkit-line-clamp: 3;
+      -webkit-box-orient: vertical;
+      overflow: hidden;
+    }
+    .marks {
+      display: flex;
+      flex-wrap: wrap;
+      gap: calc(var(--_space) / 2);
+    }
+    .marks:empty {
+      display: none;
+    }
+    .mark {
+      border: 1px solid currentColor;
+      border-radius: 999px;
+      padding: 0 var(--_space);
+      font-size: 0.85em;
+    }
+    .mark.urgent {
+      color: var(--_danger);
+    }
+    .mark.escalated {
+      color: var(--_warning);
+    }
+    .mark.acknowledged,
+    .mark.joined {
+      color: var(--_success);
+    }
+    .highlight .mark {
+      color: var(--_fg);
+    }
+    .actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: calc(var(--_space) / 2);
+    }
+    .chat-panel {
+      flex: 1 1 20rem;
+      display: flex;
+      flex-direction: column;
+      gap: calc(var(--_space) / 2);
+    }
+    .chat-head {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: var(--_space);
+    }
+    h3 {
+      margin: 0;
+      font-size: 1em;
+    }
+    supervisor-chat {
+      --flagline-chat-height: calc(var(--flagline-widget-height, 32rem) - 3rem);
+    }
+    .connection {
+      color: var(--_warning);
+      margin: 0 0 var(--_space);
+    }
+  `,
+];

@@ -1,0 +1,271 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
+import { CHANNELS, type Channel, type Command, type Flag } from '@flagline/core';
+import { FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
+import { FlaglineElement } from '../internal/flagline-element.js';
+import { formatWaiting } from '../internal/format.js';
+import { channelIcon } from '../internal/icons.js';
+import { StoreController } from '../internal/subscription.js';
+import { chime, notificationsSupported, SoundLimiter } from './alerts.js';
+import { raisedFlagsWidgetStyles } from './raised-flags-widget.styles.js';
+import { defaultRaisedFlagsWidgetStrings, type RaisedFlagsWidgetStrings } from './strings.js';
+
+/** How long a new or escalated flag stays highlighted. */
+const HIGHLIGHT_MS = 6000;
+
+/**
+ * The supervisor's wallboard: every open flag of their teams, urgent first then longest waiting,
+ * with one-click Acknowledge, Open chat, Join and Lower. New and escalated flags are highlighted
+ * and announced; sound and desktop notifications are opt-in. Virtualized for thousands of flags.
+ *
+ * @fires flag-join - FlagJoinEvent (cancelable): Join pressed; unless prevented the widget accepts the join.
+ * @fires flag-open-chat - FlagOpenChatEvent (cancelable): unless prevented the chat opens beside the list.
+ * @fires flag-error - FlagErrorEvent: a command the supervisor started failed (also shown on the row).
+ * @fires flag-raised - FlagStateEvent (and flag-acknowledged, flag-escalated, flag-lowered, join-requested,
+ *   join-accepted, join-declined, join-cancelled, message-received) for every flag the supervisor sees.
+ * @fires transcript-entry - TranscriptEntryEvent for every confirmed event of those flags.
+ * @csspart list - The scrolling list of flags.
+ * @csspart row - One flag.
+ * @csspart chat - The chat panel.
+ * @csspart error - A failed command's message.
+ * @csspart connection - The offline notice.
+ * @cssprop --flagline-widget-height - Height of the list (default 32rem).
+ * @cssprop --flagline-color-highlight - Background of a new or escalated flag.
+ * @cssprop --flagline-color-danger - Urgent mark.
+ */
+export class RaisedFlagsWidget extends FlaglineElement {
+  static override styles = raisedFlagsWidgetStyles;
+
+  /** Show only this team's flags (empty: every team). */
+  @property() team = '';
+  /** Show only this channel's flags (empty: every channel). */
+  @property() channel: Channel | '' = '';
+  /** Play a chime on new and escalated flags (at most one per second). */
+  @property({ type: Boolean }) sound = false;
+  /** Silence the chime; the supervisor toggles it with the mute button. */
+  @property({ type: Boolean, reflect: true }) muted = false;
+  /** Offer desktop notifications (permission is asked only when the supervisor clicks). */
+  @property({ type: Boolean }) notifications = false;
+  /** Overrides for any visible string. */
+  @property({ attribute: false }) strings: Partial<RaisedFlagsWidgetStrings> = {};
+  /** The sound to play; replace it to use the host's own. */
+  @property({ attribute: false }) playSound: () => void = chime;
+
+  @state() private now = Date.now();
+  @state() private chatFlagId: string | undefined;
+  @state() private announcement = '';
+  @state() private highlighted: ReadonlySet<string> = new Set();
+
+  readonly #open = new StoreController<readonly Flag[]>(this, []);
+  readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
+  readonly #busy = new StoreController<ReadonlyMap<string, readonly Command['type'][]>>(this, new Map());
+  readonly #sound = new SoundLimiter(() => this.playSound());
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  #clock: ReturnType<typeof setInterval> | undefined;
+
+  constructor() {
+    super();
+    this.relayFlagEvents(() => true);
+    this.subscribeClient((client) =>
+      client.on('event', ({ event, flag, live }) => {
+        if (live && (event.type === 'raised' || event.type === 'escalated')) this.#alert(flag, event.type);
+      }),
+    );
+  }
+
+  private get s(): RaisedFlagsWidgetStrings {
+    return { ...defaultRaisedFlagsWidgetStrings, ...this.strings };
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.now = Date.now();
+    this.#clock = setInterval(() => (this.now = Date.now()), 1000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#clock);
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const client = this.activeClient;
+    this.#open.store = client?.$openFlags;
+    this.#unread.store = client?.$unread;
+    this.#busy.store = client?.$busy;
+  }
+
+  /** The flags shown: filtered, urgent first, then longest waiting (the client's order). */
+  private get rows(): Flag[] {
+    const shown = this.#open.value.filter((f) => (!this.team || f.team === this.team) && (!this.channel || f.channel === this.channel));
+    return [...shown.filter((f) => f.severity === 'urgent'), ...shown.filter((f) => f.severity !== 'urgent')];
+  }
+
+  #alert(flag: Flag, kind: 'raised' | 'escalated'): void {
+    const s = this.s;
+    const text = kind === 'raised' ? s.announceRaised(flag) : s.announceEscalated(flag);
+    this.announcement = text;
+    this.highlighted = new Set([...this.highlighted, flag.id]);
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      const next = new Set(this.highlighted);
+      next.delete(flag.id);
+      this.highlighted = next;
+    }, HIGHLIGHT_MS);
+    this.#timers.add(timer);
+    if (this.sound && !this.muted) this.#sound.ring();
+    if (this.notifications && notificationsSupported() && Notification.permission === 'granted')
+      new Notification(text, { body: flag.message, tag: flag.id });
+  }
+
+  #askNotifications = async (): Promise<void> => {
+    await Notification.requestPermission();
+    this.requestUpdate();
+  };
+
+  #join(flag: Flag): void {
+    if (!this.dispatchEvent(new FlagJoinEvent(flag))) return;
+    void this.perform('accept-join', flag.id, (c) => c.acceptJoin(flag.id));
+  }
+
+  async #openChat(flag: Flag): Promise<void> {
+    if (!this.dispatchEvent(new FlagOpenChatEvent(flag))) return;
+    this.chatFlagId = flag.id;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('.chat-panel .close')?.focus();
+  }
+
+  async #closeChat(): Promise<void> {
+    const id = this.chatFlagId;
+    this.chatFlagId = undefined;
+    await this.updateComplete;
+    // Back to the row's Open chat button; if that flag is gone, to the list.
+    const back = this.renderRoot.querySelector<HTMLElement>(`[data-flag-id="${CSS.escape(id ?? '')}"] .open-chat`);
+    (back ?? this.renderRoot.querySelector<HTMLElement>('.list'))?.focus();
+  }
+
+  protected override render() {
+    const s = this.s;
+    const rows = this.rows;
+    const orphanFailure = this.failure && !rows.some((f) => f.id === this.failure?.flagId);
+    return html`
+      <header>
+        <h2>${s.title} <span class="count">${s.count(rows.length)}</span></h2>
+        ${this.#renderFilters()}
+        ${this.sound
+          ? html`<button class="mute" aria-pressed=${String(this.muted)} @click=${() => (this.muted = !this.muted)}>${this.muted ? s.unmute : s.mute}</button>`
+          : nothing}
+        ${this.notifications && notificationsSupported() && Notification.permission === 'default'
+          ? html`<button class="notify" @click=${this.#askNotifications}>${s.enableNotifications}</button>`
+          : nothing}
+      </header>
+      ${this.renderConnection(s.offline)} ${orphanFailure ? this.renderFailure() : nothing}
+      <div class="body">
+        <div class="list" part="list" role="list" aria-label=${s.listLabel} tabindex="-1">
+          ${rows.length === 0
+            ? html`<p class="empty muted">${s.empty}</p>`
+            : virtualize({
+                items: rows,
+                keyFunction: (flag) => flag.id,
+                renderItem: (flag, index) => this.#renderRow(flag, index, rows.length),
+                scroller: true,
+              })}
+        </div>
+        ${this.#renderChat()}
+      </div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+    `;
+  }
+
+  #renderFilters() {
+    const s = this.s;
+    const teams = [...new Set([...(this.activeClient?.me.teams ?? []), ...this.#open.value.map((f) => f.team)])];
+    return html`
+      <label>${s.teamFilter}
+        <select class="team-filter" @change=${(e: Event) => (this.team = (e.target as HTMLSelectElement).value)}>
+          <option value="" ?selected=${!this.team}>${s.allTeams}</option>
+          ${teams.map((t) => html`<option value=${t} ?selected=${t === this.team}>${t}</option>`)}
+        </select>
+      </label>
+      <label>${s.channelFilter}
+        <select class="channel-filter" @change=${(e: Event) => (this.channel = (e.target as HTMLSelectElement).value as Channel | '')}>
+          <option value="" ?selected=${!this.channel}>${s.allChannels}</option>
+          ${CHANNELS.map((c) => html`<option value=${c} ?selected=${c === this.channel}>${s.channels[c]}</option>`)}
+        </select>
+      </label>
+    `;
+  }
+
+  #renderRow(flag: Flag, index: number, size: number) {
+    const s = this.s;
+    const busy = this.#busy.value.get(flag.id) ?? [];
+    const unread = this.#unread.value.get(flag.id) ?? 0;
+    const who = `who-${flag.id}`;
+    return html`
+      <div
+        class="row ${this.highlighted.has(flag.id) ? 'highlight' : ''}"
+        part="row"
+        role="listitem"
+        aria-setsize=${size}
+        aria-posinset=${index + 1}
+        data-flag-id=${flag.id}
+        data-severity=${flag.severity}
+      >
+        <div class="who" id=${who}>
+          <span class="agent">${flag.agent.name}</span>
+          <span class="channel">${channelIcon(flag.channel)}<span>${s.channels[flag.channel]}</span></span>
+          ${flag.customerLabel ? html`<span class="customer">${flag.customerLabel}</span>` : nothing}
+          <span class="waiting">${s.waiting(formatWaiting(this.now - flag.raisedAt))}</span>
+        </div>
+        <p class="preview">${flag.message}</p>
+        ${flag.reason ? html`<p class="reason muted">${s.reason(flag.reason)}</p>` : nothing}
+        <div class="marks">
+          ${flag.severity === 'urgent' ? html`<span class="mark urgent">${s.urgent}</span>` : nothing}
+          ${flag.escalation > 0 ? html`<span class="mark escalated">${s.escalated}</span>` : nothing}
+          ${flag.acknowledgedBy ? html`<span class="mark acknowledged">${s.acknowledgedBy(flag.acknowledgedBy.name)}</span>` : nothing}
+          ${flag.join === 'requested' ? html`<span class="mark join">${s.joinRequested}</span>` : nothing}
+          ${flag.join === 'accepted' ? html`<span class="mark joined">${s.joined(flag.joinBy?.name ?? '')}</span>` : nothing}
+          ${unread > 0 ? html`<span class="mark unread">${s.unread(unread)}</span>` : nothing}
+        </div>
+        <div class="actions">
+          ${flag.acknowledgedBy
+            ? nothing
+            : html`<button class="acknowledge primary" aria-describedby=${who} ?disabled=${busy.includes('acknowledge')}
+                @click=${() => this.perform('acknowledge', flag.id, (c) => c.acknowledge(flag.id))}>${s.acknowledge}</button>`}
+          <button class="open-chat" aria-describedby=${who} @click=${() => this.#openChat(flag)}>${s.openChat}</button>
+          ${flag.join === 'requested'
+            ? html`<button class="join" aria-describedby=${who} ?disabled=${busy.includes('accept-join')} @click=${() => this.#join(flag)}>${s.join}</button>`
+            : nothing}
+          <button class="lower" aria-describedby=${who} ?disabled=${busy.includes('lower')}
+            @click=${() => this.perform('lower', flag.id, (c) => c.lower(flag.id))}>${s.lower}</button>
+        </div>
+        ${this.renderFailure(flag.id)}
+      </div>
+    `;
+  }
+
+  #renderChat() {
+    const id = this.chatFlagId;
+    if (!id) return nothing;
+    const flag = this.activeClient?.$flags.get().get(id);
+    return html`
+      <section class="chat-panel" part="chat" aria-labelledby="chat-title">
+        <div class="chat-head">
+          <h3 id="chat-title">${flag ? this.s.chatTitle(flag) : ''}</h3>
+          <button class="close" @click=${() => this.#closeChat()}>${this.s.closeChat}</button>
+        </div>
+        <supervisor-chat .client=${this.activeClient} flag-id=${id} quiet theme=${this.theme ?? nothing}></supervisor-chat>
+      </section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'raised-flags-widget': RaisedFlagsWidget;
+  }
+}

@@ -1,0 +1,73 @@
+import type { Channel, Flag } from '@flagline/core';
+
+/** Every visible or announced string of <raised-flags-widget>, English by default. */
+export interface RaisedFlagsWidgetStrings {
+  title: string;
+  count: (count: number) => string;
+  empty: string;
+  listLabel: string;
+  teamFilter: string;
+  channelFilter: string;
+  allTeams: string;
+  allChannels: string;
+  channels: Record<Channel, string>;
+  urgent: string;
+  escalated: string;
+  acknowledgedBy: (name: string) => string;
+  joinRequested: string;
+  joined: (name: string) => string;
+  reason: (reason: string) => string;
+  waiting: (formatted: string) => string;
+  unread: (count: number) => string;
+  acknowledge: string;
+  openChat: string;
+  join: string;
+  lower: string;
+  chatTitle: (flag: Flag) => string;
+  closeChat: string;
+  mute: string;
+  unmute: string;
+  enableNotifications: string;
+  /** Announced politely to screen readers and used as the desktop notification title. */
+  announceRaised: (flag: Flag) => string;
+  announceEscalated: (flag: Flag) => string;
+  offline: string;
+}
+
+export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
+  title: 'Raised flags',
+  count: (count) => (count === 1 ? '1 open flag' : `${count} open flags`),
+  empty: 'No raised flags.',
+  listLabel: 'Open flags, urgent first, then longest waiting',
+  teamFilter: 'Team',
+  channelFilter: 'Channel',
+  allTeams: 'All teams',
+  allChannels: 'All channels',
+  channels: {
+    voice: 'Voice',
+    'enhanced-messaging': 'Messaging',
+    'enhanced-chat': 'Chat',
+    'legacy-chat': 'Legacy chat',
+  },
+  urgent: 'Urgent',
+  escalated: 'Escalated',
+  acknowledgedBy: (name) => `Acknowledged by ${name}`,
+  joinRequested: 'Join requested',
+  joined: (name) => `${name} joined`,
+  reason: (reason) => `Reason: ${reason}`,
+  waiting: (formatted) => `Waiting ${formatted}`,
+  unread: (count) => `${count} unread`,
+  acknowledge: 'Acknowledge',
+  openChat: 'Open chat',
+  join: 'Join',
+  lower: 'Lower',
+  chatTitle: (flag) => `Chat with ${flag.agent.name}`,
+  closeChat: 'Close chat',
+  mute: 'Mute alerts',
+  unmute: 'Unmute alerts',
+  enableNotifications: 'Enable desktop notifications',
+  announceRaised: (flag) =>
+    `${flag.severity === 'urgent' ? 'Urgent flag' : 'New flag'} from ${flag.agent.name}: ${flag.message}`,
+  announceEscalated: (flag) => `Flag from ${flag.agent.name} escalated`,
+  offline: 'Offline: reconnecting…',
+};

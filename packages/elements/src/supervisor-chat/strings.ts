@@ -1,0 +1,40 @@
+import { describeEvent, type Flag, type FlagEvent } from '@flagline/core';
+
+/** Every visible or announced string of <supervisor-chat>, English by default. */
+export interface SupervisorChatStrings {
+  logLabel: string;
+  /** A flag event shown as a system line (default: the transcript's wording). */
+  systemLine: (event: FlagEvent) => string;
+  sending: string;
+  sent: string;
+  failed: (message: string) => string;
+  retry: string;
+  discard: string;
+  newMessages: (count: number) => string;
+  messageLabel: string;
+  send: string;
+  counter: (length: number, max: number) => string;
+  readOnly: (flag: Flag) => string;
+  unknownFlag: string;
+  offline: string;
+}
+
+export const defaultSupervisorChatStrings: SupervisorChatStrings = {
+  logLabel: 'Private chat with the supervisor',
+  systemLine: (event) => describeEvent(event),
+  sending: 'Sending…',
+  sent: 'Sent',
+  failed: (message) => `Not sent: ${message}`,
+  retry: 'Retry',
+  discard: 'Discard',
+  newMessages: (count) => (count === 1 ? '1 new message' : `${count} new messages`),
+  messageLabel: 'Message',
+  send: 'Send',
+  counter: (length, max) => `${length} / ${max}`,
+  readOnly: (flag) =>
+    flag.lowered?.cause === 'interaction-ended'
+      ? 'The interaction ended and its flag was lowered: this conversation is read-only.'
+      : `${flag.lowered?.by.name ?? 'Someone'} lowered the flag: this conversation is read-only.`,
+  unknownFlag: 'This flag is not available.',
+  offline: 'Offline: messages will be sent when the connection returns.',
+};

@@ -1,0 +1,113 @@
+import { css } from 'lit';
+import { themeStyles } from '../internal/theme.styles.js';
+
+export const supervisorChatStyles = [
+  themeStyles,
+  css`
+    :host {
+      display: flex;
+      flex-direction: column;
+      block-size: var(--flagline-chat-height, 24rem);
+      min-block-size: 10rem;
+      background: var(--_bg);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      position: relative;
+    }
+    .log {
+      flex: 1;
+      min-block-size: 0;
+      overflow: auto;
+      padding: var(--_space);
+    }
+    .item {
+      inline-size: 100%;
+      padding-block: calc(var(--_space) / 2);
+    }
+    .system {
+      color: var(--_muted);
+      font-size: 0.9em;
+      text-align: center;
+      overflow-wrap: anywhere;
+    }
+    .message {
+      display: flex;
+      flex-direction: column;
+      align-items: flex-start;
+    }
+    .message.mine {
+      align-items: flex-end;
+    }
+    .bubble {
+      max-inline-size: 85%;
+      background: var(--_surface);
+      border-radius: var(--_radius);
+      padding: calc(var(--_space) / 2) var(--_space);
+    }
+    .text {
+      margin: 0;
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+    .meta {
+      font-size: 0.85em;
+      color: var(--_muted);
+      display: flex;
+      gap: calc(var(--_space) / 2);
+    }
+    .author {
+      font-weight: 600;
+      color: var(--_fg);
+    }
+    .delivery {
+      font-size: 0.85em;
+      color: var(--_muted);
+    }
+    .delivery.failed {
+      color: var(--_danger);
+    }
+    .delivery button {
+      font-size: inherit;
+      padding: 0 calc(var(--_space) / 2);
+      margin-inline-start: calc(var(--_space) / 2);
+    }
+    .jump {
+      position: absolute;
+      inset-block-end: 5.5rem;
+      inset-inline-start: 50%;
+      translate: -50% 0;
+      background: var(--_accent);
+      color: var(--_accent-fg);
+      border-color: var(--_accent);
+      border-radius: 999px;
+    }
+    :host(:dir(rtl)) .jump {
+      translate: 50% 0;
+    }
+    .composer {
+      display: grid;
+      grid-template-columns: 1fr auto;
+      gap: calc(var(--_space) / 2) var(--_space);
+      padding: var(--_space);
+      border-block-start: 1px solid var(--_border);
+    }
+    .composer textarea {
+      resize: none;
+    }
+    .counter {
+      grid-column: 1 / -1;
+      font-size: 0.85em;
+      text-align: end;
+    }
+    .readonly,
+    .connection {
+      margin: 0;
+      padding: var(--_space);
+      color: var(--_muted);
+      border-block-start: 1px solid var(--_border);
+    }
+    .error {
+      padding-inline: var(--_space);
+    }
+  `,
+];

@@ -1,0 +1,238 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
+import { isOpen, type Flag, type FlagClient, type TimelineItem } from '@flagline/core';
+import { isSubmitKey } from '../internal/composer-keys.js';
+import { FlaglineElement } from '../internal/flagline-element.js';
+import { formatTime, localeOf } from '../internal/format.js';
+import { StoreController } from '../internal/subscription.js';
+import { supervisorChatStyles } from './supervisor-chat.styles.js';
+import { defaultSupervisorChatStrings, type SupervisorChatStrings } from './strings.js';
+
+/** How close to the end (px) still counts as "reading the newest message". */
+const PINNED_SLACK = 40;
+
+/**
+ * The private two-way chat of one flag, for the agent and the supervisor alike: messages with
+ * author, time and delivery state, system lines for flag events, and a composer that becomes
+ * read-only once the flag is lowered. Virtualized: thousands of messages stay smooth.
+ *
+ * @fires message-received - FlagStateEvent: a message from someone else arrived (not when `quiet`).
+ * @fires transcript-entry - TranscriptEntryEvent for every confirmed event of the flag (not when `quiet`).
+ * @fires flag-error - FlagErrorEvent: sending or retrying failed (the message shows Retry).
+ * @csspart log - The scrolling conversation.
+ * @csspart composer - The message form.
+ * @csspart error - A failed command's message.
+ * @csspart connection - The offline notice.
+ * @cssprop --flagline-chat-height - Height of the element (default 24rem).
+ */
+export class SupervisorChat extends FlaglineElement {
+  static override styles = supervisorChatStyles;
+
+  /** The flag whose conversation this is. */
+  @property({ attribute: 'flag-id' }) flagId = '';
+  /** Dispatch no flag events (set when another Flagline element embeds this chat and reports them). */
+  @property({ type: Boolean }) quiet = false;
+  /** Overrides for any visible string. */
+  @property({ attribute: false }) strings: Partial<SupervisorChatStrings> = {};
+
+  @state() private draft = '';
+  /** Messages from others that arrived while the reader was scrolled up. */
+  @state() private newCount = 0;
+
+  @query('.log') private log!: HTMLElement | null;
+
+  readonly #timeline = new StoreController<readonly TimelineItem[]>(this, []);
+  readonly #flags = new StoreController<ReadonlyMap<string, Flag>>(this, new Map());
+  readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
+  #timelineOf: [FlagClient | undefined, string] = [undefined, ''];
+  #pinned = true;
+  #onScreen = false;
+  #observer: IntersectionObserver | undefined;
+
+  constructor() {
+    super();
+    this.relayFlagEvents((flag) => !this.quiet && flag.id === this.flagId);
+  }
+
+  private get s(): SupervisorChatStrings {
+    return { ...defaultSupervisorChatStrings, ...this.strings };
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#observer = new IntersectionObserver((entries) => {
+      this.#onScreen = entries.some((e) => e.isIntersecting);
+      this.#markReadIfSeen();
+    });
+    this.#observer.observe(this);
+    document.addEventListener('visibilitychange', this.#markReadIfSeen);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#observer?.disconnect();
+    document.removeEventListener('visibilitychange', this.#markReadIfSeen);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const client = this.activeClient;
+    const [oldClient, oldFlag] = this.#timelineOf;
+    const before = this.#timeline.value;
+    if (client !== oldClient || this.flagId !== oldFlag) {
+      this.#timelineOf = [client, this.flagId];
+      this.#timeline.store = client && this.flagId ? client.timeline(this.flagId) : undefined;
+      this.#pinned = true;
+      this.newCount = 0;
+    } else if (this.#timeline.value !== before || changed.size === 0) {
+      this.#noteArrivals(before);
+    }
+    this.#flags.store = client?.$flags;
+    this.#unread.store = client?.$unread;
+  }
+
+  /** Items were appended: follow them when pinned, else count them for the "new messages" jump. */
+  #noteArrivals(before: readonly TimelineItem[]): void {
+    const items = this.#timeline.value;
+    if (items.length <= before.length) return;
+    const me = this.activeClient?.me.id;
+    const fresh = items.slice(before.length);
+    const mine = fresh.some((item) => item.event.actor.id === me && item.event.type === 'message');
+    if (this.#pinned || mine) {
+      this.#pinned = true;
+      this.newCount = 0;
+    } else {
+      this.newCount += fresh.filter((item) => item.event.type === 'message' && item.event.actor.id !== me).length;
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    this.#markReadIfSeen();
+  }
+
+  /** Read means: on screen, page visible, and the reader is at the newest message. */
+  #markReadIfSeen = (): void => {
+    const client = this.activeClient;
+    if (!client || !this.flagId || !this.#onScreen || !this.#pinned || document.visibilityState !== 'visible') return;
+    if ((this.#unread.value.get(this.flagId) ?? 0) > 0) client.markRead(this.flagId);
+  };
+
+  #onScroll = (): void => {
+    const log = this.log;
+    if (!log) return;
+    const pinned = log.scrollHeight - log.scrollTop - log.clientHeight <= PINNED_SLACK;
+    if (pinned === this.#pinned) return;
+    this.#pinned = pinned;
+    if (pinned) {
+      this.newCount = 0;
+      this.#markReadIfSeen();
+    }
+  };
+
+  #jump = (): void => {
+    this.#pinned = true;
+    this.newCount = 0;
+    this.requestUpdate();
+    this.#markReadIfSeen();
+    this.renderRoot.querySelector<HTMLTextAreaElement>('textarea')?.focus();
+  };
+
+  protected override render() {
+    const s = this.s;
+    const flag = this.#flags.value.get(this.flagId);
+    const items = this.#timeline.value as TimelineItem[];
+    // While the reader is at the newest message the layout stays pinned to it as messages
+    // arrive; a user scroll unpins it (the virtualizer's own behaviour).
+    const pin = this.#pinned && items.length > 0 ? { pin: { index: items.length - 1, block: 'end' as const } } : {};
+    return html`
+      <div class="log" part="log" role="log" aria-label=${s.logLabel} tabindex="0" @scroll=${this.#onScroll}>
+        ${virtualize({
+          items,
+          layout: pin,
+          keyFunction: (item) => item.key,
+          renderItem: (item) => this.#renderItem(item),
+          scroller: true,
+        })}
+      </div>
+      ${this.newCount > 0 ? html`<button class="jump" @click=${this.#jump}>${s.newMessages(this.newCount)}</button>` : nothing}
+      ${this.renderConnection(s.offline)} ${this.renderFailure()} ${this.#renderComposer(flag)}
+    `;
+  }
+
+  #renderItem(item: TimelineItem) {
+    const s = this.s;
+    const { event } = item;
+    const time = html`<time datetime=${new Date(event.at).toISOString()}>${formatTime(event.at, localeOf(this))}</time>`;
+    if (event.type !== 'message') {
+      return html`<div class="item system" data-type=${event.type}>${s.systemLine(event)} · ${time}</div>`;
+    }
+    const mine = event.actor.id === this.activeClient?.me.id;
+    return html`
+      <div class="item message ${mine ? 'mine' : ''}" data-state=${item.state}>
+        <div class="meta"><span class="author">${event.actor.name}</span>${time}</div>
+        <div class="bubble"><p class="text">${event.text}</p></div>
+        ${this.#renderDelivery(item, mine)}
+      </div>
+    `;
+  }
+
+  #renderDelivery(item: TimelineItem, mine: boolean) {
+    const s = this.s;
+    const commandId = item.commandId;
+    if (item.state === 'failed' && commandId)
+      return html`<div class="delivery failed">
+        ${s.failed(item.error?.message ?? '')}
+        <button class="retry" @click=${() => this.perform('retry-message', this.flagId, (c) => c.retryMessage(commandId), false)}>${s.retry}</button>
+        <button class="discard" @click=${() => this.activeClient?.discardMessage(commandId)}>${s.discard}</button>
+      </div>`;
+    if (item.state === 'sending') return html`<div class="delivery">${s.sending}</div>`;
+    return mine ? html`<div class="delivery">${s.sent}</div>` : nothing;
+  }
+
+  #renderComposer(flag: Flag | undefined) {
+    const s = this.s;
+    const max = this.activeClient?.config.limits.messageLength ?? 1000;
+    const readOnly = !flag ? s.unknownFlag : isOpen(flag) ? '' : s.readOnly(flag);
+    return html`
+      ${readOnly ? html`<p class="readonly" id="readonly">${readOnly}</p>` : nothing}
+      <div class="composer" part="composer">
+        <textarea
+          rows="2"
+          maxlength=${max}
+          aria-label=${s.messageLabel}
+          aria-describedby=${readOnly ? 'readonly' : 'counter'}
+          ?disabled=${!!readOnly}
+          .value=${this.draft}
+          @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)}
+          @keydown=${this.#onKey}
+        ></textarea>
+        <button class="primary send" ?disabled=${!!readOnly || this.draft.trim() === ''} @click=${this.#send}>${s.send}</button>
+        <div id="counter" class="counter muted">${s.counter(this.draft.length, max)}</div>
+      </div>
+    `;
+  }
+
+  #onKey = (e: KeyboardEvent): void => {
+    if (!isSubmitKey(e)) return;
+    e.preventDefault();
+    void this.#send();
+  };
+
+  #send = async (): Promise<void> => {
+    const text = this.draft;
+    const flagId = this.flagId;
+    if (text.trim() === '') return;
+    // The message shows at once as "sending"; a failure stays in the log with Retry.
+    this.draft = '';
+    this.#pinned = true;
+    await this.perform('send-message', flagId, (c) => c.sendMessage(flagId, text), false);
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'supervisor-chat': SupervisorChat;
+  }
+}

@@ -1,0 +1,59 @@
+/** Test setup shared by the element tests: one in-process hub, several people on it. */
+import { createFlagClient, MemoryHub, type FlagClient, type FlagConfigInput, type Participant } from '@flagline/core';
+
+export const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['blue'] };
+export const sam: Participant = { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', teams: ['blue'] };
+
+export interface World {
+  hub: MemoryHub;
+  client(who: Participant): FlagClient;
+  close(): Promise<void>;
+}
+
+/** A hub (escalation timer off: tests call `hub.tick()`) and a factory of clients on it. */
+export function world(opts: { config?: FlagConfigInput; now?: () => number } = {}): World {
+  const hub = new MemoryHub({ tickMs: 0, ...(opts.config ? { config: opts.config } : {}), ...(opts.now ? { now: opts.now } : {}) });
+  const clients: FlagClient[] = [];
+  return {
+    hub,
+    client(who) {
+      const client = createFlagClient({ transport: hub.transport(who), me: who, ...(opts.config ? { config: opts.config } : {}) });
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      for (const c of clients) c.close();
+      await hub.close();
+    },
+  };
+}
+
+/** Resolves once the store holds a value that passes `test`. */
+export function until<T>(store: { get(): T; subscribe(fn: (v: T) => void): () => void }, test: (v: T) => boolean): Promise<T> {
+  return new Promise((resolve) => {
+    let stop: (() => void) | undefined;
+    let done = false;
+    stop = store.subscribe((v) => {
+      if (done || !test(v)) return;
+      done = true;
+      queueMicrotask(() => stop?.());
+      resolve(v);
+    });
+  });
+}
+
+/** The open element's shadow root content, typed. */
+export function $<E extends Element = HTMLElement>(host: Element, selector: string): E {
+  const found = host.shadowRoot?.querySelector<E>(selector);
+  if (!found) throw new Error(`${host.localName}: nothing matches ${selector}`);
+  return found;
+}
+
+export function $maybe<E extends Element = HTMLElement>(host: Element, selector: string): E | null {
+  return host.shadowRoot?.querySelector<E>(selector) ?? null;
+}
+
+/** The next `type` event from `target`, typed from GlobalEventHandlersEventMap. */
+export function next<K extends keyof GlobalEventHandlersEventMap>(target: EventTarget, type: K): Promise<GlobalEventHandlersEventMap[K]> {
+  return new Promise((resolve) => target.addEventListener(type, (e) => resolve(e as GlobalEventHandlersEventMap[K]), { once: true }));
+}
