@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+/** `flagline-relay`: start a relay from flags, FLAGLINE_* env vars or a JSON file; SIGTERM drains it. */
+import { ConfigError, helpText, loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { startRelay } from './relay.js';
+
+async function main(): Promise<void> {
+  const { config, help } = loadConfig(process.argv.slice(2), process.env);
+  if (help) {
+    process.stdout.write(helpText() + '\n');
+    return;
+  }
+  const log = createLogger(config.logLevel);
+  const relay = await startRelay(config, log);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('signal', { signal });
+    relay.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error('shutdown failed', { error: String(err) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
+  process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'cannot start', error: message }) + '\n');
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

@@ -1,0 +1,207 @@
+/**
+ * Relay configuration: one table of options, read from (lowest to highest precedence) defaults,
+ * a JSON file (--config / FLAGLINE_CONFIG), FLAGLINE_* environment variables and CLI flags.
+ * `--help` is generated from the same table, so every option is documented where it is defined.
+ */
+import { readFileSync } from 'node:fs';
+
+type Kind = 'string' | 'int' | 'bool' | 'list';
+
+interface OptionSpec {
+  key: keyof RelayConfig;
+  kind: Kind;
+  help: string;
+}
+
+export interface RelayConfig {
+  host: string;
+  port: number;
+  db: string;
+  sync: 'full' | 'normal';
+  jwtSecret?: string;
+  jwtSecretFile?: string;
+  jwtPublicKey?: string;
+  jwks?: string;
+  jwtAlgorithms?: string[];
+  jwtIssuer: string;
+  jwtAudience: string;
+  jwtMaxAge: string;
+  origins: string[];
+  maxConnections: number;
+  maxConnectionsPerUser: number;
+  ratePerConnection: number;
+  ratePerUser: number;
+  helloTimeoutMs: number;
+  heartbeatMs: number;
+  slowConsumerBytes: number;
+  maxFrameBytes: number;
+  maxPayloadBytes: number;
+  reconnectHintMs: number;
+  tickMs: number;
+  escalationAfterMs: number;
+  secondTierTeams: string[];
+  legacyChat: boolean;
+  messageLength: number;
+  static?: string;
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+export const DEFAULTS: RelayConfig = {
+  host: '127.0.0.1',
+  port: 8787,
+  db: 'flagline.db',
+  sync: 'full',
+  jwtIssuer: 'flagline',
+  jwtAudience: 'flagline',
+  jwtMaxAge: '12h',
+  origins: [],
+  maxConnections: 10_000,
+  maxConnectionsPerUser: 20,
+  ratePerConnection: 20,
+  ratePerUser: 50,
+  helloTimeoutMs: 5_000,
+  heartbeatMs: 30_000,
+  slowConsumerBytes: 1024 * 1024,
+  maxFrameBytes: 32 * 1024,
+  maxPayloadBytes: 64 * 1024,
+  reconnectHintMs: 1_000,
+  tickMs: 1_000,
+  escalationAfterMs: 60_000,
+  secondTierTeams: [],
+  legacyChat: false,
+  messageLength: 1000,
+  logLevel: 'warn',
+};
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { key: 'host', kind: 'string', help: 'Interface to bind. Dev mode only allows loopback.' },
+  { key: 'port', kind: 'int', help: 'Port for HTTP and WebSocket (/ws); 0 picks a free one (logged).' },
+  { key: 'db', kind: 'string', help: 'SQLite database file, created on first start.' },
+  { key: 'sync', kind: 'string', help: "'full': fsync every group commit (survives power loss); 'normal': survives a killed process only." },
+  { key: 'jwtSecret', kind: 'string', help: 'HS256 secret (>= 32 chars). Prefer --jwt-secret-file or the env var over the flag.' },
+  { key: 'jwtSecretFile', kind: 'string', help: 'File holding the HS256 secret.' },
+  { key: 'jwtPublicKey', kind: 'string', help: 'PEM public key file (SPKI) for ES256 or EdDSA tokens; set --jwt-algorithms to one of them.' },
+  { key: 'jwks', kind: 'string', help: 'JWKS JSON file of public keys (matched by kid).' },
+  { key: 'jwtAlgorithms', kind: 'list', help: 'Accepted JWT algorithms (default HS256 with a secret, else ES256).' },
+  { key: 'jwtIssuer', kind: 'string', help: 'Required iss claim.' },
+  { key: 'jwtAudience', kind: 'string', help: 'Required aud claim.' },
+  { key: 'jwtMaxAge', kind: 'string', help: "Oldest accepted token by iat, e.g. '12h', '30m'." },
+  { key: 'origins', kind: 'list', help: "Allowed browser Origins (comma list, '*' for any). Default: same host as the request; dev mode: any localhost." },
+  { key: 'maxConnections', kind: 'int', help: 'Open WebSocket connections in total; more are refused with HTTP 503.' },
+  { key: 'maxConnectionsPerUser', kind: 'int', help: 'Open connections per participant; more are refused (close 4429).' },
+  { key: 'ratePerConnection', kind: 'int', help: 'Frames per second per connection (burst: twice that); excess gets rate-limited errors.' },
+  { key: 'ratePerUser', kind: 'int', help: 'Frames per second per participant across connections (burst: twice that).' },
+  { key: 'helloTimeoutMs', kind: 'int', help: 'Close a connection that has not authenticated within this time (close 4408).' },
+  { key: 'heartbeatMs', kind: 'int', help: 'Ping interval; a connection that missed a pong is terminated.' },
+  { key: 'slowConsumerBytes', kind: 'int', help: 'Unsent bytes after which a connection is closed as a slow consumer (close 1013).' },
+  { key: 'maxFrameBytes', kind: 'int', help: 'Largest client frame processed; larger (up to maxPayloadBytes) gets an invalid-frame error.' },
+  { key: 'maxPayloadBytes', kind: 'int', help: 'Largest WebSocket message read at all; larger closes the connection (1009).' },
+  { key: 'reconnectHintMs', kind: 'int', help: 'reconnectInMs sent in bye frames on shutdown.' },
+  { key: 'tickMs', kind: 'int', help: 'Escalation timer period.' },
+  { key: 'escalationAfterMs', kind: 'int', help: 'An unacknowledged flag escalates after this long (and again after as long).' },
+  { key: 'secondTierTeams', kind: 'list', help: 'Teams whose supervisors see flags at escalation level 1.' },
+  { key: 'legacyChat', kind: 'bool', help: 'Allow flags on legacy-chat interactions.' },
+  { key: 'messageLength', kind: 'int', help: 'Longest flag or chat message, in characters.' },
+  { key: 'static', kind: 'string', help: 'Serve this directory over HTTP (e.g. the built demo).' },
+  { key: 'logLevel', kind: 'string', help: 'error | warn | info | debug (JSON lines on stderr).' },
+];
+
+const flagName = (key: string) => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+const envName = (key: string) => 'FLAGLINE_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+
+export class ConfigError extends Error {}
+
+function parseValue(spec: OptionSpec, raw: unknown, where: string): unknown {
+  if (spec.kind === 'bool') {
+    if (typeof raw === 'boolean') return raw;
+    if (raw === 'true' || raw === '1' || raw === '') return true;
+    if (raw === 'false' || raw === '0') return false;
+  } else if (spec.kind === 'int') {
+    const n = typeof raw === 'number' ? raw : Number(raw);
+    if (Number.isInteger(n) && n >= 0) return n;
+  } else if (spec.kind === 'list') {
+    if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw;
+    if (typeof raw === 'string') return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  } else if (typeof raw === 'string') return raw;
+  throw new ConfigError(`${where}: expected ${spec.kind === 'int' ? 'a non-negative integer' : `a ${spec.kind}`}, got ${JSON.stringify(raw)}.`);
+}
+
+export interface ParsedArgs {
+  config: RelayConfig;
+  help: boolean;
+}
+
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedArgs {
+  const byFlag = new Map(OPTIONS.map((o) => [flagName(o.key), o]));
+  const fromFlags: Partial<Record<keyof RelayConfig, unknown>> = {};
+  let file = env.FLAGLINE_CONFIG;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (name === '--config') {
+      file = inline ?? argv[++i];
+      continue;
+    }
+    const spec = byFlag.get(name);
+    if (!spec) throw new ConfigError(`Unknown option ${name}. See --help.`);
+    let value = inline;
+    if (value === undefined && spec.kind === 'bool' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--'))) value = 'true';
+    value ??= argv[++i];
+    if (value === undefined) throw new ConfigError(`${name} needs a value.`);
+    fromFlags[spec.key] = parseValue(spec, value, name);
+  }
+  const merged: Record<string, unknown> = { ...DEFAULTS };
+  if (file) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`Cannot read config file ${file}: ${(err as Error).message}`);
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError(`${file}: expected a JSON object.`);
+    for (const [k, v] of Object.entries(json)) {
+      const spec = OPTIONS.find((o) => o.key === k);
+      if (!spec) throw new ConfigError(`${file}: unknown option "${k}".`);
+      merged[k] = parseValue(spec, v, `${file}: ${k}`);
+    }
+  }
+  for (const spec of OPTIONS) {
+    const raw = env[envName(spec.key)];
+    if (raw !== undefined) merged[spec.key] = parseValue(spec, raw, envName(spec.key));
+  }
+  Object.assign(merged, fromFlags);
+  const config = merged as unknown as RelayConfig;
+  if (config.sync !== 'full' && config.sync !== 'normal') throw new ConfigError(`sync must be 'full' or 'normal'.`);
+  if (!['error', 'warn', 'info', 'debug'].includes(config.logLevel)) throw new ConfigError('log-level must be error, warn, info or debug.');
+  if (config.maxFrameBytes > config.maxPayloadBytes) throw new ConfigError('max-frame-bytes cannot exceed max-payload-bytes.');
+  if (config.jwtSecretFile) config.jwtSecret = readFileSync(config.jwtSecretFile, 'utf8').trim();
+  return { config, help };
+}
+
+export function helpText(): string {
+  const lines = [
+    'flagline-relay: the Flagline reference relay (WebSocket + HTTP, SQLite storage, JWT auth).',
+    '',
+    'Usage: flagline-relay [options]',
+    '',
+    'Options (flag / environment variable / config-file key; flags win over env, env over file):',
+    `  --config FILE  (FLAGLINE_CONFIG)  JSON file whose keys are the option names below.`,
+    '  --help         Show this text.',
+  ];
+  for (const o of OPTIONS) {
+    const def = DEFAULTS[o.key];
+    const shown = def === undefined || (Array.isArray(def) && def.length === 0) ? '' : ` [default: ${Array.isArray(def) ? def.join(',') : def}]`;
+    lines.push(`  ${flagName(o.key)}  (${envName(o.key)}, "${o.key}")`, `      ${o.help}${shown}`);
+  }
+  lines.push(
+    '',
+    'With no JWT key configured the relay runs in DEV MODE: a generated secret, loopback only, and a',
+    'dev-only POST /dev/token endpoint for sample users. Dev mode refuses to start when NODE_ENV=production.',
+  );
+  return lines.join('\n');
+}

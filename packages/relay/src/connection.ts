@@ -1,0 +1,202 @@
+/**
+ * One WebSocket connection: an AuthoritySession plus the hardening around it — hello deadline,
+ * token expiry, per-connection and per-user rate limits, per-user connection cap, frame size,
+ * slow-consumer cut-off and metrics. The session does the protocol; this file does the socket.
+ */
+import type { WebSocket } from 'ws';
+import { AuthoritySession, type Authority } from '@flagline/core/authority';
+import { FlagError, encodeFrame, type ClientFrame, type Participant } from '@flagline/core';
+import type { Verifier } from './auth.js';
+import type { RelayConfig } from './config.js';
+import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
+import { TokenBucket } from './rate-limit.js';
+
+/** Close codes the relay uses (4xxx: application codes, mirrored on HTTP statuses). */
+export const CLOSE = {
+  tooBig: 1009,
+  shutdown: 1012,
+  slowConsumer: 1013,
+  unauthenticated: 4401,
+  helloTimeout: 4408,
+  tooManyConnections: 4429,
+} as const;
+
+/** State shared by every connection of one relay. */
+export interface ConnectionContext {
+  authority: Authority;
+  verify: Verifier;
+  config: RelayConfig;
+  metrics: Metrics;
+  log: Logger;
+  /** Open connections per participant id. */
+  perUser: Map<string, { connections: number; bucket: TokenBucket }>;
+  /** Receives in progress, so shutdown can wait for their results to be sent. */
+  inflight: Set<Promise<void>>;
+  draining(): boolean;
+}
+
+const MAX_TIMER = 2 ** 31 - 1;
+
+export class RelayConnection {
+  alive = true;
+  readonly #ws: WebSocket;
+  readonly #ctx: ConnectionContext;
+  readonly #session: AuthoritySession;
+  readonly #bucket: TokenBucket;
+  readonly #started = new Map<string, { type: string; at: number }>();
+  #userId: string | null = null;
+  #helloTimer: ReturnType<typeof setTimeout> | undefined;
+  #expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  #refusal: { code: number; error: FlagError } | null = null;
+  #onClosed!: () => void;
+  /** Resolves when the socket has closed. */
+  readonly closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
+
+  constructor(ws: WebSocket, ctx: ConnectionContext, readonly remote: string) {
+    this.#ws = ws;
+    this.#ctx = ctx;
+    const { config } = ctx;
+    this.#bucket = new TokenBucket(config.ratePerConnection, config.ratePerConnection * 2);
+    this.#session = new AuthoritySession(ctx.authority, {
+      authenticate: (token) => this.#authenticate(token),
+      send: (frame) => this.#send(frame),
+      admit: (frame) => this.#admit(frame),
+    });
+    this.#helloTimer = setTimeout(
+      () => this.#close(CLOSE.helloTimeout, new FlagError('unauthenticated', `No hello frame within ${config.helloTimeoutMs} ms.`)),
+      config.helloTimeoutMs,
+    );
+    ws.on('message', (data, isBinary) => this.#message(data as Buffer, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('close', () => this.#closed());
+    ws.on('error', (err) => ctx.log.debug('socket error', { remote, error: err.message }));
+  }
+
+  get participant(): Participant | null {
+    return this.#session.participant;
+  }
+
+  /** Shutdown: tell the client when to come back, then close. */
+  bye(reconnectInMs: number): void {
+    this.#ws.send(encodeFrame({ t: 'bye', reason: 'The relay is restarting.', reconnectInMs }));
+    this.#ws.close(CLOSE.shutdown, 'restarting');
+  }
+
+  terminate(): void {
+    this.#ws.terminate();
+  }
+
+  ping(): void {
+    this.alive = false;
+    this.#ws.ping();
+  }
+
+  #message(data: Buffer, isBinary: boolean): void {
+    // While draining, frames are not answered: unacknowledged commands stay in the client's
+    // outbox and are sent again after the reconnect the bye frame asks for.
+    if (this.#ctx.draining()) return;
+    if (isBinary) return this.#sendError(new FlagError('invalid-frame', 'Frames are JSON text, not binary.'));
+    if (data.length > this.#ctx.config.maxFrameBytes)
+      return this.#sendError(new FlagError('invalid-frame', `Frame of ${data.length} bytes exceeds the ${this.#ctx.config.maxFrameBytes}-byte limit.`));
+    const done = this.#session.receive(data.toString('utf8')).then(() => {
+      if (this.#refusal && !this.#session.participant) this.#close(this.#refusal.code, this.#refusal.error, false);
+    });
+    this.#ctx.inflight.add(done);
+    void done.finally(() => this.#ctx.inflight.delete(done));
+  }
+
+  #admit(frame: ClientFrame): void {
+    if (frame.t === 'cmd') this.#started.set(frame.id, { type: frame.cmd.type, at: performance.now() });
+    if (!this.#bucket.take())
+      throw new FlagError('rate-limited', 'Too many frames on this connection; slow down.', { retryAfterMs: this.#bucket.retryAfterMs() });
+    const user = this.#userId === null ? undefined : this.#ctx.perUser.get(this.#userId);
+    if (user && !user.bucket.take())
+      throw new FlagError('rate-limited', 'Too many frames for this participant; slow down.', { retryAfterMs: user.bucket.retryAfterMs() });
+  }
+
+  async #authenticate(token: string | undefined): Promise<Participant> {
+    const hello = this.#session.participant === null;
+    let verified;
+    try {
+      verified = await this.#ctx.verify(token);
+    } catch (err) {
+      if (hello) this.#refusal = { code: CLOSE.unauthenticated, error: err as FlagError };
+      throw err;
+    }
+    const { participant, expiresAt } = verified;
+    if (hello) {
+      const { config, perUser } = this.#ctx;
+      const user = perUser.get(participant.id) ?? { connections: 0, bucket: new TokenBucket(config.ratePerUser, config.ratePerUser * 2) };
+      if (user.connections >= config.maxConnectionsPerUser) {
+        const error = new FlagError('rate-limited', `Too many connections for ${participant.id} (limit ${config.maxConnectionsPerUser}).`);
+        this.#refusal = { code: CLOSE.tooManyConnections, error };
+        throw error;
+      }
+      user.connections++;
+      perUser.set(participant.id, user);
+      this.#userId = participant.id;
+      clearTimeout(this.#helloTimer);
+      this.#ctx.log.info('authenticated', { remote: this.remote, participant: participant.id, role: participant.role });
+    }
+    this.#armExpiry(expiresAt);
+    return participant;
+  }
+
+  /** A connection lives only as long as its newest token: refresh in-band before `exp`. */
+  #armExpiry(expiresAt: number): void {
+    clearTimeout(this.#expiryTimer);
+    const wait = expiresAt - Date.now();
+    this.#expiryTimer = setTimeout(() => {
+      if (Date.now() < expiresAt) return this.#armExpiry(expiresAt);
+      this.#close(CLOSE.unauthenticated, new FlagError('unauthenticated', 'Token expired; send a refresh frame before exp.'));
+    }, Math.min(Math.max(wait, 0), MAX_TIMER));
+  }
+
+  #send(frame: string): void {
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    if (this.#ws.bufferedAmount > this.#ctx.config.slowConsumerBytes) {
+      this.#ctx.log.warn('slow consumer disconnected', { remote: this.remote, participant: this.#userId, buffered: this.#ws.bufferedAmount });
+      this.#ws.close(CLOSE.slowConsumer, 'slow consumer');
+      // A consumer too slow to read our close frame is cut off.
+      setTimeout(() => this.#ws.terminate(), 5_000).unref();
+      return;
+    }
+    this.#observe(frame);
+    this.#ws.send(frame);
+  }
+
+  /** Metrics from outgoing results and errors; encodeFrame always starts with v then t. */
+  #observe(frame: string): void {
+    const isResult = frame.startsWith('{"v":1,"t":"result"');
+    if (!isResult && !frame.startsWith('{"v":1,"t":"error"')) return;
+    const parsed = JSON.parse(frame) as { id?: string; rid?: string; outcome?: { ok: boolean; error?: { code: string } }; error?: { code: string } };
+    const code = isResult ? (parsed.outcome!.ok ? null : parsed.outcome!.error!.code) : parsed.error!.code;
+    if (code) this.#ctx.metrics.error(code);
+    const id = parsed.id ?? parsed.rid;
+    const started = id === undefined ? undefined : this.#started.get(id);
+    if (!started) return;
+    this.#started.delete(id!);
+    this.#ctx.metrics.command(started.type, code ?? 'ok', (performance.now() - started.at) / 1000);
+  }
+
+  #sendError(error: FlagError): void {
+    this.#send(encodeFrame({ t: 'error', error: error.toJSON() }));
+  }
+
+  #close(code: number, error: FlagError, sendFrame = true): void {
+    if (sendFrame) this.#sendError(error);
+    this.#ctx.log.info('closing connection', { remote: this.remote, code, reason: error.message });
+    this.#ws.close(code, error.message.slice(0, 120));
+  }
+
+  #closed(): void {
+    this.#onClosed();
+    clearTimeout(this.#helloTimer);
+    clearTimeout(this.#expiryTimer);
+    this.#session.close();
+    if (this.#userId === null) return;
+    const user = this.#ctx.perUser.get(this.#userId);
+    if (user && --user.connections <= 0) this.#ctx.perUser.delete(this.#userId);
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The relay's HTTP side: health, readiness, metrics, the authorized transcript read, the
+ * dev-only token endpoint and optional static files. Authorization uses core's rules only.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Authority } from '@flagline/core/authority';
+import { FlagError, checkAccess, reduceEvents, toTranscriptEntry, type FlagEvent, type TranscriptEntry } from '@flagline/core';
+import type { Verifier } from './auth.js';
+import type { Metrics } from './metrics.js';
+import type { SqliteStorage } from './sqlite-storage.js';
+import { DEV_DIRECTORY, devParticipant } from './dev-directory.js';
+
+export interface HttpContext {
+  authority: Authority;
+  storage: SqliteStorage;
+  verify: Verifier;
+  metrics: Metrics;
+  originAllowed(origin: string | undefined, host: string | undefined): boolean;
+  ready(): boolean;
+  /** Present only in dev mode. */
+  devToken?: (participantId: string) => Promise<{ token: string; expiresAt: number }>;
+  staticDir?: string;
+}
+
+const STATUS: Partial<Record<FlagError['code'], number>> = {
+  unauthenticated: 401,
+  'not-allowed': 403,
+  'not-found': 404,
+  'invalid-input': 400,
+  'rate-limited': 429,
+};
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export function createHttpHandler(ctx: HttpContext) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://relay');
+    const origin = req.headers.origin;
+    if (origin && ctx.originAllowed(origin, req.headers.host) && (url.pathname.startsWith('/api/') || url.pathname.startsWith('/dev/'))) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'authorization, content-type', 'Access-Control-Max-Age': '600' });
+        res.end();
+        return;
+      }
+    }
+    try {
+      await route(ctx, req, res, url);
+    } catch (err) {
+      const error = err instanceof FlagError ? err : new FlagError('internal', 'Internal error.');
+      ctx.metrics.error(error.code);
+      const headers: Record<string, string> = {};
+      if (error.code === 'unauthenticated') headers['WWW-Authenticate'] = 'Bearer';
+      json(res, STATUS[error.code] ?? 500, { error: error.toJSON() }, headers);
+    }
+  };
+}
+
+async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const { pathname } = url;
+  const get = req.method === 'GET' || req.method === 'HEAD';
+  if (get && pathname === '/healthz') return json(res, 200, { status: 'ok' });
+  if (get && pathname === '/readyz') return json(res, ctx.ready() ? 200 : 503, { status: ctx.ready() ? 'ready' : 'not-ready' });
+  if (get && pathname === '/metrics') {
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+    res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos }));
+    return;
+  }
+  const transcript = /^\/api\/transcript\/([^/]+)$/.exec(pathname);
+  if (get && transcript) return json(res, 200, { entries: await readTranscript(ctx, req, decodeURIComponent(transcript[1]!)) });
+  if (ctx.devToken && req.method === 'GET' && pathname === '/dev/directory') return json(res, 200, { devOnly: true, participants: DEV_DIRECTORY });
+  if (ctx.devToken && req.method === 'POST' && pathname === '/dev/token') {
+    const body = (await readJson(req)) as { participantId?: unknown };
+    const participant = typeof body.participantId === 'string' ? devParticipant(body.participantId) : undefined;
+    if (!participant) throw new FlagError('not-found', `No sample participant ${JSON.stringify(body.participantId)}; see GET /dev/directory.`);
+    return json(res, 200, { devOnly: true, participant, ...(await ctx.devToken(participant.id)) });
+  }
+  if (get && ctx.staticDir) return serveStatic(ctx.staticDir, pathname, res);
+  throw new FlagError('not-found', `No route for ${req.method} ${pathname}.`);
+}
+
+/** Transcript entries of an interaction's flags that the caller may see (core's canSee rules). */
+async function readTranscript(ctx: HttpContext, req: IncomingMessage, interactionId: string): Promise<TranscriptEntry[]> {
+  const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+  if (!auth) throw new FlagError('unauthenticated', 'Send the token as Authorization: Bearer <JWT>.');
+  const { participant } = await ctx.verify(auth[1]);
+  const events = ctx.storage.interactionEvents(interactionId);
+  if (events.length === 0) throw new FlagError('not-found', `No flags were raised on interaction ${interactionId}.`);
+  const byFlag = new Map<string, FlagEvent[]>();
+  for (const e of events) byFlag.set(e.flagId, [...(byFlag.get(e.flagId) ?? []), e]);
+  const visible = new Set<string>();
+  let denied: FlagError | null = null;
+  for (const [flagId, flagEvents] of byFlag) {
+    const refused = checkAccess(participant, reduceEvents(flagEvents)!, ctx.authority.config);
+    if (refused) denied = refused;
+    else visible.add(flagId);
+  }
+  if (visible.size === 0) throw denied!;
+  return events.filter((e) => visible.has(e.flagId)).map((e) => toTranscriptEntry(e, interactionId));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let text = '';
+  for await (const chunk of req) {
+    text += chunk;
+    if (text.length > 4096) throw new FlagError('invalid-input', 'Request body too large.');
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null) return value;
+  } catch {
+    // fall through to the error below
+  }
+  throw new FlagError('invalid-input', 'Expected a JSON object body.');
+}
+
+function serveStatic(dir: string, pathname: string, res: ServerResponse): void {
+  const root = resolve(dir);
+  let file = normalize(join(root, decodeURIComponent(pathname)));
+  if (file !== root && !file.startsWith(root + sep)) throw new FlagError('not-found', 'Not found.');
+  let stat = statSync(file, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) {
+    file = join(file, 'index.html');
+    stat = statSync(file, { throwIfNoEntry: false });
+  }
+  if (!stat?.isFile()) throw new FlagError('not-found', `No file ${pathname}.`);
+  res.writeHead(200, {
+    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Length': stat.size,
+    'X-Content-Type-Options': 'nosniff',
+  });
+  createReadStream(file).pipe(res);
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+  res.end(text);
+}

@@ -1,0 +1,44 @@
+/** The few numbers /metrics exposes, in Prometheus text format (version 0.0.4), written by hand. */
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+export class Metrics {
+  connections = 0;
+  readonly #commands = new Map<string, number>();
+  readonly #errors = new Map<string, number>();
+  readonly #buckets = new Array<number>(BUCKETS.length).fill(0);
+  #latencyCount = 0;
+  #latencySum = 0;
+
+  command(type: string, result: string, seconds: number): void {
+    const key = `type="${type}",result="${result}"`;
+    this.#commands.set(key, (this.#commands.get(key) ?? 0) + 1);
+    this.#latencyCount++;
+    this.#latencySum += seconds;
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) this.#buckets[i]!++;
+  }
+
+  error(code: string): void {
+    this.#errors.set(code, (this.#errors.get(code) ?? 0) + 1);
+  }
+
+  render(extra: { ready: boolean; pos: number }): string {
+    const out: string[] = [];
+    const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    family('flagline_connections', 'gauge', 'Open WebSocket connections.');
+    out.push(`flagline_connections ${this.connections}`);
+    family('flagline_ready', 'gauge', '1 when the relay accepts connections.');
+    out.push(`flagline_ready ${extra.ready ? 1 : 0}`);
+    family('flagline_log_position', 'gauge', 'Position of the last event in the log.');
+    out.push(`flagline_log_position ${extra.pos}`);
+    family('flagline_commands_total', 'counter', 'Commands answered, by type and result (ok or an error code).');
+    for (const [labels, n] of this.#commands) out.push(`flagline_commands_total{${labels}} ${n}`);
+    family('flagline_command_duration_seconds', 'histogram', 'Time from receiving a command to sending its durable result.');
+    BUCKETS.forEach((le, i) => out.push(`flagline_command_duration_seconds_bucket{le="${le}"} ${this.#buckets[i]}`));
+    out.push(`flagline_command_duration_seconds_bucket{le="+Inf"} ${this.#latencyCount}`);
+    out.push(`flagline_command_duration_seconds_sum ${this.#latencySum}`);
+    out.push(`flagline_command_duration_seconds_count ${this.#latencyCount}`);
+    family('flagline_errors_total', 'counter', 'Error frames sent, by code.');
+    for (const [code, n] of this.#errors) out.push(`flagline_errors_total{code="${code}"} ${n}`);
+    return out.join('\n') + '\n';
+  }
+}

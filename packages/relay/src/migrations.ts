@@ -1,0 +1,46 @@
+/**
+ * Versioned schema migrations for the relay's SQLite file. Migration N upgrades a file at
+ * schema_version N-1; they run in one transaction at start, and a file written by a newer
+ * relay (a version we do not know) is refused rather than guessed at.
+ */
+import type { Database } from 'better-sqlite3';
+
+export const MIGRATIONS: readonly ((db: Database) => void)[] = [
+  // 1: the log, the permanent command outcomes, and the meta table (epoch, schema version).
+  (db) => {
+    db.exec(`
+      CREATE TABLE events (
+        pos INTEGER PRIMARY KEY,
+        flag_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        interaction_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        UNIQUE (flag_id, seq)
+      );
+      CREATE INDEX events_by_interaction ON events (interaction_id, pos);
+      CREATE TABLE outcomes (
+        id TEXT PRIMARY KEY,
+        actor_id TEXT NOT NULL,
+        body TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `);
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Bring the file to SCHEMA_VERSION; returns the version it found. */
+export function migrate(db: Database): number {
+  return db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
+    const row = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
+    const found = row ? Number(row.value) : 0;
+    if (!Number.isInteger(found) || found > SCHEMA_VERSION)
+      throw new Error(`The database has schema version ${row?.value}; this relay knows up to ${SCHEMA_VERSION}. Upgrade the relay.`);
+    for (let v = found; v < SCHEMA_VERSION; v++) MIGRATIONS[v]!(db);
+    db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(
+      String(SCHEMA_VERSION),
+    );
+    return found;
+  }).immediate();
+}

@@ -1,0 +1,173 @@
+/**
+ * Starts a relay: one Authority on a SQLite file, an HTTP server, and a WebSocket endpoint at
+ * /ws whose connections each wrap an AuthoritySession. `close()` is the graceful shutdown.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer } from 'ws';
+import { Authority } from '@flagline/core/authority';
+import { createVerifier, signToken } from './auth.js';
+import { ConfigError, type RelayConfig } from './config.js';
+import { RelayConnection, type ConnectionContext } from './connection.js';
+import { DEV_DIRECTORY, DEV_SECOND_TIER_TEAMS } from './dev-directory.js';
+import { createHttpHandler } from './http-routes.js';
+import { createLogger, type Logger } from './log.js';
+import { Metrics } from './metrics.js';
+import { SqliteStorage } from './sqlite-storage.js';
+
+export interface Relay {
+  readonly port: number;
+  readonly url: string;
+  readonly devMode: boolean;
+  readonly authority: Authority;
+  readonly storage: SqliteStorage;
+  /** Graceful shutdown: stop accepting, finish in-flight commands, flush, send bye, close. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export async function startRelay(config: RelayConfig, log: Logger = createLogger(config.logLevel)): Promise<Relay> {
+  const devMode = config.jwtSecret === undefined && config.jwtPublicKey === undefined && config.jwks === undefined;
+  if (devMode) {
+    if (process.env.NODE_ENV === 'production')
+      throw new ConfigError('Refusing to start in dev mode with NODE_ENV=production: configure --jwt-secret(-file), --jwt-public-key or --jwks.');
+    if (!LOOPBACK.has(config.host)) throw new ConfigError(`Dev mode binds loopback only; --host ${config.host} needs a real JWT key.`);
+  }
+  const secret = devMode ? randomBytes(32).toString('base64url') : config.jwtSecret;
+  const algorithms = config.jwtAlgorithms ?? (secret !== undefined ? ['HS256'] : ['ES256']);
+  const verify = await createVerifier({
+    ...(secret !== undefined ? { secret } : {}),
+    ...(config.jwtPublicKey !== undefined ? { publicKeyFile: config.jwtPublicKey } : {}),
+    ...(config.jwks !== undefined ? { jwksFile: config.jwks } : {}),
+    algorithms,
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    maxTokenAge: config.jwtMaxAge,
+    clockToleranceSec: 5,
+  });
+
+  const storage = new SqliteStorage({ file: config.db, sync: config.sync });
+  const authority = await Authority.open({
+    storage,
+    config: {
+      legacyChatEnabled: config.legacyChat,
+      escalation: {
+        afterMs: config.escalationAfterMs,
+        secondTierTeams: config.secondTierTeams.length || !devMode ? config.secondTierTeams : [...DEV_SECOND_TIER_TEAMS],
+      },
+      limits: { messageLength: config.messageLength },
+    },
+  });
+  if (config.tickMs > 0) authority.start(config.tickMs);
+
+  const metrics = new Metrics();
+  let draining = false;
+  const connections = new Set<RelayConnection>();
+  const ctx: ConnectionContext = { authority, verify, config, metrics, log, perUser: new Map(), inflight: new Set(), draining: () => draining };
+
+  const originAllowed = (origin: string | undefined, host: string | undefined): boolean => {
+    if (origin === undefined) return true; // not a browser: the token is the only gate
+    if (config.origins.includes('*') || config.origins.includes(origin)) return true;
+    if (config.origins.length > 0) return false;
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      return false;
+    }
+    return devMode ? LOOPBACK.has(url.hostname.replace(/^\[|\]$/g, '')) : url.host === host;
+  };
+
+  const server = createServer(
+    createHttpHandler({
+      authority,
+      storage,
+      verify,
+      metrics,
+      originAllowed,
+      ready: () => !draining,
+      ...(config.static !== undefined ? { staticDir: config.static } : {}),
+      ...(devMode
+        ? {
+            devToken: async (participantId: string) => {
+              const participant = DEV_DIRECTORY.find((p) => p.id === participantId)!;
+              const token = await signToken(participant, { secret: secret!, issuer: config.jwtIssuer, audience: config.jwtAudience, expiresIn: '1h' });
+              return { token, expiresAt: Date.now() + 3_600_000 };
+            },
+          }
+        : {}),
+    }),
+  );
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes });
+
+  server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    const refuse = (status: number, text: string) => {
+      log.info('upgrade refused', { remote: req.socket.remoteAddress, status, reason: text, origin: req.headers.origin });
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+    };
+    if (new URL(req.url ?? '/', 'http://relay').pathname !== '/ws') return refuse(404, 'Not Found');
+    if (draining) return refuse(503, 'Service Unavailable');
+    if (!originAllowed(req.headers.origin, req.headers.host)) return refuse(403, 'Forbidden');
+    if (connections.size >= config.maxConnections) return refuse(503, 'Service Unavailable');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = new RelayConnection(ws, ctx, req.socket.remoteAddress ?? '?');
+      connections.add(conn);
+      metrics.connections = connections.size;
+      ws.on('close', () => {
+        connections.delete(conn);
+        metrics.connections = connections.size;
+      });
+    });
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const conn of connections) {
+      if (!conn.alive) conn.terminate();
+      else conn.ping();
+    }
+  }, config.heartbeatMs);
+  heartbeat.unref();
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolveListen());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  if (devMode)
+    log.warn('DEV MODE: generated JWT secret, dev-only token endpoint POST /dev/token enabled. Never use this in production.', { url });
+  log.info('listening', { url, port, ws: `${url.replace('http', 'ws')}/ws`, db: config.db, sync: config.sync, devMode, epoch: authority.epoch, pos: authority.pos });
+
+  let closing: Promise<void> | null = null;
+  const close = async () => {
+    draining = true;
+    log.info('shutting down', { connections: connections.size });
+    server.close();
+    server.closeIdleConnections();
+    clearInterval(heartbeat);
+    await Promise.allSettled([...ctx.inflight]);
+    await authority.close();
+    await Promise.all(
+      [...connections].map((c) => {
+        c.bye(config.reconnectHintMs);
+        // A client that does not answer the close handshake is cut off.
+        const timer = setTimeout(() => c.terminate(), 2_000);
+        return c.closed.then(() => clearTimeout(timer));
+      }),
+    );
+    wss.close();
+    log.info('stopped');
+  };
+
+  return {
+    port,
+    url,
+    devMode,
+    authority,
+    storage,
+    close: () => (closing ??= close()),
+  };
+}
