@@ -60,10 +60,16 @@ const EventSchema = v.variant('type', [
   v.strictObject({ ...base, type: v.literal('message'), text: Text, clientId: Id }),
 ]);
 
+/** How deep error details may nest: deeper values would overflow the stack of whoever stringifies them. */
+const MAX_DETAILS_DEPTH = 8;
+function depthWithin(value: unknown, budget: number): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  return budget > 0 && Object.values(value).every((child) => depthWithin(child, budget - 1));
+}
 const ErrorSchema = v.strictObject({
   code: v.picklist(ERROR_CODES),
   message: Text,
-  details: v.optional(v.record(v.string(), v.unknown())),
+  details: v.optional(v.pipe(v.record(v.string(), v.unknown()), v.check((d) => depthWithin(d, MAX_DETAILS_DEPTH), `error details nest at most ${MAX_DETAILS_DEPTH} levels`))),
 });
 const OutcomeSchema = v.union([
   v.strictObject({ ok: v.literal(true), flagId: v.nullable(Id), seq: Count, changed: v.boolean(), note: v.optional(Text) }),
