@@ -57,7 +57,14 @@ export class Authority implements DecisionState {
 
   static async open(opts: AuthorityOptions): Promise<Authority> {
     const { epoch, events } = await opts.storage.load();
-    return new Authority(opts, epoch, events);
+    const authority = new Authority(opts, epoch, events);
+    const shared = opts.storage.shared;
+    if (shared) {
+      shared.follow((appended) => authority.#ingest(appended));
+      // Whatever was appended between load() and follow() is fetched now.
+      authority.#queue = authority.#catchUp().catch(() => {});
+    }
+    return authority;
   }
 
   get pos(): number {
@@ -79,9 +86,8 @@ export class Authority implements DecisionState {
   execute(actor: Participant, envelope: CommandEnvelope): Promise<Outcome> {
     const inflight = this.#inflight.get(envelope.id);
     if (inflight) return inflight.actorId === actor.id ? inflight.done : Promise.resolve(reused(envelope.id));
-    const done = this.#enqueue(async () => {
-      const stored = await this.#storage.outcome(envelope.id);
-      if (stored) return { durable: Promise.resolve(), outcome: stored.actorId === actor.id ? stored.outcome : reused(envelope.id) };
+    const key = { id: envelope.id, actorId: actor.id };
+    const done = this.#enqueue<Outcome>(key, () => {
       const decision = decide(this, actor, envelope, this.#now(), this.config);
       const outcome: Outcome =
         decision instanceof FlagError
@@ -94,7 +100,7 @@ export class Authority implements DecisionState {
               ...(decision.note ? { note: decision.note } : {}),
             };
       const events = decision instanceof FlagError ? [] : decision.events;
-      return { outcome, durable: this.#write(events, { id: envelope.id, actorId: actor.id, outcome }) };
+      return { result: outcome, events, outcome: { ...key, outcome } };
     });
     this.#inflight.set(envelope.id, { actorId: actor.id, done });
     void done.finally(() => this.#inflight.delete(envelope.id)).catch(() => {});
@@ -103,14 +109,14 @@ export class Authority implements DecisionState {
 
   /** Escalate every flag whose time is up. Runs on the timer from `start()`, or by hand in tests. */
   tick(): Promise<void> {
-    return this.#enqueue(async () => {
+    return this.#enqueue<void>(null, () => {
       const now = this.#now();
       const events: FlagEvent[] = [];
       for (const id of this.#openByInteraction.values()) {
         const due = escalationDue(this.#flags.get(id)!, now, this.config);
         if (due) events.push(due);
       }
-      return { outcome: undefined, durable: events.length ? this.#write(events) : Promise.resolve() };
+      return { result: undefined, events };
     });
   }
 
@@ -173,32 +179,74 @@ export class Authority implements DecisionState {
   }
 
   /**
-   * Decisions run one at a time against in-memory state; their writes are pipelined so a
-   * storage can group-commit. Each caller resolves after its write is durable and fanned out.
+   * Decisions run one at a time against in-memory state. With single-writer storage their
+   * writes are pipelined so the storage can group-commit; with shared storage each write waits
+   * for its commit, and a conflict (another process wrote first) means catch up and decide
+   * again. Each caller resolves after its write is durable and fanned out.
    */
-  #enqueue<T>(step: () => Promise<{ outcome: T; durable: Promise<void> }>): Promise<T> {
+  #enqueue<T>(key: { id: string; actorId: string } | null, plan: () => Plan<T>): Promise<T> {
     if (this.#failure) return Promise.reject(this.#failure);
-    const decided = this.#queue.then(step);
+    const decided = this.#queue.then(async (): Promise<{ result: T; durable: Promise<void> }> => {
+      for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+        const stored = key && (await this.#storage.outcome(key.id));
+        if (stored) return { result: answer(stored, key) as T, durable: Promise.resolve() };
+        const { result, events, outcome } = plan();
+        const positioned = events.map((event, i) => ({ pos: this.#pos + 1 + i, event }));
+        const batch: CommitBatch = { events: positioned, expectedPos: this.#pos, ...(outcome ? { outcome } : {}) };
+        if (!this.#storage.shared) return { result, durable: this.#pipeline(batch) };
+        const committed = await this.#storage.commit(batch).catch((err: unknown) => this.#fail(err));
+        if (committed && 'duplicate' in committed) return { result: answer(committed.duplicate, key!) as T, durable: Promise.resolve() };
+        if (committed && 'conflict' in committed) {
+          await this.#catchUp();
+          continue;
+        }
+        for (const pe of positioned) this.#apply(pe);
+        this.#fanOut(positioned);
+        return { result, durable: Promise.resolve() };
+      }
+      throw new FlagError('internal', `Gave up after ${MAX_CONFLICTS} write conflicts with other relay processes.`);
+    });
     this.#queue = decided.catch(() => {});
-    return decided.then(({ outcome, durable }) => durable.then(() => outcome));
+    return decided.then(({ result, durable }) => durable.then(() => result));
   }
 
-  #write(events: FlagEvent[], outcome?: StoredOutcome): Promise<void> {
-    const positioned = events.map((event) => ({ pos: 0, event }));
-    for (const pe of positioned) {
-      pe.pos = this.#pos + 1;
-      this.#apply(pe);
-    }
-    const batch: CommitBatch = outcome ? { events: positioned, outcome } : { events: positioned };
-    const committed = this.#storage.commit(batch).catch((err: unknown) => {
-      // In-memory state is now ahead of storage: stop serving rather than diverge.
-      this.#failure = new FlagError('internal', `Storage failed; the source of truth stopped: ${String(err)}`);
-      throw this.#failure;
-    });
-    // Fan out strictly in log order, only after the write is durable.
-    const delivered = this.#delivery.then(() => committed).then(() => this.#fanOut(positioned));
+  /** Single-writer storage: apply now, commit in the background, fan out in order once durable. */
+  #pipeline(batch: CommitBatch): Promise<void> {
+    for (const pe of batch.events) this.#apply(pe);
+    const committed = this.#storage.commit(batch).then(
+      () => {},
+      (err: unknown) => this.#fail(err),
+    );
+    const delivered = this.#delivery.then(() => committed).then(() => this.#fanOut(batch.events));
     this.#delivery = delivered.catch(() => {});
     return delivered;
+  }
+
+  /** Events other processes appended: apply the ones after our position (fetching any gap). */
+  #ingest(events: PositionedEvent[]): void {
+    this.#queue = this.#queue
+      .then(async () => {
+        if (this.#failure) return;
+        if (events.length && events[0]!.pos > this.#pos + 1) await this.#catchUp();
+        else this.#applyNew(events);
+      })
+      .catch(() => {});
+  }
+
+  async #catchUp(): Promise<void> {
+    this.#applyNew(await this.#storage.shared!.since(this.#pos));
+  }
+
+  #applyNew(events: PositionedEvent[]): void {
+    const fresh = events.filter((pe) => pe.pos > this.#pos);
+    for (const pe of fresh) this.#apply(pe);
+    this.#fanOut(fresh);
+  }
+
+  #fail(err: unknown): never {
+    // In-memory state may now be ahead of storage: stop serving rather than diverge.
+    this.#failure = new FlagError('internal', `Storage failed; the source of truth stopped: ${String(err)}`);
+    throw this.#failure;
   }
 
   #fanOut(events: PositionedEvent[]): void {
@@ -227,6 +275,20 @@ export class Authority implements DecisionState {
     this.#log.push(pe);
     if (this.#log.length > this.#replayWindow * 1.25) this.#log.splice(0, this.#log.length - this.#replayWindow);
   }
+}
+
+/** What a decision writes and answers. */
+interface Plan<T> {
+  result: T;
+  events: FlagEvent[];
+  outcome?: StoredOutcome;
+}
+
+const MAX_CONFLICTS = 100;
+
+/** A stored outcome is the answer only for whoever sent the command. */
+function answer(stored: StoredOutcome, key: { id: string; actorId: string }): Outcome {
+  return stored.actorId === key.actorId ? stored.outcome : reused(key.id);
 }
 
 function reused(id: string): Outcome {

@@ -12,6 +12,24 @@ export interface StoredOutcome {
 export interface CommitBatch {
   events: PositionedEvent[];
   outcome?: StoredOutcome;
+  /** The log position the decision was made at (the last pos before these events). */
+  expectedPos: number;
+}
+
+/**
+ * A commit's answer. Single-writer storage always succeeds (undefined). Shared storage answers
+ * `conflict` when its log has moved past `expectedPos` (another process wrote: nothing was
+ * written, catch up and decide again), or `duplicate` when another process already stored an
+ * outcome for this command id (nothing was written; that outcome is the answer).
+ */
+export type CommitResult = void | { conflict: true } | { duplicate: StoredOutcome };
+
+/** The extra half of storage that several processes write to at once (e.g. Redis). */
+export interface SharedLog {
+  /** Events after `pos`, in log order (to catch up after a conflict or a gap). */
+  since(pos: number): Promise<PositionedEvent[]>;
+  /** Deliver events as they are appended by anyone, in log order, until close. */
+  follow(deliver: (events: PositionedEvent[]) => void): void;
 }
 
 /**
@@ -23,9 +41,12 @@ export interface AuthorityStorage {
   load(): Promise<{ epoch: string; events: PositionedEvent[] }>;
   /**
    * Make a batch durable; resolve only when it would survive a crash. Called in log order and
-   * must resolve in that order; implementations may group several batches in one write.
+   * must resolve in that order; single-writer implementations may group several batches in one
+   * write. Shared implementations check `expectedPos` and the outcome id atomically.
    */
-  commit(batch: CommitBatch): Promise<void>;
+  commit(batch: CommitBatch): Promise<CommitResult>;
+  /** Present when several processes share this storage: decisions then wait for each commit. */
+  readonly shared?: SharedLog;
   /** A stored outcome by command id: idempotency is permanent. */
   outcome(id: string): Promise<StoredOutcome | undefined>;
   close(): Promise<void>;
@@ -45,7 +66,7 @@ export class MemoryStorage implements AuthorityStorage {
     return { epoch: this.#epoch, events: [...this.#events] };
   }
 
-  async commit(batch: CommitBatch) {
+  async commit(batch: CommitBatch): Promise<void> {
     this.#events.push(...batch.events);
     if (batch.outcome) this.#outcomes.set(batch.outcome.id, batch.outcome);
   }

@@ -1,0 +1,49 @@
+/**
+ * The reference implementation of shared storage, in memory: several Authorities (standing in
+ * for several relay processes) write one ordered log with optimistic concurrency. The Redis
+ * store implements the same contract; tests use this one to prove the Authority side.
+ */
+import type { PositionedEvent } from '../model.js';
+import { randomId, type AuthorityStorage, type CommitBatch, type CommitResult, type SharedLog, type StoredOutcome } from './storage.js';
+
+export class SharedMemoryLog {
+  readonly epoch = randomId();
+  readonly events: PositionedEvent[] = [];
+  readonly outcomes = new Map<string, StoredOutcome>();
+  readonly #followers = new Set<(events: PositionedEvent[]) => void>();
+
+  /** A storage handle for one process. */
+  connect(): AuthorityStorage {
+    let open = true;
+    let deliver: ((events: PositionedEvent[]) => void) | null = null;
+    const shared: SharedLog = {
+      since: async (pos) => this.events.slice(pos),
+      follow: (fn) => {
+        deliver = (events) => open && fn(events);
+        this.#followers.add(deliver);
+      },
+    };
+    return {
+      shared,
+      load: async () => ({ epoch: this.epoch, events: [...this.events] }),
+      commit: async (batch) => this.#commit(batch),
+      outcome: async (id) => this.outcomes.get(id),
+      close: async () => {
+        open = false;
+        if (deliver) this.#followers.delete(deliver);
+      },
+    };
+  }
+
+  #commit(batch: CommitBatch): CommitResult {
+    const existing = batch.outcome && this.outcomes.get(batch.outcome.id);
+    if (existing) return { duplicate: existing };
+    if (batch.expectedPos !== this.events.length) return { conflict: true };
+    this.events.push(...batch.events);
+    if (batch.outcome) this.outcomes.set(batch.outcome.id, batch.outcome);
+    const appended = [...batch.events];
+    // Like a stream reader, followers hear about appends asynchronously.
+    if (appended.length) queueMicrotask(() => this.#followers.forEach((f) => f(appended)));
+    return undefined;
+  }
+}
