@@ -1,3 +1,12 @@
 export { Authority, type AuthorityOptions } from './authority.js';
 export { AuthoritySession, type SessionOptions } from './session.js';
-export { MemoryStorage, type AuthorityStorage, type CommitBatch, type StoredOutcome } from './storage.js';
+export {
+  MemoryStorage,
+  randomId,
+  type AuthorityStorage,
+  type CommitBatch,
+  type CommitResult,
+  type SharedLog,
+  type StoredOutcome,
+} from './storage.js';
+export { SharedMemoryLog } from './shared-memory-log.js';
