@@ -1,9 +1,12 @@
-// The system packages the tests need (Debian's Chromium; Redis for scale-out tests):
+// The system packages the tests need (Debian's Chromium; redis-server for the scale-out tests):
 // installed with apt when missing and running as root, otherwise the exact command is printed.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const wanted = [{ bin: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pkg: 'chromium' }];
+const wanted = [
+  { bin: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pkg: 'chromium' },
+  { bin: '/usr/bin/redis-server', pkg: 'redis-server' },
+];
 
 export function ensureSystemPackages(extra = []) {
   const missing = [...wanted, ...extra].filter((w) => !existsSync(w.bin)).map((w) => w.pkg);

@@ -194,8 +194,15 @@ export class Authority implements DecisionState {
         const positioned = events.map((event, i) => ({ pos: this.#pos + 1 + i, event }));
         const batch: CommitBatch = { events: positioned, expectedPos: this.#pos, ...(outcome ? { outcome } : {}) };
         if (!this.#storage.shared) return { result, durable: this.#pipeline(batch) };
-        const committed = await this.#storage.commit(batch).catch((err: unknown) => this.#fail(err));
-        if (committed && 'duplicate' in committed) return { result: answer(committed.duplicate, key!) as T, durable: Promise.resolve() };
+        // Nothing is applied before a shared commit succeeds, so a failed one cannot make this
+        // process diverge: the command fails (retrying its id is safe) and the authority goes on.
+        const committed = await this.#storage.commit(batch).catch((err: unknown) => {
+          throw new FlagError('internal', `Storage unavailable; retry the command: ${String(err)}`);
+        });
+        if (committed && 'duplicate' in committed) {
+          await this.#catchUp(); // its events reach subscribers before its answer
+          return { result: answer(committed.duplicate, key!) as T, durable: Promise.resolve() };
+        }
         if (committed && 'conflict' in committed) {
           await this.#catchUp();
           continue;

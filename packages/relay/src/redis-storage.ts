@@ -1,0 +1,138 @@
+/**
+ * Shared storage on Redis for several relay processes. One Redis Stream is the ordered,
+ * durable log of every flag event (stream id = log position), a hash holds every command's
+ * outcome forever, and one Lua script appends atomically only if the log is still where the
+ * deciding process saw it (optimistic concurrency: see core's SharedLog). Processes follow
+ * the stream with blocking XREAD, which is the wake-up; nothing relies on pub/sub.
+ * All keys share one hash tag, so a Redis Cluster keeps them in one slot.
+ */
+import { Redis } from 'ioredis';
+import type { AuthorityStorage, CommitBatch, CommitResult, SharedLog, StoredOutcome } from '@flagline/core/authority';
+import { randomId } from '@flagline/core/authority';
+import type { FlagEvent, PositionedEvent } from '@flagline/core';
+
+const APPEND = `
+local pos = tonumber(redis.call('GET', KEYS[1]) or '0')
+if ARGV[2] ~= '' then
+  local dup = redis.call('HGET', KEYS[3], ARGV[2])
+  if dup then return {'duplicate', dup} end
+end
+if pos ~= tonumber(ARGV[1]) then return {'conflict'} end
+for i = 4, #ARGV do
+  pos = pos + 1
+  redis.call('XADD', KEYS[2], pos .. '-0', 'e', ARGV[i])
+end
+redis.call('SET', KEYS[1], pos)
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[3], ARGV[2], ARGV[3]) end
+return {'ok'}
+`;
+
+type Entry = [id: string, fields: string[]];
+
+function toEvents(entries: Entry[]): PositionedEvent[] {
+  return entries.map(([id, fields]) => ({ pos: Number(id.slice(0, id.indexOf('-'))), event: JSON.parse(fields[1]!) as FlagEvent }));
+}
+
+export interface RedisStorageOptions {
+  url: string;
+  /** Separates deployments sharing one Redis. */
+  namespace?: string;
+  /** Called with a warning when Redis persistence is weaker than "acknowledged ⇒ durable". */
+  warn?: (message: string) => void;
+}
+
+export class RedisStorage implements AuthorityStorage {
+  readonly shared: SharedLog;
+  readonly #redis: Redis;
+  readonly #keys: { epoch: string; pos: string; log: string; outcomes: string };
+  readonly #opts: RedisStorageOptions;
+  #follower: Redis | null = null;
+  #closed = false;
+  #loadedPos = 0;
+
+  constructor(opts: RedisStorageOptions) {
+    this.#opts = opts;
+    const tag = `{flagline:${opts.namespace ?? 'default'}}`;
+    this.#keys = { epoch: `${tag}:epoch`, pos: `${tag}:pos`, log: `${tag}:log`, outcomes: `${tag}:outcomes` };
+    this.#redis = new Redis(opts.url, { lazyConnect: true });
+    this.#redis.defineCommand('flaglineAppend', { numberOfKeys: 3, lua: APPEND });
+    this.shared = {
+      since: (pos) => this.#since(pos),
+      follow: (deliver) => void this.#follow(deliver),
+    };
+  }
+
+  async load(): Promise<{ epoch: string; events: PositionedEvent[] }> {
+    await this.#redis.connect();
+    await this.#checkPersistence();
+    await this.#redis.set(this.#keys.epoch, randomId(), 'NX');
+    const epoch = (await this.#redis.get(this.#keys.epoch))!;
+    const events = await this.#since(0);
+    this.#loadedPos = events.at(-1)?.pos ?? 0;
+    return { epoch, events };
+  }
+
+  async commit(batch: CommitBatch): Promise<CommitResult> {
+    const args = [String(batch.expectedPos), batch.outcome?.id ?? '', batch.outcome ? JSON.stringify(batch.outcome) : '', ...batch.events.map((pe) => JSON.stringify(pe.event))];
+    const run = (this.#redis as unknown as { flaglineAppend(...a: string[]): Promise<string[]> }).flaglineAppend;
+    const [status, stored] = await run.call(this.#redis, this.#keys.pos, this.#keys.log, this.#keys.outcomes, ...args);
+    if (status === 'conflict') return { conflict: true };
+    if (status === 'duplicate') return { duplicate: JSON.parse(stored!) as StoredOutcome };
+    return undefined;
+  }
+
+  async outcome(id: string): Promise<StoredOutcome | undefined> {
+    const raw = await this.#redis.hget(this.#keys.outcomes, id);
+    return raw === null ? undefined : (JSON.parse(raw) as StoredOutcome);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#follower?.disconnect();
+    await this.#redis.quit().catch(() => {});
+  }
+
+  async #since(pos: number): Promise<PositionedEvent[]> {
+    const out: PositionedEvent[] = [];
+    let from = `${pos + 1}-0`;
+    for (;;) {
+      const page = (await this.#redis.xrange(this.#keys.log, from, '+', 'COUNT', 5000)) as Entry[];
+      out.push(...toEvents(page));
+      if (page.length < 5000) return out;
+      from = `${out.at(-1)!.pos + 1}-0`;
+    }
+  }
+
+  /** Tail the stream on a connection of its own (XREAD BLOCK holds it). */
+  async #follow(deliver: (events: PositionedEvent[]) => void): Promise<void> {
+    const follower = (this.#follower = this.#redis.duplicate());
+    let last = `${this.#loadedPos}-0`;
+    while (!this.#closed) {
+      try {
+        const res = (await follower.xread('BLOCK', 5000, 'STREAMS', this.#keys.log, last)) as [string, Entry[]][] | null;
+        if (!res) continue;
+        const events = toEvents(res[0]![1]);
+        if (events.length === 0) continue;
+        last = `${events.at(-1)!.pos}-0`;
+        deliver(events);
+      } catch {
+        if (this.#closed) return;
+        // Redis restarting: ioredis reconnects; the Authority fetches any gap on the next event.
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  /** "Acknowledged ⇒ durable" needs the append-only file; fsync on every write for power loss. */
+  async #checkPersistence(): Promise<void> {
+    const warn = this.#opts.warn ?? (() => {});
+    try {
+      const [, aof] = (await this.#redis.config('GET', 'appendonly')) as string[];
+      const [, fsync] = (await this.#redis.config('GET', 'appendfsync')) as string[];
+      if (aof !== 'yes') warn('Redis runs without the append-only file (appendonly no): acknowledged commands can be lost if Redis restarts. Set appendonly yes and appendfsync always.');
+      else if (fsync !== 'always') warn(`Redis appendfsync is ${fsync}: a crash of the machine (not just of Redis) can lose up to a second of acknowledged commands. Set appendfsync always for full durability.`);
+    } catch {
+      warn('Could not read the Redis persistence settings (CONFIG GET refused): make sure appendonly yes and appendfsync always.');
+    }
+  }
+}

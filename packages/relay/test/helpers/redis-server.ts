@@ -1,0 +1,61 @@
+/**
+ * A real redis-server (Debian's package) for tests: a free loopback port, a temp directory,
+ * the append-only file with fsync on every write; stop() is kill -9, start() again restarts
+ * it on the same data.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+export class RedisServer {
+  readonly dir = mkdtempSync(join(tmpdir(), 'flagline-redis-'));
+  port = 0;
+  #proc: ChildProcess | null = null;
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(persistence: 'always' | 'none' = 'always'): Promise<void> {
+    this.port ||= await freePort();
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--protected-mode', 'yes'];
+    args.push(...(persistence === 'always' ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));
+    const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#proc = proc;
+    let out = '';
+    proc.stdout!.on('data', (d) => (out += d));
+    await new Promise<void>((resolve, reject) => {
+      const onData = () => out.includes('Ready to accept connections') && (proc.stdout!.off('data', onData), resolve());
+      proc.stdout!.on('data', onData);
+      proc.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
+    });
+  }
+
+  /** kill -9: no chance to flush anything it had not already written. */
+  async kill(): Promise<void> {
+    const proc = this.#proc;
+    if (!proc || proc.exitCode !== null) return;
+    const gone = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGKILL');
+    await gone;
+    this.#proc = null;
+  }
+
+  async dispose(): Promise<void> {
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
