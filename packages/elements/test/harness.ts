@@ -1,5 +1,5 @@
 /** Test setup shared by the element tests: one in-process hub, several people on it. */
-import { createFlagClient, MemoryHub, type FlagClient, type FlagConfigInput, type Participant } from '@flagline/core';
+import { createFlagClient, FlagError, MemoryHub, type CommandEnvelope, type FlagClient, type FlagConfigInput, type Participant, type Transport } from '@flagline/core';
 
 export const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['blue'] };
 export const sam: Participant = { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', teams: ['blue'] };
@@ -57,3 +57,29 @@ export function $maybe<E extends Element = HTMLElement>(host: Element, selector:
 export function next<K extends keyof GlobalEventHandlersEventMap>(target: EventTarget, type: K): Promise<GlobalEventHandlersEventMap[K]> {
   return new Promise((resolve) => target.addEventListener(type, (e) => resolve(e as GlobalEventHandlersEventMap[K]), { once: true }));
 }
+
+/** A transport that loses the next `send-message` command on the way out, as a flaky network would. */
+export function losingNextMessage(inner: Transport): Transport & { armed: boolean } {
+  const wrapper = {
+    armed: true,
+    connect: (handlers: Parameters<Transport['connect']>[0]) => inner.connect(handlers),
+    execute: (envelope: CommandEnvelope) => {
+      if (wrapper.armed && envelope.command.type === 'send-message') {
+        wrapper.armed = false;
+        return Promise.reject(new FlagError('transport-closed', 'The connection dropped while sending.'));
+      }
+      return inner.execute(envelope);
+    },
+    history: (flagId: string, afterSeq: number) => inner.history(flagId, afterSeq),
+    snapshot: () => inner.snapshot(),
+    close: () => inner.close(),
+  };
+  return wrapper;
+}
+
+// The virtualizer resizes rows inside ResizeObserver callbacks; Chromium then reports the benign
+// "ResizeObserver loop completed with undelivered notifications" to window.onerror (it is not an
+// exception and changes nothing), which mocha would count as a failure. Only that message is ignored.
+window.addEventListener('error', (e) => {
+  if (e.message.startsWith('ResizeObserver loop')) e.stopImmediatePropagation();
+});

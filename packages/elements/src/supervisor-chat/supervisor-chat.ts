@@ -46,6 +46,8 @@ export class SupervisorChat extends FlaglineElement {
   readonly #flags = new StoreController<ReadonlyMap<string, Flag>>(this, new Map());
   readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
   #timelineOf: [FlagClient | undefined, string] = [undefined, ''];
+  /** The timeline as last rendered, to tell what arrived since. */
+  #seen: readonly TimelineItem[] = [];
   #pinned = true;
   #onScreen = false;
   #observer: IntersectionObserver | undefined;
@@ -79,17 +81,19 @@ export class SupervisorChat extends FlaglineElement {
     super.willUpdate(changed);
     const client = this.activeClient;
     const [oldClient, oldFlag] = this.#timelineOf;
-    const before = this.#timeline.value;
     if (client !== oldClient || this.flagId !== oldFlag) {
       this.#timelineOf = [client, this.flagId];
       this.#timeline.store = client && this.flagId ? client.timeline(this.flagId) : undefined;
       this.#pinned = true;
       this.newCount = 0;
-    } else if (this.#timeline.value !== before || changed.size === 0) {
-      this.#noteArrivals(before);
+    } else if (this.#timeline.value !== this.#seen) {
+      this.#noteArrivals(this.#seen);
     }
+    this.#seen = this.#timeline.value;
     this.#flags.store = client?.$flags;
     this.#unread.store = client?.$unread;
+    // Marking read here (not in updated()) folds the unread change into this same update.
+    this.#markReadIfSeen();
   }
 
   /** Items were appended: follow them when pinned, else count them for the "new messages" jump. */
@@ -105,11 +109,6 @@ export class SupervisorChat extends FlaglineElement {
     } else {
       this.newCount += fresh.filter((item) => item.event.type === 'message' && item.event.actor.id !== me).length;
     }
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    super.updated(changed);
-    this.#markReadIfSeen();
   }
 
   /** Read means: on screen, page visible, and the reader is at the newest message. */
@@ -151,8 +150,9 @@ export class SupervisorChat extends FlaglineElement {
         ${virtualize({
           items,
           layout: pin,
-          keyFunction: (item) => item.key,
-          renderItem: (item) => this.#renderItem(item),
+          // The virtualizer may ask for an index past a list that just shrank (a discarded message).
+          keyFunction: (item, index) => item?.key ?? index,
+          renderItem: (item) => (item ? this.#renderItem(item) : html``),
           scroller: true,
         })}
       </div>
