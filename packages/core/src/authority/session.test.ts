@@ -1,0 +1,159 @@
+import { expect } from '@esm-bundle/chai';
+import { FlagError } from '../errors.js';
+import type { Participant } from '../model.js';
+import { decodeServerFrame, encodeFrame, type ServerFrame } from '../protocol.js';
+import { Authority } from './authority.js';
+import { AuthoritySession, type SessionOptions } from './session.js';
+import { MemoryStorage } from './storage.js';
+
+const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['team-a'] };
+const sue: Participant = { id: 'sue', name: 'Sue Supervisor', role: 'supervisor', teams: ['team-a'] };
+
+/** A session whose outgoing frames are decoded as a client would (so every frame it sends must validate). */
+function connect(authority: Authority, tokens: Record<string, Participant>, opts: Partial<SessionOptions> = {}) {
+  const frames: ServerFrame[] = [];
+  const session = new AuthoritySession(authority, {
+    authenticate: async (token) => {
+      const p = token === undefined ? undefined : tokens[token];
+      if (!p) throw new FlagError('unauthenticated', 'Unknown token.');
+      return structuredClone(p);
+    },
+    send: (raw) => frames.push(decodeServerFrame(raw)),
+    ...opts,
+  });
+  const send = (frame: Parameters<typeof encodeFrame>[0]) => session.receive(encodeFrame(frame));
+  return { session, frames, send };
+}
+const tokens = { 'ann-token': ann, 'sue-token': sue };
+const errorCodes = (frames: ServerFrame[]) => frames.flatMap((f) => (f.t === 'error' ? [[f.rid ?? null, f.error.code]] : []));
+
+describe('AuthoritySession', () => {
+  let authority: Authority;
+  beforeEach(async () => {
+    authority = await Authority.open({ storage: new MemoryStorage() });
+  });
+  afterEach(() => authority.close());
+
+  it('welcomes the participant its token names, runs commands and streams the events it may see', async () => {
+    const c = connect(authority, tokens);
+    await c.send({ t: 'hello', token: 'ann-token', resume: null });
+    expect(c.frames).to.deep.equal([{ v: 1, t: 'welcome', me: ann, epoch: authority.epoch, pos: 0, resumed: false }]);
+    expect(c.session.participant).to.deep.equal(ann);
+    await c.send({ t: 'cmd', id: 'f1', cmd: { type: 'raise', interactionId: 'i-1', channel: 'voice', message: 'help' } });
+    expect(c.frames.slice(1).map((f) => f.t)).to.deep.equal(['event', 'result']);
+    expect(c.frames[2]).to.deep.equal({ v: 1, t: 'result', id: 'f1', outcome: { ok: true, flagId: 'f1', seq: 1, changed: true } });
+    expect(c.frames[1]).to.deep.include({ t: 'event', pos: 1 });
+  });
+
+  it('takes identity only from authentication: an unknown token is refused and nothing else is accepted', async () => {
+    const c = connect(authority, tokens);
+    await c.send({ t: 'hello', token: 'forged', resume: null });
+    await c.send({ t: 'cmd', id: 'c1', cmd: { type: 'end-interaction', interactionId: 'i-1' } });
+    await c.send({ t: 'history', rid: 'r1', flagId: 'f', afterSeq: 0 });
+    await c.send({ t: 'snapshot', rid: 'r2' });
+    await c.send({ t: 'refresh', token: 'ann-token' });
+    expect(errorCodes(c.frames)).to.deep.equal([
+      [null, 'unauthenticated'],
+      ['c1', 'unauthenticated'],
+      ['r1', 'unauthenticated'],
+      ['r2', 'unauthenticated'],
+      [null, 'unauthenticated'],
+    ]);
+    expect(c.session.participant).to.equal(null);
+  });
+
+  it('answers an invalid frame with invalid-frame and changes nothing', async () => {
+    const c = connect(authority, tokens);
+    await c.send({ t: 'hello', token: 'ann-token', resume: null });
+    await c.session.receive('{"v":1,"t":"cmd","id":"c1","cmd":{"type":"raise","interactionId":"i","channel":"voice","message":7}}');
+    await c.session.receive('not json');
+    await c.send({ t: 'hello', token: 'ann-token', resume: null });
+    expect(errorCodes(c.frames)).to.deep.equal([
+      [null, 'invalid-frame'],
+      [null, 'invalid-frame'],
+      [null, 'invalid-frame'],
+    ]);
+    const last = c.frames.at(-1) as Extract<ServerFrame, { t: 'error' }>;
+    expect(last.error.message).to.equal('Already authenticated: hello is sent once per connection.');
+    expect(authority.pos).to.equal(0);
+  });
+
+  it('serves history and snapshots, and reports a refused history request against its rid', async () => {
+    const a = connect(authority, tokens);
+    await a.send({ t: 'hello', token: 'ann-token', resume: null });
+    await a.send({ t: 'cmd', id: 'f1', cmd: { type: 'raise', interactionId: 'i-1', channel: 'voice', message: 'help' } });
+    await a.send({ t: 'history', rid: 'r1', flagId: 'f1', afterSeq: 0 });
+    await a.send({ t: 'snapshot', rid: 'r2' });
+    await a.send({ t: 'history', rid: 'r3', flagId: 'missing', afterSeq: 0 });
+    const byT = (t: string) => a.frames.filter((f) => f.t === t);
+    expect((byT('history')[0] as Extract<ServerFrame, { t: 'history' }>).events.map((e) => e.type)).to.deep.equal(['raised']);
+    expect((byT('snapshot')[0] as Extract<ServerFrame, { t: 'snapshot' }>).snapshot).to.deep.include({ epoch: authority.epoch, pos: 1 });
+    expect(errorCodes(a.frames)).to.deep.equal([['r3', 'not-found']]);
+  });
+
+  it('resumes: replays missed events right after the welcome, then live ones, with nothing in between lost', async () => {
+    await authority.execute(ann, { id: 'f1', command: { type: 'raise', interactionId: 'i-1', channel: 'voice', message: 'help' } });
+    await authority.execute(ann, { id: 'm1', command: { type: 'send-message', flagId: 'f1', text: 'x' } });
+    const c = connect(authority, tokens);
+    await c.send({ t: 'hello', token: 'sue-token', resume: { epoch: authority.epoch, pos: 1 } });
+    await authority.execute(sue, { id: 'a1', command: { type: 'acknowledge', flagId: 'f1' } });
+    expect(c.frames.map((f) => (f.t === 'event' ? f.pos : f.t))).to.deep.equal(['welcome', 2, 3]);
+    expect(c.frames[0]).to.deep.include({ resumed: true, pos: 2 });
+    const stale = connect(authority, tokens);
+    await stale.send({ t: 'hello', token: 'sue-token', resume: { epoch: 'elsewhere', pos: 1 } });
+    expect(stale.frames).to.have.length(1);
+    expect(stale.frames[0]).to.deep.include({ t: 'welcome', resumed: false, pos: 3 });
+  });
+
+  it('refresh keeps the participant but updates what it may see; another participant is refused', async () => {
+    const moved: Participant = { ...sue, teams: ['team-b'] };
+    const c = connect(authority, { ...tokens, 'sue-b': moved });
+    await c.send({ t: 'hello', token: 'sue-token', resume: null });
+    await c.send({ t: 'refresh', token: 'sue-b' });
+    await authority.execute(ann, { id: 'f1', command: { type: 'raise', interactionId: 'i-1', channel: 'voice', message: 'help' } });
+    expect(c.frames.filter((f) => f.t === 'event')).to.have.length(0);
+    await c.send({ t: 'refresh', token: 'ann-token' });
+    expect(errorCodes(c.frames)).to.deep.equal([[null, 'unauthenticated']]);
+    expect(c.session.participant!.teams).to.deep.equal(['team-b']);
+  });
+
+  it('lets an admit hook refuse a frame (e.g. rate limiting) before it runs', async () => {
+    let budget = 1;
+    const c = connect(authority, tokens, {
+      admit: (frame) => {
+        if (frame.t === 'cmd' && budget-- <= 0) throw new FlagError('rate-limited', 'Slow down.');
+      },
+    });
+    await c.send({ t: 'hello', token: 'ann-token', resume: null });
+    await c.send({ t: 'cmd', id: 'f1', cmd: { type: 'raise', interactionId: 'i-1', channel: 'voice', message: 'help' } });
+    await c.send({ t: 'cmd', id: 'f2', cmd: { type: 'raise', interactionId: 'i-2', channel: 'voice', message: 'help' } });
+    expect(errorCodes(c.frames)).to.deep.equal([['f2', 'rate-limited']]);
+    expect(authority.pos).to.equal(1);
+  });
+
+  it('hides unexpected failures behind a generic internal error', async () => {
+    const c = connect(authority, tokens, {
+      authenticate: async () => {
+        throw new Error('database password is hunter2');
+      },
+    });
+    await c.send({ t: 'hello', token: 'x', resume: null });
+    expect(c.frames).to.deep.equal([{ v: 1, t: 'error', error: { code: 'internal', message: 'Internal error.' } }]);
+  });
+
+  it('sends nothing once closed, even a welcome whose authentication was still running', async () => {
+    let finish!: (p: Participant) => void;
+    const c = connect(authority, tokens, { authenticate: () => new Promise((r) => (finish = r)) });
+    const hello = c.send({ t: 'hello', token: 'ann-token', resume: null });
+    c.session.close();
+    finish(ann);
+    await hello;
+    await authority.execute(ann, { id: 'f1', command: { type: 'raise', interactionId: 'i-1', channel: 'voice', message: 'help' } });
+    expect(c.frames).to.deep.equal([]);
+    const live = connect(authority, tokens);
+    await live.send({ t: 'hello', token: 'ann-token', resume: null });
+    live.session.close();
+    await authority.execute(ann, { id: 'm1', command: { type: 'send-message', flagId: 'f1', text: 'x' } });
+    expect(live.frames.map((f) => f.t)).to.deep.equal(['welcome']);
+  });
+});
