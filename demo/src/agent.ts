@@ -6,6 +6,7 @@ import { applyTheme, connect, loadSettings, pageUrl, personFromUrl, saveSettings
 import { CrmRecord } from './crm-record.js';
 import { CHANNEL_LABEL, interactionsFor, type DemoInteraction } from './scripted.js';
 import { statusPill, themeToggle } from './chrome.js';
+import { PEOPLE } from './people.js';
 
 const me = personFromUrl('ann');
 const settings = loadSettings();
@@ -18,6 +19,7 @@ const ENDED_KEY = `flagline-demo-ended:${me.id}`;
 const ended = new Set<string>(JSON.parse(localStorage.getItem(ENDED_KEY) ?? '[]') as string[]);
 let selected = interactions[0]!.id;
 const app = document.getElementById('app')!;
+const mySupervisor = PEOPLE.find((p) => p.role === 'supervisor' && p.teams.includes(me.teams[0]!)) ?? PEOPLE.find((p) => p.role === 'supervisor')!;
 const flagStores = new Map(interactions.map((i) => [i.id, client.flagFor(i.id)]));
 
 function customerLines(i: DemoInteraction): string[] {
@@ -106,7 +108,7 @@ function view() {
       <a class="brand" href=${pageUrl('index', me.id)}>⚑ Flagline <span>demo CRM</span></a>
       <span class="who">${me.name} · Agent · ${me.teams.join(', ')}</span>
       ${statusPill(client)}
-      <a class="link" href=${pageUrl('wallboard', 'sam')} target="_blank" rel="noopener">Open a wallboard</a>
+      <a class="link" href=${pageUrl('wallboard', mySupervisor.id)} target="_blank" rel="noopener">Open ${mySupervisor.name}'s wallboard</a>
       <details class="settings">
         <summary>Host settings</summary>
         <label><input type="checkbox" .checked=${s.legacyChatEnabled} @change=${(e: Event) => setSetting('legacyChatEnabled', (e.target as HTMLInputElement).checked)} /> Enable flags on legacy chat</label>

@@ -53,7 +53,7 @@ function view() {
     </header>
     <main class="wallboard-layout">
       <section aria-labelledby="flags-title" class="board">
-        <h1 id="flags-title" class="section-title">Raised flags</h1>
+        <h1 id="flags-title" class="visually-hidden">Raised flags for ${me.teams.join(', ')}</h1>
         ${figures(open, client.$flags.get())}
         <raised-flags-widget
           ?sound=${sound}
