@@ -73,7 +73,7 @@ function toParticipant(p: JWTPayload): Participant {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof errors.JWTExpired) return 'Token expired.';
+  if (err instanceof errors.JWTExpired) return err.claim === 'iat' ? 'Token is older than the maximum age.' : 'Token expired.';
   if (err instanceof errors.JWTClaimValidationFailed) return `Token rejected: ${err.message}.`;
   if (err instanceof errors.JOSEAlgNotAllowed) return 'Token algorithm is not allowed.';
   if (err instanceof errors.JWSSignatureVerificationFailed) return 'Token signature is invalid.';

@@ -1,0 +1,150 @@
+/**
+ * Real relay processes for tests: `flagline-relay` from source (tsx) on a free loopback port
+ * (port 0, read back from the "listening" log line) with a temp SQLite file.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Participant } from '@flagline/core';
+import { signToken } from '../../src/auth.js';
+
+const root = resolve(import.meta.dirname, '../../../..');
+export const SECRET = 'test-secret-that-is-long-enough-0123456789';
+export const ISSUER = 'flagline-test';
+export const AUDIENCE = 'flagline-test-aud';
+
+export interface StartOptions {
+  /** Reuse a database file (restart); default: a new temp file. */
+  db?: string;
+  /** Reuse a port (restart); default: any free one. */
+  port?: number;
+  /** Extra CLI arguments. */
+  args?: string[];
+  /** Leave out the test secret/issuer/audience (dev mode, other key types). */
+  noAuthArgs?: boolean;
+  env?: Record<string, string>;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export class RelayProcess {
+  readonly logs: Record<string, unknown>[] = [];
+  readonly #logWaiters: { msg: string; resolve: (entry: Record<string, unknown>) => void }[] = [];
+  readonly exited: Promise<Exit>;
+  output = '';
+
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly db: string,
+    readonly dir: string | null,
+  ) {
+    this.exited = new Promise((done) => proc.once('exit', (code, signal) => done({ code, signal })));
+  }
+
+  port = 0;
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.port}/ws`;
+  }
+
+  static async start(opts: StartOptions = {}): Promise<RelayProcess> {
+    const dir = opts.db ? null : mkdtempSync(join(tmpdir(), 'flagline-relay-'));
+    const db = opts.db ?? join(dir!, 'relay.db');
+    const auth = opts.noAuthArgs ? [] : ['--jwt-secret', SECRET, '--jwt-issuer', ISSUER, '--jwt-audience', AUDIENCE];
+    const args = ['--port', String(opts.port ?? 0), '--db', db, '--log-level', 'info', ...auth, ...(opts.args ?? [])];
+    const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'), ...args], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'test', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const relay = new RelayProcess(proc, db, dir);
+    await relay.#listening();
+    return relay;
+  }
+
+  /** Start a relay that is expected to refuse to start; resolves with its exit and output. */
+  static async refuse(opts: StartOptions): Promise<Exit & { output: string }> {
+    const relay = new RelayProcess(
+      spawn(process.execPath, ['--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'), ...(opts.args ?? [])], {
+        cwd: root,
+        env: { ...process.env, NODE_ENV: 'test', ...opts.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+      '',
+      null,
+    );
+    relay.#collect();
+    const exit = await relay.exited;
+    return { ...exit, output: relay.output };
+  }
+
+  #collect(onLine?: (line: Record<string, unknown>) => void): void {
+    let buffer = '';
+    const read = (chunk: Buffer) => {
+      this.output += chunk;
+      buffer += chunk;
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (!line.startsWith('{')) continue;
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        this.logs.push(entry);
+        onLine?.(entry);
+        for (const w of this.#logWaiters.filter((w) => w.msg === entry.msg)) {
+          this.#logWaiters.splice(this.#logWaiters.indexOf(w), 1);
+          w.resolve(entry);
+        }
+      }
+    };
+    this.proc.stdout!.on('data', read);
+    this.proc.stderr!.on('data', read);
+  }
+
+  #listening(): Promise<void> {
+    return new Promise((ok, fail) => {
+      this.#collect((entry) => {
+        if (entry.msg === 'listening') {
+          this.port = entry.port as number;
+          ok();
+        }
+      });
+      void this.exited.then((e) => fail(new Error(`relay exited before listening (${e.code ?? e.signal}):\n${this.output}`)));
+    });
+  }
+
+  /** The first log entry with this msg (already logged or still to come). */
+  waitForLog(msg: string): Promise<Record<string, unknown>> {
+    const seen = this.logs.find((e) => e.msg === msg);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.#logWaiters.push({ msg, resolve }));
+  }
+
+  /** Graceful stop (SIGTERM): resolves with the exit. */
+  async stop(): Promise<Exit> {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGTERM');
+    return this.exited;
+  }
+
+  /** kill -9: no chance to flush anything. */
+  async kill9(): Promise<Exit> {
+    this.proc.kill('SIGKILL');
+    return this.exited;
+  }
+
+  /** Stop and delete the temp directory. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export function tokenFor(p: Participant, expiresIn: string | number = '10m'): Promise<string> {
+  return signToken(p, { secret: SECRET, issuer: ISSUER, audience: AUDIENCE, expiresIn });
+}
