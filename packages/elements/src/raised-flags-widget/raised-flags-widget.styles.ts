@@ -44,6 +44,12 @@ export const raisedFlagsWidgetStyles = [
       block-size: var(--flagline-widget-height, 32rem);
       overflow: auto;
     }
+    .list[hidden] {
+      display: none !important;
+    }
+    .empty {
+      flex: 1 1 24rem;
+    }
     .row {
       inline-size: 100%;
       border: 1px solid var(--_border);

@@ -165,15 +165,14 @@ export class RaisedFlagsWidget extends FlaglineElement {
       </header>
       ${this.renderConnection(s.offline)} ${orphanFailure ? this.renderFailure() : nothing}
       <div class="body">
-        <div class="list" part="list" role="list" aria-label=${s.listLabel} tabindex="-1">
-          ${rows.length === 0
-            ? html`<p class="empty muted">${s.empty}</p>`
-            : virtualize({
-                items: rows,
-                keyFunction: (flag) => flag.id,
-                renderItem: (flag, index) => this.#renderRow(flag, index, rows.length),
-                scroller: true,
-              })}
+        ${rows.length === 0 ? html`<p class="empty muted">${s.empty}</p>` : nothing}
+        <div class="list" part="list" role="list" aria-label=${s.listLabel} tabindex="-1" ?hidden=${rows.length === 0}>
+          ${virtualize({
+            items: rows,
+            keyFunction: (flag) => flag.id,
+            renderItem: (flag, index) => this.#renderRow(flag, index, rows.length),
+            scroller: true,
+          })}
         </div>
         ${this.#renderChat()}
       </div>

@@ -1,0 +1,226 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { FlagClient } from '@flagline/core';
+import '../define.js';
+import type { RaisedFlagsWidget } from './raised-flags-widget.js';
+import { $, $maybe, ann, next, sam, until, world, type World } from '../../test/harness.js';
+
+const ben = { id: 'ben', name: 'Ben Agent', role: 'agent', teams: ['green'] } as const;
+const lead = { id: 'lea', name: 'Lea Lead', role: 'supervisor', teams: ['blue', 'green'] } as const;
+
+describe('<raised-flags-widget>', () => {
+  let w: World;
+  let agent: FlagClient;
+  let supervisor: FlagClient;
+  afterEach(() => w.close());
+
+  async function widget(client: FlagClient = supervisor): Promise<RaisedFlagsWidget> {
+    const el = await fixture<RaisedFlagsWidget>(html`<raised-flags-widget .client=${client}></raised-flags-widget>`);
+    await until(client.$status, (s) => s === 'online');
+    return el;
+  }
+  const rows = (el: RaisedFlagsWidget) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[role="listitem"]')];
+  const row = (el: RaisedFlagsWidget, agentName: string) => rows(el).find((r) => r.querySelector('.agent')?.textContent === agentName);
+
+  describe('one team', () => {
+    beforeEach(() => {
+      w = world();
+      agent = w.client(ann);
+      supervisor = w.client(sam);
+    });
+
+    it('starts empty and accessible', async () => {
+      const el = await widget();
+      expect($(el, '.empty').textContent).to.equal('No raised flags.');
+      expect($(el, '.count').textContent).to.equal('0 open flags');
+      await expect(el).to.be.accessible();
+    });
+
+    it('alerts on a new flag: row, highlight, polite announcement, event', async () => {
+      const el = await widget();
+      const raised = next(el, 'flag-raised');
+      await agent.raise({ interactionId: 'i-1', channel: 'enhanced-chat', customerLabel: 'Carla <i>C</i>', message: 'Refund?', reason: 'billing' });
+      expect((await raised).flag.agent.name).to.equal('Ann Agent');
+      await waitUntil(() => rows(el).length === 1, 'one row');
+      const r = rows(el)[0]!;
+      expect(r.classList.contains('highlight')).to.be.true;
+      expect(r.querySelector('.customer')!.textContent).to.equal('Carla <i>C</i>');
+      expect(r.querySelector('.channel')!.textContent).to.contain('Chat');
+      expect(r.querySelector('.preview')!.textContent).to.equal('Refund?');
+      expect(r.querySelector('.reason')!.textContent).to.equal('Reason: billing');
+      expect(r.querySelector('.waiting')!.textContent).to.match(/^Waiting \d+ s$/);
+      expect($(el, '[role="status"][aria-live="polite"]').textContent).to.equal('New flag from Ann Agent: Refund?');
+      expect($(el, '.count').textContent).to.equal('1 open flag');
+      await expect(el).to.be.accessible();
+    });
+
+    it('orders urgent first, then longest waiting, with set size and positions', async () => {
+      const el = await widget();
+      await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'first' });
+      await agent.raise({ interactionId: 'i-2', channel: 'voice', message: 'urgent one', severity: 'urgent' });
+      await agent.raise({ interactionId: 'i-3', channel: 'voice', message: 'third' });
+      await waitUntil(() => rows(el).length === 3, 'three rows');
+      expect(rows(el).map((r) => r.querySelector('.preview')!.textContent)).to.deep.equal(['urgent one', 'first', 'third']);
+      expect(rows(el).map((r) => [r.getAttribute('aria-posinset'), r.getAttribute('aria-setsize')])).to.deep.equal([
+        ['1', '3'],
+        ['2', '3'],
+        ['3', '3'],
+      ]);
+      expect(rows(el)[0]!.querySelector('.mark.urgent')!.textContent).to.equal('Urgent');
+    });
+
+    it('acknowledges by keyboard and shows who', async () => {
+      const el = await widget();
+      await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'help' });
+      await waitUntil(() => rows(el).length === 1, 'row');
+      const acknowledged = next(el, 'flag-acknowledged');
+      $(el, '.acknowledge').focus();
+      await sendKeys({ press: 'Enter' });
+      expect((await acknowledged).event.actor.name).to.equal('Sam Supervisor');
+      await waitUntil(() => $maybe(el, '.mark.acknowledged')?.textContent === 'Acknowledged by Sam Supervisor', 'acknowledged mark');
+      expect($maybe(el, '.acknowledge')).to.equal(null);
+      await expect(el).to.be.accessible();
+    });
+
+    it('shows the loser of an acknowledge race why, on the row, with flag-error', async () => {
+      const other = w.client({ id: 'sue', name: 'Sue Supervisor', role: 'supervisor', teams: ['blue'] });
+      const el = await widget();
+      const { flagId } = await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'help' });
+      await until(other.$openFlags, (f) => f.length === 1);
+      await waitUntil(() => rows(el).length === 1, 'row');
+      const failed = next(el, 'flag-error');
+      // Sue's command reaches the source of truth first; Sam's click, a moment later, loses.
+      const sue = other.acknowledge(flagId!);
+      $<HTMLButtonElement>(el, '.acknowledge').click();
+      await sue;
+      const { error, action } = await failed;
+      expect([error.code, action]).to.deep.equal(['already-acknowledged', 'acknowledge']);
+      await waitUntil(() => row(el, 'Ann Agent')?.querySelector('[role="alert"]'), 'error on the row');
+      expect(row(el, 'Ann Agent')!.querySelector('[role="alert"]')!.textContent).to.contain('Sue Supervisor already acknowledged');
+      await expect(el).to.be.accessible();
+    });
+
+    it('asks the host before joining: a prevented flag-join accepts nothing', async () => {
+      const el = await widget();
+      const { flagId } = await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'join me' });
+      await agent.requestJoin(flagId!);
+      await waitUntil(() => $maybe(el, 'button.join'), 'join button');
+      expect($(el, '.mark.join').textContent).to.equal('Join requested');
+      el.addEventListener('flag-join', (e) => e.preventDefault(), { once: true });
+      const asked = next(el, 'flag-join');
+      $(el, 'button.join').click();
+      expect((await asked).flag.id).to.equal(flagId);
+      expect(supervisor.$flags.get().get(flagId!)!.join).to.equal('requested');
+
+      const accepted = next(el, 'join-accepted');
+      $(el, 'button.join').focus();
+      await sendKeys({ press: 'Enter' });
+      expect((await accepted).flag.join).to.equal('accepted');
+      await waitUntil(() => $maybe(el, '.mark.joined')?.textContent === 'Sam Supervisor joined', 'joined mark');
+    });
+
+    it('opens the chat beside the list and gives focus back on close', async () => {
+      const el = await widget();
+      const { flagId } = await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'chat?' });
+      await waitUntil(() => rows(el).length === 1, 'row');
+      const opened = next(el, 'flag-open-chat');
+      $(el, '.open-chat').focus();
+      await sendKeys({ press: 'Enter' });
+      expect((await opened).flag.id).to.equal(flagId);
+      await el.updateComplete;
+      const chat = $(el, 'supervisor-chat');
+      expect(chat.getAttribute('flag-id')).to.equal(flagId);
+      expect($(el, '#chat-title').textContent).to.equal('Chat with Ann Agent');
+      expect(el.shadowRoot!.activeElement).to.equal($(el, '.chat-panel .close'));
+      await expect(el).to.be.accessible();
+      await sendKeys({ press: 'Enter' });
+      await el.updateComplete;
+      expect($maybe(el, 'supervisor-chat')).to.equal(null);
+      expect(el.shadowRoot!.activeElement).to.equal($(el, '.open-chat'));
+    });
+
+    it('lowers a flag: the row leaves the list', async () => {
+      const el = await widget();
+      await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'done soon' });
+      await waitUntil(() => rows(el).length === 1, 'row');
+      const lowered = next(el, 'flag-lowered');
+      $(el, '.lower').click();
+      expect((await lowered).event.actor.id).to.equal('sam');
+      await waitUntil(() => rows(el).length === 0, 'no rows');
+    });
+
+    it('chimes at most once a second, never when muted', async () => {
+      const el = await widget();
+      let chimes = 0;
+      el.playSound = () => chimes++;
+      el.sound = true;
+      await el.updateComplete;
+      await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'one' });
+      await agent.raise({ interactionId: 'i-2', channel: 'voice', message: 'two' });
+      await waitUntil(() => rows(el).length === 2, 'rows');
+      expect(chimes).to.equal(1);
+      $(el, '.mute').focus();
+      await sendKeys({ press: 'Enter' });
+      expect(el.muted).to.be.true;
+      expect($(el, '.mute').getAttribute('aria-pressed')).to.equal('true');
+    });
+
+    it('shows the offline notice while the connection is down', async () => {
+      const el = await widget();
+      w.hub.goOffline();
+      await waitUntil(() => $maybe(el, '.connection'), 'offline notice');
+      await expect(el).to.be.accessible();
+      w.hub.goOnline();
+      await waitUntil(() => !$maybe(el, '.connection'), 'notice gone');
+    });
+
+    it('lists 1,000 flags with a few rows in the DOM and the full set size', async () => {
+      const el = await widget();
+      await Promise.all(Array.from({ length: 1000 }, (_, i) => agent.raise({ interactionId: `bulk-${i}`, channel: 'voice', message: `flag ${i}` })));
+      await waitUntil(() => $(el, '.count').textContent === '1000 open flags', 'count', { timeout: 8000 });
+      await waitUntil(() => rows(el).length > 0, 'rows');
+      expect(rows(el).length).to.be.below(100);
+      expect(rows(el)[0]!.getAttribute('aria-setsize')).to.equal('1000');
+    });
+  });
+
+  describe('escalation and filters', () => {
+    it('highlights and announces an escalated flag', async () => {
+      let now = Date.now();
+      w = world({ now: () => now, config: { escalation: { afterMs: 60_000 } } });
+      agent = w.client(ann);
+      supervisor = w.client(sam);
+      const el = await widget();
+      await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'anyone?' });
+      await waitUntil(() => rows(el).length === 1, 'row');
+      now += 61_000;
+      const escalated = next(el, 'flag-escalated');
+      await w.hub.tick();
+      await escalated;
+      await waitUntil(() => $maybe(el, '.mark.escalated'), 'escalated mark');
+      expect($(el, '[role="status"][aria-live="polite"]').textContent).to.equal('Flag from Ann Agent escalated');
+      await expect(el).to.be.accessible();
+    });
+
+    it('filters by team and channel from the keyboard', async () => {
+      w = world();
+      agent = w.client(ann);
+      const other = w.client(ben);
+      const all = w.client(lead);
+      await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'blue voice' });
+      await other.raise({ interactionId: 'i-2', channel: 'enhanced-messaging', message: 'green messaging' });
+      const el = await widget(all);
+      await waitUntil(() => rows(el).length === 2, 'two rows');
+      $(el, '.team-filter').focus();
+      await sendKeys({ press: 'ArrowDown' });
+      await waitUntil(() => rows(el).length === 1, 'one team');
+      expect(el.team).to.equal('blue');
+      expect(rows(el)[0]!.querySelector('.preview')!.textContent).to.equal('blue voice');
+      el.team = '';
+      el.channel = 'enhanced-messaging';
+      await waitUntil(() => rows(el).length === 1 && rows(el)[0]!.querySelector('.preview')!.textContent === 'green messaging', 'one channel');
+      expect($(el, '.count').textContent).to.equal('1 open flag');
+      await expect(el).to.be.accessible();
+    });
+  });
+});
