@@ -124,7 +124,10 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
 
   const heartbeat = setInterval(() => {
     for (const conn of connections) {
-      if (!conn.alive) conn.terminate();
+      if (!conn.alive) {
+        log.info('heartbeat missed', { remote: conn.remote, participant: conn.participant?.id ?? null });
+        conn.terminate();
+      }
       else conn.ping();
     }
   }, config.heartbeatMs);

@@ -17,6 +17,7 @@ export class RawClient {
   /** Every frame received, in order. */
   readonly log: Frame[] = [];
   readonly closed: Promise<Closed>;
+  readonly #checks = new Set<() => void>();
   #waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
 
   private constructor(readonly ws: WebSocket) {
@@ -24,6 +25,7 @@ export class RawClient {
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as Frame;
       this.log.push(frame);
+      for (const check of [...this.#checks]) check();
       const i = this.#waiters.findIndex((w) => w.match(frame));
       if (i >= 0) this.#waiters.splice(i, 1)[0]!.resolve(frame);
       else this.frames.push(frame);
@@ -67,6 +69,19 @@ export class RawClient {
       }
     }
     return new Promise((resolve) => this.#waiters.push({ match, resolve: resolve as (f: Frame) => void }));
+  }
+
+  /** Resolves once `cond` holds, checked after every frame received. */
+  until(cond: (log: readonly Frame[]) => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!cond(this.log)) return;
+        this.#checks.delete(check);
+        resolve();
+      };
+      this.#checks.add(check);
+      check();
+    });
   }
 
   /** Send a command and wait for its result (or error) frame. */
