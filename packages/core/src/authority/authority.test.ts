@@ -139,6 +139,19 @@ describe('Authority: commands and idempotency', () => {
     expect(authority.pos).to.equal(2);
   });
 
+  it("still answers the owner's retry with the original outcome while someone else's reuse of the id is in flight", async () => {
+    const { authority } = await open();
+    const id = await raise(authority);
+    const original = await run(authority, ann, { type: 'send-message', flagId: id, text: 'mine' }, 'm-1');
+    const [stray, retry] = await Promise.all([
+      run(authority, sue, { type: 'acknowledge', flagId: id }, 'm-1'),
+      run(authority, ann, { type: 'send-message', flagId: id, text: 'mine' }, 'm-1'),
+    ]);
+    expect(stray).to.deep.include({ ok: false });
+    expect(retry).to.deep.equal(original);
+    expect(authority.pos).to.equal(2);
+  });
+
   it('two supervisors acknowledging at once: one acknowledged event, the loser told who won', async () => {
     const { authority } = await open();
     const id = await raise(authority);

@@ -85,7 +85,13 @@ export class Authority implements DecisionState {
   /** Run a command for an authenticated actor. Resolves once durable and fanned out. */
   execute(actor: Participant, envelope: CommandEnvelope): Promise<Outcome> {
     const inflight = this.#inflight.get(envelope.id);
-    if (inflight) return inflight.actorId === actor.id ? inflight.done : Promise.resolve(reused(envelope.id));
+    if (inflight) {
+      if (inflight.actorId === actor.id) return inflight.done;
+      // The one in flight may be a stray reuse of an id someone else already owns, not the
+      // owner: once it settles, the stored outcome says whose id it is.
+      const again = () => this.execute(actor, envelope);
+      return inflight.done.then(again, again);
+    }
     const key = { id: envelope.id, actorId: actor.id };
     const done = this.#enqueue<Outcome>(key, () => {
       const decision = decide(this, actor, envelope, this.#now(), this.config);
