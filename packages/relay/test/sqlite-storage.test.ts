@@ -1,0 +1,87 @@
+/** SqliteStorage on a real file: epoch, reopen, group commit, outcomes, migrations, failure. */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { FlagEvent, PositionedEvent } from '@flagline/core';
+import { SqliteStorage } from '../src/sqlite-storage.js';
+import { SCHEMA_VERSION } from '../src/migrations.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'flagline-sqlite-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const file = () => join(dir, `s${++n}.db`);
+
+const actor = { id: 'ann', name: 'Ann', role: 'agent' } as const;
+function raised(flagId: string, pos: number): PositionedEvent {
+  const event: FlagEvent = { type: 'raised', flagId, seq: 1, at: 1, actor, interactionId: `i-${flagId}`, channel: 'voice', customerLabel: '', team: 'billing', message: 'm', severity: 'normal' };
+  return { pos, event };
+}
+function message(flagId: string, seq: number, pos: number): PositionedEvent {
+  return { pos, event: { type: 'message', flagId, seq, at: 2, actor, text: `t${seq}`, clientId: `c${pos}` } };
+}
+
+describe('SqliteStorage', () => {
+  it('creates the file with an epoch that survives reopening, and returns events in log order', async () => {
+    const f = file();
+    const a = new SqliteStorage({ file: f });
+    const first = await a.load();
+    assert.deepEqual(first.events, []);
+    await a.commit({ events: [raised('f1', 1)] });
+    await a.commit({ events: [message('f1', 2, 2), raised('f2', 3)], outcome: { id: 'cmd-1', actorId: 'ann', outcome: { ok: true, flagId: 'f1', seq: 2, changed: true } } });
+    await a.close();
+    const b = new SqliteStorage({ file: f });
+    const again = await b.load();
+    assert.equal(again.epoch, first.epoch);
+    assert.deepEqual(again.events.map((e) => [e.pos, e.event.flagId, e.event.seq]), [[1, 'f1', 1], [2, 'f1', 2], [3, 'f2', 1]]);
+    assert.deepEqual(await b.outcome('cmd-1'), { id: 'cmd-1', actorId: 'ann', outcome: { ok: true, flagId: 'f1', seq: 2, changed: true } });
+    assert.equal(await b.outcome('cmd-unknown'), undefined);
+    assert.deepEqual(b.interactionEvents('i-f1').map((e) => e.seq), [1, 2]);
+    await b.close();
+  });
+
+  it('group commit: batches of one turn go in one transaction and resolve in order', async () => {
+    const s = new SqliteStorage({ file: file() });
+    await s.load();
+    const order: number[] = [];
+    const commits = [raised('g', 1), message('g', 2, 2), message('g', 3, 3), message('g', 4, 4)].map((pe, i) =>
+      s.commit({ events: [pe] }).then(() => order.push(i)),
+    );
+    await Promise.all(commits);
+    assert.deepEqual(order, [0, 1, 2, 3]);
+    assert.deepEqual(s.stats, { transactions: 1, batches: 4 });
+    await s.commit({ events: [message('g', 5, 5)] });
+    assert.deepEqual(s.stats, { transactions: 2, batches: 5 });
+    await s.close();
+  });
+
+  it('a failed group rejects every batch in it, writes none of it, and refuses later commits', async () => {
+    const f = file();
+    const s = new SqliteStorage({ file: f });
+    await s.load();
+    await s.commit({ events: [raised('h', 1)] });
+    const good = s.commit({ events: [message('h', 2, 2)] });
+    const duplicate = s.commit({ events: [message('h', 2, 3)] }); // same (flag, seq): violates UNIQUE
+    await assert.rejects(good);
+    await assert.rejects(duplicate);
+    await assert.rejects(s.commit({ events: [message('h', 3, 4)] }));
+    await s.close();
+    const reopened = new SqliteStorage({ file: f });
+    assert.deepEqual((await reopened.load()).events.map((e) => e.pos), [1]);
+    await reopened.close();
+  });
+
+  it('records its schema version, uses WAL, and refuses a newer schema', async () => {
+    const f = file();
+    const s = new SqliteStorage({ file: f });
+    await s.close();
+    const db = new Database(f);
+    assert.equal((db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string }).value, String(SCHEMA_VERSION));
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema_version'`).run(String(SCHEMA_VERSION + 1));
+    db.close();
+    assert.throws(() => new SqliteStorage({ file: f }), new RegExp(`schema version ${SCHEMA_VERSION + 1}; this relay knows up to ${SCHEMA_VERSION}`));
+  });
+});
