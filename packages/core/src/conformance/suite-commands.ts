@@ -63,6 +63,7 @@ export function commandTests(test: Register): void {
     const seqs = outcomes.map((o) => o.seq).sort((a, b) => a - b);
     equal(seqs, [3, 4, 5, 6, 7, 8, 9, 10, 11, 12], 'the seqs the ten messages were given');
     await Promise.all([ann, sue, sam].map((p) => p.untilSeq(flagId, 12)));
+    for (const p of [ann, sue, sam]) p.assertConsistent();
     const reference = show(ann.events(flagId));
     equal(show(sue.events(flagId)), reference, "sue's view of the flag equals ann's");
     equal(show(sam.events(flagId)), reference, "sam's view of the flag equals ann's");
@@ -70,7 +71,6 @@ export function commandTests(test: Register): void {
     equal([...messages].sort(), [...texts].sort(), 'each message exactly once');
     equal(show(await ann.transport.history(flagId, 0)), reference, 'history(flag, 0) equals what was delivered');
     equal((await sue.transport.history(flagId, 10)).map((e) => e.seq), [11, 12], 'history after seq 10');
-    for (const p of [ann, sue, sam]) p.assertConsistent();
   });
 
   test('a retried command returns the original outcome and takes effect once', async (ctx) => {
