@@ -8,27 +8,25 @@ import { FlagError } from '../errors.js';
 import type { Participant } from '../model.js';
 import type { Transport, TransportHandlers } from '../transport.js';
 import { MemoryHub } from '../transports/memory.js';
-import { runTransportConformance } from './index.js';
+import { runTransportConformance, type ConformanceFeatures, type ConformanceOptions } from './index.js';
 import { CONFORMANCE_PARTICIPANTS } from './participants.js';
 
 type Breakage = (p: Participant, hub: MemoryHub) => Transport;
 
-/** The conformance tests, registered against a hub whose transports `break` returns. */
-function suiteAgainst(breakage: Breakage): Map<string, () => Promise<void>> {
+/** The conformance tests, registered for a harness, by name. */
+function register(createHarness: ConformanceOptions['createHarness'], features: ConformanceFeatures = { dropConnections: true }): Map<string, () => Promise<void>> {
   const tests = new Map<string, () => Promise<void>>();
-  runTransportConformance({
-    name: 'broken',
-    describe: (_name, fn) => fn(),
-    it: (name, fn) => tests.set(name, fn),
-    features: { dropConnections: true },
-    // Short: these tests wait for deliveries that never come.
-    timeoutMs: 300,
-    async createHarness() {
-      const hub = new MemoryHub({ tickMs: 0 });
-      return { transportFor: (p) => breakage(p, hub), dropConnections: () => (hub.goOffline(), hub.goOnline()), close: () => hub.close() };
-    },
-  });
+  // Short timeout: these tests wait for deliveries that never come.
+  runTransportConformance({ name: 'broken', describe: (_name, fn) => fn(), it: (name, fn) => tests.set(name, fn), features, timeoutMs: 300, createHarness });
   return tests;
+}
+
+/** The conformance tests against a hub whose transports `breakage` returns. */
+function suiteAgainst(breakage: Breakage): Map<string, () => Promise<void>> {
+  return register(async () => {
+    const hub = new MemoryHub({ tickMs: 0 });
+    return { transportFor: (p) => breakage(p, hub), dropConnections: () => (hub.goOffline(), hub.goOnline()), close: () => hub.close() };
+  });
 }
 
 async function failureOf(breakage: Breakage, test: string): Promise<string> {
@@ -123,17 +121,13 @@ describe('the conformance suite catches broken transports', () => {
   });
 
   it('a harness that declares a feature it does not implement', async () => {
-    const tests = new Map<string, () => Promise<void>>();
-    runTransportConformance({
-      name: 'liar',
-      describe: (_n, fn) => fn(),
-      it: (n, fn) => tests.set(n, fn),
-      features: { restart: true },
-      createHarness: async () => {
+    const tests = register(
+      async () => {
         const hub = new MemoryHub({ tickMs: 0 });
         return { transportFor: (p) => hub.transport(p), close: () => hub.close() };
       },
-    });
+      { restart: true },
+    );
     const [first] = tests.values();
     const err = await first!().then(() => null, (e: unknown) => e);
     expect(String(err)).to.contain('features declares restart but the harness does not implement it');
