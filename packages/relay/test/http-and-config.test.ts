@@ -1,0 +1,165 @@
+/**
+ * The HTTP side (health, readiness, metrics, static files), dev mode and its refusals, and
+ * configuration from flags, environment and a file.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { get } from 'node:http';
+import { DEFAULTS, OPTIONS, helpText, loadConfig } from '../src/config.js';
+import { DEV_DIRECTORY } from '../src/dev-directory.js';
+import { RelayProcess, tokenFor } from './helpers/relay-process.js';
+import { RawClient } from './helpers/raw-client.js';
+import { ann, sam } from './helpers/people.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'flagline-http-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('HTTP side', () => {
+  let relay: RelayProcess;
+  before(async () => {
+    const site = join(dir, 'site');
+    mkdirSync(join(site, 'sub'), { recursive: true });
+    writeFileSync(join(site, 'index.html'), '<h1>demo</h1>');
+    writeFileSync(join(site, 'sub', 'app.js'), 'export {};');
+    writeFileSync(join(dir, 'secret.txt'), 'outside');
+    relay = await RelayProcess.start({ args: ['--static', site] });
+  });
+  after(() => relay.dispose());
+
+  it('healthz and readyz', async () => {
+    assert.deepEqual(await (await fetch(`${relay.url}/healthz`)).json(), { status: 'ok' });
+    const ready = await fetch(`${relay.url}/readyz`);
+    assert.equal(ready.status, 200);
+  });
+
+  it('metrics in Prometheus text: connections, commands by type and result, latency histogram, errors by code', async () => {
+    const agent = await RawClient.connect(relay.wsUrl, await tokenFor(ann));
+    await agent.command('met-1', { type: 'raise', interactionId: 'i-met', channel: 'voice', message: 'm' });
+    await agent.command('met-2', { type: 'acknowledge', flagId: 'nope' });
+    agent.sendRaw('{oops');
+    await agent.next((f) => f.t === 'error');
+    const res = await fetch(`${relay.url}/metrics`);
+    assert.match(res.headers.get('content-type')!, /^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    assert.match(text, /^flagline_connections 1$/m);
+    assert.match(text, /^flagline_commands_total\{type="raise",result="ok"\} 1$/m);
+    assert.match(text, /^flagline_commands_total\{type="acknowledge",result="not-allowed"\} 1$/m);
+    assert.match(text, /^flagline_command_duration_seconds_count 2$/m);
+    assert.match(text, /^flagline_command_duration_seconds_bucket\{le="\+Inf"\} 2$/m);
+    assert.match(text, /^flagline_errors_total\{code="invalid-frame"\} 1$/m);
+    assert.match(text, /^# TYPE flagline_command_duration_seconds histogram$/m);
+    agent.close();
+  });
+
+  it('serves the static directory, index.html for directories, nothing outside it', async () => {
+    const index = await fetch(`${relay.url}/`);
+    assert.equal(index.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.equal(await index.text(), '<h1>demo</h1>');
+    assert.equal((await fetch(`${relay.url}/sub/app.js`)).headers.get('content-type'), 'text/javascript; charset=utf-8');
+    // Sent raw (fetch would normalise the path): an encoded ../ must not leave the directory.
+    const status = await new Promise<number>((resolve, reject) =>
+      get({ host: '127.0.0.1', port: relay.port, path: '/..%2fsecret.txt' }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      }).on('error', reject),
+    );
+    assert.equal(status, 404);
+    assert.equal((await fetch(`${relay.url}/missing.js`)).status, 404);
+  });
+
+  it('has no dev endpoints when a real key is configured', async () => {
+    const res = await fetch(`${relay.url}/dev/token`, { method: 'POST', body: JSON.stringify({ participantId: 'ann' }) });
+    assert.equal(res.status, 404);
+  });
+
+  it('only /ws upgrades', async () => {
+    await assert.rejects(RawClient.open(`ws://127.0.0.1:${relay.port}/other`), { status: 404 });
+  });
+});
+
+describe('dev mode', () => {
+  it('no key configured: loopback, a loud warning, and a token endpoint for the sample directory', async () => {
+    const relay = await RelayProcess.start({ noAuthArgs: true });
+    try {
+      const warning = relay.logs.find((l) => l.level === 'warn')!;
+      assert.match(warning.msg as string, /DEV MODE.*Never use this in production/);
+      const directory = (await (await fetch(`${relay.url}/dev/directory`)).json()) as { participants: unknown[] };
+      assert.deepEqual(directory.participants, DEV_DIRECTORY);
+      const res = await fetch(`${relay.url}/dev/token`, { method: 'POST', headers: { origin: 'http://localhost:5173' }, body: JSON.stringify({ participantId: 'sam' }) });
+      assert.equal(res.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+      const { token, participant } = (await res.json()) as { token: string; participant: { id: string } };
+      assert.equal(participant.id, 'sam');
+      const c = await RawClient.open(relay.wsUrl, { Origin: 'http://localhost:5173' });
+      c.send({ t: 'hello', token, resume: null });
+      const welcome = await c.next((f) => f.t === 'welcome');
+      assert.equal(welcome.t === 'welcome' && welcome.me.role, 'supervisor');
+      c.close();
+      const unknown = await fetch(`${relay.url}/dev/token`, { method: 'POST', body: JSON.stringify({ participantId: 'mallory' }) });
+      assert.equal(unknown.status, 404);
+      await assert.rejects(RawClient.open(relay.wsUrl, { Origin: 'https://evil.example' }), { status: 403 });
+      // Tokens from the test secret mean nothing to a dev relay's generated secret.
+      const foreign = await RawClient.open(relay.wsUrl);
+      foreign.send({ t: 'hello', token: await tokenFor(sam), resume: null });
+      assert.equal((await foreign.closed).code, 4401);
+    } finally {
+      await relay.dispose();
+    }
+  });
+
+  it('refuses to start in dev mode when NODE_ENV=production, or on a public interface', async () => {
+    const prod = await RelayProcess.refuse({ args: ['--db', join(dir, 'prod.db')], env: { NODE_ENV: 'production' } });
+    assert.equal(prod.code, 2);
+    assert.match(prod.output, /Refusing to start in dev mode with NODE_ENV=production/);
+    const open = await RelayProcess.refuse({ args: ['--db', join(dir, 'open.db'), '--host', '0.0.0.0'] });
+    assert.equal(open.code, 2);
+    assert.match(open.output, /Dev mode binds loopback only/);
+  });
+
+  it('refuses a short secret and unknown options', async () => {
+    const short = await RelayProcess.refuse({ args: ['--db', join(dir, 'short.db'), '--jwt-secret', 'short'] });
+    assert.equal(short.code, 1);
+    assert.match(short.output, /at least 32 characters/);
+    const unknown = await RelayProcess.refuse({ args: ['--prot', '1'] });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.output, /Unknown option --prot/);
+  });
+});
+
+describe('configuration', () => {
+  it('--help documents every option with its flag and environment variable', () => {
+    const help = helpText();
+    for (const o of OPTIONS) {
+      const flag = '--' + o.key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+      assert.ok(help.includes(flag), flag);
+      assert.ok(help.includes('FLAGLINE_' + o.key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()), o.key);
+    }
+  });
+
+  it('flags win over environment variables, which win over the file, which wins over defaults', () => {
+    const file = join(dir, 'relay.json');
+    writeFileSync(file, JSON.stringify({ port: 1111, db: 'file.db', origins: ['https://a.example'], legacyChat: true }));
+    const { config } = loadConfig(['--config', file, '--port', '3333', '--second-tier-teams=x,y'], {
+      FLAGLINE_PORT: '2222',
+      FLAGLINE_DB: 'env.db',
+      FLAGLINE_RATE_PER_USER: '7',
+    });
+    assert.equal(config.port, 3333);
+    assert.equal(config.db, 'env.db');
+    assert.deepEqual(config.origins, ['https://a.example']);
+    assert.equal(config.legacyChat, true);
+    assert.equal(config.ratePerUser, 7);
+    assert.deepEqual(config.secondTierTeams, ['x', 'y']);
+    assert.equal(config.maxPayloadBytes, DEFAULTS.maxPayloadBytes);
+  });
+
+  it('rejects bad values with the option named', () => {
+    assert.throws(() => loadConfig(['--port', 'eighty'], {}), /--port: expected a non-negative integer, got "eighty"/);
+    assert.throws(() => loadConfig([], { FLAGLINE_SYNC: 'sometimes' }), /sync must be 'full' or 'normal'/);
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ prot: 1 }));
+    assert.throws(() => loadConfig(['--config', file], {}), /unknown option "prot"/);
+  });
+});
