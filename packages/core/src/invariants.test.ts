@@ -1,7 +1,7 @@
 /**
  * Property-based tests: any sequence of commands, from any participants, some of them
- * concurrent, some retried or reusing another's id, with the clock moving and escalations
- * firing, keeps Flagline's invariants at the Authority.
+ * concurrent, some retried or reusing another's id, with the clock moving, escalations firing
+ * and the Authority restarting on its storage, keeps Flagline's invariants.
  */
 import { expect } from '@esm-bundle/chai';
 import fc from 'fast-check';
@@ -45,7 +45,7 @@ interface CommandStep {
   /** Reuse a previous command id (a retry when the same actor, a collision otherwise). */
   reuse: number | null;
 }
-type Step = { kind: 'batch'; commands: CommandStep[] } | { kind: 'clock'; advanceMs: number };
+type Step = { kind: 'batch'; commands: CommandStep[] } | { kind: 'clock'; advanceMs: number } | { kind: 'restart' };
 
 const commandStep: fc.Arbitrary<CommandStep> = fc.record({
   actor: fc.nat(ACTORS.length - 1),
@@ -61,6 +61,7 @@ const commandStep: fc.Arbitrary<CommandStep> = fc.record({
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.array(commandStep, { minLength: 1, maxLength: 3 }).map((commands) => ({ kind: 'batch' as const, commands })) },
   { weight: 1, arbitrary: fc.constantFrom(40, 100).map((advanceMs) => ({ kind: 'clock' as const, advanceMs })) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
 );
 
 function toCommand(s: CommandStep, flags: string[]): Command {
@@ -93,19 +94,26 @@ interface Issued {
 
 async function runScenario(steps: Step[]): Promise<void> {
   const clock = { now: 0 };
-  const authority = await Authority.open({ storage: new MemoryStorage(), config: CONFIG, now: () => clock.now });
-  const received = new Map<string, PositionedEvent[]>();
-  for (const p of [...ACTORS, ROOT]) {
-    const seen: PositionedEvent[] = [];
-    received.set(p.id, seen);
-    authority.subscribe(p, (pe) => seen.push(pe));
-  }
+  const storage = new MemoryStorage();
+  const received = new Map<string, PositionedEvent[]>([...ACTORS, ROOT].map((p) => [p.id, []]));
+  /** Opens the authority on the storage (again, after a restart) with every participant subscribed. */
+  const start = async () => {
+    const a = await Authority.open({ storage, config: CONFIG, now: () => clock.now });
+    for (const p of [...ACTORS, ROOT]) a.subscribe(p, (pe) => received.get(p.id)!.push(pe));
+    return a;
+  };
+  let authority = await start();
   const log = received.get(ROOT.id)!;
   const issued: Issued[] = [];
   /** Log chunks in queue order: a command's events, or a tick's escalations. */
   const chunks: Array<{ issued?: Issued; tickedFrom?: number }> = [];
 
   for (const s of steps) {
+    if (s.kind === 'restart') {
+      await authority.close();
+      authority = await start();
+      continue;
+    }
     if (s.kind === 'clock') {
       clock.now += s.advanceMs;
       chunks.push({ tickedFrom: log.length });
