@@ -17,6 +17,9 @@ export default {
   ],
   browsers: [
     chromeLauncher({
+      // A browser context (window) per test page: with concurrency, pages sharing one window are
+      // background tabs, which get no rendering steps (no ResizeObserver, no animation frames).
+      createPage: async ({ browser }) => (await browser.createBrowserContext()).newPage(),
       launchOptions: {
         executablePath,
         args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

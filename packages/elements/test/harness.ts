@@ -1,4 +1,5 @@
 /** Test setup shared by the element tests: one in-process hub, several people on it. */
+import { render, type TemplateResult } from 'lit';
 import { createFlagClient, FlagError, MemoryHub, type CommandEnvelope, type FlagClient, type FlagConfigInput, type Participant, type Transport } from '@flagline/core';
 
 export const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['blue'] };
@@ -83,3 +84,22 @@ export function losingNextMessage(inner: Transport): Transport & { armed: boolea
 window.addEventListener('error', (e) => {
   if (e.message.startsWith('ResizeObserver loop')) e.stopImmediatePropagation();
 });
+
+const mounted = new Set<HTMLElement>();
+
+/**
+ * Render a template into the page without fixture()'s wait for an animation frame: a test page
+ * in a background tab (the runner's concurrency) gets no frames. Await the elements' own
+ * `updateComplete` instead. Undo with `unmount()`.
+ */
+export function mount(template: TemplateResult): HTMLDivElement {
+  const container = document.body.appendChild(document.createElement('div'));
+  render(template, container);
+  mounted.add(container);
+  return container;
+}
+
+export function unmount(): void {
+  for (const container of mounted) container.remove();
+  mounted.clear();
+}

@@ -1,12 +1,12 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { FlagClient } from '@flagline/core';
+import type { FlagClient, Participant } from '@flagline/core';
 import '../define.js';
 import type { RaisedFlagsWidget } from './raised-flags-widget.js';
 import { $, $maybe, ann, next, sam, until, world, type World } from '../../test/harness.js';
 
-const ben = { id: 'ben', name: 'Ben Agent', role: 'agent', teams: ['green'] } as const;
-const lead = { id: 'lea', name: 'Lea Lead', role: 'supervisor', teams: ['blue', 'green'] } as const;
+const ben: Participant = { id: 'ben', name: 'Ben Agent', role: 'agent', teams: ['green'] };
+const lead: Participant = { id: 'lea', name: 'Lea Lead', role: 'supervisor', teams: ['blue', 'green'] };
 
 describe('<raised-flags-widget>', () => {
   let w: World;

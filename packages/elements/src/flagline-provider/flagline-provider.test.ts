@@ -1,0 +1,86 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { FlagClient } from '@flagline/core';
+import '../define.js';
+import { defineElement } from '../internal/define-element.js';
+import { FlagButton } from '../flag-button/flag-button.js';
+import { FlaglineProvider } from './flagline-provider.js';
+import { $, $maybe, ann, mount, unmount, world, type World } from '../../test/harness.js';
+
+describe('<flagline-provider>', () => {
+  let w: World;
+  let agent: FlagClient;
+  beforeEach(() => {
+    w = world();
+    agent = w.client(ann);
+  });
+  afterEach(async () => {
+    unmount();
+    await w.close();
+  });
+
+  it('gives its client to elements nested anywhere inside, reachable by keyboard', async () => {
+    const el = await fixture<FlaglineProvider>(html`
+      <flagline-provider .client=${agent}>
+        <main><section><flag-button interaction-id="i-1"></flag-button></section></main>
+      </flagline-provider>
+    `);
+    const button = el.querySelector('flag-button')!;
+    await waitUntil(() => $maybe(button, '.trigger'), 'button rendered');
+    await sendKeys({ press: 'Tab' });
+    expect(button.shadowRoot!.activeElement).to.equal($(button, '.trigger'));
+    await expect(el).to.be.accessible();
+  });
+
+  it('reaches elements that asked before the provider was defined (ContextRoot)', async () => {
+    const host = mount(html`<late-flagline-provider><flag-button interaction-id="i-2"></flag-button></late-flagline-provider>`);
+    const button = host.querySelector('flag-button')!;
+    await button.updateComplete;
+    expect($maybe(button, '.trigger')).to.equal(null);
+    customElements.define('late-flagline-provider', class extends FlaglineProvider {});
+    host.querySelector<FlaglineProvider>('late-flagline-provider')!.client = agent;
+    await waitUntil(() => $maybe(button, '.trigger'), 'button rendered once the provider exists');
+  });
+
+  it('lets an element’s own client win over the provided one', async () => {
+    const other = w.client({ ...ann, id: 'ann-2' });
+    const el = await fixture<FlaglineProvider>(html`<flagline-provider .client=${agent}><flag-button .client=${other}></flag-button></flagline-provider>`);
+    const button = el.querySelector('flag-button')!;
+    await button.updateComplete;
+    expect((button as unknown as { activeClient: FlagClient }).activeClient).to.equal(other);
+  });
+});
+
+describe('safe registration', () => {
+  it('skips a second registration of the same version silently (a second copy of the bundle)', () => {
+    const warn = console.warn;
+    const warnings: unknown[] = [];
+    console.warn = (message: unknown) => warnings.push(message);
+    try {
+      expect(() => defineElement('flag-button', FlagButton)).not.to.throw();
+      expect(() => defineElement('flag-button', class extends FlagButton {})).not.to.throw();
+      expect(customElements.get('flag-button')).to.equal(FlagButton);
+      expect(warnings).to.deep.equal([]);
+    } finally {
+      console.warn = warn;
+    }
+  });
+
+  it('warns once when another version holds the tag', () => {
+    const warn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      class Old extends HTMLElement {
+        static version = '0.0.1';
+      }
+      customElements.define('flagline-test-old', Old);
+      defineElement('flagline-test-old', class extends HTMLElement {});
+      defineElement('flagline-test-old', class extends HTMLElement {});
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.contain('<flagline-test-old> is already defined (version 0.0.1)');
+    } finally {
+      console.warn = warn;
+    }
+  });
+});
