@@ -137,6 +137,42 @@ describe('createFlagClient over the memory hub', () => {
     expect(agent.timeline(flagId!).get().map((i) => i.state)).to.deep.equal(['sent', 'sent']);
   });
 
+  it('cancels and declines joins, and ends the interaction (which lowers its flag)', async () => {
+    const agent = connect(ann);
+    const sup = connect(sue);
+    await Promise.all([agent, sup].map((c) => until(c.$status, (s) => s === 'online')));
+    const { flagId } = await agent.raise({ interactionId: 'call-9', channel: 'enhanced-chat', message: 'help' });
+    await agent.requestJoin(flagId!);
+    await agent.cancelJoin(flagId!);
+    await agent.requestJoin(flagId!);
+    await until(sup.$flags, (m) => m.get(flagId!)?.join === 'requested');
+    await sup.declineJoin(flagId!, 'On another call');
+    const declined = await until(agent.$flags, (m) => m.get(flagId!)?.join === 'declined');
+    expect(declined.get(flagId!)!.joinBy!.name).to.equal('Sue Super');
+    const ended = await agent.endInteraction('call-9');
+    expect(ended.flag!.lowered).to.include({ cause: 'interaction-ended' });
+    const none = await agent.endInteraction('call-9');
+    expect(none).to.include({ changed: false, note: 'no-open-flag' });
+    expect(agent.timeline(flagId!).get().map((i) => i.event.type)).to.deep.equal(['raised', 'join-requested', 'join-cancelled', 'join-requested', 'join-declined', 'lowered']);
+  });
+
+  it('discards a failed message on request', async () => {
+    const agent = connect(ann);
+    const sup = connect(sue);
+    await Promise.all([agent, sup].map((c) => until(c.$status, (s) => s === 'online')));
+    const { flagId } = await agent.raise({ interactionId: 'i1', channel: 'voice', message: 'help' });
+    await until(sup.$flags, (m) => m.has(flagId!));
+    await sup.lower(flagId!);
+    await until(agent.$flags, (m) => m.get(flagId!)?.status === 'lowered');
+    // The flag was lowered: the message is refused and kept, failed, until discarded.
+    const err = await agent.sendMessage(flagId!, 'too late').catch((e: FlagError) => e);
+    expect((err as FlagError).code).to.equal('invalid-state');
+    const failed = agent.timeline(flagId!).get().at(-1)!;
+    expect(failed.state).to.equal('failed');
+    agent.discardMessage(failed.commandId!);
+    expect(agent.timeline(flagId!).get().some((i) => i.state === 'failed')).to.equal(false);
+  });
+
   it('lets exactly one of two racing supervisors acknowledge and tells the other who won', async () => {
     const agent = connect(ann);
     const a = connect(sue);
