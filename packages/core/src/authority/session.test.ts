@@ -68,8 +68,9 @@ describe('AuthoritySession', () => {
     await c.session.receive('{"v":1,"t":"cmd","id":"c1","cmd":{"type":"raise","interactionId":"i","channel":"voice","message":7}}');
     await c.session.receive('not json');
     await c.send({ t: 'hello', token: 'ann-token', resume: null });
+    // An invalid command is answered against its id, so its sender is not left waiting.
     expect(errorCodes(c.frames)).to.deep.equal([
-      [null, 'invalid-frame'],
+      ['c1', 'invalid-frame'],
       [null, 'invalid-frame'],
       [null, 'invalid-frame'],
     ]);

@@ -39,7 +39,7 @@ export class AuthoritySession {
     try {
       frame = decodeClientFrame(raw);
     } catch (err) {
-      this.#error(err);
+      this.#error(err, requestIdOf(raw));
       return;
     }
     try {
@@ -99,5 +99,18 @@ export class AuthoritySession {
   #error(err: unknown, rid?: string): void {
     const error = err instanceof FlagError ? err : new FlagError('internal', 'Internal error.');
     this.#send(rid === undefined ? { t: 'error', error: error.toJSON() } : { t: 'error', rid, error: error.toJSON() });
+  }
+}
+
+/** The id of a request or command in a frame that failed validation, so its sender is answered. */
+function requestIdOf(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || raw.length > 65_536) return undefined;
+  try {
+    const data: unknown = JSON.parse(raw);
+    if (typeof data !== 'object' || data === null) return undefined;
+    const id = (data as { id?: unknown; rid?: unknown }).id ?? (data as { rid?: unknown }).rid;
+    return typeof id === 'string' && /^[\w.:@-]{1,128}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
   }
 }
