@@ -11,6 +11,7 @@ export const flagButtonStyles = [
       display: none;
     }
     .trigger {
+      anchor-name: --flagline-trigger;
       display: inline-flex;
       align-items: center;
       gap: calc(var(--_space) / 2);
@@ -46,6 +47,16 @@ export const flagButtonStyles = [
       border-radius: var(--_radius);
       padding: calc(var(--_space) * 2);
       inline-size: min(28rem, 92vw);
+    }
+    /* Next to the button where anchor positioning exists; centred (the default) elsewhere. */
+    [popover] {
+      position-anchor: --flagline-trigger;
+      position-area: block-end span-inline-end;
+      position-try-fallbacks: flip-block, flip-inline;
+      inset: auto;
+      margin: 4px 0;
+      max-block-size: calc(100vh - 16px);
+      overflow: auto;
     }
     dialog::backdrop {
       background: rgb(0 0 0 / 0.35);

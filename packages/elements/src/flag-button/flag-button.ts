@@ -19,8 +19,15 @@ const warnedUnavailable = new Set<string>();
  *
  * @fires flag-unavailable - FlagUnavailableEvent: the button hid itself, with the reason.
  * @fires flag-error - FlagErrorEvent: a command the agent started failed (also shown below the button).
- * @fires flag-raised - FlagStateEvent (and flag-acknowledged, flag-escalated, flag-lowered, join-requested,
- *   join-accepted, join-declined, join-cancelled, message-received) for this interaction's flag.
+ * @fires flag-raised - FlagStateEvent { flag, event }: a flag was raised (this interaction's flag).
+ * @fires flag-acknowledged - FlagStateEvent { flag, event }: a supervisor acknowledged (this interaction's flag).
+ * @fires flag-escalated - FlagStateEvent { flag, event }: the flag escalated (this interaction's flag).
+ * @fires flag-lowered - FlagStateEvent { flag, event }: the flag was lowered (this interaction's flag).
+ * @fires join-requested - FlagStateEvent { flag, event }: the agent asked the supervisor to join (this interaction's flag).
+ * @fires join-accepted - FlagStateEvent { flag, event }: the supervisor accepted: the host performs the barge-in (this interaction's flag).
+ * @fires join-declined - FlagStateEvent { flag, event }: the supervisor declined (this interaction's flag).
+ * @fires join-cancelled - FlagStateEvent { flag, event }: the agent cancelled the request (this interaction's flag).
+ * @fires message-received - FlagStateEvent { flag, event }: a message from someone else arrived (this interaction's flag).
  * @fires transcript-entry - TranscriptEntryEvent for every confirmed event of this interaction's flag.
  * @csspart button - The flag button.
  * @csspart composer - The raise dialog.
@@ -28,6 +35,8 @@ const warnedUnavailable = new Set<string>();
  * @csspart error - A failed command's message.
  * @cssprop --flagline-color-accent - Button and primary action colour.
  * @cssprop --flagline-color-warning - Escalated state colour.
+ *
+ * @tagname flag-button
  */
 export class FlagButton extends FlaglineElement {
   static override styles = flagButtonStyles;
@@ -153,7 +162,7 @@ export class FlagButton extends FlaglineElement {
       <dialog part="composer" aria-labelledby="composer-title" @close=${this.#onComposerClose}>
         <h2 id="composer-title">${s.composerTitle}</h2>
         <label for="message">${s.messageLabel}</label>
-        <textarea
+        <textarea dir="auto"
           id="message"
           rows="3"
           maxlength=${max}

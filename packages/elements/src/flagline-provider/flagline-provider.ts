@@ -10,6 +10,8 @@ import { VERSION } from '../internal/version.js';
  * included). Elements can also take a `client` property directly.
  *
  * @slot - The host's content, with Flagline elements anywhere inside.
+ *
+ * @tagname flagline-provider
  */
 export class FlaglineProvider extends LitElement {
   static readonly version = VERSION;

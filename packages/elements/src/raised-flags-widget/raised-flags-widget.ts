@@ -22,8 +22,15 @@ const HIGHLIGHT_MS = 6000;
  * @fires flag-join - FlagJoinEvent (cancelable): Join pressed; unless prevented the widget accepts the join.
  * @fires flag-open-chat - FlagOpenChatEvent (cancelable): unless prevented the chat opens beside the list.
  * @fires flag-error - FlagErrorEvent: a command the supervisor started failed (also shown on the row).
- * @fires flag-raised - FlagStateEvent (and flag-acknowledged, flag-escalated, flag-lowered, join-requested,
- *   join-accepted, join-declined, join-cancelled, message-received) for every flag the supervisor sees.
+ * @fires flag-raised - FlagStateEvent { flag, event }: a flag was raised (any flag the supervisor sees).
+ * @fires flag-acknowledged - FlagStateEvent { flag, event }: a supervisor acknowledged (any flag the supervisor sees).
+ * @fires flag-escalated - FlagStateEvent { flag, event }: the flag escalated (any flag the supervisor sees).
+ * @fires flag-lowered - FlagStateEvent { flag, event }: the flag was lowered (any flag the supervisor sees).
+ * @fires join-requested - FlagStateEvent { flag, event }: the agent asked the supervisor to join (any flag the supervisor sees).
+ * @fires join-accepted - FlagStateEvent { flag, event }: the supervisor accepted: the host performs the barge-in (any flag the supervisor sees).
+ * @fires join-declined - FlagStateEvent { flag, event }: the supervisor declined (any flag the supervisor sees).
+ * @fires join-cancelled - FlagStateEvent { flag, event }: the agent cancelled the request (any flag the supervisor sees).
+ * @fires message-received - FlagStateEvent { flag, event }: a message from someone else arrived (any flag the supervisor sees).
  * @fires transcript-entry - TranscriptEntryEvent for every confirmed event of those flags.
  * @csspart list - The scrolling list of flags.
  * @csspart row - One flag.
@@ -33,6 +40,8 @@ const HIGHLIGHT_MS = 6000;
  * @cssprop --flagline-widget-height - Height of the list (default 32rem).
  * @cssprop --flagline-color-highlight - Background of a new or escalated flag.
  * @cssprop --flagline-color-danger - Urgent mark.
+ *
+ * @tagname raised-flags-widget
  */
 export class RaisedFlagsWidget extends FlaglineElement {
   static override styles = raisedFlagsWidgetStyles;
@@ -215,13 +224,13 @@ export class RaisedFlagsWidget extends FlaglineElement {
         data-severity=${flag.severity}
       >
         <div class="who" id=${who}>
-          <span class="agent">${flag.agent.name}</span>
+          <span class="agent" dir="auto">${flag.agent.name}</span>
           <span class="channel">${channelIcon(flag.channel)}<span>${s.channels[flag.channel]}</span></span>
-          ${flag.customerLabel ? html`<span class="customer">${flag.customerLabel}</span>` : nothing}
+          ${flag.customerLabel ? html`<span class="customer" dir="auto">${flag.customerLabel}</span>` : nothing}
           <span class="waiting">${s.waiting(formatWaiting(this.now - flag.raisedAt))}</span>
         </div>
-        <p class="preview">${flag.message}</p>
-        ${flag.reason ? html`<p class="reason muted">${s.reason(flag.reason)}</p>` : nothing}
+        <p class="preview" dir="auto">${flag.message}</p>
+        ${flag.reason ? html`<p class="reason muted" dir="auto">${s.reason(flag.reason)}</p>` : nothing}
         <div class="marks">
           ${flag.severity === 'urgent' ? html`<span class="mark urgent">${s.urgent}</span>` : nothing}
           ${flag.escalation > 0 ? html`<span class="mark escalated">${s.escalated}</span>` : nothing}

@@ -17,12 +17,13 @@ export const supervisorChatStyles = [
     .log {
       flex: 1;
       min-block-size: 0;
-      overflow: auto;
-      padding: var(--_space);
+      overflow-y: auto;
+      overflow-x: hidden;
     }
+    /* The virtualizer positions rows itself: spacing lives inside each row, not on the log. */
     .item {
       inline-size: 100%;
-      padding-block: calc(var(--_space) / 2);
+      padding: calc(var(--_space) / 2) var(--_space);
     }
     .system {
       color: var(--_muted);

@@ -25,6 +25,8 @@ const PINNED_SLACK = 40;
  * @csspart error - A failed command's message.
  * @csspart connection - The offline notice.
  * @cssprop --flagline-chat-height - Height of the element (default 24rem).
+ *
+ * @tagname supervisor-chat
  */
 export class SupervisorChat extends FlaglineElement {
   static override styles = supervisorChatStyles;
@@ -171,8 +173,8 @@ export class SupervisorChat extends FlaglineElement {
     const mine = event.actor.id === this.activeClient?.me.id;
     return html`
       <div class="item message ${mine ? 'mine' : ''}" data-state=${item.state}>
-        <div class="meta"><span class="author">${event.actor.name}</span>${time}</div>
-        <div class="bubble"><p class="text">${event.text}</p></div>
+        <div class="meta"><span class="author" dir="auto">${event.actor.name}</span>${time}</div>
+        <div class="bubble"><p class="text" dir="auto">${event.text}</p></div>
         ${this.#renderDelivery(item, mine)}
       </div>
     `;
@@ -198,7 +200,7 @@ export class SupervisorChat extends FlaglineElement {
     return html`
       ${readOnly ? html`<p class="readonly" id="readonly">${readOnly}</p>` : nothing}
       <div class="composer" part="composer">
-        <textarea
+        <textarea dir="auto"
           rows="2"
           maxlength=${max}
           aria-label=${s.messageLabel}

@@ -1,0 +1,114 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html, nothing } from 'lit';
+import type { RaisedFlagsWidget } from '@flagline/elements';
+import { agentNumber, ESCALATE_AFTER_MS, LONG_TEXT, raiseMany, simulateAgents, storyWorld, type StoryWorld } from './support/world.js';
+
+interface Args {
+  team: string;
+  channel: RaisedFlagsWidget['channel'];
+  sound: boolean;
+  notifications: boolean;
+  theme: '' | 'light' | 'dark';
+}
+type Story = StoryObj<Args>;
+
+function render(w: StoryWorld, args: Args, strings: Partial<RaisedFlagsWidget['strings']> = {}) {
+  return html`<raised-flags-widget
+    .client=${w.supervisor}
+    .strings=${strings}
+    team=${args.team}
+    channel=${args.channel}
+    ?sound=${args.sound}
+    ?notifications=${args.notifications}
+    theme=${args.theme || nothing}
+  ></raised-flags-widget>`;
+}
+
+/** A morning on the billing team: raised, urgent, escalated, acknowledged and join-requested flags. */
+async function wallboard(): Promise<{ w: StoryWorld }> {
+  const w = storyWorld();
+  const a = (i: number) => w.client(agentNumber(i));
+  const first = await a(1).raise({ interactionId: 'c-1', channel: 'voice', customerLabel: '+44 20 •••• 1234', message: 'Refund above my limit, need approval', reason: 'refund' });
+  await w.advance(ESCALATE_AFTER_MS + 1);
+  await a(2).raise({ interactionId: 'c-2', channel: 'enhanced-chat', customerLabel: 'Jon Doe', message: 'Customer threatens legal action', severity: 'urgent' });
+  const third = await a(3).raise({ interactionId: 'c-3', channel: 'enhanced-messaging', customerLabel: 'Mia Wong', message: 'Possible fraud on the account' });
+  await w.supervisor.acknowledge(third.flagId!);
+  const fourth = await a(4).raise({ interactionId: 'c-4', channel: 'voice', customerLabel: 'Ola Berg', message: 'Caller asks for a manager' });
+  await a(4).requestJoin(fourth.flagId!);
+  await a(1).sendMessage(first.flagId!, 'Still waiting, the caller is getting impatient');
+  return { w };
+}
+
+const meta: Meta<Args> = {
+  title: 'Elements/raised-flags-widget',
+  component: 'raised-flags-widget',
+  args: { team: '', channel: '', sound: false, notifications: false, theme: '' },
+  argTypes: {
+    channel: { control: 'select', options: ['', 'voice', 'enhanced-messaging', 'enhanced-chat', 'legacy-chat'] },
+    team: { control: 'select', options: ['', 'billing', 'tech'] },
+    theme: { control: 'inline-radio', options: ['', 'light', 'dark'] },
+  },
+  loaders: [wallboard],
+  render: (args, { loaded }) => render(loaded.w as StoryWorld, args),
+};
+export default meta;
+
+export const Empty: Story = { loaders: [async () => ({ w: storyWorld() })] };
+
+export const SeveralFlags: Story = {};
+
+/** Simulated agents raise a flag every 5 s: highlight, polite announcement, optional chime and notification. */
+export const Live: Story = {
+  args: { sound: true, notifications: true },
+  loaders: [
+    async () => {
+      const w = storyWorld();
+      simulateAgents(w, 5000, 12);
+      return { w };
+    },
+  ],
+};
+
+export const FilteredByTeam: Story = { args: { team: 'billing' } };
+
+export const Offline: Story = {
+  loaders: [
+    async () => {
+      const loaded = await wallboard();
+      loaded.w.hub.goOffline();
+      return loaded;
+    },
+  ],
+};
+
+export const VeryLongText: Story = {
+  loaders: [
+    async () => {
+      const w = storyWorld();
+      const who = { ...agentNumber(1), name: 'Maximiliana Alexandrovna Konstantinopolskaya-Vandenberghe' };
+      await w.client(who).raise({ interactionId: 'long', channel: 'enhanced-messaging', customerLabel: 'Customer with a very long company name GmbH & Co. KG', message: LONG_TEXT, reason: 'a reason that is also quite long, as reasons go' });
+      return { w };
+    },
+  ],
+};
+
+/** 1,000 open flags, virtualized (aria-setsize stays 1000). */
+export const OneThousandFlags: Story = {
+  loaders: [
+    async () => {
+      const w = storyWorld();
+      await raiseMany(w, 1000);
+      return { w };
+    },
+  ],
+};
+
+export const RightToLeft: Story = {
+  render: (args, { loaded }) =>
+    html`<div dir="rtl" lang="ar">${render(loaded.w as StoryWorld, args, { title: 'الأعلام المرفوعة', acknowledge: 'استلام', openChat: 'فتح المحادثة', lower: 'إنزال', join: 'انضمام' })}</div>`,
+};
+
+export const Dark: Story = {
+  args: { theme: 'dark' },
+  render: (args, { loaded }) => html`<div style="background:#121418;padding:24px">${render(loaded.w as StoryWorld, args)}</div>`,
+};

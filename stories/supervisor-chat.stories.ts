@@ -1,0 +1,123 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html, nothing } from 'lit';
+import type { FlagClient } from '@flagline/core';
+import type { SupervisorChat } from '@flagline/elements';
+import { ann, autoReply, LONG_TEXT, storyWorld, type StoryWorld } from './support/world.js';
+
+interface Args {
+  side: 'agent' | 'supervisor';
+  theme: '' | 'light' | 'dark';
+}
+type Story = StoryObj<Args>;
+
+interface Loaded {
+  w: StoryWorld;
+  flagId: string;
+  /** The client whose chat is shown, when not the story's `side`. */
+  client?: FlagClient;
+}
+
+function render(args: Args, loaded: Loaded, strings: Partial<SupervisorChat['strings']> = {}) {
+  const client = loaded.client ?? (args.side === 'agent' ? loaded.w.agent : loaded.w.supervisor);
+  return html`<supervisor-chat
+    style="max-inline-size: 36rem"
+    .client=${client}
+    .strings=${strings}
+    flag-id=${loaded.flagId}
+    theme=${args.theme || nothing}
+  ></supervisor-chat>`;
+}
+
+/** Ann raised a flag and Sam acknowledged it; the other side answers every message. */
+async function conversation(setup?: (w: StoryWorld, flagId: string) => Promise<unknown>, message = 'Caller disputes a charge'): Promise<Loaded> {
+  const w = storyWorld();
+  const { flagId } = await w.agent.raise({ interactionId: 'call-1', channel: 'voice', customerLabel: 'Carla Customer', message });
+  await w.supervisor.acknowledge(flagId!);
+  await w.agent.sendMessage(flagId!, 'She says she was charged twice on the 3rd.');
+  await w.supervisor.sendMessage(flagId!, 'I see both charges. Offer a refund of the second one.');
+  autoReply(w.agent, flagId!, ['OK, telling her now.', 'She accepts, thanks!']);
+  autoReply(w.supervisor, flagId!, ['Good.', 'Let me know if she asks for more.']);
+  await setup?.(w, flagId!);
+  return { w, flagId: flagId! };
+}
+
+const meta: Meta<Args> = {
+  title: 'Elements/supervisor-chat',
+  component: 'supervisor-chat',
+  args: { side: 'supervisor', theme: '' },
+  argTypes: {
+    side: { control: 'inline-radio', options: ['agent', 'supervisor'] },
+    theme: { control: 'inline-radio', options: ['', 'light', 'dark'] },
+  },
+  loaders: [() => conversation()],
+  render: (args, { loaded }) => render(args, loaded as Loaded),
+};
+export default meta;
+
+export const Conversation: Story = {};
+
+export const AgentSide: Story = { args: { side: 'agent' } };
+
+export const JoinAccepted: Story = {
+  loaders: [() => conversation(async (w, id) => (await w.agent.requestJoin(id), w.supervisor.acceptJoin(id)))],
+};
+
+/** Offline: messages typed now show "Sending…" until the connection returns. */
+export const SendingWhileOffline: Story = {
+  loaders: [
+    () =>
+      conversation(async (w, id) => {
+        w.hub.goOffline();
+        void w.supervisor.sendMessage(id, 'Are you still there?').catch(() => undefined);
+      }),
+  ],
+};
+
+/** A message lost on the way out: it stays with Retry (which never duplicates it) or Discard. */
+export const FailedWithRetry: Story = {
+  loaders: [
+    async () => {
+      const loaded = await conversation();
+      const client = loaded.w.flakyClient(ann);
+      await new Promise<void>((resolve) => {
+        const stop = client.$flags.subscribe((flags) => {
+          if (!flags.has(loaded.flagId)) return;
+          queueMicrotask(() => stop());
+          resolve();
+        });
+      });
+      await client.sendMessage(loaded.flagId, 'One more thing: she also wants a written apology.').catch(() => undefined);
+      return { ...loaded, client };
+    },
+  ],
+};
+
+export const Lowered: Story = {
+  loaders: [() => conversation(async (w, id) => w.supervisor.lower(id, 'resolved'))],
+};
+
+export const VeryLongText: Story = {
+  loaders: [() => conversation(async (w, id) => w.agent.sendMessage(id, LONG_TEXT), LONG_TEXT)],
+};
+
+/** 2,000 messages, virtualized: scroll up and a "new messages" jump appears as replies arrive. */
+export const ThousandsOfMessages: Story = {
+  loaders: [
+    () =>
+      conversation(async (w, id) => {
+        await Promise.all(
+          Array.from({ length: 2000 }, (_, i) => (i % 2 ? w.agent : w.supervisor).sendMessage(id, `Message ${i + 1}: ${i % 5 === 0 ? LONG_TEXT.slice(0, 180) : 'short note'}`)),
+        );
+      }),
+  ],
+};
+
+export const RightToLeft: Story = {
+  loaders: [() => conversation(async (w, id) => w.supervisor.sendMessage(id, 'أنا في الطريق، انتظر لحظة'))],
+  render: (args, { loaded }) => html`<div dir="rtl" lang="ar">${render(args, loaded as Loaded, { send: 'إرسال', messageLabel: 'رسالة' })}</div>`,
+};
+
+export const Dark: Story = {
+  args: { theme: 'dark' },
+  render: (args, { loaded }) => html`<div style="background:#121418;padding:24px">${render(args, loaded as Loaded)}</div>`,
+};

@@ -1,0 +1,125 @@
+/**
+ * Story worlds: one in-process MemoryHub per story with real clients on it, and simulated
+ * people (a supervisor who answers, agents who raise flags) so every state is live.
+ */
+import { createFlagClient, FlagError, MemoryHub, type Channel, type Transport, type FlagClient, type FlagConfigInput, type Participant, type Severity } from '@flagline/core';
+
+export const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['billing'] };
+export const sam: Participant = { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', teams: ['billing', 'tech'] };
+
+const AGENT_NAMES = ['Ann Agent', 'Bo Nakamura', 'Chloé Dubois', 'Dev Patel', 'Eva Lindqvist', 'Farid Haddad', 'Grace Okafor', 'Hugo Silva'];
+const MESSAGES = [
+  'Caller disputes a charge from last month',
+  'Customer asks for a manager',
+  'Refund above my limit, need approval',
+  'Caller is very upset, threatening to cancel',
+  'Technical issue I cannot reproduce',
+  'Possible fraud on the account',
+];
+const CHANNEL_CYCLE: Channel[] = ['voice', 'enhanced-messaging', 'enhanced-chat', 'voice'];
+
+export interface StoryWorld {
+  hub: MemoryHub;
+  agent: FlagClient;
+  supervisor: FlagClient;
+  client(who: Participant): FlagClient;
+  /** A client whose next chat message is lost on the way out (shows Retry; the retry goes through). */
+  flakyClient(who: Participant): FlagClient;
+  /** Move the source of truth's clock forward (escalation is due after `escalation.afterMs`). */
+  advance(ms: number): Promise<void>;
+}
+
+export const ESCALATE_AFTER_MS = 90_000;
+
+export function storyWorld(config: FlagConfigInput = {}): StoryWorld {
+  // The source of truth's clock starts 20 minutes back, so flags show realistic waiting times.
+  let offset = -20 * 60_000;
+  const merged: FlagConfigInput = { ...config, escalation: { afterMs: ESCALATE_AFTER_MS, secondTierTeams: ['tech'], ...config.escalation } };
+  const hub = new MemoryHub({ tickMs: 0, config: merged, now: () => Date.now() + offset });
+  const client = (who: Participant) => createFlagClient({ transport: hub.transport(who), me: who, config: merged });
+  return {
+    hub,
+    agent: client(ann),
+    supervisor: client(sam),
+    client,
+    flakyClient: (who) => createFlagClient({ transport: losingNextMessage(hub.transport(who)), me: who, config: merged }),
+    async advance(ms) {
+      offset += ms;
+      await hub.tick();
+    },
+  };
+}
+
+export function agentNumber(i: number): Participant {
+  const name = AGENT_NAMES[i % AGENT_NAMES.length]!;
+  return { id: `agent-${i}`, name: i < AGENT_NAMES.length ? name : `${name} ${Math.floor(i / AGENT_NAMES.length) + 1}`, role: 'agent', teams: [i % 3 === 2 ? 'tech' : 'billing'] };
+}
+
+/** `count` agents each raising one flag (a mix of channels, some urgent). */
+export async function raiseMany(world: StoryWorld, count: number): Promise<void> {
+  const agents = new Map<string, FlagClient>();
+  await Promise.all(
+    Array.from({ length: count }, (_, i) => {
+      const who = agentNumber(i % 50);
+      let c = agents.get(who.id);
+      if (!c) agents.set(who.id, (c = world.client(who)));
+      const severity: Severity = i % 7 === 3 ? 'urgent' : 'normal';
+      return c.raise({
+        interactionId: `int-${i}`,
+        channel: CHANNEL_CYCLE[i % CHANNEL_CYCLE.length]!,
+        customerLabel: `Customer #${1000 + i}`,
+        message: MESSAGES[i % MESSAGES.length]!,
+        severity,
+        ...(i % 4 === 1 ? { reason: 'billing' } : {}),
+      });
+    }),
+  );
+}
+
+/** A simulated supervisor (or agent) who answers every message from the other side. */
+export function autoReply(client: FlagClient, flagId: string, replies: string[]): void {
+  let next = 0;
+  client.on('event', ({ event, live }) => {
+    if (!live || event.flagId !== flagId || event.type !== 'message' || event.actor.id === client.me.id) return;
+    const text = replies[next++ % replies.length]!;
+    setTimeout(() => void client.sendMessage(flagId, text).catch(() => undefined), 900);
+  });
+}
+
+/** Simulated agents raising a flag every `everyMs`, up to `max`. */
+export function simulateAgents(world: StoryWorld, everyMs: number, max: number): void {
+  let i = 0;
+  const timer = setInterval(() => {
+    if (i >= max) return clearInterval(timer);
+    const who = agentNumber(i + 1);
+    void world.client(who).raise({
+      interactionId: `live-${i}`,
+      channel: CHANNEL_CYCLE[i % CHANNEL_CYCLE.length]!,
+      customerLabel: `Customer #${2000 + i}`,
+      message: MESSAGES[i % MESSAGES.length]!,
+      severity: i % 3 === 2 ? 'urgent' : 'normal',
+    });
+    i++;
+  }, everyMs);
+}
+
+export const LONG_TEXT =
+  'The customer has called four times this week about the same duplicated charge on invoice INV-2024-00091827364 and says that the previous agent promised a callback that never happened; she is now asking for compensation, a written apology and the cancellation of the whole contract including the two additional lines, and wants to speak to someone with authority to approve it today. '.repeat(2) +
+  'Pneumonoultramicroscopicsilicovolcanoconiosis-without-any-spaces-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.';
+
+function losingNextMessage(inner: Transport): Transport {
+  let armed = true;
+  return {
+    connect: (handlers) => inner.connect(handlers),
+    execute: (envelope) => {
+      if (armed && envelope.command.type === 'send-message') {
+        armed = false;
+        return Promise.reject(new FlagError('transport-closed', 'The connection dropped while sending.'));
+      }
+      return inner.execute(envelope);
+    },
+    history: (flagId, afterSeq) => inner.history(flagId, afterSeq),
+    snapshot: () => inner.snapshot(),
+    close: () => inner.close(),
+  };
+}
