@@ -114,6 +114,15 @@ export type ServerFrame =
   | { v: 1; t: 'error'; rid?: string; error: import('./errors.js').FlagErrorData }
   | { v: 1; t: 'bye'; reason: string; reconnectInMs: number };
 
+/**
+ * A foreign version as shown in an error: a primitive as (at most 40 characters of) JSON, a
+ * structure by its kind only — stringifying a hostile one could overflow the stack or echo 64 KB.
+ */
+function shownVersion(version: unknown): string {
+  if (typeof version === 'object' && version !== null) return Array.isArray(version) ? 'an array' : 'an object';
+  return JSON.stringify(version).slice(0, 40);
+}
+
 function decode<T>(schema: v.GenericSchema<unknown, unknown>, raw: unknown): T {
   if (typeof raw !== 'string') throw new FlagError('invalid-frame', 'A frame must be JSON text.');
   if (raw.length > MAX_FRAME_LENGTH)
@@ -125,7 +134,7 @@ function decode<T>(schema: v.GenericSchema<unknown, unknown>, raw: unknown): T {
     throw new FlagError('invalid-frame', 'Frame is not valid JSON.');
   }
   if (typeof data === 'object' && data !== null && 'v' in data && data.v !== PROTOCOL_VERSION)
-    throw new FlagError('invalid-frame', `Unsupported protocol version ${JSON.stringify((data as { v: unknown }).v)}; this side speaks ${PROTOCOL_VERSION}.`);
+    throw new FlagError('invalid-frame', `Unsupported protocol version ${shownVersion(data.v)}; this side speaks ${PROTOCOL_VERSION}.`);
   const result = v.safeParse(schema, data);
   if (!result.success) {
     const issue = result.issues[0];
