@@ -213,8 +213,8 @@ describe('<flag-button>', () => {
       await requested;
       await waitUntil(() => trigger(el).textContent?.includes('Join requested'), 'join requested label');
       expect($(el, '.join').textContent).to.contain('Cancel join request');
+      expect(el.shadowRoot!.activeElement).to.equal($(el, '.join'));
       const cancelled = next(el, 'join-cancelled');
-      $(el, '.join').focus();
       await sendKeys({ press: 'Enter' });
       await cancelled;
       const lowered = next(el, 'flag-lowered');
@@ -222,6 +222,8 @@ describe('<flag-button>', () => {
       await sendKeys({ press: 'Enter' });
       await lowered;
       await waitUntil(() => $(el, '.status').textContent?.includes('Flag lowered by Ann Agent'), 'lowered status');
+      // The Lower button is gone with the open flag: focus moved to Close, not to the page.
+      await waitUntil(() => el.shadowRoot!.activeElement === $(el, '[popover] .close'), 'focus on Close');
       await sendKeys({ press: 'Escape' });
       expect(panel.matches(':popover-open')).to.be.false;
       expect(el.shadowRoot!.activeElement).to.equal(trigger(el));

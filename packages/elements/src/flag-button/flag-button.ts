@@ -204,15 +204,23 @@ export class FlagButton extends FlaglineElement {
         ${this.renderFailure(flag?.id)}
         <div class="actions">
           ${open && open.join !== 'accepted'
-            ? open.join === 'requested'
-              ? html`<button class="join" @click=${() => this.perform('cancel-join', open.id, (c) => c.cancelJoin(open.id))}>${s.cancelJoin}</button>`
-              : html`<button class="join" @click=${() => this.perform('request-join', open.id, (c) => c.requestJoin(open.id))}>${s.requestJoin}</button>`
+            ? html`<button class="join" @click=${() => this.#toggleJoin(open)}>${open.join === 'requested' ? s.cancelJoin : s.requestJoin}</button>`
             : nothing}
           ${open ? html`<button class="lower" @click=${() => this.perform('lower', open.id, (c) => c.lower(open.id))}>${s.lower}</button>` : nothing}
           <button class="close" @click=${() => this.panel?.hidePopover()}>${s.close}</button>
         </div>
       </div>
     `;
+  }
+
+  /** One button that requests or cancels, so focus stays on it as the label changes. */
+  #toggleJoin(flag: Flag): void {
+    if (flag.join === 'requested') void this.perform('cancel-join', flag.id, (c) => c.cancelJoin(flag.id));
+    else void this.perform('request-join', flag.id, (c) => c.requestJoin(flag.id));
+  }
+
+  protected override focusFallback(): HTMLElement | null | undefined {
+    return this.panelOpen ? this.renderRoot.querySelector<HTMLElement>('[popover] .close') : this.trigger;
   }
 
   #onTrigger = (): void => {

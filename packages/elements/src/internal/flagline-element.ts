@@ -36,6 +36,52 @@ export class FlaglineElement extends LitElement {
   @state() protected failure: Failure | undefined;
 
   readonly #clientSubscriptions: Subscription<FlagClient>[] = [];
+  /** The element inside this one that last had focus, to notice when a re-render removed it. */
+  #lastFocused: HTMLElement | undefined;
+  #focusWatch: MutationObserver | undefined;
+
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    const root = super.createRenderRoot();
+    // On the shadow root, not the host: a move between two controls inside is invisible outside.
+    root.addEventListener('focusin', (e) => {
+      this.#lastFocused = e.composedPath()[0] as HTMLElement;
+      this.focusMoved(this.#lastFocused);
+    });
+    return root;
+  }
+
+  /** Focus moved to `target` inside this element. */
+  protected focusMoved(_target: HTMLElement): void {}
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // A button that disappears when its action succeeds (Acknowledge, Lower, Retry…) or a row
+    // that leaves the list must not drop focus on the page body: move it somewhere sensible.
+    this.#focusWatch ??= new MutationObserver(() => this.#keepFocus());
+    void this.updateComplete.then(() => {
+      if (this.isConnected) this.#focusWatch?.observe(this.renderRoot, { childList: true, subtree: true });
+    });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#focusWatch?.disconnect();
+  }
+
+  #keepFocus(): void {
+    const lost = this.#lastFocused;
+    if (!lost || lost.isConnected) return;
+    this.#lastFocused = undefined;
+    const active = document.activeElement;
+    if (active && active !== document.body && active !== this) return;
+    this.focusFallback(lost)?.focus();
+  }
+
+  /** Where focus goes when the focused control was removed by a re-render. */
+  protected focusFallback(_lost: HTMLElement): HTMLElement | null | undefined {
+    return undefined;
+  }
+
   /** The client's connection, for the "offline" line. */
   protected readonly connection = new StoreController<ConnectionStatus>(this, 'connecting');
 

@@ -79,6 +79,8 @@ describe('<raised-flags-widget>', () => {
       expect((await acknowledged).event.actor.name).to.equal('Sam Supervisor');
       await waitUntil(() => $maybe(el, '.mark.acknowledged')?.textContent === 'Acknowledged by Sam Supervisor', 'acknowledged mark');
       expect($maybe(el, '.acknowledge')).to.equal(null);
+      // The Acknowledge button left with its job done; focus stays on the row.
+      await waitUntil(() => el.shadowRoot!.activeElement === $(el, '.open-chat'), 'focus on Open chat');
       await expect(el).to.be.accessible();
     });
 
@@ -139,14 +141,21 @@ describe('<raised-flags-widget>', () => {
       expect(el.shadowRoot!.activeElement).to.equal($(el, '.open-chat'));
     });
 
-    it('lowers a flag: the row leaves the list', async () => {
+    it('lowers flags by keyboard: the row leaves and focus moves to the next one, then to the heading', async () => {
       const el = await widget();
-      await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'done soon' });
-      await waitUntil(() => rows(el).length === 1, 'row');
+      await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'first' });
+      await agent.raise({ interactionId: 'i-2', channel: 'voice', message: 'second' });
+      await waitUntil(() => rows(el).length === 2, 'rows');
       const lowered = next(el, 'flag-lowered');
-      $(el, '.lower').click();
+      rows(el)[0]!.querySelector<HTMLElement>('.lower')!.focus();
+      await sendKeys({ press: 'Enter' });
       expect((await lowered).event.actor.id).to.equal('sam');
+      await waitUntil(() => rows(el).length === 1, 'one row left');
+      await waitUntil(() => el.shadowRoot!.activeElement === rows(el)[0]!.querySelector('.open-chat'), 'focus on the next row');
+      rows(el)[0]!.querySelector<HTMLElement>('.lower')!.focus();
+      await sendKeys({ press: 'Enter' });
       await waitUntil(() => rows(el).length === 0, 'no rows');
+      await waitUntil(() => el.shadowRoot!.activeElement === $(el, 'h2'), 'focus on the heading');
     });
 
     it('chimes at most once a second, never when muted', async () => {

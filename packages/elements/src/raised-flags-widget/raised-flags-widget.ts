@@ -73,6 +73,9 @@ export class RaisedFlagsWidget extends FlaglineElement {
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #clock: ReturnType<typeof setInterval> | undefined;
 
+  /** The row that last held focus, to land on its neighbour if it leaves the list. */
+  #focusedRow: { id: string; index: number } | undefined;
+
   constructor() {
     super();
     this.relayFlagEvents(() => true);
@@ -136,6 +139,21 @@ export class RaisedFlagsWidget extends FlaglineElement {
     this.requestUpdate();
   };
 
+  protected override focusMoved(target: HTMLElement): void {
+    const row = target.closest<HTMLElement>('[role="listitem"]');
+    if (row) this.#focusedRow = { id: row.dataset.flagId ?? '', index: Number(row.getAttribute('aria-posinset')) - 1 };
+  }
+
+  protected override focusFallback(): HTMLElement | null | undefined {
+    const root = this.renderRoot;
+    const seen = this.#focusedRow;
+    const rows = [...root.querySelectorAll<HTMLElement>('[role="listitem"]')];
+    const row =
+      rows.find((r) => r.dataset.flagId === seen?.id) ??
+      rows.find((r) => Number(r.getAttribute('aria-posinset')) - 1 === Math.min(seen?.index ?? 0, this.rows.length - 1));
+    return row?.querySelector<HTMLElement>('.open-chat') ?? root.querySelector<HTMLElement>('h2');
+  }
+
   #join(flag: Flag): void {
     if (!this.dispatchEvent(new FlagJoinEvent(flag))) return;
     void this.perform('accept-join', flag.id, (c) => c.acceptJoin(flag.id));
@@ -163,7 +181,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
     const orphanFailure = this.failure && !rows.some((f) => f.id === this.failure?.flagId);
     return html`
       <header>
-        <h2>${s.title} <span class="count">${s.count(rows.length)}</span></h2>
+        <h2 tabindex="-1">${s.title} <span class="count">${s.count(rows.length)}</span></h2>
         ${this.#renderFilters()}
         ${this.sound
           ? html`<button class="mute" aria-pressed=${String(this.muted)} @click=${() => (this.muted = !this.muted)}>${this.muted ? s.unmute : s.mute}</button>`

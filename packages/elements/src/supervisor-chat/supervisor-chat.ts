@@ -105,7 +105,8 @@ export class SupervisorChat extends FlaglineElement {
     const me = this.activeClient?.me.id;
     const fresh = items.slice(before.length);
     const mine = fresh.some((item) => item.event.actor.id === me && item.event.type === 'message');
-    if (this.#pinned || mine) {
+    const overflowing = !!this.log && this.log.scrollHeight > this.log.clientHeight;
+    if (this.#pinned || mine || !overflowing) {
       this.#pinned = true;
       this.newCount = 0;
     } else {
@@ -132,6 +133,22 @@ export class SupervisorChat extends FlaglineElement {
     }
   };
 
+  protected override focusFallback(): HTMLElement | null | undefined {
+    const textarea = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea');
+    return textarea && !textarea.disabled ? textarea : this.log;
+  }
+
+  /**
+   * The reader moves up (wheel, arrow, Page Up, Home): unpin before the scroll lands, so a
+   * re-render meanwhile cannot pull the view back to the newest message.
+   */
+  #onScrollIntent = (e: WheelEvent | KeyboardEvent): void => {
+    const up = e instanceof WheelEvent ? e.deltaY < 0 : e.key === 'ArrowUp' || e.key === 'PageUp' || e.key === 'Home';
+    if (!up || !this.#pinned) return;
+    this.#pinned = false;
+    this.requestUpdate();
+  };
+
   #jump = (): void => {
     this.#pinned = true;
     this.newCount = 0;
@@ -146,9 +163,19 @@ export class SupervisorChat extends FlaglineElement {
     const items = this.#timeline.value as TimelineItem[];
     // While the reader is at the newest message the layout stays pinned to it as messages
     // arrive; a user scroll unpins it (the virtualizer's own behaviour).
-    const pin = this.#pinned && items.length > 0 ? { pin: { index: items.length - 1, block: 'end' as const } } : {};
+    // `pin: null` releases a pin at once when the reader starts scrolling up.
+    const pin = this.#pinned && items.length > 0 ? { pin: { index: items.length - 1, block: 'end' as const } } : { pin: null as unknown as undefined };
     return html`
-      <div class="log" part="log" role="log" aria-label=${s.logLabel} tabindex="0" @scroll=${this.#onScroll}>
+      <div
+        class="log"
+        part="log"
+        role="log"
+        aria-label=${s.logLabel}
+        tabindex="0"
+        @scroll=${this.#onScroll}
+        @wheel=${this.#onScrollIntent}
+        @keydown=${this.#onScrollIntent}
+      >
         ${virtualize({
           items,
           layout: pin,
