@@ -29,8 +29,8 @@ describe('SqliteStorage', () => {
     const a = new SqliteStorage({ file: f });
     const first = await a.load();
     assert.deepEqual(first.events, []);
-    await a.commit({ events: [raised('f1', 1)] });
-    await a.commit({ events: [message('f1', 2, 2), raised('f2', 3)], outcome: { id: 'cmd-1', actorId: 'ann', outcome: { ok: true, flagId: 'f1', seq: 2, changed: true } } });
+    await a.commit({ events: [raised('f1', 1)], expectedPos: 0 });
+    await a.commit({ events: [message('f1', 2, 2), raised('f2', 3)], expectedPos: 1, outcome: { id: 'cmd-1', actorId: 'ann', outcome: { ok: true, flagId: 'f1', seq: 2, changed: true } } });
     await a.close();
     const b = new SqliteStorage({ file: f });
     const again = await b.load();
@@ -47,12 +47,12 @@ describe('SqliteStorage', () => {
     await s.load();
     const order: number[] = [];
     const commits = [raised('g', 1), message('g', 2, 2), message('g', 3, 3), message('g', 4, 4)].map((pe, i) =>
-      s.commit({ events: [pe] }).then(() => order.push(i)),
+      s.commit({ events: [pe], expectedPos: pe.pos - 1 }).then(() => order.push(i)),
     );
     await Promise.all(commits);
     assert.deepEqual(order, [0, 1, 2, 3]);
     assert.deepEqual(s.stats, { transactions: 1, batches: 4 });
-    await s.commit({ events: [message('g', 5, 5)] });
+    await s.commit({ events: [message('g', 5, 5)], expectedPos: 4 });
     assert.deepEqual(s.stats, { transactions: 2, batches: 5 });
     await s.close();
   });
@@ -61,12 +61,12 @@ describe('SqliteStorage', () => {
     const f = file();
     const s = new SqliteStorage({ file: f });
     await s.load();
-    await s.commit({ events: [raised('h', 1)] });
-    const good = s.commit({ events: [message('h', 2, 2)] });
-    const duplicate = s.commit({ events: [message('h', 2, 3)] }); // same (flag, seq): violates UNIQUE
+    await s.commit({ events: [raised('h', 1)], expectedPos: 0 });
+    const good = s.commit({ events: [message('h', 2, 2)], expectedPos: 1 });
+    const duplicate = s.commit({ events: [message('h', 2, 3)], expectedPos: 2 }); // same (flag, seq): violates UNIQUE
     await assert.rejects(good);
     await assert.rejects(duplicate);
-    await assert.rejects(s.commit({ events: [message('h', 3, 4)] }));
+    await assert.rejects(s.commit({ events: [message('h', 3, 4)], expectedPos: 3 }));
     await s.close();
     const reopened = new SqliteStorage({ file: f });
     assert.deepEqual((await reopened.load()).events.map((e) => e.pos), [1]);

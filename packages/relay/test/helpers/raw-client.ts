@@ -60,6 +60,8 @@ export class RawClient {
   }
 
   /** The next frame (not yet consumed by an earlier `next`) that matches. */
+  next<T extends Frame>(match: (f: Frame) => f is T): Promise<T>;
+  next<T extends Frame = Frame>(match?: (f: Frame) => boolean): Promise<T>;
   next<T extends Frame = Frame>(match: (f: Frame) => boolean = () => true): Promise<T> {
     for (let i = 0; i < this.frames.length; i++) {
       if (match(this.frames[i]!)) {
