@@ -120,6 +120,14 @@ describe('protocol: invalid frames are FlagError invalid-frame with a helpful me
     expect(invalid(decodeClientFrame, ' '.repeat(MAX_FRAME_LENGTH + 1)).message).to.contain('exceeds');
   });
 
+  it('accepts a server snapshot far larger than a client frame (a wallboard with a thousand open flags)', () => {
+    const events = Array.from({ length: 1000 }, (_, i) => ({ ...raised, flagId: `f-${i}`, interactionId: `i-${i}` }));
+    const big = encodeFrame({ t: 'snapshot', rid: 'r', snapshot: { epoch: 'e-1', pos: 1000, events } });
+    expect(big.length).to.be.greaterThan(MAX_FRAME_LENGTH);
+    const frame = decodeServerFrame(big);
+    expect(frame.t === 'snapshot' && frame.snapshot.events.length).to.equal(1000);
+  });
+
   it('refuses deep nesting without overflowing the stack', () => {
     const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
     invalid(decodeClientFrame, deep(30_000));

@@ -12,6 +12,11 @@ import type { Command } from './commands.js';
 export const PROTOCOL_VERSION = 1;
 /** Largest frame accepted, in UTF-16 code units of its JSON text (the relay also caps bytes). */
 export const MAX_FRAME_LENGTH = 64 * 1024;
+/**
+ * Largest frame a client accepts from its source of truth. Far above MAX_FRAME_LENGTH because a
+ * snapshot or history frame carries every event a supervisor may see (10,000 open flags ≈ 3 MB).
+ */
+export const MAX_SERVER_FRAME_LENGTH = 64 * 1024 * 1024;
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(128), v.regex(/^[\w.:@-]+$/, 'ids use letters, digits and _ . : @ -'));
 const Text = v.pipe(v.string(), v.maxLength(MAX_FRAME_LENGTH));
@@ -123,10 +128,10 @@ function shownVersion(version: unknown): string {
   return JSON.stringify(version).slice(0, 40);
 }
 
-function decode<T>(schema: v.GenericSchema<unknown, unknown>, raw: unknown): T {
+function decode<T>(schema: v.GenericSchema<unknown, unknown>, raw: unknown, maxLength: number): T {
   if (typeof raw !== 'string') throw new FlagError('invalid-frame', 'A frame must be JSON text.');
-  if (raw.length > MAX_FRAME_LENGTH)
-    throw new FlagError('invalid-frame', `Frame of ${raw.length} characters exceeds the ${MAX_FRAME_LENGTH} limit.`);
+  if (raw.length > maxLength)
+    throw new FlagError('invalid-frame', `Frame of ${raw.length} characters exceeds the ${maxLength} limit.`);
   let data: unknown;
   try {
     data = JSON.parse(raw);
@@ -145,11 +150,11 @@ function decode<T>(schema: v.GenericSchema<unknown, unknown>, raw: unknown): T {
 }
 
 export function decodeClientFrame(raw: unknown): ClientFrame {
-  return decode<ClientFrame>(ClientFrameSchema, raw);
+  return decode<ClientFrame>(ClientFrameSchema, raw, MAX_FRAME_LENGTH);
 }
 
 export function decodeServerFrame(raw: unknown): ServerFrame {
-  return decode<ServerFrame>(ServerFrameSchema, raw);
+  return decode<ServerFrame>(ServerFrameSchema, raw, MAX_SERVER_FRAME_LENGTH);
 }
 
 /** Distributes over the frame union so object literals keep their discriminant. */
