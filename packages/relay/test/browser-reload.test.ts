@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { ServerFrame } from '@flagline/core';
 import { RelayProcess, tokenFor } from './helpers/relay-process.js';
 import { RawClient } from './helpers/raw-client.js';
 import { ann } from './helpers/people.js';
@@ -109,9 +108,8 @@ describe('WebSocket transport in Chromium', () => {
     await page.evaluate(() => (window as unknown as W).flagline.whenEmpty());
 
     const c = await RawClient.connect(again.wsUrl, await tokenFor(ann));
-    c.send({ t: 'history', rid: 'h', flagId, afterSeq: 0 });
-    const h = await c.next<Extract<ServerFrame, { t: 'history' }>>((f) => f.t === 'history');
-    assert.deepEqual(h.events.map((e) => (e.type === 'message' ? `${e.clientId}: ${e.text}` : e.type)), ['raised', 'br-offline: typed while offline']);
+    const events = await c.history(flagId);
+    assert.deepEqual(events.map((e) => (e.type === 'message' ? `${e.clientId}: ${e.text}` : e.type)), ['raised', 'br-offline: typed while offline']);
     c.close();
   });
 });

@@ -66,12 +66,8 @@ describe('durability', () => {
 
     // Every acknowledged command is stored exactly once and retrying it returns its outcome.
     const again = await RawClient.connect(second.wsUrl, await tokenFor(ann));
-    const history = async (rid: string) => {
-      again.send({ t: 'history', rid, flagId, afterSeq: 0 });
-      return (await again.next<Extract<ServerFrame, { t: 'history' }>>((f) => f.t === 'history' && f.rid === rid)).events;
-    };
     const messages = (events: FlagEvent[]) => events.flatMap((e) => (e.type === 'message' ? [e.clientId] : []));
-    const stored = messages(await history('h1'));
+    const stored = messages(await again.history(flagId));
     assert.equal(new Set(stored).size, stored.length, 'no command applied twice');
     for (const id of acked.keys()) assert.ok(stored.includes(id), `acknowledged ${id} survived the kill`);
     for (const [id, outcome] of acked) {
@@ -82,7 +78,7 @@ describe('durability', () => {
     // The outbox resends everything unacknowledged: afterwards each command is there once.
     const results = await Promise.all(Array.from({ length: BURST }, (_, i) => again.command(`m${i}`, cmd(i))));
     assert.ok(results.every((r) => r.t === 'result' && r.outcome.ok));
-    const final = await history('h2');
+    const final = await again.history(flagId);
     assert.deepEqual(messages(final).sort(), Array.from({ length: BURST }, (_, i) => `m${i}`).sort());
     assert.deepEqual(final.map((e) => e.seq), Array.from({ length: BURST + 1 }, (_, i) => i + 1));
     for (const c of [again, resumed]) c.close();

@@ -34,9 +34,7 @@ describe('frames and rules', () => {
       const r = (await agent.command(`bad-${cmd.type}`, cmd)) as ResultFrame;
       assert.equal(!r.outcome.ok && r.outcome.error.code, 'not-allowed', cmd.type);
     }
-    agent.send({ t: 'history', rid: 'h', flagId, afterSeq: 0 });
-    const history = await agent.next<Extract<ServerFrame, { t: 'history' }>>((f) => f.t === 'history');
-    assert.deepEqual(history.events.map((e) => e.type), ['raised']);
+    assert.deepEqual((await agent.history(flagId)).map((e) => e.type), ['raised']);
     agent.close();
   });
 
@@ -47,9 +45,8 @@ describe('frames and rules', () => {
     assert.equal(err.error.code, 'invalid-frame');
     const again = (await agent.command('spoof-2', { type: 'raise', interactionId: 'i-spoof', channel: 'voice', message: 'x' })) as ResultFrame;
     assert.equal(again.outcome.ok, true, 'the refused frame raised nothing: the interaction is still free');
-    agent.send({ t: 'history', rid: 'h', flagId: again.outcome.ok ? again.outcome.flagId! : '', afterSeq: 0 });
-    const h = await agent.next<Extract<ServerFrame, { t: 'history' }>>((f) => f.t === 'history');
-    assert.equal(h.events[0]!.actor.id, 'ann');
+    const h = await agent.history(again.outcome.ok ? again.outcome.flagId! : '');
+    assert.equal(h[0]!.actor.id, 'ann');
     agent.close();
   });
 
@@ -112,9 +109,7 @@ describe('frames and rules', () => {
 
     const stolen = (await supervisor.command('idem-1', { type: 'acknowledge', flagId })) as ResultFrame;
     assert.equal(!stolen.outcome.ok && stolen.outcome.error.message, 'Command id idem-1 was already used by someone else.');
-    supervisor.send({ t: 'history', rid: 'h', flagId, afterSeq: 0 });
-    const history = await supervisor.next<Extract<ServerFrame, { t: 'history' }>>((f) => f.t === 'history');
-    assert.deepEqual(history.events.map((e) => e.type), ['raised', 'message']);
+    assert.deepEqual((await supervisor.history(flagId)).map((e) => e.type), ['raised', 'message']);
     for (const c of [agent, supervisor, reloaded]) c.close();
   });
 
@@ -132,9 +127,7 @@ describe('frames and rules', () => {
     const lost = losers[0]!.outcome;
     assert.equal(!lost.ok && lost.error.code, 'already-acknowledged');
     assert.match(!lost.ok ? lost.error.message : '', new RegExp(winner));
-    s1.send({ t: 'history', rid: 'h', flagId, afterSeq: 0 });
-    const h = await s1.next<Extract<ServerFrame, { t: 'history' }>>((f) => f.t === 'history');
-    assert.deepEqual(h.events.map((e) => e.type), ['raised', 'acknowledged']);
+    assert.deepEqual((await s1.history(flagId)).map((e) => e.type), ['raised', 'acknowledged']);
     for (const c of [agent, s1, s2]) c.close();
   });
 });

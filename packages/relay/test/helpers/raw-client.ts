@@ -3,7 +3,7 @@
  * the frames the relay sends back, so tests can see exactly what crosses the wire.
  */
 import { WebSocket } from 'ws';
-import type { ClientFrame, ServerFrame, ResumePoint, Command } from '@flagline/core';
+import type { ClientFrame, Command, FlagEvent, ResumePoint, ServerFrame } from '@flagline/core';
 
 type Frame = ServerFrame;
 export interface Closed {
@@ -90,6 +90,12 @@ export class RawClient {
   async command(id: string, cmd: Command): Promise<Extract<Frame, { t: 'result' | 'error' }>> {
     this.send({ t: 'cmd', id, cmd });
     return this.next((f) => (f.t === 'result' && f.id === id) || (f.t === 'error' && f.rid === id));
+  }
+
+  /** A flag's events, as this connection's participant may read them. */
+  async history(flagId: string, rid = `h-${Math.random().toString(36).slice(2)}`): Promise<FlagEvent[]> {
+    this.send({ t: 'history', rid, flagId, afterSeq: 0 });
+    return (await this.next<Extract<Frame, { t: 'history' }>>((f) => f.t === 'history' && f.rid === rid)).events;
   }
 
   /** Round-trip proof that the connection still works: a snapshot request answers. */
