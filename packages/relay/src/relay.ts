@@ -48,7 +48,12 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     clockToleranceSec: 5,
   });
 
-  const storage = new SqliteStorage({ file: config.db, sync: config.sync });
+  const storage = new SqliteStorage({
+    file: config.db,
+    sync: config.sync,
+    // The Authority stops accepting commands rather than diverge from disk; say so, and go unready.
+    onFailure: (err) => log.error('storage write failed; commands are refused until restart', { error: err.message }),
+  });
   const authority = await Authority.open({
     storage,
     config: {
@@ -87,7 +92,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
       verify,
       metrics,
       originAllowed,
-      ready: () => !draining,
+      ready: () => !draining && storage.failure === null,
       ...(config.static !== undefined ? { staticDir: config.static } : {}),
       ...(devMode
         ? {

@@ -21,6 +21,8 @@ export interface SqliteStorageOptions {
    * loss. 'normal': WAL without fsync per commit — survives a killed process, not a power cut.
    */
   sync?: SyncMode;
+  /** Told once when a write fails; from then on every commit is refused. */
+  onFailure?: (err: Error) => void;
 }
 
 interface Waiter {
@@ -39,10 +41,12 @@ export class SqliteStorage implements AuthorityStorage {
   readonly #insertOutcome: Database.Statement;
   readonly #selectOutcome: Database.Statement;
   readonly #writeGroup: (group: Waiter[]) => void;
+  readonly #onFailure: ((err: Error) => void) | undefined;
   /** Transactions and batches written, for metrics and tests of the grouping itself. */
   readonly stats = { transactions: 0, batches: 0 };
 
   constructor(opts: SqliteStorageOptions) {
+    this.#onFailure = opts.onFailure;
     this.#db = new Database(opts.file);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma(`synchronous = ${opts.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
@@ -99,6 +103,11 @@ export class SqliteStorage implements AuthorityStorage {
     return rows.map((r) => JSON.parse(r.body) as FlagEvent);
   }
 
+  /** The write error that stopped this store, if any. */
+  get failure(): Error | null {
+    return this.#failure;
+  }
+
   async close(): Promise<void> {
     this.#flush();
     if (this.#db.open) this.#db.close();
@@ -116,7 +125,10 @@ export class SqliteStorage implements AuthorityStorage {
       this.stats.batches += group.length;
     } catch (err) {
       // Nothing of this group is on disk (the transaction rolled back); refuse everything after.
-      this.#failure ??= err instanceof Error ? err : new Error(String(err));
+      if (!this.#failure) {
+        this.#failure = err instanceof Error ? err : new Error(String(err));
+        this.#onFailure?.(this.#failure);
+      }
       for (const w of group) w.reject(err);
       return;
     }

@@ -59,14 +59,18 @@ describe('SqliteStorage', () => {
 
   it('a failed group rejects every batch in it, writes none of it, and refuses later commits', async () => {
     const f = file();
-    const s = new SqliteStorage({ file: f });
+    const failures: Error[] = [];
+    const s = new SqliteStorage({ file: f, onFailure: (err) => failures.push(err) });
     await s.load();
     await s.commit({ events: [raised('h', 1)], expectedPos: 0 });
+    assert.equal(s.failure, null);
     const good = s.commit({ events: [message('h', 2, 2)], expectedPos: 1 });
     const duplicate = s.commit({ events: [message('h', 2, 3)], expectedPos: 2 }); // same (flag, seq): violates UNIQUE
     await assert.rejects(good);
     await assert.rejects(duplicate);
     await assert.rejects(s.commit({ events: [message('h', 3, 4)], expectedPos: 3 }));
+    assert.equal(failures.length, 1, 'reported once');
+    assert.match(s.failure!.message, /UNIQUE constraint failed/);
     await s.close();
     const reopened = new SqliteStorage({ file: f });
     assert.deepEqual((await reopened.load()).events.map((e) => e.pos), [1]);
