@@ -55,6 +55,14 @@ export class RedisStorage implements AuthorityStorage {
     const tag = `{flagline:${opts.namespace ?? 'default'}}`;
     this.#keys = { epoch: `${tag}:epoch`, pos: `${tag}:pos`, log: `${tag}:log`, outcomes: `${tag}:outcomes` };
     this.#redis = new Redis(opts.url, { lazyConnect: true });
+    // ioredis reconnects by itself; failed commands reject and reach the client as errors.
+    // Report the outage once, not on every retry.
+    let reported = false;
+    this.#redis.on('error', (err: Error) => {
+      if (!reported) opts.warn?.(`Redis connection error (reconnecting): ${err.message}`);
+      reported = true;
+    });
+    this.#redis.on('ready', () => (reported = false));
     this.#redis.defineCommand('flaglineAppend', { numberOfKeys: 3, lua: APPEND });
     this.shared = {
       since: (pos) => this.#since(pos),
@@ -106,6 +114,7 @@ export class RedisStorage implements AuthorityStorage {
   /** Tail the stream on a connection of its own (XREAD BLOCK holds it). */
   async #follow(deliver: (events: PositionedEvent[]) => void): Promise<void> {
     const follower = (this.#follower = this.#redis.duplicate());
+    follower.on('error', () => {}); // the main connection reports outages
     let last = `${this.#loadedPos}-0`;
     while (!this.#closed) {
       try {
