@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['packages/core/test', 'packages/elements/test', 'packages/relay/test', 'test/node', 'test/e2e'];
+const roots = ['packages/core/test', 'packages/elements/test', 'packages/relay/test', 'test/node', 'test/e2e', 'test/reliability', 'test/security'];
 function walk(dir, out = []) {
   if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
@@ -19,7 +19,7 @@ if (files.length === 0) {
   console.log('node: no test files');
   process.exit(0);
 }
-const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=120000', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test' },
 });
