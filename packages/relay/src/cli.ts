@@ -27,6 +27,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Started by a parent with an IPC channel (a supervisor, the test harness): go when it goes.
+  if (process.send) process.on('disconnect', () => stop('parent disconnected'));
 }
 
 main().catch((err: unknown) => {

@@ -61,7 +61,8 @@ export class RelayProcess {
     const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'), ...args], {
       cwd: root,
       env: { ...process.env, NODE_ENV: 'test', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The IPC channel makes the relay stop if this test process dies without cleaning up.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const relay = new RelayProcess(proc, db, dir);
     await relay.#listening();
@@ -74,7 +75,8 @@ export class RelayProcess {
       spawn(process.execPath, ['--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'), ...(opts.args ?? [])], {
         cwd: root,
         env: { ...process.env, NODE_ENV: 'test', ...opts.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        // The IPC channel makes the relay stop if this test process dies without cleaning up.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       }),
       '',
       null,
