@@ -9,12 +9,19 @@ import type { Authority } from '@flagline/core/authority';
 import { FlagError, checkAccess, reduceEvents, toTranscriptEntry, type FlagEvent, type TranscriptEntry } from '@flagline/core';
 import type { Verifier } from './auth.js';
 import type { Metrics } from './metrics.js';
-import type { SqliteStorage } from './sqlite-storage.js';
 import { DEV_DIRECTORY, devParticipant } from './dev-directory.js';
+
+/** What the HTTP side reads from storage; any store (SQLite, Redis) can offer it. */
+export interface EventReader {
+  /** Every committed event of an interaction's flags, in log order. */
+  interactionEvents(interactionId: string): FlagEvent[] | Promise<FlagEvent[]>;
+  /** Group-commit counters, if the store keeps them. */
+  readonly stats?: { transactions: number; batches: number };
+}
 
 export interface HttpContext {
   authority: Authority;
-  storage: SqliteStorage;
+  storage: EventReader;
   verify: Verifier;
   metrics: Metrics;
   originAllowed(origin: string | undefined, host: string | undefined): boolean;
@@ -77,7 +84,7 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   if (get && pathname === '/readyz') return json(res, ctx.ready() ? 200 : 503, { status: ctx.ready() ? 'ready' : 'not-ready' });
   if (get && pathname === '/metrics') {
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-    res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos, storage: ctx.storage.stats }));
+    res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos, ...(ctx.storage.stats ? { storage: ctx.storage.stats } : {}) }));
     return;
   }
   const transcript = /^\/api\/transcript\/([^/]+)$/.exec(pathname);
@@ -98,7 +105,7 @@ async function readTranscript(ctx: HttpContext, req: IncomingMessage, interactio
   const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
   if (!auth) throw new FlagError('unauthenticated', 'Send the token as Authorization: Bearer <JWT>.');
   const { participant } = await ctx.verify(auth[1]);
-  const events = ctx.storage.interactionEvents(interactionId);
+  const events = await ctx.storage.interactionEvents(interactionId);
   if (events.length === 0) throw new FlagError('not-found', `No flags were raised on interaction ${interactionId}.`);
   const byFlag = new Map<string, FlagEvent[]>();
   for (const e of events) byFlag.set(e.flagId, [...(byFlag.get(e.flagId) ?? []), e]);

@@ -21,7 +21,7 @@ export class Metrics {
     this.#errors.set(code, (this.#errors.get(code) ?? 0) + 1);
   }
 
-  render(extra: { ready: boolean; pos: number; storage: { transactions: number; batches: number } }): string {
+  render(extra: { ready: boolean; pos: number; storage?: { transactions: number; batches: number } }): string {
     const out: string[] = [];
     const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     family('flagline_connections', 'gauge', 'Open WebSocket connections.');
@@ -30,10 +30,12 @@ export class Metrics {
     out.push(`flagline_ready ${extra.ready ? 1 : 0}`);
     family('flagline_log_position', 'gauge', 'Position of the last event in the log.');
     out.push(`flagline_log_position ${extra.pos}`);
-    family('flagline_storage_transactions_total', 'counter', 'Group commits written (each one transaction).');
-    out.push(`flagline_storage_transactions_total ${extra.storage.transactions}`);
-    family('flagline_storage_batches_total', 'counter', 'Command and timer writes committed; batches / transactions = group size.');
-    out.push(`flagline_storage_batches_total ${extra.storage.batches}`);
+    if (extra.storage) {
+      family('flagline_storage_transactions_total', 'counter', 'Group commits written (each one transaction).');
+      out.push(`flagline_storage_transactions_total ${extra.storage.transactions}`);
+      family('flagline_storage_batches_total', 'counter', 'Command and timer writes committed; batches / transactions = group size.');
+      out.push(`flagline_storage_batches_total ${extra.storage.batches}`);
+    }
     family('flagline_commands_total', 'counter', 'Commands answered, by type and result (ok or an error code).');
     for (const [labels, n] of this.#commands) out.push(`flagline_commands_total{${labels}} ${n}`);
     family('flagline_command_duration_seconds', 'histogram', 'Time from receiving a command to sending its durable result.');
