@@ -26,7 +26,7 @@ function render(w: StoryWorld, args: Args, strings: Partial<RaisedFlagsWidget['s
 
 /** A morning on the billing team: raised, urgent, escalated, acknowledged and join-requested flags. */
 async function wallboard(): Promise<{ w: StoryWorld }> {
-  const w = storyWorld();
+  const w = storyWorld({}, 20);
   const a = (i: number) => w.client(agentNumber(i));
   const first = await a(1).raise({ interactionId: 'c-1', channel: 'voice', customerLabel: '+44 20 •••• 1234', message: 'Refund above my limit, need approval', reason: 'refund' });
   await w.advance(ESCALATE_AFTER_MS + 1);
@@ -96,7 +96,7 @@ export const VeryLongText: Story = {
 export const OneThousandFlags: Story = {
   loaders: [
     async () => {
-      const w = storyWorld();
+      const w = storyWorld({}, 45);
       await raiseMany(w, 1000);
       return { w };
     },

@@ -28,16 +28,23 @@ function render(args: Args, loaded: Loaded, strings: Partial<SupervisorChat['str
   ></supervisor-chat>`;
 }
 
-/** Ann raised a flag and Sam acknowledged it; the other side answers every message. */
-async function conversation(setup?: (w: StoryWorld, flagId: string) => Promise<unknown>, message = 'Caller disputes a charge'): Promise<Loaded> {
+/**
+ * Ann raised a flag and Sam acknowledged it. The person on the other side of `side` is
+ * simulated: they answer every message typed in the story.
+ */
+async function conversation(
+  side: Args['side'],
+  setup?: (w: StoryWorld, flagId: string) => Promise<unknown>,
+  message = 'Caller disputes a charge',
+): Promise<Loaded> {
   const w = storyWorld();
   const { flagId } = await w.agent.raise({ interactionId: 'call-1', channel: 'voice', customerLabel: 'Carla Customer', message });
   await w.supervisor.acknowledge(flagId!);
   await w.agent.sendMessage(flagId!, 'She says she was charged twice on the 3rd.');
   await w.supervisor.sendMessage(flagId!, 'I see both charges. Offer a refund of the second one.');
-  autoReply(w.agent, flagId!, ['OK, telling her now.', 'She accepts, thanks!']);
-  autoReply(w.supervisor, flagId!, ['Good.', 'Let me know if she asks for more.']);
   await setup?.(w, flagId!);
+  if (side === 'agent') autoReply(w.supervisor, flagId!, ['Good.', 'Let me know if she asks for more.']);
+  else autoReply(w.agent, flagId!, ['OK, telling her now.', 'She accepts, thanks!']);
   return { w, flagId: flagId! };
 }
 
@@ -49,7 +56,7 @@ const meta: Meta<Args> = {
     side: { control: 'inline-radio', options: ['agent', 'supervisor'] },
     theme: { control: 'inline-radio', options: ['', 'light', 'dark'] },
   },
-  loaders: [() => conversation()],
+  loaders: [({ args }) => conversation(args.side)],
   render: (args, { loaded }) => render(args, loaded as Loaded),
 };
 export default meta;
@@ -59,14 +66,14 @@ export const Conversation: Story = {};
 export const AgentSide: Story = { args: { side: 'agent' } };
 
 export const JoinAccepted: Story = {
-  loaders: [() => conversation(async (w, id) => (await w.agent.requestJoin(id), w.supervisor.acceptJoin(id)))],
+  loaders: [({ args }) => conversation(args.side, async (w, id) => (await w.agent.requestJoin(id), w.supervisor.acceptJoin(id)))],
 };
 
 /** Offline: messages typed now show "Sending…" until the connection returns. */
 export const SendingWhileOffline: Story = {
   loaders: [
-    () =>
-      conversation(async (w, id) => {
+    ({ args }) =>
+      conversation(args.side, async (w, id) => {
         w.hub.goOffline();
         void w.supervisor.sendMessage(id, 'Are you still there?').catch(() => undefined);
       }),
@@ -76,8 +83,8 @@ export const SendingWhileOffline: Story = {
 /** A message lost on the way out: it stays with Retry (which never duplicates it) or Discard. */
 export const FailedWithRetry: Story = {
   loaders: [
-    async () => {
-      const loaded = await conversation();
+    async ({ args }) => {
+      const loaded = await conversation(args.side);
       const client = loaded.w.flakyClient(ann);
       await new Promise<void>((resolve) => {
         const stop = client.$flags.subscribe((flags) => {
@@ -93,18 +100,18 @@ export const FailedWithRetry: Story = {
 };
 
 export const Lowered: Story = {
-  loaders: [() => conversation(async (w, id) => w.supervisor.lower(id, 'resolved'))],
+  loaders: [({ args }) => conversation(args.side, async (w, id) => w.supervisor.lower(id, 'resolved'))],
 };
 
 export const VeryLongText: Story = {
-  loaders: [() => conversation(async (w, id) => w.agent.sendMessage(id, LONG_TEXT), LONG_TEXT)],
+  loaders: [({ args }) => conversation(args.side, async (w, id) => w.agent.sendMessage(id, LONG_TEXT), LONG_TEXT)],
 };
 
 /** 2,000 messages, virtualized: scroll up and a "new messages" jump appears as replies arrive. */
 export const ThousandsOfMessages: Story = {
   loaders: [
-    () =>
-      conversation(async (w, id) => {
+    ({ args }) =>
+      conversation(args.side, async (w, id) => {
         await Promise.all(
           Array.from({ length: 2000 }, (_, i) => (i % 2 ? w.agent : w.supervisor).sendMessage(id, `Message ${i + 1}: ${i % 5 === 0 ? LONG_TEXT.slice(0, 180) : 'short note'}`)),
         );
@@ -113,7 +120,7 @@ export const ThousandsOfMessages: Story = {
 };
 
 export const RightToLeft: Story = {
-  loaders: [() => conversation(async (w, id) => w.supervisor.sendMessage(id, 'أنا في الطريق، انتظر لحظة'))],
+  loaders: [({ args }) => conversation(args.side, async (w, id) => w.supervisor.sendMessage(id, 'أنا في الطريق، انتظر لحظة'))],
   render: (args, { loaded }) => html`<div dir="rtl" lang="ar">${render(args, loaded as Loaded, { send: 'إرسال', messageLabel: 'رسالة' })}</div>`,
 };
 

@@ -31,9 +31,9 @@ export interface StoryWorld {
 
 export const ESCALATE_AFTER_MS = 90_000;
 
-export function storyWorld(config: FlagConfigInput = {}): StoryWorld {
-  // The source of truth's clock starts 20 minutes back, so flags show realistic waiting times.
-  let offset = -20 * 60_000;
+/** `startMinutesAgo` sets the source of truth's clock back, so flags show realistic waiting times. */
+export function storyWorld(config: FlagConfigInput = {}, startMinutesAgo = 0): StoryWorld {
+  let offset = -startMinutesAgo * 60_000;
   const merged: FlagConfigInput = { ...config, escalation: { afterMs: ESCALATE_AFTER_MS, secondTierTeams: ['tech'], ...config.escalation } };
   const hub = new MemoryHub({ tickMs: 0, config: merged, now: () => Date.now() + offset });
   const client = (who: Participant) => createFlagClient({ transport: hub.transport(who), me: who, config: merged });

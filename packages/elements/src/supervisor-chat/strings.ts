@@ -16,6 +16,7 @@ export interface SupervisorChatStrings {
   counter: (length: number, max: number) => string;
   readOnly: (flag: Flag) => string;
   unknownFlag: string;
+  noFlag: string;
   offline: string;
 }
 
@@ -36,5 +37,6 @@ export const defaultSupervisorChatStrings: SupervisorChatStrings = {
       ? 'The interaction ended and its flag was lowered: this conversation is read-only.'
       : `${flag.lowered?.by.name ?? 'Someone'} lowered the flag: this conversation is read-only.`,
   unknownFlag: 'This flag is not available.',
+  noFlag: 'No conversation selected.',
   offline: 'Offline: messages will be sent when the connection returns.',
 };

@@ -223,7 +223,7 @@ export class SupervisorChat extends FlaglineElement {
   #renderComposer(flag: Flag | undefined) {
     const s = this.s;
     const max = this.activeClient?.config.limits.messageLength ?? 1000;
-    const readOnly = !flag ? s.unknownFlag : isOpen(flag) ? '' : s.readOnly(flag);
+    const readOnly = !this.flagId ? s.noFlag : !flag ? s.unknownFlag : isOpen(flag) ? '' : s.readOnly(flag);
     return html`
       ${readOnly ? html`<p class="readonly" id="readonly">${readOnly}</p>` : nothing}
       <div class="composer" part="composer">
