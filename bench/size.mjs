@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { browserBuild } from './lib/esbuild.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -20,26 +21,36 @@ export const ENTRIES = {
   'socket.io-client alone': `export { io } from 'socket.io-client';`,
 };
 
+/** The package a bundled file belongs to: a workspace package or node_modules/<name>. */
+function packageOf(path) {
+  const workspace = /packages\/(core|elements|relay)\//.exec(path);
+  if (workspace) return `@flagline/${workspace[1]}`;
+  const dep = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+  return dep ? dep[1] : '(entry)';
+}
+
+/** Lit itself (what every element shares); @lit/context and @lit-labs/virtualizer are counted as their own packages. */
+const LIT_FAMILY = /^(lit|lit-html|lit-element|@lit\/reactive-element)$/;
+
 export async function measure(name, contents) {
-  const result = await build({
-    stdin: { contents, resolveDir: root, loader: 'ts' },
-    bundle: true,
-    write: false,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    conditions: ['source'],
-    define: { 'process.env.NODE_ENV': '"production"' },
-    tsconfig: resolve(root, 'tsconfig.json'),
-    logLevel: 'silent',
-  });
+  const result = await build({ ...browserBuild, metafile: true, stdin: { contents, resolveDir: root, loader: 'ts' } });
   const code = result.outputFiles[0].contents;
+  // Minified bytes each package contributes (before compression, which does not split by file).
+  const byPackage = {};
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const pkg = packageOf(path);
+      byPackage[pkg] = (byPackage[pkg] ?? 0) + bytesInOutput;
+    }
+  }
+  const litBytes = Object.entries(byPackage).reduce((n, [pkg, bytes]) => n + (LIT_FAMILY.test(pkg) ? bytes : 0), 0);
   return {
     name,
     min: code.length,
     gzip: gzipSync(code, { level: 9 }).length,
     brotli: brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    litShare: litBytes / code.length,
+    byPackage,
   };
 }
 
@@ -58,15 +69,17 @@ export async function sizes() {
 const kb = (n) => (n / 1024).toFixed(1) + ' KB';
 export function printSizes(rows, budgetKb = 20) {
   console.log('\nBundle size (minified ESM; gzip -9; brotli -11)');
-  console.log('entry'.padEnd(58) + 'min'.padStart(10) + 'gzip'.padStart(10) + 'brotli'.padStart(10));
+  console.log('entry'.padEnd(58) + 'min'.padStart(10) + 'gzip'.padStart(10) + 'brotli'.padStart(10) + 'lit share'.padStart(11));
   for (const r of rows) {
     if (r.error) console.log(r.name.padEnd(58) + '  (not built: ' + r.error + ')');
-    else console.log(r.name.padEnd(58) + kb(r.min).padStart(10) + kb(r.gzip).padStart(10) + kb(r.brotli).padStart(10));
+    else console.log(r.name.padEnd(58) + kb(r.min).padStart(10) + kb(r.gzip).padStart(10) + kb(r.brotli).padStart(10) + `${Math.round(r.litShare * 100)}%`.padStart(11));
   }
   const sdk = rows.find((r) => r.name.startsWith('whole SDK'));
   const sio = rows.find((r) => r.name.startsWith('socket.io-client'));
   if (sdk?.gzip && sio?.gzip) {
     console.log(`whole SDK / socket.io-client (gzip): ${(sdk.gzip / sio.gzip).toFixed(2)}×; budget ${budgetKb} KB gzip: ${sdk.gzip <= budgetKb * 1024 ? 'within' : 'OVER'}`);
+    const parts = Object.entries(sdk.byPackage).sort((a, b) => b[1] - a[1]);
+    console.log('whole SDK by package (minified): ' + parts.map(([pkg, bytes]) => `${pkg} ${kb(bytes)}`).join(', '));
   }
 }
 

@@ -1,0 +1,183 @@
+// One load-generator process (forked by bench/relay/relay.mjs; several run side by side). It
+// holds a share of the agents and supervisors and drives the contact-center workload:
+//   agent cycle:  raise → message → message → lower, one command at a time, paced by the step's rate
+//   supervisor:   acknowledges the flags it is responsible for and answers the first message
+// Every raise and message carries its send time, so a supervisor measures raise→delivery and
+// message→delivery; every command's result gives its round trip. It reports its own CPU, so the
+// generator is not mistaken for the server.
+import { FlaglineConnection, SocketIoConnection } from './connections.mjs';
+
+const wall = () => performance.timeOrigin + performance.now();
+const CHANNELS = ['voice', 'enhanced-messaging', 'enhanced-chat'];
+
+let conns = [];
+let agents = [];
+let supervisors = [];
+const pending = new Map();
+/** Agents with no command in flight, in the order they became free. */
+const idle = [];
+let seq = 0;
+let stats = null;
+let storm = null;
+
+function freshStats() {
+  return { sent: 0, completed: 0, inWindow: 0, errors: {}, rtt: [], raiseDelivery: [], messageDelivery: [], unmet: 0, windowOpen: false };
+}
+
+function command(conn, cmd, agent) {
+  const id = `${process.env.LOADGEN_ID}-${++seq}`;
+  pending.set(id, { at: performance.now(), agent, type: cmd.type });
+  stats.sent++;
+  conn.send(id, cmd);
+  return id;
+}
+
+function onResult(id, outcome) {
+  const p = id === null ? undefined : pending.get(id);
+  if (!outcome.ok) stats.errors[outcome.error.code] = (stats.errors[outcome.error.code] ?? 0) + 1;
+  if (!p) return;
+  pending.delete(id);
+  stats.completed++;
+  if (stats.windowOpen) stats.inWindow++;
+  stats.rtt.push(performance.now() - p.at);
+  const a = p.agent;
+  if (!a) return;
+  if (p.type === 'raise' && outcome.ok) a.flagId = outcome.flagId;
+  // After a failure: a failed raise or lower starts a new cycle, a failed message skips to lowering.
+  if (outcome.ok) a.step = (a.step + 1) % 4;
+  else a.step = p.type === 'send-message' ? 3 : 0;
+  a.busy = false;
+  idle.push(a);
+}
+
+function nextAgentCommand(a) {
+  a.busy = true;
+  const stamp = `t=${wall()}`;
+  switch (a.step) {
+    case 0:
+      a.interaction++;
+      return command(a.conn, { type: 'raise', interactionId: `${a.p.id}-i${a.interaction}`, channel: CHANNELS[a.interaction % 3], customerLabel: `Customer ${a.interaction}`, message: `Refund question ${stamp}` }, a);
+    case 1:
+    case 2:
+      return command(a.conn, { type: 'send-message', flagId: a.flagId, text: `Can you check this? ${stamp}` }, a);
+    default:
+      return command(a.conn, { type: 'lower', flagId: a.flagId, reason: 'resolved' }, a);
+  }
+}
+
+function sentAt(text) {
+  const i = text.lastIndexOf('t=');
+  return i < 0 ? undefined : Number(text.slice(i + 2));
+}
+
+/** Supervisor side: measure deliveries; acknowledge and answer the flags this supervisor is responsible for. */
+function supervisorEvent(s, event) {
+  if (!stats) return;
+  const agentNo = Number(event.actor.id.slice(1));
+  const mine = event.actor.role === 'agent' && agentNo % s.perTeam === s.indexInTeam;
+  if (event.type === 'raised') {
+    if (stats.windowOpen) stats.raiseDelivery.push(wall() - sentAt(event.message));
+    if (mine) command(s.conn, { type: 'acknowledge', flagId: event.flagId });
+  } else if (event.type === 'message' && event.actor.role === 'agent') {
+    if (stats.windowOpen) stats.messageDelivery.push(wall() - sentAt(event.text));
+    if (mine && !s.answered.has(event.flagId)) {
+      s.answered.add(event.flagId);
+      command(s.conn, { type: 'send-message', flagId: event.flagId, text: `On it. t=${wall()}` });
+    }
+  } else if (event.type === 'lowered') s.answered.delete(event.flagId);
+}
+
+async function init({ protocol, url, clients }) {
+  const Conn = protocol === 'flagline' ? FlaglineConnection : SocketIoConnection;
+  stats = freshStats();
+  const started = performance.now();
+  // Connect in waves so the handshakes themselves are not a thundering herd.
+  for (let i = 0; i < clients.length; i += 100) {
+    await Promise.all(
+      clients.slice(i, i + 100).map(async (c) => {
+        const conn = new Conn(url, c.token);
+        conn.onResult = onResult;
+        await conn.connect();
+        conns.push(conn);
+        if (c.role === 'agent') {
+          const a = { p: c, conn, step: 0, interaction: 0, flagId: null, busy: false };
+          agents.push(a);
+          idle.push(a);
+        } else {
+          const s = { p: c, conn, perTeam: c.perTeam, indexInTeam: c.indexInTeam, answered: new Set() };
+          conn.onEvent = (event) => supervisorEvent(s, event);
+          supervisors.push(s);
+        }
+      }),
+    );
+  }
+  for (const conn of conns) conn.onReady = (resumed) => stormReady(resumed);
+  return { connectMs: performance.now() - started };
+}
+
+/** Offer `rate` agent commands per second for `durationMs`, then wait up to 3 s for stragglers. */
+async function step({ rate, durationMs }) {
+  stats = freshStats();
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  let last = started;
+  let budget = 0;
+  stats.windowOpen = true;
+  await new Promise((done) => {
+    const timer = setInterval(() => {
+      const now = performance.now();
+      budget += ((now - last) / 1000) * rate;
+      last = now;
+      while (budget >= 1 && idle.length) {
+        budget--;
+        nextAgentCommand(idle.shift());
+      }
+      if (budget >= 1) {
+        stats.unmet += Math.floor(budget);
+        budget -= Math.floor(budget);
+      }
+      if (now - started >= durationMs) {
+        clearInterval(timer);
+        done();
+      }
+    }, 10);
+  });
+  stats.windowOpen = false;
+  const windowMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpu0);
+  const drainUntil = performance.now() + 3000;
+  while (pending.size && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
+  const { windowOpen: _, ...out } = stats;
+  return { ...out, windowMs, cpuMs: (cpu.user + cpu.system) / 1000, stillPending: pending.size };
+}
+
+function stormReady(resumed) {
+  if (!storm) return;
+  if (resumed) storm.resumed++;
+  else storm.snapshots++;
+  if (storm.resumed + storm.snapshots === conns.length) {
+    storm.done({ resumed: storm.resumed, snapshots: storm.snapshots, lastAt: wall() });
+    storm = null;
+  }
+}
+
+function stormWatch() {
+  return new Promise((done) => (storm = { resumed: 0, snapshots: 0, done }));
+}
+
+process.on('message', async (msg) => {
+  try {
+    if (msg.type === 'init') process.send({ type: 'ready', ...(await init(msg)) });
+    else if (msg.type === 'step') process.send({ type: 'stepDone', ...(await step(msg)) });
+    else if (msg.type === 'storm') {
+      const result = stormWatch();
+      process.send({ type: 'stormArmed' });
+      process.send({ type: 'stormDone', ...(await result) });
+    } else if (msg.type === 'close') {
+      for (const c of conns) c.close();
+      process.exit(0);
+    }
+  } catch (err) {
+    process.send({ type: 'failed', error: String(err?.stack ?? err) });
+  }
+});

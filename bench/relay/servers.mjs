@@ -1,0 +1,115 @@
+// Starting, watching and stopping the servers under test: the Flagline relay (its real CLI on a
+// SQLite file) and the Socket.IO comparison server. CPU and RSS come from /proc, so they are the
+// server process's own, never the load generator's.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** CPU seconds (user + system) the process has used so far. */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+export function rssBytes(pid) {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match[1]) * 1024;
+}
+
+function track(proc, name) {
+  let output = '';
+  const keep = (d) => (output = (output + d).slice(-4000));
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
+  proc.exited = new Promise((ok) => proc.once('exit', (code, signal) => ok({ code, signal })));
+  proc.describe = () => `${name} output:\n${output}`;
+  return proc;
+}
+
+async function until(test, timeoutMs, what, proc) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await test()) return;
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`${what}: the process exited.\n${proc.describe()}`);
+    if (Date.now() > deadline) throw new Error(`${what}: not ready within ${timeoutMs} ms.\n${proc.describe()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The relay's real CLI; resolves once /readyz answers. Generous rate limits so the limiter is not what is measured. */
+export async function startRelay({ port, db, secret }) {
+  const proc = track(
+    spawn(
+      process.execPath,
+      [
+        '--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'),
+        '--port', String(port),
+        '--db', db,
+        '--rate-per-connection', '1000',
+        '--rate-per-user', '1000',
+        '--escalation-after-ms', '3600000',
+        '--log-level', 'warn',
+      ],
+      { cwd: root, env: { ...process.env, FLAGLINE_JWT_SECRET: secret, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    ),
+    'relay',
+  );
+  const ready = async () => {
+    try {
+      return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
+    } catch {
+      return false;
+    }
+  };
+  await until(ready, 30_000, 'relay', proc);
+  return proc;
+}
+
+export async function startSocketIo({ port, secret }) {
+  const proc = track(
+    spawn(process.execPath, [resolve(import.meta.dirname, 'socketio-server.mjs'), '--port', String(port), '--jwt-secret', secret], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+    'socket.io server',
+  );
+  let listening = false;
+  proc.stdout.on('data', (d) => (listening ||= String(d).includes('listening')));
+  await until(() => listening, 30_000, 'socket.io server', proc);
+  return proc;
+}
+
+export async function stop(proc, signal = 'SIGTERM') {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  proc.kill(signal);
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+  await proc.exited;
+  clearTimeout(timer);
+}
+
+/** Whether the relay has a Redis mode yet (its --help is generated from its options). */
+export function relayHasRedis() {
+  return new Promise((ok) => {
+    const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'), '--help'], { cwd: root });
+    let text = '';
+    proc.stdout.on('data', (d) => (text += d));
+    proc.on('exit', () => ok(/redis/i.test(text)));
+  });
+}

@@ -1,0 +1,166 @@
+// The printed tables: every figure next to its comparison and the ratio. Flagline's figure is
+// always the numerator, so a ratio below 1 means Flagline is smaller or faster.
+import { int, kb, mb, ms, pct, printTable, ratio } from './lib/stats.mjs';
+
+const fail = (x) => (x?.error ? `error: ${x.error}` : undefined);
+
+export function printRender(render) {
+  const rows = [];
+  for (const row of render.wallboard) {
+    const w = row.widget;
+    const p = row.plain;
+    const c = row['client-only'];
+    const broken = fail(w) ?? fail(p) ?? fail(c);
+    if (broken) {
+      rows.push([`${int(row.flags)} flags`, broken, '', '', '', '']);
+      continue;
+    }
+    const line = (label, get, fmt) => [label, fmt(get(w)), fmt(get(p)), ratio(get(w), get(p)), fmt(get(c))];
+    rows.push(
+      [`${int(row.flags)} open flags`, '', '', '', ''],
+      line('  first render (connect + snapshot + paint)', (x) => x.firstRenderMs, ms),
+      line(`  new flag → painted p50 (n=${w.raise.n}/${p.raise.n})`, (x) => x.raise.p50, ms),
+      line('  new flag → painted p95', (x) => x.raise.p95, ms),
+      line('  lowered flag → gone p50', (x) => x.lower.p50, ms),
+      line('  scripting per update', (x) => x.scriptMsPerUpdate, ms),
+      line('  layout + style per update', (x) => x.layoutStyleMsPerUpdate, ms),
+      line('  JS heap after first render', (x) => x.heapBytes, mb),
+      line('  DOM nodes', (x) => x.domNodes, int),
+    );
+  }
+  const stalls = render.wallboard.flatMap((row) =>
+    ['widget', 'plain'].filter((k) => row[k].stalled).map((k) => `${k} at ${int(row.flags)} flags ${row[k].stalled}`),
+  );
+  printTable(
+    `Wallboard scale in Chromium ${render.chromium} (<raised-flags-widget> vs a plain Lit repeat list; same hub, same client, same run)`,
+    ['', 'raised-flags-widget', 'plain repeat list', 'ratio', 'client only, no view'],
+    rows,
+    [
+      'ratio = widget / plain list (below 1: Flagline is faster or smaller).',
+      '"client only": the in-page source of truth + client with no view: the floor both views stand on',
+      '(its "painted" figures are event → in the store; its heap is what the data alone costs).',
+      ...stalls.map((x) => `STALLED: ${x}`),
+    ],
+  );
+
+  const chat = render.chat;
+  const a = chat.chat;
+  const b = chat['plain-chat'];
+  const broken = fail(a) ?? fail(b);
+  const chatRows = broken
+    ? [['error', broken, '', '']]
+    : [
+        ['first render (connect + snapshot + paint)', ms(a.firstRenderMs), ms(b.firstRenderMs), ratio(a.firstRenderMs, b.firstRenderMs)],
+        [`append → painted p50 (n=${a.append.n}/${b.append.n})`, ms(a.append.p50), ms(b.append.p50), ratio(a.append.p50, b.append.p50)],
+        ['append → painted p95', ms(a.append.p95), ms(b.append.p95), ratio(a.append.p95, b.append.p95)],
+        ['scripting per append', ms(a.scriptMsPerUpdate), ms(b.scriptMsPerUpdate), ratio(a.scriptMsPerUpdate, b.scriptMsPerUpdate)],
+        ['layout + style per append', ms(a.layoutStyleMsPerUpdate), ms(b.layoutStyleMsPerUpdate), ratio(a.layoutStyleMsPerUpdate, b.layoutStyleMsPerUpdate)],
+        ['JS heap after first render', mb(a.heapBytes), mb(b.heapBytes), ratio(a.heapBytes, b.heapBytes)],
+        ['DOM nodes', int(a.domNodes), int(b.domNodes), ratio(a.domNodes, b.domNodes)],
+      ];
+  const chatStalls = [
+    ...(a?.stalled ? [`STALLED: supervisor-chat ${a.stalled}`] : []),
+    ...(b?.stalled ? [`STALLED: plain repeat log ${b.stalled}`] : []),
+  ];
+  printTable(
+    `Chat scale: one flag with ${int(chat.messages)} messages (<supervisor-chat> vs a plain Lit repeat log)`,
+    ['', 'supervisor-chat', 'plain repeat log', 'ratio'],
+    chatRows,
+    ['An append counts as painted once the new message is inside the log\'s visible area and a frame has been drawn.', ...chatStalls],
+  );
+}
+
+const errorsText = (errors) => {
+  const list = Object.entries(errors);
+  return list.length ? list.map(([code, n]) => `${code} ${n}`).join(', ') : '0';
+};
+
+export function printRelay(relay) {
+  const { plan } = relay;
+  const f = relay.flagline;
+  const s = relay.socketio;
+  const scale = `${int(plan.agents)} agents + ${int(plan.supervisors)} supervisors in ${plan.teams} teams, ${plan.loadgens} load-generator processes`;
+  const rows = [];
+  if (fail(f)) rows.push(['Flagline relay', fail(f)]);
+  if (fail(s)) rows.push(['Socket.IO', fail(s)]);
+  if (!fail(f) && !fail(s)) {
+    plan.rates.forEach((rate, i) => {
+      const a = f.steps[i];
+      const b = s.steps[i];
+      const cells = (name, x) => [
+        name,
+        int(x.achieved),
+        ms(x.rtt.p50),
+        ms(x.rtt.p99),
+        ms(x.raiseDelivery.p50),
+        ms(x.raiseDelivery.p99),
+        ms(x.messageDelivery.p50),
+        ms(x.messageDelivery.p99),
+        pct(x.serverCpuPct),
+        pct(x.loadgenCpuPct),
+        int(x.unmetPerSec),
+        errorsText(x.errors),
+      ];
+      rows.push(
+        [`offered ${int(rate)}/s`, '', '', '', '', '', '', '', '', '', '', ''],
+        cells('  Flagline relay (SQLite)', a),
+        cells('  Socket.IO (in memory)', b),
+        [
+          '  ratio',
+          ratio(a.achieved, b.achieved),
+          ratio(a.rtt.p50, b.rtt.p50),
+          ratio(a.rtt.p99, b.rtt.p99),
+          ratio(a.raiseDelivery.p50, b.raiseDelivery.p50),
+          ratio(a.raiseDelivery.p99, b.raiseDelivery.p99),
+          ratio(a.messageDelivery.p50, b.messageDelivery.p50),
+          ratio(a.messageDelivery.p99, b.messageDelivery.p99),
+          ratio(a.serverCpuPct, b.serverCpuPct),
+          '',
+          '',
+          '',
+        ],
+      );
+    });
+  }
+  printTable(
+    `Relay throughput and latency on loopback (${scale})`,
+    ['', 'done/s', 'RTT p50', 'RTT p99', 'raise→sup p50', 'p99', 'msg→sup p50', 'p99', 'server CPU', 'loadgen CPU', 'unmet/s', 'errors'],
+    rows,
+    [
+      'ratio = Flagline / Socket.IO. done/s: commands answered per second (all clients). CPU: % of one core over the step.',
+      'unmet/s: commands the pacing wanted to send while every agent still waited for its previous answer (saturation).',
+      'Flagline makes every command durable in SQLite (fsync per group commit) before answering or fanning out; Socket.IO keeps nothing.',
+      `Redis mode: ${relay.redis}.`,
+    ],
+  );
+
+  if (!fail(f) && !fail(s)) {
+    printTable(
+      'Relay memory per connection (RSS growth after every client connected and authenticated, idle)',
+      ['', 'Flagline relay', 'Socket.IO', 'ratio'],
+      [
+        ['connections', int(f.connections), int(s.connections), ''],
+        ['RSS before / after connecting', `${mb(f.rssBeforeBytes)} / ${mb(f.rssConnectedBytes)}`, `${mb(s.rssBeforeBytes)} / ${mb(s.rssConnectedBytes)}`, ''],
+        ['per connection', kb(f.bytesPerConnection), kb(s.bytesPerConnection), ratio(f.bytesPerConnection, s.bytesPerConnection)],
+        ['time to connect everyone', ms(f.connectMs), ms(s.connectMs), ratio(f.connectMs, s.connectMs)],
+        ['RSS after the load steps', mb(f.rssAfterLoadBytes), mb(s.rssAfterLoadBytes), ratio(f.rssAfterLoadBytes, s.rssAfterLoadBytes)],
+      ],
+    );
+  }
+
+  if (f.storms) {
+    printTable(
+      'Reconnect storm: every client dropped at once, relay restarted on the same SQLite file',
+      ['', 'clients', 'relay down', '100% back after', 'resumed', 'needed a snapshot'],
+      f.storms.map((x) =>
+        x.error
+          ? [x.kind, x.error, '', '', '', '']
+          : [x.kind === 'crash' ? 'crash (SIGKILL)' : 'restart (SIGTERM, bye frame)', int(x.clients), ms(x.relayDownMs), ms(x.allResumedMs), int(x.resumed), int(x.snapshots)],
+      ),
+      [
+        'Clients reconnect with the FrameTransport policy: after a bye, its reconnectInMs (1 s) + up to 1 s of jitter;',
+        'after a drop, exponential backoff from 250 ms with full jitter. Socket.IO has no resume: not compared.',
+      ],
+    );
+  }
+}

@@ -1,0 +1,115 @@
+// `npm run bench`: every benchmark, its comparison and ratio, as tables; full figures in
+// bench/results.json. `npm run bench:smoke` (or --smoke): the same code at a tiny scale, in
+// seconds, and a non-zero exit if any benchmark failed to produce its numbers. Timings are never
+// asserted: these are figures, not tests. `--only=size,render,relay` runs a subset.
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { relayBench } from './relay/relay.mjs';
+import { renderBench } from './render/render.mjs';
+import { printRelay, printRender } from './report.mjs';
+import { printSizes, sizes } from './size.mjs';
+
+const smoke = process.argv.includes('--smoke');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? ['size', 'render', 'relay'];
+
+const PLANS = {
+  full: {
+    // budgetMs caps each update loop: the plain list at 10,000 rows needs ~0.6 s per raise + lower.
+    render: { sizes: [100, 1000, 10_000], events: 200, chatMessages: 10_000, appends: 200, budgetMs: 130_000 },
+    // 2,000 connections as in the issue; rates step up until the 2-core machine saturates.
+    relay: { agents: 1800, supervisors: 200, teams: 20, loadgens: 2, rates: [300, 600, 1200, 2400], stepMs: 8000, warmupMs: 2000, storms: ['restart', 'crash'] },
+  },
+  smoke: {
+    render: { sizes: [100], events: 5, chatMessages: 200, appends: 5, budgetMs: 10_000 },
+    relay: { agents: 36, supervisors: 4, teams: 2, loadgens: 2, rates: [60], stepMs: 1000, warmupMs: 300, storms: ['crash'] },
+  },
+};
+const plan = smoke ? PLANS.smoke : PLANS.full;
+const log = (msg) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${msg}\n`);
+
+const started = performance.now();
+const results = {
+  startedAt: new Date().toISOString(),
+  smoke,
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+  plan,
+};
+
+async function section(name, fn) {
+  if (!only.includes(name)) return;
+  try {
+    results[name] = await fn();
+  } catch (err) {
+    results[name] = { error: String(err?.stack ?? err) };
+    console.log(`\n${name}: FAILED: ${err?.message ?? err}`);
+  }
+}
+
+await section('size', async () => {
+  log('sizes');
+  const rows = await sizes();
+  printSizes(rows);
+  return rows;
+});
+await section('render', async () => {
+  const render = await renderBench(plan.render, log);
+  printRender(render);
+  return render;
+});
+await section('relay', async () => {
+  const relay = await relayBench(plan.relay, log);
+  printRelay(relay);
+  return relay;
+});
+
+results.durationMs = Math.round(performance.now() - started);
+const out = resolve(import.meta.dirname, 'results.json');
+writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+console.log(`\n${smoke ? 'Smoke run' : 'Benchmarks'} finished in ${(results.durationMs / 1000).toFixed(0)} s on ${results.machine.cpus} × ${results.machine.cpu}, Node ${process.version}; figures in ${out}`);
+
+/** Every benchmark that should have run produced its numbers (no timing is judged). */
+function missing() {
+  const problems = [];
+  const num = (x) => typeof x === 'number' && Number.isFinite(x);
+  if (only.includes('size')) {
+    if (!Array.isArray(results.size)) problems.push(`size: ${results.size?.error}`);
+    else for (const r of results.size) if (!num(r.gzip)) problems.push(`size ${r.name}: ${r.error}`);
+  }
+  if (only.includes('render')) {
+    const r = results.render;
+    if (r?.error) problems.push(`render: ${r.error}`);
+    else {
+      for (const row of r.wallboard)
+        for (const kind of ['client-only', 'widget', 'plain']) {
+          const x = row[kind];
+          if (x.error || !num(x.firstRenderMs) || !(x.raise.n > 0) || !num(x.heapBytes)) problems.push(`render ${kind} ${row.flags}: ${x.error ?? 'no figures'}`);
+        }
+      for (const kind of ['chat', 'plain-chat']) {
+        const x = r.chat[kind];
+        if (x.error || !num(x.firstRenderMs) || !(x.append.n > 0)) problems.push(`render ${kind}: ${x.error ?? 'no figures'}`);
+      }
+    }
+  }
+  if (only.includes('relay')) {
+    const r = results.relay;
+    if (r?.error) problems.push(`relay: ${r.error}`);
+    else
+      for (const name of ['flagline', 'socketio']) {
+        const x = r[name];
+        if (x.error) problems.push(`relay ${name}: ${x.error}`);
+        else {
+          if (!num(x.bytesPerConnection)) problems.push(`relay ${name}: no memory figure`);
+          for (const step of x.steps) if (!(step.achieved > 0) || !(step.rtt.n > 0) || !(step.raiseDelivery.n > 0)) problems.push(`relay ${name} at ${step.offered}/s: no figures`);
+          for (const storm of x.storms ?? []) if (storm.error || storm.resumed + storm.snapshots !== storm.clients) problems.push(`storm ${storm.kind}: ${storm.error ?? 'not everyone came back'}`);
+        }
+      }
+  }
+  return problems;
+}
+
+const problems = missing();
+if (problems.length) {
+  console.log(`\n${problems.length} benchmark(s) produced no figures:\n  ${problems.join('\n  ')}`);
+  process.exitCode = 1;
+}
