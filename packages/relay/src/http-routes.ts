@@ -88,7 +88,7 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
     return;
   }
   const transcript = /^\/api\/transcript\/([^/]+)$/.exec(pathname);
-  if (get && transcript) return json(res, 200, { entries: await readTranscript(ctx, req, decodeURIComponent(transcript[1]!)) });
+  if (get && transcript) return json(res, 200, { entries: await readTranscript(ctx, req, decodePath(transcript[1]!)) });
   if (ctx.devToken && req.method === 'GET' && pathname === '/dev/directory') return json(res, 200, { devOnly: true, participants: DEV_DIRECTORY });
   if (ctx.devToken && req.method === 'POST' && pathname === '/dev/token') {
     const body = (await readJson(req)) as { participantId?: unknown };
@@ -137,7 +137,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 function serveStatic(dir: string, pathname: string, res: ServerResponse): void {
   const root = resolve(dir);
-  let file = normalize(join(root, decodeURIComponent(pathname)));
+  let file = normalize(join(root, decodePath(pathname)));
   if (file !== root && !file.startsWith(root + sep)) throw new FlagError('not-found', 'Not found.');
   let stat = statSync(file, { throwIfNoEntry: false });
   if (stat?.isDirectory()) {
@@ -151,6 +151,14 @@ function serveStatic(dir: string, pathname: string, res: ServerResponse): void {
     'X-Content-Type-Options': 'nosniff',
   });
   createReadStream(file).pipe(res);
+}
+
+function decodePath(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new FlagError('invalid-input', 'Malformed percent-encoding in the path.');
+  }
 }
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

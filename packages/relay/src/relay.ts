@@ -105,7 +105,8 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
         : {}),
     }),
   );
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes });
+  // No permessage-deflate: small frames gain little, and it opens the door to compression bombs.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes, perMessageDeflate: false });
 
   server.on('upgrade', (req: IncomingMessage, socket, head) => {
     const refuse = (status: number, text: string) => {

@@ -153,6 +153,19 @@ describe('authentication (HS256 relay)', () => {
   });
 });
 
+describe('default Origin rule (no allowlist configured)', () => {
+  it('a browser page of the relay’s own host may connect; any other Origin is refused', async () => {
+    const relay = await RelayProcess.start();
+    try {
+      (await RawClient.open(relay.wsUrl, { Origin: relay.url })).close();
+      await assert.rejects(RawClient.open(relay.wsUrl, { Origin: 'http://localhost:1' }), { status: 403 });
+      await assert.rejects(RawClient.open(relay.wsUrl, { Origin: 'null' }), { status: 403 });
+    } finally {
+      await relay.dispose();
+    }
+  });
+});
+
 describe('authentication with public keys', () => {
   const relays: RelayProcess[] = [];
   const keyDir = mkdtempSync(join(tmpdir(), 'flagline-keys-'));

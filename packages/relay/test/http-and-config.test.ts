@@ -68,6 +68,7 @@ describe('HTTP side', () => {
     );
     assert.equal(status, 404);
     assert.equal((await fetch(`${relay.url}/missing.js`)).status, 404);
+    assert.equal((await fetch(`${relay.url}/api/transcript/%E0%A4%A`)).status, 400);
   });
 
   it('has no dev endpoints when a real key is configured', async () => {
