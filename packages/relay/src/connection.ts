@@ -46,6 +46,7 @@ export class RelayConnection {
   readonly #bucket: TokenBucket;
   readonly #started = new Map<string, { type: string; at: number }>();
   #userId: string | null = null;
+  #gone = false;
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
   #refusal: { code: number; error: FlagError } | null = null;
@@ -125,6 +126,8 @@ export class RelayConnection {
       throw err;
     }
     const { participant, expiresAt } = verified;
+    // The socket may have closed while the token was being checked: count nothing for it.
+    if (this.#gone) throw new FlagError('transport-closed', 'The connection closed during authentication.');
     if (hello) {
       const { config, perUser } = this.#ctx;
       const user = perUser.get(participant.id) ?? { connections: 0, bucket: new TokenBucket(config.ratePerUser, config.ratePerUser * 2) };
@@ -191,6 +194,7 @@ export class RelayConnection {
   }
 
   #closed(): void {
+    this.#gone = true;
     this.#onClosed();
     clearTimeout(this.#helloTimer);
     clearTimeout(this.#expiryTimer);
