@@ -74,7 +74,7 @@ export class FlaglineElement extends LitElement {
     this.#lastFocused = undefined;
     const active = document.activeElement;
     if (active && active !== document.body && active !== this) return;
-    this.focusFallback(lost)?.focus();
+    this.focusFallback(lost)?.focus({ preventScroll: true });
   }
 
   /** Where focus goes when the focused control was removed by a re-render. */

@@ -158,6 +158,27 @@ describe('<raised-flags-widget>', () => {
       await waitUntil(() => el.shadowRoot!.activeElement === $(el, 'h2'), 'focus on the heading');
     });
 
+    it('asks for notification permission only when the supervisor clicks', async () => {
+      const original = Notification.requestPermission;
+      let asked = 0;
+      Notification.requestPermission = async () => (asked++, 'denied');
+      try {
+        const el = await widget();
+        el.notifications = true;
+        await el.updateComplete;
+        expect(Notification.permission).to.equal('default');
+        await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'alert me' });
+        await waitUntil(() => rows(el).length === 1, 'row');
+        expect(asked).to.equal(0);
+        await expect(el).to.be.accessible();
+        $(el, '.notify').focus();
+        await sendKeys({ press: 'Enter' });
+        expect(asked).to.equal(1);
+      } finally {
+        Notification.requestPermission = original;
+      }
+    });
+
     it('chimes at most once a second, never when muted', async () => {
       const el = await widget();
       let chimes = 0;
@@ -183,13 +204,24 @@ describe('<raised-flags-widget>', () => {
       await waitUntil(() => !$maybe(el, '.connection'), 'notice gone');
     });
 
-    it('lists 1,000 flags with a few rows in the DOM and the full set size', async () => {
+    it('lists 1,000 flags with a few rows in the DOM, the full set size, and focus kept while scrolling', async () => {
       const el = await widget();
       await Promise.all(Array.from({ length: 1000 }, (_, i) => agent.raise({ interactionId: `bulk-${i}`, channel: 'voice', message: `flag ${i}` })));
       await waitUntil(() => $(el, '.count').textContent === '1000 open flags', 'count', { timeout: 8000 });
       await waitUntil(() => rows(el).length > 0, 'rows');
       expect(rows(el).length).to.be.below(100);
       expect(rows(el)[0]!.getAttribute('aria-setsize')).to.equal('1000');
+      expect(rows(el)[0]!.getAttribute('aria-posinset')).to.equal('1');
+
+      // Focus a row, then scroll it far out of the rendered range: focus stays in the list.
+      const list = $(el, '.list');
+      rows(el)[0]!.querySelector<HTMLElement>('.open-chat')!.focus();
+      list.scrollTop = list.scrollHeight / 2;
+      await waitUntil(() => !rows(el).some((r) => r.getAttribute('aria-posinset') === '1'), 'first row recycled');
+      await waitUntil(() => el.shadowRoot!.activeElement === list, 'focus held by the list');
+      expect(list.scrollTop).to.be.above(1000);
+      const shown = rows(el).map((r) => Number(r.getAttribute('aria-posinset')));
+      expect(Math.min(...shown)).to.be.above(100);
     });
   });
 

@@ -147,10 +147,15 @@ export class RaisedFlagsWidget extends FlaglineElement {
   protected override focusFallback(): HTMLElement | null | undefined {
     const root = this.renderRoot;
     const seen = this.#focusedRow;
-    const rows = [...root.querySelectorAll<HTMLElement>('[role="listitem"]')];
-    const row =
-      rows.find((r) => r.dataset.flagId === seen?.id) ??
-      rows.find((r) => Number(r.getAttribute('aria-posinset')) - 1 === Math.min(seen?.index ?? 0, this.rows.length - 1));
+    const rows = this.rows;
+    const rendered = [...root.querySelectorAll<HTMLElement>('[role="listitem"]')];
+    const same = rendered.find((r) => r.dataset.flagId === seen?.id);
+    // The button left but the row is here (e.g. Acknowledge done): stay on the row.
+    if (same) return same.querySelector<HTMLElement>('.open-chat');
+    // Scrolled out of the virtualizer's range, not gone: hold focus on the list meanwhile.
+    if (seen && rows.some((f) => f.id === seen.id)) return root.querySelector<HTMLElement>('.list');
+    const index = Math.min(seen?.index ?? 0, rows.length - 1);
+    const row = rendered.find((r) => Number(r.getAttribute('aria-posinset')) - 1 === index);
     return row?.querySelector<HTMLElement>('.open-chat') ?? root.querySelector<HTMLElement>('h2');
   }
 
