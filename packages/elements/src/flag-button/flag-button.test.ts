@@ -230,6 +230,21 @@ describe('<flag-button>', () => {
       expect([...agent.$flags.get().values()].some(isOpen)).to.be.false;
     });
 
+    it('shows a failed panel action in the panel, not under the button', async () => {
+      trigger(el).click();
+      await el.updateComplete;
+      agent.close();
+      const failed = next(el, 'flag-error');
+      $(el, '.lower').focus();
+      await sendKeys({ press: 'Enter' });
+      const { error, action } = await failed;
+      expect([error.code, action]).to.deep.equal(['transport-closed', 'lower']);
+      await el.updateComplete;
+      expect($(el, '[popover] [role="alert"]').textContent).to.equal('This client was closed.');
+      expect(el.shadowRoot!.querySelectorAll('[role="alert"]')).to.have.length(1);
+      await expect(el).to.be.accessible();
+    });
+
     it('shows unread supervisor messages on the button', async () => {
       await until(supervisor.$openFlags, (f) => f.length === 1);
       await supervisor.sendMessage(flagId(), 'On my way');

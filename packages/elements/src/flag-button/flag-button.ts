@@ -150,7 +150,7 @@ export class FlagButton extends FlaglineElement {
         ${flagIcon()}<span>${open ? this.stateLabel(open) : s.raise}</span>
         ${unread > 0 ? html`<span class="badge">${s.unread(unread)}</span>` : nothing}
       </button>
-      ${this.renderFailure()} ${this.#renderComposer()} ${this.#renderPanel()}
+      ${this.renderFailure((f) => f.action === 'raise')} ${this.#renderComposer()} ${this.#renderPanel()}
     `;
   }
 
@@ -201,7 +201,7 @@ export class FlagButton extends FlaglineElement {
                 : nothing}
             `
           : nothing}
-        ${this.renderFailure(flag?.id)}
+        ${this.renderFailure((f) => f.action !== 'raise')}
         <div class="actions">
           ${open && open.join !== 'accepted'
             ? html`<button class="join" @click=${() => this.#toggleJoin(open)}>${open.join === 'requested' ? s.cancelJoin : s.requestJoin}</button>`

@@ -124,9 +124,10 @@ export class FlaglineElement extends LitElement {
     }
   }
 
-  protected renderFailure(flagId?: string): TemplateResult | typeof nothing {
+  /** The last failure as an alert, if `where` says it belongs at this spot. */
+  protected renderFailure(where: (failure: Failure) => boolean = () => true): TemplateResult | typeof nothing {
     const failure = this.failure;
-    if (!failure || (flagId !== undefined && failure.flagId !== flagId)) return nothing;
+    if (!failure || !where(failure)) return nothing;
     return html`<p class="error" role="alert" part="error">${failure.message}</p>`;
   }
 

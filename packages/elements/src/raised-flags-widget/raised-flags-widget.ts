@@ -183,7 +183,6 @@ export class RaisedFlagsWidget extends FlaglineElement {
   protected override render() {
     const s = this.s;
     const rows = this.rows;
-    const orphanFailure = this.failure && !rows.some((f) => f.id === this.failure?.flagId);
     return html`
       <header>
         <h2 tabindex="-1">${s.title} <span class="count">${s.count(rows.length)}</span></h2>
@@ -195,7 +194,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
           ? html`<button class="notify" @click=${this.#askNotifications}>${s.enableNotifications}</button>`
           : nothing}
       </header>
-      ${this.renderConnection(s.offline)} ${orphanFailure ? this.renderFailure() : nothing}
+      ${this.renderConnection(s.offline)} ${this.renderFailure((failure) => !rows.some((f) => f.id === failure.flagId))}
       <div class="body">
         ${rows.length === 0 ? html`<p class="empty muted">${s.empty}</p>` : nothing}
         <div class="list" part="list" role="list" aria-label=${s.listLabel} tabindex="-1" ?hidden=${rows.length === 0}>
@@ -274,7 +273,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
           <button class="lower" aria-describedby=${who} ?disabled=${busy.includes('lower')}
             @click=${() => this.perform('lower', flag.id, (c) => c.lower(flag.id))}>${s.lower}</button>
         </div>
-        ${this.renderFailure(flag.id)}
+        ${this.renderFailure((f) => f.flagId === flag.id)}
       </div>
     `;
   }
