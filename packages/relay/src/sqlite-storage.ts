@@ -47,11 +47,20 @@ export class SqliteStorage implements AuthorityStorage {
 
   constructor(opts: SqliteStorageOptions) {
     this.#onFailure = opts.onFailure;
-    this.#db = new Database(opts.file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma(`synchronous = ${opts.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
-    this.#db.pragma('foreign_keys = ON');
-    migrate(this.#db);
+    this.#db = new Database(opts.file, { timeout: 1000 });
+    try {
+      this.#db.pragma('journal_mode = WAL');
+      // One relay per file: two single writers on one log would fork it. The first transaction
+      // takes the lock and keeps it until close (the OS drops it if the process dies).
+      this.#db.pragma('locking_mode = EXCLUSIVE');
+      this.#db.pragma(`synchronous = ${opts.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
+      migrate(this.#db);
+    } catch (err) {
+      this.#db.close();
+      if ((err as { code?: string }).code === 'SQLITE_BUSY')
+        throw new Error(`Another process is using ${opts.file} (only one relay may run on a database file).`);
+      throw err;
+    }
     this.#db
       .prepare(`INSERT INTO meta (key, value) VALUES ('epoch', ?) ON CONFLICT (key) DO NOTHING`)
       .run(globalThis.crypto.randomUUID());

@@ -119,6 +119,18 @@ describe('dev mode', () => {
     assert.match(open.output, /Dev mode binds loopback only/);
   });
 
+  it('refuses to open a database file another relay is using', async () => {
+    const first = await RelayProcess.start();
+    try {
+      const second = await RelayProcess.refuse({ args: ['--db', first.db, '--jwt-secret', 'x'.repeat(32), '--port', '0'] });
+      assert.equal(second.code, 1);
+      assert.match(second.output, /Another process is using .*only one relay may run on a database file/);
+      assert.equal((await fetch(`${first.url}/readyz`)).status, 200, 'the first one is unaffected');
+    } finally {
+      await first.dispose();
+    }
+  });
+
   it('refuses a short secret and unknown options', async () => {
     const short = await RelayProcess.refuse({ args: ['--db', join(dir, 'short.db'), '--jwt-secret', 'short'] });
     assert.equal(short.code, 1);
