@@ -28,7 +28,6 @@ runTransportConformance({
     current ??= first ??= RelayProcess.start({ args });
     const { wsUrl } = await current;
     const open = new Set<FrameTransport>();
-    const welcomed: Promise<void>[] = [];
     return {
       transportFor: (p) => {
         const transport = createWebSocketTransport({
@@ -38,19 +37,6 @@ runTransportConformance({
           backoff: { initialMs: 20, maxMs: 200 },
         });
         open.add(transport);
-        // The suite's tests assume every client they create is connected before anyone acts (true
-        // in-process). A fresh client (no resume point) only gets events from its welcome on, so
-        // over real sockets a command could beat a slower client's hello: commands wait for every
-        // client of the test to have been welcomed once. (Reported to the suite's owner.)
-        let markWelcomed!: () => void;
-        welcomed.push(new Promise((resolve) => (markWelcomed = resolve)));
-        const connect = transport.connect.bind(transport);
-        transport.connect = (handlers) => connect({ ...handlers, welcome: (info) => (markWelcomed(), handlers.welcome(info)) });
-        const execute = transport.execute.bind(transport);
-        transport.execute = async (envelope) => {
-          await Promise.all(welcomed);
-          return execute(envelope);
-        };
         return transport;
       },
       // Drops at the client as a network failure would; each transport reconnects and resumes.

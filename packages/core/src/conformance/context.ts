@@ -37,9 +37,22 @@ export class TestContext {
 
   /** A connected client for `participant`. */
   probe(participant: Participant, opts: { resume?: ResumePoint | null; knows?: readonly FlagEvent[] } = {}): Probe {
-    const probe = new Probe(`${participant.id}#${this.#probes.length + 1}`, this.harness.transportFor(participant), { ...opts, timeoutMs: this.timeoutMs });
+    const transport = this.harness.transportFor(participant);
+    // Over a real network a command can commit before a slower client's hello, and a client
+    // only sees events from its welcome on: every command waits until all probes are welcomed.
+    const execute = transport.execute.bind(transport);
+    transport.execute = async (envelope) => {
+      await this.allWelcomed();
+      return execute(envelope);
+    };
+    const probe = new Probe(`${participant.id}#${this.#probes.length + 1}`, transport, { ...opts, timeoutMs: this.timeoutMs });
     this.#probes.push(probe);
     return probe;
+  }
+
+  /** Resolves once every probe created so far has been welcomed at least once. */
+  allWelcomed(): Promise<void> {
+    return Promise.all(this.#probes.map((p) => p.untilWelcomes(1))).then(() => {});
   }
 
   closeAll(): void {
