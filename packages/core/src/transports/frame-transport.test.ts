@@ -202,3 +202,25 @@ describe('FrameTransport', () => {
     expect(puts).to.deep.equal([]);
   });
 });
+
+describe('FrameTransport.reconnectNow', () => {
+  it('skips the rest of a long backoff wait, and does nothing while connected', async () => {
+    const server = new ScriptedServer();
+    const t = new FrameTransport({ connect: server.connect, random: () => 1, backoff: { initialMs: 60_000, maxMs: 60_000 } });
+    const r = recorder();
+    t.connect(r.handlers);
+    await server.hello(1);
+    server.welcome();
+    t.reconnectNow();
+    expect(server.connections.length).to.equal(1);
+    t.drop();
+    // The pipe reports its close in a microtask; after it the transport is waiting to retry.
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    expect(r.statuses.at(-1)).to.equal('reconnecting');
+    // A minute of backoff is pending; coming back online cuts it short.
+    t.reconnectNow();
+    await server.hello(2);
+    expect(server.connections.length).to.equal(2);
+    t.close();
+  });
+});

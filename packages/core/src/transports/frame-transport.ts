@@ -100,6 +100,15 @@ export class FrameTransport implements Transport {
   }
 
   /** Drop the connection as a network failure would (the transport reconnects). */
+  /** Skip the rest of a backoff wait (e.g. the browser just came back online). */
+  reconnectNow(): void {
+    if (this.#closed || this.#pipe || this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#attempt = 0;
+    this.#open('reconnecting');
+  }
+
   drop(): void {
     this.#pipe?.close();
   }
@@ -174,7 +183,10 @@ export class FrameTransport implements Transport {
     const cap = Math.min(maxMs, initialMs * 2 ** this.#attempt++);
     const wait = delayMs ?? Math.floor((this.#opts.random ?? Math.random)() * cap);
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#open('reconnecting'), wait);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#open('reconnecting');
+    }, wait);
   }
 
   #receive(raw: string): void {

@@ -100,12 +100,23 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): Frame
     };
   };
 
-  return new FrameTransport({
+  const transport = new FrameTransport({
     connect,
     token: async () => (current = await opts.token()),
     ...(opts.outbox ? { outbox: opts.outbox } : {}),
     ...(opts.backoff ? { backoff: opts.backoff } : {}),
   });
+  // A browser that comes back online reconnects at once instead of waiting out its backoff.
+  if (typeof window !== 'undefined') {
+    const online = () => transport.reconnectNow();
+    window.addEventListener('online', online);
+    const close = transport.close.bind(transport);
+    transport.close = () => {
+      window.removeEventListener('online', online);
+      close();
+    };
+  }
+  return transport;
 }
 
 /** `exp` of a JWT in ms, read without verifying (the relay verifies); undefined if not a JWT. */
