@@ -77,6 +77,10 @@ const errorsText = (errors) => {
 
 export function printRelay(relay) {
   const { plan } = relay;
+  if (relay.error) {
+    console.log(`\nRelay benchmark failed: ${relay.error}`);
+    return;
+  }
   const f = relay.flagline;
   const s = relay.socketio;
   const scale = `${int(plan.agents)} agents + ${int(plan.supervisors)} supervisors in ${plan.teams} teams, ${plan.loadgens} load-generator processes`;
@@ -98,11 +102,12 @@ export function printRelay(relay) {
         ms(x.messageDelivery.p99),
         pct(x.serverCpuPct),
         pct(x.loadgenCpuPct),
+        pct(x.machineCpuPct),
         int(x.unmetPerSec),
         errorsText(x.errors),
       ];
       rows.push(
-        [`offered ${int(rate)}/s`, '', '', '', '', '', '', '', '', '', '', ''],
+        [`offered ${int(rate)}/s`, '', '', '', '', '', '', '', '', '', '', '', ''],
         cells('  Flagline relay (SQLite)', a),
         cells('  Socket.IO (in memory)', b),
         [
@@ -118,16 +123,19 @@ export function printRelay(relay) {
           '',
           '',
           '',
+          '',
         ],
       );
     });
   }
   printTable(
     `Relay throughput and latency on loopback (${scale})`,
-    ['', 'done/s', 'RTT p50', 'RTT p99', 'raise→sup p50', 'p99', 'msg→sup p50', 'p99', 'server CPU', 'loadgen CPU', 'unmet/s', 'errors'],
+    ['', 'done/s', 'RTT p50', 'RTT p99', 'raise→sup p50', 'p99', 'msg→sup p50', 'p99', 'server CPU', 'loadgen CPU', 'machine', 'unmet/s', 'errors'],
     rows,
     [
-      'ratio = Flagline / Socket.IO. done/s: commands answered per second (all clients). CPU: % of one core over the step.',
+      'ratio = Flagline / Socket.IO. done/s: commands answered per second (all clients). CPU: % of one core over the step;',
+      'machine: every process on the box (2 cores = 200%); what server + loadgen do not explain is other work running at the time.',
+      'The steps alternate between the two servers (both stay up), so each pair is measured moments apart.',
       'unmet/s: commands the pacing wanted to send while every agent still waited for its previous answer (saturation).',
       'Flagline makes every command durable in SQLite (fsync per group commit) before answering or fanning out; Socket.IO keeps nothing.',
       `Redis mode: ${relay.redis}.`,
@@ -151,14 +159,14 @@ export function printRelay(relay) {
   if (f.storms) {
     printTable(
       'Reconnect storm: every client dropped at once, relay restarted on the same SQLite file',
-      ['', 'clients', 'relay down', '100% back after', 'resumed', 'needed a snapshot'],
+      ['', 'clients', 'old relay gone', 'new relay ready', '100% back after', 'resumed', 'needed a snapshot'],
       f.storms.map((x) =>
         x.error
-          ? [x.kind, x.error, '', '', '', '']
-          : [x.kind === 'crash' ? 'crash (SIGKILL)' : 'restart (SIGTERM, bye frame)', int(x.clients), ms(x.relayDownMs), ms(x.allResumedMs), int(x.resumed), int(x.snapshots)],
+          ? [x.kind, x.error, '', '', '', '', '']
+          : [x.kind === 'crash' ? 'crash (SIGKILL)' : 'restart (SIGTERM, bye frame)', int(x.clients), ms(x.shutdownMs), ms(x.relayDownMs), ms(x.allResumedMs), int(x.resumed), int(x.snapshots)],
       ),
       [
-        'Clients reconnect with the FrameTransport policy: after a bye, its reconnectInMs (1 s) + up to 1 s of jitter;',
+        'All times from the signal. Clients reconnect with the FrameTransport policy: after a bye, its reconnectInMs (1 s) + up to 1 s of jitter;',
         'after a drop, exponential backoff from 250 ms with full jitter. Socket.IO has no resume: not compared.',
       ],
     );

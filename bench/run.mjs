@@ -18,7 +18,7 @@ const PLANS = {
     // budgetMs caps each update loop: the plain list at 10,000 rows needs ~0.6 s per raise + lower.
     render: { sizes: [100, 1000, 10_000], events: 200, chatMessages: 10_000, appends: 200, budgetMs: 130_000 },
     // 2,000 connections as in the issue; rates step up until the 2-core machine saturates.
-    relay: { agents: 1800, supervisors: 200, teams: 20, loadgens: 2, rates: [300, 600, 1200, 2400], stepMs: 8000, warmupMs: 2000, storms: ['restart', 'crash'] },
+    relay: { agents: 1800, supervisors: 200, teams: 20, loadgens: 2, rates: [300, 600, 1200, 2400, 4800], stepMs: 8000, warmupMs: 2000, storms: ['restart', 'crash'] },
   },
   smoke: {
     render: { sizes: [100], events: 5, chatMessages: 200, appends: 5, budgetMs: 10_000 },

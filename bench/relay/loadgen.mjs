@@ -112,7 +112,26 @@ async function init({ protocol, url, clients }) {
     );
   }
   for (const conn of conns) conn.onReady = (resumed) => stormReady(resumed);
-  return { connectMs: performance.now() - started };
+  const connectMs = performance.now() - started;
+  await prime();
+  return { connectMs };
+}
+
+/**
+ * Spread the agents over the four steps of their cycle before measuring: three in four raise a
+ * flag now and start at step 1, 2 or 3. Otherwise every agent would start with a raise and the
+ * command mix of a step would depend on where the cycle happened to be.
+ */
+async function prime() {
+  const priming = agents.filter((a) => Number(a.p.id.slice(1)) % 4 !== 0);
+  for (const a of priming) {
+    idle.splice(idle.indexOf(a), 1);
+    nextAgentCommand(a);
+  }
+  const deadline = performance.now() + 60_000;
+  while (pending.size && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (pending.size) throw new Error(`${pending.size} priming commands unanswered after 60 s`);
+  for (const a of priming) if (a.step === 1) a.step = Number(a.p.id.slice(1)) % 4;
 }
 
 /** Offer `rate` agent commands per second for `durationMs`, then wait up to 3 s for stragglers. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SignJWT } from 'jose';
 import { summarize } from '../lib/stats.mjs';
-import { cpuSeconds, freePort, relayHasRedis, rssBytes, startRelay, startSocketIo, stop } from './servers.mjs';
+import { cpuSeconds, freePort, machineBusySeconds, relayHasRedis, rssBytes, startRelay, startSocketIo, stop } from './servers.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const wall = () => performance.timeOrigin + performance.now();
@@ -90,91 +90,105 @@ function merge(parts, rate, serverCpuS) {
   };
 }
 
-/** One server: connect everyone, measure memory per connection, then run the rate steps. */
-async function runServer(name, plan, people, secret, log) {
+/** A server under test with its own load generators, every client connected and authenticated. */
+async function bringUp(name, plan, people, secret, log) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'flagline-bench-'));
   const db = join(dir, 'relay.db');
   const start = () => (name === 'flagline' ? startRelay({ port, db, secret }) : startSocketIo({ port, secret }));
-  let server = await start();
-  const gens = generators(plan.loadgens);
-  const url = name === 'flagline' ? `ws://127.0.0.1:${port}/ws` : `http://127.0.0.1:${port}`;
-  try {
-    await sleep(500);
-    const rssBefore = rssBytes(server.pid);
-    log(`relay bench: ${name}: connecting ${people.length} clients`);
-    const ready = await gens.ask((i) => ({ type: 'init', protocol: name, url, clients: people.filter((_, k) => k % plan.loadgens === i) }), 'ready');
-    await sleep(1000);
-    const rssAfter = rssBytes(server.pid);
-    const result = {
-      connections: people.length,
-      connectMs: Math.round(Math.max(...ready.map((r) => r.connectMs))),
-      rssBeforeBytes: rssBefore,
-      rssConnectedBytes: rssAfter,
-      bytesPerConnection: Math.round((rssAfter - rssBefore) / people.length),
-      steps: [],
-    };
-    // Warm-up (JIT, SQLite page cache), not reported.
-    await gens.ask(() => ({ type: 'step', rate: (plan.rates[0] * AGENT_SHARE) / plan.loadgens, durationMs: plan.warmupMs }), 'stepDone');
-    for (const rate of plan.rates) {
-      log(`relay bench: ${name}: ${rate} commands/s offered`);
-      const cpu0 = cpuSeconds(server.pid);
-      const parts = gens.ask(() => ({ type: 'step', rate: (rate * AGENT_SHARE) / plan.loadgens, durationMs: plan.stepMs }), 'stepDone');
-      await sleep(plan.stepMs);
-      const serverCpuS = cpuSeconds(server.pid) - cpu0;
-      result.steps.push(merge(await parts, rate, serverCpuS));
-      result.rssAfterLoadBytes = rssBytes(server.pid);
-    }
-    if (name === 'flagline') {
-      result.storms = [];
-      for (const kind of plan.storms) {
-        log(`relay bench: reconnect storm (${kind})`);
-        const armed = gens.ask(() => ({ type: 'storm' }), 'stormArmed');
-        await armed;
-        const done = Promise.all(gens.children.map((c) => new Promise((ok) => c.on('message', (m) => m.type === 'stormDone' && ok(m)))));
-        const killedAt = wall();
-        await stop(server, kind === 'crash' ? 'SIGKILL' : 'SIGTERM');
-        server = await start();
-        const listeningAt = wall();
-        let timer;
-        const reports = await Promise.race([done, new Promise((ok) => (timer = setTimeout(() => ok(null), 90_000)))]);
-        clearTimeout(timer);
-        result.storms.push(
-          reports
-            ? {
-                kind,
-                clients: people.length,
-                relayDownMs: Math.round(listeningAt - killedAt),
-                allResumedMs: Math.round(Math.max(...reports.map((r) => r.lastAt)) - killedAt),
-                resumed: reports.reduce((n, r) => n + r.resumed, 0),
-                snapshots: reports.reduce((n, r) => n + r.snapshots, 0),
-              }
-            : { kind, error: 'not every client was back within 90 s' },
-        );
-      }
-    }
-    return result;
-  } finally {
-    await gens.close();
-    await stop(server);
+  const side = { name, start, server: await start(), gens: generators(plan.loadgens), steps: [] };
+  side.close = async () => {
+    await side.gens.close();
+    await stop(side.server);
     rmSync(dir, { recursive: true, force: true });
-  }
+  };
+  const url = name === 'flagline' ? `ws://127.0.0.1:${port}/ws` : `http://127.0.0.1:${port}`;
+  await sleep(500);
+  const rssBefore = rssBytes(side.server.pid);
+  log(`relay bench: ${name}: connecting ${people.length} clients`);
+  const ready = await side.gens.ask((i) => ({ type: 'init', protocol: name, url, clients: people.filter((_, k) => k % plan.loadgens === i) }), 'ready');
+  await sleep(1000);
+  const rssAfter = rssBytes(side.server.pid);
+  side.result = {
+    connections: people.length,
+    connectMs: Math.round(Math.max(...ready.map((r) => r.connectMs))),
+    rssBeforeBytes: rssBefore,
+    rssConnectedBytes: rssAfter,
+    bytesPerConnection: Math.round((rssAfter - rssBefore) / people.length),
+    steps: side.steps,
+  };
+  return side;
+}
+
+/** One rate step against one side; the server's CPU and the whole machine's are read over the same window. */
+async function runStep(side, rate, durationMs, plan) {
+  const cpu0 = cpuSeconds(side.server.pid);
+  const machine0 = machineBusySeconds();
+  const parts = side.gens.ask(() => ({ type: 'step', rate: (rate * AGENT_SHARE) / plan.loadgens, durationMs }), 'stepDone');
+  await sleep(durationMs);
+  const serverCpuS = cpuSeconds(side.server.pid) - cpu0;
+  const machineS = machineBusySeconds() - machine0;
+  const step = merge(await parts, rate, serverCpuS);
+  step.machineCpuPct = Math.round((machineS / (durationMs / 1000)) * 100);
+  side.result.rssAfterLoadBytes = rssBytes(side.server.pid);
+  return step;
+}
+
+/** Every client dropped at once (SIGTERM: graceful, with bye frames; SIGKILL: a crash), relay restarted on the same file. */
+async function storm(side, kind, clients) {
+  await side.gens.ask(() => ({ type: 'storm' }), 'stormArmed');
+  const done = Promise.all(side.gens.children.map((c) => new Promise((ok) => c.on('message', (m) => m.type === 'stormDone' && ok(m)))));
+  const killedAt = wall();
+  await stop(side.server, kind === 'crash' ? 'SIGKILL' : 'SIGTERM');
+  const exitedAt = wall();
+  side.server = await side.start();
+  const listeningAt = wall();
+  let timer;
+  const reports = await Promise.race([done, new Promise((ok) => (timer = setTimeout(() => ok(null), 90_000)))]);
+  clearTimeout(timer);
+  if (!reports) return { kind, error: 'not every client was back within 90 s' };
+  return {
+    kind,
+    clients,
+    shutdownMs: Math.round(exitedAt - killedAt),
+    relayDownMs: Math.round(listeningAt - killedAt),
+    allResumedMs: Math.round(Math.max(...reports.map((r) => r.lastAt)) - killedAt),
+    resumed: reports.reduce((n, r) => n + r.resumed, 0),
+    snapshots: reports.reduce((n, r) => n + r.snapshots, 0),
+  };
 }
 
 /**
+ * Both servers stay up side by side (an idle one costs next to nothing) and the rate steps
+ * alternate between them, so each pair of figures is measured moments apart on this noisy machine.
  * @param {{ agents: number, supervisors: number, teams: number, loadgens: number, rates: number[], stepMs: number, warmupMs: number, storms: string[] }} plan
  */
 export async function relayBench(plan, log = () => {}) {
   const secret = randomBytes(32).toString('base64url');
   const people = await participants(plan, secret);
   const out = { plan, redis: (await relayHasRedis()) ? 'Redis mode exists but this benchmark does not drive it yet' : 'not available yet' };
-  for (const name of ['flagline', 'socketio']) {
-    try {
-      out[name] = await runServer(name, plan, people, secret, log);
-    } catch (err) {
-      out[name] = { error: String(err.message ?? err).slice(0, 2000) };
+  const sides = [];
+  try {
+    for (const name of ['flagline', 'socketio']) sides.push(await bringUp(name, plan, people, secret, log));
+    // Warm-up (JIT, SQLite page cache), not reported.
+    for (const side of sides) await runStep(side, plan.rates[0], plan.warmupMs, plan);
+    for (const rate of plan.rates) {
+      for (const side of sides) {
+        log(`relay bench: ${side.name}: ${rate} commands/s offered`);
+        side.steps.push(await runStep(side, rate, plan.stepMs, plan));
+      }
     }
+    const relay = sides[0];
+    relay.result.storms = [];
+    for (const kind of plan.storms) {
+      log(`relay bench: reconnect storm (${kind})`);
+      relay.result.storms.push(await storm(relay, kind, people.length));
+    }
+    for (const side of sides) out[side.name] = side.result;
+  } catch (err) {
+    out.error = String(err?.message ?? err).slice(0, 2000);
+  } finally {
+    for (const side of sides) await side.close();
   }
   return out;
 }
-
