@@ -205,8 +205,11 @@ describe('<raised-flags-widget>', () => {
     });
 
     it('lists 1,000 flags with a few rows in the DOM, the full set size, and focus kept while scrolling', async () => {
-      const el = await widget();
-      await Promise.all(Array.from({ length: 1000 }, (_, i) => agent.raise({ interactionId: `bulk-${i}`, channel: 'voice', message: `flag ${i}` })));
+      // Seeded at the source of truth (as stored flags would be); the wallboard loads them.
+      const authority = await w.hub.ready;
+      for (let i = 0; i < 1000; i++)
+        await authority.execute(ann, { id: `bulk-${i}`, command: { type: 'raise', interactionId: `bulk-${i}`, channel: 'voice', message: `flag ${i}` } });
+      const el = await widget(w.client(sam));
       await waitUntil(() => $(el, '.count').textContent === '1000 open flags', 'count', { timeout: 8000 });
       await waitUntil(() => rows(el).length > 0, 'rows');
       expect(rows(el).length).to.be.below(100);
