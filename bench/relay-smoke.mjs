@@ -30,7 +30,7 @@ function startRelay() {
   const proc = spawn(
     process.execPath,
     ['--conditions=source', '--import', 'tsx', join(root, 'packages/relay/src/cli.ts'),
-      '--port', '0', '--db', join(dir, 'bench.db'), '--sync', opt.sync, '--log-level', 'info',
+      '--port', '0', '--store', 'sqlite:' + join(dir, 'bench.db'), '--sync', opt.sync, '--log-level', 'info',
       '--jwt-secret', SECRET, '--rate-per-connection', '0', '--rate-per-user', '0', '--max-connections-per-user', '1000'],
     { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
   );

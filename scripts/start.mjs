@@ -22,7 +22,7 @@ const relay = spawn(
   [
     '--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'),
     '--port', port,
-    '--db', db,
+    '--store', `sqlite:${db}`,
     '--static', resolve(root, 'demo/dist'),
     '--legacy-chat',
     '--second-tier-teams', 'escalations',

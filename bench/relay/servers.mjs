@@ -67,7 +67,7 @@ export async function startRelay({ port, db, secret }) {
       [
         '--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'),
         '--port', String(port),
-        '--db', db,
+        '--store', `sqlite:${db}`,
         '--rate-per-connection', '1000',
         '--rate-per-user', '1000',
         '--escalation-after-ms', '3600000',

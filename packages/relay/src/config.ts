@@ -16,7 +16,8 @@ interface OptionSpec {
 export interface RelayConfig {
   host: string;
   port: number;
-  db: string;
+  store: string;
+  redisNamespace: string;
   sync: 'full' | 'normal';
   jwtSecret?: string;
   jwtSecretFile?: string;
@@ -49,7 +50,8 @@ export interface RelayConfig {
 export const DEFAULTS: RelayConfig = {
   host: '127.0.0.1',
   port: 8787,
-  db: 'flagline.db',
+  store: 'sqlite:flagline.db',
+  redisNamespace: 'default',
   sync: 'full',
   jwtIssuer: 'flagline',
   jwtAudience: 'flagline',
@@ -76,8 +78,9 @@ export const DEFAULTS: RelayConfig = {
 export const OPTIONS: readonly OptionSpec[] = [
   { key: 'host', kind: 'string', help: 'Interface to bind. Dev mode only allows loopback.' },
   { key: 'port', kind: 'int', help: 'Port for HTTP and WebSocket (/ws); 0 picks a free one (logged).' },
-  { key: 'db', kind: 'string', help: 'SQLite database file, created on first start.' },
-  { key: 'sync', kind: 'string', help: "'full': fsync every group commit (survives power loss); 'normal': survives a killed process only." },
+  { key: 'store', kind: 'string', help: "Where the log lives: 'sqlite:PATH' (embedded file, created on first start; one relay process) or 'redis://HOST:PORT[/DB]' (several relay processes share it; see the README's Scale-out)." },
+  { key: 'redisNamespace', kind: 'string', help: 'Key prefix in Redis, so deployments can share one Redis.' },
+  { key: 'sync', kind: 'string', help: "SQLite only. 'full': fsync every group commit (survives power loss); 'normal': survives a killed process only." },
   { key: 'jwtSecret', kind: 'string', help: 'HS256 secret (>= 32 chars). Prefer --jwt-secret-file or the env var over the flag.' },
   { key: 'jwtSecretFile', kind: 'string', help: 'File holding the HS256 secret.' },
   { key: 'jwtPublicKey', kind: 'string', help: 'PEM public key file (SPKI) for ES256 or EdDSA tokens; set --jwt-algorithms to one of them.' },
@@ -177,6 +180,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
   Object.assign(merged, fromFlags);
   const config = merged as unknown as RelayConfig;
   if (config.sync !== 'full' && config.sync !== 'normal') throw new ConfigError(`sync must be 'full' or 'normal'.`);
+  if (!/^(sqlite:.+|rediss?:\/\/.+)$/.test(config.store)) throw new ConfigError(`store must be sqlite:PATH or redis://HOST:PORT, got ${JSON.stringify(config.store)}.`);
   if (!['error', 'warn', 'info', 'debug'].includes(config.logLevel)) throw new ConfigError('log-level must be error, warn, info or debug.');
   if (config.maxFrameBytes > config.maxPayloadBytes) throw new ConfigError('max-frame-bytes cannot exceed max-payload-bytes.');
   if (config.jwtSecretFile) config.jwtSecret = readFileSync(config.jwtSecretFile, 'utf8').trim();

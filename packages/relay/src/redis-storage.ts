@@ -18,9 +18,10 @@ if ARGV[2] ~= '' then
   if dup then return {'duplicate', dup} end
 end
 if pos ~= tonumber(ARGV[1]) then return {'conflict'} end
-for i = 4, #ARGV do
+for i = 4, #ARGV, 2 do
   pos = pos + 1
-  redis.call('XADD', KEYS[2], pos .. '-0', 'e', ARGV[i])
+  redis.call('XADD', KEYS[2], pos .. '-0', 'e', ARGV[i + 1])
+  redis.call('ZADD', KEYS[4], 0, ARGV[i] .. '|' .. string.format('%016d', pos))
 end
 redis.call('SET', KEYS[1], pos)
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[3], ARGV[2], ARGV[3]) end
@@ -44,7 +45,9 @@ export interface RedisStorageOptions {
 export class RedisStorage implements AuthorityStorage {
   readonly shared: SharedLog;
   readonly #redis: Redis;
-  readonly #keys: { epoch: string; pos: string; log: string; outcomes: string };
+  readonly #keys: { epoch: string; pos: string; log: string; outcomes: string; byInteraction: string };
+  /** Which interaction each flag belongs to, from every event this process has seen. */
+  readonly #interactionOf = new Map<string, string>();
   readonly #opts: RedisStorageOptions;
   #follower: Redis | null = null;
   #closed = false;
@@ -53,7 +56,7 @@ export class RedisStorage implements AuthorityStorage {
   constructor(opts: RedisStorageOptions) {
     this.#opts = opts;
     const tag = `{flagline:${opts.namespace ?? 'default'}}`;
-    this.#keys = { epoch: `${tag}:epoch`, pos: `${tag}:pos`, log: `${tag}:log`, outcomes: `${tag}:outcomes` };
+    this.#keys = { epoch: `${tag}:epoch`, pos: `${tag}:pos`, log: `${tag}:log`, outcomes: `${tag}:outcomes`, byInteraction: `${tag}:by-interaction` };
     this.#redis = new Redis(opts.url, { lazyConnect: true });
     // ioredis reconnects by itself; failed commands reject and reach the client as errors.
     // Report the outage once, not on every retry.
@@ -63,11 +66,16 @@ export class RedisStorage implements AuthorityStorage {
       reported = true;
     });
     this.#redis.on('ready', () => (reported = false));
-    this.#redis.defineCommand('flaglineAppend', { numberOfKeys: 3, lua: APPEND });
+    this.#redis.defineCommand('flaglineAppend', { numberOfKeys: 4, lua: APPEND });
     this.shared = {
       since: (pos) => this.#since(pos),
       follow: (deliver) => void this.#follow(deliver),
     };
+  }
+
+  /** Writes fail while Redis is unreachable (ioredis reconnects by itself). */
+  get failure(): Error | null {
+    return this.#redis.status === 'ready' ? null : new Error(`Redis is ${this.#redis.status}`);
   }
 
   async load(): Promise<{ epoch: string; events: PositionedEvent[] }> {
@@ -81,9 +89,11 @@ export class RedisStorage implements AuthorityStorage {
   }
 
   async commit(batch: CommitBatch): Promise<CommitResult> {
-    const args = [String(batch.expectedPos), batch.outcome?.id ?? '', batch.outcome ? JSON.stringify(batch.outcome) : '', ...batch.events.map((pe) => JSON.stringify(pe.event))];
+    const events = this.#index(batch.events).flatMap((pe) => [this.#interactionOf.get(pe.event.flagId)!, JSON.stringify(pe.event)]);
+    const args = [String(batch.expectedPos), batch.outcome?.id ?? '', batch.outcome ? JSON.stringify(batch.outcome) : '', ...events];
     const run = (this.#redis as unknown as { flaglineAppend(...a: string[]): Promise<string[]> }).flaglineAppend;
-    const [status, stored] = await run.call(this.#redis, this.#keys.pos, this.#keys.log, this.#keys.outcomes, ...args);
+    const k = this.#keys;
+    const [status, stored] = await run.call(this.#redis, k.pos, k.log, k.outcomes, k.byInteraction, ...args);
     if (status === 'conflict') return { conflict: true };
     if (status === 'duplicate') return { duplicate: JSON.parse(stored!) as StoredOutcome };
     return undefined;
@@ -92,6 +102,19 @@ export class RedisStorage implements AuthorityStorage {
   async outcome(id: string): Promise<StoredOutcome | undefined> {
     const raw = await this.#redis.hget(this.#keys.outcomes, id);
     return raw === null ? undefined : (JSON.parse(raw) as StoredOutcome);
+  }
+
+  /** Every committed event of an interaction's flags, in log order (for the transcript endpoint). */
+  async interactionEvents(interactionId: string): Promise<FlagEvent[]> {
+    const members = await this.#redis.zrangebylex(this.#keys.byInteraction, `[${interactionId}|`, `[${interactionId}|\xff`);
+    if (members.length === 0) return [];
+    const pipeline = this.#redis.pipeline();
+    for (const m of members) {
+      const id = `${Number(m.slice(m.lastIndexOf('|') + 1))}-0`;
+      pipeline.xrange(this.#keys.log, id, id);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return results.flatMap(([err, entries]) => (err ? [] : toEvents(entries as Entry[]).map((pe) => pe.event)));
   }
 
   async close(): Promise<void> {
@@ -105,7 +128,7 @@ export class RedisStorage implements AuthorityStorage {
     let from = `${pos + 1}-0`;
     for (;;) {
       const page = (await this.#redis.xrange(this.#keys.log, from, '+', 'COUNT', 5000)) as Entry[];
-      out.push(...toEvents(page));
+      out.push(...this.#index(toEvents(page)));
       if (page.length < 5000) return out;
       from = `${out.at(-1)!.pos + 1}-0`;
     }
@@ -120,7 +143,7 @@ export class RedisStorage implements AuthorityStorage {
       try {
         const res = (await follower.xread('BLOCK', 5000, 'STREAMS', this.#keys.log, last)) as [string, Entry[]][] | null;
         if (!res) continue;
-        const events = toEvents(res[0]![1]);
+        const events = this.#index(toEvents(res[0]![1]));
         if (events.length === 0) continue;
         last = `${events.at(-1)!.pos}-0`;
         deliver(events);
@@ -130,6 +153,11 @@ export class RedisStorage implements AuthorityStorage {
         await new Promise((r) => setTimeout(r, 200));
       }
     }
+  }
+
+  #index(events: PositionedEvent[]): PositionedEvent[] {
+    for (const { event } of events) if (event.type === 'raised') this.#interactionOf.set(event.flagId, event.interactionId);
+    return events;
   }
 
   /** "Acknowledged ⇒ durable" needs the append-only file; fsync on every write for power loss. */

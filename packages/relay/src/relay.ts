@@ -14,14 +14,14 @@ import { DEV_DIRECTORY, DEV_SECOND_TIER_TEAMS } from './dev-directory.js';
 import { createHttpHandler } from './http-routes.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
-import { SqliteStorage } from './sqlite-storage.js';
+import { openStore, type RelayStore } from './store.js';
 
 export interface Relay {
   readonly port: number;
   readonly url: string;
   readonly devMode: boolean;
   readonly authority: Authority;
-  readonly storage: SqliteStorage;
+  readonly storage: RelayStore;
   /** Graceful shutdown: stop accepting, finish in-flight commands, flush, send bye, close. */
   close(): Promise<void>;
 }
@@ -48,12 +48,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     clockToleranceSec: 5,
   });
 
-  const storage = new SqliteStorage({
-    file: config.db,
-    sync: config.sync,
-    // The Authority stops accepting commands rather than diverge from disk; say so, and go unready.
-    onFailure: (err) => log.error('storage write failed; commands are refused until restart', { error: err.message }),
-  });
+  const storage = openStore(config, log);
   const authority = await Authority.open({
     storage,
     config: {
@@ -148,7 +143,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   const url = `http://${host}:${port}`;
   if (devMode)
     log.warn('DEV MODE: generated JWT secret, dev-only token endpoint POST /dev/token enabled. Never use this in production.', { url });
-  log.info('listening', { url, port, ws: `${url.replace('http', 'ws')}/ws`, db: config.db, sync: config.sync, devMode, epoch: authority.epoch, pos: authority.pos });
+  log.info('listening', { url, port, ws: `${url.replace('http', 'ws')}/ws`, store: config.store.replace(/\/\/[^@/]*@/, '//***@'), sync: config.sync, devMode, epoch: authority.epoch, pos: authority.pos });
 
   let closing: Promise<void> | null = null;
   const close = async () => {

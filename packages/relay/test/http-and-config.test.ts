@@ -111,10 +111,10 @@ describe('dev mode', () => {
   });
 
   it('refuses to start in dev mode when NODE_ENV=production, or on a public interface', async () => {
-    const prod = await RelayProcess.refuse({ args: ['--db', join(dir, 'prod.db')], env: { NODE_ENV: 'production' } });
+    const prod = await RelayProcess.refuse({ args: ['--store', 'sqlite:' + join(dir, 'prod.db')], env: { NODE_ENV: 'production' } });
     assert.equal(prod.code, 2);
     assert.match(prod.output, /Refusing to start in dev mode with NODE_ENV=production/);
-    const open = await RelayProcess.refuse({ args: ['--db', join(dir, 'open.db'), '--host', '0.0.0.0'] });
+    const open = await RelayProcess.refuse({ args: ['--store', 'sqlite:' + join(dir, 'open.db'), '--host', '0.0.0.0'] });
     assert.equal(open.code, 2);
     assert.match(open.output, /Dev mode binds loopback only/);
   });
@@ -122,7 +122,7 @@ describe('dev mode', () => {
   it('refuses to open a database file another relay is using', async () => {
     const first = await RelayProcess.start();
     try {
-      const second = await RelayProcess.refuse({ args: ['--db', first.db, '--jwt-secret', 'x'.repeat(32), '--port', '0'] });
+      const second = await RelayProcess.refuse({ args: ['--store', 'sqlite:' + first.db, '--jwt-secret', 'x'.repeat(32), '--port', '0'] });
       assert.equal(second.code, 1);
       assert.match(second.output, /Another process is using .*only one relay may run on a database file/);
       assert.equal((await fetch(`${first.url}/readyz`)).status, 200, 'the first one is unaffected');
@@ -132,7 +132,7 @@ describe('dev mode', () => {
   });
 
   it('refuses a short secret and unknown options', async () => {
-    const short = await RelayProcess.refuse({ args: ['--db', join(dir, 'short.db'), '--jwt-secret', 'short'] });
+    const short = await RelayProcess.refuse({ args: ['--store', 'sqlite:' + join(dir, 'short.db'), '--jwt-secret', 'short'] });
     assert.equal(short.code, 1);
     assert.match(short.output, /at least 32 characters/);
     const unknown = await RelayProcess.refuse({ args: ['--prot', '1'] });
@@ -153,14 +153,14 @@ describe('configuration', () => {
 
   it('flags win over environment variables, which win over the file, which wins over defaults', () => {
     const file = join(dir, 'relay.json');
-    writeFileSync(file, JSON.stringify({ port: 1111, db: 'file.db', origins: ['https://a.example'], legacyChat: true }));
+    writeFileSync(file, JSON.stringify({ port: 1111, store: 'sqlite:file.db', origins: ['https://a.example'], legacyChat: true }));
     const { config } = loadConfig(['--config', file, '--port', '3333', '--second-tier-teams=x,y'], {
       FLAGLINE_PORT: '2222',
-      FLAGLINE_DB: 'env.db',
+      FLAGLINE_STORE: 'sqlite:env.db',
       FLAGLINE_RATE_PER_USER: '7',
     });
     assert.equal(config.port, 3333);
-    assert.equal(config.db, 'env.db');
+    assert.equal(config.store, 'sqlite:env.db');
     assert.deepEqual(config.origins, ['https://a.example']);
     assert.equal(config.legacyChat, true);
     assert.equal(config.ratePerUser, 7);

@@ -17,6 +17,8 @@ export const AUDIENCE = 'flagline-test-aud';
 export interface StartOptions {
   /** Reuse a database file (restart); default: a new temp file. */
   db?: string;
+  /** Another store instead of the SQLite file, e.g. `redis://127.0.0.1:6390`. */
+  store?: string;
   /** Reuse a port (restart); default: any free one. */
   port?: number;
   /** Extra CLI arguments. */
@@ -57,7 +59,7 @@ export class RelayProcess {
     const dir = opts.db ? null : mkdtempSync(join(tmpdir(), 'flagline-relay-'));
     const db = opts.db ?? join(dir!, 'relay.db');
     const auth = opts.noAuthArgs ? [] : ['--jwt-secret', SECRET, '--jwt-issuer', ISSUER, '--jwt-audience', AUDIENCE];
-    const args = ['--port', String(opts.port ?? 0), '--db', db, '--log-level', 'info', ...auth, ...(opts.args ?? [])];
+    const args = ['--port', String(opts.port ?? 0), '--store', opts.store ?? `sqlite:${db}`, '--log-level', 'info', ...auth, ...(opts.args ?? [])];
     const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'), ...args], {
       cwd: root,
       env: { ...process.env, NODE_ENV: 'test', ...opts.env },

@@ -1,0 +1,28 @@
+/**
+ * The relay's storage, chosen by `--store`: the embedded SQLite file (one process) or Redis
+ * (several processes share one log). Both implement core's AuthorityStorage; the relay only
+ * asks them for the few extra things below.
+ */
+import type { AuthorityStorage } from '@flagline/core/authority';
+import type { RelayConfig } from './config.js';
+import type { EventReader } from './http-routes.js';
+import type { Logger } from './log.js';
+import { RedisStorage } from './redis-storage.js';
+import { SqliteStorage } from './sqlite-storage.js';
+
+export interface RelayStore extends AuthorityStorage, EventReader {
+  /** Why the store cannot take writes right now (readiness turns 503), or null. */
+  readonly failure: Error | null;
+}
+
+export function openStore(config: RelayConfig, log: Logger): RelayStore {
+  if (config.store.startsWith('sqlite:')) {
+    return new SqliteStorage({
+      file: config.store.slice('sqlite:'.length),
+      sync: config.sync,
+      // The Authority stops accepting commands rather than diverge from disk; say so, and go unready.
+      onFailure: (err) => log.error('storage write failed; commands are refused until restart', { error: err.message }),
+    });
+  }
+  return new RedisStorage({ url: config.store, namespace: config.redisNamespace, warn: (message) => log.warn(message) });
+}
