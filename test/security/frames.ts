@@ -94,7 +94,7 @@ const REMOVE = Symbol('remove');
 
 /** A value of a different JSON type than `old` (so a strict schema must refuse it). */
 export const otherType = (old: unknown) =>
-  fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }))
+  fc.oneof(fc.string(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }))
     .filter((v) => jsonType(v) !== jsonType(old));
 
 function jsonType(v: unknown): string {
