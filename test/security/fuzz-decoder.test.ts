@@ -16,8 +16,9 @@ const decoders: [string, Decode][] = [
   ['client', decodeClientFrame],
   ['server', decodeServerFrame],
 ];
-/** Per property and decoder: CI ~1,000; full: 8 properties × 2 decoders × 65,000 > 1,000,000. */
-const RUNS = scale(600, 65_000);
+/** Runs per property (a few properties run fewer or more): CI ~8,500 cases in all, full ~1,150,000. */
+const RUNS = scale(600, 80_000);
+const TARGET = scale(5_000, 1_000_000);
 /** Long enough for a schema message listing every allowed value; a frame's content is never echoed whole. */
 const LONGEST_MESSAGE = 512;
 let cases = 0;
@@ -92,4 +93,8 @@ describe('fuzz: protocol decoder', () => {
       run(fc.anything().filter((x) => typeof x !== 'string'), (x) => void refused(decode, x));
     });
   }
+
+  it(`ran at least ${TARGET} decoder cases`, () => {
+    assert.ok(cases >= TARGET, `${cases} cases`);
+  });
 });
