@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
 import type { FlagClient } from '@flagline/core';
 import type { SupervisorChat } from '@flagline/elements';
-import { ann, autoReply, LONG_TEXT, storyWorld, type StoryWorld } from './support/world.js';
+import { ann, autoReply, LONG_TEXT, sam, storyWorld, type StoryWorld } from './support/world.js';
 
 interface Args {
   side: 'agent' | 'supervisor';
@@ -112,9 +112,8 @@ export const ThousandsOfMessages: Story = {
   loaders: [
     ({ args }) =>
       conversation(args.side, async (w, id) => {
-        await Promise.all(
-          Array.from({ length: 2000 }, (_, i) => (i % 2 ? w.agent : w.supervisor).sendMessage(id, `Message ${i + 1}: ${i % 5 === 0 ? LONG_TEXT.slice(0, 180) : 'short note'}`)),
-        );
+        for (let i = 0; i < 2000; i++)
+          await w.seed(i % 2 ? ann : sam, { type: 'send-message', flagId: id, text: `Message ${i + 1}: ${i % 5 === 0 ? LONG_TEXT.slice(0, 180) : 'short note'}` });
       }),
   ],
 };

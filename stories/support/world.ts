@@ -2,7 +2,7 @@
  * Story worlds: one in-process MemoryHub per story with real clients on it, and simulated
  * people (a supervisor who answers, agents who raise flags) so every state is live.
  */
-import { createFlagClient, FlagError, MemoryHub, type Channel, type Transport, type FlagClient, type FlagConfigInput, type Participant, type Severity } from '@flagline/core';
+import { createFlagClient, FlagError, MemoryHub, type Channel, type Command, type Transport, type FlagClient, type FlagConfigInput, type Participant, type Severity } from '@flagline/core';
 
 export const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['billing'] };
 export const sam: Participant = { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', teams: ['billing', 'tech'] };
@@ -25,24 +25,53 @@ export interface StoryWorld {
   client(who: Participant): FlagClient;
   /** A client whose next chat message is lost on the way out (shows Retry; the retry goes through). */
   flakyClient(who: Participant): FlagClient;
+  /** Run `fn` every `ms` until the world closes (or the returned stop is called). */
+  every(ms: number, fn: () => void): () => void;
+  /** Run a command straight at the source of truth, as stored history would be: fast for thousands. */
+  seed(who: Participant, command: Command): Promise<void>;
   /** Move the source of truth's clock forward (escalation is due after `escalation.afterMs`). */
   advance(ms: number): Promise<void>;
 }
 
 export const ESCALATE_AFTER_MS = 90_000;
 
+const worlds = new Set<{ hub: MemoryHub; clients: FlagClient[]; timers: Set<ReturnType<typeof setInterval>> }>();
+
+/** Close every story world (hubs, clients, simulated people): for tests that render stories. */
+export async function closeStoryWorlds(): Promise<void> {
+  for (const world of worlds) {
+    for (const timer of world.timers) clearInterval(timer);
+    for (const client of world.clients) client.close();
+    await world.hub.close();
+  }
+  worlds.clear();
+}
+
 /** `startMinutesAgo` sets the source of truth's clock back, so flags show realistic waiting times. */
 export function storyWorld(config: FlagConfigInput = {}, startMinutesAgo = 0): StoryWorld {
   let offset = -startMinutesAgo * 60_000;
   const merged: FlagConfigInput = { ...config, escalation: { afterMs: ESCALATE_AFTER_MS, secondTierTeams: ['tech'], ...config.escalation } };
   const hub = new MemoryHub({ tickMs: 0, config: merged, now: () => Date.now() + offset });
-  const client = (who: Participant) => createFlagClient({ transport: hub.transport(who), me: who, config: merged });
+  const tracked = { hub, clients: [] as FlagClient[], timers: new Set<ReturnType<typeof setInterval>>() };
+  worlds.add(tracked);
+  const track = (c: FlagClient) => (tracked.clients.push(c), c);
+  const client = (who: Participant) => track(createFlagClient({ transport: hub.transport(who), me: who, config: merged }));
   return {
     hub,
     agent: client(ann),
     supervisor: client(sam),
     client,
-    flakyClient: (who) => createFlagClient({ transport: losingNextMessage(hub.transport(who)), me: who, config: merged }),
+    flakyClient: (who) => track(createFlagClient({ transport: losingNextMessage(hub.transport(who)), me: who, config: merged })),
+    every(ms, fn) {
+      const timer = setInterval(fn, ms);
+      tracked.timers.add(timer);
+      return () => clearInterval(timer);
+    },
+    async seed(who, command) {
+      const authority = await hub.ready;
+      const outcome = await authority.execute(who, { id: crypto.randomUUID(), command });
+      if (!outcome.ok) throw FlagError.from(outcome.error);
+    },
     async advance(ms) {
       offset += ms;
       await hub.tick();
@@ -55,25 +84,20 @@ export function agentNumber(i: number): Participant {
   return { id: `agent-${i}`, name: i < AGENT_NAMES.length ? name : `${name} ${Math.floor(i / AGENT_NAMES.length) + 1}`, role: 'agent', teams: [i % 3 === 2 ? 'tech' : 'billing'] };
 }
 
-/** `count` agents each raising one flag (a mix of channels, some urgent). */
+/** `count` flags from 50 agents (a mix of channels, some urgent), seeded at the source of truth. */
 export async function raiseMany(world: StoryWorld, count: number): Promise<void> {
-  const agents = new Map<string, FlagClient>();
-  await Promise.all(
-    Array.from({ length: count }, (_, i) => {
-      const who = agentNumber(i % 50);
-      let c = agents.get(who.id);
-      if (!c) agents.set(who.id, (c = world.client(who)));
-      const severity: Severity = i % 7 === 3 ? 'urgent' : 'normal';
-      return c.raise({
-        interactionId: `int-${i}`,
-        channel: CHANNEL_CYCLE[i % CHANNEL_CYCLE.length]!,
-        customerLabel: `Customer #${1000 + i}`,
-        message: MESSAGES[i % MESSAGES.length]!,
-        severity,
-        ...(i % 4 === 1 ? { reason: 'billing' } : {}),
-      });
-    }),
-  );
+  for (let i = 0; i < count; i++) {
+    const severity: Severity = i % 7 === 3 ? 'urgent' : 'normal';
+    await world.seed(agentNumber(i % 50), {
+      type: 'raise',
+      interactionId: `int-${i}`,
+      channel: CHANNEL_CYCLE[i % CHANNEL_CYCLE.length]!,
+      customerLabel: `Customer #${1000 + i}`,
+      message: MESSAGES[i % MESSAGES.length]!,
+      severity,
+      ...(i % 4 === 1 ? { reason: 'billing' } : {}),
+    });
+  }
 }
 
 /** A simulated supervisor (or agent) who answers every message from the other side. */
@@ -89,18 +113,21 @@ export function autoReply(client: FlagClient, flagId: string, replies: string[])
 /** Simulated agents raising a flag every `everyMs`, up to `max`. */
 export function simulateAgents(world: StoryWorld, everyMs: number, max: number): void {
   let i = 0;
-  const timer = setInterval(() => {
-    if (i >= max) return clearInterval(timer);
+  const stop = world.every(everyMs, () => {
+    if (i >= max) return stop();
     const who = agentNumber(i + 1);
-    void world.client(who).raise({
-      interactionId: `live-${i}`,
-      channel: CHANNEL_CYCLE[i % CHANNEL_CYCLE.length]!,
-      customerLabel: `Customer #${2000 + i}`,
-      message: MESSAGES[i % MESSAGES.length]!,
-      severity: i % 3 === 2 ? 'urgent' : 'normal',
-    });
+    void world
+      .client(who)
+      .raise({
+        interactionId: `live-${i}`,
+        channel: CHANNEL_CYCLE[i % CHANNEL_CYCLE.length]!,
+        customerLabel: `Customer #${2000 + i}`,
+        message: MESSAGES[i % MESSAGES.length]!,
+        severity: i % 3 === 2 ? 'urgent' : 'normal',
+      })
+      .catch(() => undefined);
     i++;
-  }, everyMs);
+  });
 }
 
 export const LONG_TEXT =

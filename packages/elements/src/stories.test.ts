@@ -1,0 +1,69 @@
+/**
+ * Every Storybook story, rendered as Storybook would (meta then story loaders, args, render,
+ * play) and checked with axe: the designers' catalogue of states is also an accessibility test
+ * of each state, in light, dark and right-to-left.
+ */
+import { expect, waitUntil } from '@open-wc/testing';
+import type { TemplateResult } from 'lit';
+import './define.js';
+import * as bothSides from '../../../stories/both-sides.stories.js';
+import * as flagButton from '../../../stories/flag-button.stories.js';
+import * as raisedFlagsWidget from '../../../stories/raised-flags-widget.stories.js';
+import * as supervisorChat from '../../../stories/supervisor-chat.stories.js';
+import { closeStoryWorlds } from '../../../stories/support/world.js';
+import { mount, unmount } from '../test/harness.js';
+import { FlaglineElement } from './internal/flagline-element.js';
+
+type Context = { args: Record<string, unknown>; loaded: Record<string, unknown>; canvasElement?: HTMLElement };
+interface StoryLike {
+  args?: Record<string, unknown>;
+  loaders?: ((ctx: Context) => unknown)[];
+  render?: (args: Record<string, unknown>, ctx: Context) => TemplateResult;
+  play?: (ctx: Context & { canvasElement: HTMLElement }) => unknown;
+}
+
+/** Every Flagline element in a subtree, shadow roots included. */
+function flaglineElements(root: Element | ShadowRoot): FlaglineElement[] {
+  const found: FlaglineElement[] = [];
+  for (const el of root.querySelectorAll('*')) {
+    if (el instanceof FlaglineElement) found.push(el);
+    if (el.shadowRoot) found.push(...flaglineElements(el.shadowRoot));
+  }
+  return found;
+}
+
+async function settled(container: HTMLElement): Promise<void> {
+  for (let i = 0; i < 3; i++) await Promise.all(flaglineElements(container).map((el) => el.updateComplete));
+}
+
+const files = { bothSides, flagButton, raisedFlagsWidget, supervisorChat } as Record<string, Record<string, StoryLike>>;
+
+describe('stories', () => {
+  afterEach(async () => {
+    unmount();
+    await closeStoryWorlds();
+  });
+
+  for (const [file, module] of Object.entries(files)) {
+    const meta = module.default as StoryLike;
+    for (const [name, story] of Object.entries(module)) {
+      if (name === 'default') continue;
+      it(`${file} / ${name} renders and is accessible`, async () => {
+        const args = { ...meta.args, ...story.args };
+        const loaded: Record<string, unknown> = {};
+        for (const loader of [...(meta.loaders ?? []), ...(story.loaders ?? [])]) Object.assign(loaded, await loader({ args, loaded }));
+        const render = story.render ?? meta.render;
+        if (!render) throw new Error(`${file}/${name} has no render function`);
+        const errors: Event[] = [];
+        const container = mount(render(args, { args, loaded }));
+        container.addEventListener('flag-error', (e) => errors.push(e));
+        await settled(container);
+        await story.play?.({ args, loaded, canvasElement: container });
+        await settled(container);
+        if (name === 'ErrorShown') await waitUntil(() => errors.length === 1, 'the refused raise is reported');
+        else expect(errors, 'no command failed').to.deep.equal([]);
+        await expect(container).to.be.accessible();
+      });
+    }
+  }
+});
