@@ -179,6 +179,22 @@ describe('<raised-flags-widget>', () => {
       }
     });
 
+    it('lets go of the client when removed (no listeners, no events) and catches up when reattached', async () => {
+      const before = supervisor.$openFlags.lc;
+      const el = await widget();
+      expect(supervisor.$openFlags.lc).to.equal(before + 1);
+      el.remove();
+      expect(supervisor.$openFlags.lc).to.equal(before);
+      let heard = 0;
+      el.addEventListener('flag-raised', () => heard++);
+      await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'anyone?' });
+      await until(supervisor.$openFlags, (f) => f.length === 1);
+      expect(heard).to.equal(0);
+      document.body.append(el);
+      await waitUntil(() => rows(el).length === 1, 'back and up to date once reattached');
+      el.remove();
+    });
+
     it('chimes at most once a second, never when muted', async () => {
       const el = await widget();
       let chimes = 0;
