@@ -18,6 +18,7 @@ export interface RelayConfig {
   port: number;
   store: string;
   redisNamespace: string;
+  presenceTtlMs: number;
   sync: 'full' | 'normal';
   jwtSecret?: string;
   jwtSecretFile?: string;
@@ -52,6 +53,7 @@ export const DEFAULTS: RelayConfig = {
   port: 8787,
   store: 'sqlite:flagline.db',
   redisNamespace: 'default',
+  presenceTtlMs: 15_000,
   sync: 'full',
   jwtIssuer: 'flagline',
   jwtAudience: 'flagline',
@@ -80,6 +82,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'port', kind: 'int', help: 'Port for HTTP and WebSocket (/ws); 0 picks a free one (logged).' },
   { key: 'store', kind: 'string', help: "Where the log lives: 'sqlite:PATH' (embedded file, created on first start; one relay process) or 'redis://HOST:PORT[/DB]' (several relay processes share it; see the README's Scale-out)." },
   { key: 'redisNamespace', kind: 'string', help: 'Key prefix in Redis, so deployments can share one Redis.' },
+  { key: 'presenceTtlMs', kind: 'int', help: 'Redis only: a dead process\'s supervisors drop out of presence after this long.' },
   { key: 'sync', kind: 'string', help: "SQLite only. 'full': fsync every group commit (survives power loss); 'normal': survives a killed process only." },
   { key: 'jwtSecret', kind: 'string', help: 'HS256 secret (>= 32 chars). Prefer --jwt-secret-file or the env var over the flag.' },
   { key: 'jwtSecretFile', kind: 'string', help: 'File holding the HS256 secret.' },

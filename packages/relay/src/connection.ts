@@ -10,6 +10,7 @@ import type { Verifier } from './auth.js';
 import type { RelayConfig } from './config.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
+import type { Presence } from './presence.js';
 import { TokenBucket } from './rate-limit.js';
 
 /** Close codes the relay uses (4xxx: application codes, mirrored on HTTP statuses). */
@@ -29,6 +30,7 @@ export interface ConnectionContext {
   config: RelayConfig;
   metrics: Metrics;
   log: Logger;
+  presence: Presence;
   /** Open connections per participant id. */
   perUser: Map<string, { connections: number; bucket: TokenBucket }>;
   /** Receives in progress, so shutdown can wait for their results to be sent. */
@@ -46,6 +48,7 @@ export class RelayConnection {
   readonly #bucket: TokenBucket;
   readonly #started = new Map<string, { type: string; at: number }>();
   #userId: string | null = null;
+  #leave: (() => void) | null = null;
   #gone = false;
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -139,6 +142,7 @@ export class RelayConnection {
       user.connections++;
       perUser.set(participant.id, user);
       this.#userId = participant.id;
+      if (participant.role === 'supervisor') this.#leave = this.#ctx.presence.enter(participant);
       clearTimeout(this.#helloTimer);
       this.#ctx.log.info('authenticated', { remote: this.remote, participant: participant.id, role: participant.role });
     }
@@ -199,6 +203,7 @@ export class RelayConnection {
     clearTimeout(this.#helloTimer);
     clearTimeout(this.#expiryTimer);
     this.#session.close();
+    this.#leave?.();
     if (this.#userId === null) return;
     const user = this.#ctx.perUser.get(this.#userId);
     if (user && --user.connections <= 0) this.#ctx.perUser.delete(this.#userId);

@@ -9,6 +9,7 @@ import type { Authority } from '@flagline/core/authority';
 import { FlagError, checkAccess, reduceEvents, toTranscriptEntry, type FlagEvent, type TranscriptEntry } from '@flagline/core';
 import type { Verifier } from './auth.js';
 import type { Metrics } from './metrics.js';
+import type { Presence } from './presence.js';
 import { DEV_DIRECTORY, devParticipant } from './dev-directory.js';
 
 /** What the HTTP side reads from storage; any store (SQLite, Redis) can offer it. */
@@ -24,6 +25,7 @@ export interface HttpContext {
   storage: EventReader;
   verify: Verifier;
   metrics: Metrics;
+  presence: Presence;
   originAllowed(origin: string | undefined, host: string | undefined): boolean;
   ready(): boolean;
   /** Present only in dev mode. */
@@ -89,6 +91,8 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   }
   const transcript = /^\/api\/transcript\/([^/]+)$/.exec(pathname);
   if (get && transcript) return json(res, 200, { entries: await readTranscript(ctx, req, decodePath(transcript[1]!)) });
+  const presence = /^\/api\/presence\/([^/]+)$/.exec(pathname);
+  if (get && presence) return json(res, 200, await readPresence(ctx, req, decodePath(presence[1]!)));
   if (ctx.devToken && req.method === 'GET' && pathname === '/dev/directory') return json(res, 200, { devOnly: true, participants: DEV_DIRECTORY });
   if (ctx.devToken && req.method === 'POST' && pathname === '/dev/token') {
     const body = (await readJson(req)) as { participantId?: unknown };
@@ -100,11 +104,22 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   throw new FlagError('not-found', `No route for ${req.method} ${pathname}.`);
 }
 
-/** Transcript entries of an interaction's flags that the caller may see (core's canSee rules). */
-async function readTranscript(ctx: HttpContext, req: IncomingMessage, interactionId: string): Promise<TranscriptEntry[]> {
+/** Supervisors online for a team, for members of that team (agents and supervisors). */
+async function readPresence(ctx: HttpContext, req: IncomingMessage, team: string) {
+  const { participant } = await ctx.verify(bearer(req));
+  if (!participant.teams.includes(team)) throw new FlagError('not-allowed', `You are not a member of team ${team}.`);
+  return { team, supervisors: await ctx.presence.online(team) };
+}
+
+function bearer(req: IncomingMessage): string {
   const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
   if (!auth) throw new FlagError('unauthenticated', 'Send the token as Authorization: Bearer <JWT>.');
-  const { participant } = await ctx.verify(auth[1]);
+  return auth[1]!;
+}
+
+/** Transcript entries of an interaction's flags that the caller may see (core's canSee rules). */
+async function readTranscript(ctx: HttpContext, req: IncomingMessage, interactionId: string): Promise<TranscriptEntry[]> {
+  const { participant } = await ctx.verify(bearer(req));
   const events = await ctx.storage.interactionEvents(interactionId);
   if (events.length === 0) throw new FlagError('not-found', `No flags were raised on interaction ${interactionId}.`);
   const byFlag = new Map<string, FlagEvent[]>();

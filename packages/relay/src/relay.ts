@@ -14,6 +14,7 @@ import { DEV_DIRECTORY, DEV_SECOND_TIER_TEAMS } from './dev-directory.js';
 import { createHttpHandler } from './http-routes.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
+import { LocalPresence, RedisPresence } from './presence.js';
 import { openStore, type RelayStore } from './store.js';
 
 export interface Relay {
@@ -62,10 +63,11 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   });
   if (config.tickMs > 0) authority.start(config.tickMs);
 
+  const presence = config.store.startsWith('sqlite:') ? new LocalPresence() : new RedisPresence({ url: config.store, namespace: config.redisNamespace, ttlMs: config.presenceTtlMs });
   const metrics = new Metrics();
   let draining = false;
   const connections = new Set<RelayConnection>();
-  const ctx: ConnectionContext = { authority, verify, config, metrics, log, perUser: new Map(), inflight: new Set(), draining: () => draining };
+  const ctx: ConnectionContext = { authority, verify, config, metrics, log, presence, perUser: new Map(), inflight: new Set(), draining: () => draining };
 
   const originAllowed = (origin: string | undefined, host: string | undefined): boolean => {
     if (origin === undefined) return true; // not a browser: the token is the only gate
@@ -86,6 +88,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
       storage,
       verify,
       metrics,
+      presence,
       originAllowed,
       ready: () => !draining && storage.failure === null,
       ...(config.static !== undefined ? { staticDir: config.static } : {}),
@@ -154,6 +157,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     clearInterval(heartbeat);
     await Promise.allSettled([...ctx.inflight]);
     await authority.close();
+    await presence.close();
     await Promise.all(
       [...connections].map((c) => {
         c.bye(config.reconnectHintMs);

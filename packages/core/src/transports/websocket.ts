@@ -17,8 +17,11 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 export interface WebSocketTransportOptions {
-  /** The relay's WebSocket endpoint, e.g. `wss://relay.example.com/ws`. */
-  url: string;
+  /**
+   * The relay's WebSocket endpoint, e.g. `wss://relay.example.com/ws`; or a function asked at
+   * every (re)connect, to spread clients over several relay processes without a load balancer.
+   */
+  url: string | (() => string);
   /** A signed JWT for the relay; called at every connect and before the current one expires. */
   token: () => string | Promise<string>;
   /** Where unacknowledged commands wait (IndexedDbOutbox in browsers survives a reload). Default: memory. */
@@ -40,7 +43,7 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): Frame
   let current: string | undefined;
 
   const connect: Connector = (handlers) => {
-    const ws = new Socket(opts.url);
+    const ws = new Socket(typeof opts.url === 'function' ? opts.url() : opts.url);
     const early: string[] = [];
     let closed = false;
     let refreshTimer: ReturnType<typeof setTimeout> | undefined;
