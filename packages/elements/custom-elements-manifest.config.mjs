@@ -16,5 +16,17 @@ export default {
             if (declaration.events) declaration.events = declaration.events.filter((e) => e.name && e.description);
       },
     },
+    {
+      // Docs and controls are for hosts: internal state, private and protected members stay out.
+      name: 'flagline-public-members-only',
+      packageLinkPhase({ customElementsManifest }) {
+        for (const mod of customElementsManifest.modules)
+          for (const declaration of mod.declarations ?? [])
+            if (declaration.members)
+              declaration.members = declaration.members.filter(
+                (m) => (!m.privacy || m.privacy === 'public') && !m.static && !m.name.startsWith('#'),
+              );
+      },
+    },
   ],
 };
