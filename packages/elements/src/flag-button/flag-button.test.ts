@@ -127,6 +127,35 @@ describe('<flag-button>', () => {
     });
   });
 
+  describe('changes made elsewhere', () => {
+    it('follows a flag raised and lowered in another tab of the same agent', async () => {
+      w = world();
+      agent = w.client(ann);
+      const otherTab = w.client(ann);
+      const el = await button();
+      const { flagId } = await otherTab.raise({ interactionId: 'i-1', channel: 'voice', message: 'from the other tab' });
+      await waitUntil(() => trigger(el).textContent?.includes('Flag raised'), 'raised elsewhere');
+      await otherTab.lower(flagId!);
+      await waitUntil(() => trigger(el).textContent?.includes('Raise flag'), 'lowered elsewhere');
+    });
+
+    it('shows when the flag escalated', async () => {
+      let now = Date.now();
+      w = world({ now: () => now, config: { escalation: { afterMs: 60_000 } } });
+      agent = w.client(ann);
+      const el = await button();
+      await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'nobody answers' });
+      await waitUntil(() => trigger(el).textContent?.includes('Flag raised'), 'raised');
+      now += 61_000;
+      const escalated = next(el, 'flag-escalated');
+      await w.hub.tick();
+      expect((await escalated).flag.escalation).to.equal(1);
+      await waitUntil(() => trigger(el).textContent?.includes('Flag escalated'), 'escalated label');
+      expect(trigger(el).dataset.state).to.equal('escalated');
+      await expect(el).to.be.accessible();
+    });
+  });
+
   describe('where flags are unavailable', () => {
     it('hides itself on legacy chat unless enabled, warns once and says why', async () => {
       w = world();
