@@ -60,14 +60,15 @@ async function until(test, timeoutMs, what, proc) {
 }
 
 /** The relay's real CLI; resolves once /readyz answers. Generous rate limits so the limiter is not what is measured. */
-export async function startRelay({ port, db, secret }) {
+export async function startRelay({ port, store, secret, extra = [] }) {
   const proc = track(
     spawn(
       process.execPath,
       [
         '--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'),
         '--port', String(port),
-        '--store', `sqlite:${db}`,
+        '--store', store,
+        ...extra,
         '--rate-per-connection', '1000',
         '--rate-per-user', '1000',
         '--escalation-after-ms', '3600000',
@@ -111,12 +112,25 @@ export async function stop(proc, signal = 'SIGTERM') {
   clearTimeout(timer);
 }
 
-/** Whether the relay has a Redis mode yet (its --help is generated from its options). */
-export function relayHasRedis() {
+/** Debian's redis-server on a loopback port, append-only file fsynced on every write (durable like SQLite's full sync). */
+export async function startRedis({ port, dir }) {
+  const proc = track(
+    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+    'redis-server',
+  );
+  let ready = false;
+  proc.stdout.on('data', (d) => (ready ||= String(d).includes('Ready to accept connections')));
+  await until(() => ready, 30_000, 'redis-server', proc);
+  proc.port = port;
+  return proc;
+}
+
+export function hasRedisServer() {
   return new Promise((ok) => {
-    const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'), '--help'], { cwd: root });
-    let text = '';
-    proc.stdout.on('data', (d) => (text += d));
-    proc.on('exit', () => ok(/redis/i.test(text)));
+    const proc = spawn('redis-server', ['--version'], { stdio: 'ignore' });
+    proc.on('error', () => ok(false));
+    proc.on('exit', (code) => ok(code === 0));
   });
 }
