@@ -6,6 +6,7 @@ export const flagButtonStyles = [
   css`
     :host {
       display: inline-block;
+      max-inline-size: 100%;
     }
     :host([unavailable]) {
       display: none;
@@ -18,6 +19,17 @@ export const flagButtonStyles = [
       background: var(--_accent);
       color: var(--_accent-fg);
       border-color: var(--_accent);
+      max-inline-size: 100%;
+    }
+    /* A name is whatever the host's directory says, however long: cut it, never widen the page. */
+    .trigger > span {
+      min-inline-size: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .status {
+      overflow-wrap: anywhere;
     }
     .trigger:not([data-state='idle']) {
       background: var(--_bg);
