@@ -75,24 +75,28 @@ const errorsText = (errors) => {
   return list.length ? list.map(([code, n]) => `${code} ${n}`).join(', ') : '0';
 };
 
+const SIDES = [
+  ['flagline', 'Flagline relay, SQLite'],
+  ['flagline-redis', 'Flagline, 2 relays + Redis'],
+  ['socketio', 'Socket.IO, in memory'],
+];
+
 export function printRelay(relay) {
   const { plan } = relay;
   if (relay.error) {
     console.log(`\nRelay benchmark failed: ${relay.error}`);
     return;
   }
-  const f = relay.flagline;
-  const s = relay.socketio;
+  const sides = SIDES.filter(([key]) => relay[key]);
+  const sio = relay.socketio;
   const scale = `${int(plan.agents)} agents + ${int(plan.supervisors)} supervisors in ${plan.teams} teams, ${plan.loadgens} load-generator processes`;
   const rows = [];
-  if (fail(f)) rows.push(['Flagline relay', fail(f)]);
-  if (fail(s)) rows.push(['Socket.IO', fail(s)]);
-  if (!fail(f) && !fail(s)) {
-    plan.rates.forEach((rate, i) => {
-      const a = f.steps[i];
-      const b = s.steps[i];
-      const cells = (name, x) => [
-        name,
+  plan.rates.forEach((rate, i) => {
+    rows.push([`offered ${int(rate)}/s`, ...Array(12).fill('')]);
+    for (const [key, label] of sides) {
+      const x = relay[key].steps[i];
+      rows.push([
+        `  ${label}`,
         int(x.achieved),
         ms(x.rtt.p50),
         ms(x.rtt.p99),
@@ -105,57 +109,59 @@ export function printRelay(relay) {
         pct(x.machineCpuPct),
         int(x.unmetPerSec),
         errorsText(x.errors),
-      ];
-      rows.push(
-        [`offered ${int(rate)}/s`, '', '', '', '', '', '', '', '', '', '', '', ''],
-        cells('  Flagline relay (SQLite)', a),
-        cells('  Socket.IO (in memory)', b),
-        [
-          '  ratio',
-          ratio(a.achieved, b.achieved),
-          ratio(a.rtt.p50, b.rtt.p50),
-          ratio(a.rtt.p99, b.rtt.p99),
-          ratio(a.raiseDelivery.p50, b.raiseDelivery.p50),
-          ratio(a.raiseDelivery.p99, b.raiseDelivery.p99),
-          ratio(a.messageDelivery.p50, b.messageDelivery.p50),
-          ratio(a.messageDelivery.p99, b.messageDelivery.p99),
-          ratio(a.serverCpuPct, b.serverCpuPct),
-          '',
-          '',
-          '',
-          '',
-        ],
-      );
-    });
-  }
+      ]);
+    }
+    const b = sio.steps[i];
+    for (const [key, label] of sides.filter(([k]) => k !== 'socketio')) {
+      const a = relay[key].steps[i];
+      rows.push([
+        `  ratio ${label.split(',')[1].trim()} / Socket.IO`,
+        ratio(a.achieved, b.achieved),
+        ratio(a.rtt.p50, b.rtt.p50),
+        ratio(a.rtt.p99, b.rtt.p99),
+        ratio(a.raiseDelivery.p50, b.raiseDelivery.p50),
+        ratio(a.raiseDelivery.p99, b.raiseDelivery.p99),
+        ratio(a.messageDelivery.p50, b.messageDelivery.p50),
+        ratio(a.messageDelivery.p99, b.messageDelivery.p99),
+        ratio(a.serverCpuPct, b.serverCpuPct),
+        '',
+        '',
+        '',
+        '',
+      ]);
+    }
+  });
   printTable(
     `Relay throughput and latency on loopback (${scale})`,
     ['', 'done/s', 'RTT p50', 'RTT p99', 'raise→sup p50', 'p99', 'msg→sup p50', 'p99', 'server CPU', 'loadgen CPU', 'machine', 'unmet/s', 'errors'],
     rows,
     [
-      'ratio = Flagline / Socket.IO. done/s: commands answered per second (all clients). CPU: % of one core over the step;',
-      'machine: every process on the box (2 cores = 200%); what server + loadgen do not explain is other work running at the time.',
-      'The steps alternate between the two servers (both stay up), so each pair is measured moments apart.',
+      'done/s: commands answered per second (all clients). CPU: % of one core over the step (server CPU sums every server process,',
+      'Redis included); machine: every process on the box (2 cores = 200%): what server + loadgen do not explain is other work.',
+      'The steps alternate between the sides (all stay up), so each set is measured moments apart.',
       'unmet/s: commands the pacing wanted to send while every agent still waited for its previous answer (saturation).',
-      'Flagline makes every command durable in SQLite (fsync per group commit) before answering or fanning out; Socket.IO keeps nothing.',
-      `Redis mode: ${relay.redis}.`,
+      'Flagline makes every command durable (SQLite: fsync per group commit; Redis: appendfsync always) before answering or',
+      'fanning out; Socket.IO keeps nothing. With Redis, half the clients are on each relay process, so fan-out crosses processes.',
+      ...(plan.redis ? [] : ['Redis: not measured (redis-server is not installed: apt-get install -y redis-server).']),
     ],
   );
 
-  if (!fail(f) && !fail(s)) {
-    printTable(
-      'Relay memory per connection (RSS growth after every client connected and authenticated, idle)',
-      ['', 'Flagline relay', 'Socket.IO', 'ratio'],
-      [
-        ['connections', int(f.connections), int(s.connections), ''],
-        ['RSS before / after connecting', `${mb(f.rssBeforeBytes)} / ${mb(f.rssConnectedBytes)}`, `${mb(s.rssBeforeBytes)} / ${mb(s.rssConnectedBytes)}`, ''],
-        ['per connection', kb(f.bytesPerConnection), kb(s.bytesPerConnection), ratio(f.bytesPerConnection, s.bytesPerConnection)],
-        ['time to connect everyone', ms(f.connectMs), ms(s.connectMs), ratio(f.connectMs, s.connectMs)],
-        ['RSS after the load steps', mb(f.rssAfterLoadBytes), mb(s.rssAfterLoadBytes), ratio(f.rssAfterLoadBytes, s.rssAfterLoadBytes)],
-      ],
-    );
-  }
+  const mem = (get, fmt) => sides.map(([key]) => fmt(get(relay[key])));
+  const memRatios = (get) => sides.filter(([k]) => k !== 'socketio').map(([key]) => ratio(get(relay[key]), get(sio)));
+  printTable(
+    'Relay memory per connection (server RSS growth after every client connected and authenticated, idle; Redis not included)',
+    ['', ...sides.map(([, label]) => label), ...sides.filter(([k]) => k !== 'socketio').map(([, label]) => `ratio ${label.split(',')[1].trim()}`)],
+    [
+      ['connections', ...mem((x) => x.connections, int)],
+      ['RSS before → after connecting', ...mem((x) => `${mb(x.rssBeforeBytes)} → ${mb(x.rssConnectedBytes)}`, String)],
+      ['per connection', ...mem((x) => x.bytesPerConnection, kb), ...memRatios((x) => x.bytesPerConnection)],
+      ['time to connect everyone', ...mem((x) => x.connectMs, ms), ...memRatios((x) => x.connectMs)],
+      ['RSS after the load steps', ...mem((x) => x.rssAfterLoadBytes, mb), ...memRatios((x) => x.rssAfterLoadBytes)],
+    ],
+    ['Ratios are against Socket.IO.'],
+  );
 
+  const f = relay.flagline;
   if (f.storms) {
     printTable(
       'Reconnect storm: every client dropped at once, relay restarted on the same SQLite file',

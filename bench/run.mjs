@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { relayBench } from './relay/relay.mjs';
+import { hasRedisServer } from './relay/servers.mjs';
 import { renderBench } from './render/render.mjs';
 import { printRelay, printRender } from './report.mjs';
 import { printSizes, sizes } from './size.mjs';
@@ -58,6 +59,8 @@ await section('render', async () => {
   return render;
 });
 await section('relay', async () => {
+  // The Redis side needs Debian's redis-server (apt-get install -y redis-server).
+  plan.relay.redis = await hasRedisServer();
   const relay = await relayBench(plan.relay, log);
   printRelay(relay);
   return relay;
@@ -95,7 +98,7 @@ function missing() {
     const r = results.relay;
     if (r?.error) problems.push(`relay: ${r.error}`);
     else
-      for (const name of ['flagline', 'socketio']) {
+      for (const name of ['flagline', ...(r.plan.redis ? ['flagline-redis'] : []), 'socketio']) {
         const x = r[name];
         if (x.error) problems.push(`relay ${name}: ${x.error}`);
         else {

@@ -87,7 +87,7 @@ function supervisorEvent(s, event) {
   } else if (event.type === 'lowered') s.answered.delete(event.flagId);
 }
 
-async function init({ protocol, url, clients }) {
+async function init({ protocol, clients }) {
   const Conn = protocol === 'flagline' ? FlaglineConnection : SocketIoConnection;
   stats = freshStats();
   const started = performance.now();
@@ -95,7 +95,7 @@ async function init({ protocol, url, clients }) {
   for (let i = 0; i < clients.length; i += 100) {
     await Promise.all(
       clients.slice(i, i + 100).map(async (c) => {
-        const conn = new Conn(url, c.token);
+        const conn = new Conn(c.url, c.token);
         conn.onResult = onResult;
         await conn.connect();
         conns.push(conn);

@@ -1,7 +1,8 @@
-// Relay throughput and latency, side by side with a minimal Socket.IO server, then the reconnect
-// storm. The load generator runs in forked processes (bench/relay/loadgen.mjs) speaking each
-// server's protocol; both servers get the same clients, the same workload and the same rates in
-// the same run. Server CPU/RSS come from /proc; the generator reports its own CPU.
+// Relay throughput and latency — the Flagline relay on SQLite, two relays sharing Redis, and a
+// minimal Socket.IO server side by side — then the reconnect storm. The load generator runs in
+// forked processes (bench/relay/loadgen.mjs) speaking each server's protocol; every side gets the
+// same clients, workload and rates in the same run. Server CPU/RSS come from /proc; the
+// generator reports its own CPU.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SignJWT } from 'jose';
 import { summarize } from '../lib/stats.mjs';
-import { cpuSeconds, freePort, machineBusySeconds, relayHasRedis, rssBytes, startRelay, startSocketIo, stop } from './servers.mjs';
+import { cpuSeconds, freePort, machineBusySeconds, rssBytes, startRedis, startRelay, startSocketIo, stop } from './servers.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const wall = () => performance.timeOrigin + performance.now();
@@ -90,47 +91,85 @@ function merge(parts, rate, serverCpuS) {
   };
 }
 
-/** A server under test with its own load generators, every client connected and authenticated. */
-async function bringUp(name, plan, people, secret, log) {
+/**
+ * How each side under test is started. `start()` (re)starts its server processes and returns
+ * them; `extra` are processes whose CPU counts but whose memory is not per connection (Redis).
+ */
+async function sideSpec(name, secret, dir) {
+  if (name === 'flagline') {
+    const port = await freePort();
+    const store = `sqlite:${join(dir, 'relay.db')}`;
+    return { urls: [`ws://127.0.0.1:${port}/ws`], extra: [], start: async () => [await startRelay({ port, store, secret })] };
+  }
+  if (name === 'flagline-redis') {
+    // Two relay processes sharing one Redis: half the clients on each, so fan-out crosses processes.
+    const redis = await startRedis({ port: await freePort(), dir });
+    const ports = [await freePort(), await freePort()];
+    const store = `redis://127.0.0.1:${redis.port}`;
+    return {
+      urls: ports.map((port) => `ws://127.0.0.1:${port}/ws`),
+      extra: [redis],
+      start: () => Promise.all(ports.map((port) => startRelay({ port, store, secret }))),
+    };
+  }
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'flagline-bench-'));
-  const db = join(dir, 'relay.db');
-  const start = () => (name === 'flagline' ? startRelay({ port, db, secret }) : startSocketIo({ port, secret }));
-  const side = { name, start, server: await start(), gens: generators(plan.loadgens), steps: [] };
-  side.close = async () => {
-    await side.gens.close();
-    await stop(side.server);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const url = name === 'flagline' ? `ws://127.0.0.1:${port}/ws` : `http://127.0.0.1:${port}`;
-  await sleep(500);
-  const rssBefore = rssBytes(side.server.pid);
-  log(`relay bench: ${name}: connecting ${people.length} clients`);
-  const ready = await side.gens.ask((i) => ({ type: 'init', protocol: name, url, clients: people.filter((_, k) => k % plan.loadgens === i) }), 'ready');
-  await sleep(1000);
-  const rssAfter = rssBytes(side.server.pid);
-  side.result = {
-    connections: people.length,
-    connectMs: Math.round(Math.max(...ready.map((r) => r.connectMs))),
-    rssBeforeBytes: rssBefore,
-    rssConnectedBytes: rssAfter,
-    bytesPerConnection: Math.round((rssAfter - rssBefore) / people.length),
-    steps: side.steps,
-  };
-  return side;
+  return { urls: [`http://127.0.0.1:${port}`], extra: [], start: async () => [await startSocketIo({ port, secret })] };
 }
 
-/** One rate step against one side; the server's CPU and the whole machine's are read over the same window. */
+const rssOf = (procs) => procs.reduce((n, p) => n + rssBytes(p.pid), 0);
+const cpuOf = (procs) => procs.reduce((n, p) => n + cpuSeconds(p.pid), 0);
+
+/** A side under test with its own load generators, every client connected and authenticated. */
+async function bringUp(name, plan, people, secret, log) {
+  const dir = mkdtempSync(join(tmpdir(), 'flagline-bench-'));
+  const side = { name, steps: [], procs: [], extra: [], gens: null };
+  side.close = async () => {
+    await side.gens?.close();
+    for (const p of [...side.procs, ...side.extra]) await stop(p);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const spec = await sideSpec(name, secret, dir);
+    side.extra = spec.extra;
+    side.start = spec.start;
+    side.procs = await spec.start();
+    side.gens = generators(plan.loadgens);
+    await sleep(500);
+    const rssBefore = rssOf(side.procs);
+    log(`relay bench: ${name}: connecting ${people.length} clients`);
+    const clients = people.map((p, k) => ({ ...p, url: spec.urls[k % spec.urls.length] }));
+    const protocol = name === 'socketio' ? 'socketio' : 'flagline';
+    const ready = await side.gens.ask((i) => ({ type: 'init', protocol, clients: clients.filter((_, k) => k % plan.loadgens === i) }), 'ready');
+    await sleep(1000);
+    const rssAfter = rssOf(side.procs);
+    side.result = {
+      processes: side.procs.length,
+      connections: people.length,
+      connectMs: Math.round(Math.max(...ready.map((r) => r.connectMs))),
+      rssBeforeBytes: rssBefore,
+      rssConnectedBytes: rssAfter,
+      bytesPerConnection: Math.round((rssAfter - rssBefore) / people.length),
+      steps: side.steps,
+    };
+    return side;
+  } catch (err) {
+    await side.close();
+    throw err;
+  }
+}
+
+/** One rate step against one side; the servers' CPU and the whole machine's are read over the same window. */
 async function runStep(side, rate, durationMs, plan) {
-  const cpu0 = cpuSeconds(side.server.pid);
+  const servers = [...side.procs, ...side.extra];
+  const cpu0 = cpuOf(servers);
   const machine0 = machineBusySeconds();
   const parts = side.gens.ask(() => ({ type: 'step', rate: (rate * AGENT_SHARE) / plan.loadgens, durationMs }), 'stepDone');
   await sleep(durationMs);
-  const serverCpuS = cpuSeconds(side.server.pid) - cpu0;
+  const serverCpuS = cpuOf(servers) - cpu0;
   const machineS = machineBusySeconds() - machine0;
   const step = merge(await parts, rate, serverCpuS);
   step.machineCpuPct = Math.round((machineS / (durationMs / 1000)) * 100);
-  side.result.rssAfterLoadBytes = rssBytes(side.server.pid);
+  side.result.rssAfterLoadBytes = rssOf(side.procs);
   return step;
 }
 
@@ -139,9 +178,9 @@ async function storm(side, kind, clients) {
   await side.gens.ask(() => ({ type: 'storm' }), 'stormArmed');
   const done = Promise.all(side.gens.children.map((c) => new Promise((ok) => c.on('message', (m) => m.type === 'stormDone' && ok(m)))));
   const killedAt = wall();
-  await stop(side.server, kind === 'crash' ? 'SIGKILL' : 'SIGTERM');
+  await stop(side.procs[0], kind === 'crash' ? 'SIGKILL' : 'SIGTERM');
   const exitedAt = wall();
-  side.server = await side.start();
+  side.procs = await side.start();
   const listeningAt = wall();
   let timer;
   const reports = await Promise.race([done, new Promise((ok) => (timer = setTimeout(() => ok(null), 90_000)))]);
@@ -159,18 +198,19 @@ async function storm(side, kind, clients) {
 }
 
 /**
- * Both servers stay up side by side (an idle one costs next to nothing) and the rate steps
- * alternate between them, so each pair of figures is measured moments apart on this noisy machine.
- * @param {{ agents: number, supervisors: number, teams: number, loadgens: number, rates: number[], stepMs: number, warmupMs: number, storms: string[] }} plan
+ * The sides stay up together (an idle one costs next to nothing) and the rate steps alternate
+ * between them, so each set of figures is measured moments apart on this noisy machine.
+ * @param {{ agents: number, supervisors: number, teams: number, loadgens: number, rates: number[], stepMs: number, warmupMs: number, storms: string[], redis: boolean }} plan
  */
 export async function relayBench(plan, log = () => {}) {
-  const secret = randomBytes(32).toString('base64url');
+  const secret = randomBytes(32).toString('hex');
   const people = await participants(plan, secret);
-  const out = { plan, redis: (await relayHasRedis()) ? 'Redis mode exists but this benchmark does not drive it yet' : 'not available yet' };
+  const names = ['flagline', ...(plan.redis ? ['flagline-redis'] : []), 'socketio'];
+  const out = { plan };
   const sides = [];
   try {
-    for (const name of ['flagline', 'socketio']) sides.push(await bringUp(name, plan, people, secret, log));
-    // Warm-up (JIT, SQLite page cache), not reported.
+    for (const name of names) sides.push(await bringUp(name, plan, people, secret, log));
+    // Warm-up (JIT, page caches), not reported.
     for (const side of sides) await runStep(side, plan.rates[0], plan.warmupMs, plan);
     for (const rate of plan.rates) {
       for (const side of sides) {
@@ -186,7 +226,7 @@ export async function relayBench(plan, log = () => {}) {
     }
     for (const side of sides) out[side.name] = side.result;
   } catch (err) {
-    out.error = String(err?.message ?? err).slice(0, 2000);
+    out.error = String(err?.stack ?? err).slice(0, 2000);
   } finally {
     for (const side of sides) await side.close();
   }

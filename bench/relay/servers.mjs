@@ -91,7 +91,7 @@ export async function startRelay({ port, store, secret, extra = [] }) {
 
 export async function startSocketIo({ port, secret }) {
   const proc = track(
-    spawn(process.execPath, [resolve(import.meta.dirname, 'socketio-server.mjs'), '--port', String(port), '--jwt-secret', secret], {
+    spawn(process.execPath, [resolve(import.meta.dirname, 'socketio-server.mjs'), '--port', String(port), `--jwt-secret=${secret}`], {
       cwd: root,
       env: { ...process.env, NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],

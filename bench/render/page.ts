@@ -19,7 +19,8 @@ export type ViewKind = 'widget' | 'plain' | 'client-only' | 'chat' | 'plain-chat
 
 const supervisor: Participant = { id: 'sup-1', name: 'Sam Supervisor', role: 'supervisor', teams: ['blue'] };
 const agentNo = (i: number): Participant => ({ id: `agent-${i}`, name: `Agent ${i}`, role: 'agent', teams: ['blue'] });
-const benchAgent = agentNo(-1 >>> 0);
+/** Raises and lowers the flags whose updates are timed. */
+const benchAgent: Participant = { id: 'agent-bench', name: 'Bench Agent', role: 'agent', teams: ['blue'] };
 
 let hub: MemoryHub;
 let authority: Authority;
