@@ -40,6 +40,16 @@ function onJoinAccepted(e: Event & { flag?: Flag }) {
   update();
 }
 
+/** The wallboard shows the chat in its own panel (beside the widget, not inside it). */
+function openChat(e: Event & { flag?: Flag }) {
+  e.preventDefault();
+  selected = e.flag?.id ?? null;
+  update();
+  // Keyboard users land in the composer of the chat they opened.
+  const chat = document.querySelector<HTMLElement & { updateComplete: Promise<unknown> }>('supervisor-chat');
+  void chat?.updateComplete.then(() => chat.shadowRoot?.querySelector<HTMLElement>('textarea')?.focus());
+}
+
 function view() {
   const open = client.$openFlags.get();
   return html`
@@ -58,7 +68,7 @@ function view() {
         <raised-flags-widget
           ?sound=${sound}
           ?notifications=${notifications}
-          @flag-open-chat=${(e: Event & { flag?: Flag }) => { selected = e.flag?.id ?? null; update(); }}
+          @flag-open-chat=${openChat}
           @join-accepted=${onJoinAccepted}
         ></raised-flags-widget>
       </section>
