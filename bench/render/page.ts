@@ -93,9 +93,17 @@ async function shownOnScreen(marker: string, scrollerSelector: string, timeoutMs
   const started = performance.now();
   // Only the list itself: the same text may also go to a live region for screen readers.
   const scroller = root().querySelector(scrollerSelector)!;
-  const el = await textAppears(scroller, marker, timeoutMs);
-  await frameUntil(() => el.isConnected && el.textContent!.includes(marker) && inView(el, scroller), timeoutMs - (performance.now() - started), `"${marker}" in view`);
+  let el = await textAppears(scroller, marker, timeoutMs);
+  // A virtualizer may move the item to another (recycled) element: then look for it again.
+  const current = () => (el.isConnected && el.textContent!.includes(marker) ? el : (el = findText(scroller, marker) ?? el));
+  await frameUntil(() => inView(current(), scroller) && current().textContent!.includes(marker), timeoutMs - (performance.now() - started), `"${marker}" in view`);
   await afterPaint();
+}
+
+function findText(root: Node, marker: string): Element | undefined {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) if ((node as Text).data.includes(marker)) return node.parentElement ?? undefined;
+  return undefined;
 }
 
 /** Resolves when no row carries `flagId` any more (checked on each batch of mutations). */
