@@ -68,3 +68,21 @@ export class Wallboard {
     return this.chat.locator('[role=log] .item');
   }
 }
+
+/** The element that has focus, looking inside shadow roots. */
+export function focused(page: Page): Promise<{ tag: string; text: string; label: string | null }> {
+  return page.evaluate(() => {
+    let el: Element | null = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    return { tag: el?.tagName.toLowerCase() ?? '', text: (el?.textContent ?? '').trim(), label: el?.getAttribute('aria-label') ?? null };
+  });
+}
+
+/** Press Tab until the focused element matches (at most `max` presses): keyboard-only navigation. */
+export async function tabTo(page: Page, match: (f: { tag: string; text: string; label: string | null }) => boolean, max = 40): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (match(await focused(page))) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached the element; focus is on ${JSON.stringify(await focused(page))}`);
+}
