@@ -25,9 +25,14 @@ interface PendingCommand {
   error?: FlagError;
 }
 
+/** One flag's confirmed history, with what the stores derive from it kept up to date. */
 interface FlagLog {
   flag: Flag;
   events: FlagEvent[];
+  /** Timeline items of the confirmed events, built once each. */
+  items: TimelineItem[];
+  /** Messages from others after the last markRead. */
+  unread: number;
 }
 
 export function createFlagClient(options: FlagClientOptions): FlagClient {
@@ -160,6 +165,7 @@ class Client implements FlagClient {
     const log = this.#logs.get(flagId);
     if (!log) return;
     this.#lastRead.set(flagId, log.flag.seq);
+    log.unread = 0;
     this.#publishUnread();
   }
 
@@ -302,12 +308,13 @@ class Client implements FlagClient {
       const log = this.#logs.get(event.flagId);
       if ((log?.flag.seq ?? 0) + 1 !== event.seq) continue;
       const flag = applyEvent(log?.flag, event);
-      if (log) {
-        log.flag = flag;
-        log.events.push(event);
-      } else {
-        this.#logs.set(flag.id, { flag, events: [event] });
-      }
+      const entry = log ?? { flag, events: [], items: [], unread: 0 };
+      entry.flag = flag;
+      entry.events.push(event);
+      const mine = event.actor.id === this.me.id;
+      entry.items.push({ key: `${flag.id}:${event.seq}`, event, state: 'sent', ...(event.type === 'message' && mine ? { commandId: event.clientId } : {}) });
+      if (event.type === 'message' && !mine && event.seq > (this.#lastRead.get(flag.id) ?? 0)) entry.unread++;
+      if (!log) this.#logs.set(flag.id, entry);
       this.#feed?.push(event, flag.interactionId);
       this.#emit('event', { event, flag, live });
     }
@@ -357,23 +364,13 @@ class Client implements FlagClient {
 
   #publishUnread() {
     const unread = new Map<string, number>();
-    for (const [id, log] of this.#logs) {
-      const read = this.#lastRead.get(id) ?? 0;
-      let n = 0;
-      for (const e of log.events) if (e.type === 'message' && e.seq > read && e.actor.id !== this.me.id) n++;
-      if (n) unread.set(id, n);
-    }
+    for (const [id, log] of this.#logs) if (log.unread) unread.set(id, log.unread);
     this.$unread.set(unread);
   }
 
   #buildTimeline(flagId: string): TimelineItem[] {
-    const confirmed = this.#logs.get(flagId)?.events ?? [];
-    const items: TimelineItem[] = confirmed.map((event) => ({
-      key: `${flagId}:${event.seq}`,
-      event,
-      state: 'sent',
-      ...(event.type === 'message' && event.actor.id === this.me.id ? { commandId: event.clientId } : {}),
-    }));
+    const confirmed = this.#logs.get(flagId)?.items ?? [];
+    const items: TimelineItem[] = [...confirmed];
     for (const p of this.#pending.values()) {
       if (flagIdOf(p.envelope.command) !== flagId && p.envelope.id !== flagId) continue;
       if (p.envelope.command.type === 'send-message') {
