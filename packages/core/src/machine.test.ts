@@ -385,3 +385,26 @@ describe('machine: applyEvent and reduceEvents', () => {
     expect(before).to.deep.equal(copy);
   });
 });
+
+describe('allowedActions', () => {
+  it('offers each participant exactly what the source of truth would accept', async () => {
+    const { allowedActions, applyEvent } = await import('./machine.js');
+    const { resolveConfig } = await import('./config.js');
+    const config = resolveConfig();
+    const agentRef = { id: 'a1', name: 'A', role: 'agent' as const };
+    const boss = { id: 's1', name: 'S', role: 'supervisor' as const, teams: ['t'] };
+    const other = { id: 's2', name: 'T', role: 'supervisor' as const, teams: ['t'] };
+    const agent = { ...agentRef, teams: ['t'] };
+    let flag = applyEvent(undefined, { type: 'raised', flagId: 'f', seq: 1, at: 0, actor: agentRef, interactionId: 'i', channel: 'voice', customerLabel: '', team: 't', message: 'm', severity: 'normal' });
+    expect([...allowedActions(agent, flag, config)].sort()).to.deep.equal(['lower', 'request-join', 'send-message']);
+    expect([...allowedActions(boss, flag, config)].sort()).to.deep.equal(['acknowledge', 'lower', 'send-message']);
+    flag = applyEvent(flag, { type: 'acknowledged', flagId: 'f', seq: 2, at: 1, actor: { id: 's1', name: 'S', role: 'supervisor' } });
+    flag = applyEvent(flag, { type: 'join-requested', flagId: 'f', seq: 3, at: 2, actor: agentRef });
+    expect([...allowedActions(boss, flag, config)].sort()).to.deep.equal(['accept-join', 'decline-join', 'lower', 'send-message']);
+    // Only the supervisor who acknowledged may answer the join.
+    expect([...allowedActions(other, flag, config)].sort()).to.deep.equal(['lower', 'send-message']);
+    expect([...allowedActions(agent, flag, config)].sort()).to.deep.equal(['cancel-join', 'lower', 'send-message']);
+    flag = applyEvent(flag, { type: 'lowered', flagId: 'f', seq: 4, at: 3, actor: agentRef, cause: 'agent' });
+    expect(allowedActions(boss, flag, config).size).to.equal(0);
+  });
+});

@@ -230,3 +230,22 @@ export function reduceEvents(events: readonly FlagEvent[]): Flag | undefined {
   for (const e of events) flag = applyEvent(flag, e);
   return flag;
 }
+
+/** Commands on an existing flag, as an element would offer them. */
+export type FlagAction = Exclude<CommandEnvelope['command']['type'], 'raise' | 'end-interaction'>;
+const FLAG_ACTIONS: readonly FlagAction[] = ['acknowledge', 'lower', 'send-message', 'request-join', 'cancel-join', 'accept-join', 'decline-join'];
+
+/**
+ * What `me` may do to `flag` right now, by the same rules the source of truth applies: the
+ * commands that would be accepted and change something. Elements use it to offer only those.
+ */
+export function allowedActions(me: Participant, flag: Flag, config: FlagConfig, now = Date.now()): ReadonlySet<FlagAction> {
+  const state: DecisionState = { flag: (id) => (id === flag.id ? flag : undefined), openFlagFor: () => undefined, interactionAgent: () => flag.agent.id };
+  const allowed = new Set<FlagAction>();
+  for (const type of FLAG_ACTIONS) {
+    const command = (type === 'send-message' ? { type, flagId: flag.id, text: '·' } : { type, flagId: flag.id }) as CommandEnvelope['command'];
+    const decision = decide(state, me, { id: 'preview', command }, now, config);
+    if (!(decision instanceof FlagError) && decision.changed) allowed.add(type);
+  }
+  return allowed;
+}

@@ -54,6 +54,27 @@ describe('<raised-flags-widget>', () => {
       await expect(el).to.be.accessible();
     });
 
+    it('offers Join and Decline only to the supervisor who acknowledged; Decline answers the agent', async () => {
+      const sid = w.client({ id: 'sid', name: 'Sid Supervisor', role: 'supervisor', teams: ['blue'] });
+      const el = await widget();
+      const theirs = await agent.raise({ interactionId: 'i-8', channel: 'voice', message: 'claimed by Sid' });
+      const mine = await agent.raise({ interactionId: 'i-9', channel: 'voice', message: 'claimed by me' });
+      await until(sid.$flags, (m) => m.has(theirs.flagId!));
+      await sid.acknowledge(theirs.flagId!);
+      await supervisor.acknowledge(mine.flagId!);
+      await agent.requestJoin(theirs.flagId!);
+      await agent.requestJoin(mine.flagId!);
+      const rowOf = (message: string) => rows(el).find((r) => r.querySelector('.preview')?.textContent === message);
+      await waitUntil(() => rowOf('claimed by Sid')?.querySelector('.mark.join') && rowOf('claimed by me')?.querySelector('button.join'), 'both joins requested');
+      expect(rowOf('claimed by Sid')!.querySelector('button.join')).to.equal(null);
+      expect(rowOf('claimed by Sid')!.querySelector('button.decline')).to.equal(null);
+      rowOf('claimed by me')!.querySelector<HTMLButtonElement>('button.decline')!.click();
+      const flags = await until(agent.$flags, (m) => m.get(mine.flagId!)?.join === 'declined');
+      expect(flags.get(mine.flagId!)!.joinBy!.name).to.equal('Sam Supervisor');
+      await waitUntil(() => !rowOf('claimed by me')!.querySelector('button.decline'), 'Decline gone once answered');
+      await expect(el).to.be.accessible();
+    });
+
     it('orders urgent first, then longest waiting, with set size and positions', async () => {
       const el = await widget();
       await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'first' });

@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
-import { CHANNELS, type Channel, type Command, type Flag } from '@flagline/core';
+import { allowedActions, CHANNELS, type Channel, type Command, type Flag } from '@flagline/core';
 import { FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatWaiting } from '../internal/format.js';
@@ -234,6 +234,9 @@ export class RaisedFlagsWidget extends FlaglineElement {
     const s = this.s;
     const busy = this.#busy.value.get(flag.id) ?? [];
     const unread = this.#unread.value.get(flag.id) ?? 0;
+    const client = this.activeClient!;
+    // Offer only what the rules allow this supervisor now (e.g. Join only to whoever acknowledged).
+    const allowed = allowedActions(client.me, flag, client.config);
     const who = `who-${flag.id}`;
     return html`
       <div
@@ -262,13 +265,15 @@ export class RaisedFlagsWidget extends FlaglineElement {
           ${unread > 0 ? html`<span class="mark unread">${s.unread(unread)}</span>` : nothing}
         </div>
         <div class="actions">
-          ${flag.acknowledgedBy
-            ? nothing
-            : html`<button class="acknowledge primary" aria-describedby=${who} ?disabled=${busy.includes('acknowledge')}
-                @click=${() => this.perform('acknowledge', flag.id, (c) => c.acknowledge(flag.id))}>${s.acknowledge}</button>`}
+          ${allowed.has('acknowledge')
+            ? html`<button class="acknowledge primary" aria-describedby=${who} ?disabled=${busy.includes('acknowledge')}
+                @click=${() => this.perform('acknowledge', flag.id, (c) => c.acknowledge(flag.id))}>${s.acknowledge}</button>`
+            : nothing}
           <button class="open-chat" aria-describedby=${who} @click=${() => this.#openChat(flag)}>${s.openChat}</button>
-          ${flag.join === 'requested'
-            ? html`<button class="join" aria-describedby=${who} ?disabled=${busy.includes('accept-join')} @click=${() => this.#join(flag)}>${s.join}</button>`
+          ${allowed.has('accept-join')
+            ? html`<button class="join" aria-describedby=${who} ?disabled=${busy.includes('accept-join')} @click=${() => this.#join(flag)}>${s.join}</button>
+                <button class="decline" aria-describedby=${who} ?disabled=${busy.includes('decline-join')}
+                  @click=${() => this.perform('decline-join', flag.id, (c) => c.declineJoin(flag.id))}>${s.decline}</button>`
             : nothing}
           <button class="lower" aria-describedby=${who} ?disabled=${busy.includes('lower')}
             @click=${() => this.perform('lower', flag.id, (c) => c.lower(flag.id))}>${s.lower}</button>

@@ -22,6 +22,7 @@ export interface RaisedFlagsWidgetStrings {
   acknowledge: string;
   openChat: string;
   join: string;
+  decline: string;
   lower: string;
   chatTitle: (flag: Flag) => string;
   closeChat: string;
@@ -60,6 +61,7 @@ export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
   acknowledge: 'Acknowledge',
   openChat: 'Open chat',
   join: 'Join',
+  decline: 'Decline',
   lower: 'Lower',
   chatTitle: (flag) => `Chat with ${flag.agent.name}`,
   closeChat: 'Close chat',
