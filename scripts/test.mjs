@@ -1,5 +1,6 @@
 // `npm test`: everything, in order — types, browser tests (Chromium), Node tests (relay,
-// end-to-end) — and one plain closing line `N passed, N failed` for CI.
+// scale-out, reliability, security, end-to-end), the Storybook build and the benchmark smoke run
+// (each counted as one) — and one plain closing line `N passed, N failed` for CI.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +46,15 @@ const steps = [
     passed += p ? Number(p[1]) : 0;
     failed += f ? Number(f[1]) : 0;
     if (r.code !== 0 && !(f && Number(f[1]) > 0)) failed++;
+  },
+  // Storybook must keep building offline, and every benchmark must keep running (tiny sizes).
+  async () => {
+    const r = await run('storybook', 'npm', ['run', 'build-storybook', '--silent']);
+    r.code === 0 ? passed++ : failed++;
+  },
+  async () => {
+    const r = await run('bench', 'npm', ['run', 'bench:smoke', '--silent']);
+    r.code === 0 ? passed++ : failed++;
   },
 ];
 for (const step of steps) await step();
