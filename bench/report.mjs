@@ -131,6 +131,10 @@ export function printRelay(relay) {
       ]);
     }
   });
+  rows.push(
+    ['sustained (best step: ≥95% done, 0 unmet)', ...Array(12).fill('')],
+    ...sides.map(([key, label]) => [`  ${label}`, int(relay[key].sustainedPerSec), ...Array(11).fill('')]),
+  );
   printTable(
     `Relay throughput and latency on loopback (${scale})`,
     ['', 'done/s', 'RTT p50', 'RTT p99', 'raise→sup p50', 'p99', 'msg→sup p50', 'p99', 'server CPU', 'loadgen CPU', 'machine', 'unmet/s', 'errors'],

@@ -218,6 +218,11 @@ export async function relayBench(plan, log = () => {}) {
         side.steps.push(await runStep(side, rate, plan.stepMs, plan));
       }
     }
+    for (const side of sides) {
+      // Sustained: the best step that kept up with its offered rate (≥ 95% answered, never short of idle agents).
+      const kept = side.steps.filter((x) => x.achieved >= 0.95 * x.offered && x.unmetPerSec === 0);
+      side.result.sustainedPerSec = kept.length ? Math.max(...kept.map((x) => x.achieved)) : 0;
+    }
     const relay = sides[0];
     relay.result.storms = [];
     for (const kind of plan.storms) {
