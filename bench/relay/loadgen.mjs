@@ -10,9 +10,8 @@ import { FlaglineConnection, SocketIoConnection } from './connections.mjs';
 const wall = () => performance.timeOrigin + performance.now();
 const CHANNELS = ['voice', 'enhanced-messaging', 'enhanced-chat'];
 
-let conns = [];
-let agents = [];
-let supervisors = [];
+const conns = [];
+const agents = [];
 const pending = new Map();
 /** Agents with no command in flight, in the order they became free. */
 const idle = [];
@@ -21,13 +20,12 @@ let stats = null;
 let storm = null;
 
 function freshStats() {
-  return { sent: 0, completed: 0, inWindow: 0, errors: {}, rtt: [], raiseDelivery: [], messageDelivery: [], unmet: 0, windowOpen: false };
+  return { inWindow: 0, errors: {}, rtt: [], raiseDelivery: [], messageDelivery: [], unmet: 0, windowOpen: false };
 }
 
 function command(conn, cmd, agent) {
   const id = `${process.env.LOADGEN_ID}-${++seq}`;
   pending.set(id, { at: performance.now(), agent, type: cmd.type });
-  stats.sent++;
   conn.send(id, cmd);
   return id;
 }
@@ -37,7 +35,6 @@ function onResult(id, outcome) {
   if (!outcome.ok) stats.errors[outcome.error.code] = (stats.errors[outcome.error.code] ?? 0) + 1;
   if (!p) return;
   pending.delete(id);
-  stats.completed++;
   if (stats.windowOpen) stats.inWindow++;
   stats.rtt.push(performance.now() - p.at);
   const a = p.agent;
@@ -46,12 +43,10 @@ function onResult(id, outcome) {
   // After a failure: a failed raise or lower starts a new cycle, a failed message skips to lowering.
   if (outcome.ok) a.step = (a.step + 1) % 4;
   else a.step = p.type === 'send-message' ? 3 : 0;
-  a.busy = false;
   idle.push(a);
 }
 
 function nextAgentCommand(a) {
-  a.busy = true;
   const stamp = `t=${wall()}`;
   switch (a.step) {
     case 0:
@@ -72,7 +67,6 @@ function sentAt(text) {
 
 /** Supervisor side: measure deliveries; acknowledge and answer the flags this supervisor is responsible for. */
 function supervisorEvent(s, event) {
-  if (!stats) return;
   const agentNo = Number(event.actor.id.slice(1));
   const mine = event.actor.role === 'agent' && agentNo % s.perTeam === s.indexInTeam;
   if (event.type === 'raised') {
@@ -100,13 +94,12 @@ async function init({ protocol, clients }) {
         await conn.connect();
         conns.push(conn);
         if (c.role === 'agent') {
-          const a = { p: c, conn, step: 0, interaction: 0, flagId: null, busy: false };
+          const a = { p: c, conn, step: 0, interaction: 0, flagId: null };
           agents.push(a);
           idle.push(a);
         } else {
           const s = { p: c, conn, perTeam: c.perTeam, indexInTeam: c.indexInTeam, answered: new Set() };
           conn.onEvent = (event) => supervisorEvent(s, event);
-          supervisors.push(s);
         }
       }),
     );
