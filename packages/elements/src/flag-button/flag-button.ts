@@ -17,24 +17,24 @@ const warnedUnavailable = new Set<string>();
  * join requested/accepted), chat with the supervisor, request a join, lower it. Hidden where
  * flags are unavailable on the channel or in fallback mode.
  *
- * @fires flag-unavailable - FlagUnavailableEvent: the button hid itself, with the reason.
- * @fires flag-error - FlagErrorEvent: a command the agent started failed (also shown below the button).
- * @fires flag-raised - FlagStateEvent { flag, event }: a flag was raised (this interaction's flag).
- * @fires flag-acknowledged - FlagStateEvent { flag, event }: a supervisor acknowledged (this interaction's flag).
- * @fires flag-escalated - FlagStateEvent { flag, event }: the flag escalated (this interaction's flag).
- * @fires flag-lowered - FlagStateEvent { flag, event }: the flag was lowered (this interaction's flag).
- * @fires join-requested - FlagStateEvent { flag, event }: the agent asked the supervisor to join (this interaction's flag).
- * @fires join-accepted - FlagStateEvent { flag, event }: the supervisor accepted: the host performs the barge-in (this interaction's flag).
- * @fires join-declined - FlagStateEvent { flag, event }: the supervisor declined (this interaction's flag).
- * @fires join-cancelled - FlagStateEvent { flag, event }: the agent cancelled the request (this interaction's flag).
- * @fires message-received - FlagStateEvent { flag, event }: a message from someone else arrived (this interaction's flag).
- * @fires transcript-entry - TranscriptEntryEvent for every confirmed event of this interaction's flag.
- * @csspart button - The flag button.
- * @csspart composer - The raise dialog.
+ * @summary The agent's side: raise a flag, follow it, chat with the supervisor, request a join, lower it.
+ *
+ * @fires {FlagUnavailableEvent} flag-unavailable - The button hid itself (also warned once in the console). Fired when it happens, even for a property change made by code.
+ * @fires {FlagErrorEvent} flag-error - A command the agent started failed; the message also shows below the button or in the panel.
+ * @fires {FlagStateEvent} flag-raised - This interaction's flag was raised.
+ * @fires {FlagStateEvent} flag-acknowledged - A supervisor acknowledged this interaction's flag.
+ * @fires {FlagStateEvent} flag-escalated - This interaction's flag escalated (nobody acknowledged it in time).
+ * @fires {FlagStateEvent} flag-lowered - This interaction's flag was lowered (by the agent, a supervisor, or the interaction ending).
+ * @fires {FlagStateEvent} join-requested - The agent asked the supervisor to join.
+ * @fires {FlagStateEvent} join-accepted - The supervisor accepted the join: the host's cue to barge in.
+ * @fires {FlagStateEvent} join-declined - The supervisor declined the join.
+ * @fires {FlagStateEvent} join-cancelled - The agent cancelled the join request.
+ * @fires {FlagStateEvent} message-received - Someone else wrote on this interaction's flag (`event.text`).
+ * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of this interaction's flag, as a transcript line.
+ * @csspart button - The flag button, showing the flag's state and the unread count.
+ * @csspart composer - The raise dialog (a native modal `<dialog>`).
  * @csspart panel - The popover with the flag's state, chat and actions.
  * @csspart error - A failed command's message.
- * @cssprop --flagline-color-accent - Button and primary action colour.
- * @cssprop --flagline-color-warning - Escalated state colour.
  *
  * @tagname flag-button
  */

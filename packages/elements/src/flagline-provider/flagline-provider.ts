@@ -7,7 +7,10 @@ import { VERSION } from '../internal/version.js';
 
 /**
  * Provides one Flagline client to every Flagline element inside it, however deep (shadow roots
- * included). Elements can also take a `client` property directly.
+ * included). Elements can also take a `client` property directly. It adds no box
+ * (`display: contents`).
+ *
+ * @summary Gives one Flagline client to every Flagline element inside it.
  *
  * @slot - The host's content, with Flagline elements anywhere inside.
  *

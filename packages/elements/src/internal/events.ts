@@ -8,7 +8,9 @@ const OPTIONS = { bubbles: true, composed: true } as const;
 
 /** Something happened to a flag an element shows (reported once it is confirmed by the source of truth). */
 export class FlagStateEvent extends Event {
+  /** The flag as it is after the event. */
   readonly flag: Flag;
+  /** The confirmed event (`type`, `seq`, `at`, `actor`…; `text` for a message). */
   readonly event: FlagEvent;
   constructor(type: FlagStateEventType, flag: Flag, event: FlagEvent) {
     super(type, OPTIONS);
@@ -32,6 +34,7 @@ export type FlagStateEventType = (typeof FLAG_STATE_EVENT_TYPES)[keyof typeof FL
 
 /** A transcript line for the flag's interaction, as the TranscriptSink receives it. */
 export class TranscriptEntryEvent extends Event {
+  /** `id` (stable: `${flagId}:${seq}`), `interactionId`, `seq`, `at`, `type`, `actor`, `text`. */
   readonly entry: TranscriptEntry;
   constructor(entry: TranscriptEntry) {
     super('transcript-entry', OPTIONS);
@@ -41,9 +44,11 @@ export class TranscriptEntryEvent extends Event {
 
 /** A command the user started failed. The element also shows the message where the user acted. */
 export class FlagErrorEvent extends Event {
+  /** A stable `code` and a human `message`. */
   readonly error: FlagError;
   /** What the user tried, e.g. `raise`, `acknowledge`, `send-message`. */
   readonly action: string;
+  /** The flag the command was about, if any. */
   readonly flagId: string | undefined;
   constructor(error: FlagError, action: string, flagId?: string) {
     super('flag-error', OPTIONS);
@@ -55,7 +60,9 @@ export class FlagErrorEvent extends Event {
 
 /** <flag-button> hides itself: flags are not available on its channel or Flagline is in fallback mode. */
 export class FlagUnavailableEvent extends Event {
+  /** @type {'fallback-mode' | 'channel-unavailable'} Fallback mode, or flags are off on this channel. */
   readonly reason: Extract<Availability, { available: false }>['reason'];
+  /** The button's channel. */
   readonly channel: Channel;
   constructor(reason: FlagUnavailableEvent['reason'], channel: Channel) {
     super('flag-unavailable', OPTIONS);
@@ -70,6 +77,7 @@ export class FlagUnavailableEvent extends Event {
  * `join-accepted` event that follows is the host's cue to barge in.
  */
 export class FlagJoinEvent extends Event {
+  /** The flag whose join the supervisor would accept. */
   readonly flag: Flag;
   constructor(flag: Flag) {
     super('flag-join', { ...OPTIONS, cancelable: true });
@@ -79,6 +87,7 @@ export class FlagJoinEvent extends Event {
 
 /** The supervisor asked to open a flag's chat. Cancelable: `preventDefault()` to show it elsewhere. */
 export class FlagOpenChatEvent extends Event {
+  /** The flag whose chat to show. */
   readonly flag: Flag;
   constructor(flag: Flag) {
     super('flag-open-chat', { ...OPTIONS, cancelable: true });

@@ -17,6 +17,26 @@ export interface Failure {
  * What every Flagline element shares: the client (set directly or provided by an enclosing
  * <flagline-provider>), the theme attribute, and how a failed command surfaces (a `flag-error`
  * event plus a visible message where the user acted).
+ *
+ * The design tokens below are read by every element (internal/theme.styles.ts); the default is
+ * the light one, the dark one is named in the description. Set them on the elements or any ancestor.
+ *
+ * @cssprop [--flagline-color-bg=#ffffff] - Surfaces (dark: `#1e2126`).
+ * @cssprop [--flagline-color-surface=#f3f4f6] - Buttons, message bubbles (dark: `#2a2e35`).
+ * @cssprop [--flagline-color-fg=#1b1f24] - Text (dark: `#e8eaed`).
+ * @cssprop [--flagline-color-muted=#545d68] - Secondary text (dark: `#aab2bd`).
+ * @cssprop [--flagline-color-border=#8c959f] - Borders (dark: `#6b7480`).
+ * @cssprop [--flagline-color-accent=#0b57d0] - Primary actions, focus ring (dark: `#8ab4f8`).
+ * @cssprop [--flagline-color-accent-fg=#ffffff] - Text on the accent colour (dark: `#0b1a33`).
+ * @cssprop [--flagline-color-danger=#b3261e] - Urgent, errors, unread badge (dark: `#f2b8b5`).
+ * @cssprop [--flagline-color-warning=#7a4300] - Escalated, offline (dark: `#f0c27b`).
+ * @cssprop [--flagline-color-success=#1b6e3b] - Acknowledged, joined (dark: `#8fd6a5`).
+ * @cssprop [--flagline-color-highlight=#fff1b8] - A new or escalated wallboard row (dark: `#4a3f12`).
+ * @cssprop [--flagline-radius=6px] - Corner radius.
+ * @cssprop [--flagline-space=8px] - Spacing unit: paddings and gaps are multiples of it (density).
+ * @cssprop [--flagline-font=system-ui, sans-serif] - Font family.
+ * @cssprop [--flagline-font-size=14px] - Base font size.
+ * @cssprop [--flagline-focus-ring=2px solid var(--flagline-color-accent)] - Focus outline.
  */
 export class FlaglineElement extends LitElement {
   /** Compared by safe registration when a page loads Flagline twice. */

@@ -19,27 +19,27 @@ const HIGHLIGHT_MS = 6000;
  * with one-click Acknowledge, Open chat, Join and Lower. New and escalated flags are highlighted
  * and announced; sound and desktop notifications are opt-in. Virtualized for thousands of flags.
  *
- * @fires flag-join - FlagJoinEvent (cancelable): Join pressed; unless prevented the widget accepts the join.
- * @fires flag-open-chat - FlagOpenChatEvent (cancelable): unless prevented the chat opens beside the list.
- * @fires flag-error - FlagErrorEvent: a command the supervisor started failed (also shown on the row).
- * @fires flag-raised - FlagStateEvent { flag, event }: a flag was raised (any flag the supervisor sees).
- * @fires flag-acknowledged - FlagStateEvent { flag, event }: a supervisor acknowledged (any flag the supervisor sees).
- * @fires flag-escalated - FlagStateEvent { flag, event }: the flag escalated (any flag the supervisor sees).
- * @fires flag-lowered - FlagStateEvent { flag, event }: the flag was lowered (any flag the supervisor sees).
- * @fires join-requested - FlagStateEvent { flag, event }: the agent asked the supervisor to join (any flag the supervisor sees).
- * @fires join-accepted - FlagStateEvent { flag, event }: the supervisor accepted: the host performs the barge-in (any flag the supervisor sees).
- * @fires join-declined - FlagStateEvent { flag, event }: the supervisor declined (any flag the supervisor sees).
- * @fires join-cancelled - FlagStateEvent { flag, event }: the agent cancelled the request (any flag the supervisor sees).
- * @fires message-received - FlagStateEvent { flag, event }: a message from someone else arrived (any flag the supervisor sees).
- * @fires transcript-entry - TranscriptEntryEvent for every confirmed event of those flags.
- * @csspart list - The scrolling list of flags.
+ * @summary The supervisor's wallboard: every open flag, alerts, one-click actions.
+ *
+ * @fires {FlagJoinEvent} flag-join - Join pressed (cancelable). Unless prevented the widget accepts the join; `join-accepted` follows.
+ * @fires {FlagOpenChatEvent} flag-open-chat - Open chat pressed (cancelable). Unless prevented the chat opens beside the list.
+ * @fires {FlagErrorEvent} flag-error - A command the supervisor started failed; the message also shows on the row.
+ * @fires {FlagStateEvent} flag-raised - A flag was raised (any flag this supervisor sees).
+ * @fires {FlagStateEvent} flag-acknowledged - A supervisor acknowledged a flag.
+ * @fires {FlagStateEvent} flag-escalated - A flag escalated (nobody acknowledged it in time).
+ * @fires {FlagStateEvent} flag-lowered - A flag was lowered.
+ * @fires {FlagStateEvent} join-requested - An agent asked for a supervisor to join.
+ * @fires {FlagStateEvent} join-accepted - A supervisor accepted a join: the host's cue to barge in.
+ * @fires {FlagStateEvent} join-declined - A supervisor declined a join.
+ * @fires {FlagStateEvent} join-cancelled - An agent cancelled a join request.
+ * @fires {FlagStateEvent} message-received - Someone else wrote on a flag, `event.text`.
+ * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of those flags, as a transcript line.
+ * @csspart list - The scrolling list of flags (`role="list"`).
  * @csspart row - One flag.
- * @csspart chat - The chat panel.
+ * @csspart chat - The chat panel beside the list.
  * @csspart error - A failed command's message.
  * @csspart connection - The offline notice.
- * @cssprop --flagline-widget-height - Height of the list (default 32rem).
- * @cssprop --flagline-color-highlight - Background of a new or escalated flag.
- * @cssprop --flagline-color-danger - Urgent mark.
+ * @cssprop [--flagline-widget-height=32rem] - Height of the list; the inline chat panel follows it.
  *
  * @tagname raised-flags-widget
  */

@@ -17,14 +17,24 @@ const PINNED_SLACK = 40;
  * author, time and delivery state, system lines for flag events, and a composer that becomes
  * read-only once the flag is lowered. Virtualized: thousands of messages stay smooth.
  *
- * @fires message-received - FlagStateEvent: a message from someone else arrived (not when `quiet`).
- * @fires transcript-entry - TranscriptEntryEvent for every confirmed event of the flag (not when `quiet`).
- * @fires flag-error - FlagErrorEvent: sending or retrying failed (the message shows Retry).
- * @csspart log - The scrolling conversation.
+ * @summary The private two-way chat of one flag, for the agent and the supervisor.
+ *
+ * @fires {FlagErrorEvent} flag-error - Sending or retrying a message failed; the message shows "Not sent" with Retry.
+ * @fires {FlagStateEvent} flag-raised - The flag was raised (not when `quiet`).
+ * @fires {FlagStateEvent} flag-acknowledged - A supervisor acknowledged the flag (not when `quiet`).
+ * @fires {FlagStateEvent} flag-escalated - The flag escalated (not when `quiet`).
+ * @fires {FlagStateEvent} flag-lowered - The flag was lowered (not when `quiet`).
+ * @fires {FlagStateEvent} join-requested - The agent asked the supervisor to join (not when `quiet`).
+ * @fires {FlagStateEvent} join-accepted - The supervisor accepted the join (not when `quiet`).
+ * @fires {FlagStateEvent} join-declined - The supervisor declined the join (not when `quiet`).
+ * @fires {FlagStateEvent} join-cancelled - The agent cancelled the join request (not when `quiet`).
+ * @fires {FlagStateEvent} message-received - Someone else wrote on the flag, `event.text` (not when `quiet`).
+ * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of the flag, as a transcript line (not when `quiet`).
+ * @csspart log - The scrolling conversation (`role="log"`).
  * @csspart composer - The message form.
  * @csspart error - A failed command's message.
  * @csspart connection - The offline notice.
- * @cssprop --flagline-chat-height - Height of the element (default 24rem).
+ * @cssprop [--flagline-chat-height=24rem] - Height of the element; the conversation scrolls inside it.
  *
  * @tagname supervisor-chat
  */
