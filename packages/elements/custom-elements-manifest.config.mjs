@@ -4,6 +4,9 @@ export default {
   exclude: ['src/**/*.test.ts'],
   outdir: '.',
   litelement: true,
+  // package.json's `customElements` is written by hand; scripts/api-docs.mjs runs the analyzer
+  // from the repository root, where the analyzer would otherwise add it to the root package.json.
+  packagejson: false,
   plugins: [
     {
       // The analyzer also guesses events from `dispatchEvent(new X(arg))`, taking the first
