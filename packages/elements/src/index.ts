@@ -9,6 +9,8 @@ export { RaisedFlagsWidget } from './raised-flags-widget/raised-flags-widget.js'
 export { defaultFlagButtonStrings, type FlagButtonStrings } from './flag-button/strings.js';
 export { defaultSupervisorChatStrings, type SupervisorChatStrings } from './supervisor-chat/strings.js';
 export { defaultRaisedFlagsWidgetStrings, type RaisedFlagsWidgetStrings } from './raised-flags-widget/strings.js';
+export { registerLocale, type FlaglineMessages } from './internal/localize.js';
+export { plural, type PluralForms } from './internal/format.js';
 export * from './internal/events.js';
 export { flagClientContext, attachContextRoot } from './internal/context.js';
 export { defineElement } from './internal/define-element.js';

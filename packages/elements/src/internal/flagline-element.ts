@@ -4,13 +4,14 @@ import { property, state } from 'lit/decorators.js';
 import { FlagError, isFlagError, toTranscriptEntry, type ConnectionStatus, type Flag, type FlagClient } from '@flagline/core';
 import { flagClientContext } from './context.js';
 import { FlagErrorEvent, FlagStateEvent, FLAG_STATE_EVENT_TYPES, TranscriptEntryEvent } from './events.js';
+import { LangController, langOf, localize, type Localized } from './localize.js';
 import { StoreController, Subscription } from './subscription.js';
 import { VERSION } from './version.js';
 
 export interface Failure {
   action: string;
   flagId: string | undefined;
-  message: string;
+  error: FlagError;
 }
 
 /**
@@ -105,6 +106,14 @@ export class FlaglineElement extends LitElement {
   /** The client's connection, for the "offline" line. */
   protected readonly connection = new StoreController<ConnectionStatus>(this, 'connecting');
 
+  /** Re-render when a `lang` above this element changes. */
+  protected readonly langWatch = new LangController(this);
+
+  /** The language of the nearest `lang` attribute (shadow roots crossed) and its registered messages; else English. */
+  protected get localized(): Localized {
+    return localize(langOf(this));
+  }
+
   protected get activeClient(): FlagClient | undefined {
     return this.client ?? this.providedClient;
   }
@@ -138,7 +147,7 @@ export class FlaglineElement extends LitElement {
       return await command(client);
     } catch (cause) {
       const error = isFlagError(cause) ? cause : new FlagError('internal', cause instanceof Error ? cause.message : String(cause));
-      if (show) this.failure = { action, flagId, message: error.message };
+      if (show) this.failure = { action, flagId, error };
       this.dispatchEvent(new FlagErrorEvent(error, action, flagId));
       return undefined;
     }
@@ -148,7 +157,7 @@ export class FlaglineElement extends LitElement {
   protected renderFailure(where: (failure: Failure) => boolean = () => true): TemplateResult | typeof nothing {
     const failure = this.failure;
     if (!failure || !where(failure)) return nothing;
-    return html`<p class="error" role="alert" part="error">${failure.message}</p>`;
+    return html`<p class="error" role="alert" part="error">${this.localized.messages.error(failure.error)}</p>`;
   }
 
   /** A polite line while the connection is down; commands wait and go out on reconnect. */

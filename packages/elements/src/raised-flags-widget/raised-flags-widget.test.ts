@@ -48,7 +48,7 @@ describe('<raised-flags-widget>', () => {
       expect(r.querySelector('.channel')!.textContent).to.contain('Chat');
       expect(r.querySelector('.preview')!.textContent).to.equal('Refund?');
       expect(r.querySelector('.reason')!.textContent).to.equal('Reason: billing');
-      expect(r.querySelector('.waiting')!.textContent).to.match(/^Waiting \d+ s$/);
+      expect(r.querySelector('.waiting')!.textContent).to.match(/^Waiting \d+ sec$/);
       expect($(el, '[role="status"][aria-live="polite"]').textContent).to.equal('New flag from Ann Agent: Refund?');
       expect($(el, '.count').textContent).to.equal('1 open flag');
       await expect(el).to.be.accessible();

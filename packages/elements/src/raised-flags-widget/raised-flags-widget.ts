@@ -9,7 +9,7 @@ import { channelIcon } from '../internal/icons.js';
 import { StoreController } from '../internal/subscription.js';
 import { chime, notificationsSupported, SoundLimiter } from './alerts.js';
 import { raisedFlagsWidgetStyles } from './raised-flags-widget.styles.js';
-import { defaultRaisedFlagsWidgetStrings, type RaisedFlagsWidgetStrings } from './strings.js';
+import type { RaisedFlagsWidgetStrings } from './strings.js';
 
 /** How long a new or escalated flag stays highlighted. */
 const HIGHLIGHT_MS = 6000;
@@ -87,7 +87,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
   }
 
   private get s(): RaisedFlagsWidgetStrings {
-    return { ...defaultRaisedFlagsWidgetStrings, ...this.strings };
+    return { ...this.localized.messages.raisedFlagsWidget, ...this.strings };
   }
 
   override connectedCallback(): void {
@@ -252,7 +252,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
           <span class="agent" dir="auto">${flag.agent.name}</span>
           <span class="channel">${channelIcon(flag.channel)}<span>${s.channels[flag.channel]}</span></span>
           ${flag.customerLabel ? html`<span class="customer" dir="auto">${flag.customerLabel}</span>` : nothing}
-          <span class="waiting">${s.waiting(formatWaiting(this.now - flag.raisedAt))}</span>
+          <span class="waiting">${s.waiting(formatWaiting(this.now - flag.raisedAt, this.localized.lang))}</span>
         </div>
         <p class="preview" dir="auto">${flag.message}</p>
         ${flag.reason ? html`<p class="reason muted" dir="auto">${s.reason(flag.reason)}</p>` : nothing}

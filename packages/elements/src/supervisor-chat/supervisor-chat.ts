@@ -4,10 +4,10 @@ import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { isOpen, type Flag, type FlagClient, type TimelineItem } from '@flagline/core';
 import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
-import { formatTime, localeOf } from '../internal/format.js';
+import { formatTime } from '../internal/format.js';
 import { StoreController } from '../internal/subscription.js';
 import { supervisorChatStyles } from './supervisor-chat.styles.js';
-import { defaultSupervisorChatStrings, type SupervisorChatStrings } from './strings.js';
+import type { SupervisorChatStrings } from './strings.js';
 
 /** How close to the end (px) still counts as "reading the newest message". */
 const PINNED_SLACK = 40;
@@ -70,7 +70,7 @@ export class SupervisorChat extends FlaglineElement {
   }
 
   private get s(): SupervisorChatStrings {
-    return { ...defaultSupervisorChatStrings, ...this.strings };
+    return { ...this.localized.messages.supervisorChat, ...this.strings };
   }
 
   override connectedCallback(): void {
@@ -203,7 +203,7 @@ export class SupervisorChat extends FlaglineElement {
   #renderItem(item: TimelineItem) {
     const s = this.s;
     const { event } = item;
-    const time = html`<time datetime=${new Date(event.at).toISOString()}>${formatTime(event.at, localeOf(this))}</time>`;
+    const time = html`<time datetime=${new Date(event.at).toISOString()}>${formatTime(event.at, this.localized.lang)}</time>`;
     if (event.type !== 'message') {
       return html`<div class="item system" data-type=${event.type}>${s.systemLine(event)} · ${time}</div>`;
     }
@@ -222,7 +222,7 @@ export class SupervisorChat extends FlaglineElement {
     const commandId = item.commandId;
     if (item.state === 'failed' && commandId)
       return html`<div class="delivery failed">
-        ${s.failed(item.error?.message ?? '')}
+        ${s.failed(item.error ? this.localized.messages.error(item.error) : '')}
         <button class="retry" @click=${() => this.perform('retry-message', this.flagId, (c) => c.retryMessage(commandId), false)}>${s.retry}</button>
         <button class="discard" @click=${() => this.activeClient?.discardMessage(commandId)}>${s.discard}</button>
       </div>`;

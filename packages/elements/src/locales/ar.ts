@@ -1,0 +1,161 @@
+import type { FlagErrorCode, FlagEvent } from '@flagline/core';
+import { formatNumber, plural, type PluralForms } from '../internal/format.js';
+import type { FlaglineMessages } from '../internal/localize.js';
+
+/** Arabic (Modern Standard; six plural forms). Put the elements under `dir="rtl"`. `registerLocale('ar', ar)`. */
+
+const n = (count: number) => formatNumber('ar', count);
+const counter = (length: number, max: number) => `${n(length)} / ${n(max)}`;
+const UNREAD: PluralForms = {
+  zero: 'لا رسائل غير مقروءة',
+  one: 'رسالة واحدة غير مقروءة',
+  two: 'رسالتان غير مقروءتين',
+  few: '# رسائل غير مقروءة',
+  many: '# رسالة غير مقروءة',
+  other: '# رسالة غير مقروءة',
+};
+const unread = (count: number) => plural('ar', count, UNREAD);
+const because = (reason?: string) => (reason ? `: ${reason}` : '');
+
+const ERRORS: Record<FlagErrorCode, string> = {
+  'invalid-state': 'لا يمكن تنفيذ هذا الإجراء الآن.',
+  'already-acknowledged': 'استلم مشرف آخر هذا العلم بالفعل.',
+  'already-open': 'لهذا التفاعل علم مفتوح بالفعل.',
+  'not-found': 'هذا العلم لم يعد موجودًا.',
+  'not-allowed': 'ليس لديك إذن للقيام بذلك.',
+  unauthenticated: 'جلستك غير صالحة: سجّل الدخول مجددًا.',
+  'channel-unavailable': 'الأعلام غير متاحة في هذه القناة.',
+  'fallback-mode': 'Flagline غير متاح حاليًا (وضع الاحتياط).',
+  'too-long': 'النص طويل جدًا.',
+  'invalid-input': 'البيانات المدخلة غير صالحة.',
+  'rate-limited': 'إجراءات كثيرة متتالية: انتظر لحظة.',
+  'transport-closed': 'انقطع الاتصال.',
+  'invalid-frame': 'تلقى الخادم بيانات غير صالحة.',
+  internal: 'حدث خطأ ما.',
+};
+
+function systemLine(event: FlagEvent): string {
+  const who = event.actor.name;
+  switch (event.type) {
+    case 'raised':
+      return `رفع ${who} علمًا${event.severity === 'urgent' ? ' (عاجل)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»`;
+    case 'acknowledged':
+      return `استلم ${who} العلم`;
+    case 'escalated':
+      return event.level === 1 ? 'صُعِّد العلم إلى المستوى الثاني' : 'صُعِّد العلم إلى جميع المشرفين';
+    case 'lowered':
+      return event.cause === 'interaction-ended' ? 'أُنزل العلم لانتهاء التفاعل' : `أنزل ${who} العلم${because(event.reason)}`;
+    case 'join-requested':
+      return `طلب ${who} انضمام المشرف`;
+    case 'join-accepted':
+      return `انضم ${who} إلى المحادثة`;
+    case 'join-declined':
+      return `رفض ${who} الانضمام${because(event.reason)}`;
+    case 'join-cancelled':
+      return `ألغى ${who} طلب الانضمام`;
+    case 'message':
+      return `${who}: ${event.text}`;
+  }
+}
+
+export const ar = {
+  flagButton: {
+    raise: 'رفع علم',
+    raising: 'جارٍ رفع العلم…',
+    raised: 'تم رفع العلم',
+    escalated: 'تم تصعيد العلم',
+    acknowledgedBy: (name) => `استلمه ${name}`,
+    joinRequested: 'طُلب الانضمام',
+    joinedBy: (name) => `انضم ${name}`,
+    loweredBy: (flag) =>
+      flag.lowered?.cause === 'interaction-ended'
+        ? 'أُنزل العلم: انتهى التفاعل'
+        : `أنزل ${flag.lowered?.by.name ?? 'أحدهم'} العلم${because(flag.lowered?.reason)}`,
+    unread,
+    composerTitle: 'رفع علم',
+    messageLabel: 'رسالة إلى مشرفك',
+    reasonLabel: 'السبب (اختياري)',
+    urgentLabel: 'عاجل',
+    counter,
+    submit: 'ارفع',
+    cancel: 'إلغاء',
+    panelTitle: 'علمك',
+    requestJoin: 'اطلب انضمام المشرف',
+    cancelJoin: 'إلغاء طلب الانضمام',
+    lower: 'أنزل العلم',
+    close: 'إغلاق',
+    unavailable: (reason, channel) =>
+      reason === 'fallback-mode'
+        ? 'Flagline في وضع الاحتياط: تم إخفاء <flag-button>.'
+        : `الأعلام غير مفعّلة في تفاعلات ${channel}: تم إخفاء <flag-button>.`,
+  },
+  supervisorChat: {
+    logLabel: 'محادثة خاصة مع المشرف',
+    systemLine,
+    sending: 'جارٍ الإرسال…',
+    sent: 'أُرسلت',
+    failed: (message) => `لم تُرسل: ${message}`,
+    retry: 'إعادة المحاولة',
+    discard: 'تجاهل',
+    newMessages: (count) =>
+      plural('ar', count, {
+        zero: 'لا رسائل جديدة',
+        one: 'رسالة جديدة واحدة',
+        two: 'رسالتان جديدتان',
+        few: '# رسائل جديدة',
+        many: '# رسالة جديدة',
+        other: '# رسالة جديدة',
+      }),
+    messageLabel: 'رسالة',
+    send: 'إرسال',
+    counter,
+    readOnly: (flag) =>
+      flag.lowered?.cause === 'interaction-ended'
+        ? 'انتهى التفاعل وأُنزل علمه: هذه المحادثة للقراءة فقط.'
+        : `أنزل ${flag.lowered?.by.name ?? 'أحدهم'} العلم: هذه المحادثة للقراءة فقط.`,
+    unknownFlag: 'هذا العلم غير متاح.',
+    noFlag: 'لم تُحدَّد أي محادثة.',
+    offline: 'غير متصل: ستُرسل الرسائل عند عودة الاتصال.',
+  },
+  raisedFlagsWidget: {
+    title: 'الأعلام المرفوعة',
+    count: (count) =>
+      plural('ar', count, {
+        zero: 'لا أعلام مفتوحة',
+        one: 'علم مفتوح واحد',
+        two: 'علمان مفتوحان',
+        few: '# أعلام مفتوحة',
+        many: '# علمًا مفتوحًا',
+        other: '# علم مفتوح',
+      }),
+    empty: 'لا توجد أعلام مرفوعة.',
+    listLabel: 'الأعلام المفتوحة، العاجلة أولًا ثم الأطول انتظارًا',
+    teamFilter: 'الفريق',
+    channelFilter: 'القناة',
+    allTeams: 'كل الفرق',
+    allChannels: 'كل القنوات',
+    channels: { voice: 'صوت', 'enhanced-messaging': 'مراسلة', 'enhanced-chat': 'دردشة', 'legacy-chat': 'دردشة قديمة' },
+    urgent: 'عاجل',
+    escalated: 'مُصعَّد',
+    acknowledgedBy: (name) => `استلمه ${name}`,
+    joinRequested: 'طُلب الانضمام',
+    joined: (name) => `انضم ${name}`,
+    reason: (reason) => `السبب: ${reason}`,
+    waiting: (formatted) => `ينتظر منذ ${formatted}`,
+    unread,
+    acknowledge: 'استلام',
+    openChat: 'فتح المحادثة',
+    join: 'انضمام',
+    decline: 'رفض',
+    lower: 'إنزال',
+    chatTitle: (flag) => `محادثة مع ${flag.agent.name}`,
+    closeChat: 'إغلاق المحادثة',
+    mute: 'كتم التنبيهات',
+    unmute: 'إلغاء كتم التنبيهات',
+    enableNotifications: 'تفعيل إشعارات سطح المكتب',
+    announceRaised: (flag) => `${flag.severity === 'urgent' ? 'علم عاجل' : 'علم جديد'} من ${flag.agent.name}: ${flag.message}`,
+    announceEscalated: (flag) => `صُعِّد علم ${flag.agent.name}`,
+    offline: 'غير متصل: جارٍ إعادة الاتصال…',
+  },
+  error: (error) => ERRORS[error.code],
+} satisfies FlaglineMessages;

@@ -1,0 +1,12 @@
+import { defaultFlagButtonStrings } from '../flag-button/strings.js';
+import type { FlaglineMessages } from '../internal/localize.js';
+import { defaultRaisedFlagsWidgetStrings } from '../raised-flags-widget/strings.js';
+import { defaultSupervisorChatStrings } from '../supervisor-chat/strings.js';
+
+/** English, built in: the elements' default strings; a failed command shows the error's own message. */
+export const en = {
+  flagButton: defaultFlagButtonStrings,
+  supervisorChat: defaultSupervisorChatStrings,
+  raisedFlagsWidget: defaultRaisedFlagsWidgetStrings,
+  error: (error) => error.message,
+} satisfies FlaglineMessages;

@@ -1,0 +1,137 @@
+import type { FlagErrorCode, FlagEvent } from '@flagline/core';
+import { formatNumber, plural } from '../internal/format.js';
+import type { FlaglineMessages } from '../internal/localize.js';
+
+/** Spanish. `registerLocale('es', es)`. */
+
+const n = (count: number) => formatNumber('es', count);
+const counter = (length: number, max: number) => `${n(length)} / ${n(max)}`;
+const unread = (count: number) => `${n(count)} sin leer`;
+const because = (reason?: string) => (reason ? `: ${reason}` : '');
+
+const ERRORS: Record<FlagErrorCode, string> = {
+  'invalid-state': 'Esta acción no es posible ahora.',
+  'already-acknowledged': 'Otro supervisor ya atendió esta bandera.',
+  'already-open': 'Esta interacción ya tiene una bandera abierta.',
+  'not-found': 'Esta bandera ya no existe.',
+  'not-allowed': 'No tienes permiso para hacer esto.',
+  unauthenticated: 'Tu sesión no es válida: vuelve a iniciar sesión.',
+  'channel-unavailable': 'Las banderas no están disponibles en este canal.',
+  'fallback-mode': 'Flagline no está disponible en este momento (modo de respaldo).',
+  'too-long': 'El texto es demasiado largo.',
+  'invalid-input': 'Los datos introducidos no son válidos.',
+  'rate-limited': 'Demasiadas acciones seguidas: espera un momento.',
+  'transport-closed': 'Se perdió la conexión.',
+  'invalid-frame': 'El servidor recibió datos no válidos.',
+  internal: 'Algo salió mal.',
+};
+
+function systemLine(event: FlagEvent): string {
+  const who = event.actor.name;
+  switch (event.type) {
+    case 'raised':
+      return `${who} levantó una bandera${event.severity === 'urgent' ? ' (urgente)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»`;
+    case 'acknowledged':
+      return `${who} atendió la bandera`;
+    case 'escalated':
+      return event.level === 1 ? 'La bandera se escaló al segundo nivel' : 'La bandera se escaló a todos los supervisores';
+    case 'lowered':
+      return event.cause === 'interaction-ended' ? 'La bandera se bajó porque terminó la interacción' : `${who} bajó la bandera${because(event.reason)}`;
+    case 'join-requested':
+      return `${who} pidió al supervisor que se una`;
+    case 'join-accepted':
+      return `${who} se unió a la conversación`;
+    case 'join-declined':
+      return `${who} rechazó unirse${because(event.reason)}`;
+    case 'join-cancelled':
+      return `${who} canceló la solicitud de unirse`;
+    case 'message':
+      return `${who}: ${event.text}`;
+  }
+}
+
+export const es = {
+  flagButton: {
+    raise: 'Levantar bandera',
+    raising: 'Levantando bandera…',
+    raised: 'Bandera levantada',
+    escalated: 'Bandera escalada',
+    acknowledgedBy: (name) => `Atendida por ${name}`,
+    joinRequested: 'Incorporación solicitada',
+    joinedBy: (name) => `${name} se unió`,
+    loweredBy: (flag) =>
+      flag.lowered?.cause === 'interaction-ended'
+        ? 'Bandera bajada: la interacción terminó'
+        : `Bandera bajada por ${flag.lowered?.by.name ?? 'alguien'}${because(flag.lowered?.reason)}`,
+    unread,
+    composerTitle: 'Levantar una bandera',
+    messageLabel: 'Mensaje para tu supervisor',
+    reasonLabel: 'Motivo (opcional)',
+    urgentLabel: 'Urgente',
+    counter,
+    submit: 'Levantar',
+    cancel: 'Cancelar',
+    panelTitle: 'Tu bandera',
+    requestJoin: 'Pedir al supervisor que se una',
+    cancelJoin: 'Cancelar la solicitud de unirse',
+    lower: 'Bajar bandera',
+    close: 'Cerrar',
+    unavailable: (reason, channel) =>
+      reason === 'fallback-mode'
+        ? 'Flagline está en modo de respaldo: <flag-button> está oculto.'
+        : `Las banderas no están habilitadas en las interacciones de ${channel}: <flag-button> está oculto.`,
+  },
+  supervisorChat: {
+    logLabel: 'Chat privado con el supervisor',
+    systemLine,
+    sending: 'Enviando…',
+    sent: 'Enviado',
+    failed: (message) => `No enviado: ${message}`,
+    retry: 'Reintentar',
+    discard: 'Descartar',
+    newMessages: (count) => plural('es', count, { one: '# mensaje nuevo', other: '# mensajes nuevos' }),
+    messageLabel: 'Mensaje',
+    send: 'Enviar',
+    counter,
+    readOnly: (flag) =>
+      flag.lowered?.cause === 'interaction-ended'
+        ? 'La interacción terminó y su bandera se bajó: esta conversación es de solo lectura.'
+        : `${flag.lowered?.by.name ?? 'Alguien'} bajó la bandera: esta conversación es de solo lectura.`,
+    unknownFlag: 'Esta bandera no está disponible.',
+    noFlag: 'Ninguna conversación seleccionada.',
+    offline: 'Sin conexión: los mensajes se enviarán cuando vuelva la conexión.',
+  },
+  raisedFlagsWidget: {
+    title: 'Banderas levantadas',
+    count: (count) => plural('es', count, { one: '# bandera abierta', other: '# banderas abiertas' }),
+    empty: 'No hay banderas levantadas.',
+    listLabel: 'Banderas abiertas: primero las urgentes, luego las que más esperan',
+    teamFilter: 'Equipo',
+    channelFilter: 'Canal',
+    allTeams: 'Todos los equipos',
+    allChannels: 'Todos los canales',
+    channels: { voice: 'Voz', 'enhanced-messaging': 'Mensajería', 'enhanced-chat': 'Chat', 'legacy-chat': 'Chat antiguo' },
+    urgent: 'Urgente',
+    escalated: 'Escalada',
+    acknowledgedBy: (name) => `Atendida por ${name}`,
+    joinRequested: 'Incorporación solicitada',
+    joined: (name) => `${name} se unió`,
+    reason: (reason) => `Motivo: ${reason}`,
+    waiting: (formatted) => `Esperando ${formatted}`,
+    unread,
+    acknowledge: 'Atender',
+    openChat: 'Abrir chat',
+    join: 'Unirse',
+    decline: 'Rechazar',
+    lower: 'Bajar',
+    chatTitle: (flag) => `Chat con ${flag.agent.name}`,
+    closeChat: 'Cerrar chat',
+    mute: 'Silenciar alertas',
+    unmute: 'Activar el sonido de las alertas',
+    enableNotifications: 'Activar notificaciones de escritorio',
+    announceRaised: (flag) => `${flag.severity === 'urgent' ? 'Bandera urgente' : 'Nueva bandera'} de ${flag.agent.name}: ${flag.message}`,
+    announceEscalated: (flag) => `La bandera de ${flag.agent.name} se escaló`,
+    offline: 'Sin conexión: reconectando…',
+  },
+  error: (error) => ERRORS[error.code],
+} satisfies FlaglineMessages;
