@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['packages/core/test', 'packages/elements/test', 'packages/relay/test', 'test/node', 'test/docs', 'test/e2e', 'test/reliability', 'test/security', 'test/packaging'];
+const roots = ['packages/core/test', 'packages/elements/test', 'packages/relay/test', 'test/node', 'test/docs', 'test/e2e', 'test/examples', 'test/reliability', 'test/security', 'test/packaging'];
 function walk(dir, out = []) {
   if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
