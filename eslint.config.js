@@ -1,0 +1,22 @@
+// `npm run lint`: the recommended rules of eslint, typescript-eslint, lit and lit-a11y.
+// The plugins come from tools/lint, which carries the TypeScript 5.x compiler API that
+// typescript-eslint needs (the repo's TypeScript 7 has none); see docs/lint.md.
+// Not type-aware: measured on 2 cores, type-aware linting took 31 s of CPU against 7 s, and tsc
+// strict already checks the types.
+import { defineConfig } from 'eslint/config';
+import { globals, js, lit, litA11y, tseslint } from '@flagline/lint-tools';
+
+export default defineConfig(
+  {
+    ignores: ['**/dist/', '**/node_modules/', 'storybook-static/', 'coverage/', 'test-artifacts/', '**/custom-elements.json'],
+  },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  lit.configs['flat/recommended'],
+  litA11y.configs.recommended,
+  {
+    languageOptions: {
+      globals: { ...globals.browser, ...globals.node },
+    },
+  },
+);
