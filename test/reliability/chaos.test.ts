@@ -20,7 +20,7 @@ const AGENTS = scale(16, 200);
 const SUPERVISORS = scale(6, 60);
 const TEAMS = scale(3, 12);
 const RUN_MS = scale(12_000, 180_000);
-const KILL_EVERY_MS = scale([2_500, 4_000], [4_000, 9_000]);
+const KILL_EVERY_MS = scale<[number, number]>([2_500, 4_000], [4_000, 9_000]);
 const CUT_EVERY_MS = 400;
 const SETTLE_MS = scale(30_000, 120_000);
 /** Seeded, so a failing run can be replayed. */

@@ -33,7 +33,7 @@ export function commandTests(test: Register): void {
     equal(raised!.type, 'raised', 'first event type');
     equal(raised!.seq, 1, 'first event seq');
     equal(raised!.actor.id, P.ann.id, 'raised.actor is the authenticated agent');
-    ok(raised!.type === 'raised' && raised.severity === 'urgent' && raised.customerLabel === 'Jo Caller' && raised.team === 'team-a', `raised event carries the command's fields: ${show(raised)}`);
+    ok(raised?.type === 'raised' && raised.severity === 'urgent' && raised.customerLabel === 'Jo Caller' && raised.team === 'team-a', `raised event carries the command's fields: ${show(raised)}`);
     equal(tom.events(annFlag).length, 0, "team-b's supervisor's events of a team-a flag");
     equal(bob.events(annFlag).length, 0, "another agent's events of ann's flag");
     equal(cat.events(annFlag).length, 0, "another team's agent's events of ann's flag");
