@@ -1,0 +1,220 @@
+/**
+ * The packages as a host gets them: build, `npm pack` each, install the three tarballs into a
+ * fresh project and use them there, with no repository around. Node imports @flagline/core and
+ * raises a flag on the memory transport; the relay's `flagline-relay` bin starts, answers
+ * /healthz and stops; the types resolve for a strict TypeScript host; the elements tarball holds
+ * dist js, d.ts, maps and the manifest; in Chromium importing the classes registers nothing
+ * while `define.js` registers every tag.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import type { Browser } from 'playwright-core';
+import { launch } from '../e2e/stack.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'flagline-pack-'));
+const host = join(work, 'host');
+const TAGS = ['flagline-provider', 'flag-button', 'supervisor-chat', 'raised-flags-widget'];
+type Packed = { name: string; filename: string; files: { path: string }[] };
+let packed: Map<string, Packed>;
+let browser: Browser;
+
+async function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)(cmd, args, { cwd, env, maxBuffer: 64 << 20 });
+    return stdout;
+  } catch (err) {
+    const e = err as Error & { stdout?: string; stderr?: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${e.stdout ?? ''}\n${e.stderr ?? e.message}`);
+  }
+}
+
+/**
+ * better-sqlite3 has no reachable prebuilt binary here and compiling SQLite takes ~90 s, so the
+ * fresh install gets the binary this repository already compiled for the same version, through
+ * prebuild-install's documented local-prebuilds directory. Everything else comes from the tarballs
+ * and the registry.
+ */
+function localSqlitePrebuild(): Promise<string> {
+  const relayRequire = createRequire(join(root, 'packages/relay/package.json'));
+  const sqliteDir = resolve(relayRequire.resolve('better-sqlite3/package.json'), '..');
+  const { version } = JSON.parse(readFileSync(join(sqliteDir, 'package.json'), 'utf8')) as { version: string };
+  const wanted = (JSON.parse(readFileSync(join(root, 'packages/relay/package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['better-sqlite3'];
+  assert.equal(version, wanted, 'the repository compiled the better-sqlite3 version the relay depends on');
+  const dir = join(work, 'prebuilds');
+  mkdirSync(dir);
+  const file = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  return run('tar', ['-czf', join(dir, file), '-C', sqliteDir, 'build/Release/better_sqlite3.node'], root).then(() => dir);
+}
+
+before(async () => {
+  await run('npm', ['run', 'build'], root);
+  // Built just above; --ignore-scripts skips the packages' prepack (which builds again).
+  const out = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work, '-w', '@flagline/core', '-w', '@flagline/elements', '-w', '@flagline/relay'], root);
+  packed = new Map((JSON.parse(out) as Packed[]).map((p) => [p.name, p]));
+  mkdirSync(host);
+  await run('npm', ['init', '-y'], host);
+  await run('npm', ['pkg', 'set', 'type=module'], host);
+  const prebuilds = await localSqlitePrebuild();
+  const tarballs = [...packed.values()].map((p) => join(work, p.filename));
+  await run('npm', ['install', '--no-audit', '--no-fund', ...tarballs], host, { ...process.env, npm_config_better_sqlite3_local_prebuilds: prebuilds });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('the three tarballs ship dist js, declarations and both kinds of source maps, and no tests', () => {
+  assert.deepEqual([...packed.keys()].sort(), ['@flagline/core', '@flagline/elements', '@flagline/relay']);
+  for (const { name, files } of packed.values()) {
+    const paths = files.map((f) => f.path);
+    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/index.d.ts.map', 'package.json', 'README.md'])
+      assert.ok(paths.includes(file), `${name} ships ${file}`);
+    assert.deepEqual(paths.filter((p) => /\.test\.|(^|\/)test\//.test(p)), [], `${name} ships no tests`);
+  }
+  const elements = packed.get('@flagline/elements')!.files.map((f) => f.path);
+  for (const file of ['custom-elements.json', 'dist/define.js', 'dist/define.d.ts', 'dist/define-flag-button.js', 'dist/cdn/flagline.min.js', 'dist/cdn/flagline.min.js.map'])
+    assert.ok(elements.includes(file), `@flagline/elements ships ${file}`);
+});
+
+test('the installed elements package points at its manifest, which describes every tag', () => {
+  const dir = join(host, 'node_modules/@flagline/elements');
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { customElements: string; sideEffects: string[] };
+  const manifest = JSON.parse(readFileSync(join(dir, pkg.customElements), 'utf8')) as { modules: { declarations?: { tagName?: string }[] }[] };
+  const tags = manifest.modules.flatMap((m) => m.declarations ?? []).flatMap((d) => (d.tagName ? [d.tagName] : []));
+  assert.deepEqual(tags.sort(), [...TAGS].sort());
+  assert.ok(pkg.sideEffects.every((p) => /^\.\/(src|dist)\/define(-\*)?\.(ts|js)$/.test(p)), `only registration files have side effects: ${pkg.sideEffects}`);
+});
+
+test('Node imports @flagline/core from dist and a flag raised by the agent reaches the supervisor', async () => {
+  writeFileSync(
+    join(host, 'core.mjs'),
+    `import { createFlagClient, MemoryHub } from '@flagline/core';
+const hub = new MemoryHub({ tickMs: 0 });
+const ann = { id: 'ann', name: 'Ann', role: 'agent', teams: ['billing'] };
+const sam = { id: 'sam', name: 'Sam', role: 'supervisor', teams: ['billing'] };
+const agent = createFlagClient({ transport: hub.transport(ann), me: ann });
+const supervisor = createFlagClient({ transport: hub.transport(sam), me: sam });
+const { flagId } = await agent.raise({ interactionId: 'call-1', channel: 'voice', message: 'Caller wants to cancel' });
+const flag = await new Promise((ok) => supervisor.$flags.subscribe((flags) => flags.get(flagId) && ok(flags.get(flagId))));
+console.log(JSON.stringify({ from: import.meta.resolve('@flagline/core'), status: flag.status, message: flag.message, agent: flag.agent.id }));
+agent.close();
+supervisor.close();
+`,
+  );
+  const out = JSON.parse(await run(process.execPath, ['core.mjs'], host));
+  assert.deepEqual(out, {
+    from: `file://${join(host, 'node_modules/@flagline/core/dist/index.js')}`,
+    status: 'raised',
+    message: 'Caller wants to cancel',
+    agent: 'ann',
+  });
+});
+
+test('a strict TypeScript host type-checks against the published declarations', async () => {
+  writeFileSync(
+    join(host, 'host.ts'),
+    `import { createFlagClient, MemoryHub, type Flag } from '@flagline/core';
+import { FlagButton, FlagStateEvent } from '@flagline/elements';
+import '@flagline/elements/define.js';
+import { DEV_DIRECTORY } from '@flagline/relay/dev-directory';
+const me = DEV_DIRECTORY[0]!;
+const client = createFlagClient({ transport: new MemoryHub().transport(me), me });
+const button: FlagButton = document.createElement('flag-button');
+button.client = client;
+button.addEventListener('flag-raised', (e: FlagStateEvent) => {
+  const flag: Flag = e.flag;
+  console.log(flag.status);
+});
+// @ts-expect-error interactionId is a string
+button.interactionId = 42;
+`,
+  );
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  await run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom,dom.iterable', '--skipLibCheck', 'host.ts'], host);
+});
+
+test('the relay bin from the tarball prints its help, starts, answers /healthz and stops on SIGTERM', async () => {
+  const bin = join(host, 'node_modules/.bin/flagline-relay');
+  assert.match(await run(bin, ['--help'], host), /--port/);
+
+  const relay = spawn(bin, ['--port', '0', '--store', `sqlite:${join(work, 'relay.db')}`, '--log-level', 'info'], { cwd: host, stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<number | null>((ok) => relay.once('exit', ok));
+  let log = '';
+  const port = await new Promise<number>((ok, fail) => {
+    relay.stderr!.on('data', (d) => {
+      log += d;
+      const listening = log.split('\n').find((l) => l.includes('"msg":"listening"'));
+      if (listening) ok((JSON.parse(listening) as { port: number }).port);
+    });
+    void exited.then((code) => fail(new Error(`relay exited (${code}) before listening:\n${log}`)));
+  });
+  const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { status: 'ok' });
+  relay.kill('SIGTERM');
+  assert.equal(await exited, 0, log);
+});
+
+/** Bundles `code` from the fresh project (so imports resolve to its node_modules) and runs it in Chromium. */
+async function runInChromium(code: string, respectSideEffects: boolean): Promise<{ result: unknown; inputs: string[] }> {
+  const out = await build({
+    stdin: { contents: code, resolveDir: host, loader: 'js' },
+    absWorkingDir: host,
+    bundle: true,
+    format: 'esm',
+    write: false,
+    metafile: true,
+    // nanostores reads process.env.NODE_ENV unguarded.
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // Off: every imported module is kept, so "registers nothing" is the modules' own doing,
+    // not the bundler dropping them.
+    ignoreAnnotations: !respectSideEffects,
+    logLevel: 'silent',
+  });
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.setContent('<!doctype html><title>host</title>');
+  await page.addScriptTag({ type: 'module', content: out.outputFiles[0]!.text });
+  const result = await page.evaluate(() => (window as unknown as { result: unknown }).result);
+  await page.close();
+  assert.deepEqual(errors, []);
+  return { result, inputs: Object.keys(out.metafile.inputs) };
+}
+
+test('in Chromium, importing @flagline/elements gives the classes and registers nothing', async () => {
+  const { result, inputs } = await runInChromium(
+    `import * as elements from '@flagline/elements';
+window.result = {
+  classes: ['FlaglineProvider', 'FlagButton', 'SupervisorChat', 'RaisedFlagsWidget'].filter((n) => elements[n]?.prototype instanceof HTMLElement),
+  registered: ${JSON.stringify(TAGS)}.filter((t) => customElements.get(t)),
+};`,
+    false,
+  );
+  assert.ok(inputs.some((p) => p.startsWith('node_modules/@flagline/elements/dist/')), 'bundled from the installed package');
+  assert.deepEqual(result, { classes: ['FlaglineProvider', 'FlagButton', 'SupervisorChat', 'RaisedFlagsWidget'], registered: [] });
+});
+
+test('in Chromium, define.js registers every tag (kept by a bundler that honours sideEffects) with the exported classes', async () => {
+  const { result } = await runInChromium(
+    `import { FlagButton } from '@flagline/elements';
+import '@flagline/elements/define.js';
+window.result = {
+  registered: ${JSON.stringify(TAGS)}.filter((t) => customElements.get(t)),
+  sameClass: customElements.get('flag-button') === FlagButton,
+};`,
+    true,
+  );
+  assert.deepEqual(result, { registered: TAGS, sameClass: true });
+});
