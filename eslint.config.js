@@ -18,5 +18,10 @@ export default defineConfig(
     languageOptions: {
       globals: { ...globals.browser, ...globals.node },
     },
+    rules: {
+      // The same exemptions tsc's noUnusedParameters/noUnusedLocals make: `_`-prefixed parameters
+      // (a base class's hook documents what overrides receive) and keys dropped by a rest copy.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
   },
 );

@@ -27,7 +27,8 @@ function run(label, cmd, args, env = {}) {
 const steps = [
   async () => {
     const r = await run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-    r.code === 0 ? passed++ : failed++;
+    if (r.code === 0) passed++;
+    else failed++;
   },
   async () => {
     const summary = join(dir, 'browser.json');
@@ -50,11 +51,13 @@ const steps = [
   // Storybook must keep building offline, and every benchmark must keep running (tiny sizes).
   async () => {
     const r = await run('storybook', 'npm', ['run', 'build-storybook', '--silent']);
-    r.code === 0 ? passed++ : failed++;
+    if (r.code === 0) passed++;
+    else failed++;
   },
   async () => {
     const r = await run('bench', 'npm', ['run', 'bench:smoke', '--silent']);
-    r.code === 0 ? passed++ : failed++;
+    if (r.code === 0) passed++;
+    else failed++;
   },
 ];
 for (const step of steps) await step();

@@ -54,7 +54,7 @@ function refused(d: Decision | FlagError, code: string): FlagError {
   expect(d, 'a FlagError').to.be.instanceOf(FlagError);
   const err = d as FlagError;
   expect(err.code, err.message).to.equal(code);
-  expect(err.message).to.be.a('string').and.not.be.empty;
+  expect(err.message).to.be.a('string').with.length.above(0);
   return err;
 }
 
@@ -113,7 +113,7 @@ describe('machine: raise', () => {
     expect(long.message).to.contain('11 characters; the limit is 10');
     refused(raise({ reason: 'x'.repeat(6) }), 'too-long');
     refused(raise({ customerLabel: 'x'.repeat(4) }), 'too-long');
-    expect(w.events).to.be.empty;
+    expect(w.events).to.deep.equal([]);
     expect(w.ok(ann, { type: 'raise', interactionId: 'i-1', channel: 'voice', message: 'x'.repeat(10), reason: '12345', customerLabel: 'abc' }).changed).to.equal(true);
   });
 

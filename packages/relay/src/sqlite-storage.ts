@@ -58,7 +58,7 @@ export class SqliteStorage implements AuthorityStorage {
     } catch (err) {
       this.#db.close();
       if ((err as { code?: string }).code === 'SQLITE_BUSY')
-        throw new Error(`Another process is using ${opts.file} (only one relay may run on a database file).`);
+        throw new Error(`Another process is using ${opts.file} (only one relay may run on a database file).`, { cause: err });
       throw err;
     }
     this.#db

@@ -18,13 +18,12 @@ export function clientFor(relay: RelayProcess, me: Participant): FlagClient {
 /** Resolves with the store's value once `ok` holds (the test's own timeout bounds the wait). */
 export function until<T>(store: ReadableAtom<T>, ok: (value: T) => boolean): Promise<T> {
   return new Promise((resolve) => {
-    let stop: (() => void) | undefined;
     let done = false;
-    stop = store.subscribe((value) => {
+    const stop = store.subscribe((value) => {
       if (done || !ok(value)) return;
       done = true;
       resolve(value);
-      queueMicrotask(() => stop?.());
+      queueMicrotask(() => stop());
     });
     if (done) stop();
   });

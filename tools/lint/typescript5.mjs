@@ -1,10 +1,10 @@
-// Preloaded (`node --require`) by the lint scripts. typescript-eslint, ts-api-utils and
+// Preloaded (`node --import`) by the lint scripts. typescript-eslint, ts-api-utils and
 // lit-analyzer call require('typescript'); from the repo root that finds TypeScript 7, which has
 // no compiler API. Every require('typescript') in the process is sent to the 5.x installed in this
 // workspace instead, so all of them share that one instance.
-const Module = require('node:module');
+import Module, { createRequire } from 'node:module';
 
-const typescript = require.resolve('typescript');
+const typescript = createRequire(import.meta.url).resolve('typescript');
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   return resolveFilename.call(this, request === 'typescript' ? typescript : request, ...rest);
