@@ -11,7 +11,6 @@ import { registerLocale } from './internal/localize.js';
 import { ar } from './locales/ar.js';
 import { es } from './locales/es.js';
 import { fr } from './locales/fr.js';
-import type { RaisedFlagsWidget } from './raised-flags-widget/raised-flags-widget.js';
 import type { SupervisorChat } from './supervisor-chat/supervisor-chat.js';
 import { $, $maybe, ann, losingNextMessage, next, sam, until, world, type World } from '../test/harness.js';
 
@@ -38,13 +37,13 @@ describe('localization', () => {
     await w.close();
   });
 
-  async function inLang<E extends Element>(lang: string, tag: string, dir = 'ltr'): Promise<E> {
+  async function inLang<K extends 'flag-button' | 'raised-flags-widget'>(lang: string, tag: K, dir = 'ltr'): Promise<HTMLElementTagNameMap[K]> {
     const box = await fixture<HTMLElement>(html`<div lang=${lang} dir=${dir} style="inline-size: 960px"></div>`);
-    const el = document.createElement(tag) as E & { client: FlagClient };
+    const el = document.createElement(tag);
     el.client = tag === 'flag-button' ? agent : supervisor;
     if (tag === 'flag-button') el.setAttribute('interaction-id', 'i-1');
     box.append(el);
-    await (el as unknown as FlagButton).updateComplete;
+    await el.updateComplete;
     return el;
   }
   const raise = (message = 'El cliente está enfadado') => agent.raise({ interactionId: 'i-1', channel: 'voice', message });
@@ -52,7 +51,7 @@ describe('localization', () => {
 
   describe('<flag-button>', () => {
     it('speaks Spanish: composer, states, unread plural, panel, and the chat inside it', async () => {
-      const el = await inLang<FlagButton>('es', 'flag-button');
+      const el = await inLang('es', 'flag-button');
       expect(text(trigger(el))).to.equal('Levantar bandera');
       trigger(el).click();
       await el.updateComplete;
@@ -86,7 +85,7 @@ describe('localization', () => {
     });
 
     it('shows a failed command in French, while flag-error keeps the original error', async () => {
-      const el = await inLang<FlagButton>('fr', 'flag-button');
+      const el = await inLang('fr', 'flag-button');
       agent.close();
       trigger(el).click();
       await el.updateComplete;
@@ -101,8 +100,8 @@ describe('localization', () => {
     });
 
     it('mirrors in Arabic right-to-left: the icon before the words, on the right; axe clean with the panel open', async () => {
-      const ltr = await inLang<FlagButton>('en', 'flag-button');
-      const el = await inLang<FlagButton>('ar', 'flag-button', 'rtl');
+      const ltr = await inLang('en', 'flag-button');
+      const el = await inLang('ar', 'flag-button', 'rtl');
       expect(text(trigger(el))).to.equal('رفع علم');
       const [icon, label] = [$(el, '.trigger .icon'), $(el, '.trigger span')];
       expect(rect(icon).left, 'icon to the right of the label').to.be.greaterThan(rect(label).right - 1);
@@ -148,7 +147,7 @@ describe('localization', () => {
 
   describe('<raised-flags-widget>', () => {
     it('speaks Arabic: plurals, channel, waiting time, marks, actions, announcement', async () => {
-      const el = await inLang<RaisedFlagsWidget>('ar', 'raised-flags-widget', 'rtl');
+      const el = await inLang('ar', 'raised-flags-widget', 'rtl');
       expect(text($(el, '.count'))).to.equal('لا أعلام مفتوحة');
       expect(text($(el, '.empty'))).to.equal('لا توجد أعلام مرفوعة.');
       await raise('العميل غاضب');
@@ -167,7 +166,7 @@ describe('localization', () => {
     it('mirrors its columns in Arabic right-to-left, and is axe clean with the chat open', async () => {
       await raise('العميل غاضب');
       await until(supervisor.$openFlags, (f) => f.length === 1);
-      const el = await inLang<RaisedFlagsWidget>('ar', 'raised-flags-widget', 'rtl');
+      const el = await inLang('ar', 'raised-flags-widget', 'rtl');
       await waitUntil(() => $maybe(el, '[role="listitem"]'), 'row');
       const row = $(el, '[role="listitem"]');
       expect(getComputedStyle(row).borderRightWidth, 'the severity edge is on the start (right) side').to.equal('4px');
@@ -183,7 +182,7 @@ describe('localization', () => {
 
   describe('choosing the language', () => {
     it('re-renders when lang changes at runtime, on an ancestor or on the page', async () => {
-      const el = await inLang<RaisedFlagsWidget>('en', 'raised-flags-widget');
+      const el = await inLang('en', 'raised-flags-widget');
       const box = el.parentElement!;
       expect(text($(el, 'h2'))).to.equal('Raised flags 0 open flags');
       box.lang = 'es';
@@ -197,7 +196,7 @@ describe('localization', () => {
 
     it('follows lang into a chat inside a shadow root', async () => {
       await raise();
-      const el = await inLang<FlagButton>('es', 'flag-button');
+      const el = await inLang('es', 'flag-button');
       await waitUntil(() => $maybe(el, '.trigger[data-state="raised"]'), 'raised');
       trigger(el).click();
       await el.updateComplete;
@@ -223,11 +222,11 @@ describe('localization', () => {
     });
 
     it('uses the base language for a regional tag, English for an unknown one, and strings over both', async () => {
-      const mexican = await inLang<FlagButton>('es-MX', 'flag-button');
+      const mexican = await inLang('es-MX', 'flag-button');
       expect(text(trigger(mexican))).to.equal('Levantar bandera');
-      const german = await inLang<FlagButton>('de', 'flag-button');
+      const german = await inLang('de', 'flag-button');
       expect(text(trigger(german))).to.equal('Raise flag');
-      const malformed = await inLang<FlagButton>('en_US', 'flag-button');
+      const malformed = await inLang('en_US', 'flag-button');
       expect(text(trigger(malformed))).to.equal('Raise flag');
       mexican.strings = { raise: '¡Ayuda!' };
       await mexican.updateComplete;
