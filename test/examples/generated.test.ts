@@ -15,3 +15,8 @@ test('the React wrappers (packages/react/src/components.ts) are up to date', () 
   const checked = run(process.execPath, ['packages/react/scripts/generate.mjs', '--check']);
   assert.equal(checked.status, 0, checked.stderr);
 });
+
+test('the JSX types (packages/elements/types/jsx/elements.d.ts) are up to date', () => {
+  const checked = run(process.execPath, ['packages/elements/scripts/generate-jsx-types.mjs', '--check']);
+  assert.equal(checked.status, 0, checked.stderr);
+});

@@ -25,7 +25,7 @@ export function readElements(path = manifestPath) {
       elements.push({
         tagName: d.tagName,
         className: d.name,
-        attributes: (d.attributes ?? []).filter((a) => a.fieldName).map((a) => ({ name: a.name, fieldName: a.fieldName })),
+        attributes: (d.attributes ?? []).filter((a) => a.fieldName).map((a) => ({ name: a.name, fieldName: a.fieldName })).sort((a, b) => a.name.localeCompare(b.name)),
         properties: (d.members ?? []).filter((m) => m.kind === 'field').map((m) => m.name).sort(),
         events: [...new Set((d.events ?? []).map((e) => e.name))].sort(),
       });
