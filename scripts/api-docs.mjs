@@ -1,15 +1,15 @@
-// Renders the Custom Elements Manifest into the API reference of packages/elements/README.md,
-// between <!-- api:start --> and <!-- api:end -->, so the README cannot drift from the JSDoc.
-// `npm run docs` regenerates it; test/docs/api-docs.test.ts fails when it is stale.
+// Renders the Custom Elements Manifest into Markdown, so the docs cannot drift from the JSDoc:
+// the API reference of packages/elements/README.md (between <!-- api:start --> and
+// <!-- api:end -->) and the design tokens and parts of docs/theming.md (<!-- tokens:… -->, <!-- parts:… -->).
+// `npm run docs` regenerates them; test/docs/api-docs.test.ts fails when they are stale.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cli } from '@custom-elements-manifest/analyzer/cli.js';
 
 export const ELEMENTS_DIR = resolve(import.meta.dirname, '../packages/elements');
 export const README = resolve(ELEMENTS_DIR, 'README.md');
-const START = '<!-- api:start -->';
-const END = '<!-- api:end -->';
+export const THEMING = resolve(import.meta.dirname, '../docs/theming.md');
 
 /** Runs the analyzer with the package's config and returns the manifest, writing nothing. */
 export function analyze() {
@@ -112,45 +112,65 @@ function renderEventClasses(declarations, elements) {
   ];
 }
 
+const GENERATED = '<!-- Generated from custom-elements.json by `npm run docs` (scripts/api-docs.mjs): edit the JSDoc, not this. -->';
+
+function declarationsOf(manifest) {
+  const declarations = manifest.modules.flatMap((m) => m.declarations ?? []);
+  const elements = declarations.filter((d) => d.customElement && d.tagName).sort((a, b) => a.tagName.localeCompare(b.tagName));
+  return { declarations, elements };
+}
+
 /** Design tokens declared once on a base class and inherited by every element. */
-function renderTokens(declarations, elements) {
+function tokenTable({ declarations, elements }) {
   const bases = new Set(elements.flatMap((el) => (el.cssProperties ?? []).filter((p) => p.inheritedFrom).map((p) => p.inheritedFrom.name)));
   return declarations
     .filter((d) => bases.has(d.name))
     .flatMap((d) => [
-      '### Design tokens',
-      '',
-      `Read by every element that extends \`${d.name}\`; the default is the light scheme's.`,
+      `Read by every element (they extend \`${d.name}\`); the default is the light scheme's.`,
       '',
       ...table(['property', 'default', 'description'], (d.cssProperties ?? []).map((p) => [code(p.name), code(p.default), oneLine(p.description)])),
     ]);
 }
 
-/** The Markdown between the markers: one section per element, then event classes and design tokens. */
-export function renderApi(manifest) {
-  const declarations = manifest.modules.flatMap((m) => m.declarations ?? []);
-  const elements = declarations.filter((d) => d.customElement && d.tagName).sort((a, b) => a.tagName.localeCompare(b.tagName));
-  const lines = [
-    '<!-- Generated from custom-elements.json by `npm run docs` (scripts/api-docs.mjs): edit the JSDoc, not this. -->',
-    '',
-    ...elements.flatMap(renderElement),
-    ...renderEventClasses(declarations, elements),
-    ...renderTokens(declarations, elements),
-  ];
-  return lines.join('\n').trim();
+/** Every element's parts in one table, for the theming guide. */
+function partsTable({ elements }) {
+  return table(
+    ['element', 'parts'],
+    elements.filter((el) => el.cssParts?.length).map((el) => [code(`<${el.tagName}>`), el.cssParts.map((p) => `${code(p.name)} ${oneLine(p.description)}`).join('<br>')]),
+  );
 }
 
-/** The README with its API section replaced; a README without both markers is an error. */
-export function withApi(readme, api) {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`packages/elements/README.md needs ${START} … ${END} markers`);
-  return `${readme.slice(0, start + START.length)}\n${api}\n${readme.slice(end)}`;
+/** The elements README's API reference: one section per element, then event classes and design tokens. */
+function renderApi(manifest) {
+  const parsed = declarationsOf(manifest);
+  return [GENERATED, '', ...parsed.elements.flatMap(renderElement), ...renderEventClasses(parsed.declarations, parsed.elements), '### Design tokens', '', ...tokenTable(parsed)]
+    .join('\n')
+    .trim();
+}
+
+/** Every generated section: the file, the name of its markers, and its Markdown. */
+export function sections(manifest) {
+  return [
+    { file: README, name: 'api', markdown: renderApi(manifest) },
+    { file: THEMING, name: 'tokens', markdown: [GENERATED, '', ...tokenTable(declarationsOf(manifest))].join('\n').trim() },
+    { file: THEMING, name: 'parts', markdown: [GENERATED, '', ...partsTable(declarationsOf(manifest))].join('\n').trim() },
+  ];
+}
+
+/** `text` with the section between `<!-- name:start -->` and `<!-- name:end -->` replaced; missing markers are an error. */
+export function withSection(text, name, markdown) {
+  const [open, close] = [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
+  const start = text.indexOf(open);
+  const end = text.indexOf(close);
+  if (start < 0 || end < start) throw new Error(`missing ${open} … ${close} markers`);
+  return `${text.slice(0, start + open.length)}\n${markdown}\n${text.slice(end)}`;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const readme = readFileSync(README, 'utf8');
-  const next = withApi(readme, renderApi(await analyze()));
-  if (next !== readme) writeFileSync(README, next);
-  console.log(next === readme ? 'packages/elements/README.md: API up to date' : 'packages/elements/README.md: API regenerated');
+  for (const { file, name, markdown } of sections(await analyze())) {
+    const text = readFileSync(file, 'utf8');
+    const next = withSection(text, name, markdown);
+    if (next !== text) writeFileSync(file, next);
+    console.log(`${relative(process.cwd(), file)}: ${name} ${next === text ? 'up to date' : 'regenerated'}`);
+  }
 }

@@ -1,6 +1,6 @@
 /**
- * The elements' documentation cannot drift from the code: the README's API reference is what
- * `npm run docs` renders from a fresh manifest, every event an element dispatches is documented
+ * The elements' documentation cannot drift from the code: the README's API reference and the
+ * theming guide's tokens are what `npm run docs` renders from a fresh manifest, every event an element dispatches is documented
  * with its class, and the documented custom properties are exactly those its styles read.
  */
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import type { CSSResultGroup } from 'lit';
 import * as elements from '@flagline/elements';
 import * as events from '../../packages/elements/src/internal/events.js';
 // @ts-expect-error a plain .mjs script without types
-import { analyze, ELEMENTS_DIR, README, renderApi, withApi } from '../../scripts/api-docs.mjs';
+import { analyze, ELEMENTS_DIR, sections, withSection } from '../../scripts/api-docs.mjs';
 
 interface Documented {
   name: string;
@@ -40,9 +40,11 @@ before(async () => {
 });
 
 describe('elements API docs', () => {
-  it('README API reference matches the manifest (run `npm run docs` after changing JSDoc)', () => {
-    const readme = readFileSync(README, 'utf8');
-    assert.equal(withApi(readme, renderApi(manifest)), readme);
+  it('the generated sections (elements README API, theming tokens) match the manifest', () => {
+    for (const { file, name, markdown } of sections(manifest) as { file: string; name: string; markdown: string }[]) {
+      const text = readFileSync(file, 'utf8');
+      assert.equal(withSection(text, name, markdown), text, `${file}: ${name} is stale, run \`npm run docs\``);
+    }
   });
 
   it('documents every event each element dispatches, with its class, and no other', () => {

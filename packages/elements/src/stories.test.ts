@@ -10,6 +10,7 @@ import * as bothSides from '../../../stories/both-sides.stories.js';
 import * as flagButton from '../../../stories/flag-button.stories.js';
 import * as raisedFlagsWidget from '../../../stories/raised-flags-widget.stories.js';
 import * as supervisorChat from '../../../stories/supervisor-chat.stories.js';
+import * as theming from '../../../stories/theming.stories.js';
 import { closeStoryWorlds } from '../../../stories/support/world.js';
 import { mount, unmount } from '../test/harness.js';
 import { FlaglineElement } from './internal/flagline-element.js';
@@ -36,7 +37,7 @@ async function settled(container: HTMLElement): Promise<void> {
   for (let i = 0; i < 3; i++) await Promise.all(flaglineElements(container).map((el) => el.updateComplete));
 }
 
-const files = { bothSides, flagButton, raisedFlagsWidget, supervisorChat } as Record<string, Record<string, StoryLike>>;
+const files = { bothSides, flagButton, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;
 
 describe('stories', () => {
   afterEach(async () => {
