@@ -1,6 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import '@flagline/elements/define.js';
 import { highContrastTeal } from './support/high-contrast-teal.js';
 import { agentNumber, storyWorld, type StoryWorld } from './support/world.js';
 
