@@ -9,10 +9,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
@@ -84,6 +84,22 @@ test('the three tarballs ship dist js, declarations and both kinds of source map
   const elements = packed.get('@flagline/elements')!.files.map((f) => f.path);
   for (const file of ['custom-elements.json', 'dist/define.js', 'dist/define.d.ts', 'dist/define-flag-button.js', 'dist/cdn/flagline.min.js', 'dist/cdn/flagline.min.js.map'])
     assert.ok(elements.includes(file), `@flagline/elements ships ${file}`);
+});
+
+test('every source map in the installed packages leads to a shipped source', () => {
+  let maps = 0;
+  for (const name of packed.keys()) {
+    const dist = join(host, 'node_modules', name, 'dist');
+    for (const file of readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.map'))) {
+      const map = JSON.parse(readFileSync(join(dist, file), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
+      maps++;
+      map.sources.forEach((source, i) => {
+        if (map.sourcesContent?.[i]) return; // the CDN bundle carries its sources
+        assert.ok(existsSync(resolve(dist, dirname(file), source)), `${name}/dist/${file} → ${source}`);
+      });
+    }
+  }
+  assert.ok(maps > 100, `${maps} maps`);
 });
 
 test('the installed elements package points at its manifest, which describes every tag', () => {
