@@ -2,6 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
 import type { FlagClient } from '@flagline/core';
 import type { FlagButton } from '@flagline/elements';
+import './support/locales.js';
 import { ann, autoReply, ESCALATE_AFTER_MS, LONG_TEXT, storyWorld, type StoryWorld } from './support/world.js';
 
 interface Args {
@@ -153,11 +154,24 @@ export const VeryLongText: Story = {
   play: openTrigger,
 };
 
-export const RightToLeft: Story = {
+/** Arabic, right to left (`lang="ar" dir="rtl"` on an ancestor): the panel open on an acknowledged flag. */
+export const Arabic: Story = {
   loaders: [() => raised('العميل غاضب جدا', (w, id) => w.supervisor.acknowledge(id))],
-  render: (args, { loaded }) => html`<div dir="rtl" lang="ar">
-    ${render((loaded.w as StoryWorld).agent, args, { raise: 'ارفع العلم', acknowledgedBy: (name) => `تم الاستلام من ${name}`, lower: 'أنزل العلم', close: 'إغلاق' })}
-  </div>`,
+  render: (args, { loaded }) => html`<div dir="rtl" lang="ar">${render((loaded.w as StoryWorld).agent, args)}</div>`,
+  play: openTrigger,
+};
+
+/** Spanish (`lang="es"`): the composer. */
+export const Spanish: Story = {
+  render: (args, { loaded }) => html`<div lang="es">${render((loaded.w as StoryWorld).agent, args)}</div>`,
+  play: openTrigger,
+};
+
+/** French (`lang="fr"`): the panel while a join is requested. */
+export const French: Story = {
+  loaders: [() => raised('Le client conteste un prélèvement', (w, id) => w.supervisor.acknowledge(id).then(() => w.agent.requestJoin(id)))],
+  render: (args, { loaded }) => html`<div lang="fr">${render((loaded.w as StoryWorld).agent, args)}</div>`,
+  play: openTrigger,
 };
 
 export const Dark: Story = {

@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
 import type { RaisedFlagsWidget } from '@flagline/elements';
+import './support/locales.js';
 import { agentNumber, ESCALATE_AFTER_MS, LONG_TEXT, raiseMany, simulateAgents, storyWorld, type StoryWorld } from './support/world.js';
 
 interface Args {
@@ -12,10 +13,9 @@ interface Args {
 }
 type Story = StoryObj<Args>;
 
-function render(w: StoryWorld, args: Args, strings: Partial<RaisedFlagsWidget['strings']> = {}) {
+function render(w: StoryWorld, args: Args) {
   return html`<raised-flags-widget
     .client=${w.supervisor}
-    .strings=${strings}
     team=${args.team}
     channel=${args.channel}
     ?sound=${args.sound}
@@ -103,9 +103,19 @@ export const OneThousandFlags: Story = {
   ],
 };
 
-export const RightToLeft: Story = {
-  render: (args, { loaded }) =>
-    html`<div dir="rtl" lang="ar">${render(loaded.w as StoryWorld, args, { title: 'الأعلام المرفوعة', acknowledge: 'استلام', openChat: 'فتح المحادثة', lower: 'إنزال', join: 'انضمام' })}</div>`,
+/** Arabic, right to left (`lang="ar" dir="rtl"` on an ancestor): the wallboard mirrored. */
+export const Arabic: Story = {
+  render: (args, { loaded }) => html`<div dir="rtl" lang="ar">${render(loaded.w as StoryWorld, args)}</div>`,
+};
+
+/** Spanish (`lang="es"`). */
+export const Spanish: Story = {
+  render: (args, { loaded }) => html`<div lang="es">${render(loaded.w as StoryWorld, args)}</div>`,
+};
+
+/** French (`lang="fr"`). */
+export const French: Story = {
+  render: (args, { loaded }) => html`<div lang="fr">${render(loaded.w as StoryWorld, args)}</div>`,
 };
 
 export const Dark: Story = {

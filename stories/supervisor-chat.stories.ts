@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
 import type { FlagClient } from '@flagline/core';
-import type { SupervisorChat } from '@flagline/elements';
+import './support/locales.js';
 import { ann, autoReply, LONG_TEXT, sam, storyWorld, type StoryWorld } from './support/world.js';
 
 interface Args {
@@ -17,12 +17,11 @@ interface Loaded {
   client?: FlagClient;
 }
 
-function render(args: Args, loaded: Loaded, strings: Partial<SupervisorChat['strings']> = {}) {
+function render(args: Args, loaded: Loaded) {
   const client = loaded.client ?? (args.side === 'agent' ? loaded.w.agent : loaded.w.supervisor);
   return html`<supervisor-chat
     style="max-inline-size: 36rem"
     .client=${client}
-    .strings=${strings}
     flag-id=${loaded.flagId}
     theme=${args.theme || nothing}
   ></supervisor-chat>`;
@@ -118,9 +117,21 @@ export const ThousandsOfMessages: Story = {
   ],
 };
 
-export const RightToLeft: Story = {
+/** Arabic, right to left (`lang="ar" dir="rtl"` on an ancestor). */
+export const Arabic: Story = {
   loaders: [({ args }) => conversation(args.side, async (w, id) => w.supervisor.sendMessage(id, 'أنا في الطريق، انتظر لحظة'))],
-  render: (args, { loaded }) => html`<div dir="rtl" lang="ar">${render(args, loaded as Loaded, { send: 'إرسال', messageLabel: 'رسالة' })}</div>`,
+  render: (args, { loaded }) => html`<div dir="rtl" lang="ar">${render(args, loaded as Loaded)}</div>`,
+};
+
+/** Spanish (`lang="es"`): system lines, times and delivery states in Spanish. */
+export const Spanish: Story = {
+  render: (args, { loaded }) => html`<div lang="es">${render(args, loaded as Loaded)}</div>`,
+};
+
+/** French (`lang="fr"`), after the supervisor lowered the flag: the read-only line. */
+export const French: Story = {
+  loaders: [({ args }) => conversation(args.side, async (w, id) => w.supervisor.lower(id, 'Remboursement accordé'))],
+  render: (args, { loaded }) => html`<div lang="fr">${render(args, loaded as Loaded)}</div>`,
 };
 
 export const Dark: Story = {
