@@ -11,7 +11,7 @@ export interface FlaglineAttributes {
     'theme'?: FlagButton['theme'];
     'unavailable'?: FlagButton['unavailable'];
   };
-  'flagline-provider': {};
+  'flagline-provider': Record<never, never>;
   'raised-flags-widget': {
     'channel'?: RaisedFlagsWidget['channel'];
     'muted'?: RaisedFlagsWidget['muted'];
@@ -78,7 +78,7 @@ export interface FlaglineEvents {
     'message-received': GlobalEventHandlersEventMap['message-received'];
     'transcript-entry': GlobalEventHandlersEventMap['transcript-entry'];
   };
-  'flagline-provider': {};
+  'flagline-provider': Record<never, never>;
   'raised-flags-widget': {
     'flag-acknowledged': GlobalEventHandlersEventMap['flag-acknowledged'];
     'flag-error': GlobalEventHandlersEventMap['flag-error'];

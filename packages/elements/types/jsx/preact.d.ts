@@ -10,6 +10,7 @@ type FlaglinePreactElements = {
 
 declare global {
   namespace preact.JSX {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging needs an interface
     interface IntrinsicElements extends FlaglinePreactElements {}
   }
 }

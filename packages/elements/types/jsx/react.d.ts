@@ -12,6 +12,7 @@ type FlaglineReactElements = {
 
 declare module 'react' {
   namespace JSX {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging needs an interface
     interface IntrinsicElements extends FlaglineReactElements {}
   }
 }

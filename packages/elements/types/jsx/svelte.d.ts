@@ -8,5 +8,6 @@ type FlaglineSvelteElements = {
 };
 
 declare module 'svelte/elements' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging needs an interface
   interface SvelteHTMLElements extends FlaglineSvelteElements {}
 }

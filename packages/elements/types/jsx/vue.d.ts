@@ -13,5 +13,6 @@ type FlaglineVueElements = {
 };
 
 declare module 'vue' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging needs an interface
   interface IntrinsicElementAttributes extends FlaglineVueElements {}
 }
