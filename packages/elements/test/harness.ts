@@ -32,12 +32,11 @@ export function world(opts: { config?: FlagConfigInput; now?: () => number } = {
 /** Resolves once the store holds a value that passes `test`. */
 export function until<T>(store: { get(): T; subscribe(fn: (v: T) => void): () => void }, test: (v: T) => boolean): Promise<T> {
   return new Promise((resolve) => {
-    let stop: (() => void) | undefined;
     let done = false;
-    stop = store.subscribe((v) => {
+    const stop = store.subscribe((v) => {
       if (done || !test(v)) return;
       done = true;
-      queueMicrotask(() => stop?.());
+      queueMicrotask(() => stop());
       resolve(v);
     });
   });
@@ -77,13 +76,6 @@ export function losingNextMessage(inner: Transport): Transport & { armed: boolea
   };
   return wrapper;
 }
-
-// The virtualizer resizes rows inside ResizeObserver callbacks; Chromium then reports the benign
-// "ResizeObserver loop completed with undelivered notifications" to window.onerror (it is not an
-// exception and changes nothing), which mocha would count as a failure. Only that message is ignored.
-window.addEventListener('error', (e) => {
-  if (e.message.startsWith('ResizeObserver loop')) e.stopImmediatePropagation();
-});
 
 const mounted = new Set<HTMLElement>();
 

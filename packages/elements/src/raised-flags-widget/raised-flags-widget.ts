@@ -1,10 +1,10 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { allowedActions, CHANNELS, type Channel, type Command, type Flag } from '@flagline/core';
 import { FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatWaiting } from '../internal/format.js';
+import { ListWindow } from '../internal/list-window.js';
 import { channelIcon } from '../internal/icons.js';
 import { StoreController } from '../internal/subscription.js';
 import { chime, notificationsSupported, SoundLimiter } from './alerts.js';
@@ -72,6 +72,12 @@ export class RaisedFlagsWidget extends FlaglineElement {
   readonly #sound = new SoundLimiter(() => this.playSound());
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #clock: ReturnType<typeof setInterval> | undefined;
+  /** Only the rows near the visible part of the list are in the DOM. */
+  readonly #window = new ListWindow<Flag>(this, {
+    scroller: () => this.renderRoot.querySelector<HTMLElement>('.list'),
+    key: (flag) => flag.id,
+    estimate: 120,
+  });
 
   /** The row that last held focus, to land on its neighbour if it leaves the list. */
   #focusedRow: { id: string; index: number } | undefined;
@@ -152,7 +158,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
     const same = rendered.find((r) => r.dataset.flagId === seen?.id);
     // The button left but the row is here (e.g. Acknowledge done): stay on the row.
     if (same) return same.querySelector<HTMLElement>('.open-chat');
-    // Scrolled out of the virtualizer's range, not gone: hold focus on the list meanwhile.
+    // Scrolled out of the rendered window, not gone: hold focus on the list meanwhile.
     if (seen && rows.some((f) => f.id === seen.id)) return root.querySelector<HTMLElement>('.list');
     const index = Math.min(seen?.index ?? 0, rows.length - 1);
     const row = rendered.find((r) => Number(r.getAttribute('aria-posinset')) - 1 === index);
@@ -188,7 +194,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
         <h2 tabindex="-1">${s.title} <span class="count">${s.count(rows.length)}</span></h2>
         ${this.#renderFilters()}
         ${this.sound
-          ? html`<button class="mute" aria-pressed=${String(this.muted)} @click=${() => (this.muted = !this.muted)}>${this.muted ? s.unmute : s.mute}</button>`
+          ? html`<button class="mute" aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => (this.muted = !this.muted)}>${this.muted ? s.unmute : s.mute}</button>`
           : nothing}
         ${this.notifications && notificationsSupported() && Notification.permission === 'default'
           ? html`<button class="notify" @click=${this.#askNotifications}>${s.enableNotifications}</button>`
@@ -198,12 +204,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
       <div class="body">
         ${rows.length === 0 ? html`<p class="empty muted">${s.empty}</p>` : nothing}
         <div class="list" part="list" role="list" aria-label=${s.listLabel} tabindex="-1" ?hidden=${rows.length === 0}>
-          ${virtualize({
-            items: rows,
-            keyFunction: (flag) => flag.id,
-            renderItem: (flag, index) => this.#renderRow(flag, index, rows.length),
-            scroller: true,
-          })}
+          ${this.#window.render(rows, (flag, index) => this.#renderRow(flag, index, rows.length))}
         </div>
         ${this.#renderChat()}
       </div>

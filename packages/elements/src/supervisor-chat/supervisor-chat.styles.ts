@@ -20,7 +20,7 @@ export const supervisorChatStyles = [
       overflow-y: auto;
       overflow-x: hidden;
     }
-    /* The virtualizer positions rows itself: spacing lives inside each row, not on the log. */
+    /* The log's block padding stands for the messages not rendered (ListWindow): spacing lives inside each item. */
     .item {
       inline-size: 100%;
       padding: calc(var(--_space) / 2) var(--_space);

@@ -1,10 +1,10 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { isOpen, type Flag, type FlagClient, type TimelineItem } from '@flagline/core';
 import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatTime } from '../internal/format.js';
+import { ListWindow } from '../internal/list-window.js';
 import { StoreController } from '../internal/subscription.js';
 import { supervisorChatStyles } from './supervisor-chat.styles.js';
 import type { SupervisorChatStrings } from './strings.js';
@@ -63,6 +63,13 @@ export class SupervisorChat extends FlaglineElement {
   #pinned = true;
   #onScreen = false;
   #observer: IntersectionObserver | undefined;
+  /** Only the messages near the visible part of the log are in the DOM; pinned to the newest. */
+  readonly #window = new ListWindow<TimelineItem>(this, {
+    scroller: () => this.log,
+    key: (item) => item.key,
+    estimate: 64,
+    pinnedToEnd: () => this.#pinned,
+  });
 
   constructor() {
     super();
@@ -170,11 +177,6 @@ export class SupervisorChat extends FlaglineElement {
   protected override render() {
     const s = this.s;
     const flag = this.#flags.value.get(this.flagId);
-    const items = this.#timeline.value as TimelineItem[];
-    // While the reader is at the newest message the layout stays pinned to it as messages
-    // arrive; a user scroll unpins it (the virtualizer's own behaviour).
-    // `pin: null` releases a pin at once when the reader starts scrolling up.
-    const pin = this.#pinned && items.length > 0 ? { pin: { index: items.length - 1, block: 'end' as const } } : { pin: null as unknown as undefined };
     return html`
       <div
         class="log"
@@ -186,14 +188,7 @@ export class SupervisorChat extends FlaglineElement {
         @wheel=${this.#onScrollIntent}
         @keydown=${this.#onScrollIntent}
       >
-        ${virtualize({
-          items,
-          layout: pin,
-          // The virtualizer may ask for an index past a list that just shrank (a discarded message).
-          keyFunction: (item, index) => item?.key ?? index,
-          renderItem: (item) => (item ? this.#renderItem(item) : html``),
-          scroller: true,
-        })}
+        ${this.#window.render(this.#timeline.value, (item) => this.#renderItem(item))}
       </div>
       ${this.newCount > 0 ? html`<button class="jump" @click=${this.#jump}>${s.newMessages(this.newCount)}</button>` : nothing}
       ${this.renderConnection(s.offline)} ${this.renderFailure()} ${this.#renderComposer(flag)}
