@@ -64,7 +64,7 @@ describe('agent and supervisor, both sides', () => {
 
     // Alert on the wallboard.
     await waitUntil(() => $maybe(widget, '[role="listitem"]'), 'flag on the wallboard');
-    expect(row().classList.contains('highlight')).to.be.true;
+    expect(row().classList.contains('highlight')).to.equal(true);
     expect($(widget, '[aria-live="polite"]').textContent).to.equal('New flag from Ann Agent: Caller disputes a charge');
     expect(row().querySelector('.customer')!.textContent).to.equal('Carla Customer');
 

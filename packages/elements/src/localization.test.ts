@@ -37,7 +37,7 @@ describe('localization', () => {
     await w.close();
   });
 
-  async function inLang<K extends 'flag-button' | 'raised-flags-widget'>(lang: string, tag: K, dir = 'ltr'): Promise<HTMLElementTagNameMap[K]> {
+  async function inLang<K extends 'flag-button' | 'raised-flags-widget'>(lang: string, tag: K, dir: 'ltr' | 'rtl' = 'ltr'): Promise<HTMLElementTagNameMap[K]> {
     const box = await fixture<HTMLElement>(html`<div lang=${lang} dir=${dir} style="inline-size: 960px"></div>`);
     const el = document.createElement(tag);
     el.client = tag === 'flag-button' ? agent : supervisor;

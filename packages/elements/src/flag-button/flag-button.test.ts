@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { isOpen, type FlagClient } from '@flagline/core';
+import { isOpen, type Channel, type FlagClient } from '@flagline/core';
 import '../define.js';
 import type { FlagButton } from './flag-button.js';
 import { $, $maybe, ann, next, sam, until, world, type World } from '../../test/harness.js';
@@ -10,7 +10,7 @@ describe('<flag-button>', () => {
   let agent: FlagClient;
   afterEach(() => w.close());
 
-  async function button(channel = 'voice', client?: FlagClient): Promise<FlagButton> {
+  async function button(channel: Channel = 'voice', client?: FlagClient): Promise<FlagButton> {
     return fixture<FlagButton>(html`<flag-button .client=${client ?? agent} interaction-id="i-1" channel=${channel} customer-label="Carla Customer"></flag-button>`);
   }
   async function pressShortcut(): Promise<void> {
@@ -39,7 +39,7 @@ describe('<flag-button>', () => {
       trigger(el).focus();
       await sendKeys({ press: 'Enter' });
       const dialog = $<HTMLDialogElement>(el, 'dialog');
-      expect(dialog.open).to.be.true;
+      expect(dialog.open).to.equal(true);
       await expect(el).to.be.accessible();
       await sendKeys({ type: 'Caller is angry' });
       await sendKeys({ down: 'Shift' });
@@ -52,7 +52,7 @@ describe('<flag-button>', () => {
       const event = await raised;
       expect(event.flag.message).to.equal('Caller is angry\nasks for a refund');
       expect(event.flag.customerLabel).to.equal('Carla Customer');
-      expect(dialog.open).to.be.false;
+      expect(dialog.open).to.equal(false);
       await el.updateComplete;
       expect(trigger(el).textContent).to.contain('Flag raised');
       expect(el.shadowRoot!.activeElement).to.equal(trigger(el));
@@ -67,7 +67,7 @@ describe('<flag-button>', () => {
       await sendKeys({ type: 'kanji' });
       textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, bubbles: true, composed: true, cancelable: true }));
       await el.updateComplete;
-      expect($<HTMLDialogElement>(el, 'dialog').open).to.be.true;
+      expect($<HTMLDialogElement>(el, 'dialog').open).to.equal(true);
       expect(agent.$flags.get().size).to.equal(0);
     });
 
@@ -78,7 +78,7 @@ describe('<flag-button>', () => {
       await sendKeys({ type: 'never mind' });
       await sendKeys({ press: 'Escape' });
       await el.updateComplete;
-      expect($<HTMLDialogElement>(el, 'dialog').open).to.be.false;
+      expect($<HTMLDialogElement>(el, 'dialog').open).to.equal(false);
       expect(el.shadowRoot!.activeElement).to.equal(trigger(el));
       expect(agent.$flags.get().size).to.equal(0);
     });
@@ -102,11 +102,11 @@ describe('<flag-button>', () => {
     it('opens with the host-enabled shortcut, and not without it', async () => {
       const el = await button();
       await pressShortcut();
-      expect($<HTMLDialogElement>(el, 'dialog').open).to.be.false;
+      expect($<HTMLDialogElement>(el, 'dialog').open).to.equal(false);
       el.shortcut = 'Alt+Shift+F';
       await el.updateComplete;
       await pressShortcut();
-      expect($<HTMLDialogElement>(el, 'dialog').open).to.be.true;
+      expect($<HTMLDialogElement>(el, 'dialog').open).to.equal(true);
     });
 
     it('shows a failed raise under the button and fires flag-error', async () => {
@@ -175,7 +175,7 @@ describe('<flag-button>', () => {
         expect(el.getBoundingClientRect().width).to.equal(0);
         expect($maybe(el, 'button')).to.equal(null);
         const second = await button('legacy-chat');
-        expect(second.unavailable).to.be.true;
+        expect(second.unavailable).to.equal(true);
         expect(warnings.filter((w) => String(w).includes('legacy-chat'))).to.have.length(1);
         el.remove();
       } finally {
@@ -187,8 +187,8 @@ describe('<flag-button>', () => {
       w = world({ config: { legacyChatEnabled: true } });
       agent = w.client(ann);
       const el = await button('legacy-chat');
-      expect(el.unavailable).to.be.false;
-      expect(trigger(el)).to.exist;
+      expect(el.unavailable).to.equal(false);
+      expect(trigger(el)).to.be.instanceOf(HTMLButtonElement);
     });
 
     it('hides itself in fallback mode', async () => {
@@ -232,9 +232,9 @@ describe('<flag-button>', () => {
       trigger(el).focus();
       await sendKeys({ press: 'Enter' });
       const panel = $(el, '[popover]');
-      expect(panel.matches(':popover-open')).to.be.true;
+      expect(panel.matches(':popover-open')).to.equal(true);
       await el.updateComplete;
-      expect($maybe(el, 'supervisor-chat')).to.exist;
+      expect($maybe(el, 'supervisor-chat')).to.not.equal(null);
       await expect(el).to.be.accessible();
       const requested = next(el, 'join-requested');
       $(el, '.join').focus();
@@ -254,9 +254,9 @@ describe('<flag-button>', () => {
       // The Lower button is gone with the open flag: focus moved to Close, not to the page.
       await waitUntil(() => el.shadowRoot!.activeElement === $(el, '[popover] .close'), 'focus on Close');
       await sendKeys({ press: 'Escape' });
-      expect(panel.matches(':popover-open')).to.be.false;
+      expect(panel.matches(':popover-open')).to.equal(false);
       expect(el.shadowRoot!.activeElement).to.equal(trigger(el));
-      expect([...agent.$flags.get().values()].some(isOpen)).to.be.false;
+      expect([...agent.$flags.get().values()].some(isOpen)).to.equal(false);
     });
 
     it('shows a failed panel action in the panel, not under the button', async () => {

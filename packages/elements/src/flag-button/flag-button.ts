@@ -144,7 +144,7 @@ export class FlagButton extends FlaglineElement {
         part="button"
         data-state=${state}
         aria-haspopup="dialog"
-        aria-expanded=${open ? String(this.panelOpen) : 'false'}
+        aria-expanded=${open && this.panelOpen ? 'true' : 'false'}
         @click=${this.#onTrigger}
       >
         ${flagIcon()}<span>${open ? this.stateLabel(open) : s.raise}</span>

@@ -35,13 +35,13 @@ const dark: typeof light = {
 
 function palette(colors: typeof light): string {
   return Object.entries(colors)
-    .map(([name, value]) => `--_${name}: var(--flagline-color-${name}, ${value});`)
-    .join('\n');
+    .map(([name, value]) => `--_${name}: var(--flagline-color-${name}, ${value})`)
+    .join(';\n');
 }
 
 export const themeStyles = css`
   :host {
-    ${unsafeCSS(palette(light))}
+    ${unsafeCSS(palette(light))};
     --_radius: var(--flagline-radius, 6px);
     --_space: var(--flagline-space, 8px);
     --_font: var(--flagline-font, system-ui, sans-serif);
@@ -54,12 +54,12 @@ export const themeStyles = css`
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      ${unsafeCSS(palette(dark))}
+      ${unsafeCSS(palette(dark))};
       color-scheme: dark;
     }
   }
   :host([theme='dark']) {
-    ${unsafeCSS(palette(dark))}
+    ${unsafeCSS(palette(dark))};
     color-scheme: dark;
   }
   :host([hidden]) {

@@ -102,6 +102,7 @@ export const raisedFlagsWidgetStyles = [
       overflow-wrap: anywhere;
       display: -webkit-box;
       -webkit-line-clamp: 3;
+      line-clamp: 3;
       -webkit-box-orient: vertical;
       overflow: hidden;
     }

@@ -43,7 +43,7 @@ describe('<raised-flags-widget>', () => {
       expect((await raised).flag.agent.name).to.equal('Ann Agent');
       await waitUntil(() => rows(el).length === 1, 'one row');
       const r = rows(el)[0]!;
-      expect(r.classList.contains('highlight')).to.be.true;
+      expect(r.classList.contains('highlight')).to.equal(true);
       expect(r.querySelector('.customer')!.textContent).to.equal('Carla <i>C</i>');
       expect(r.querySelector('.channel')!.textContent).to.contain('Chat');
       expect(r.querySelector('.preview')!.textContent).to.equal('Refund?');
@@ -228,7 +228,7 @@ describe('<raised-flags-widget>', () => {
       expect(chimes).to.equal(1);
       $(el, '.mute').focus();
       await sendKeys({ press: 'Enter' });
-      expect(el.muted).to.be.true;
+      expect(el.muted).to.equal(true);
       expect($(el, '.mute').getAttribute('aria-pressed')).to.equal('true');
     });
 

@@ -57,7 +57,7 @@ describe('<supervisor-chat>', () => {
     $<HTMLButtonElement>(supervisorChat, '.send').click();
     expect((await back).event.actor.name).to.equal('Sam Supervisor');
     await waitUntil(() => texts(agentChat, '.message .text').includes('On my way'), 'reply shown');
-    expect(texts(agentChat, '.message time').every((t) => /\d/.test(t))).to.be.true;
+    expect(texts(agentChat, '.message time').every((t) => /\d/.test(t))).to.equal(true);
     await expect(agentChat).to.be.accessible();
   });
 
@@ -124,7 +124,7 @@ describe('<supervisor-chat>', () => {
     await supervisor.lower(flagId);
     await waitUntil(() => $maybe(el, '.readonly'), 'read-only notice');
     expect($(el, '.readonly').textContent).to.contain('Sam Supervisor lowered the flag');
-    expect($<HTMLTextAreaElement>(el, 'textarea').disabled).to.be.true;
+    expect($<HTMLTextAreaElement>(el, 'textarea').disabled).to.equal(true);
     await waitUntil(() => texts(el, '.message .text').includes('thanks'), 'earlier message still shown');
     expect(texts(el, '.system').at(-1)).to.contain('Sam Supervisor lowered the flag');
     await expect(el).to.be.accessible();
