@@ -8,7 +8,7 @@ import { StoreController } from '../internal/subscription.js';
 import { flagIcon } from '../internal/icons.js';
 import { flagButtonStyles } from './flag-button.styles.js';
 import { matchesShortcut, parseShortcut } from './shortcut.js';
-import type { FlagButtonStrings } from './strings.js';
+import { defaultFlagButtonStrings, type FlagButtonStrings } from './strings.js';
 
 const warnedUnavailable = new Set<string>();
 
@@ -76,7 +76,7 @@ export class FlagButton extends FlaglineElement {
   }
 
   private get s(): FlagButtonStrings {
-    return { ...this.localized.messages.flagButton, ...this.strings };
+    return { ...(this.localized.messages?.flagButton ?? defaultFlagButtonStrings), ...this.strings };
   }
 
   override connectedCallback(): void {

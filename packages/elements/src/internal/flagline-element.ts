@@ -1,7 +1,7 @@
 import { consume } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { FlagError, isFlagError, toTranscriptEntry, type ConnectionStatus, type Flag, type FlagClient } from '@flagline/core';
+import { FlagError, isFlagError, toTranscriptEntry, type ConnectionStatus, type Flag, type FlagClient, type FlagErrorData } from '@flagline/core';
 import { flagClientContext } from './context.js';
 import { FlagErrorEvent, FlagStateEvent, FLAG_STATE_EVENT_TYPES, TranscriptEntryEvent } from './events.js';
 import { LangController, langOf, localize, type Localized } from './localize.js';
@@ -114,6 +114,11 @@ export class FlaglineElement extends LitElement {
     return localize(langOf(this));
   }
 
+  /** A failed command as the user reads it, in the element's language. */
+  protected errorText(error: FlagErrorData): string {
+    return this.localized.messages?.error(error) ?? error.message;
+  }
+
   protected get activeClient(): FlagClient | undefined {
     return this.client ?? this.providedClient;
   }
@@ -157,7 +162,7 @@ export class FlaglineElement extends LitElement {
   protected renderFailure(where: (failure: Failure) => boolean = () => true): TemplateResult | typeof nothing {
     const failure = this.failure;
     if (!failure || !where(failure)) return nothing;
-    return html`<p class="error" role="alert" part="error">${this.localized.messages.error(failure.error)}</p>`;
+    return html`<p class="error" role="alert" part="error">${this.errorText(failure.error)}</p>`;
   }
 
   /** A polite line while the connection is down; commands wait and go out on reconnect. */

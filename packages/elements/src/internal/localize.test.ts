@@ -22,14 +22,15 @@ describe('localize', () => {
     expect(localize('es-MX')).to.deep.equal({ lang: 'es-MX', messages: es }, 'Mexican Spanish: Spanish words, Mexican formats');
     expect(localize('FR-ca').lang).to.equal('fr-CA');
     expect(localize('ar-EG').messages).to.equal(ar);
+    expect(localize('en-GB')).to.deep.equal({ lang: 'en-GB', messages: undefined }, 'built-in English words, British formats');
     for (const unknown of ['de', 'zh-Hant', '', 'en_US', 'not a tag'])
-      expect(localize(unknown), JSON.stringify(unknown)).to.deep.equal({ lang: 'en', messages: en }, 'unknown or malformed: all English, formats too');
+      expect(localize(unknown), JSON.stringify(unknown)).to.deep.equal({ lang: 'en', messages: undefined }, 'unknown or malformed: all English, formats too');
   });
 
   it('prefers a regional catalog registered for the exact tag', () => {
     const frCa = { ...fr, raisedFlagsWidget: { ...fr.raisedFlagsWidget, title: 'Drapeaux levés (Québec)' } };
     registerLocale('fr-CA', frCa);
-    expect(localize('fr-CA').messages.raisedFlagsWidget.title).to.equal('Drapeaux levés (Québec)');
+    expect(localize('fr-CA').messages?.raisedFlagsWidget.title).to.equal('Drapeaux levés (Québec)');
     expect(localize('fr-FR').messages).to.equal(fr);
   });
 

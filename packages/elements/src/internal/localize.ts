@@ -3,11 +3,11 @@ import { FlagError, type FlagErrorData } from '@flagline/core';
 import type { FlagButtonStrings } from '../flag-button/strings.js';
 import type { RaisedFlagsWidgetStrings } from '../raised-flags-widget/strings.js';
 import type { SupervisorChatStrings } from '../supervisor-chat/strings.js';
-import { en } from '../locales/en.js';
 
 /**
- * One language's words for every Flagline element. English is built in; other languages are
- * modules of their own (`@flagline/elements/locales/es.js`…) given to `registerLocale`.
+ * One language's words for every Flagline element. English is built in (each element carries
+ * its own defaults, so one element's bundle holds no other's words); other languages are modules
+ * of their own (`@flagline/elements/locales/es.js`…) given to `registerLocale`.
  */
 export interface FlaglineMessages {
   flagButton: FlagButtonStrings;
@@ -17,14 +17,14 @@ export interface FlaglineMessages {
   error: (error: FlagErrorData) => string;
 }
 
-/** The language an element renders in: `lang` for `Intl`, `messages` for its words. */
+/** The language an element renders in: `lang` for `Intl`, `messages` for its words (none: the built-in English). */
 export interface Localized {
   lang: string;
-  messages: FlaglineMessages;
+  messages: FlaglineMessages | undefined;
 }
 
-const ENGLISH: Localized = { lang: 'en', messages: en };
-const catalogs = new Map<string, FlaglineMessages>([['en', en]]);
+const ENGLISH: Localized = { lang: 'en', messages: undefined };
+const catalogs = new Map<string, FlaglineMessages>();
 /** Resolutions by raw `lang` value: elements ask on every render. */
 const resolved = new Map<string, Localized>();
 const watching = new Set<ReactiveControllerHost>();
@@ -66,9 +66,10 @@ export function langOf(el: Element): string {
 export function localize(lang: string): Localized {
   let found = resolved.get(lang);
   if (!found) {
-    const tag = canonical(lang);
-    const messages = tag && (catalogs.get(tag.toLowerCase()) ?? catalogs.get(tag.split('-')[0]!.toLowerCase()));
-    found = tag && messages ? { lang: tag, messages } : ENGLISH;
+    const tag = canonical(lang) ?? '';
+    const base = tag.replace(/-.*/, '').toLowerCase();
+    const messages = catalogs.get(tag.toLowerCase()) ?? catalogs.get(base);
+    found = messages || base === 'en' ? { lang: tag, messages } : ENGLISH;
     resolved.set(lang, found);
   }
   return found;

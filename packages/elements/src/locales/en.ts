@@ -3,7 +3,7 @@ import type { FlaglineMessages } from '../internal/localize.js';
 import { defaultRaisedFlagsWidgetStrings } from '../raised-flags-widget/strings.js';
 import { defaultSupervisorChatStrings } from '../supervisor-chat/strings.js';
 
-/** English, built in: the elements' default strings; a failed command shows the error's own message. */
+/** English as a catalog: the elements' built-in defaults, a base to start another language from. A failed command shows the error's own message. */
 export const en = {
   flagButton: defaultFlagButtonStrings,
   supervisorChat: defaultSupervisorChatStrings,

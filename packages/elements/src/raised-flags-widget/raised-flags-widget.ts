@@ -9,7 +9,7 @@ import { channelIcon } from '../internal/icons.js';
 import { StoreController } from '../internal/subscription.js';
 import { chime, notificationsSupported, SoundLimiter } from './alerts.js';
 import { raisedFlagsWidgetStyles } from './raised-flags-widget.styles.js';
-import type { RaisedFlagsWidgetStrings } from './strings.js';
+import { defaultRaisedFlagsWidgetStrings, type RaisedFlagsWidgetStrings } from './strings.js';
 
 /** How long a new or escalated flag stays highlighted. */
 const HIGHLIGHT_MS = 6000;
@@ -93,7 +93,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
   }
 
   private get s(): RaisedFlagsWidgetStrings {
-    return { ...this.localized.messages.raisedFlagsWidget, ...this.strings };
+    return { ...(this.localized.messages?.raisedFlagsWidget ?? defaultRaisedFlagsWidgetStrings), ...this.strings };
   }
 
   override connectedCallback(): void {

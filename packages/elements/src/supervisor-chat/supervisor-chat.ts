@@ -7,7 +7,7 @@ import { formatTime } from '../internal/format.js';
 import { ListWindow } from '../internal/list-window.js';
 import { StoreController } from '../internal/subscription.js';
 import { supervisorChatStyles } from './supervisor-chat.styles.js';
-import type { SupervisorChatStrings } from './strings.js';
+import { defaultSupervisorChatStrings, type SupervisorChatStrings } from './strings.js';
 
 /** How close to the end (px) still counts as "reading the newest message". */
 const PINNED_SLACK = 40;
@@ -77,7 +77,7 @@ export class SupervisorChat extends FlaglineElement {
   }
 
   private get s(): SupervisorChatStrings {
-    return { ...this.localized.messages.supervisorChat, ...this.strings };
+    return { ...(this.localized.messages?.supervisorChat ?? defaultSupervisorChatStrings), ...this.strings };
   }
 
   override connectedCallback(): void {
@@ -217,7 +217,7 @@ export class SupervisorChat extends FlaglineElement {
     const commandId = item.commandId;
     if (item.state === 'failed' && commandId)
       return html`<div class="delivery failed">
-        ${s.failed(item.error ? this.localized.messages.error(item.error) : '')}
+        ${s.failed(item.error ? this.errorText(item.error) : '')}
         <button class="retry" @click=${() => this.perform('retry-message', this.flagId, (c) => c.retryMessage(commandId), false)}>${s.retry}</button>
         <button class="discard" @click=${() => this.activeClient?.discardMessage(commandId)}>${s.discard}</button>
       </div>`;
