@@ -1,4 +1,4 @@
-// `npm test`: everything, in order — types, browser tests (Chromium), Node tests (relay,
+// `npm test`: everything, in order — types, lint, lit templates, browser tests (Chromium), Node tests (relay,
 // scale-out, reliability, security, end-to-end), the Storybook build and the benchmark smoke run
 // (each counted as one) — and one plain closing line `N passed, N failed` for CI.
 import { spawn } from 'node:child_process';
@@ -27,6 +27,17 @@ function run(label, cmd, args, env = {}) {
 const steps = [
   async () => {
     const r = await run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+    if (r.code === 0) passed++;
+    else failed++;
+  },
+  // Lint (eslint + lit + lit-a11y) and lit-analyzer's template type check: each counted as one.
+  async () => {
+    const r = await run('lint', 'npm', ['run', 'lint', '--silent']);
+    if (r.code === 0) passed++;
+    else failed++;
+  },
+  async () => {
+    const r = await run('lint:templates', 'npm', ['run', 'lint:templates', '--silent']);
     if (r.code === 0) passed++;
     else failed++;
   },
