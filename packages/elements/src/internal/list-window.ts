@@ -21,7 +21,8 @@ export interface ListWindowOptions<T> {
  *
  * The reader's place is kept by key: when heights or items change, the item at the top of the
  * viewport stays where it was on screen — except at the very top, where new items show, as
- * browsers' own scroll anchoring does (it is switched off here so the two never fight).
+ * browsers' own scroll anchoring does (it is switched off here so the two never fight), and at
+ * the very end, which stays the end (End pressed on a list of estimates lands on the last item).
  */
 export class ListWindow<T> implements ReactiveController {
   readonly #host: ReactiveControllerHost;
@@ -33,8 +34,8 @@ export class ListWindow<T> implements ReactiveController {
   #tops: number[] = [0];
   #start = 0;
   #end = 0;
-  /** The item at the top of the viewport and how far into it the viewport starts. */
-  #anchor: { key: string; offset: number } | undefined;
+  /** The item at the top of the viewport and how far into it the viewport starts; or the end. */
+  #anchor: { key: string; offset: number } | 'end' | undefined;
   #scroller: HTMLElement | null = null;
   #size = '';
   #resize: ResizeObserver | undefined;
@@ -72,7 +73,10 @@ export class ListWindow<T> implements ReactiveController {
     const scroller = this.#attach(this.#options.scroller());
     if (!scroller) return;
     this.#size = this.#sizeOf(scroller);
-    if (this.#measure(scroller)) this.#layout();
+    // Not laid out (hidden, in a closed popover): nothing to measure or show until it resizes.
+    if (scroller.clientHeight === 0) return;
+    const measured = this.#measure(scroller);
+    if (measured) this.#layout();
     const total = this.#tops[this.#keys.length]!;
     (scroller.firstElementChild as HTMLElement).style.blockSize = `${this.#tops[this.#start]}px`;
     (scroller.lastElementChild as HTMLElement).style.blockSize = `${total - this.#tops[this.#end]!}px`;
@@ -82,7 +86,7 @@ export class ListWindow<T> implements ReactiveController {
     this.#remember(scroller.scrollTop);
     // Estimates were off (the first screenful, a jump): render again before the frame is painted.
     // A microtask, not requestUpdate() inside this update, which Lit reports as a mistake.
-    if (!this.#covers(scroller.scrollTop, viewport)) queueMicrotask(() => this.#host.requestUpdate());
+    if (measured && !this.#covers(scroller.scrollTop, viewport)) queueMicrotask(() => this.#host.requestUpdate());
   }
 
   #onScroll = (): void => {
@@ -91,13 +95,28 @@ export class ListWindow<T> implements ReactiveController {
     if (!this.#covers(scroller.scrollTop, this.#viewport())) this.#host.requestUpdate();
   };
 
+  /**
+   * Home and End on the list itself jump at once. The browser's smooth scroll aims at the end of
+   * the estimated list and stops short once the items it passes are measured taller.
+   */
+  #onKey = (e: KeyboardEvent): void => {
+    const scroller = this.#scroller!;
+    if (e.target !== scroller || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || (e.key !== 'Home' && e.key !== 'End')) return;
+    e.preventDefault();
+    this.#anchor = e.key === 'End' ? 'end' : undefined;
+    scroller.scrollTop = e.key === 'End' ? scroller.scrollHeight : 0;
+    this.#host.requestUpdate();
+  };
+
   #attach(scroller: HTMLElement | null): HTMLElement | null {
     if (scroller === this.#scroller) return scroller;
     this.#scroller?.removeEventListener('scroll', this.#onScroll);
+    this.#scroller?.removeEventListener('keydown', this.#onKey);
     this.#resize?.disconnect();
     this.#scroller = scroller;
     if (scroller) {
       scroller.addEventListener('scroll', this.#onScroll, { passive: true });
+      scroller.addEventListener('keydown', this.#onKey);
       scroller.style.overflowAnchor = 'none';
       this.#resize?.observe(scroller);
     }
@@ -108,7 +127,7 @@ export class ListWindow<T> implements ReactiveController {
     return `${scroller.clientWidth}x${scroller.clientHeight}`;
   }
 
-  /** The scroller's height; before it has one (not rendered yet, in a closed popover), the window's. */
+  /** The scroller's height; before it has one (not rendered yet), the window's. */
   #viewport(): number {
     return this.#scroller?.clientHeight || window.innerHeight;
   }
@@ -116,14 +135,16 @@ export class ListWindow<T> implements ReactiveController {
   /** Where the viewport should start: the end when pinned, else wherever keeps the anchor item in place. */
   #intendedTop(viewport: number): number {
     const max = Math.max(0, this.#tops[this.#keys.length]! - viewport);
-    if (this.#options.pinnedToEnd?.()) return max;
-    const index = this.#anchor ? this.#keys.indexOf(this.#anchor.key) : -1;
-    const top = index >= 0 ? this.#tops[index]! + this.#anchor!.offset : (this.#scroller?.scrollTop ?? 0);
+    const anchor = this.#anchor;
+    if (this.#options.pinnedToEnd?.() || anchor === 'end') return max;
+    const index = anchor ? this.#keys.indexOf(anchor.key) : -1;
+    const top = anchor && index >= 0 ? this.#tops[index]! + anchor.offset : (this.#scroller?.scrollTop ?? 0);
     return Math.min(Math.max(0, top), max);
   }
 
   #remember(top: number): void {
     if (top <= 0 || this.#keys.length === 0) this.#anchor = undefined;
+    else if (top >= this.#tops[this.#keys.length]! - this.#viewport() - 1) this.#anchor = 'end';
     else {
       const index = this.#indexAt(top);
       this.#anchor = { key: this.#keys[index]!, offset: top - this.#tops[index]! };
