@@ -88,7 +88,6 @@ describe('agent and supervisor, both sides', () => {
     const received = next(supChat, 'message-received');
     await sendKeys({ press: 'Enter' });
     expect((await received).event.actor.name).to.equal('Ann Agent');
-    supChat.scrollIntoView(); // the virtualizer renders only what is on screen
     await waitUntil(() => texts(supChat, '.message .text').includes('Thanks!'), 'supervisor reads the reply');
     await expect(page).to.be.accessible();
 
