@@ -29,7 +29,7 @@ function packageOf(path) {
   return dep ? dep[1] : '(entry)';
 }
 
-/** Lit itself (what every element shares); @lit/context and @lit-labs/virtualizer are counted as their own packages. */
+/** Lit itself (what every element shares); @lit/context is counted as its own package. */
 const LIT_FAMILY = /^(lit|lit-html|lit-element|@lit\/reactive-element)$/;
 
 export async function measure(name, contents) {
