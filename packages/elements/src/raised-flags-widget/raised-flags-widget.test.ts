@@ -262,6 +262,17 @@ describe('<raised-flags-widget>', () => {
       expect(list.scrollTop).to.be.above(1000);
       const shown = rows(el).map((r) => Number(r.getAttribute('aria-posinset')));
       expect(Math.min(...shown)).to.be.above(100);
+
+      // From the keyboard, the focused list reaches its last and first flags.
+      const inView = (posinset: string) => {
+        const r = rows(el).find((x) => x.getAttribute('aria-posinset') === posinset)?.getBoundingClientRect();
+        const box = list.getBoundingClientRect();
+        return !!r && r.bottom > box.top && r.top < box.bottom;
+      };
+      await sendKeys({ press: 'End' });
+      await waitUntil(() => inView('1000'), 'last flag in view');
+      await sendKeys({ press: 'Home' });
+      await waitUntil(() => inView('1') && list.scrollTop === 0, 'first flag in view');
     });
   });
 
