@@ -118,6 +118,7 @@ function view() {
       </details>
     </header>
     <main class="agent-layout">
+      <h1 class="visually-hidden">Agent desktop: ${me.name}</h1>
       <nav class="queue" aria-label="My interactions">
         <h2 class="section-title">My interactions</h2>
         <ul>

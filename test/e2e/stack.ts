@@ -87,8 +87,8 @@ export async function launch(): Promise<Browser> {
 }
 
 /** A separate browser context per person: separate storage, as on two machines. */
-export async function personPage(browser: Browser, url: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+export async function personPage(browser: Browser, url: string, viewport = { width: 1280, height: 720 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
   await page.goto(url);

@@ -1,0 +1,126 @@
+/**
+ * Accessibility end to end: axe-core (injected into the real pages of the `npm start` stack)
+ * finds nothing on the landing page, the agent desktop and the wallboard in each state a person
+ * sees, light and dark, at 1280×720 and in a 390×800 window, where nothing may scroll sideways.
+ * The host settings' language picker localizes the Flagline elements (and only them).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import axe from 'axe-core';
+import type { Browser, Page } from 'playwright-core';
+import { AgentDesk, Wallboard } from './pages.js';
+import { launch, personPage, screenshot, Stack } from './stack.js';
+
+declare global {
+  interface Window {
+    axe: typeof axe;
+  }
+}
+
+interface Viewport {
+  width: number;
+  height: number;
+}
+const WIDE: Viewport = { width: 1280, height: 720 };
+const NARROW: Viewport = { width: 390, height: 800 };
+
+/** axe's violations on the page as readable lines (empty when clean); the page's own scroll width too when narrow. */
+async function problems(page: Page, viewport: Viewport): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axe.source });
+  const violations = await page.evaluate(async () => {
+    const { violations } = await window.axe.run(document, { resultTypes: ['violations'] });
+    return violations.map((v) => ({
+      rule: `${v.id} (${v.impact}): ${v.help}`,
+      nodes: v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`),
+    }));
+  });
+  const found = violations.map((v) => `${v.rule}\n      ${v.nodes.join('\n      ')}`);
+  if (viewport === NARROW) {
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
+    if (scrollWidth > innerWidth) found.push(`horizontal overflow: the page is ${scrollWidth}px wide in a ${innerWidth}px window`);
+  }
+  return found;
+}
+
+/** Audits each state as it goes and reports every finding at the end, with screenshots of the failing states. */
+class Audit {
+  readonly #found: string[] = [];
+  constructor(readonly viewport: Viewport) {}
+
+  async check(page: Page, state: string): Promise<void> {
+    const found = await problems(page, this.viewport);
+    if (!found.length) return;
+    await screenshot(page, `a11y-${this.viewport.width}-${state.replace(/\W+/g, '-')}`);
+    this.#found.push(`${state} at ${this.viewport.width}×${this.viewport.height}:\n    ${found.join('\n    ')}`);
+  }
+
+  assertClean(): void {
+    assert.equal(this.#found.length, 0, `\n  ${this.#found.join('\n  ')}`);
+  }
+}
+
+describe('Accessibility of the demo (axe, keyboard-free checks)', () => {
+  const stack = new Stack();
+  let browser: Browser;
+
+  before(async () => {
+    await stack.start();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack.dispose();
+  });
+
+  const open = async (path: string, viewport: Viewport) => (await personPage(browser, `${stack.url}${path}`, viewport)).page;
+  const online = (page: Page) => page.getByTestId('connection-status').filter({ hasText: 'Online' }).waitFor();
+
+  // Each size uses its own team so that its wallboard starts empty.
+  for (const [viewport, agentId, supervisorId] of [[WIDE, 'ann', 'sam'], [NARROW, 'cara', 'sue']] as const) {
+    it(`landing, agent desktop and wallboard in every state at ${viewport.width}×${viewport.height}`, async () => {
+      const audit = new Audit(viewport);
+      await audit.check(await open('/', viewport), 'landing page');
+
+      const sup = new Wallboard(await open(`/wallboard.html?as=${supervisorId}`, viewport));
+      await online(sup.page);
+      await audit.check(sup.page, 'wallboard, empty');
+
+      const agent = new AgentDesk(await open(`/agent.html?as=${agentId}`, viewport));
+      await online(agent.page);
+      await audit.check(agent.page, 'agent desktop, idle');
+
+      await agent.trigger.click();
+      const composer = agent.page.getByLabel('Message to your supervisor');
+      await composer.waitFor();
+      await audit.check(agent.page, 'agent desktop, flag composer open');
+
+      const message = `Customer asks for a manager (${viewport.width})`;
+      await composer.fill(message);
+      await composer.press('Enter');
+      const row = sup.row(message);
+      await row.waitFor();
+      await audit.check(sup.page, 'wallboard, with a flag');
+
+      await row.getByRole('button', { name: 'Acknowledge' }).click();
+      await agent.trigger.filter({ hasText: 'Acknowledged by' }).waitFor();
+      await (await agent.panel()).waitFor();
+      await audit.check(agent.page, 'agent desktop, acknowledged flag, panel open');
+
+      await row.getByRole('button', { name: 'Open chat' }).click();
+      await sup.say('Hold on, I am coming');
+      await sup.messages().filter({ hasText: 'Hold on, I am coming' }).waitFor();
+      await audit.check(sup.page, 'wallboard, chat panel open');
+
+      await agent.page.getByText('Host settings').click();
+      await agent.page.getByLabel('Dark mode').check();
+      await agent.page.locator('html[data-theme=dark]').waitFor({ state: 'attached' });
+      await audit.check(agent.page, 'agent desktop, dark');
+
+      await sup.page.getByText('Display').click();
+      await sup.page.getByLabel('Dark mode').check();
+      await sup.page.locator('html[data-theme=dark]').waitFor({ state: 'attached' });
+      await audit.check(sup.page, 'wallboard, dark, chat panel open');
+      audit.assertClean();
+    });
+  }
+});
