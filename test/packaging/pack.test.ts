@@ -1,10 +1,12 @@
 /**
- * The packages as a host gets them: build, `npm pack` each, install the three tarballs into a
- * fresh project and use them there, with no repository around. Node imports @flagline/core and
+ * The packages as a host gets them: build, `npm pack` each, install the four tarballs (with the
+ * React version the repository locks) into a fresh project and use them there, with no repository
+ * around. Node imports @flagline/core and
  * raises a flag on the memory transport; the relay's `flagline-relay` bin starts, answers
  * /healthz and stops; the types resolve for a strict TypeScript host; the elements tarball holds
  * dist js, d.ts, maps and the manifest; in Chromium importing the classes registers nothing
- * while `define.js` registers every tag.
+ * while `define.js` registers every tag; a React app bundled from the tarballs raises a flag
+ * through @flagline/react's wrappers, whose props and callbacks type-check in a strict `.tsx` host.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,8 +17,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launch } from '../e2e/stack.js';
+import { raiseFlag } from '../examples/harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'flagline-pack-'));
@@ -54,17 +57,25 @@ function localSqlitePrebuild(): Promise<string> {
   return run('tar', ['-czf', join(dir, file), '-C', sqliteDir, 'build/Release/better_sqlite3.node'], root).then(() => dir);
 }
 
+/** `name@version` as the repository's lockfile has it, so the host tests the React the repo tests. */
+function locked(name: string): string {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> };
+  return `${name}@${lock.packages[`node_modules/${name}`]!.version}`;
+}
+
 before(async () => {
   await run('npm', ['run', 'build'], root);
   // Built just above; --ignore-scripts skips the packages' prepack (which builds again).
-  const out = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work, '-w', '@flagline/core', '-w', '@flagline/elements', '-w', '@flagline/relay'], root);
+  const out = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work, '-w', '@flagline/core', '-w', '@flagline/elements', '-w', '@flagline/relay', '-w', '@flagline/react'], root);
   packed = new Map((JSON.parse(out) as Packed[]).map((p) => [p.name, p]));
   mkdirSync(host);
   await run('npm', ['init', '-y'], host);
   await run('npm', ['pkg', 'set', 'type=module'], host);
   const prebuilds = await localSqlitePrebuild();
   const tarballs = [...packed.values()].map((p) => join(work, p.filename));
-  await run('npm', ['install', '--no-audit', '--no-fund', ...tarballs], host, { ...process.env, npm_config_better_sqlite3_local_prebuilds: prebuilds });
+  // @types/react is @lit/react's peer: pinned too, else npm adds the newest 19.x.
+  const react = ['react', 'react-dom', '@types/react'].map(locked);
+  await run('npm', ['install', '--no-audit', '--no-fund', ...tarballs, ...react], host, { ...process.env, npm_config_better_sqlite3_local_prebuilds: prebuilds });
   browser = await launch();
 });
 
@@ -73,8 +84,8 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-test('the three tarballs ship dist js, declarations and both kinds of source maps, and no tests', () => {
-  assert.deepEqual([...packed.keys()].sort(), ['@flagline/core', '@flagline/elements', '@flagline/relay']);
+test('the four tarballs ship dist js, declarations and both kinds of source maps, and no tests', () => {
+  assert.deepEqual([...packed.keys()].sort(), ['@flagline/core', '@flagline/elements', '@flagline/react', '@flagline/relay']);
   for (const { name, files } of packed.values()) {
     const paths = files.map((f) => f.path);
     for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/index.d.ts.map', 'package.json', 'README.md'])
@@ -155,8 +166,45 @@ button.addEventListener('flag-raised', (e: FlagStateEvent) => {
 button.interactionId = 42;
 `,
   );
+  await typecheck('host.ts');
+});
+
+/** The repository's tsc over one file of the fresh project, as strict as a careful host. */
+function typecheck(file: string): Promise<string> {
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  await run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom,dom.iterable', '--skipLibCheck', 'host.ts'], host);
+  const options = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom,dom.iterable', '--jsx', 'react-jsx', '--skipLibCheck'];
+  return run(process.execPath, [tsc, ...options, file], host);
+}
+
+test('a strict TypeScript React host type-checks the wrappers\' props and callbacks against the published declarations', async () => {
+  writeFileSync(
+    join(host, 'host-react.tsx'),
+    `import { createFlagClient, MemoryHub, type Flag, type Participant } from '@flagline/core';
+import { FlagButton, FlagClientProvider, RaisedFlagsWidget, useFlagClient, useStore } from '@flagline/react';
+const me: Participant = { id: 'ann', name: 'Ann', role: 'agent', teams: ['billing'] };
+const client = createFlagClient({ transport: new MemoryHub().transport(me), me });
+function OpenFlags() {
+  const open: readonly Flag[] = useStore(useFlagClient().$openFlags);
+  return <p>{open.length}</p>;
+}
+export const desk = (
+  <FlagClientProvider client={client}>
+    <FlagButton interactionId="call-1" channel="voice" onFlagRaised={(e) => {
+      const flag: Flag = e.flag;
+      console.log(flag.message);
+    }} />
+    <FlagButton
+      interactionId="call-2"
+      // @ts-expect-error fax is not a channel
+      channel="fax"
+    />
+    <RaisedFlagsWidget team="billing" />
+    <OpenFlags />
+  </FlagClientProvider>
+);
+`,
+  );
+  await typecheck('host-react.tsx');
 });
 
 test('the relay bin from the tarball prints its help, starts, answers /healthz and stops on SIGTERM', async () => {
@@ -181,10 +229,14 @@ test('the relay bin from the tarball prints its help, starts, answers /healthz a
   assert.equal(await exited, 0, log);
 });
 
-/** Bundles `code` from the fresh project (so imports resolve to its node_modules) and runs it in Chromium. */
-async function runInChromium(code: string, respectSideEffects: boolean): Promise<{ result: unknown; inputs: string[] }> {
+/**
+ * Bundles `code` (JS with JSX) from the fresh project (so imports resolve to its node_modules),
+ * runs it in Chromium, lets `drive` use the page, then reads `window.result`.
+ */
+async function runInChromium(code: string, respectSideEffects: boolean, drive?: (page: Page) => Promise<void>): Promise<{ result: unknown; inputs: string[] }> {
   const out = await build({
-    stdin: { contents: code, resolveDir: host, loader: 'js' },
+    stdin: { contents: code, resolveDir: host, loader: 'jsx' },
+    jsx: 'automatic',
     absWorkingDir: host,
     bundle: true,
     format: 'esm',
@@ -201,8 +253,11 @@ async function runInChromium(code: string, respectSideEffects: boolean): Promise
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.setContent('<!doctype html><title>host</title>');
+  // A secure context, as a host page is (the client ids come from crypto.randomUUID).
+  await page.route('http://localhost/', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>host</title>' }));
+  await page.goto('http://localhost/');
   await page.addScriptTag({ type: 'module', content: out.outputFiles[0]!.text });
+  await drive?.(page).catch((e: Error) => assert.fail(`${e.message}\npage errors: ${errors.join('\n')}`));
   const result = await page.evaluate(() => (window as unknown as { result: unknown }).result);
   await page.close();
   assert.deepEqual(errors, []);
@@ -233,4 +288,34 @@ window.result = {
     true,
   );
   assert.deepEqual(result, { registered: TAGS, sameClass: true });
+});
+
+test('in Chromium, a React app on @flagline/react raises a flag through the UI: the widget lists it, the host hears it once', async () => {
+  const { result, inputs } = await runInChromium(
+    `import { createRoot } from 'react-dom/client';
+import { createFlagClient, MemoryHub } from '@flagline/core';
+import { FlagButton, FlagClientProvider, RaisedFlagsWidget } from '@flagline/react';
+const hub = new MemoryHub();
+const ann = { id: 'ann', name: 'Ann', role: 'agent', teams: ['billing'] };
+const sam = { id: 'sam', name: 'Sam', role: 'supervisor', teams: ['billing'] };
+window.result = { raised: [] };
+createRoot(document.body.appendChild(document.createElement('main'))).render(
+  <>
+    <FlagClientProvider client={createFlagClient({ transport: hub.transport(ann), me: ann })}>
+      <FlagButton interactionId="call-1" channel="voice" onFlagRaised={(e) => window.result.raised.push(e.flag.message)} />
+    </FlagClientProvider>
+    <FlagClientProvider client={createFlagClient({ transport: hub.transport(sam), me: sam })}>
+      <RaisedFlagsWidget />
+    </FlagClientProvider>
+  </>,
+);`,
+    true,
+    async (page) => {
+      await raiseFlag(page, 'Caller wants a refund');
+      await page.locator('raised-flags-widget [role=listitem]', { hasText: 'Caller wants a refund' }).waitFor();
+      await page.waitForFunction(() => (window as unknown as { result: { raised: string[] } }).result.raised.length > 0);
+    },
+  );
+  assert.ok(inputs.some((p) => p.startsWith('node_modules/@flagline/react/dist/')), 'bundled from the installed package');
+  assert.deepEqual(result, { raised: ['Caller wants a refund'] });
 });
