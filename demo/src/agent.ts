@@ -1,11 +1,12 @@
 /** The agent desktop: a mock CRM with a softphone bar, messaging and chat panes, and the live transcript. */
 import '@flagline/elements/define.js';
 import { html, nothing, render } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import type { FlagClient, TranscriptEntry } from '@flagline/core';
 import { applyTheme, connect, loadSettings, pageUrl, personFromUrl, saveSettings, transportKind } from './connect.js';
 import { CrmRecord } from './crm-record.js';
 import { CHANNEL_LABEL, interactionsFor, type DemoInteraction } from './scripted.js';
-import { statusPill, themeToggle } from './chrome.js';
+import { elementTheme, flagline, languagePicker, statusPill, themeToggle } from './chrome.js';
 import { PEOPLE } from './people.js';
 
 const me = personFromUrl('ann');
@@ -62,7 +63,7 @@ function pane(i: DemoInteraction) {
   const joined = flag?.join === 'accepted' && flag.status !== 'lowered' ? flag.joinBy : undefined;
   const button = isEnded
     ? nothing
-    : html`<flag-button interaction-id=${i.id} channel=${i.channel} customer-label=${i.customer}></flag-button>`;
+    : flagline(html`<flag-button interaction-id=${i.id} channel=${i.channel} customer-label=${i.customer} theme=${ifDefined(elementTheme())}></flag-button>`);
   const participants = html`<ul class="participants" aria-label="In this conversation">
     <li>${i.customer} <small>customer</small></li>
     <li>${me.name} <small>you</small></li>
@@ -113,7 +114,8 @@ function view() {
         <summary>Host settings</summary>
         <label><input type="checkbox" .checked=${s.legacyChatEnabled} @change=${(e: Event) => setSetting('legacyChatEnabled', (e.target as HTMLInputElement).checked)} /> Enable flags on legacy chat</label>
         <label><input type="checkbox" .checked=${s.fallbackMode} @change=${(e: Event) => setSetting('fallbackMode', (e.target as HTMLInputElement).checked)} /> Fallback mode</label>
-        ${themeToggle()}
+        ${themeToggle(update)}
+        ${languagePicker(update)}
         <p class="muted small">Transport: ${transportKind() === 'relay' ? 'relay (WebSocket)' : 'BroadcastChannel (no server)'}</p>
       </details>
     </header>

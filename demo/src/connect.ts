@@ -1,8 +1,8 @@
 /**
  * How a demo page gets its FlagClient: the relay over WebSocket (default; login through the
  * relay's dev-only token endpoint) or, with ?transport=broadcast, tabs of this origin with no
- * server at all. Host settings (legacy chat, fallback mode) live in localStorage so every
- * page of the demo agrees.
+ * server at all. Host settings (legacy chat, fallback mode, theme, the elements' language) live
+ * in localStorage so every page of the demo agrees.
  */
 import {
   createBroadcastChannelTransport,
@@ -18,19 +18,24 @@ import { PEOPLE, SECOND_TIER_TEAMS } from './people.js';
 
 export type TransportKind = 'relay' | 'broadcast';
 
+/** The languages the demo offers for the Flagline elements (the page around them stays English). */
+export type ElementsLanguage = 'en' | 'es' | 'fr' | 'ar';
+
 export interface HostSettings {
   legacyChatEnabled: boolean;
   fallbackMode: boolean;
   dark: boolean | null;
+  lang: ElementsLanguage;
 }
 
 const SETTINGS_KEY = 'flagline-demo-settings';
+const DEFAULT_SETTINGS: HostSettings = { legacyChatEnabled: false, fallbackMode: false, dark: null, lang: 'en' };
 
 export function loadSettings(): HostSettings {
   try {
-    return { legacyChatEnabled: false, fallbackMode: false, dark: null, ...JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? '{}') };
+    return { ...DEFAULT_SETTINGS, ...JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? '{}') };
   } catch {
-    return { legacyChatEnabled: false, fallbackMode: false, dark: null };
+    return DEFAULT_SETTINGS;
   }
 }
 

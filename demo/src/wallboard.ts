@@ -1,9 +1,10 @@
 /** The supervisor wallboard: live flags, the selected flag's private chat, alerts and figures. */
 import '@flagline/elements/define.js';
 import { html, nothing, render } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { flagMetrics, type Flag, type FlagClient } from '@flagline/core';
 import { applyTheme, connect, loadSettings, pageUrl, personFromUrl } from './connect.js';
-import { statusPill, themeToggle } from './chrome.js';
+import { elementTheme, flagline, languagePicker, statusPill, themeToggle } from './chrome.js';
 
 const me = personFromUrl('sam');
 applyTheme(loadSettings());
@@ -59,23 +60,24 @@ function view() {
       ${statusPill(client)}
       <label class="toggle"><input type="checkbox" .checked=${sound} @change=${(e: Event) => { sound = (e.target as HTMLInputElement).checked; update(); }} /> Sound</label>
       <label class="toggle"><input type="checkbox" .checked=${notifications} @change=${(e: Event) => { notifications = (e.target as HTMLInputElement).checked; update(); }} /> Desktop notifications</label>
-      <details class="settings"><summary>Display</summary>${themeToggle()}</details>
+      <details class="settings"><summary>Display</summary>${themeToggle(update)}${languagePicker(update)}</details>
     </header>
     <main class="wallboard-layout">
       <section aria-labelledby="flags-title" class="board">
         <h1 id="flags-title" class="visually-hidden">Raised flags for ${me.teams.join(', ')}</h1>
         ${figures(open, client.$flags.get())}
-        <raised-flags-widget
+        ${flagline(html`<raised-flags-widget
           ?sound=${sound}
           ?notifications=${notifications}
+          theme=${ifDefined(elementTheme())}
           @flag-open-chat=${openChat}
           @join-accepted=${onJoinAccepted}
-        ></raised-flags-widget>
+        ></raised-flags-widget>`)}
       </section>
       <section class="chat-panel" aria-labelledby="chat-title">
         <h2 id="chat-title" class="section-title">Private chat</h2>
         ${selected
-          ? html`<supervisor-chat flag-id=${selected}></supervisor-chat>`
+          ? flagline(html`<supervisor-chat flag-id=${selected} theme=${ifDefined(elementTheme())}></supervisor-chat>`)
           : html`<p class="muted">Choose <strong>Open chat</strong> on a flag to talk with its agent.</p>`}
       </section>
     </main>

@@ -2,12 +2,15 @@
  * Accessibility end to end: axe-core (injected into the real pages of the `npm start` stack)
  * finds nothing on the landing page, the agent desktop and the wallboard in each state a person
  * sees, light and dark, at 1280×720 and in a 390×800 window, where nothing may scroll sideways.
- * The host settings' language picker localizes the Flagline elements (and only them).
+ * The host settings' language picker localizes the Flagline elements (and only them); the
+ * expected words come from the elements' own catalogs.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import axe from 'axe-core';
-import type { Browser, Page } from 'playwright-core';
+import { ar } from '@flagline/elements/locales/ar.js';
+import { es } from '@flagline/elements/locales/es.js';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { AgentDesk, Wallboard } from './pages.js';
 import { launch, personPage, screenshot, Stack } from './stack.js';
 
@@ -74,6 +77,7 @@ describe('Accessibility of the demo (axe, keyboard-free checks)', () => {
 
   const open = async (path: string, viewport: Viewport) => (await personPage(browser, `${stack.url}${path}`, viewport)).page;
   const online = (page: Page) => page.getByTestId('connection-status').filter({ hasText: 'Online' }).waitFor();
+  const colorScheme = (element: Locator) => element.evaluate((el) => getComputedStyle(el).colorScheme);
 
   // Each size uses its own team so that its wallboard starts empty.
   for (const [viewport, agentId, supervisorId] of [[WIDE, 'ann', 'sam'], [NARROW, 'cara', 'sue']] as const) {
@@ -114,13 +118,61 @@ describe('Accessibility of the demo (axe, keyboard-free checks)', () => {
       await agent.page.getByText('Host settings').click();
       await agent.page.getByLabel('Dark mode').check();
       await agent.page.locator('html[data-theme=dark]').waitFor({ state: 'attached' });
+      assert.equal(await colorScheme(agent.flagButton), 'dark', 'the flag button follows the host dark mode');
       await audit.check(agent.page, 'agent desktop, dark');
 
       await sup.page.getByText('Display').click();
       await sup.page.getByLabel('Dark mode').check();
       await sup.page.locator('html[data-theme=dark]').waitFor({ state: 'attached' });
+      assert.equal(await colorScheme(sup.page.locator('raised-flags-widget')), 'dark', 'the widget follows the host dark mode');
+      assert.equal(await colorScheme(sup.chat), 'dark', 'the chat follows the host dark mode');
       await audit.check(sup.page, 'wallboard, dark, chat panel open');
       audit.assertClean();
     });
   }
+
+  it('the language picker: Spanish labels, Arabic right to left, kept across a reload, axe clean and nothing sideways', async () => {
+    const agent = new AgentDesk(await open('/agent.html?as=ben', WIDE));
+    await online(agent.page);
+    await agent.page.getByText('Host settings').click();
+    const picker = agent.page.getByLabel('Flagline language');
+    await picker.selectOption('es');
+    await agent.trigger.filter({ hasText: es.flagButton.raise }).waitFor();
+    assert.equal(await agent.page.locator('html').getAttribute('lang'), 'en', 'the page chrome stays English');
+
+    await picker.selectOption('ar');
+    await agent.trigger.filter({ hasText: ar.flagButton.raise }).waitFor();
+    await agent.page.reload();
+    await agent.trigger.filter({ hasText: ar.flagButton.raise }).waitFor();
+    const container = agent.page.locator('.interaction [lang=ar]');
+    assert.equal(await container.getAttribute('dir'), 'rtl');
+    assert.equal(await agent.trigger.evaluate((el) => getComputedStyle(el).direction), 'rtl', 'the button lays out right to left');
+    assert.equal(await agent.page.locator('.softphone').evaluate((el) => getComputedStyle(el).direction), 'ltr', 'the host toolbar does not');
+
+    const sup = new Wallboard(await open('/wallboard.html?as=sam', WIDE));
+    await sup.page.getByText('Display').click();
+    await sup.page.getByLabel('Flagline language').selectOption('ar');
+    await sup.page.locator('raised-flags-widget').getByText(ar.raisedFlagsWidget.title).waitFor();
+
+    await agent.trigger.click();
+    await agent.page.getByLabel(ar.flagButton.messageLabel).fill('العميل يطلب المدير');
+    await agent.page.keyboard.press('Enter');
+    const row = sup.row('العميل يطلب المدير');
+    await row.getByRole('button', { name: ar.raisedFlagsWidget.acknowledge }).click();
+    await row.getByRole('button', { name: ar.raisedFlagsWidget.openChat }).click();
+    await sup.chat.getByRole('textbox', { name: ar.supervisorChat.messageLabel }).fill('أنا قادم');
+    await sup.chat.getByRole('textbox', { name: ar.supervisorChat.messageLabel }).press('Enter');
+    await sup.messages().filter({ hasText: 'أنا قادم' }).waitFor();
+    await (await agent.panel()).getByText('أنا قادم').waitFor();
+
+    for (const viewport of [WIDE, NARROW]) {
+      const audit = new Audit(viewport);
+      for (const page of [agent.page, sup.page]) await page.setViewportSize(viewport);
+      await audit.check(agent.page, 'agent desktop in Arabic, panel open');
+      await audit.check(sup.page, 'wallboard in Arabic, chat open');
+      await screenshot(agent.page, `arabic-${viewport.width}-agent`);
+      await screenshot(sup.page, `arabic-${viewport.width}-supervisor`);
+      audit.assertClean();
+    }
+  });
 });
