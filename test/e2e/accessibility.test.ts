@@ -112,7 +112,7 @@ describe('Accessibility of the demo (axe, keyboard-free checks)', () => {
 
       await row.getByRole('button', { name: 'Open chat' }).click();
       await sup.say('Hold on, I am coming');
-      await sup.messages().filter({ hasText: 'Hold on, I am coming' }).waitFor();
+      await sup.sent('Hold on, I am coming').waitFor();
       await audit.check(sup.page, 'wallboard, chat panel open');
 
       await agent.page.getByText('Host settings').click();
@@ -162,7 +162,7 @@ describe('Accessibility of the demo (axe, keyboard-free checks)', () => {
     await row.getByRole('button', { name: ar.raisedFlagsWidget.openChat }).click();
     await sup.chat.getByRole('textbox', { name: ar.supervisorChat.messageLabel }).fill('أنا قادم');
     await sup.chat.getByRole('textbox', { name: ar.supervisorChat.messageLabel }).press('Enter');
-    await sup.messages().filter({ hasText: 'أنا قادم' }).waitFor();
+    await sup.sent('أنا قادم').waitFor();
     await (await agent.panel()).getByText('أنا قادم').waitFor();
 
     for (const viewport of [WIDE, NARROW]) {

@@ -67,6 +67,10 @@ export class Wallboard {
   messages(): Locator {
     return this.chat.locator('[role=log] .item');
   }
+  /** One of my messages, once the relay has confirmed it. */
+  sent(text: string): Locator {
+    return this.chat.locator('[role=log] .item[data-state=sent]', { hasText: text });
+  }
 }
 
 /** The element that has focus, looking inside shadow roots. */
