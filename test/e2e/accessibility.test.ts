@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 import axe from 'axe-core';
 import { ar } from '@flagline/elements/locales/ar.js';
 import { es } from '@flagline/elements/locales/es.js';
+import { fr } from '@flagline/elements/locales/fr.js';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { AgentDesk, Wallboard } from './pages.js';
+import { AgentDesk, tabTo, Wallboard } from './pages.js';
 import { launch, personPage, screenshot, Stack } from './stack.js';
 
 declare global {
@@ -131,10 +132,15 @@ describe('Accessibility of the demo (axe, keyboard-free checks)', () => {
     });
   }
 
-  it('the language picker: Spanish labels, Arabic right to left, kept across a reload, axe clean and nothing sideways', async () => {
+  it('the language picker: reached by keyboard, Spanish labels, Arabic right to left, kept across a reload, axe clean and nothing sideways', async () => {
     const agent = new AgentDesk(await open('/agent.html?as=ben', WIDE));
     await online(agent.page);
-    await agent.page.getByText('Host settings').click();
+    await tabTo(agent.page, (f) => f.tag === 'summary' && f.text === 'Host settings');
+    await agent.page.keyboard.press('Enter');
+    await tabTo(agent.page, (f) => f.tag === 'select');
+    await agent.page.keyboard.type('Fr');
+    await agent.trigger.filter({ hasText: fr.flagButton.raise }).waitFor();
+
     const picker = agent.page.getByLabel('Flagline language');
     await picker.selectOption('es');
     await agent.trigger.filter({ hasText: es.flagButton.raise }).waitFor();
