@@ -128,6 +128,16 @@ describe('Accessibility of the demo (axe, keyboard-free checks)', () => {
       assert.equal(await colorScheme(sup.page.locator('raised-flags-widget')), 'dark', 'the widget follows the host dark mode');
       assert.equal(await colorScheme(sup.chat), 'dark', 'the chat follows the host dark mode');
       await audit.check(sup.page, 'wallboard, dark, chat panel open');
+
+      await agent.click('Request supervisor to join');
+      await row.getByRole('button', { name: 'Join' }).click();
+      await agent.joined.waitFor();
+      await audit.check(agent.page, 'agent desktop, dark, supervisor joined');
+      const toast = sup.page.getByTestId('join-toast');
+      await toast.waitFor();
+      await audit.check(sup.page, 'wallboard, dark, joined toast');
+      const box = (await toast.boundingBox())!;
+      assert.ok(box.x >= 0 && box.x + box.width <= viewport.width, `the join toast fits the window: ${JSON.stringify(box)}`);
       audit.assertClean();
     });
   }
