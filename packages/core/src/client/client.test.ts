@@ -102,6 +102,36 @@ describe('createFlagClient over the memory hub', () => {
     expect((e2 as FlagError).code).to.equal('channel-unavailable');
   });
 
+  it('shows a message once while its event has arrived and its result has not', async () => {
+    const base = hub.transport(ann);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let holdMessages = false;
+    // A transport whose results lag behind its events, as over a busy socket.
+    const lagging = Object.assign(Object.create(base) as typeof base, {
+      connect: base.connect.bind(base),
+      history: base.history.bind(base),
+      snapshot: base.snapshot.bind(base),
+      close: base.close.bind(base),
+      execute: async (env: Parameters<typeof base.execute>[0]) => {
+        const outcome = await base.execute(env);
+        if (holdMessages && env.command.type === 'send-message') await held;
+        return outcome;
+      },
+    });
+    const agent = createFlagClient({ transport: lagging, me: ann });
+    clients.push(agent);
+    await until(agent.$status, (s) => s === 'online');
+    const { flagId } = await agent.raise({ interactionId: 'i1', channel: 'voice', message: 'help' });
+    holdMessages = true;
+    const sent = agent.sendMessage(flagId!, 'only once');
+    const timeline = await until(agent.timeline(flagId!), (t) => t.some((i) => i.event.type === 'message' && i.state === 'sent'));
+    expect(timeline.filter((i) => i.event.type === 'message').map((i) => `${i.state}: ${(i.event as { text: string }).text}`)).to.deep.equal(['sent: only once']);
+    release();
+    await sent;
+    expect(agent.timeline(flagId!).get().filter((i) => i.event.type === 'message')).to.have.length(1);
+  });
+
   it('keeps a failed message with Retry and never duplicates it', async () => {
     const base = hub.transport(ann);
     let refuseNext = false;

@@ -371,9 +371,14 @@ class Client implements FlagClient {
   #buildTimeline(flagId: string): TimelineItem[] {
     const confirmed = this.#logs.get(flagId)?.items ?? [];
     const items: TimelineItem[] = [...confirmed];
+    let delivered: Set<string> | undefined;
     for (const p of this.#pending.values()) {
       if (flagIdOf(p.envelope.command) !== flagId && p.envelope.id !== flagId) continue;
       if (p.envelope.command.type === 'send-message') {
+        // A message's event arrives before its result (or after a failure whose command did land):
+        // once it is in the log, the log's copy is the one shown.
+        delivered ??= new Set(confirmed.map((i) => i.commandId).filter((id) => id !== undefined));
+        if (delivered.has(p.envelope.id)) continue;
         const text = p.envelope.command.text;
         const at = p.events[0]?.at ?? Date.now();
         const event: FlagEvent = { type: 'message', flagId, seq: 0, at, actor: { id: this.me.id, name: this.me.name, role: this.me.role }, text, clientId: p.envelope.id };
