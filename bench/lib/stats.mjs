@@ -2,21 +2,25 @@
 
 /** Nearest-rank percentile of a list of numbers (p in 0..100); undefined for an empty list. */
 export function percentile(values, p) {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+  return rank([...values].sort((a, b) => a - b), p);
 }
 
-/** p50/p95/p99/max and the sample count, rounded to 0.1 ms. */
+function rank(sorted, p) {
+  if (sorted.length === 0) return undefined;
+  const r = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, r - 1))];
+}
+
+/** p50/p95/p99/max and the sample count, rounded to 0.1 ms (sorted once: runs reach 100,000s of samples). */
 export function summarize(values) {
   const r = (x) => (x === undefined ? undefined : Math.round(x * 10) / 10);
+  const sorted = [...values].sort((a, b) => a - b);
   return {
     n: values.length,
-    p50: r(percentile(values, 50)),
-    p95: r(percentile(values, 95)),
-    p99: r(percentile(values, 99)),
-    max: r(values.length ? Math.max(...values) : undefined),
+    p50: r(rank(sorted, 50)),
+    p95: r(rank(sorted, 95)),
+    p99: r(rank(sorted, 99)),
+    max: r(sorted.at(-1)),
   };
 }
 
