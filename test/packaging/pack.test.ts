@@ -239,7 +239,9 @@ async function runInChromium(code: string, respectSideEffects: boolean, drive?: 
     jsx: 'automatic',
     absWorkingDir: host,
     bundle: true,
-    format: 'esm',
+    // A classic script runs as it is added, so `window.result` is set when addScriptTag returns
+    // (an inline module would run in a later task, racing the read).
+    format: 'iife',
     write: false,
     metafile: true,
     // nanostores reads process.env.NODE_ENV unguarded.
@@ -256,7 +258,7 @@ async function runInChromium(code: string, respectSideEffects: boolean, drive?: 
   // A secure context, as a host page is (the client ids come from crypto.randomUUID).
   await page.route('http://localhost/', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>host</title>' }));
   await page.goto('http://localhost/');
-  await page.addScriptTag({ type: 'module', content: out.outputFiles[0]!.text });
+  await page.addScriptTag({ content: out.outputFiles[0]!.text });
   await drive?.(page).catch((e: Error) => assert.fail(`${e.message}\npage errors: ${errors.join('\n')}`));
   const result = await page.evaluate(() => (window as unknown as { result: unknown }).result);
   await page.close();
