@@ -1,5 +1,6 @@
 import type { Outcome } from '../commands.js';
 import type { PositionedEvent } from '../model.js';
+import { randomId } from '../random-id.js';
 
 /** A command's outcome as stored, with who sent it (a command id is never reusable by someone else). */
 export interface StoredOutcome {
@@ -52,9 +53,7 @@ export interface AuthorityStorage {
   close(): Promise<void>;
 }
 
-export function randomId(): string {
-  return globalThis.crypto.randomUUID();
-}
+export { randomId };
 
 /** Storage in memory: lives as long as the process or page. */
 export class MemoryStorage implements AuthorityStorage {

@@ -13,6 +13,7 @@ import { isOpen, type Channel, type Flag, type FlagEvent, type Participant, type
 import type { ConnectionStatus } from '../transport.js';
 import { TranscriptFeed } from './transcript-feed.js';
 import type { ClientEventMap, CommandResult, FlagClient, FlagClientOptions, RaiseInput, TimelineItem } from './types.js';
+import { randomId } from '../random-id.js';
 
 /** Errors that depend only on the command and configuration: no point asking the source of truth. */
 const LOCAL_ERRORS = new Set(['fallback-mode', 'channel-unavailable', 'too-long', 'invalid-input', 'not-allowed']);
@@ -65,7 +66,7 @@ class Client implements FlagClient {
     this.config = resolveConfig(opts.config);
     this.me = opts.me;
     this.#transport = opts.transport;
-    this.#newId = opts.newId ?? (() => globalThis.crypto.randomUUID());
+    this.#newId = opts.newId ?? randomId;
     this.#feed = opts.transcriptSink
       ? new TranscriptFeed(opts.transcriptSink, (entry, error) => this.#emit('transcript-error', { entry, error }))
       : null;

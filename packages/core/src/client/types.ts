@@ -12,7 +12,7 @@ export interface FlagClientOptions {
   me: Participant;
   config?: FlagConfigInput;
   transcriptSink?: TranscriptSink;
-  /** Command id generator (default: crypto.randomUUID). */
+  /** Command id generator (default: random UUIDs, also on plain-http pages). */
   newId?: () => string;
 }
 

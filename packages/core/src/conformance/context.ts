@@ -4,6 +4,7 @@ import type { FlagEvent, Participant, ResumePoint } from '../model.js';
 import type { Transport } from '../transport.js';
 import { fail, show } from './check.js';
 import { Probe } from './probe.js';
+import { randomId } from '../random-id.js';
 
 /** The source of truth under test, as the suite drives it. See runTransportConformance. */
 export interface TransportHarness {
@@ -62,7 +63,7 @@ export class TestContext {
 
 /** A fresh id: tests never collide, even on a source of truth that keeps data between tests. */
 export function uid(prefix = 'c'): string {
-  return `${prefix}-${globalThis.crypto.randomUUID()}`;
+  return `${prefix}-${randomId()}`;
 }
 
 export function envelope(command: Command, id = uid()): CommandEnvelope {

@@ -5,6 +5,7 @@ import { envelope, expectOk, raiseFlag } from './context.js';
 import type { ConformanceFeatures, Register } from './index.js';
 import { CONFORMANCE_PARTICIPANTS as P } from './participants.js';
 import type { Probe } from './probe.js';
+import { randomId } from '../random-id.js';
 
 function texts(events: readonly FlagEvent[]): string[] {
   return events.flatMap((e) => (e.type === 'message' ? [e.text] : []));
@@ -90,7 +91,7 @@ export function resumeTests(test: Register, features: ConformanceFeatures): void
     test('a restart loses nothing: history, idempotency, open flags and resume survive it', async (ctx) => {
       const ann = ctx.probe(P.ann);
       const sue = ctx.probe(P.sue);
-      const interactionId = `i-${globalThis.crypto.randomUUID()}`;
+      const interactionId = `i-${randomId()}`;
       const flagId = await raiseFlag(ann, { interactionId });
       await expectOk(sue.transport.execute(envelope({ type: 'acknowledge', flagId })), 'acknowledge');
       const message = envelope({ type: 'send-message', flagId, text: 'before restart' });

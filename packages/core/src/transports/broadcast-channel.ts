@@ -11,6 +11,7 @@ import { AuthoritySession } from '../authority/session.js';
 import type { FlagConfigInput } from '../config.js';
 import type { Participant } from '../model.js';
 import { FrameTransport, type Pipe } from './frame-transport.js';
+import { randomId } from '../random-id.js';
 
 export interface BroadcastChannelTransportOptions {
   /** Who uses this tab. Tabs of one origin trust each other, as they share storage anyway. */
@@ -45,7 +46,7 @@ export function createBroadcastChannelTransport(opts: BroadcastChannelTransportO
   const transport = new FrameTransport({
     backoff: { initialMs: 20, maxMs: 500 },
     connect: (handlers) => {
-      const conn = globalThis.crypto.randomUUID();
+      const conn = randomId();
       const bc = new BroadcastChannel(name);
       let accepted = false;
       let open = true;
