@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { createFlagClient } from '../client/client.js';
 import type { FlagClient } from '../client/types.js';
 import type { Participant } from '../model.js';
+import { FlagError } from '../errors.js';
 import { createBroadcastChannelTransport } from './broadcast-channel.js';
 
 const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['blue'] };
@@ -33,6 +34,16 @@ describe('broadcast-channel transport', () => {
     for (const c of clients.splice(0)) c.close();
     await new Promise((r) => setTimeout(r, 0));
     indexedDB.deleteDatabase(`flagline:${channel}`);
+  });
+
+  it('refuses clearly where Web Locks are missing (pages that are not secure contexts)', () => {
+    const own = Object.getOwnPropertyDescriptor(Navigator.prototype, 'locks')!;
+    Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true });
+    try {
+      expect(() => createBroadcastChannelTransport({ participant: ann, channel })).to.throw(FlagError, /secure contexts/).with.property('code', 'invalid-input');
+    } finally {
+      Object.defineProperty(Navigator.prototype, 'locks', own);
+    }
   });
 
   it('carries a flag and its chat between tabs', async () => {

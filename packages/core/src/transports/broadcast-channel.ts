@@ -12,6 +12,7 @@ import type { FlagConfigInput } from '../config.js';
 import type { Participant } from '../model.js';
 import { FrameTransport, type Pipe } from './frame-transport.js';
 import { randomId } from '../random-id.js';
+import { FlagError } from '../errors.js';
 
 export interface BroadcastChannelTransportOptions {
   /** Who uses this tab. Tabs of one origin trust each other, as they share storage anyway. */
@@ -32,6 +33,8 @@ type Message =
   | { kind: 'leader' };
 
 export function createBroadcastChannelTransport(opts: BroadcastChannelTransportOptions): FrameTransport {
+  if (!globalThis.navigator?.locks)
+    throw new FlagError('invalid-input', 'The BroadcastChannel transport elects its leader tab with Web Locks, which browsers offer only in secure contexts (https or localhost); on this page use the WebSocket or memory transport.');
   const name = `flagline:${opts.channel ?? 'default'}`;
   const abort = new AbortController();
   // Compete for leadership for as long as this transport lives.
