@@ -3,6 +3,7 @@ import { createFlagClient } from './client.js';
 import { MemoryHub } from '../transports/memory.js';
 import type { Participant } from '../model.js';
 import type { FlagClient } from './types.js';
+import type { Transport } from '../transport.js';
 import type { TranscriptEntry } from '../transcript.js';
 import { FlagError } from '../errors.js';
 
@@ -20,6 +21,17 @@ function until<T>(store: { get(): T; subscribe(cb: (v: T) => void): () => void }
         resolve(v);
       }
     });
+  });
+}
+
+/** Ann's hub transport with its `execute` replaced (the rest delegates to the hub's). */
+function withExecute(base: Transport, execute: Transport['execute']): Transport {
+  return Object.assign(Object.create(base) as Transport, {
+    connect: base.connect.bind(base),
+    history: base.history.bind(base),
+    snapshot: base.snapshot.bind(base),
+    close: base.close.bind(base),
+    execute,
   });
 }
 
@@ -108,16 +120,10 @@ describe('createFlagClient over the memory hub', () => {
     const held = new Promise<void>((r) => (release = r));
     let holdMessages = false;
     // A transport whose results lag behind its events, as over a busy socket.
-    const lagging = Object.assign(Object.create(base) as typeof base, {
-      connect: base.connect.bind(base),
-      history: base.history.bind(base),
-      snapshot: base.snapshot.bind(base),
-      close: base.close.bind(base),
-      execute: async (env: Parameters<typeof base.execute>[0]) => {
-        const outcome = await base.execute(env);
-        if (holdMessages && env.command.type === 'send-message') await held;
-        return outcome;
-      },
+    const lagging = withExecute(base, async (env) => {
+      const outcome = await base.execute(env);
+      if (holdMessages && env.command.type === 'send-message') await held;
+      return outcome;
     });
     const agent = createFlagClient({ transport: lagging, me: ann });
     clients.push(agent);
@@ -136,16 +142,10 @@ describe('createFlagClient over the memory hub', () => {
     const base = hub.transport(ann);
     let refuseNext = false;
     // A transport that refuses once, as a relay does when rate-limiting.
-    const flaky = Object.assign(Object.create(base) as typeof base, {
-      connect: base.connect.bind(base),
-      history: base.history.bind(base),
-      snapshot: base.snapshot.bind(base),
-      close: base.close.bind(base),
-      execute: (env: Parameters<typeof base.execute>[0]) => {
-        if (!refuseNext) return base.execute(env);
-        refuseNext = false;
-        return Promise.reject(new FlagError('rate-limited', 'Slow down.'));
-      },
+    const flaky = withExecute(base, (env) => {
+      if (!refuseNext) return base.execute(env);
+      refuseNext = false;
+      return Promise.reject(new FlagError('rate-limited', 'Slow down.'));
     });
     const agent = createFlagClient({ transport: flaky, me: ann });
     clients.push(agent);
