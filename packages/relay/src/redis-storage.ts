@@ -2,8 +2,9 @@
  * Shared storage on Redis for several relay processes. One Redis Stream is the ordered,
  * durable log of every flag event (stream id = log position), a hash holds every command's
  * outcome forever, and one Lua script appends atomically only if the log is still where the
- * deciding process saw it (optimistic concurrency: see core's SharedLog). Processes follow
- * the stream with blocking XREAD, which is the wake-up; nothing relies on pub/sub.
+ * deciding process saw it and none of its commands has an outcome yet (optimistic concurrency:
+ * see core's SharedLog); a process appends a whole group of commands in one script run.
+ * Processes follow the stream with blocking XREAD, which is the wake-up; nothing relies on pub/sub.
  * All keys share one hash tag, so a Redis Cluster keeps them in one slot.
  */
 import { Redis } from 'ioredis';
@@ -11,20 +12,29 @@ import type { AuthorityStorage, CommitBatch, CommitResult, SharedLog, StoredOutc
 import { randomId } from '@flagline/core/authority';
 import type { FlagEvent, PositionedEvent } from '@flagline/core';
 
+// ARGV: expectedPos, n, then n pairs (command id, stored outcome), then (interaction id, event) pairs.
 const APPEND = `
-local pos = tonumber(redis.call('GET', KEYS[1]) or '0')
-if ARGV[2] ~= '' then
-  local dup = redis.call('HGET', KEYS[3], ARGV[2])
-  if dup then return {'duplicate', dup} end
+local n = tonumber(ARGV[2])
+local last = 2 + 2 * n
+if n > 0 then
+  local ids = {}
+  for i = 3, last, 2 do ids[#ids + 1] = ARGV[i] end
+  local found = redis.call('HMGET', KEYS[3], unpack(ids))
+  local dups = {'duplicates'}
+  for i = 1, n do
+    if found[i] then dups[#dups + 1] = found[i] end
+  end
+  if #dups > 1 then return dups end
 end
+local pos = tonumber(redis.call('GET', KEYS[1]) or '0')
 if pos ~= tonumber(ARGV[1]) then return {'conflict'} end
-for i = 4, #ARGV, 2 do
+for i = last + 1, #ARGV, 2 do
   pos = pos + 1
   redis.call('XADD', KEYS[2], pos .. '-0', 'e', ARGV[i + 1])
   redis.call('ZADD', KEYS[4], 0, ARGV[i] .. '|' .. string.format('%016d', pos))
 end
 redis.call('SET', KEYS[1], pos)
-if ARGV[2] ~= '' then redis.call('HSET', KEYS[3], ARGV[2], ARGV[3]) end
+if n > 0 then redis.call('HSET', KEYS[3], unpack(ARGV, 3, last)) end
 return {'ok'}
 `;
 
@@ -90,12 +100,13 @@ export class RedisStorage implements AuthorityStorage {
 
   async commit(batch: CommitBatch): Promise<CommitResult> {
     const events = this.#index(batch.events).flatMap((pe) => [this.#interactionOf.get(pe.event.flagId)!, JSON.stringify(pe.event)]);
-    const args = [String(batch.expectedPos), batch.outcome?.id ?? '', batch.outcome ? JSON.stringify(batch.outcome) : '', ...events];
+    const outcomes = batch.outcomes ?? [];
+    const args = [String(batch.expectedPos), String(outcomes.length), ...outcomes.flatMap((o) => [o.id, JSON.stringify(o)]), ...events];
     const run = (this.#redis as unknown as { flaglineAppend(...a: string[]): Promise<string[]> }).flaglineAppend;
     const k = this.#keys;
-    const [status, stored] = await run.call(this.#redis, k.pos, k.log, k.outcomes, k.byInteraction, ...args);
+    const [status, ...stored] = await run.call(this.#redis, k.pos, k.log, k.outcomes, k.byInteraction, ...args);
     if (status === 'conflict') return { conflict: true };
-    if (status === 'duplicate') return { duplicate: JSON.parse(stored!) as StoredOutcome };
+    if (status === 'duplicates') return { duplicates: stored.map((raw) => JSON.parse(raw) as StoredOutcome) };
     return undefined;
   }
 

@@ -72,8 +72,7 @@ export class SqliteStorage implements AuthorityStorage {
         for (const { pos, event } of batch.events) {
           this.#insertEvent.run(pos, event.flagId, event.seq, this.#interaction(event), JSON.stringify(event));
         }
-        const o = batch.outcome;
-        if (o) this.#insertOutcome.run(o.id, o.actorId, JSON.stringify(o.outcome));
+        for (const o of batch.outcomes ?? []) this.#insertOutcome.run(o.id, o.actorId, JSON.stringify(o.outcome));
       }
     });
   }

@@ -30,7 +30,7 @@ describe('SqliteStorage', () => {
     const first = await a.load();
     assert.deepEqual(first.events, []);
     await a.commit({ events: [raised('f1', 1)], expectedPos: 0 });
-    await a.commit({ events: [message('f1', 2, 2), raised('f2', 3)], expectedPos: 1, outcome: { id: 'cmd-1', actorId: 'ann', outcome: { ok: true, flagId: 'f1', seq: 2, changed: true } } });
+    await a.commit({ events: [message('f1', 2, 2), raised('f2', 3)], expectedPos: 1, outcomes: [{ id: 'cmd-1', actorId: 'ann', outcome: { ok: true, flagId: 'f1', seq: 2, changed: true } }] });
     await a.close();
     const b = new SqliteStorage({ file: f });
     const again = await b.load();

@@ -6,9 +6,10 @@
 import type { CommandEnvelope, Outcome } from '../commands.js';
 import { resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
-import { applyEvent, decide, escalationDue, type DecisionState } from '../machine.js';
+import { decide, escalationDue, type DecisionState } from '../machine.js';
 import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type Snapshot } from '../model.js';
 import { canSee, checkAccess } from '../rules.js';
+import { Draft, track } from './draft.js';
 import type { AuthorityStorage, CommitBatch, StoredOutcome } from './storage.js';
 
 export interface AuthorityOptions {
@@ -33,13 +34,14 @@ export class Authority implements DecisionState {
   readonly #storage: AuthorityStorage;
   readonly #now: () => number;
   readonly #replayWindow: number;
-  readonly #flags = new Map<string, Flag>();
+  /** Flags by id, the open flag of each interaction, the agent of each interaction. */
+  readonly #state = { flags: new Map<string, Flag>(), open: new Map<string, string>(), agents: new Map<string, string>() };
   readonly #history = new Map<string, FlagEvent[]>();
-  readonly #openByInteraction = new Map<string, string>();
-  readonly #interactionAgent = new Map<string, string>();
   readonly #log: PositionedEvent[] = [];
   readonly #inflight = new Map<string, { actorId: string; done: Promise<Outcome> }>();
   readonly #subscribers = new Set<Subscriber>();
+  /** Shared storage: commands waiting to be decided and committed as the next group. */
+  readonly #waiting: Job[] = [];
   #queue: Promise<unknown> = Promise.resolve();
   #delivery: Promise<unknown> = Promise.resolve();
   #failure: FlagError | null = null;
@@ -72,14 +74,14 @@ export class Authority implements DecisionState {
   }
 
   flag(id: string): Flag | undefined {
-    return this.#flags.get(id);
+    return this.#state.flags.get(id);
   }
   openFlagFor(interactionId: string): Flag | undefined {
-    const id = this.#openByInteraction.get(interactionId);
-    return id === undefined ? undefined : this.#flags.get(id);
+    const id = this.#state.open.get(interactionId);
+    return id === undefined ? undefined : this.#state.flags.get(id);
   }
   interactionAgent(interactionId: string): string | undefined {
-    return this.#interactionAgent.get(interactionId);
+    return this.#state.agents.get(interactionId);
   }
 
   /** Run a command for an authenticated actor. Resolves once durable and fanned out. */
@@ -93,15 +95,15 @@ export class Authority implements DecisionState {
       return inflight.done.then(again, again);
     }
     const key = { id: envelope.id, actorId: actor.id };
-    const done = this.#enqueue<Outcome>(key, () => {
-      const decision = decide(this, actor, envelope, this.#now(), this.config);
+    const done = this.#enqueue<Outcome>(key, (state) => {
+      const decision = decide(state, actor, envelope, this.#now(), this.config);
       const outcome: Outcome =
         decision instanceof FlagError
           ? { ok: false, error: decision.toJSON() }
           : {
               ok: true,
               flagId: decision.flagId,
-              seq: decision.events.at(-1)?.seq ?? (decision.flagId ? (this.#flags.get(decision.flagId)?.seq ?? 0) : 0),
+              seq: decision.events.at(-1)?.seq ?? (decision.flagId ? (state.flag(decision.flagId)?.seq ?? 0) : 0),
               changed: decision.changed,
               ...(decision.note ? { note: decision.note } : {}),
             };
@@ -115,11 +117,11 @@ export class Authority implements DecisionState {
 
   /** Escalate every flag whose time is up. Runs on the timer from `start()`, or by hand in tests. */
   tick(): Promise<void> {
-    return this.#enqueue<void>(null, () => {
+    return this.#enqueue<void>(null, (state) => {
       const now = this.#now();
       const events: FlagEvent[] = [];
-      for (const id of this.#openByInteraction.values()) {
-        const due = escalationDue(this.#flags.get(id)!, now, this.config);
+      for (const flag of state.openFlags()) {
+        const due = escalationDue(flag, now, this.config);
         if (due) events.push(due);
       }
       return { result: undefined, events };
@@ -152,7 +154,7 @@ export class Authority implements DecisionState {
 
   /** A flag's events after `afterSeq`, if the actor may see the flag. */
   history(actor: Participant, flagId: string, afterSeq: number): FlagEvent[] {
-    const flag = this.#flags.get(flagId);
+    const flag = this.#state.flags.get(flagId);
     if (!flag) throw new FlagError('not-found', `There is no flag ${flagId}.`);
     const denied = checkAccess(actor, flag, this.config);
     if (denied) throw denied;
@@ -163,7 +165,7 @@ export class Authority implements DecisionState {
   snapshot(actor: Participant): Snapshot {
     const since = this.#now() - this.config.recentMs;
     const events: FlagEvent[] = [];
-    for (const [id, flag] of this.#flags) {
+    for (const [id, flag] of this.#state.flags) {
       if (!canSee(actor, flag, this.config)) continue;
       if (!isOpen(flag) && flag.lowered!.at < since) continue;
       events.push(...this.#history.get(id)!);
@@ -180,47 +182,82 @@ export class Authority implements DecisionState {
   }
 
   #visible(actor: Participant, flagId: string): boolean {
-    const flag = this.#flags.get(flagId);
+    const flag = this.#state.flags.get(flagId);
     return flag !== undefined && canSee(actor, flag, this.config);
   }
 
   /**
    * Decisions run one at a time against in-memory state. With single-writer storage their
-   * writes are pipelined so the storage can group-commit; with shared storage each write waits
-   * for its commit, and a conflict (another process wrote first) means catch up and decide
-   * again. Each caller resolves after its write is durable and fanned out.
+   * writes are pipelined so the storage can group-commit. With shared storage the commands
+   * that wait while a commit is in flight form the next group: decided one after another
+   * against a draft of the state, written in one commit, and applied only once it succeeds.
+   * Each caller resolves after its write is durable and fanned out.
    */
-  #enqueue<T>(key: { id: string; actorId: string } | null, plan: () => Plan<T>): Promise<T> {
+  #enqueue<T>(key: Key | null, plan: (state: Draft) => Plan<T>): Promise<T> {
     if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#storage.shared) {
+      return new Promise<T>((resolve, reject) => {
+        const job: Job = { key, plan, resolve: resolve as (result: unknown) => void, reject };
+        if (this.#waiting.push(job) === 1) this.#queue = this.#queue.then(() => this.#commitGroup());
+      });
+    }
     const decided = this.#queue.then(async (): Promise<{ result: T; durable: Promise<void> }> => {
-      for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-        const stored = key && (await this.#storage.outcome(key.id));
-        if (stored) return { result: answer(stored, key) as T, durable: Promise.resolve() };
-        const { result, events, outcome } = plan();
-        const positioned = events.map((event, i) => ({ pos: this.#pos + 1 + i, event }));
-        const batch: CommitBatch = { events: positioned, expectedPos: this.#pos, ...(outcome ? { outcome } : {}) };
-        if (!this.#storage.shared) return { result, durable: this.#pipeline(batch) };
-        // Nothing is applied before a shared commit succeeds, so a failed one cannot make this
-        // process diverge: the command fails (retrying its id is safe) and the authority goes on.
+      const stored = key && (await this.#storage.outcome(key.id));
+      if (stored) return { result: answer(stored, key) as T, durable: Promise.resolve() };
+      const { result, events, outcome } = plan(new Draft(this.#state));
+      const positioned = events.map((event, i) => ({ pos: this.#pos + 1 + i, event }));
+      return { result, durable: this.#pipeline({ events: positioned, expectedPos: this.#pos, outcomes: outcome ? [outcome] : [] }) };
+    });
+    this.#queue = decided.catch(() => {});
+    return decided.then(({ result, durable }) => durable.then(() => result));
+  }
+
+  /**
+   * Shared storage: decide the waiting commands (up to MAX_GROUP) and commit them in one write.
+   * Nothing is applied before the commit succeeds, so a failed one cannot make this process
+   * diverge: the commands fail (retrying their ids is safe) and the authority goes on. A command
+   * id that already has an outcome (a retry whose first attempt was written, here or on another
+   * process) gets that outcome, not a new decision; the storage checks this with the write.
+   */
+  async #commitGroup(): Promise<void> {
+    let jobs = this.#waiting.splice(0, MAX_GROUP);
+    if (this.#waiting.length) this.#queue = this.#queue.then(() => this.#commitGroup());
+    try {
+      for (let attempt = 0; jobs.length; attempt++) {
+        if (attempt === MAX_CONFLICTS) throw new FlagError('internal', `Gave up after ${MAX_CONFLICTS} write conflicts with other relay processes.`);
+        const draft = new Draft(this.#state);
+        const plans = jobs.map((job) => {
+          const planned = job.plan(draft);
+          draft.apply(planned.events);
+          return planned;
+        });
+        const events = plans.flatMap((p) => p.events).map((event, i) => ({ pos: this.#pos + 1 + i, event }));
+        const batch: CommitBatch = { events, expectedPos: this.#pos, outcomes: plans.flatMap((p) => p.outcome ?? []) };
         const committed = await this.#storage.commit(batch).catch((err: unknown) => {
           throw new FlagError('internal', `Storage unavailable; retry the command: ${String(err)}`);
         });
-        if (committed && 'duplicate' in committed) {
-          await this.#catchUp(); // its events reach subscribers before its answer
-          return { result: answer(committed.duplicate, key!) as T, durable: Promise.resolve() };
-        }
         if (committed && 'conflict' in committed) {
           await this.#catchUp();
           continue;
         }
-        for (const pe of positioned) this.#apply(pe);
-        this.#fanOut(positioned);
-        return { result, durable: Promise.resolve() };
+        if (committed && 'duplicates' in committed) {
+          await this.#catchUp(); // their events reach subscribers before their answers
+          const stored = new Map(committed.duplicates.map((o) => [o.id, o]));
+          jobs = jobs.filter((job) => {
+            const outcome = job.key && stored.get(job.key.id);
+            if (outcome) job.resolve(answer(outcome, job.key!));
+            return !outcome;
+          });
+          continue;
+        }
+        for (const pe of events) this.#apply(pe);
+        this.#fanOut(events);
+        jobs.forEach((job, i) => job.resolve(plans[i]!.result));
+        return;
       }
-      throw new FlagError('internal', `Gave up after ${MAX_CONFLICTS} write conflicts with other relay processes.`);
-    });
-    this.#queue = decided.catch(() => {});
-    return decided.then(({ result, durable }) => durable.then(() => result));
+    } catch (err) {
+      for (const job of jobs) job.reject(err);
+    }
   }
 
   /** Single-writer storage: apply now, commit in the background, fan out in order once durable. */
@@ -264,7 +301,7 @@ export class Authority implements DecisionState {
 
   #fanOut(events: PositionedEvent[]): void {
     for (const pe of events) {
-      const flag = this.#flags.get(pe.event.flagId)!;
+      const flag = this.#state.flags.get(pe.event.flagId)!;
       for (const sub of this.#subscribers) {
         if (canSee(sub.actor, flag, this.config)) sub.listener(pe);
       }
@@ -273,17 +310,10 @@ export class Authority implements DecisionState {
 
   #apply(pe: PositionedEvent): void {
     const { event } = pe;
-    const flag = applyEvent(this.#flags.get(event.flagId), event);
-    this.#flags.set(flag.id, flag);
+    const flag = track(this.#state, event);
     const history = this.#history.get(flag.id);
     if (history) history.push(event);
     else this.#history.set(flag.id, [event]);
-    if (event.type === 'raised') {
-      this.#interactionAgent.set(flag.interactionId, flag.agent.id);
-      this.#openByInteraction.set(flag.interactionId, flag.id);
-    } else if (event.type === 'lowered') {
-      this.#openByInteraction.delete(flag.interactionId);
-    }
     this.#pos = pe.pos;
     this.#log.push(pe);
     if (this.#log.length > this.#replayWindow * 1.25) this.#log.splice(0, this.#log.length - this.#replayWindow);
@@ -297,10 +327,26 @@ interface Plan<T> {
   outcome?: StoredOutcome;
 }
 
+/** Who sent a command, by its id. */
+interface Key {
+  id: string;
+  actorId: string;
+}
+
+/** A command (or tick) waiting for its group on shared storage. */
+interface Job {
+  key: Key | null;
+  plan: (state: Draft) => Plan<unknown>;
+  resolve: (result: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 const MAX_CONFLICTS = 100;
+/** At most this many commands per group, so one write (one Redis script run) stays short. */
+const MAX_GROUP = 256;
 
 /** A stored outcome is the answer only for whoever sent the command. */
-function answer(stored: StoredOutcome, key: { id: string; actorId: string }): Outcome {
+function answer(stored: StoredOutcome, key: Key): Outcome {
   return stored.actorId === key.actorId ? stored.outcome : reused(key.id);
 }
 

@@ -60,7 +60,7 @@ export class IndexedDbStorage implements AuthorityStorage {
   commit(batch: CommitBatch): Promise<void> {
     const tx = this.#db!.transaction(['events', 'outcomes'], 'readwrite', { durability: 'strict' });
     for (const pe of batch.events) tx.objectStore('events').put(pe);
-    if (batch.outcome) tx.objectStore('outcomes').put(batch.outcome);
+    for (const o of batch.outcomes ?? []) tx.objectStore('outcomes').put(o);
     return done(tx);
   }
 

@@ -36,11 +36,12 @@ export class SharedMemoryLog {
   }
 
   #commit(batch: CommitBatch): CommitResult {
-    const existing = batch.outcome && this.outcomes.get(batch.outcome.id);
-    if (existing) return { duplicate: existing };
+    const outcomes = batch.outcomes ?? [];
+    const duplicates = outcomes.flatMap((o) => this.outcomes.get(o.id) ?? []);
+    if (duplicates.length) return { duplicates };
     if (batch.expectedPos !== this.events.length) return { conflict: true };
     this.events.push(...batch.events);
-    if (batch.outcome) this.outcomes.set(batch.outcome.id, batch.outcome);
+    for (const o of outcomes) this.outcomes.set(o.id, o);
     const appended = [...batch.events];
     // Like a stream reader, followers hear about appends asynchronously.
     if (appended.length) queueMicrotask(() => this.#followers.forEach((f) => f(appended)));

@@ -9,21 +9,25 @@ export interface StoredOutcome {
   outcome: Outcome;
 }
 
-/** What one command (or one clock tick) wrote: made durable atomically. */
+/**
+ * What one command or clock tick wrote (single-writer storage), or what a group of commands
+ * decided one after another wrote (shared storage): made durable atomically.
+ */
 export interface CommitBatch {
   events: PositionedEvent[];
-  outcome?: StoredOutcome;
-  /** The log position the decision was made at (the last pos before these events). */
+  /** One per command in the batch; a command id is stored once, forever. */
+  outcomes?: StoredOutcome[];
+  /** The log position the decisions were made at (the last pos before these events). */
   expectedPos: number;
 }
 
 /**
- * A commit's answer. Single-writer storage always succeeds (undefined). Shared storage answers
- * `conflict` when its log has moved past `expectedPos` (another process wrote: nothing was
- * written, catch up and decide again), or `duplicate` when another process already stored an
- * outcome for this command id (nothing was written; that outcome is the answer).
+ * A commit's answer. Single-writer storage always succeeds (undefined). Shared storage writes
+ * nothing and answers `duplicates` when any of the batch's command ids already has a stored
+ * outcome (each is that command's answer; decide the others again), else `conflict` when its
+ * log has moved past `expectedPos` (another process wrote: catch up and decide again).
  */
-export type CommitResult = void | { conflict: true } | { duplicate: StoredOutcome };
+export type CommitResult = void | { conflict: true } | { duplicates: StoredOutcome[] };
 
 /** The extra half of storage that several processes write to at once (e.g. Redis). */
 export interface SharedLog {
@@ -43,10 +47,10 @@ export interface AuthorityStorage {
   /**
    * Make a batch durable; resolve only when it would survive a crash. Called in log order and
    * must resolve in that order; single-writer implementations may group several batches in one
-   * write. Shared implementations check `expectedPos` and the outcome id atomically.
+   * write. Shared implementations check `expectedPos` and the outcome ids atomically.
    */
   commit(batch: CommitBatch): Promise<CommitResult>;
-  /** Present when several processes share this storage: decisions then wait for each commit. */
+  /** Present when several processes share this storage: decisions then wait for their group's commit. */
   readonly shared?: SharedLog;
   /** A stored outcome by command id: idempotency is permanent. */
   outcome(id: string): Promise<StoredOutcome | undefined>;
@@ -67,7 +71,7 @@ export class MemoryStorage implements AuthorityStorage {
 
   async commit(batch: CommitBatch): Promise<void> {
     this.#events.push(...batch.events);
-    if (batch.outcome) this.#outcomes.set(batch.outcome.id, batch.outcome);
+    for (const o of batch.outcomes ?? []) this.#outcomes.set(o.id, o);
   }
 
   async outcome(id: string) {

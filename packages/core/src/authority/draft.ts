@@ -1,0 +1,90 @@
+/**
+ * The state decisions read, and a draft of it: a group of commands on shared storage is
+ * decided one after another, each seeing what the earlier ones in the group wrote, while the
+ * Authority's own state stays untouched until the group's commit succeeds.
+ */
+import type { DecisionState } from '../machine.js';
+import { applyEvent } from '../machine.js';
+import type { Flag, FlagEvent } from '../model.js';
+
+interface MapLike<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V): unknown;
+  delete(key: string): unknown;
+}
+
+/** Flags by id, the open flag of each interaction, and the agent of each interaction. */
+interface TrackedState {
+  flags: MapLike<Flag>;
+  open: MapLike<string>;
+  agents: MapLike<string>;
+}
+
+/** The Authority's own tracked state, which a draft reads but never writes. */
+export interface BaseState {
+  flags: ReadonlyMap<string, Flag>;
+  open: ReadonlyMap<string, string>;
+  agents: ReadonlyMap<string, string>;
+}
+
+/** Apply one event to tracked state; the Authority and drafts both go through here. */
+export function track(state: TrackedState, event: FlagEvent): Flag {
+  const flag = applyEvent(state.flags.get(event.flagId), event);
+  state.flags.set(flag.id, flag);
+  if (event.type === 'raised') {
+    state.agents.set(flag.interactionId, flag.agent.id);
+    state.open.set(flag.interactionId, flag.id);
+  } else if (event.type === 'lowered') {
+    state.open.delete(flag.interactionId);
+  }
+  return flag;
+}
+
+const GONE = Symbol('gone');
+
+/** A map that reads through to a base map it never writes. */
+class Overlay<V> implements MapLike<V> {
+  readonly #own = new Map<string, V | typeof GONE>();
+  constructor(readonly base: ReadonlyMap<string, V>) {}
+
+  get(key: string): V | undefined {
+    if (!this.#own.has(key)) return this.base.get(key);
+    const value = this.#own.get(key)!;
+    return value === GONE ? undefined : value;
+  }
+  set(key: string, value: V): void {
+    this.#own.set(key, value);
+  }
+  delete(key: string): void {
+    this.#own.set(key, GONE);
+  }
+  *values(): IterableIterator<V> {
+    for (const [key, value] of this.base) if (!this.#own.has(key)) yield value;
+    for (const value of this.#own.values()) if (value !== GONE) yield value;
+  }
+}
+
+export class Draft implements DecisionState {
+  readonly #state: { flags: Overlay<Flag>; open: Overlay<string>; agents: Overlay<string> };
+
+  constructor(base: BaseState) {
+    this.#state = { flags: new Overlay(base.flags), open: new Overlay(base.open), agents: new Overlay(base.agents) };
+  }
+
+  flag(id: string): Flag | undefined {
+    return this.#state.flags.get(id);
+  }
+  openFlagFor(interactionId: string): Flag | undefined {
+    const id = this.#state.open.get(interactionId);
+    return id === undefined ? undefined : this.flag(id);
+  }
+  interactionAgent(interactionId: string): string | undefined {
+    return this.#state.agents.get(interactionId);
+  }
+  openFlags(): Flag[] {
+    return [...this.#state.open.values()].map((id) => this.flag(id)!);
+  }
+  apply(events: FlagEvent[]): void {
+    for (const event of events) track(this.#state, event);
+  }
+}
