@@ -5,7 +5,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Authority } from '@flagline/core/authority';
-import type { PositionedEvent } from '@flagline/core';
+import type { FlagEvent, PositionedEvent } from '@flagline/core';
+import type { StoredOutcome } from '@flagline/core/authority';
 import { RedisStorage } from '../src/redis-storage.js';
 import { RedisServer } from './helpers/redis-server.js';
 import { ann, sam, sid } from './helpers/people.js';
@@ -75,6 +76,31 @@ describe('RedisStorage (shared log for several relay processes)', () => {
     // The old process keeps working once Redis is back (its connection reconnects).
     const more = await a.execute(ann, { id: 'after', command: { type: 'raise', interactionId: 'i-after', channel: 'voice', message: 'still here' } });
     assert.equal(more.ok, true);
+  });
+
+  it('appends a group in one step: one position check, every outcome stored, duplicates reported with nothing written', async () => {
+    const storage = new RedisStorage({ url: redis.url, namespace: namespace() });
+    await storage.load();
+    const actor = { id: 'ann', name: 'Ann', role: 'agent' } as const;
+    const raised = (flagId: string, pos: number): PositionedEvent => {
+      const event: FlagEvent = { type: 'raised', flagId, seq: 1, at: 1, actor, interactionId: `i-${flagId}`, channel: 'voice', customerLabel: '', team: 'blue', message: 'm', severity: 'normal' };
+      return { pos, event };
+    };
+    const said = (flagId: string, seq: number, pos: number): PositionedEvent => ({ pos, event: { type: 'message', flagId, seq, at: 2, actor, text: 't', clientId: `c${pos}` } });
+    const stored = (id: string, seq: number): StoredOutcome => ({ id, actorId: 'ann', outcome: { ok: true, flagId: 'f1', seq, changed: true } });
+    try {
+      assert.equal(await storage.commit({ events: [raised('f1', 1), said('f1', 2, 2)], outcomes: [stored('c1', 1), stored('c2', 2)], expectedPos: 0 }), undefined);
+      const retry = { events: [said('f1', 3, 3), said('f1', 4, 4)], outcomes: [stored('c3', 3), stored('c1', 9), stored('c2', 9)], expectedPos: 2 };
+      assert.deepEqual(await storage.commit(retry), { duplicates: [stored('c1', 1), stored('c2', 2)] });
+      assert.deepEqual(await storage.commit({ events: [said('f1', 3, 2)], outcomes: [stored('c3', 3)], expectedPos: 1 }), { conflict: true });
+      assert.equal(await storage.outcome('c3'), undefined);
+      assert.deepEqual((await storage.shared.since(0)).map((pe) => pe.pos), [1, 2]);
+      assert.equal(await storage.commit({ events: [said('f1', 3, 3)], outcomes: [stored('c3', 3)], expectedPos: 2 }), undefined);
+      assert.deepEqual(await storage.outcome('c3'), stored('c3', 3));
+      assert.deepEqual((await storage.interactionEvents('i-f1')).map((e) => e.seq), [1, 2, 3]);
+    } finally {
+      await storage.close();
+    }
   });
 
   it('warns at start when Redis persistence is weaker than acknowledged ⇒ durable', async () => {
