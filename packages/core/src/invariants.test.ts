@@ -175,7 +175,7 @@ async function runScenario(steps: Step[]): Promise<void> {
   for (const [flagId, events] of byFlag) {
     // Per-flag seq: 1, 2, 3… without gaps; reducing the history gives the authority's state.
     expect(events.map((e) => e.seq)).to.deep.equal(events.map((_, i) => i + 1));
-    expect(authority.history(ROOT, flagId, 0)).to.deep.equal(events);
+    expect(await authority.history(ROOT, flagId, 0)).to.deep.equal(events);
     const flag = reduceEvents(events)!;
     expect(flag).to.deep.equal(authority.flag(flagId));
     if (flag.status !== 'lowered') openPerInteraction.set(flag.interactionId, (openPerInteraction.get(flag.interactionId) ?? 0) + 1);

@@ -115,6 +115,13 @@ export class RedisStorage implements AuthorityStorage {
     return raw === null ? undefined : (JSON.parse(raw) as StoredOutcome);
   }
 
+  /** Through the by-interaction index: the flag's interaction is known from its raised event. */
+  async flagEvents(flagId: string): Promise<FlagEvent[]> {
+    const interactionId = this.#interactionOf.get(flagId);
+    if (interactionId === undefined) return [];
+    return (await this.interactionEvents(interactionId)).filter((e) => e.flagId === flagId);
+  }
+
   /** Every committed event of an interaction's flags, in log order (for the transcript endpoint). */
   async interactionEvents(interactionId: string): Promise<FlagEvent[]> {
     const members = await this.#redis.zrangebylex(this.#keys.byInteraction, `[${interactionId}|`, `[${interactionId}|\xff`);
@@ -125,7 +132,10 @@ export class RedisStorage implements AuthorityStorage {
       pipeline.xrange(this.#keys.log, id, id);
     }
     const results = (await pipeline.exec()) ?? [];
-    return results.flatMap(([err, entries]) => (err ? [] : toEvents(entries as Entry[]).map((pe) => pe.event)));
+    return results.flatMap(([err, entries]) => {
+      if (err) throw err; // never a silently partial transcript or history
+      return toEvents(entries as Entry[]).map((pe) => pe.event);
+    });
   }
 
   async close(): Promise<void> {

@@ -40,6 +40,7 @@ export class SqliteStorage implements AuthorityStorage {
   readonly #insertEvent: Database.Statement;
   readonly #insertOutcome: Database.Statement;
   readonly #selectOutcome: Database.Statement;
+  readonly #selectFlagEvents: Database.Statement;
   readonly #writeGroup: (group: Waiter[]) => void;
   readonly #onFailure: ((err: Error) => void) | undefined;
   /** Transactions and batches written, for metrics and tests of the grouping itself. */
@@ -67,6 +68,8 @@ export class SqliteStorage implements AuthorityStorage {
     this.#insertEvent = this.#db.prepare('INSERT INTO events (pos, flag_id, seq, interaction_id, body) VALUES (?, ?, ?, ?, ?)');
     this.#insertOutcome = this.#db.prepare('INSERT INTO outcomes (id, actor_id, body) VALUES (?, ?, ?)');
     this.#selectOutcome = this.#db.prepare('SELECT actor_id, body FROM outcomes WHERE id = ?');
+    // Served by the UNIQUE (flag_id, seq) index of migration 1; a flag's seq order is its log order.
+    this.#selectFlagEvents = this.#db.prepare('SELECT body FROM events WHERE flag_id = ? ORDER BY seq');
     this.#writeGroup = this.#db.transaction((group: Waiter[]) => {
       for (const { batch } of group) {
         for (const { pos, event } of batch.events) {
@@ -103,6 +106,10 @@ export class SqliteStorage implements AuthorityStorage {
   async outcome(id: string): Promise<StoredOutcome | undefined> {
     const row = this.#selectOutcome.get(id) as { actor_id: string; body: string } | undefined;
     return row && { id, actorId: row.actor_id, outcome: JSON.parse(row.body) };
+  }
+
+  async flagEvents(flagId: string): Promise<FlagEvent[]> {
+    return (this.#selectFlagEvents.all(flagId) as { body: string }[]).map((r) => JSON.parse(r.body) as FlagEvent);
   }
 
   /** Every committed event of an interaction's flags, in log order (for the transcript endpoint). */

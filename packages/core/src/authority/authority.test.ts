@@ -24,6 +24,9 @@ class GatedStorage implements AuthorityStorage {
   outcome(id: string) {
     return this.inner.outcome(id);
   }
+  flagEvents(flagId: string) {
+    return this.inner.flagEvents(flagId);
+  }
   close() {
     return this.inner.close();
   }
@@ -110,7 +113,7 @@ describe('Authority: commands and idempotency', () => {
     expect(a).to.deep.equal({ ok: true, flagId: id, seq: 2, changed: true });
     expect(b).to.deep.equal(a);
     expect(c).to.deep.equal(a);
-    expect(authority.history(ann, id, 0).filter((e) => e.type === 'message')).to.have.length(1);
+    expect((await authority.history(ann, id, 0)).filter((e) => e.type === 'message')).to.have.length(1);
     expect(authority.pos).to.equal(2);
   });
 
@@ -224,7 +227,7 @@ describe('Authority: fan-out and escalation', () => {
     expect(authority.pos).to.equal(4);
     clock.now += 60_000;
     await authority.tick();
-    const [, escalated1, escalated2] = authority.history(sue, id, 0);
+    const [, escalated1, escalated2] = await authority.history(sue, id, 0);
     expect(escalated1).to.deep.include({ type: 'escalated', level: 1, actor: SYSTEM_ACTOR });
     expect(escalated2).to.deep.include({ type: 'escalated', level: 2, at: 121_000 });
     expect(authority.flag(acked)!.escalation).to.equal(0);
@@ -271,24 +274,21 @@ describe('Authority: replay, history and snapshot', () => {
     const id = await raise(authority);
     await run(authority, sue, { type: 'acknowledge', flagId: id });
     await run(authority, sue, { type: 'send-message', flagId: id, text: 'hi' });
-    expect(authority.history(ann, id, 0).map((e) => e.seq)).to.deep.equal([1, 2, 3]);
-    expect(authority.history(sue, id, 2).map((e) => e.type)).to.deep.equal(['message']);
-    const code = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (err) {
-        return (err as FlagError).code;
-      }
-      return 'no error';
-    };
-    expect(code(() => authority.history(bob, id, 0))).to.equal('not-allowed');
-    expect(code(() => authority.history(tom, id, 0))).to.equal('not-allowed');
-    expect(code(() => authority.history(tia, id, 0))).to.equal('not-allowed');
-    expect(code(() => authority.history(sue, 'nope', 0))).to.equal('not-found');
+    expect((await authority.history(ann, id, 0)).map((e) => e.seq)).to.deep.equal([1, 2, 3]);
+    expect((await authority.history(sue, id, 2)).map((e) => e.type)).to.deep.equal(['message']);
+    const code = (pending: Promise<unknown>) =>
+      pending.then(
+        () => 'no error',
+        (err: unknown) => (err as FlagError).code,
+      );
+    expect(await code(authority.history(bob, id, 0))).to.equal('not-allowed');
+    expect(await code(authority.history(tom, id, 0))).to.equal('not-allowed');
+    expect(await code(authority.history(tia, id, 0))).to.equal('not-allowed');
+    expect(await code(authority.history(sue, 'nope', 0))).to.equal('not-found');
     const waiting = await raise(authority);
     clock.now += 60_000;
     await authority.tick();
-    expect(authority.history(tia, waiting, 0)).to.have.length(2);
+    expect(await authority.history(tia, waiting, 0)).to.have.length(2);
   });
 
   it('snapshots every visible open flag and recently lowered flag with all their events', async () => {

@@ -19,7 +19,16 @@ export interface AuthorityOptions {
   now?: () => number;
   /** How many recent events are kept for resuming; an older resume point gets "snapshot needed". */
   replayWindow?: number;
+  /**
+   * How long a lowered flag's events stay in memory after it was lowered; older ones are read
+   * from storage when asked for. At least `config.recentMs` (snapshots hold recently lowered
+   * flags whole); default `config.recentMs` plus HISTORY_MARGIN_MS.
+   */
+  historyRetentionMs?: number;
 }
+
+/** Default retention beyond `recentMs`: a flag that just left snapshots is still served from memory. */
+export const HISTORY_MARGIN_MS = 5 * 60_000;
 
 type Listener = (event: PositionedEvent) => void;
 interface Subscriber {
@@ -34,9 +43,17 @@ export class Authority implements DecisionState {
   readonly #storage: AuthorityStorage;
   readonly #now: () => number;
   readonly #replayWindow: number;
-  /** Flags by id, the open flag of each interaction, the agent of each interaction. */
+  readonly #retentionMs: number;
+  /**
+   * Flags by id (every flag ever raised, as its small current state, so decisions never change),, the open flag of each interaction, the agent of each interaction. */
   readonly #state = { flags: new Map<string, Flag>(), open: new Map<string, string>(), agents: new Map<string, string>() };
+  /** Event histories of flags that are open or were lowered within the retention time. */
   readonly #history = new Map<string, FlagEvent[]>();
+  /** Lowered flags whose histories are still in memory, in log order, oldest from `#loweredHead`. */
+  readonly #lowered: { flagId: string; at: number; pos: number }[] = [];
+  #loweredHead = 0;
+  /** The last log position known to be durable: a history leaves memory only once it is stored. */
+  #durablePos = 0;
   readonly #log: PositionedEvent[] = [];
   readonly #inflight = new Map<string, { actorId: string; done: Promise<Outcome> }>();
   readonly #subscribers = new Set<Subscriber>();
@@ -52,9 +69,13 @@ export class Authority implements DecisionState {
     this.#storage = opts.storage;
     this.#now = opts.now ?? Date.now;
     this.#replayWindow = opts.replayWindow ?? 50_000;
+    this.#retentionMs = opts.historyRetentionMs ?? this.config.recentMs + HISTORY_MARGIN_MS;
+    if (!(this.#retentionMs >= this.config.recentMs))
+      throw new FlagError('invalid-input', `historyRetentionMs (${opts.historyRetentionMs}) must be at least recentMs (${this.config.recentMs}).`);
     this.epoch = epoch;
     this.#pos = 0;
     for (const pe of events) this.#apply(pe);
+    this.#durable(this.#pos);
   }
 
   static async open(opts: AuthorityOptions): Promise<Authority> {
@@ -71,6 +92,11 @@ export class Authority implements DecisionState {
 
   get pos(): number {
     return this.#pos;
+  }
+
+  /** How many flags' event histories are in memory (open or lowered within the retention time). */
+  get retainedHistories(): number {
+    return this.#history.size;
   }
 
   flag(id: string): Flag | undefined {
@@ -115,8 +141,12 @@ export class Authority implements DecisionState {
     return done;
   }
 
-  /** Escalate every flag whose time is up. Runs on the timer from `start()`, or by hand in tests. */
+  /**
+   * Escalate every flag whose time is up, and drop from memory the histories whose retention
+   * ended. Runs on the timer from `start()`, or by hand in tests.
+   */
   tick(): Promise<void> {
+    this.#evict();
     return this.#enqueue<void>(null, (state) => {
       const now = this.#now();
       const events: FlagEvent[] = [];
@@ -152,23 +182,31 @@ export class Authority implements DecisionState {
     return out.reverse();
   }
 
-  /** A flag's events after `afterSeq`, if the actor may see the flag. */
-  history(actor: Participant, flagId: string, afterSeq: number): FlagEvent[] {
+  /**
+   * A flag's events after `afterSeq`, if the actor may see the flag: from memory, or from
+   * storage for a flag lowered longer ago than the retention time (it takes no more events).
+   */
+  async history(actor: Participant, flagId: string, afterSeq: number): Promise<FlagEvent[]> {
     const flag = this.#state.flags.get(flagId);
     if (!flag) throw new FlagError('not-found', `There is no flag ${flagId}.`);
     const denied = checkAccess(actor, flag, this.config);
     if (denied) throw denied;
-    return this.#history.get(flagId)!.filter((e) => e.seq > afterSeq);
+    const events = this.#history.get(flagId) ?? (await this.#storage.flagEvents(flagId));
+    return events.filter((e) => e.seq > afterSeq);
   }
 
-  /** Every flag the actor may see that is open or was lowered recently, with all its events. */
+  /**
+   * Every flag the actor may see that is open or was lowered recently, with all its events.
+   * Only retained histories are looked at: the retention is at least `recentMs`.
+   */
   snapshot(actor: Participant): Snapshot {
     const since = this.#now() - this.config.recentMs;
     const events: FlagEvent[] = [];
-    for (const [id, flag] of this.#state.flags) {
+    for (const [id, history] of this.#history) {
+      const flag = this.#state.flags.get(id)!;
       if (!canSee(actor, flag, this.config)) continue;
       if (!isOpen(flag) && flag.lowered!.at < since) continue;
-      events.push(...this.#history.get(id)!);
+      events.push(...history);
     }
     return { epoch: this.epoch, pos: this.#pos, events };
   }
@@ -251,6 +289,7 @@ export class Authority implements DecisionState {
           continue;
         }
         for (const pe of events) this.#apply(pe);
+        this.#durable(this.#pos);
         this.#fanOut(events);
         jobs.forEach((job, i) => job.resolve(plans[i]!.result));
         return;
@@ -263,8 +302,11 @@ export class Authority implements DecisionState {
   /** Single-writer storage: apply now, commit in the background, fan out in order once durable. */
   #pipeline(batch: CommitBatch): Promise<void> {
     for (const pe of batch.events) this.#apply(pe);
+    const last = batch.events.at(-1)?.pos;
     const committed = this.#storage.commit(batch).then(
-      () => {},
+      () => {
+        if (last !== undefined) this.#durable(last);
+      },
       (err: unknown) => this.#fail(err),
     );
     const delivered = this.#delivery.then(() => committed).then(() => this.#fanOut(batch.events));
@@ -290,6 +332,7 @@ export class Authority implements DecisionState {
   #applyNew(events: PositionedEvent[]): void {
     const fresh = events.filter((pe) => pe.pos > this.#pos);
     for (const pe of fresh) this.#apply(pe);
+    this.#durable(this.#pos);
     this.#fanOut(fresh);
   }
 
@@ -317,6 +360,31 @@ export class Authority implements DecisionState {
     this.#pos = pe.pos;
     this.#log.push(pe);
     if (this.#log.length > this.#replayWindow * 1.25) this.#log.splice(0, this.#log.length - this.#replayWindow);
+    if (event.type === 'lowered') this.#lowered.push({ flagId: flag.id, at: event.at, pos: pe.pos });
+  }
+
+  #durable(pos: number): void {
+    this.#durablePos = Math.max(this.#durablePos, pos);
+    this.#evict();
+  }
+
+  /**
+   * Drop the histories of flags lowered longer ago than the retention time, once stored. Looks
+   * only at the oldest lowered flags still retained, so each costs O(1) over its lifetime.
+   */
+  #evict(): void {
+    const cutoff = this.#now() - this.#retentionMs;
+    const lowered = this.#lowered;
+    while (this.#loweredHead < lowered.length) {
+      const oldest = lowered[this.#loweredHead]!;
+      if (oldest.at >= cutoff || oldest.pos > this.#durablePos) break;
+      this.#history.delete(oldest.flagId);
+      this.#loweredHead++;
+    }
+    if (this.#loweredHead > 1024 && this.#loweredHead * 2 > lowered.length) {
+      lowered.splice(0, this.#loweredHead);
+      this.#loweredHead = 0;
+    }
   }
 }
 

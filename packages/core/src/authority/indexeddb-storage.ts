@@ -3,10 +3,10 @@
  * keeps the source of truth here, so it survives reloads and leader changes. A commit
  * resolves when its IndexedDB transaction completes (durable as the browser makes it).
  */
-import type { PositionedEvent } from '../model.js';
+import type { FlagEvent, PositionedEvent } from '../model.js';
 import { randomId, type AuthorityStorage, type CommitBatch, type StoredOutcome } from './storage.js';
 
-const VERSION = 1;
+const VERSION = 2;
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -25,12 +25,16 @@ function done(tx: IDBTransaction): Promise<void> {
 
 export function openFlaglineDb(name: string): Promise<IDBDatabase> {
   const req = indexedDB.open(name, VERSION);
-  req.onupgradeneeded = () => {
+  req.onupgradeneeded = (event) => {
     const db = req.result;
-    // Version 1: the whole schema. Later versions add steps here, keyed on event.oldVersion.
-    db.createObjectStore('meta');
-    db.createObjectStore('events', { keyPath: 'pos' });
-    db.createObjectStore('outcomes', { keyPath: 'id' });
+    // Each version adds its steps, keyed on event.oldVersion.
+    if (event.oldVersion < 1) {
+      db.createObjectStore('meta');
+      db.createObjectStore('events', { keyPath: 'pos' });
+      db.createObjectStore('outcomes', { keyPath: 'id' });
+    }
+    // Version 2: events by flag, for the history of flags the Authority no longer keeps in memory.
+    if (event.oldVersion < 2) req.transaction!.objectStore('events').createIndex('byFlag', 'event.flagId');
   };
   return request(req);
 }
@@ -67,6 +71,13 @@ export class IndexedDbStorage implements AuthorityStorage {
   async outcome(id: string): Promise<StoredOutcome | undefined> {
     const tx = this.#db!.transaction('outcomes', 'readonly');
     return (await request(tx.objectStore('outcomes').get(id))) as StoredOutcome | undefined;
+  }
+
+  /** A flag's events in log order: the index returns equal keys in primary-key (pos) order. */
+  async flagEvents(flagId: string): Promise<FlagEvent[]> {
+    const tx = this.#db!.transaction('events', 'readonly');
+    const stored = (await request(tx.objectStore('events').index('byFlag').getAll(flagId))) as PositionedEvent[];
+    return stored.map((pe) => pe.event);
   }
 
   async close(): Promise<void> {

@@ -72,7 +72,7 @@ export class AuthoritySession {
         return this.#send({ t: 'result', id: frame.id, outcome });
       }
       case 'history':
-        return this.#send({ t: 'history', rid: frame.rid, events: this.#authority.history(me, frame.flagId, frame.afterSeq) });
+        return this.#send({ t: 'history', rid: frame.rid, events: await this.#authority.history(me, frame.flagId, frame.afterSeq) });
       case 'snapshot':
         return this.#send({ t: 'snapshot', rid: frame.rid, snapshot: this.#authority.snapshot(me) });
     }

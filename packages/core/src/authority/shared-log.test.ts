@@ -26,6 +26,9 @@ class GatedConnection implements AuthorityStorage {
   outcome(id: string) {
     return this.#inner.outcome(id);
   }
+  flagEvents(flagId: string) {
+    return this.#inner.flagEvents(flagId);
+  }
   close() {
     return this.#inner.close();
   }

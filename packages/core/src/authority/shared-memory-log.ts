@@ -3,7 +3,7 @@
  * for several relay processes) write one ordered log with optimistic concurrency. The Redis
  * store implements the same contract; tests use this one to prove the Authority side.
  */
-import type { PositionedEvent } from '../model.js';
+import type { FlagEvent, PositionedEvent } from '../model.js';
 import { randomId, type AuthorityStorage, type CommitBatch, type CommitResult, type SharedLog, type StoredOutcome } from './storage.js';
 
 export class SharedMemoryLog {
@@ -28,11 +28,17 @@ export class SharedMemoryLog {
       load: async () => ({ epoch: this.epoch, events: [...this.events] }),
       commit: async (batch) => this.#commit(batch),
       outcome: async (id) => this.outcomes.get(id),
+      flagEvents: async (flagId) => this.#flagEvents(flagId),
       close: async () => {
         open = false;
         if (deliver) this.#followers.delete(deliver);
       },
     };
+  }
+
+  /** A reference implementation: a scan of the log is fine here (Redis and SQLite use an index). */
+  #flagEvents(flagId: string): FlagEvent[] {
+    return this.events.flatMap((pe) => (pe.event.flagId === flagId ? [pe.event] : []));
   }
 
   #commit(batch: CommitBatch): CommitResult {

@@ -1,5 +1,5 @@
 import type { Outcome } from '../commands.js';
-import type { PositionedEvent } from '../model.js';
+import type { FlagEvent, PositionedEvent } from '../model.js';
 import { randomId } from '../random-id.js';
 
 /** A command's outcome as stored, with who sent it (a command id is never reusable by someone else). */
@@ -38,8 +38,8 @@ export interface SharedLog {
 }
 
 /**
- * Durable storage behind an Authority. Implementations: MemoryStorage (here), the relay's
- * SQLite store, the broadcast-channel transport's IndexedDB store.
+ * Durable storage behind an Authority. Implementations: MemoryStorage (here), SharedMemoryLog,
+ * the relay's SQLite and Redis stores, the broadcast-channel transport's IndexedDB store.
  */
 export interface AuthorityStorage {
   /** Open the store: its epoch (stable for the life of the data) and the retained events in log order. */
@@ -54,6 +54,12 @@ export interface AuthorityStorage {
   readonly shared?: SharedLog;
   /** A stored outcome by command id: idempotency is permanent. */
   outcome(id: string): Promise<StoredOutcome | undefined>;
+  /**
+   * Every committed event of one flag, in order ([] for an unknown flag). The Authority reads a
+   * flag's history here once it no longer keeps it in memory (lowered longer ago than its
+   * retention), so implementations should find a flag's events without scanning the whole log.
+   */
+  flagEvents(flagId: string): Promise<FlagEvent[]>;
   close(): Promise<void>;
 }
 
@@ -62,6 +68,7 @@ export { randomId };
 /** Storage in memory: lives as long as the process or page. */
 export class MemoryStorage implements AuthorityStorage {
   readonly #events: PositionedEvent[] = [];
+  readonly #byFlag = new Map<string, FlagEvent[]>();
   readonly #outcomes = new Map<string, StoredOutcome>();
   readonly #epoch = randomId();
 
@@ -71,11 +78,20 @@ export class MemoryStorage implements AuthorityStorage {
 
   async commit(batch: CommitBatch): Promise<void> {
     this.#events.push(...batch.events);
+    for (const { event } of batch.events) {
+      const events = this.#byFlag.get(event.flagId);
+      if (events) events.push(event);
+      else this.#byFlag.set(event.flagId, [event]);
+    }
     for (const o of batch.outcomes ?? []) this.#outcomes.set(o.id, o);
   }
 
   async outcome(id: string) {
     return this.#outcomes.get(id);
+  }
+
+  async flagEvents(flagId: string): Promise<FlagEvent[]> {
+    return [...(this.#byFlag.get(flagId) ?? [])];
   }
 
   async close() {}
