@@ -86,7 +86,7 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   if (get && pathname === '/readyz') return json(res, ctx.ready() ? 200 : 503, { status: ctx.ready() ? 'ready' : 'not-ready' });
   if (get && pathname === '/metrics') {
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-    res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos, ...(ctx.storage.stats ? { storage: ctx.storage.stats } : {}) }));
+    res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos, retainedHistories: ctx.authority.retainedHistories, ...(ctx.storage.stats ? { storage: ctx.storage.stats } : {}) }));
     return;
   }
   const transcript = /^\/api\/transcript\/([^/]+)$/.exec(pathname);

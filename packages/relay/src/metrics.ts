@@ -21,7 +21,7 @@ export class Metrics {
     this.#errors.set(code, (this.#errors.get(code) ?? 0) + 1);
   }
 
-  render(extra: { ready: boolean; pos: number; storage?: { transactions: number; batches: number } }): string {
+  render(extra: { ready: boolean; pos: number; retainedHistories: number; storage?: { transactions: number; batches: number } }): string {
     const out: string[] = [];
     const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     family('flagline_connections', 'gauge', 'Open WebSocket connections.');
@@ -30,6 +30,8 @@ export class Metrics {
     out.push(`flagline_ready ${extra.ready ? 1 : 0}`);
     family('flagline_log_position', 'gauge', 'Position of the last event in the log.');
     out.push(`flagline_log_position ${extra.pos}`);
+    family('flagline_retained_histories', 'gauge', 'Flags whose event histories are in memory (open or lowered within the retention).');
+    out.push(`flagline_retained_histories ${extra.retainedHistories}`);
     if (extra.storage) {
       family('flagline_storage_transactions_total', 'counter', 'Group commits written (each one transaction).');
       out.push(`flagline_storage_transactions_total ${extra.storage.transactions}`);

@@ -45,6 +45,7 @@ describe('HTTP side', () => {
     assert.match(res.headers.get('content-type')!, /^text\/plain; version=0\.0\.4/);
     const text = await res.text();
     assert.match(text, /^flagline_connections 1$/m);
+    assert.match(text, /^flagline_retained_histories [1-9]\d*$/m); // at least the flag just raised
     assert.match(text, /^flagline_commands_total\{type="raise",result="ok"\} 1$/m);
     assert.match(text, /^flagline_commands_total\{type="acknowledge",result="not-allowed"\} 1$/m);
     assert.match(text, /^flagline_command_duration_seconds_count 2$/m);
