@@ -45,7 +45,7 @@ export class Authority implements DecisionState {
   readonly #replayWindow: number;
   readonly #retentionMs: number;
   /**
-   * Flags by id (every flag ever raised, as its small current state, so decisions never change),, the open flag of each interaction, the agent of each interaction. */
+   * Flags by id (every flag ever raised, as its small current state, so decisions never change), the open flag of each interaction, the agent of each interaction. */
   readonly #state = { flags: new Map<string, Flag>(), open: new Map<string, string>(), agents: new Map<string, string>() };
   /** Event histories of flags that are open or were lowered within the retention time. */
   readonly #history = new Map<string, FlagEvent[]>();
