@@ -177,7 +177,7 @@ export function printRelay(relay) {
       ),
       [
         'All times from the signal. Clients reconnect with the FrameTransport policy: after a bye, its reconnectInMs (1 s) + up to 1 s of jitter;',
-        'after a drop, exponential backoff from 250 ms with full jitter. Socket.IO has no resume: not compared.',
+        'after a drop, exponential backoff from 250 ms up to 5 s with full jitter. Socket.IO has no resume: not compared.',
       ],
     );
   }

@@ -12,7 +12,7 @@ import { io } from 'socket.io-client';
 // The relay's own `ws` (8.x); the root one is an older copy pulled in by test tooling.
 const WebSocket = createRequire(resolve(import.meta.dirname, '../../packages/relay/package.json'))('ws');
 
-const BACKOFF = { initialMs: 250, maxMs: 15_000 };
+const BACKOFF = { initialMs: 250, maxMs: 5_000 }; // FrameTransport's defaults (packages/core/src/transports/frame-transport.ts)
 
 export class FlaglineConnection {
   /** Set by the workload. */

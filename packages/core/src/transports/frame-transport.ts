@@ -34,6 +34,12 @@ export interface FrameTransportOptions {
   /** The token for the hello frame (called at every connect, so it can be refreshed). */
   token?: () => string | undefined | Promise<string | undefined>;
   outbox?: Outbox;
+  /**
+   * Reconnect waits after a drop: random in [0, min(maxMs, initialMs × 2^attempt)] (full jitter).
+   * Default 250 ms doubling up to 5 s: after a relay crash the last of 2,000 clients was back
+   * 3.9 s after the new relay was ready (bench: reconnect storm; 7.6 s with a 15 s cap) — a
+   * supervisor's alerts can't wait longer, and the jitter still spreads the reconnects.
+   */
   backoff?: { initialMs?: number; maxMs?: number };
   random?: () => number;
 }
@@ -179,7 +185,7 @@ export class FrameTransport implements Transport {
   #retry(_reason: string, delayMs?: number): void {
     if (this.#closed) return;
     this.#status('reconnecting');
-    const { initialMs = 250, maxMs = 15_000 } = this.#opts.backoff ?? {};
+    const { initialMs = 250, maxMs = 5_000 } = this.#opts.backoff ?? {};
     const cap = Math.min(maxMs, initialMs * 2 ** this.#attempt++);
     const wait = delayMs ?? Math.floor((this.#opts.random ?? Math.random)() * cap);
     clearTimeout(this.#timer);

@@ -28,6 +28,7 @@ export interface WebSocketTransportOptions {
   outbox?: Outbox;
   /** The WebSocket class. Default: `globalThis.WebSocket`; in Node 20 pass `WebSocket` from `ws`. */
   WebSocket?: WebSocketConstructor;
+  /** Reconnect backoff with full jitter; default 250 ms doubling up to 5 s. */
   backoff?: { initialMs?: number; maxMs?: number };
   /** Refresh the token this long before it expires (at most half its remaining life). Default 60 s. */
   refreshBeforeMs?: number;
