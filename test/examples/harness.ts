@@ -7,14 +7,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
+import { launch } from '../e2e/stack.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
+  '.map': 'application/json',
 };
 
 export interface ExamplePage {
@@ -28,11 +30,8 @@ export async function openExample(name: 'react' | 'vue'): Promise<ExamplePage> {
   const root = fileURLToPath(new URL(`../../examples/${name}/`, import.meta.url));
   const outDir = await mkdtemp(join(tmpdir(), `flagline-example-${name}-`));
   await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  const server = await serve(outDir);
-  const browser: Browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const server = await serveStatic(outDir);
+  const browser = await launch();
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(`${m.text()} (${m.location().url})`));
@@ -50,11 +49,13 @@ export async function openExample(name: 'react' | 'vue'): Promise<ExamplePage> {
   };
 }
 
-function serve(dir: string): Promise<Server> {
+/** Serves the files under `dir` on a loopback port (`/…/` → `index.html`); `allowed` narrows which paths. */
+export function serveStatic(dir: string, allowed: (path: string) => boolean = () => true): Promise<Server> {
   const server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const file = join(dir, normalize(path === '/' ? '/index.html' : path));
-    if (!file.startsWith(dir)) return void res.writeHead(403).end();
+    let path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    if (path.endsWith('/')) path += 'index.html';
+    const file = join(dir, path);
+    if (!file.startsWith(dir) || !allowed(path.slice(1))) return void res.writeHead(404).end();
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);

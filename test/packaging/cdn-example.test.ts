@@ -6,39 +6,25 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { launch } from '../e2e/stack.js';
 import { Wallboard } from '../e2e/pages.js';
+import { raiseFlag, serveStatic } from '../examples/harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const SERVED = ['examples/html/', 'packages/elements/dist/cdn/'];
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
 let server: Server;
 let base: string;
 let browser: Browser;
 
-/** Serves the example and the bundle, at their repository paths (the page imports the bundle relatively). */
-function serve(): Promise<Server> {
-  const srv = createServer((req, res) => {
-    let path = normalize(decodeURIComponent(new URL(req.url!, 'http://x').pathname)).slice(1);
-    if (path.endsWith('/') || path === '') path += 'index.html';
-    if (!SERVED.some((dir) => path.startsWith(dir))) return res.writeHead(404).end();
-    readFile(join(root, path)).then(
-      (body) => res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body),
-      () => res.writeHead(404).end(),
-    );
-  });
-  return new Promise((ok) => srv.listen(0, '127.0.0.1', () => ok(srv)));
-}
-
 before(async () => {
   await promisify(execFile)('npm', ['run', 'build:cdn', '-w', '@flagline/elements'], { cwd: root });
-  server = await serve();
+  // The example and the bundle at their repository paths (the page imports the bundle relatively).
+  server = await serveStatic(root, (path) => SERVED.some((dir) => path.startsWith(dir)));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await launch();
 });
@@ -57,9 +43,7 @@ test('examples/html: a flag raised with the button shows on the wallboard and re
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(`${base}/examples/html/`);
 
-  await page.locator('flag-button button.trigger').click();
-  await page.getByLabel('Message to your supervisor').pressSequentially('Caller disputes a charge');
-  await page.keyboard.press('Enter');
+  await raiseFlag(page, 'Caller disputes a charge');
 
   const row = new Wallboard(page).row('Caller disputes a charge');
   await row.waitFor();
