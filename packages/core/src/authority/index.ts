@@ -2,7 +2,6 @@ export { Authority, type AuthorityOptions } from './authority.js';
 export { AuthoritySession, type SessionOptions } from './session.js';
 export {
   MemoryStorage,
-  randomId,
   type AuthorityStorage,
   type CommitBatch,
   type CommitResult,
@@ -10,3 +9,4 @@ export {
   type StoredOutcome,
 } from './storage.js';
 export { SharedMemoryLog } from './shared-memory-log.js';
+export { randomId } from '../random-id.js';

@@ -2,7 +2,8 @@ import { expect } from '@esm-bundle/chai';
 import type { Participant, PositionedEvent } from '../model.js';
 import { Authority } from './authority.js';
 import { IndexedDbStorage } from './indexeddb-storage.js';
-import { MemoryStorage, randomId, type AuthorityStorage } from './storage.js';
+import { MemoryStorage, type AuthorityStorage } from './storage.js';
+import { randomId } from '../random-id.js';
 
 const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['team-a'] };
 const sue: Participant = { id: 'sue', name: 'Sue Supervisor', role: 'supervisor', teams: ['team-a'] };

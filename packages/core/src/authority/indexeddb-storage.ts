@@ -4,7 +4,8 @@
  * resolves when its IndexedDB transaction completes (durable as the browser makes it).
  */
 import type { FlagEvent, PositionedEvent } from '../model.js';
-import { randomId, type AuthorityStorage, type CommitBatch, type StoredOutcome } from './storage.js';
+import { randomId } from '../random-id.js';
+import type { AuthorityStorage, CommitBatch, StoredOutcome } from './storage.js';
 
 const VERSION = 2;
 

@@ -4,7 +4,8 @@
  * store implements the same contract; tests use this one to prove the Authority side.
  */
 import type { FlagEvent, PositionedEvent } from '../model.js';
-import { randomId, type AuthorityStorage, type CommitBatch, type CommitResult, type SharedLog, type StoredOutcome } from './storage.js';
+import { randomId } from '../random-id.js';
+import type { AuthorityStorage, CommitBatch, CommitResult, SharedLog, StoredOutcome } from './storage.js';
 
 export class SharedMemoryLog {
   readonly epoch = randomId();

@@ -63,7 +63,6 @@ export interface AuthorityStorage {
   close(): Promise<void>;
 }
 
-export { randomId };
 
 /** Storage in memory: lives as long as the process or page. */
 export class MemoryStorage implements AuthorityStorage {
