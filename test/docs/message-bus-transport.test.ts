@@ -24,7 +24,7 @@ class LocalBus implements MessageBus {
 async function authenticate(token: string | undefined) {
   const participant = Object.values(CONFORMANCE_PARTICIPANTS).find((p) => p.id === token);
   if (!participant) throw new FlagError('unauthenticated', 'Unknown token.');
-  return participant;
+  return { participant };
 }
 
 runTransportConformance({

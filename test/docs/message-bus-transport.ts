@@ -6,8 +6,8 @@
  * `flagline/<id>/up` (client → backend frames), `flagline/<id>/down` (backend → client frames),
  * `flagline/<id>/close` (the client hung up) and `flagline/<id>/closed` (the backend did).
  */
-import { FrameTransport, type Participant, type Transport } from '@flagline/core';
-import { AuthoritySession, type Authority } from '@flagline/core/authority';
+import { FrameTransport, type Transport } from '@flagline/core';
+import { AuthoritySession, type Authenticated, type Authority } from '@flagline/core/authority';
 
 /** The host's bus, as most are: named topics, text payloads, delivered in order or not at all. */
 export interface MessageBus {
@@ -51,9 +51,10 @@ export function messageBusTransport(bus: MessageBus, token: () => Promise<string
 
 /**
  * In the backend: one AuthoritySession per connection. `authenticate` is your own sign-in check
- * (verify the token; throw FlagError('unauthenticated') to refuse). Identity comes only from it.
+ * (verify the token, return `{ participant }`; throw FlagError('unauthenticated') to refuse).
+ * Identity comes only from it.
  */
-export function serveFlaglineOnBus(bus: MessageBus, authority: Authority, authenticate: (token: string | undefined) => Promise<Participant>) {
+export function serveFlaglineOnBus(bus: MessageBus, authority: Authority, authenticate: (token: string | undefined) => Promise<Authenticated>) {
   const connections = new Map<string, () => void>();
   const end = (id: string) => {
     connections.get(id)?.();

@@ -18,7 +18,7 @@ type Action = Command['type'] | 'history';
 type Ownership = 'own' | 'other-agent' | 'other-team';
 type State = 'fresh' | 'resumed';
 /** 'allow', or the error code of the refusal. */
-type Expect = 'allow' | 'not-allowed' | 'already-acknowledged';
+type Expect = 'allow' | 'not-allowed' | 'not-found' | 'already-acknowledged';
 
 /*
  * The rules (DESIGN.md, "Roles" and "The flag model"), as the expected answer per ownership:
@@ -26,7 +26,9 @@ type Expect = 'allow' | 'not-allowed' | 'already-acknowledged';
  *   interaction are the agent's acts; acknowledging and answering a join are a supervisor's;
  * - a supervisor acts only on flags of their teams; once a supervisor claimed a flag, another
  *   one cannot claim it or answer its join request (already-acknowledged), but may still chat
- *   and lower it; either side can lower; chat is two-way.
+ *   and lower it; either side can lower; chat is two-way;
+ * - a flag the actor may not see is refused with not-found, exactly as a flag that does not
+ *   exist (no existence oracle); a role that may never do an act is refused with not-allowed.
  * Ownership, for the agent (Ann, billing): own = raised by Ann; other-agent = raised by Ben
  * (also billing); other-team = raised by Cara (support). For the supervisor (Sam, billing):
  * own = a billing flag Sam claimed; other-agent = a billing flag Sid claimed; other-team = a
@@ -36,26 +38,26 @@ const EXPECTED: Record<'agent' | 'supervisor', Record<Action, [own: Expect, othe
   agent: {
     raise: ['allow', 'not-allowed', 'not-allowed'],
     acknowledge: ['not-allowed', 'not-allowed', 'not-allowed'],
-    lower: ['allow', 'not-allowed', 'not-allowed'],
-    'send-message': ['allow', 'not-allowed', 'not-allowed'],
-    'request-join': ['allow', 'not-allowed', 'not-allowed'],
+    lower: ['allow', 'not-found', 'not-found'],
+    'send-message': ['allow', 'not-found', 'not-found'],
+    'request-join': ['allow', 'not-found', 'not-found'],
     'accept-join': ['not-allowed', 'not-allowed', 'not-allowed'],
     'decline-join': ['not-allowed', 'not-allowed', 'not-allowed'],
-    'cancel-join': ['allow', 'not-allowed', 'not-allowed'],
+    'cancel-join': ['allow', 'not-found', 'not-found'],
     'end-interaction': ['allow', 'not-allowed', 'not-allowed'],
-    history: ['allow', 'not-allowed', 'not-allowed'],
+    history: ['allow', 'not-found', 'not-found'],
   },
   supervisor: {
     raise: ['not-allowed', 'not-allowed', 'not-allowed'],
-    acknowledge: ['allow', 'already-acknowledged', 'not-allowed'],
-    lower: ['allow', 'allow', 'not-allowed'],
-    'send-message': ['allow', 'allow', 'not-allowed'],
+    acknowledge: ['allow', 'already-acknowledged', 'not-found'],
+    lower: ['allow', 'allow', 'not-found'],
+    'send-message': ['allow', 'allow', 'not-found'],
     'request-join': ['not-allowed', 'not-allowed', 'not-allowed'],
-    'accept-join': ['allow', 'already-acknowledged', 'not-allowed'],
-    'decline-join': ['allow', 'already-acknowledged', 'not-allowed'],
+    'accept-join': ['allow', 'already-acknowledged', 'not-found'],
+    'decline-join': ['allow', 'already-acknowledged', 'not-found'],
     'cancel-join': ['not-allowed', 'not-allowed', 'not-allowed'],
     'end-interaction': ['not-allowed', 'not-allowed', 'not-allowed'],
-    history: ['allow', 'allow', 'not-allowed'],
+    history: ['allow', 'allow', 'not-found'],
   },
 };
 const OWNERSHIPS: Ownership[] = ['own', 'other-agent', 'other-team'];
@@ -254,15 +256,20 @@ describe('authorization matrix (real relay)', () => {
     const history = await owner.next<Extract<ServerFrame, { t: 'history' }>>((f) => f.t === 'history' && f.rid === 'replay-h');
     assert.deepEqual(history.events.map((e) => (e.type === 'message' ? e.text : e.type)), ['raised', 'original'], 'replays changed nothing');
 
-    // The transcript over HTTP follows the same rules.
-    const transcriptAs = async (p: Participant, interactionId: string) =>
-      (await fetch(`${relay.url}/api/transcript/${interactionId}`, { headers: { authorization: `Bearer ${await tokenFor(p)}` } })).status;
+    // The transcript over HTTP follows the same rules, and an interaction the caller may not see
+    // answers exactly like one that does not exist (same status, same body but for the id).
+    const transcriptAs = async (p: Participant, interactionId: string) => {
+      const res = await fetch(`${relay.url}/api/transcript/${interactionId}`, { headers: { authorization: `Bearer ${await tokenFor(p)}` } });
+      return `${res.status} ${(await res.text()).replace(interactionId, '<id>').replace(/"entries":\[.*\]/, '"entries":[…]')}`;
+    };
     const cfix = await fixture(cara, sue);
-    for (const [p, expected] of [[cara, 200], [sue, 200], [ann, 403], [sam, 403]] as const) {
-      const status = await transcriptAs(p, cfix.interactionId);
-      if (status !== expected) wrong.push(`transcript of Cara's interaction as ${p.id}: ${status}`);
-      lines.push(`${status === expected ? '✓' : '✗'} ${`GET transcript of Cara's interaction as ${p.id}`.padEnd(46)} → ${status}`);
+    const unknown = await transcriptAs(ann, uid('never-flagged'));
+    for (const [p, expected] of [[cara, '200 {"entries":[…]}'], [sue, '200 {"entries":[…]}'], [ann, unknown], [sam, unknown]] as const) {
+      const answer = await transcriptAs(p, cfix.interactionId);
+      if (answer !== expected) wrong.push(`transcript of Cara's interaction as ${p.id}: ${answer}`);
+      lines.push(`${answer === expected ? '✓' : '✗'} ${`GET transcript of Cara's interaction as ${p.id}`.padEnd(46)} → ${answer.slice(0, 3)}`);
     }
+    assert.match(unknown, /^404 /);
     for (const line of lines) console.log(line);
     report('authz', { 'attacks tried': lines.length, refused_as_expected: lines.length - wrong.length });
     assert.deepEqual(wrong, []);

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'too-long',
   'invalid-input',
   'rate-limited',
+  'unavailable',
   'transport-closed',
   'invalid-frame',
   'internal',

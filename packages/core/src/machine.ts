@@ -15,7 +15,7 @@ import {
   type ParticipantRef,
   SYSTEM_ACTOR,
 } from './model.js';
-import { checkAccess, checkAvailability, checkRole } from './rules.js';
+import { checkAccess, checkAvailability, checkRole, noSuchFlag } from './rules.js';
 
 /** Read access to current state that a decision needs. */
 export interface DecisionState {
@@ -105,7 +105,7 @@ export function decide(
   }
 
   const flag = state.flag(command.flagId);
-  if (!flag) return new FlagError('not-found', `There is no flag ${command.flagId}.`);
+  if (!flag) return noSuchFlag(command.flagId);
   const denied = checkAccess(actor, flag, config);
   if (denied) return denied;
   const one = (draft: Draft): Decision => ({ flagId: flag.id, changed: true, events: [stamp(draft, flag.id, flag.seq, now, who)] });

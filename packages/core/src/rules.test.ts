@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { availability, DEFAULT_CONFIG, resolveConfig } from './config.js';
 import { FlagError, isFlagError } from './errors.js';
 import type { Flag, Participant } from './model.js';
-import { canSee, checkAccess, checkAvailability, checkRole } from './rules.js';
+import { canSee, checkAccess, checkAvailability, checkRole, noSuchFlag } from './rules.js';
 
 const config = resolveConfig({ escalation: { secondTierTeams: ['tier-2'] } });
 const ann: Participant = { id: 'ann', name: 'Ann', role: 'agent', teams: ['team-a'] };
@@ -37,14 +37,15 @@ describe('rules: who sees a flag', () => {
 
   it('an agent never sees another agent’s flag, whatever the escalation', () => {
     expect(canSee(bob, flag(2), config)).to.equal(false);
-    expect(checkAccess(bob, flag(2), config)?.code).to.equal('not-allowed');
+    expect(checkAccess(bob, flag(2), config)?.code).to.equal('not-found');
     expect(checkAccess(ann, flag(0), config)).to.equal(null);
   });
 
-  it('explains a denied supervisor with the flag’s team', () => {
+  it('refuses a flag someone may not see exactly as a flag that does not exist (no team named, no existence oracle)', () => {
     const err = checkAccess(tom, flag(1), config)!;
     expect(err).to.be.instanceOf(FlagError);
-    expect(err.message).to.equal('Flag f belongs to team team-a, which is not one of yours.');
+    expect(err.toJSON()).to.deep.equal(noSuchFlag('f').toJSON());
+    expect(err.message).to.not.contain('team-a');
   });
 });
 

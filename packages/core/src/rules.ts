@@ -26,12 +26,17 @@ export function checkRole(p: Participant, command: Command): FlagError | null {
   return null;
 }
 
+/**
+ * The answer for a flag that does not exist, and the same one for a flag the caller may not
+ * see: someone who may not see a flag must not learn whether it exists (or whose it is).
+ */
+export function noSuchFlag(flagId: string): FlagError {
+  return new FlagError('not-found', `There is no flag ${flagId} that you can see.`);
+}
+
 /** Authorization on an existing flag: the agent on their own flags, supervisors on flags they can see. */
 export function checkAccess(p: Participant, flag: Flag, config: FlagConfig): FlagError | null {
-  if (canSee(p, flag, config)) return null;
-  return p.role === 'agent'
-    ? new FlagError('not-allowed', `Flag ${flag.id} belongs to another agent.`)
-    : new FlagError('not-allowed', `Flag ${flag.id} belongs to team ${flag.team}, which is not one of yours.`);
+  return canSee(p, flag, config) ? null : noSuchFlag(flag.id);
 }
 
 /** Fallback mode and channel availability, as errors. */

@@ -4,7 +4,7 @@
  * slow-consumer cut-off and metrics. The session does the protocol; this file does the socket.
  */
 import type { WebSocket } from 'ws';
-import { AuthoritySession, type Authority } from '@flagline/core/authority';
+import { AuthoritySession, type Authenticated, type Authority } from '@flagline/core/authority';
 import { FlagError, encodeFrame, type ClientFrame, type Participant } from '@flagline/core';
 import type { Verifier } from './auth.js';
 import type { RelayConfig } from './config.js';
@@ -18,6 +18,7 @@ export const CLOSE = {
   tooBig: 1009,
   shutdown: 1012,
   slowConsumer: 1013,
+  tryAgainLater: 1013,
   unauthenticated: 4401,
   helloTimeout: 4408,
   tooManyConnections: 4429,
@@ -49,10 +50,8 @@ export class RelayConnection {
   readonly #started = new Map<string, { type: string; at: number }>();
   #userId: string | null = null;
   #leave: (() => void) | null = null;
-  #gone = false;
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
-  #refusal: { code: number; error: FlagError } | null = null;
   #onClosed!: () => void;
   /** Resolves when the socket has closed. */
   readonly closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
@@ -63,7 +62,9 @@ export class RelayConnection {
     const { config } = ctx;
     this.#bucket = new TokenBucket(config.ratePerConnection, config.ratePerConnection * 2);
     this.#session = new AuthoritySession(ctx.authority, {
-      authenticate: (token) => this.#authenticate(token),
+      authenticate: (token) => ctx.verify(token),
+      accept: (auth, kind) => this.#accept(auth, kind),
+      refused: (error) => this.#refused(error),
       send: (frame) => this.#send(frame),
       admit: (frame) => this.#admit(frame),
     });
@@ -103,9 +104,7 @@ export class RelayConnection {
     if (isBinary) return this.#sendError(new FlagError('invalid-frame', 'Frames are JSON text, not binary.'));
     if (data.length > this.#ctx.config.maxFrameBytes)
       return this.#sendError(new FlagError('invalid-frame', `Frame of ${data.length} bytes exceeds the ${this.#ctx.config.maxFrameBytes}-byte limit.`));
-    const done = this.#session.receive(data.toString('utf8')).then(() => {
-      if (this.#refusal && !this.#session.participant) this.#close(this.#refusal.code, this.#refusal.error, false);
-    });
+    const done = this.#session.receive(data.toString('utf8'));
     this.#ctx.inflight.add(done);
     void done.finally(() => this.#ctx.inflight.delete(done));
   }
@@ -119,26 +118,17 @@ export class RelayConnection {
       throw new FlagError('rate-limited', 'Too many frames for this participant; slow down.', { retryAfterMs: user.bucket.retryAfterMs() });
   }
 
-  async #authenticate(token: string | undefined): Promise<Participant> {
-    const hello = this.#session.participant === null;
-    let verified;
-    try {
-      verified = await this.#ctx.verify(token);
-    } catch (err) {
-      if (hello) this.#refusal = { code: CLOSE.unauthenticated, error: err as FlagError };
-      throw err;
-    }
-    const { participant, expiresAt } = verified;
-    // The socket may have closed while the token was being checked: count nothing for it.
-    if (this.#gone) throw new FlagError('transport-closed', 'The connection closed during authentication.');
-    if (hello) {
+  /**
+   * A token the session accepted. Hello: take one of the participant's connection slots (or
+   * refuse), enter presence, start the expiry clock. Refresh: move the expiry clock. Nothing
+   * here runs for a token the session refused, so a refused refresh never extends a connection.
+   */
+  #accept({ participant, expiresAt }: Authenticated, kind: 'hello' | 'refresh'): void {
+    if (kind === 'hello') {
       const { config, perUser } = this.#ctx;
       const user = perUser.get(participant.id) ?? { connections: 0, bucket: new TokenBucket(config.ratePerUser, config.ratePerUser * 2) };
-      if (user.connections >= config.maxConnectionsPerUser) {
-        const error = new FlagError('rate-limited', `Too many connections for ${participant.id} (limit ${config.maxConnectionsPerUser}).`);
-        this.#refusal = { code: CLOSE.tooManyConnections, error };
-        throw error;
-      }
+      if (user.connections >= config.maxConnectionsPerUser)
+        throw new FlagError('rate-limited', `Too many connections for ${participant.id} (limit ${config.maxConnectionsPerUser}).`);
       user.connections++;
       perUser.set(participant.id, user);
       this.#userId = participant.id;
@@ -146,11 +136,16 @@ export class RelayConnection {
       clearTimeout(this.#helloTimer);
       this.#ctx.log.info('authenticated', { remote: this.remote, participant: participant.id, role: participant.role });
     }
-    this.#armExpiry(expiresAt);
-    return participant;
+    if (expiresAt !== undefined) this.#armExpiry(expiresAt);
   }
 
-  /** A connection lives only as long as its newest token: refresh in-band before `exp`. */
+  /** The hello was refused; the session has already sent the error frame that says why. */
+  #refused(error: FlagError): void {
+    const code = error.code === 'rate-limited' ? CLOSE.tooManyConnections : error.code === 'unavailable' ? CLOSE.tryAgainLater : CLOSE.unauthenticated;
+    this.#close(code, error, false);
+  }
+
+  /** A connection lives only as long as its newest accepted token: refresh in-band before `exp`. */
   #armExpiry(expiresAt: number): void {
     clearTimeout(this.#expiryTimer);
     const wait = expiresAt - Date.now();
@@ -198,7 +193,6 @@ export class RelayConnection {
   }
 
   #closed(): void {
-    this.#gone = true;
     this.#onClosed();
     clearTimeout(this.#helloTimer);
     clearTimeout(this.#expiryTimer);

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Authority } from '@flagline/core/authority';
-import { FlagError, checkAccess, reduceEvents, toTranscriptEntry, type FlagEvent, type TranscriptEntry } from '@flagline/core';
+import { FlagError, canSee, reduceEvents, toTranscriptEntry, type FlagEvent, type TranscriptEntry } from '@flagline/core';
 import type { Verifier } from './auth.js';
 import type { Metrics } from './metrics.js';
 import type { Presence } from './presence.js';
@@ -117,21 +117,18 @@ function bearer(req: IncomingMessage): string {
   return auth[1]!;
 }
 
-/** Transcript entries of an interaction's flags that the caller may see (core's canSee rules). */
+/**
+ * Transcript entries of an interaction's flags that the caller may see (core's canSee rules).
+ * An interaction with no flag the caller may see answers exactly like one with no flag at all:
+ * the caller learns nothing about what exists.
+ */
 async function readTranscript(ctx: HttpContext, req: IncomingMessage, interactionId: string): Promise<TranscriptEntry[]> {
   const { participant } = await ctx.verify(bearer(req));
   const events = await ctx.storage.interactionEvents(interactionId);
-  if (events.length === 0) throw new FlagError('not-found', `No flags were raised on interaction ${interactionId}.`);
   const byFlag = new Map<string, FlagEvent[]>();
   for (const e of events) byFlag.set(e.flagId, [...(byFlag.get(e.flagId) ?? []), e]);
-  const visible = new Set<string>();
-  let denied: FlagError | null = null;
-  for (const [flagId, flagEvents] of byFlag) {
-    const refused = checkAccess(participant, reduceEvents(flagEvents)!, ctx.authority.config);
-    if (refused) denied = refused;
-    else visible.add(flagId);
-  }
-  if (visible.size === 0) throw denied!;
+  const visible = new Set([...byFlag].filter(([, flagEvents]) => canSee(participant, reduceEvents(flagEvents)!, ctx.authority.config)).map(([id]) => id));
+  if (visible.size === 0) throw new FlagError('not-found', `No transcript that you can read for interaction ${interactionId}.`);
   return events.filter((e) => visible.has(e.flagId)).map((e) => toTranscriptEntry(e, interactionId));
 }
 

@@ -281,9 +281,9 @@ describe('Authority: replay, history and snapshot', () => {
         () => 'no error',
         (err: unknown) => (err as FlagError).code,
       );
-    expect(await code(authority.history(bob, id, 0))).to.equal('not-allowed');
-    expect(await code(authority.history(tom, id, 0))).to.equal('not-allowed');
-    expect(await code(authority.history(tia, id, 0))).to.equal('not-allowed');
+    expect(await code(authority.history(bob, id, 0))).to.equal('not-found');
+    expect(await code(authority.history(tom, id, 0))).to.equal('not-found');
+    expect(await code(authority.history(tia, id, 0))).to.equal('not-found');
     expect(await code(authority.history(sue, 'nope', 0))).to.equal('not-found');
     const waiting = await raise(authority);
     clock.now += 60_000;

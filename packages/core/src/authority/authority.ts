@@ -8,7 +8,7 @@ import { resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.
 import { FlagError } from '../errors.js';
 import { decide, escalationDue, type DecisionState } from '../machine.js';
 import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type Snapshot } from '../model.js';
-import { canSee, checkAccess } from '../rules.js';
+import { canSee, checkAccess, noSuchFlag } from '../rules.js';
 import { Draft, track } from './draft.js';
 import type { AuthorityStorage, CommitBatch, StoredOutcome } from './storage.js';
 
@@ -188,7 +188,7 @@ export class Authority implements DecisionState {
    */
   async history(actor: Participant, flagId: string, afterSeq: number): Promise<FlagEvent[]> {
     const flag = this.#state.flags.get(flagId);
-    if (!flag) throw new FlagError('not-found', `There is no flag ${flagId}.`);
+    if (!flag) throw noSuchFlag(flagId);
     const denied = checkAccess(actor, flag, this.config);
     if (denied) throw denied;
     const events = this.#history.get(flagId) ?? (await this.#storage.flagEvents(flagId));

@@ -1,5 +1,5 @@
 export { Authority, type AuthorityOptions } from './authority.js';
-export { AuthoritySession, type SessionOptions } from './session.js';
+export { AuthoritySession, MAX_HELD, type Authenticated, type SessionOptions, type SessionPhase } from './session.js';
 export {
   MemoryStorage,
   type AuthorityStorage,

@@ -78,8 +78,8 @@ describe('Authority: bounded memory', () => {
     expect((await authority.history(ann, first, 4)).map((e) => e.seq)).to.deep.equal([5, 6]);
     expect(storage.reads).to.equal(2);
     const refused = (who: Participant, id: string) => authority.history(who, id, 0).then(() => 'no error', (err: FlagError) => err.code);
-    expect(await refused(bob, first)).to.equal('not-allowed');
-    expect(await refused(tom, first)).to.equal('not-allowed');
+    expect(await refused(bob, first)).to.equal('not-found');
+    expect(await refused(tom, first)).to.equal('not-found');
     expect(await refused(sue, 'nope')).to.equal('not-found');
 
     // Decisions on an evicted flag are unchanged: it is still known, and lowered.

@@ -3,7 +3,7 @@ import { FlagError } from '../errors.js';
 import type { Participant } from '../model.js';
 import { decodeServerFrame, encodeFrame, type ServerFrame } from '../protocol.js';
 import { Authority } from './authority.js';
-import { AuthoritySession, type SessionOptions } from './session.js';
+import { AuthoritySession, MAX_HELD, type SessionOptions } from './session.js';
 import { MemoryStorage } from './storage.js';
 
 const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['team-a'] };
@@ -16,7 +16,7 @@ function connect(authority: Authority, tokens: Record<string, Participant>, opts
     authenticate: async (token) => {
       const p = token === undefined ? undefined : tokens[token];
       if (!p) throw new FlagError('unauthenticated', 'Unknown token.');
-      return structuredClone(p);
+      return { participant: structuredClone(p) };
     },
     send: (raw) => frames.push(decodeServerFrame(raw)),
     ...opts,
@@ -45,21 +45,62 @@ describe('AuthoritySession', () => {
     expect(c.frames[1]).to.deep.include({ t: 'event', pos: 1 });
   });
 
-  it('takes identity only from authentication: an unknown token is refused and nothing else is accepted', async () => {
-    const c = connect(authority, tokens);
-    await c.send({ t: 'hello', token: 'forged', resume: null });
+  it('takes identity only from authentication: frames before hello are refused; a refused hello ends the session', async () => {
+    const refusals: string[] = [];
+    const c = connect(authority, tokens, { refused: (error) => refusals.push(`${c.frames.length}:${error.code}`) });
     await c.send({ t: 'cmd', id: 'c1', cmd: { type: 'end-interaction', interactionId: 'i-1' } });
     await c.send({ t: 'history', rid: 'r1', flagId: 'f', afterSeq: 0 });
     await c.send({ t: 'snapshot', rid: 'r2' });
     await c.send({ t: 'refresh', token: 'ann-token' });
+    await c.send({ t: 'hello', token: 'forged', resume: null });
+    await c.send({ t: 'hello', token: 'ann-token', resume: null });
+    await c.send({ t: 'snapshot', rid: 'r3' });
     expect(errorCodes(c.frames)).to.deep.equal([
-      [null, 'unauthenticated'],
       ['c1', 'unauthenticated'],
       ['r1', 'unauthenticated'],
       ['r2', 'unauthenticated'],
       [null, 'unauthenticated'],
+      [null, 'unauthenticated'],
     ]);
+    // The refusal's error frame is out before the host is told to close the connection.
+    expect(refusals).to.deep.equal(['5:unauthenticated']);
+    expect(c.session.phase).to.equal('refused');
     expect(c.session.participant).to.equal(null);
+  });
+
+  it('two hellos pipelined before the first is verified: one welcome, the second is invalid-frame, accepted once', async () => {
+    const accepted: string[] = [];
+    const c = connect(authority, tokens, { accept: (auth, kind) => accepted.push(`${kind}:${auth.participant.id}`) });
+    // Both frames arrive before either token is verified, as from one network write.
+    await Promise.all([c.send({ t: 'hello', token: 'ann-token', resume: null }), c.send({ t: 'hello', token: 'sue-token', resume: null })]);
+    expect(c.frames.map((f) => f.t).sort()).to.deep.equal(['error', 'welcome']);
+    expect(errorCodes(c.frames)).to.deep.equal([[null, 'invalid-frame']]);
+    expect(accepted).to.deep.equal(['hello:ann']);
+    expect(c.session.participant).to.deep.equal(ann);
+  });
+
+  it('frames pipelined behind a hello are held while it is verified, then answered in order', async () => {
+    const c = connect(authority, tokens);
+    await Promise.all([
+      c.send({ t: 'hello', token: 'ann-token', resume: null }),
+      c.send({ t: 'cmd', id: 'f1', cmd: { type: 'raise', interactionId: 'i-1', channel: 'voice', message: 'help' } }),
+      c.send({ t: 'snapshot', rid: 's1' }),
+    ]);
+    expect(c.frames[0]).to.deep.include({ t: 'welcome' });
+    expect(errorCodes(c.frames)).to.deep.equal([]);
+    expect(c.frames.some((f) => f.t === 'result' && f.id === 'f1' && f.outcome.ok)).to.equal(true);
+    expect(c.frames.some((f) => f.t === 'snapshot' && f.rid === 's1')).to.equal(true);
+  });
+
+  it('holds at most MAX_HELD frames behind an unverified hello; more are refused against their ids', async () => {
+    let finish!: (a: { participant: Participant }) => void;
+    const c = connect(authority, tokens, { authenticate: () => new Promise((r) => (finish = r)) });
+    const pending = [c.send({ t: 'hello', token: 'ann-token', resume: null })];
+    for (let i = 0; i <= MAX_HELD; i++) pending.push(c.send({ t: 'snapshot', rid: `s${i}` }));
+    finish({ participant: ann });
+    await Promise.all(pending);
+    expect(errorCodes(c.frames)).to.deep.equal([[`s${MAX_HELD}`, 'rate-limited']]);
+    expect(c.frames.filter((f) => f.t === 'snapshot')).to.have.length(MAX_HELD);
   });
 
   it('answers an invalid frame with invalid-frame and changes nothing', async () => {
@@ -75,7 +116,7 @@ describe('AuthoritySession', () => {
       [null, 'invalid-frame'],
     ]);
     const last = c.frames.at(-1) as Extract<ServerFrame, { t: 'error' }>;
-    expect(last.error.message).to.equal('Already authenticated: hello is sent once per connection.');
+    expect(last.error.message).to.equal('Already said hello: hello is sent once per connection.');
     expect(authority.pos).to.equal(0);
   });
 
@@ -106,16 +147,24 @@ describe('AuthoritySession', () => {
     expect(stale.frames[0]).to.deep.include({ t: 'welcome', resumed: false, pos: 3 });
   });
 
-  it('refresh keeps the participant but updates what it may see; another participant is refused', async () => {
+  it('refresh keeps the participant but updates what it may see; another participant or role is refused and not accepted', async () => {
     const moved: Participant = { ...sue, teams: ['team-b'] };
-    const c = connect(authority, { ...tokens, 'sue-b': moved });
+    const promoted: Participant = { ...sue, role: 'agent' };
+    const accepted: string[] = [];
+    const c = connect(authority, { ...tokens, 'sue-b': moved, 'sue-agent': promoted }, { accept: (auth, kind) => accepted.push(`${kind}:${auth.participant.teams.join()}`) });
     await c.send({ t: 'hello', token: 'sue-token', resume: null });
     await c.send({ t: 'refresh', token: 'sue-b' });
     await authority.execute(ann, { id: 'f1', command: { type: 'raise', interactionId: 'i-1', channel: 'voice', message: 'help' } });
     expect(c.frames.filter((f) => f.t === 'event')).to.have.length(0);
     await c.send({ t: 'refresh', token: 'ann-token' });
-    expect(errorCodes(c.frames)).to.deep.equal([[null, 'unauthenticated']]);
-    expect(c.session.participant!.teams).to.deep.equal(['team-b']);
+    await c.send({ t: 'refresh', token: 'sue-agent' });
+    expect(errorCodes(c.frames)).to.deep.equal([
+      [null, 'unauthenticated'],
+      [null, 'unauthenticated'],
+    ]);
+    // Only fully accepted tokens reach the host (which moves the connection's expiry on them).
+    expect(accepted).to.deep.equal(['hello:team-a', 'refresh:team-b']);
+    expect(c.session.participant).to.deep.equal(moved);
   });
 
   it('lets an admit hook refuse a frame (e.g. rate limiting) before it runs', async () => {
@@ -143,11 +192,11 @@ describe('AuthoritySession', () => {
   });
 
   it('sends nothing once closed, even a welcome whose authentication was still running', async () => {
-    let finish!: (p: Participant) => void;
+    let finish!: (a: { participant: Participant }) => void;
     const c = connect(authority, tokens, { authenticate: () => new Promise((r) => (finish = r)) });
     const hello = c.send({ t: 'hello', token: 'ann-token', resume: null });
     c.session.close();
-    finish(ann);
+    finish({ participant: ann });
     await hello;
     await authority.execute(ann, { id: 'f1', command: { type: 'raise', interactionId: 'i-1', channel: 'voice', message: 'help' } });
     expect(c.frames).to.deep.equal([]);

@@ -2,25 +2,60 @@
  * One client's connection to an Authority, in frames: the server half of the protocol.
  * The relay wraps it in a WebSocket, the memory hub in a function call, the
  * broadcast-channel leader in a BroadcastChannel. Identity comes only from `authenticate`.
+ *
+ * A session's life is one explicit state machine, whatever order frames arrive in (a client
+ * may pipeline several frames in one network write):
+ *
+ *   awaiting-hello ──hello──▶ verifying ──token accepted──▶ welcomed ──close()──▶ closed
+ *                                 │
+ *                                 └──token refused──▶ refused (error frame sent, then `refused`)
+ *
+ * - awaiting-hello: only a hello is taken; any other frame is answered `unauthenticated`.
+ * - verifying: frames are held (up to MAX_HELD, in order) and handled once welcomed; a second
+ *   hello is `invalid-frame` in this state and every later one.
+ * - refused / closed: nothing more is handled or sent (except the refusal's own error frame).
  */
 import { FlagError } from '../errors.js';
 import type { Participant } from '../model.js';
 import { decodeClientFrame, encodeFrame, type ClientFrame, type ServerFrame } from '../protocol.js';
 import type { Authority } from './authority.js';
 
+/** A verified token: who it names and, if it expires, when (ms since the epoch). */
+export interface Authenticated {
+  participant: Participant;
+  expiresAt?: number;
+}
+
+export type SessionPhase = 'awaiting-hello' | 'verifying' | 'welcomed' | 'refused' | 'closed';
+
 export interface SessionOptions {
-  /** Turns the hello frame's token into a participant; throws FlagError('unauthenticated') to refuse. */
-  authenticate(token: string | undefined): Promise<Participant>;
+  /** Verifies a token (hello or refresh); throws FlagError('unauthenticated'), or another code, to refuse. */
+  authenticate(token: string | undefined): Promise<Authenticated>;
+  /**
+   * Called synchronously once the session has accepted a token: for a hello just before the
+   * welcome, for a refresh once it is confirmed to name the same participant in the same role.
+   * Throw a FlagError to refuse it (e.g. too many connections for this participant).
+   */
+  accept?(auth: Authenticated, kind: 'hello' | 'refresh'): void;
+  /** The hello was refused and its error frame sent: the connection should close now. */
+  refused?(error: FlagError): void;
   /** Sends one encoded frame to the client. */
   send(frame: string): void;
-  /** Called before every command: throw a FlagError (e.g. rate-limited) to refuse it. */
+  /** Called for every frame as it arrives: throw a FlagError (e.g. rate-limited) to refuse it. */
   admit?(frame: ClientFrame): void;
 }
 
+/** Every frame but hello: what a welcomed session handles. */
+type Request = Exclude<ClientFrame, { t: 'hello' }>;
+
+/** Frames a client may pipeline behind its hello before it is welcomed. */
+export const MAX_HELD = 32;
+
 export class AuthoritySession {
+  #phase: SessionPhase = 'awaiting-hello';
   #me: Participant | null = null;
+  #held: Request[] = [];
   #unsubscribe: (() => void) | null = null;
-  #closed = false;
   readonly #authority: Authority;
   readonly #opts: SessionOptions;
 
@@ -33,8 +68,13 @@ export class AuthoritySession {
     return this.#me;
   }
 
+  get phase(): SessionPhase {
+    return this.#phase;
+  }
+
   /** Handle one raw frame from the client. Never throws: every failure becomes an error frame. */
   async receive(raw: unknown): Promise<void> {
+    if (this.#phase === 'refused' || this.#phase === 'closed') return;
     let frame: ClientFrame;
     try {
       frame = decodeClientFrame(raw);
@@ -44,27 +84,75 @@ export class AuthoritySession {
     }
     try {
       this.#opts.admit?.(frame);
+      if (frame.t === 'hello') return await this.#hello(frame);
+      if (this.#phase === 'awaiting-hello') throw new FlagError('unauthenticated', 'Send a hello frame with your token first.');
+      if (this.#phase === 'verifying') {
+        if (this.#held.length >= MAX_HELD) throw new FlagError('rate-limited', `At most ${MAX_HELD} frames may follow a hello before its welcome.`);
+        this.#held.push(frame);
+        return;
+      }
       await this.#handle(frame);
     } catch (err) {
-      this.#error(err, 'rid' in frame ? frame.rid : frame.t === 'cmd' ? frame.id : undefined);
+      this.#error(err, idOf(frame));
     }
   }
 
   close(): void {
-    this.#closed = true;
+    this.#phase = 'closed';
+    this.#held = [];
     this.#unsubscribe?.();
     this.#unsubscribe = null;
   }
 
-  async #handle(frame: ClientFrame): Promise<void> {
-    if (frame.t === 'hello') return this.#hello(frame);
-    const me = this.#me;
-    if (!me) throw new FlagError('unauthenticated', 'Send a hello frame with your token first.');
+  async #hello(frame: Extract<ClientFrame, { t: 'hello' }>): Promise<void> {
+    if (this.#phase !== 'awaiting-hello') throw new FlagError('invalid-frame', 'Already said hello: hello is sent once per connection.');
+    this.#phase = 'verifying';
+    let auth: Authenticated;
+    try {
+      auth = await this.#opts.authenticate(frame.token);
+      if (this.#phase !== 'verifying') return; // closed while the token was checked
+      this.#opts.accept?.(auth, 'hello');
+    } catch (err) {
+      if (this.#phase !== 'verifying') return;
+      this.#refuse(err);
+      return;
+    }
+    const me = { ...auth.participant };
+    this.#me = me;
+    this.#phase = 'welcomed';
+    const authority = this.#authority;
+    // Replay and subscribe in the same turn so no event falls between them.
+    const missed = frame.resume ? authority.replay(me, frame.resume) : null;
+    this.#send({ t: 'welcome', me, epoch: authority.epoch, pos: authority.pos, resumed: missed !== null });
+    for (const pe of missed ?? []) this.#send({ t: 'event', pos: pe.pos, event: pe.event });
+    // `me` is updated in place on refresh, so the subscription sees the current teams.
+    this.#unsubscribe = authority.subscribe(me, (pe) => this.#send({ t: 'event', pos: pe.pos, event: pe.event }));
+    // Held frames start in arrival order and run as if they had just arrived; the hello's
+    // receive settles once they are answered (the relay waits on it at shutdown).
+    const held = this.#held;
+    this.#held = [];
+    await Promise.all(held.map((f) => this.#handle(f).catch((err: unknown) => this.#error(err, idOf(f)))));
+  }
+
+  /** The hello failed: its error frame goes out first, then the connection is told to close. */
+  #refuse(err: unknown): void {
+    const error = err instanceof FlagError ? err : new FlagError('internal', 'Internal error.');
+    this.#error(error);
+    this.#phase = 'refused';
+    this.#held = [];
+    this.#opts.refused?.(error);
+  }
+
+  async #handle(frame: Request): Promise<void> {
+    const me = this.#me!;
     switch (frame.t) {
       case 'refresh': {
         const next = await this.#opts.authenticate(frame.token);
-        if (next.id !== me.id) throw new FlagError('unauthenticated', 'A refreshed token must be for the same participant.');
-        Object.assign(me, next);
+        if (this.#phase !== 'welcomed') return;
+        if (next.participant.id !== me.id) throw new FlagError('unauthenticated', 'A refreshed token must be for the same participant.');
+        if (next.participant.role !== me.role) throw new FlagError('unauthenticated', 'A refreshed token must keep the participant’s role.');
+        this.#opts.accept?.(next, 'refresh');
+        Object.assign(me, next.participant);
         return;
       }
       case 'cmd': {
@@ -78,28 +166,18 @@ export class AuthoritySession {
     }
   }
 
-  async #hello(frame: Extract<ClientFrame, { t: 'hello' }>): Promise<void> {
-    if (this.#me) throw new FlagError('invalid-frame', 'Already authenticated: hello is sent once per connection.');
-    const me = { ...(await this.#opts.authenticate(frame.token)) };
-    if (this.#closed) return;
-    this.#me = me;
-    const authority = this.#authority;
-    // Replay and subscribe in the same turn so no event falls between them.
-    const missed = frame.resume ? authority.replay(me, frame.resume) : null;
-    this.#send({ t: 'welcome', me, epoch: authority.epoch, pos: authority.pos, resumed: missed !== null });
-    for (const pe of missed ?? []) this.#send({ t: 'event', pos: pe.pos, event: pe.event });
-    // `me` is updated in place on refresh, so the subscription sees the current teams.
-    this.#unsubscribe = authority.subscribe(me, (pe) => this.#send({ t: 'event', pos: pe.pos, event: pe.event }));
-  }
-
   #send(frame: Parameters<typeof encodeFrame>[0] & Omit<ServerFrame, 'v'>): void {
-    if (!this.#closed) this.#opts.send(encodeFrame(frame));
+    if (this.#phase !== 'closed') this.#opts.send(encodeFrame(frame));
   }
 
   #error(err: unknown, rid?: string): void {
     const error = err instanceof FlagError ? err : new FlagError('internal', 'Internal error.');
     this.#send(rid === undefined ? { t: 'error', error: error.toJSON() } : { t: 'error', rid, error: error.toJSON() });
   }
+}
+
+function idOf(frame: ClientFrame): string | undefined {
+  return 'rid' in frame ? frame.rid : frame.t === 'cmd' ? frame.id : undefined;
 }
 
 /** The id of a request or command in a frame that failed validation, so its sender is answered. */

@@ -96,7 +96,7 @@ describe('the conformance suite catches broken transports', () => {
       return altered(inner, {
         execute: (env) => inner.execute(env).then((o) => (o.ok ? o : Promise.reject(FlagError.from(o.error)))),
       });
-    }, 'a supervisor cannot act on a flag of another team (not-allowed)');
+    }, 'a supervisor cannot act on a flag of another team, and learns no more than for a flag that does not exist');
     expect(message).to.contain('must resolve with an ok: false outcome');
   });
 

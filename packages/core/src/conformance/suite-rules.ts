@@ -6,6 +6,24 @@ import type { Register } from './index.js';
 import { CONFORMANCE_PARTICIPANTS as P } from './participants.js';
 import type { Probe } from './probe.js';
 
+/**
+ * Commands on (and the history of) a flag the probe may not see are refused exactly as the same
+ * commands on a flag that does not exist: same code, same message but for the id.
+ */
+async function hiddenLikeMissing(probe: Probe, flagId: string, commands: Command[], what: string): Promise<void> {
+  const missing = uid('missing');
+  const same = (hidden: { code: string; message: string }, unknown: { code: string; message: string }, action: string) => {
+    equal(hidden.code, 'not-found', `error code for ${action} on ${what}`);
+    equal(hidden.message.replace(flagId, '<id>'), unknown.message.replace(missing, '<id>'), `the refusal of ${action} on ${what} reads as for a flag that does not exist`);
+  };
+  for (const command of commands) {
+    const hidden = await refusal(probe.transport.execute(envelope(command)), `${command.type} on ${what}`);
+    const unknown = await refusal(probe.transport.execute(envelope({ ...command, flagId: missing } as Command)), `${command.type} on a missing flag`);
+    same(hidden, unknown, command.type);
+  }
+  same(await anyFailure(probe.transport.history(flagId, 0), `history of ${what}`), await anyFailure(probe.transport.history(missing, 0), 'history of a missing flag'), 'history');
+}
+
 async function refusedWith(probe: Probe, command: Command, code: string, what: string): Promise<void> {
   const failure = await refusal(probe.transport.execute(envelope(command)), what);
   equal(failure.code, code, `error code when ${what}`);
@@ -13,31 +31,31 @@ async function refusedWith(probe: Probe, command: Command, code: string, what: s
 }
 
 export function ruleTests(test: Register): void {
-  test('an agent cannot act on another agent\'s flag (not-allowed), nor read its history', async (ctx) => {
+  test('an agent cannot act on another agent\'s flag nor read its history, and learns no more than for a flag that does not exist', async (ctx) => {
     const ann = ctx.probe(P.ann);
     const bob = ctx.probe(P.bob);
     const flagId = await raiseFlag(ann);
-    await refusedWith(bob, { type: 'lower', flagId }, 'not-allowed', "bob lowers ann's flag");
-    await refusedWith(bob, { type: 'send-message', flagId, text: 'hi' }, 'not-allowed', "bob writes on ann's flag");
-    await refusedWith(bob, { type: 'request-join', flagId }, 'not-allowed', "bob asks to join on ann's flag");
+    await hiddenLikeMissing(bob, flagId, [
+      { type: 'lower', flagId },
+      { type: 'send-message', flagId, text: 'hi' },
+      { type: 'request-join', flagId },
+    ], "ann's flag, to bob");
     const interactionId = uid('i');
     await raiseFlag(ann, { interactionId });
     await refusedWith(bob, { type: 'end-interaction', interactionId }, 'not-allowed', "bob ends ann's interaction");
     await refusedWith(bob, { type: 'raise', interactionId, channel: 'voice', message: 'mine now' }, 'not-allowed', "bob raises on ann's interaction");
-    const denied = await anyFailure(bob.transport.history(flagId, 0), "bob reads ann's flag history");
-    equal(denied.code, 'not-allowed', "code for reading another agent's history");
     equal((await ann.transport.history(flagId, 0)).length, 1, 'events on the flag after the refusals');
   });
 
-  test('a supervisor cannot act on a flag of another team (not-allowed)', async (ctx) => {
+  test('a supervisor cannot act on a flag of another team, and learns no more than for a flag that does not exist', async (ctx) => {
     const ann = ctx.probe(P.ann);
     const tom = ctx.probe(P.tom);
     const flagId = await raiseFlag(ann);
-    await refusedWith(tom, { type: 'acknowledge', flagId }, 'not-allowed', 'tom acknowledges a team-a flag');
-    await refusedWith(tom, { type: 'lower', flagId }, 'not-allowed', 'tom lowers a team-a flag');
-    await refusedWith(tom, { type: 'send-message', flagId, text: 'hi' }, 'not-allowed', 'tom writes on a team-a flag');
-    const denied = await anyFailure(tom.transport.history(flagId, 0), 'tom reads a team-a history');
-    equal(denied.code, 'not-allowed', "code for reading another team's history");
+    await hiddenLikeMissing(tom, flagId, [
+      { type: 'acknowledge', flagId },
+      { type: 'lower', flagId },
+      { type: 'send-message', flagId, text: 'hi' },
+    ], 'a team-a flag, to tom');
     equal((await ann.transport.history(flagId, 0)).length, 1, 'events on the flag after the refusals');
   });
 

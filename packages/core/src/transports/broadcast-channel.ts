@@ -118,7 +118,7 @@ class Leader {
     if (m.kind === 'open') {
       const { conn, participant } = m;
       const session = new AuthoritySession(this.#authority, {
-        authenticate: async () => participant,
+        authenticate: async () => ({ participant }),
         send: (frame) => this.#bc.postMessage({ kind: 'to-client', conn, frame } satisfies Message),
       });
       this.#sessions.set(conn, session);

@@ -46,7 +46,7 @@ async function restartableHarness(): Promise<TransportHarness> {
           let open = true;
           // Bound to the authority running when the connection opened, like a socket to a process.
           const session = current.then(
-            (authority) => new AuthoritySession(authority, { authenticate: async () => p, send: (f) => queueMicrotask(() => open && handlers.message(f)) }),
+            (authority) => new AuthoritySession(authority, { authenticate: async () => ({ participant: p }), send: (f) => queueMicrotask(() => open && handlers.message(f)) }),
           );
           const pipe: Pipe = {
             send: (raw) => void session.then((s) => (open ? s.receive(raw) : undefined)),

@@ -40,7 +40,7 @@ export class MemoryHub {
             deliver(() => {
               void this.ready.then((authority) => {
                 session ??= new AuthoritySession(authority, {
-                  authenticate: async () => participant,
+                  authenticate: async () => ({ participant }),
                   send: (frame) => deliver(() => handlers.message(frame)),
                 });
                 return session.receive(raw);

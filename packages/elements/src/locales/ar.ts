@@ -29,6 +29,7 @@ const ERRORS: Record<FlagErrorCode, string> = {
   'too-long': 'النص طويل جدًا.',
   'invalid-input': 'البيانات المدخلة غير صالحة.',
   'rate-limited': 'إجراءات كثيرة متتالية: انتظر لحظة.',
+  unavailable: 'الخدمة غير متاحة مؤقتًا: ستُعاد المحاولة تلقائيًا.',
   'transport-closed': 'انقطع الاتصال.',
   'invalid-frame': 'تلقى الخادم بيانات غير صالحة.',
   internal: 'حدث خطأ ما.',

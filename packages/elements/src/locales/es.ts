@@ -21,6 +21,7 @@ const ERRORS: Record<FlagErrorCode, string> = {
   'too-long': 'El texto es demasiado largo.',
   'invalid-input': 'Los datos introducidos no son válidos.',
   'rate-limited': 'Demasiadas acciones seguidas: espera un momento.',
+  unavailable: 'El servicio no está disponible por ahora: se reintentará solo.',
   'transport-closed': 'Se perdió la conexión.',
   'invalid-frame': 'El servidor recibió datos no válidos.',
   internal: 'Algo salió mal.',

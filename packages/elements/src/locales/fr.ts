@@ -21,6 +21,7 @@ const ERRORS: Record<FlagErrorCode, string> = {
   'too-long': 'Le texte est trop long.',
   'invalid-input': 'Les données saisies ne sont pas valides.',
   'rate-limited': 'Trop d’actions à la suite\u00a0: patientez un instant.',
+  unavailable: 'Le service est momentanément indisponible\u00a0: nouvel essai automatique.',
   'transport-closed': 'La connexion a été perdue.',
   'invalid-frame': 'Le serveur a reçu des données non valides.',
   internal: 'Une erreur s’est produite.',
