@@ -193,6 +193,7 @@ export class RelayConnection {
   }
 
   #closed(): void {
+    this.#ctx.log.info('connection closed', { remote: this.remote, participant: this.#userId, phase: this.#session.phase });
     this.#onClosed();
     clearTimeout(this.#helloTimer);
     clearTimeout(this.#expiryTimer);

@@ -55,6 +55,17 @@ export class RawClient {
     this.ws.send(JSON.stringify({ v: 1, ...frame }));
   }
 
+  /**
+   * Several frames in ONE network write (the socket is corked while they are queued), as an
+   * attacker pipelining frames would send them: the relay sees them back to back.
+   */
+  sendPipelined(frames: (Omit<ClientFrame, 'v'> | Record<string, unknown>)[]): void {
+    const socket = (this.ws as unknown as { _socket: import('node:net').Socket })._socket;
+    socket.cork();
+    for (const frame of frames) this.send(frame);
+    socket.uncork();
+  }
+
   sendRaw(data: string | Buffer): void {
     this.ws.send(data);
   }

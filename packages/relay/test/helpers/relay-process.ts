@@ -123,11 +123,22 @@ export class RelayProcess {
     });
   }
 
-  /** The first log entry with this msg (already logged or still to come). */
-  waitForLog(msg: string): Promise<Record<string, unknown>> {
-    const seen = this.logs.find((e) => e.msg === msg);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => this.#logWaiters.push({ msg, resolve }));
+  /** The `nth` log entry with this msg (already logged or still to come). */
+  waitForLog(msg: string, nth = 1): Promise<Record<string, unknown>> {
+    const seen = this.logs.filter((e) => e.msg === msg);
+    if (seen.length >= nth) return Promise.resolve(seen[nth - 1]!);
+    const more = nth - seen.length;
+    return new Promise((resolve) => {
+      let left = more;
+      const waiter = {
+        msg,
+        resolve: (entry: Record<string, unknown>) => {
+          if (--left === 0) return resolve(entry);
+          this.#logWaiters.push(waiter);
+        },
+      };
+      this.#logWaiters.push(waiter);
+    });
   }
 
   /** Graceful stop (SIGTERM): resolves with the exit. */
