@@ -1,19 +1,16 @@
 /**
- * Token verification: a signed JWT in, a Participant out, or FlagError('unauthenticated') with
- * the reason. Identity comes from here and nowhere else. Claims: sub (participant id), name,
- * role ('agent' | 'supervisor'), teams (string[]); plus iss, aud, exp and iat as configured.
+ * Token verification: a signed JWT in, a Participant out, or a FlagError with the reason
+ * (`unauthenticated`; `unavailable` when the identity provider's keys cannot be fetched).
+ * Identity comes from here and nowhere else. Keys come from one source: an HS256 secret, a PEM
+ * public key, a JWKS file, a JWKS URL, or an OpenID Connect issuer (discovery → jwks_uri). Which
+ * claims hold the participant's id, name, role and teams is configurable (`ClaimMapping`).
  */
 import { readFileSync } from 'node:fs';
-import {
-  SignJWT,
-  createLocalJWKSet,
-  errors,
-  importSPKI,
-  jwtVerify,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-} from 'jose';
-import { FlagError, ROLES, type Participant } from '@flagline/core';
+import { SignJWT, createLocalJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { FlagError } from '@flagline/core';
+import type { Authenticated } from '@flagline/core/authority';
+import { mapClaims, type ClaimMapping } from './claims.js';
+import { remoteKeySet, type KeySetEvents, type RemoteKeySet } from './remote-keys.js';
 
 export interface AuthConfig {
   /** HS256 shared secret. */
@@ -22,6 +19,10 @@ export interface AuthConfig {
   publicKeyFile?: string;
   /** JWKS JSON file (a key set; rotation = replace the file and restart). */
   jwksFile?: string;
+  /** JWKS URL (the identity provider's key set; fetched, cached, refetched for an unknown `kid`). */
+  jwksUrl?: string;
+  /** OpenID Connect issuer: its discovery document names the JWKS URL; tokens' `iss` must equal it. */
+  oidcIssuer?: string;
   /** Accepted `alg` values; anything else (including `none`) is refused. */
   algorithms: string[];
   issuer: string;
@@ -29,47 +30,44 @@ export interface AuthConfig {
   /** Oldest accepted token, by its `iat` (e.g. '12h'); tokens without `iat` are refused. */
   maxTokenAge: string;
   clockToleranceSec: number;
+  claims: ClaimMapping;
+  /** Remote key sets only: how often the set is refetched in the background. */
+  jwksRefreshMs?: number;
+  /** Remote key sets only: least time between two refetches for unknown `kid`s. */
+  jwksCooldownMs?: number;
 }
 
-export interface Verified {
-  participant: Participant;
-  /** Expiry, ms since the epoch: the connection must refresh before then. */
-  expiresAt: number;
+export interface Verifier {
+  (token: string | undefined): Promise<Authenticated>;
+  /** Stops background work (remote key refresh). */
+  close(): void;
 }
 
-export type Verifier = (token: string | undefined) => Promise<Verified>;
+/** Asymmetric algorithms accepted from an identity provider's key set unless configured otherwise. */
+export const REMOTE_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
-const ID = /^[\w.:@-]{1,128}$/;
-
-export async function createVerifier(config: AuthConfig): Promise<Verifier> {
-  const key = await resolveKey(config);
-  return async (token) => {
+export async function createVerifier(config: AuthConfig, events: KeySetEvents = {}): Promise<Verifier> {
+  const source = await resolveKey(config, events);
+  const issuer = config.oidcIssuer ?? config.issuer;
+  const verify = async (token: string | undefined): Promise<Authenticated> => {
     if (!token) throw new FlagError('unauthenticated', 'No token: send a signed JWT in the hello frame.');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, {
+      ({ payload } = await jwtVerify(token, source.key as JWTVerifyGetKey, {
         algorithms: config.algorithms,
-        issuer: config.issuer,
+        issuer,
         audience: config.audience,
         maxTokenAge: config.maxTokenAge,
         clockTolerance: config.clockToleranceSec,
         requiredClaims: ['exp', 'iat', 'sub'],
       }));
     } catch (err) {
+      if (err instanceof FlagError) throw err;
       throw new FlagError('unauthenticated', describe(err), { reason: err instanceof errors.JOSEError ? err.code : 'ERR_INVALID' });
     }
-    return { participant: toParticipant(payload), expiresAt: payload.exp! * 1000 };
+    return { participant: mapClaims(payload, config.claims), expiresAt: payload.exp! * 1000 };
   };
-}
-
-function toParticipant(p: JWTPayload): Participant {
-  const { sub, name, role, teams } = p as JWTPayload & { name?: unknown; role?: unknown; teams?: unknown };
-  const bad = (what: string) => new FlagError('unauthenticated', `Token claim ${what} is missing or invalid.`, { reason: 'ERR_CLAIMS' });
-  if (typeof sub !== 'string' || !ID.test(sub)) throw bad('sub');
-  if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw bad('name');
-  if (!ROLES.includes(role as Participant['role'])) throw bad('role');
-  if (!Array.isArray(teams) || teams.length > 256 || !teams.every((t) => typeof t === 'string' && ID.test(t))) throw bad('teams');
-  return { id: sub, name, role: role as Participant['role'], teams: [...teams] as string[] };
+  return Object.assign(verify, { close: () => source.close() });
 }
 
 function describe(err: unknown): string {
@@ -82,24 +80,38 @@ function describe(err: unknown): string {
   return 'Token is malformed.';
 }
 
-async function resolveKey(config: AuthConfig): Promise<Uint8Array | CryptoKey | JWTVerifyGetKey> {
-  const sources = [config.secret, config.publicKeyFile, config.jwksFile].filter((s) => s !== undefined);
-  if (sources.length !== 1) throw new Error('Configure exactly one of a JWT secret, a public key file or a JWKS file.');
+interface KeySource {
+  key: Uint8Array | CryptoKey | JWTVerifyGetKey;
+  close(): void;
+}
+
+async function resolveKey(config: AuthConfig, events: KeySetEvents): Promise<KeySource> {
+  const sources = [config.secret, config.publicKeyFile, config.jwksFile, config.jwksUrl, config.oidcIssuer].filter((s) => s !== undefined);
+  if (sources.length !== 1) throw new Error('Configure exactly one of a JWT secret, a public key file, a JWKS file, a JWKS URL or an OIDC issuer.');
+  const fixed = (key: KeySource['key']): KeySource => ({ key, close: () => {} });
   if (config.secret !== undefined) {
     if (config.secret.length < 32) throw new Error('The JWT secret must be at least 32 characters.');
-    return new TextEncoder().encode(config.secret);
+    return fixed(new TextEncoder().encode(config.secret));
   }
   if (config.publicKeyFile !== undefined) {
     const alg = config.algorithms.find((a) => a === 'ES256' || a === 'EdDSA');
     if (!alg || config.algorithms.length !== 1) throw new Error('With a public key, set exactly one algorithm: ES256 or EdDSA.');
-    return importSPKI(readFileSync(config.publicKeyFile, 'utf8'), alg);
+    return fixed(await importSPKI(readFileSync(config.publicKeyFile, 'utf8'), alg));
   }
-  return createLocalJWKSet(JSON.parse(readFileSync(config.jwksFile!, 'utf8')));
+  if (config.jwksFile !== undefined) return fixed(createLocalJWKSet(JSON.parse(readFileSync(config.jwksFile, 'utf8'))));
+  if (config.algorithms.some((a) => !REMOTE_ALGORITHMS.includes(a)))
+    throw new Error(`An identity provider's key set verifies asymmetric algorithms only (${REMOTE_ALGORITHMS.join(', ')}).`);
+  const set: RemoteKeySet = remoteKeySet(
+    config.jwksUrl !== undefined ? { jwksUrl: config.jwksUrl } : { issuer: config.oidcIssuer! },
+    { refreshMs: config.jwksRefreshMs ?? 600_000, ...(config.jwksCooldownMs !== undefined ? { cooldownMs: config.jwksCooldownMs } : {}) },
+    events,
+  );
+  return { key: set.getKey, close: () => set.close() };
 }
 
 /** Signs an HS256 token (dev mode and tests). */
 export async function signToken(
-  participant: Participant,
+  participant: { id: string; name: string; role: string; teams: string[] },
   opts: { secret: string; issuer: string; audience: string; expiresIn?: string | number },
 ): Promise<string> {
   return new SignJWT({ name: participant.name, role: participant.role, teams: participant.teams })

@@ -4,6 +4,7 @@
  * `--help` is generated from the same table, so every option is documented where it is defined.
  */
 import { readFileSync } from 'node:fs';
+import { checkKeyUrl } from './remote-keys.js';
 
 type Kind = 'string' | 'int' | 'bool' | 'list';
 
@@ -24,6 +25,19 @@ export interface RelayConfig {
   jwtSecretFile?: string;
   jwtPublicKey?: string;
   jwks?: string;
+  jwksUrl?: string;
+  oidcIssuer?: string;
+  jwksRefreshMs: number;
+  jwksCooldownMs: number;
+  claimId: string;
+  claimName: string[];
+  claimRole: string;
+  supervisorRoles: string[];
+  agentRoles: string[];
+  claimTeams: string;
+  teamPrefix: string;
+  metricsToken?: string;
+  metricsTokenFile?: string;
   jwtAlgorithms?: string[];
   jwtIssuer: string;
   jwtAudience: string;
@@ -55,6 +69,15 @@ export const DEFAULTS: RelayConfig = {
   redisNamespace: 'default',
   presenceTtlMs: 15_000,
   sync: 'full',
+  jwksRefreshMs: 600_000,
+  jwksCooldownMs: 30_000,
+  claimId: 'sub',
+  claimName: ['name'],
+  claimRole: 'role',
+  supervisorRoles: ['supervisor'],
+  agentRoles: ['agent'],
+  claimTeams: 'teams',
+  teamPrefix: '',
   jwtIssuer: 'flagline',
   jwtAudience: 'flagline',
   jwtMaxAge: '12h',
@@ -88,7 +111,20 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'jwtSecretFile', kind: 'string', help: 'File holding the HS256 secret.' },
   { key: 'jwtPublicKey', kind: 'string', help: 'PEM public key file (SPKI) for ES256 or EdDSA tokens; set --jwt-algorithms to one of them.' },
   { key: 'jwks', kind: 'string', help: 'JWKS JSON file of public keys (matched by kid).' },
-  { key: 'jwtAlgorithms', kind: 'list', help: 'Accepted JWT algorithms (default HS256 with a secret, else ES256).' },
+  { key: 'jwksUrl', kind: 'string', help: "Identity provider's JWKS URL (https; http on loopback only): keys cached, refetched in the background and for an unknown kid." },
+  { key: 'oidcIssuer', kind: 'string', help: 'OpenID Connect issuer URL: discovery finds its JWKS; tokens must carry exactly this iss (overrides --jwt-issuer).' },
+  { key: 'jwksRefreshMs', kind: 'int', help: 'JWKS URL / OIDC: background refetch period; a failed refetch keeps the known keys.' },
+  { key: 'jwksCooldownMs', kind: 'int', help: 'JWKS URL / OIDC: least time between refetches caused by tokens with an unknown kid.' },
+  { key: 'claimId', kind: 'string', help: "Claim holding the participant id (e.g. sub, oid, email); dotted paths reach nested claims." },
+  { key: 'claimName', kind: 'list', help: 'Claims tried in order for the display name (e.g. name,preferred_username).' },
+  { key: 'claimRole', kind: 'string', help: 'Claim holding the role: a string or a list (e.g. role, roles, groups, realm_access.roles).' },
+  { key: 'supervisorRoles', kind: 'list', help: 'Values of the role claim that make a supervisor (any one is enough).' },
+  { key: 'agentRoles', kind: 'list', help: 'Values of the role claim that make an agent (when no supervisor value is present).' },
+  { key: 'claimTeams', kind: 'string', help: 'Claim holding the teams: a list of strings (e.g. teams, groups).' },
+  { key: 'teamPrefix', kind: 'string', help: "Only team-claim values starting with this count, prefix removed (e.g. 'flagline-team-' or '/flagline/')." },
+  { key: 'metricsToken', kind: 'string', help: 'Bearer token GET /metrics requires. Without it /metrics is open (a warning is logged when the relay binds beyond loopback).' },
+  { key: 'metricsTokenFile', kind: 'string', help: 'File holding the metrics bearer token.' },
+  { key: 'jwtAlgorithms', kind: 'list', help: 'Accepted JWT algorithms (default HS256 with a secret, the asymmetric ones with a JWKS URL or OIDC issuer, else ES256).' },
   { key: 'jwtIssuer', kind: 'string', help: 'Required iss claim.' },
   { key: 'jwtAudience', kind: 'string', help: 'Required aud claim.' },
   { key: 'jwtMaxAge', kind: 'string', help: "Oldest accepted token by iat, e.g. '12h', '30m'." },
@@ -187,6 +223,14 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
   if (!['error', 'warn', 'info', 'debug'].includes(config.logLevel)) throw new ConfigError('log-level must be error, warn, info or debug.');
   if (config.maxFrameBytes > config.maxPayloadBytes) throw new ConfigError('max-frame-bytes cannot exceed max-payload-bytes.');
   if (config.jwtSecretFile) config.jwtSecret = readFileSync(config.jwtSecretFile, 'utf8').trim();
+  if (config.metricsTokenFile) config.metricsToken = readFileSync(config.metricsTokenFile, 'utf8').trim();
+  if (config.metricsToken !== undefined && config.metricsToken.length < 16) throw new ConfigError('The metrics token must be at least 16 characters.');
+  try {
+    if (config.jwksUrl !== undefined) checkKeyUrl(config.jwksUrl, '--jwks-url');
+    if (config.oidcIssuer !== undefined) checkKeyUrl(config.oidcIssuer, '--oidc-issuer');
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
   return { config, help };
 }
 

@@ -3,6 +3,7 @@
  * dev-only token endpoint and optional static files. Authorization uses core's rules only.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Authority } from '@flagline/core/authority';
@@ -25,6 +26,8 @@ export interface HttpContext {
   storage: EventReader;
   verify: Verifier;
   metrics: Metrics;
+  /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
   presence: Presence;
   originAllowed(origin: string | undefined, host: string | undefined): boolean;
   ready(): boolean;
@@ -39,6 +42,7 @@ const STATUS: Partial<Record<FlagError['code'], number>> = {
   'not-found': 404,
   'invalid-input': 400,
   'rate-limited': 429,
+  unavailable: 503,
 };
 
 const TYPES: Record<string, string> = {
@@ -74,6 +78,8 @@ export function createHttpHandler(ctx: HttpContext) {
       ctx.metrics.error(error.code);
       const headers: Record<string, string> = {};
       if (error.code === 'unauthenticated') headers['WWW-Authenticate'] = 'Bearer';
+      const retryAfterMs = error.details?.retryAfterMs;
+      if (typeof retryAfterMs === 'number') headers['Retry-After'] = String(Math.ceil(retryAfterMs / 1000));
       json(res, STATUS[error.code] ?? 500, { error: error.toJSON() }, headers);
     }
   };
@@ -85,6 +91,8 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   if (get && pathname === '/healthz') return json(res, 200, { status: 'ok' });
   if (get && pathname === '/readyz') return json(res, ctx.ready() ? 200 : 503, { status: ctx.ready() ? 'ready' : 'not-ready' });
   if (get && pathname === '/metrics') {
+    if (ctx.metricsToken !== undefined && !sameSecret(req.headers.authorization ?? '', `Bearer ${ctx.metricsToken}`))
+      throw new FlagError('unauthenticated', 'GET /metrics needs Authorization: Bearer <metrics token>.');
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
     res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos, retainedHistories: ctx.authority.retainedHistories, ...(ctx.storage.stats ? { storage: ctx.storage.stats } : {}) }));
     return;
@@ -109,6 +117,12 @@ async function readPresence(ctx: HttpContext, req: IncomingMessage, team: string
   const { participant } = await ctx.verify(bearer(req));
   if (!participant.teams.includes(team)) throw new FlagError('not-allowed', `You are not a member of team ${team}.`);
   return { team, supervisors: await ctx.presence.online(team) };
+}
+
+/** Constant-time comparison (of digests, so the lengths leak nothing either). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 function bearer(req: IncomingMessage): string {

@@ -5,6 +5,7 @@ export class Metrics {
   connections = 0;
   readonly #commands = new Map<string, number>();
   readonly #errors = new Map<string, number>();
+  readonly #keyFetches = new Map<string, number>();
   readonly #buckets = new Array<number>(BUCKETS.length).fill(0);
   #latencyCount = 0;
   #latencySum = 0;
@@ -15,6 +16,10 @@ export class Metrics {
     this.#latencyCount++;
     this.#latencySum += seconds;
     for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) this.#buckets[i]!++;
+  }
+
+  keyFetch(result: 'ok' | 'failed'): void {
+    this.#keyFetches.set(result, (this.#keyFetches.get(result) ?? 0) + 1);
   }
 
   error(code: string): void {
@@ -47,6 +52,10 @@ export class Metrics {
     out.push(`flagline_command_duration_seconds_count ${this.#latencyCount}`);
     family('flagline_errors_total', 'counter', 'Error frames sent, by code.');
     for (const [code, n] of this.#errors) out.push(`flagline_errors_total{code="${code}"} ${n}`);
+    if (this.#keyFetches.size > 0) {
+      family('flagline_idp_key_fetches_total', 'counter', "Fetches of the identity provider's signing keys (JWKS), by result.");
+      for (const [result, n] of this.#keyFetches) out.push(`flagline_idp_key_fetches_total{result="${result}"} ${n}`);
+    }
     return out.join('\n') + '\n';
   }
 }

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { Authority } from '@flagline/core/authority';
-import { createVerifier, signToken } from './auth.js';
+import { REMOTE_ALGORITHMS, createVerifier, signToken, type Verifier } from './auth.js';
 import { ConfigError, type RelayConfig } from './config.js';
 import { RelayConnection, type ConnectionContext } from './connection.js';
 import { DEV_DIRECTORY, DEV_SECOND_TIER_TEAMS } from './dev-directory.js';
@@ -27,27 +27,63 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const LOOPBACK_NAMES = new Set(['::1', 'localhost', '[::1]']);
+/** 127.0.0.0/8, ::1 and localhost. */
+const isLoopback = (host: string): boolean => LOOPBACK_NAMES.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 
 export async function startRelay(config: RelayConfig, log: Logger = createLogger(config.logLevel)): Promise<Relay> {
-  const devMode = config.jwtSecret === undefined && config.jwtPublicKey === undefined && config.jwks === undefined;
+  const remoteKeys = config.jwksUrl !== undefined || config.oidcIssuer !== undefined;
+  const devMode = config.jwtSecret === undefined && config.jwtPublicKey === undefined && config.jwks === undefined && !remoteKeys;
   if (devMode) {
     if (process.env.NODE_ENV === 'production')
-      throw new ConfigError('Refusing to start in dev mode with NODE_ENV=production: configure --jwt-secret(-file), --jwt-public-key or --jwks.');
-    if (!LOOPBACK.has(config.host)) throw new ConfigError(`Dev mode binds loopback only; --host ${config.host} needs a real JWT key.`);
+      throw new ConfigError('Refusing to start in dev mode with NODE_ENV=production: configure --oidc-issuer, --jwks-url, --jwt-secret(-file), --jwt-public-key or --jwks.');
+    if (!isLoopback(config.host)) throw new ConfigError(`Dev mode binds loopback only; --host ${config.host} needs a real JWT key.`);
   }
   const secret = devMode ? randomBytes(32).toString('base64url') : config.jwtSecret;
-  const algorithms = config.jwtAlgorithms ?? (secret !== undefined ? ['HS256'] : ['ES256']);
-  const verify = await createVerifier({
-    ...(secret !== undefined ? { secret } : {}),
-    ...(config.jwtPublicKey !== undefined ? { publicKeyFile: config.jwtPublicKey } : {}),
-    ...(config.jwks !== undefined ? { jwksFile: config.jwks } : {}),
-    algorithms,
-    issuer: config.jwtIssuer,
-    audience: config.jwtAudience,
-    maxTokenAge: config.jwtMaxAge,
-    clockToleranceSec: 5,
-  });
+  const algorithms = config.jwtAlgorithms ?? (secret !== undefined ? ['HS256'] : remoteKeys ? REMOTE_ALGORITHMS : ['ES256']);
+  const metrics = new Metrics();
+  let verify: Verifier;
+  try {
+    verify = await createVerifier(
+      {
+        ...(secret !== undefined ? { secret } : {}),
+        ...(config.jwtPublicKey !== undefined ? { publicKeyFile: config.jwtPublicKey } : {}),
+        ...(config.jwks !== undefined ? { jwksFile: config.jwks } : {}),
+        ...(config.jwksUrl !== undefined ? { jwksUrl: config.jwksUrl } : {}),
+        ...(config.oidcIssuer !== undefined ? { oidcIssuer: config.oidcIssuer } : {}),
+        algorithms,
+        issuer: config.jwtIssuer,
+        audience: config.jwtAudience,
+        maxTokenAge: config.jwtMaxAge,
+        clockToleranceSec: 5,
+        jwksRefreshMs: config.jwksRefreshMs,
+        jwksCooldownMs: config.jwksCooldownMs,
+        claims: {
+          id: config.claimId,
+          name: config.claimName,
+          role: config.claimRole,
+          supervisorValues: config.supervisorRoles,
+          agentValues: config.agentRoles,
+          teams: config.claimTeams,
+          teamPrefix: config.teamPrefix,
+        },
+      },
+      {
+        fetched: ({ url, keys }) => {
+          metrics.keyFetch('ok');
+          log.info('identity provider keys fetched', { url, keys });
+        },
+        failed: ({ url, error }) => {
+          metrics.keyFetch('failed');
+          log.error('identity provider keys unavailable', { url, error });
+        },
+      },
+    );
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  if (config.metricsToken === undefined && !isLoopback(config.host))
+    log.warn('GET /metrics needs no credentials and the relay listens beyond loopback: set --metrics-token (or bind --host to loopback).', { host: config.host });
 
   const storage = openStore(config, log);
   const authority = await Authority.open({
@@ -64,7 +100,6 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   if (config.tickMs > 0) authority.start(config.tickMs);
 
   const presence = config.store.startsWith('sqlite:') ? new LocalPresence() : new RedisPresence({ url: config.store, namespace: config.redisNamespace, ttlMs: config.presenceTtlMs });
-  const metrics = new Metrics();
   let draining = false;
   const connections = new Set<RelayConnection>();
   const ctx: ConnectionContext = { authority, verify, config, metrics, log, presence, perUser: new Map(), inflight: new Set(), draining: () => draining };
@@ -79,7 +114,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     } catch {
       return false;
     }
-    return devMode ? LOOPBACK.has(url.hostname.replace(/^\[|\]$/g, '')) : url.host === host;
+    return devMode ? isLoopback(url.hostname.replace(/^\[|\]$/g, '')) : url.host === host;
   };
 
   const server = createServer(
@@ -88,6 +123,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
       storage,
       verify,
       metrics,
+      ...(config.metricsToken !== undefined ? { metricsToken: config.metricsToken } : {}),
       presence,
       originAllowed,
       ready: () => !draining && storage.failure === null,
@@ -158,6 +194,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     await Promise.allSettled([...ctx.inflight]);
     await authority.close();
     await presence.close();
+    verify.close();
     await Promise.all(
       [...connections].map((c) => {
         c.bye(config.reconnectHintMs);

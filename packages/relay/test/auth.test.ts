@@ -106,7 +106,9 @@ describe('authentication (HS256 relay)', () => {
 
   it('claims that do not describe a participant are refused', async () => {
     const r = await refused(relay, await jwt({ claims: { role: 'admin' } }));
-    assert.deepEqual([r.error.message, r.error.details?.reason], ['Token claim role is missing or invalid.', 'ERR_CLAIMS']);
+    assert.deepEqual([r.error.message, r.error.details?.reason], ['Token claim role names neither a supervisor (supervisor) nor an agent (agent).', 'ERR_CLAIMS']);
+    const teams = await refused(relay, await jwt({ claims: { teams: ['billing', 'no spaces allowed'] } }));
+    assert.equal(teams.error.message, 'Token claim teams holds "no spaces allowed", which is not a team id ([\\w.:@-], 1–128 characters).');
   });
 
   it('no token, garbage token', async () => {

@@ -17,6 +17,40 @@ import { ann, sam } from './helpers/people.js';
 const dir = mkdtempSync(join(tmpdir(), 'flagline-http-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('metrics protection', () => {
+  it('with --metrics-token, GET /metrics needs that bearer token', async () => {
+    const token = 'metrics-token-0123456789';
+    const relay = await RelayProcess.start({ args: ['--metrics-token', token] });
+    try {
+      const status = async (auth?: string) => (await fetch(`${relay.url}/metrics`, auth ? { headers: { authorization: auth } } : {})).status;
+      assert.equal(await status(), 401);
+      assert.equal(await status(`Bearer ${token}x`), 401);
+      assert.equal(await status(`Bearer ${await tokenFor(sam)}`), 401, 'a participant token is not the metrics token');
+      assert.equal(await status(`Bearer ${token}`), 200);
+      assert.equal(relay.logs.some((e) => String(e.msg).includes('/metrics')), false, 'no warning when protected');
+    } finally {
+      await relay.dispose();
+    }
+  });
+
+  it('warns at start when /metrics is open and the relay listens beyond loopback', async () => {
+    const open = await RelayProcess.start({ args: ['--host', '0.0.0.0'] });
+    const loopback = await RelayProcess.start();
+    try {
+      const warning = open.logs.find((e) => e.level === 'warn' && String(e.msg).includes('GET /metrics needs no credentials'));
+      assert.ok(warning, 'warned');
+      assert.equal(loopback.logs.some((e) => String(e.msg).includes('GET /metrics needs no credentials')), false, 'loopback: no warning');
+    } finally {
+      await open.dispose();
+      await loopback.dispose();
+    }
+  });
+
+  it('refuses a metrics token shorter than 16 characters', () => {
+    assert.throws(() => loadConfig(['--metrics-token', 'short'], {}), /at least 16 characters/);
+  });
+});
+
 describe('HTTP side', () => {
   let relay: RelayProcess;
   before(async () => {
@@ -134,7 +168,7 @@ describe('dev mode', () => {
 
   it('refuses a short secret and unknown options', async () => {
     const short = await RelayProcess.refuse({ args: ['--store', 'sqlite:' + join(dir, 'short.db'), '--jwt-secret', 'short'] });
-    assert.equal(short.code, 1);
+    assert.equal(short.code, 2, 'a configuration error');
     assert.match(short.output, /at least 32 characters/);
     const unknown = await RelayProcess.refuse({ args: ['--prot', '1'] });
     assert.equal(unknown.code, 2);
