@@ -1,18 +1,16 @@
 // The load generator's two kinds of connection, with one interface so the same workload drives
 // both servers: `send(id, cmd)` → `onResult(id, outcome)`, and `onEvent(event)` for fan-out.
 //   FlaglineConnection: protocol frames straight over `ws` (encodeFrame / decodeServerFrame),
-//     resume points, and the FrameTransport's reconnect policy (backoff with full jitter; a bye
-//     frame's reconnectInMs plus up to 1 s of jitter).
+//     resume points, and the FrameTransport's own reconnect policy (`reconnectDelay` after a drop,
+//     `byeDelay` after a bye frame, both from @flagline/core).
 //   SocketIoConnection: socket.io-client, commands as acknowledged emits, events as 'event'.
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { decodeServerFrame, encodeFrame } from '@flagline/core';
+import { byeDelay, decodeServerFrame, encodeFrame, reconnectDelay } from '@flagline/core';
 import { io } from 'socket.io-client';
 
 // The relay's own `ws` (8.x); the root one is an older copy pulled in by test tooling.
 const WebSocket = createRequire(resolve(import.meta.dirname, '../../packages/relay/package.json'))('ws');
-
-const BACKOFF = { initialMs: 250, maxMs: 5_000 }; // FrameTransport's defaults (packages/core/src/transports/frame-transport.ts)
 
 export class FlaglineConnection {
   /** Set by the workload. */
@@ -23,6 +21,7 @@ export class FlaglineConnection {
 
   #ws = null;
   #attempt = 0;
+  #lostAt = 0;
   #resume = null;
   #closing = false;
   #snapshotting = false;
@@ -80,8 +79,9 @@ export class FlaglineConnection {
     ws.on('error', () => {});
     ws.on('close', () => {
       if (this.#closing) return;
-      const cap = Math.min(BACKOFF.maxMs, BACKOFF.initialMs * 2 ** this.#attempt++);
-      const wait = bye !== null ? bye + Math.floor(Math.random() * 1000) : Math.floor(Math.random() * cap);
+      if (this.#attempt === 0) this.#lostAt = Date.now();
+      const wait = bye !== null ? byeDelay(bye) : reconnectDelay(this.#attempt, Date.now() - this.#lostAt);
+      this.#attempt++;
       setTimeout(() => this.#open(), wait);
     });
   }

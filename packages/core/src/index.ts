@@ -10,7 +10,7 @@ export * from './transcript.js';
 export * from './client/types.js';
 export { createFlagClient } from './client/client.js';
 export { MemoryHub, type MemoryHubOptions } from './transports/memory.js';
-export { FrameTransport, type FrameTransportOptions, type Connector, type Pipe, type PipeHandlers, type Outbox } from './transports/frame-transport.js';
+export { FrameTransport, byeDelay, reconnectDelay, type FrameTransportOptions, type Connector, type Pipe, type PipeHandlers, type Outbox } from './transports/frame-transport.js';
 export { createBroadcastChannelTransport, type BroadcastChannelTransportOptions } from './transports/broadcast-channel.js';
 export { createWebSocketTransport, type WebSocketTransportOptions, type WebSocketConstructor, type WebSocketLike } from './transports/websocket.js';
 export { IndexedDbOutbox } from './transports/indexeddb-outbox.js';

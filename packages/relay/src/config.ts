@@ -53,6 +53,8 @@ export interface RelayConfig {
   maxFrameBytes: number;
   maxPayloadBytes: number;
   reconnectHintMs: number;
+  admitPerSecond: number;
+  admitBurst: number;
   tickMs: number;
   escalationAfterMs: number;
   secondTierTeams: string[];
@@ -92,6 +94,8 @@ export const DEFAULTS: RelayConfig = {
   maxFrameBytes: 32 * 1024,
   maxPayloadBytes: 64 * 1024,
   reconnectHintMs: 1_000,
+  admitPerSecond: 2_000,
+  admitBurst: 1_000,
   tickMs: 1_000,
   escalationAfterMs: 60_000,
   secondTierTeams: [],
@@ -139,6 +143,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'maxFrameBytes', kind: 'int', help: 'Largest client frame processed; larger (up to maxPayloadBytes) gets an invalid-frame error.' },
   { key: 'maxPayloadBytes', kind: 'int', help: 'Largest WebSocket message read at all; larger closes the connection (1009).' },
   { key: 'reconnectHintMs', kind: 'int', help: 'reconnectInMs sent in bye frames on shutdown.' },
+  { key: 'admitPerSecond', kind: 'int', help: 'New connections admitted per second beyond --admit-burst; the excess gets a bye frame naming its own later slot (a reconnect herd is spread, not refused). 0 = unlimited.' },
+  { key: 'admitBurst', kind: 'int', help: 'New connections admitted at once before --admit-per-second spreads them.' },
   { key: 'tickMs', kind: 'int', help: 'Escalation timer period.' },
   { key: 'escalationAfterMs', kind: 'int', help: 'An unacknowledged flag escalates after this long (and again after as long).' },
   { key: 'secondTierTeams', kind: 'list', help: 'Teams whose supervisors see flags at escalation level 1.' },

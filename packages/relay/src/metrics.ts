@@ -6,6 +6,7 @@ export class Metrics {
   readonly #commands = new Map<string, number>();
   readonly #errors = new Map<string, number>();
   readonly #keyFetches = new Map<string, number>();
+  #deferred = 0;
   readonly #buckets = new Array<number>(BUCKETS.length).fill(0);
   #latencyCount = 0;
   #latencySum = 0;
@@ -16,6 +17,10 @@ export class Metrics {
     this.#latencyCount++;
     this.#latencySum += seconds;
     for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) this.#buckets[i]!++;
+  }
+
+  deferredAdmission(): void {
+    this.#deferred++;
   }
 
   keyFetch(result: 'ok' | 'failed'): void {
@@ -50,6 +55,8 @@ export class Metrics {
     out.push(`flagline_command_duration_seconds_bucket{le="+Inf"} ${this.#latencyCount}`);
     out.push(`flagline_command_duration_seconds_sum ${this.#latencySum}`);
     out.push(`flagline_command_duration_seconds_count ${this.#latencyCount}`);
+    family('flagline_admissions_deferred_total', 'counter', 'New connections told to come back later (a bye with their slot) by admission control.');
+    out.push(`flagline_admissions_deferred_total ${this.#deferred}`);
     family('flagline_errors_total', 'counter', 'Error frames sent, by code.');
     for (const [code, n] of this.#errors) out.push(`flagline_errors_total{code="${code}"} ${n}`);
     if (this.#keyFetches.size > 0) {

@@ -28,3 +28,30 @@ export class TokenBucket {
     return this.rate === 0 ? 0 : Math.ceil(((1 - this.#tokens) / this.rate) * 1000);
   }
 }
+
+/**
+ * Admission of new connections at `rate` per second beyond a `burst`: instead of refusing the
+ * excess (which would come straight back), each one is given its own later slot, so a herd of
+ * reconnecting clients is spread out at exactly the rate the relay takes (a virtual queue, like
+ * GCRA). `slot()` is 0 to admit now, else the milliseconds until this caller's turn.
+ */
+export class Admission {
+  #next: number;
+
+  constructor(
+    readonly rate: number,
+    readonly burst: number,
+    readonly now: () => number = () => performance.now(),
+  ) {
+    this.#next = -Infinity;
+  }
+
+  slot(): number {
+    if (this.rate === 0) return 0;
+    const interval = 1000 / this.rate;
+    const now = this.now();
+    const start = Math.max(this.#next, now - (Math.max(1, this.burst) - 1) * interval);
+    this.#next = start + interval;
+    return Math.max(0, Math.ceil(start - now));
+  }
+}

@@ -6,15 +6,17 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
+import { encodeFrame } from '@flagline/core';
 import { Authority } from '@flagline/core/authority';
 import { REMOTE_ALGORITHMS, createVerifier, signToken, type Verifier } from './auth.js';
 import { ConfigError, type RelayConfig } from './config.js';
-import { RelayConnection, type ConnectionContext } from './connection.js';
+import { CLOSE, RelayConnection, type ConnectionContext } from './connection.js';
 import { DEV_DIRECTORY, DEV_SECOND_TIER_TEAMS } from './dev-directory.js';
 import { createHttpHandler } from './http-routes.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { LocalPresence, RedisPresence } from './presence.js';
+import { Admission } from './rate-limit.js';
 import { openStore, type RelayStore } from './store.js';
 
 export interface Relay {
@@ -101,6 +103,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
 
   const presence = config.store.startsWith('sqlite:') ? new LocalPresence() : new RedisPresence({ url: config.store, namespace: config.redisNamespace, ttlMs: config.presenceTtlMs });
   let draining = false;
+  const admission = new Admission(config.admitPerSecond, config.admitBurst);
   const connections = new Set<RelayConnection>();
   const ctx: ConnectionContext = { authority, verify, config, metrics, log, presence, perUser: new Map(), inflight: new Set(), draining: () => draining };
 
@@ -151,6 +154,16 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     if (draining) return refuse(503, 'Service Unavailable');
     if (!originAllowed(req.headers.origin, req.headers.host)) return refuse(403, 'Forbidden');
     if (connections.size >= config.maxConnections) return refuse(503, 'Service Unavailable');
+    const slot = admission.slot();
+    if (slot > 0) {
+      // Too many at once (a reconnect storm): this one is told exactly when its turn comes.
+      metrics.deferredAdmission();
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.send(encodeFrame({ t: 'bye', reason: 'The relay is admitting connections gradually.', reconnectInMs: slot }));
+        ws.close(CLOSE.tryAgainLater, 'admission');
+      });
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new RelayConnection(ws, ctx, req.socket.remoteAddress ?? '?');
       connections.add(conn);

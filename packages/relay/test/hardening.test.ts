@@ -186,6 +186,32 @@ describe('limits', () => {
     for (const x of [a, d]) x.close();
   });
 
+  it('admission control: beyond the burst, each new connection is told its own later slot (bye + 1013), not refused', async () => {
+    const relay = await RelayProcess.start({ args: ['--admit-per-second', '1', '--admit-burst', '2'] });
+    relays.push(relay);
+    const sockets = [];
+    for (let i = 0; i < 5; i++) sockets.push(await RawClient.open(relay.wsUrl));
+    const [first, second, ...deferred] = sockets;
+    for (const c of [first!, second!]) c.send({ t: 'hello', token: await tokenFor(sam), resume: null });
+    await first!.next((f) => f.t === 'welcome');
+    await second!.next((f) => f.t === 'welcome');
+    const slots: number[] = [];
+    for (const c of deferred) {
+      const bye = await c.next((f) => f.t === 'bye');
+      assert.ok(bye.t === 'bye');
+      assert.equal(bye.reason, 'The relay is admitting connections gradually.');
+      assert.equal((await c.closed).code, 1013);
+      slots.push(bye.reconnectInMs);
+    }
+    // One second apart at 1 per second (less the time the sockets took to open).
+    assert.ok(slots.every((ms, i) => ms > 0 && (i === 0 || ms > slots[i - 1]!)), `increasing slots: ${slots.join(', ')}`);
+    assert.ok(slots[2]! - slots[0]! > 1_500, `spread at the admission rate: ${slots.join(', ')}`);
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    assert.match(metrics, /^flagline_admissions_deferred_total 3$/m);
+    first!.close();
+    second!.close();
+  });
+
   it('heartbeat: a peer that stops answering pings is cut off', async () => {
     const relay = await RelayProcess.start({ args: ['--heartbeat-ms', '100'] });
     relays.push(relay);

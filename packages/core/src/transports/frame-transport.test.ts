@@ -4,7 +4,7 @@ import { FlagError } from '../errors.js';
 import type { Participant } from '../model.js';
 import { decodeClientFrame, encodeFrame, type ClientFrame } from '../protocol.js';
 import type { ConnectionStatus, TransportHandlers } from '../transport.js';
-import { FrameTransport, type FrameTransportOptions, type Outbox, type PipeHandlers } from './frame-transport.js';
+import { FrameTransport, reconnectDelay, type FrameTransportOptions, type Outbox, type PipeHandlers } from './frame-transport.js';
 
 const ann: Participant = { id: 'ann', name: 'Ann', role: 'agent', teams: ['team-a'] };
 
@@ -206,7 +206,7 @@ describe('FrameTransport', () => {
 describe('FrameTransport.reconnectNow', () => {
   it('skips the rest of a long backoff wait, and does nothing while connected', async () => {
     const server = new ScriptedServer();
-    const t = new FrameTransport({ connect: server.connect, random: () => 1, backoff: { initialMs: 60_000, maxMs: 60_000 } });
+    const t = new FrameTransport({ connect: server.connect, random: () => 1, backoff: { initialMs: 60_000, maxMs: 60_000, fastWindowMs: 0 } });
     const r = recorder();
     t.connect(r.handlers);
     await server.hello(1);
@@ -222,5 +222,16 @@ describe('FrameTransport.reconnectNow', () => {
     await server.hello(2);
     expect(server.connections.length).to.equal(2);
     t.close();
+  });
+
+  it('reconnect waits: full jitter, capped at 1 s for the first 10 s of an outage, then doubling up to 5 s', () => {
+    const most = () => 1;
+    const caps = (sinceLostMs: number) => [0, 1, 2, 3, 4, 5, 6].map((attempt) => reconnectDelay(attempt, sinceLostMs, {}, most));
+    expect(caps(0)).to.deep.equal([250, 500, 1_000, 1_000, 1_000, 1_000, 1_000]);
+    expect(caps(9_999)).to.deep.equal([250, 500, 1_000, 1_000, 1_000, 1_000, 1_000]);
+    expect(caps(10_000)).to.deep.equal([250, 500, 1_000, 2_000, 4_000, 5_000, 5_000]);
+    expect(reconnectDelay(3, 0, {}, () => 0.5)).to.equal(500, 'uniform in [0, cap)');
+    expect(reconnectDelay(6, 60_000, { maxMs: 30_000 }, most)).to.equal(16_000);
+    expect(reconnectDelay(6, 0, { maxMs: 400 }, most)).to.equal(400, 'a max below the fast cap wins');
   });
 });

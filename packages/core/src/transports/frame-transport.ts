@@ -35,12 +35,15 @@ export interface FrameTransportOptions {
   token?: () => string | undefined | Promise<string | undefined>;
   outbox?: Outbox;
   /**
-   * Reconnect waits after a drop: random in [0, min(maxMs, initialMs × 2^attempt)] (full jitter).
-   * Default 250 ms doubling up to 5 s: after a relay crash the last of 2,000 clients was back
-   * 3.9 s after the new relay was ready (bench: reconnect storm; 7.6 s with a 15 s cap) — a
-   * supervisor's alerts can't wait longer, and the jitter still spreads the reconnects.
+   * Reconnect waits after a drop: random in [0, min(cap, initialMs × 2^attempt)] (full jitter),
+   * where the cap is `fastMaxMs` during the first `fastWindowMs` after the connection was lost
+   * and `maxMs` after that. Defaults: 250 ms doubling, capped at 1 s for the first 10 s, then
+   * at 5 s. A relay that crashed and restarts is back within seconds, and while it is down a
+   * refused connection costs it nothing, so the first seconds retry often (every client back
+   * ≤ 3 s after a crash: bench, reconnect storm); a longer outage backs off to 5 s. A relay
+   * that is up but busy spreads clients out itself (a `bye` frame with `reconnectInMs`).
    */
-  backoff?: { initialMs?: number; maxMs?: number };
+  backoff?: { initialMs?: number; maxMs?: number; fastWindowMs?: number; fastMaxMs?: number };
   random?: () => number;
 }
 
@@ -56,6 +59,8 @@ export class FrameTransport implements Transport {
   #online = false;
   #closed = false;
   #attempt = 0;
+  /** When the connection was lost (or first attempted), for the backoff's fast window. */
+  #lostAt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #nextRid = 0;
   /** Commands in the order issued; kept until their result arrives. */
@@ -185,9 +190,9 @@ export class FrameTransport implements Transport {
   #retry(_reason: string, delayMs?: number): void {
     if (this.#closed) return;
     this.#status('reconnecting');
-    const { initialMs = 250, maxMs = 5_000 } = this.#opts.backoff ?? {};
-    const cap = Math.min(maxMs, initialMs * 2 ** this.#attempt++);
-    const wait = delayMs ?? Math.floor((this.#opts.random ?? Math.random)() * cap);
+    if (this.#attempt === 0) this.#lostAt = Date.now();
+    const wait = delayMs ?? reconnectDelay(this.#attempt, Date.now() - this.#lostAt, this.#opts.backoff, this.#opts.random);
+    this.#attempt++;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
@@ -233,7 +238,7 @@ export class FrameTransport implements Transport {
         this.#online = false;
         this.#pipe?.close();
         this.#pipe = null;
-        this.#retry(frame.reason, frame.reconnectInMs + Math.floor((this.#opts.random ?? Math.random)() * 1000));
+        this.#retry(frame.reason, byeDelay(frame.reconnectInMs, this.#opts.random));
         return;
     }
   }
@@ -260,6 +265,25 @@ export class FrameTransport implements Transport {
   #status(status: ConnectionStatus): void {
     this.#handlers?.status(status);
   }
+}
+
+/**
+ * The wait before reconnect attempt `attempt` (0-based), `sinceLostMs` after the connection was
+ * lost: full jitter under min(initialMs × 2^attempt, cap), the cap being `fastMaxMs` inside the
+ * fast window and `maxMs` after it (see FrameTransportOptions.backoff).
+ */
+export function reconnectDelay(attempt: number, sinceLostMs: number, backoff: FrameTransportOptions['backoff'] = {}, random: () => number = Math.random): number {
+  const { initialMs = 250, maxMs = 5_000, fastWindowMs = 10_000, fastMaxMs = 1_000 } = backoff;
+  const limit = sinceLostMs < fastWindowMs ? Math.min(fastMaxMs, maxMs) : maxMs;
+  return Math.floor(random() * Math.min(limit, initialMs * 2 ** attempt));
+}
+
+/**
+ * The wait after a `bye` frame: the relay's hint plus a little jitter (a quarter of it, at most
+ * 1 s). A relay that schedules each client's own slot needs no more spreading than that.
+ */
+export function byeDelay(reconnectInMs: number, random: () => number = Math.random): number {
+  return reconnectInMs + Math.floor(random() * Math.min(1_000, reconnectInMs / 4));
 }
 
 function closedError(): FlagError {
