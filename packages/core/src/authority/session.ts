@@ -16,7 +16,7 @@
  * - refused / closed: nothing more is handled or sent (except the refusal's own error frame).
  */
 import { FlagError } from '../errors.js';
-import type { Participant } from '../model.js';
+import type { Participant, PositionedEvent } from '../model.js';
 import { decodeClientFrame, encodeFrame, type ClientFrame, type ServerFrame } from '../protocol.js';
 import type { Authority } from './authority.js';
 
@@ -44,6 +44,9 @@ export interface SessionOptions {
   /** Called for every frame as it arrives: throw a FlagError (e.g. rate-limited) to refuse it. */
   admit?(frame: ClientFrame): void;
 }
+
+/** Event frames by the authority's (shared, immutable) positioned event: one encoding per event. */
+const encodedEvents = new WeakMap<PositionedEvent, string>();
 
 /** Every frame but hello: what a welcomed session handles. */
 type Request = Exclude<ClientFrame, { t: 'hello' }>;
@@ -124,9 +127,9 @@ export class AuthoritySession {
     // Replay and subscribe in the same turn so no event falls between them.
     const missed = frame.resume ? authority.replay(me, frame.resume) : null;
     this.#send({ t: 'welcome', me, epoch: authority.epoch, pos: authority.pos, resumed: missed !== null });
-    for (const pe of missed ?? []) this.#send({ t: 'event', pos: pe.pos, event: pe.event });
+    for (const pe of missed ?? []) this.#sendEvent(pe);
     // `me` is updated in place on refresh, so the subscription sees the current teams.
-    this.#unsubscribe = authority.subscribe(me, (pe) => this.#send({ t: 'event', pos: pe.pos, event: pe.event }));
+    this.#unsubscribe = authority.subscribe(me, (pe) => this.#sendEvent(pe));
     // Held frames start in arrival order and run as if they had just arrived; the hello's
     // receive settles once they are answered (the relay waits on it at shutdown).
     const held = this.#held;
@@ -164,6 +167,13 @@ export class AuthoritySession {
       case 'snapshot':
         return this.#send({ t: 'snapshot', rid: frame.rid, snapshot: this.#authority.snapshot(me) });
     }
+  }
+
+  /** An event goes to every session that may see it: encoded once, whatever the audience. */
+  #sendEvent(pe: PositionedEvent): void {
+    let frame = encodedEvents.get(pe);
+    if (frame === undefined) encodedEvents.set(pe, (frame = encodeFrame({ t: 'event', pos: pe.pos, event: pe.event })));
+    if (this.#phase !== 'closed') this.#opts.send(frame);
   }
 
   #send(frame: Parameters<typeof encodeFrame>[0] & Omit<ServerFrame, 'v'>): void {
