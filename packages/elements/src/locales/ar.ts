@@ -90,7 +90,8 @@ export const ar = {
         : `الأعلام غير مفعّلة في تفاعلات ${channel}: تم إخفاء <flag-button>.`,
   },
   supervisorChat: {
-    logLabel: 'محادثة خاصة مع المشرف',
+    logLabel: (flag, readerIsAgent) =>
+      !flag ? 'محادثة خاصة' : readerIsAgent ? 'محادثة خاصة مع المشرف' : `محادثة خاصة مع ${flag.agent.name}`,
     systemLine,
     sending: 'جارٍ الإرسال…',
     sent: 'أُرسلت',
@@ -137,9 +138,9 @@ export const ar = {
     channels: { voice: 'صوت', 'enhanced-messaging': 'مراسلة', 'enhanced-chat': 'دردشة', 'legacy-chat': 'دردشة قديمة' },
     urgent: 'عاجل',
     escalated: 'مُصعَّد',
-    acknowledgedBy: (name) => `استلمه ${name}`,
+    acknowledgedBy: (name, formatted) => `استلمه ${name} · ${formatted}`,
     joinRequested: 'طُلب الانضمام',
-    joined: (name) => `انضم ${name}`,
+    joined: (name, formatted) => `انضم ${name} · ${formatted}`,
     reason: (reason) => `السبب: ${reason}`,
     waiting: (formatted) => `ينتظر منذ ${formatted}`,
     unread,

@@ -92,9 +92,22 @@ export const raisedFlagsWidgetStyles = [
     .highlight .muted {
       color: var(--_fg);
     }
-    .waiting {
+    .state {
       margin-inline-start: auto;
       font-variant-numeric: tabular-nums;
+      font-weight: 600;
+      min-inline-size: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .state[data-state='acknowledged'],
+    .state[data-state='joined'] {
+      color: var(--_success);
+    }
+    .row[aria-current='true'] {
+      box-shadow: inset 4px 0 0 var(--_accent);
+      background: color-mix(in srgb, var(--_accent) 8%, var(--_bg));
     }
     .preview,
     .reason {
@@ -125,10 +138,6 @@ export const raisedFlagsWidgetStyles = [
     }
     .mark.escalated {
       color: var(--_warning);
-    }
-    .mark.acknowledged,
-    .mark.joined {
-      color: var(--_success);
     }
     .highlight .mark {
       color: var(--_fg);

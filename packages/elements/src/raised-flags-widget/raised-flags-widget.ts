@@ -58,6 +58,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
   @property({ type: Boolean }) notifications = false;
   /** Overrides for any visible string. */
   @property({ attribute: false }) strings: Partial<RaisedFlagsWidgetStrings> = {};
+  /** The flag whose chat the host shows (its row is marked current); the widget's own chat panel marks its flag too. */
+  @property({ attribute: 'selected-flag-id' }) selectedFlagId = '';
   /** The sound to play; replace it to use the host's own. */
   @property({ attribute: false }) playSound: () => void = chime;
 
@@ -239,11 +241,21 @@ export class RaisedFlagsWidget extends FlaglineElement {
     // Offer only what the rules allow this supervisor now (e.g. Join only to whoever acknowledged).
     const allowed = allowedActions(client.me, flag, client.config);
     const who = `who-${flag.id}`;
+    const age = (since: number | undefined) => formatWaiting(this.now - (since ?? flag.raisedAt), this.localized.lang);
+    // What the flag is waiting on now, and for how long: one line, so a glance across the room reads it.
+    const stateLine =
+      flag.join === 'accepted' && flag.joinBy
+        ? s.joined(flag.joinBy.name, age(flag.joinAt))
+        : flag.acknowledgedBy
+          ? s.acknowledgedBy(flag.acknowledgedBy.name, age(flag.acknowledgedAt))
+          : s.waiting(age(flag.raisedAt));
+    const current = flag.id === (this.chatFlagId ?? this.selectedFlagId);
     return html`
       <div
         class="row ${this.highlighted.has(flag.id) ? 'highlight' : ''}"
         part="row"
         role="listitem"
+        aria-current=${current ? 'true' : nothing}
         aria-setsize=${size}
         aria-posinset=${index + 1}
         data-flag-id=${flag.id}
@@ -253,16 +265,14 @@ export class RaisedFlagsWidget extends FlaglineElement {
           <span class="agent" dir="auto">${flag.agent.name}</span>
           <span class="channel">${channelIcon(flag.channel)}<span>${s.channels[flag.channel]}</span></span>
           ${flag.customerLabel ? html`<span class="customer" dir="auto">${flag.customerLabel}</span>` : nothing}
-          <span class="waiting">${s.waiting(formatWaiting(this.now - flag.raisedAt, this.localized.lang))}</span>
+          <span class="state" data-state=${flag.join === 'accepted' ? 'joined' : flag.acknowledgedBy ? 'acknowledged' : 'waiting'} title=${stateLine}>${stateLine}</span>
         </div>
         <p class="preview" dir="auto">${flag.message}</p>
         ${flag.reason ? html`<p class="reason muted" dir="auto">${s.reason(flag.reason)}</p>` : nothing}
         <div class="marks">
           ${flag.severity === 'urgent' ? html`<span class="mark urgent">${s.urgent}</span>` : nothing}
           ${flag.escalation > 0 ? html`<span class="mark escalated">${s.escalated}</span>` : nothing}
-          ${flag.acknowledgedBy ? html`<span class="mark acknowledged">${s.acknowledgedBy(flag.acknowledgedBy.name)}</span>` : nothing}
           ${flag.join === 'requested' ? html`<span class="mark join">${s.joinRequested}</span>` : nothing}
-          ${flag.join === 'accepted' ? html`<span class="mark joined">${s.joined(flag.joinBy?.name ?? '')}</span>` : nothing}
           ${unread > 0 ? html`<span class="mark unread">${s.unread(unread)}</span>` : nothing}
         </div>
         <div class="actions">

@@ -13,10 +13,13 @@ export interface RaisedFlagsWidgetStrings {
   channels: Record<Channel, string>;
   urgent: string;
   escalated: string;
-  acknowledgedBy: (name: string) => string;
+  /** The row's state line once acknowledged: who, and how long ago (`formatted`). */
+  acknowledgedBy: (name: string, formatted: string) => string;
   joinRequested: string;
-  joined: (name: string) => string;
+  /** The row's state line once a supervisor joined: who, and how long ago. */
+  joined: (name: string, formatted: string) => string;
   reason: (reason: string) => string;
+  /** The row's state line until someone acknowledges: how long the agent has waited. */
   waiting: (formatted: string) => string;
   unread: (count: number) => string;
   acknowledge: string;
@@ -52,9 +55,9 @@ export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
   },
   urgent: 'Urgent',
   escalated: 'Escalated',
-  acknowledgedBy: (name) => `Acknowledged by ${name}`,
+  acknowledgedBy: (name, formatted) => `Acknowledged by ${name} · ${formatted}`,
   joinRequested: 'Join requested',
-  joined: (name) => `${name} joined`,
+  joined: (name, formatted) => `${name} joined · ${formatted}`,
   reason: (reason) => `Reason: ${reason}`,
   waiting: (formatted) => `Waiting ${formatted}`,
   unread: (count) => `${count} unread`,

@@ -182,7 +182,7 @@ export class SupervisorChat extends FlaglineElement {
         class="log"
         part="log"
         role="log"
-        aria-label=${s.logLabel}
+        aria-label=${s.logLabel(flag, flag?.agent.id === this.activeClient?.me.id)}
         tabindex="0"
         @scroll=${this.#onScroll}
         @wheel=${this.#onScrollIntent}
