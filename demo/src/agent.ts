@@ -99,7 +99,7 @@ function pane(i: DemoInteraction) {
     ${controls}
     <div class="conversation" aria-label="Customer conversation">
       ${customerLines(i).map((line) => html`<p class="bubble customer">${line}</p>`)}
-      ${joined ? html`<p class="system-line" data-testid="joined-line">${joined} joined the ${i.channel === 'voice' ? 'call' : 'conversation'}.</p>` : nothing}
+      ${joined ? html`<p class="system-line">${joined} joined the ${i.channel === 'voice' ? 'call' : 'conversation'}.</p>` : nothing}
       ${isEnded ? html`<p class="system-line">This interaction has ended.</p>` : nothing}
     </div>
   </section>`;

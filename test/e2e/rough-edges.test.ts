@@ -66,7 +66,7 @@ describe('Rough edges, end to end', () => {
     assert.ok(await notice.isVisible(), 'seen, not only announced');
     // The supervisor joined the call and has not left it: lowering the flag does not end that.
     assert.ok(await agent.joined.isVisible(), 'the joined chip stays');
-    assert.ok(await agent.page.getByTestId('joined-line').isVisible(), 'the "joined the call" line stays');
+    assert.ok(await agent.page.locator('.system-line', { hasText: 'joined the call' }).isVisible(), 'the "joined the call" line stays');
     assert.equal(await sup.page.getByTestId('join-toast').count(), 0, 'the join toast went with the flag');
 
     await notice.getByRole('button', { name: 'Close' }).click();
@@ -88,7 +88,7 @@ describe('Rough edges, end to end', () => {
       if (viewport.width >= 1100) {
         const needed = {
           'the joined chip': agent.joined,
-          'the joined line': agent.page.getByTestId('joined-line'),
+          'the joined line': agent.page.locator('.system-line', { hasText: 'joined the call' }),
           "the customer's newest line": agent.page.locator('.bubble.customer').last(),
           "the transcript's newest entry": agent.transcript.last(),
           'the flag button': agent.trigger,
