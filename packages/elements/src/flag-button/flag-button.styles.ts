@@ -24,6 +24,7 @@ export const flagButtonStyles = [
     /* A name is whatever the host's directory says, however long: cut it, never widen the page. */
     .trigger > span {
       min-inline-size: 0;
+      max-inline-size: 24em;
       overflow: hidden;
       text-overflow: ellipsis;
       white-space: nowrap;

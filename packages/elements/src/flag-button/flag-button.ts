@@ -151,7 +151,7 @@ export class FlagButton extends FlaglineElement {
         aria-expanded=${open && this.panelOpen ? 'true' : 'false'}
         @click=${this.#onTrigger}
       >
-        ${flagIcon()}<span>${open ? this.stateLabel(open) : s.raise}</span>
+        ${flagIcon()}<span title=${open ? this.stateLabel(open) : s.raise}>${open ? this.stateLabel(open) : s.raise}</span>
         ${unread > 0 ? html`<span class="badge">${s.unread(unread)}</span>` : nothing}
       </button>
       ${this.#renderNotice()} ${this.renderFailure((f) => f.action === 'raise')} ${this.#renderComposer()} ${this.#renderPanel()}

@@ -33,6 +33,14 @@ export const raisedFlagsWidgetStyles = [
       display: flex;
       align-items: center;
       gap: calc(var(--_space) / 2);
+      min-inline-size: 0;
+      max-inline-size: 100%;
+    }
+    /* A team is whatever the directory calls it: the select never grows past its share. */
+    header select {
+      min-inline-size: 0;
+      max-inline-size: 14rem;
+      text-overflow: ellipsis;
     }
     .body {
       display: flex;
@@ -41,6 +49,7 @@ export const raisedFlagsWidgetStyles = [
     }
     .list {
       flex: 1 1 24rem;
+      min-inline-size: 0;
       block-size: var(--flagline-widget-height, 32rem);
       overflow: auto;
     }
@@ -59,6 +68,7 @@ export const raisedFlagsWidgetStyles = [
       margin-block-end: var(--_space);
       background: var(--_bg);
       display: grid;
+      grid-template-columns: minmax(0, 1fr);
       gap: calc(var(--_space) / 2);
     }
     .row[data-severity='urgent'] {
@@ -96,10 +106,6 @@ export const raisedFlagsWidgetStyles = [
       margin-inline-start: auto;
       font-variant-numeric: tabular-nums;
       font-weight: 600;
-      min-inline-size: 0;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
     }
     .state[data-state='acknowledged'],
     .state[data-state='joined'] {
@@ -149,6 +155,7 @@ export const raisedFlagsWidgetStyles = [
     }
     .chat-panel {
       flex: 1 1 20rem;
+      min-inline-size: 0;
       display: flex;
       flex-direction: column;
       gap: calc(var(--_space) / 2);
@@ -158,6 +165,9 @@ export const raisedFlagsWidgetStyles = [
       align-items: center;
       justify-content: space-between;
       gap: var(--_space);
+    }
+    .chat-head .close {
+      flex: none;
     }
     h3 {
       margin: 0;

@@ -219,7 +219,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
     const teams = [...new Set([...(this.activeClient?.me.teams ?? []), ...this.#open.value.map((f) => f.team)])];
     return html`
       <label>${s.teamFilter}
-        <select class="team-filter" @change=${(e: Event) => (this.team = (e.target as HTMLSelectElement).value)}>
+        <select class="team-filter" title=${this.team || s.allTeams} @change=${(e: Event) => (this.team = (e.target as HTMLSelectElement).value)}>
           <option value="" ?selected=${!this.team}>${s.allTeams}</option>
           ${teams.map((t) => html`<option value=${t} ?selected=${t === this.team}>${t}</option>`)}
         </select>
@@ -262,10 +262,10 @@ export class RaisedFlagsWidget extends FlaglineElement {
         data-severity=${flag.severity}
       >
         <div class="who" id=${who}>
-          <span class="agent" dir="auto">${flag.agent.name}</span>
+          <span class="agent one-line" dir="auto" title=${flag.agent.name}>${flag.agent.name}</span>
           <span class="channel">${channelIcon(flag.channel)}<span>${s.channels[flag.channel]}</span></span>
-          ${flag.customerLabel ? html`<span class="customer" dir="auto">${flag.customerLabel}</span>` : nothing}
-          <span class="state" data-state=${flag.join === 'accepted' ? 'joined' : flag.acknowledgedBy ? 'acknowledged' : 'waiting'} title=${stateLine}>${stateLine}</span>
+          ${flag.customerLabel ? html`<span class="customer one-line" dir="auto" title=${flag.customerLabel}>${flag.customerLabel}</span>` : nothing}
+          <span class="state one-line" data-state=${flag.join === 'accepted' ? 'joined' : flag.acknowledgedBy ? 'acknowledged' : 'waiting'} title=${stateLine}>${stateLine}</span>
         </div>
         <p class="preview" dir="auto">${flag.message}</p>
         ${flag.reason ? html`<p class="reason muted" dir="auto">${s.reason(flag.reason)}</p>` : nothing}
@@ -301,7 +301,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
     return html`
       <section class="chat-panel" part="chat" aria-labelledby="chat-title">
         <div class="chat-head">
-          <h3 id="chat-title">${flag ? this.s.chatTitle(flag) : ''}</h3>
+          <h3 id="chat-title" class="one-line" dir="auto" title=${flag ? this.s.chatTitle(flag) : ''}>${flag ? this.s.chatTitle(flag) : ''}</h3>
           <button class="close" @click=${() => this.#closeChat()}>${this.s.closeChat}</button>
         </div>
         <supervisor-chat .client=${this.activeClient} flag-id=${id} quiet theme=${this.theme ?? nothing}></supervisor-chat>
