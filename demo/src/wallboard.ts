@@ -79,11 +79,10 @@ function chatPanel(flag: Flag | undefined) {
       <h2 id="chat-title" class="section-title">Private chat</h2>
       <p class="muted empty-hint">Choose <strong>Open chat</strong> on a flag to talk with its agent. Only the two of you see it; it lands in the interaction's transcript.</p>
     </section>`;
-  const title = `Private chat with ${flag.agent.name}`;
   return html`<section class="chat-panel" data-open aria-labelledby="chat-title">
     <div class="chat-head">
       <div class="chat-who">
-        <h2 id="chat-title" title=${title} dir="auto">${title}</h2>
+        <h2 id="chat-title"><span class="section-title">Private chat with</span> <span class="chat-name" dir="auto" title=${flag.agent.name}>${flag.agent.name}</span></h2>
         <p class="muted small" title=${flag.customerLabel} dir="auto">${flag.customerLabel ? `About ${flag.customerLabel}` : ''}</p>
       </div>
       <button type="button" class="close-chat" @click=${closeChat}>Close chat</button>

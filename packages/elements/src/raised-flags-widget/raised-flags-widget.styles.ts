@@ -71,8 +71,19 @@ export const raisedFlagsWidgetStyles = [
       grid-template-columns: minmax(0, 1fr);
       gap: calc(var(--_space) / 2);
     }
+    /* The row's edge and state line say at a glance, across a room, what the flag needs. */
+    .row[data-state='waiting'] {
+      border-inline-start-color: var(--_warning);
+    }
+    .row[data-state='acknowledged'],
+    .row[data-state='joined'] {
+      border-inline-start-color: var(--_success);
+    }
     .row[data-severity='urgent'] {
       border-inline-start-color: var(--_danger);
+    }
+    .state[data-state='waiting'] {
+      color: var(--_warning);
     }
     .row.highlight {
       background: var(--_highlight);
@@ -112,7 +123,8 @@ export const raisedFlagsWidgetStyles = [
       color: var(--_success);
     }
     .row[aria-current='true'] {
-      box-shadow: inset 4px 0 0 var(--_accent);
+      outline: 2px solid var(--_accent);
+      outline-offset: -1px;
       background: color-mix(in srgb, var(--_accent) 8%, var(--_bg));
     }
     .preview,

@@ -250,6 +250,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
           ? s.acknowledgedBy(flag.acknowledgedBy.name, age(flag.acknowledgedAt))
           : s.waiting(age(flag.raisedAt));
     const current = flag.id === (this.chatFlagId ?? this.selectedFlagId);
+    const phase = flag.join === 'accepted' ? 'joined' : flag.acknowledgedBy ? 'acknowledged' : 'waiting';
     return html`
       <div
         class="row ${this.highlighted.has(flag.id) ? 'highlight' : ''}"
@@ -260,12 +261,13 @@ export class RaisedFlagsWidget extends FlaglineElement {
         aria-posinset=${index + 1}
         data-flag-id=${flag.id}
         data-severity=${flag.severity}
+        data-state=${phase}
       >
         <div class="who" id=${who}>
           <span class="agent one-line" dir="auto" title=${flag.agent.name}>${flag.agent.name}</span>
           <span class="channel">${channelIcon(flag.channel)}<span>${s.channels[flag.channel]}</span></span>
           ${flag.customerLabel ? html`<span class="customer one-line" dir="auto" title=${flag.customerLabel}>${flag.customerLabel}</span>` : nothing}
-          <span class="state one-line" data-state=${flag.join === 'accepted' ? 'joined' : flag.acknowledgedBy ? 'acknowledged' : 'waiting'} title=${stateLine}>${stateLine}</span>
+          <span class="state one-line" data-state=${phase} title=${stateLine}>${stateLine}</span>
         </div>
         <p class="preview" dir="auto">${flag.message}</p>
         ${flag.reason ? html`<p class="reason muted" dir="auto">${s.reason(flag.reason)}</p>` : nothing}
