@@ -149,7 +149,7 @@ describe('localization', () => {
     it('speaks Arabic: plurals, channel, waiting time, marks, actions, announcement', async () => {
       const el = await inLang('ar', 'raised-flags-widget', 'rtl');
       expect(text($(el, '.count'))).to.equal('لا أعلام مفتوحة');
-      expect(text($(el, '.empty'))).to.equal('لا توجد أعلام مرفوعة.');
+      expect(text($(el, '.empty'))).to.equal('لا توجد أعلام مرفوعة. عندما يرفع موظف علمًا يظهر هنا فورًا، والعاجلة أولًا.');
       await raise('العميل غاضب');
       await waitUntil(() => text($maybe(el, '.count')) === 'علم مفتوح واحد', 'one flag');
       const row = $(el, '[role="listitem"]');

@@ -105,7 +105,7 @@ export const es = {
   raisedFlagsWidget: {
     title: 'Banderas levantadas',
     count: (count) => plural('es', count, { one: '# bandera abierta', other: '# banderas abiertas' }),
-    empty: 'No hay banderas levantadas.',
+    empty: 'No hay banderas levantadas. Cuando un agente levante una, aparecerá aquí al momento, las urgentes primero.',
     listLabel: 'Banderas abiertas: primero las urgentes, luego las que más esperan',
     teamFilter: 'Equipo',
     channelFilter: 'Canal',

@@ -105,7 +105,7 @@ export const fr = {
   raisedFlagsWidget: {
     title: 'Drapeaux levés',
     count: (count) => plural('fr', count, { one: '# drapeau ouvert', other: '# drapeaux ouverts' }),
-    empty: 'Aucun drapeau levé.',
+    empty: 'Aucun drapeau levé. Quand un agent en lève un, il apparaît ici aussitôt, les urgents en premier.',
     listLabel: 'Drapeaux ouverts, urgents d’abord, puis par attente la plus longue',
     teamFilter: 'Équipe',
     channelFilter: 'Canal',

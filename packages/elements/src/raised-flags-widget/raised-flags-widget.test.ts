@@ -31,7 +31,7 @@ describe('<raised-flags-widget>', () => {
 
     it('starts empty and accessible', async () => {
       const el = await widget();
-      expect($(el, '.empty').textContent).to.equal('No raised flags.');
+      expect($(el, '.empty').textContent).to.equal('No raised flags. When an agent raises one it shows here at once, urgent first, to acknowledge, chat about, join or lower.');
       expect($(el, '.count').textContent).to.equal('0 open flags');
       await expect(el).to.be.accessible();
     });

@@ -41,7 +41,7 @@ export interface RaisedFlagsWidgetStrings {
 export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
   title: 'Raised flags',
   count: (count) => (count === 1 ? '1 open flag' : `${count} open flags`),
-  empty: 'No raised flags.',
+  empty: 'No raised flags. When an agent raises one it shows here at once, urgent first, to acknowledge, chat about, join or lower.',
   listLabel: 'Open flags, urgent first, then longest waiting',
   teamFilter: 'Team',
   channelFilter: 'Channel',
