@@ -3,6 +3,7 @@ import '@flagline/elements/define.js';
 import { html, nothing, render } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { FlagClient, TranscriptEntry } from '@flagline/core';
+import { flagMark } from './icons.js';
 import { applyTheme, connect, loadSettings, pageUrl, personFromUrl, saveSettings, transportKind } from './connect.js';
 import { CrmRecord } from './crm-record.js';
 import { CHANNEL_LABEL, interactionsFor, type DemoInteraction } from './scripted.js';
@@ -111,7 +112,7 @@ function view() {
   const s = loadSettings();
   return html`
     <header class="topbar">
-      <a class="brand" href=${pageUrl('index', me.id)}>⚑ Flagline <span>demo CRM</span></a>
+      <a class="brand" href=${pageUrl('index', me.id)}>${flagMark()} Flagline <span>demo CRM</span></a>
       <span class="who">${me.name} · Agent · ${me.teams.join(', ')}</span>
       ${statusPill(client)}
       <a class="link" href=${pageUrl('wallboard', mySupervisor.id)} target="_blank" rel="noopener">Open ${mySupervisor.name}'s wallboard</a>
@@ -133,9 +134,9 @@ function view() {
             const flag = flagStores.get(i.id)!.get();
             return html`<li>
               <button type="button" class="queue-item" aria-current=${i.id === selected ? 'true' : 'false'} @click=${() => select(i.id)}>
-                <span class="queue-name">${i.customer}</span>
+                <span class="queue-name" title=${i.customer}>${i.customer}</span>
                 <span class="muted small">${CHANNEL_LABEL[i.channel]}${ended.has(i.id) ? ' · ended' : ''}</span>
-                ${flag && flag.status !== 'lowered' ? html`<span class="badge ${flag.status}">⚑ ${flag.status}</span>` : nothing}
+                ${flag && flag.status !== 'lowered' ? html`<span class="badge ${flag.status}">${flagMark()} ${flag.status}</span>` : nothing}
               </button>
             </li>`;
           })}

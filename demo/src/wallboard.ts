@@ -3,6 +3,7 @@ import '@flagline/elements/define.js';
 import { html, nothing, render } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { flagMetrics, type Flag, type FlagClient } from '@flagline/core';
+import { flagMark } from './icons.js';
 import { applyTheme, connect, loadSettings, pageUrl, personFromUrl } from './connect.js';
 import { elementTheme, flagline, languagePicker, statusPill, themeToggle } from './chrome.js';
 
@@ -99,7 +100,7 @@ function view() {
   const shownToast = toast && open.some((f) => f.id === toast!.flagId) ? toast : null;
   return html`
     <header class="topbar">
-      <a class="brand" href=${pageUrl('index', me.id)}>⚑ Flagline <span>command center</span></a>
+      <a class="brand" href=${pageUrl('index', me.id)}>${flagMark()} Flagline <span>command center</span></a>
       <span class="who">${me.name} · Supervisor · ${me.teams.join(', ')}</span>
       ${statusPill(client)}
       <label class="toggle"><input type="checkbox" .checked=${prefs.sound} @change=${(e: Event) => setPrefs({ sound: (e.target as HTMLInputElement).checked })} /> Sound</label>
