@@ -1,13 +1,28 @@
 // `npm start`: build the demo, start the relay (embedded SQLite, dev sign-in) serving it, and
-// print where to go. Ctrl-C stops everything. Data lives in .flagline-data/ (see demo:reset).
+// print where to go once the relay answers its readiness check. Ctrl-C stops everything.
+// Settings (environment): PORT, FLAGLINE_DATA_DIR, FLAGLINE_LOG_LEVEL, FLAGLINE_SKIP_BUILD —
+// see the README's "Run the demo".
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const dataDir = resolve(process.env.FLAGLINE_DATA_DIR ?? resolve(root, '.flagline-data'));
 const db = resolve(dataDir, 'flagline.db');
 const port = process.env.PORT ?? '8787';
+
+function portBusy() {
+  console.error(`Port ${port} is already in use: stop what is using it, or choose another port, e.g. PORT=${Number(port) + 1} npm start`);
+  process.exit(1);
+}
+
+// Fail before the build if the port is taken (the relay binds 127.0.0.1, as this probe does).
+await new Promise((ok) => {
+  const probe = createServer();
+  probe.once('error', (err) => (err.code === 'EADDRINUSE' ? portBusy() : ok()));
+  probe.listen(Number(port), '127.0.0.1', () => probe.close(ok));
+});
 
 // FLAGLINE_SKIP_BUILD=1 reuses demo/dist (the end-to-end tests restart the stack with it).
 if (process.env.FLAGLINE_SKIP_BUILD !== '1') {
@@ -28,12 +43,34 @@ const relay = spawn(
     '--second-tier-teams', 'escalations',
     '--log-level', process.env.FLAGLINE_LOG_LEVEL ?? 'warn',
   ],
-  { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_ENV: 'development' } },
+  { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, NODE_ENV: 'development' } },
 );
 
+// Until the relay is ready its complaints are held back: a busy port then reads as one line.
+let ready = false;
+let held = '';
+relay.stderr.on('data', (chunk) => {
+  if (ready) process.stderr.write(chunk);
+  else held += chunk;
+});
+
 const url = `http://localhost:${port}`;
-// Give the relay its first moment to fail loudly (port in use, bad config) before printing.
-const banner = setTimeout(() => {
+let stopping = false;
+
+async function waitUntilReady() {
+  while (!stopping && relay.exitCode === null) {
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((res) => res.ok, () => false);
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+waitUntilReady().then((ok) => {
+  if (!ok) return;
+  ready = true;
+  process.stderr.write(held);
+  held = '';
   console.log(`
   Flagline is running.
 
@@ -45,19 +82,19 @@ const banner = setTimeout(() => {
   Data: ${db}  (npm run demo:reset clears it)
   Ctrl-C to stop.
 `);
-}, 800);
+});
 
-let stopping = false;
 function stop() {
   if (stopping) return;
   stopping = true;
-  clearTimeout(banner);
   relay.kill('SIGTERM');
 }
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 relay.on('exit', (code, signal) => {
-  clearTimeout(banner);
-  if (!stopping) console.error(`The relay stopped unexpectedly (${signal ?? `exit ${code}`}).`);
-  process.exit(stopping ? 0 : (code ?? 1));
+  if (stopping) process.exit(0);
+  if (!ready && held.includes('EADDRINUSE')) portBusy();
+  process.stderr.write(held);
+  console.error(`The relay ${ready ? 'stopped unexpectedly' : 'could not start'} (${signal ?? `exit ${code}`}).`);
+  process.exit(code || 1);
 });

@@ -99,6 +99,11 @@ export const Lowered: Story = {
   },
 };
 
+/** Lowered by the supervisor while the panel was closed: a notice beside the button says who and why. */
+export const LoweredWhilePanelClosed: Story = {
+  loaders: [() => raised(undefined, (w, id) => w.supervisor.lower(id, 'resolved on the call'))],
+};
+
 /** Legacy chat without `legacyChatEnabled`: nothing renders; the console and a `flag-unavailable` event say why. */
 export const UnavailableChannel: Story = {
   args: { channel: 'legacy-chat' },

@@ -3,6 +3,7 @@ import '@flagline/elements/define.js';
 import { html, nothing, render } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { FlagClient, TranscriptEntry } from '@flagline/core';
+import { flagMark } from './icons.js';
 import { applyTheme, connect, loadSettings, pageUrl, personFromUrl, saveSettings, transportKind } from './connect.js';
 import { CrmRecord } from './crm-record.js';
 import { CHANNEL_LABEL, interactionsFor, type DemoInteraction } from './scripted.js';
@@ -18,7 +19,10 @@ const interactions = interactionsFor(me.id);
 const started = Date.now();
 const ENDED_KEY = `flagline-demo-ended:${me.id}`;
 const ended = new Set<string>(JSON.parse(localStorage.getItem(ENDED_KEY) ?? '[]') as string[]);
-let selected = interactions[0]!.id;
+// The shown interaction lives in the URL's hash, so a reload (a host setting changed) keeps it.
+let selected = interactions.find((i) => `#${i.id}` === location.hash)?.id ?? interactions[0]!.id;
+/** Who joined each interaction: they stay on it after the flag is lowered, until it ends. */
+const joinedBy = new Map<string, string>();
 const app = document.getElementById('app')!;
 const mySupervisor = PEOPLE.find((p) => p.role === 'supervisor' && p.teams.includes(me.teams[0]!)) ?? PEOPLE.find((p) => p.role === 'supervisor')!;
 const flagStores = new Map(interactions.map((i) => [i.id, client.flagFor(i.id)]));
@@ -32,6 +36,7 @@ async function endInteraction(i: DemoInteraction) {
   try {
     await client.endInteraction(i.id);
     ended.add(i.id);
+    joinedBy.delete(i.id);
     localStorage.setItem(ENDED_KEY, JSON.stringify([...ended]));
   } catch (err) {
     alertHost(`Could not end the interaction: ${(err as Error).message}`);
@@ -60,14 +65,15 @@ function transcriptLine(e: TranscriptEntry) {
 function pane(i: DemoInteraction) {
   const flag = flagStores.get(i.id)!.get();
   const isEnded = ended.has(i.id);
-  const joined = flag?.join === 'accepted' && flag.status !== 'lowered' ? flag.joinBy : undefined;
+  if (flag?.join === 'accepted' && flag.joinBy && !isEnded) joinedBy.set(i.id, flag.joinBy.name);
+  const joined = isEnded ? undefined : joinedBy.get(i.id);
   const button = isEnded
     ? nothing
     : flagline(html`<flag-button interaction-id=${i.id} channel=${i.channel} customer-label=${i.customer} theme=${ifDefined(elementTheme())}></flag-button>`);
   const participants = html`<ul class="participants" aria-label="In this conversation">
     <li>${i.customer} <small>customer</small></li>
     <li>${me.name} <small>you</small></li>
-    ${joined ? html`<li class="joined" data-testid="supervisor-joined">${joined.name} <small>supervisor · joined</small></li>` : nothing}
+    ${joined ? html`<li class="joined" data-testid="supervisor-joined">${joined} <small>supervisor · joined</small></li>` : nothing}
   </ul>`;
   const controls =
     i.channel === 'voice'
@@ -94,7 +100,7 @@ function pane(i: DemoInteraction) {
     ${controls}
     <div class="conversation" aria-label="Customer conversation">
       ${customerLines(i).map((line) => html`<p class="bubble customer">${line}</p>`)}
-      ${joined ? html`<p class="system-line">${joined.name} joined the ${i.channel === 'voice' ? 'call' : 'conversation'}.</p>` : nothing}
+      ${joined ? html`<p class="system-line">${joined} joined the ${i.channel === 'voice' ? 'call' : 'conversation'}.</p>` : nothing}
       ${isEnded ? html`<p class="system-line">This interaction has ended.</p>` : nothing}
     </div>
   </section>`;
@@ -106,7 +112,7 @@ function view() {
   const s = loadSettings();
   return html`
     <header class="topbar">
-      <a class="brand" href=${pageUrl('index', me.id)}>⚑ Flagline <span>demo CRM</span></a>
+      <a class="brand" href=${pageUrl('index', me.id)}>${flagMark()} Flagline <span>demo CRM</span></a>
       <span class="who">${me.name} · Agent · ${me.teams.join(', ')}</span>
       ${statusPill(client)}
       <a class="link" href=${pageUrl('wallboard', mySupervisor.id)} target="_blank" rel="noopener">Open ${mySupervisor.name}'s wallboard</a>
@@ -127,10 +133,10 @@ function view() {
           ${interactions.map((i) => {
             const flag = flagStores.get(i.id)!.get();
             return html`<li>
-              <button type="button" class="queue-item" aria-current=${i.id === selected ? 'true' : 'false'} @click=${() => { selected = i.id; update(); }}>
-                <span class="queue-name">${i.customer}</span>
+              <button type="button" class="queue-item" aria-current=${i.id === selected ? 'true' : 'false'} @click=${() => select(i.id)}>
+                <span class="queue-name" title=${i.customer}>${i.customer}</span>
                 <span class="muted small">${CHANNEL_LABEL[i.channel]}${ended.has(i.id) ? ' · ended' : ''}</span>
-                ${flag && flag.status !== 'lowered' ? html`<span class="badge ${flag.status}">⚑ ${flag.status}</span>` : nothing}
+                ${flag && flag.status !== 'lowered' ? html`<span class="badge ${flag.status}">${flagMark()} ${flag.status}</span>` : nothing}
               </button>
             </li>`;
           })}
@@ -149,8 +155,22 @@ function view() {
   `;
 }
 
+function select(id: string) {
+  selected = id;
+  history.replaceState(null, '', `#${id}`);
+  update();
+}
+
+let shownEntries = 0;
 function update() {
   render(html`<flagline-provider .client=${client}>${view()}</flagline-provider>`, app);
+  // A new transcript line scrolls the transcript to it, as a chat log does.
+  const count = crm.entriesFor(selected).length;
+  if (count !== shownEntries) {
+    shownEntries = count;
+    const list = app.querySelector('[data-testid=transcript]');
+    list?.scrollTo({ top: list.scrollHeight });
+  }
 }
 
 client.$flags.listen(update);

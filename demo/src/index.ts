@@ -1,6 +1,7 @@
 /** The landing page: pick who you are, or open an agent and a supervisor side by side. */
 import { html, render } from 'lit';
 import { applyTheme, loadSettings, pageUrl, transportKind } from './connect.js';
+import { flagMark } from './icons.js';
 import { PEOPLE } from './people.js';
 
 applyTheme(loadSettings());
@@ -10,7 +11,7 @@ const both = `./both.html${transportKind() === 'broadcast' ? '?transport=broadca
 
 render(
   html`<main class="landing">
-    <h1>⚑ Flagline</h1>
+    <h1 class="brand-title">${flagMark()} Flagline</h1>
     <p class="lede">An agent serving a customer raises a flag; a supervisor sees it at once, they talk in private, the supervisor can join the conversation, and all of it lands in the interaction's transcript.</p>
     <p><a class="primary-link" href=${both}>Open an agent and a supervisor side by side</a></p>
     <div class="people">

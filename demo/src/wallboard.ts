@@ -3,6 +3,7 @@ import '@flagline/elements/define.js';
 import { html, nothing, render } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { flagMetrics, type Flag, type FlagClient } from '@flagline/core';
+import { flagMark } from './icons.js';
 import { applyTheme, connect, loadSettings, pageUrl, personFromUrl } from './connect.js';
 import { elementTheme, flagline, languagePicker, statusPill, themeToggle } from './chrome.js';
 
@@ -10,10 +11,21 @@ const me = personFromUrl('sam');
 applyTheme(loadSettings());
 const client: FlagClient = connect(me);
 const app = document.getElementById('app')!;
-let selected: string | null = null;
-let sound = false;
-let notifications = false;
-let toast = '';
+/** What the supervisor chose on this wallboard survives a reload: alerts and the open chat. */
+const PREFS_KEY = `flagline-demo-wallboard:${me.id}`;
+interface WallboardPrefs {
+  sound: boolean;
+  notifications: boolean;
+  selected: string | null;
+}
+let prefs: WallboardPrefs = { sound: false, notifications: false, selected: null, ...(JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}') as Partial<WallboardPrefs>) };
+function setPrefs(patch: Partial<WallboardPrefs>) {
+  prefs = { ...prefs, ...patch };
+  localStorage.setItem(PREFS_KEY, JSON.stringify(prefs));
+  update();
+}
+/** The join toast, for as long as its flag is open. */
+let toast: { flagId: string; text: string } | null = null;
 
 function minutes(ms: number | undefined): string {
   if (ms === undefined) return '—';
@@ -26,62 +38,95 @@ function figures(flags: readonly Flag[], all: ReadonlyMap<string, Flag>) {
   const urgent = flags.filter((f) => f.severity === 'urgent').length;
   const acks = [...all.values()].map((f) => flagMetrics(f).timeToAcknowledgeMs).filter((v): v is number => v !== undefined);
   const avg = acks.length ? acks.reduce((a, b) => a + b, 0) / acks.length : undefined;
+  // A short label that fits its card; the whole phrase in the tooltip.
+  const figure = (label: string, full: string, value: unknown, testid?: string) =>
+    html`<div><dt title=${full}>${label}</dt><dd data-testid=${ifDefined(testid)}>${value}</dd></div>`;
   return html`<dl class="figures">
-    <div><dt>Open flags</dt><dd data-testid="open-count">${flags.length}</dd></div>
-    <div><dt>Waiting for someone</dt><dd>${unacked}</dd></div>
-    <div><dt>Urgent</dt><dd>${urgent}</dd></div>
-    <div><dt>Avg. time to acknowledge</dt><dd>${minutes(avg)}</dd></div>
+    ${figure('Open flags', 'Open flags', flags.length, 'open-count')}
+    ${figure('Waiting for someone', 'Flags nobody has acknowledged yet', unacked)}
+    ${figure('Urgent', 'Open urgent flags', urgent)}
+    ${figure('Avg. to acknowledge', 'Average time from raise to acknowledgement', minutes(avg))}
   </dl>`;
 }
 
 function onJoinAccepted(e: Event & { flag?: Flag }) {
   // This is where a real host barges in with its softphone or messaging platform.
   const flag = e.flag;
-  toast = flag ? `You joined ${flag.agent.name}'s ${flag.channel === 'voice' ? 'call' : 'conversation'} with ${flag.customerLabel || 'the customer'}.` : 'Joined.';
+  if (!flag) return;
+  toast = { flagId: flag.id, text: `You joined ${flag.agent.name}'s ${flag.channel === 'voice' ? 'call' : 'conversation'} with ${flag.customerLabel || 'the customer'}.` };
   update();
 }
 
 /** The wallboard shows the chat in its own panel (beside the widget, not inside it). */
 function openChat(e: Event & { flag?: Flag }) {
   e.preventDefault();
-  selected = e.flag?.id ?? null;
-  update();
+  setPrefs({ selected: e.flag?.id ?? null });
   // Keyboard users land in the composer of the chat they opened.
   const chat = document.querySelector<HTMLElement & { updateComplete: Promise<unknown> }>('supervisor-chat');
   void chat?.updateComplete.then(() => chat.shadowRoot?.querySelector<HTMLElement>('textarea')?.focus());
 }
 
+function closeChat() {
+  const id = prefs.selected;
+  setPrefs({ selected: null });
+  // Back to the row whose chat it was.
+  const widget = document.querySelector('raised-flags-widget');
+  widget?.shadowRoot?.querySelector<HTMLElement>(`[data-flag-id="${CSS.escape(id ?? '')}"] .open-chat`)?.focus();
+}
+
+function chatPanel(flag: Flag | undefined) {
+  if (!flag)
+    return html`<section class="chat-panel" aria-labelledby="chat-title">
+      <h2 id="chat-title" class="section-title">Private chat</h2>
+      <p class="muted empty-hint">Choose <strong>Open chat</strong> on a flag to talk with its agent. Only the two of you see it; it lands in the interaction's transcript.</p>
+    </section>`;
+  return html`<section class="chat-panel" data-open aria-labelledby="chat-title">
+    <div class="chat-head">
+      <div class="chat-who">
+        <h2 id="chat-title"><span class="section-title">Private chat with</span> <span class="chat-name" dir="auto" title=${flag.agent.name}>${flag.agent.name}</span></h2>
+        <p class="muted small" title=${flag.customerLabel} dir="auto">${flag.customerLabel ? `About ${flag.customerLabel}` : ''}</p>
+      </div>
+      <button type="button" class="close-chat" @click=${closeChat}>Close chat</button>
+    </div>
+    ${flagline(html`<supervisor-chat flag-id=${flag.id} theme=${ifDefined(elementTheme())}></supervisor-chat>`)}
+  </section>`;
+}
+
 function view() {
   const open = client.$openFlags.get();
+  const all = client.$flags.get();
+  // The chat stays on a lowered flag (read-only) until closed; a flag the relay forgot closes it.
+  const chatFlag = prefs.selected ? all.get(prefs.selected) : undefined;
+  const shownToast = toast && open.some((f) => f.id === toast!.flagId) ? toast : null;
   return html`
     <header class="topbar">
-      <a class="brand" href=${pageUrl('index', me.id)}>⚑ Flagline <span>command center</span></a>
+      <a class="brand" href=${pageUrl('index', me.id)}>${flagMark()} Flagline <span>command center</span></a>
       <span class="who">${me.name} · Supervisor · ${me.teams.join(', ')}</span>
       ${statusPill(client)}
-      <label class="toggle"><input type="checkbox" .checked=${sound} @change=${(e: Event) => { sound = (e.target as HTMLInputElement).checked; update(); }} /> Sound</label>
-      <label class="toggle"><input type="checkbox" .checked=${notifications} @change=${(e: Event) => { notifications = (e.target as HTMLInputElement).checked; update(); }} /> Desktop notifications</label>
+      <label class="toggle"><input type="checkbox" .checked=${prefs.sound} @change=${(e: Event) => setPrefs({ sound: (e.target as HTMLInputElement).checked })} /> Sound</label>
+      <label class="toggle"><input type="checkbox" .checked=${prefs.notifications} @change=${(e: Event) => setPrefs({ notifications: (e.target as HTMLInputElement).checked })} /> Desktop notifications</label>
       <details class="settings"><summary>Display</summary>${themeToggle(update)}${languagePicker(update)}</details>
     </header>
     <main class="wallboard-layout">
       <section aria-labelledby="flags-title" class="board">
         <h1 id="flags-title" class="visually-hidden">Raised flags for ${me.teams.join(', ')}</h1>
-        ${figures(open, client.$flags.get())}
+        ${figures(open, all)}
         ${flagline(html`<raised-flags-widget
-          ?sound=${sound}
-          ?notifications=${notifications}
+          ?sound=${prefs.sound}
+          ?notifications=${prefs.notifications}
+          selected-flag-id=${chatFlag?.id ?? ''}
           theme=${ifDefined(elementTheme())}
           @flag-open-chat=${openChat}
           @join-accepted=${onJoinAccepted}
         ></raised-flags-widget>`)}
       </section>
-      <section class="chat-panel" aria-labelledby="chat-title">
-        <h2 id="chat-title" class="section-title">Private chat</h2>
-        ${selected
-          ? flagline(html`<supervisor-chat flag-id=${selected} theme=${ifDefined(elementTheme())}></supervisor-chat>`)
-          : html`<p class="muted">Choose <strong>Open chat</strong> on a flag to talk with its agent.</p>`}
-      </section>
+      ${chatPanel(chatFlag)}
     </main>
-    ${toast ? html`<p class="toast" role="status" data-testid="join-toast">${toast} <button type="button" @click=${() => { toast = ''; update(); }}>Dismiss</button></p>` : nothing}
+    <div role="status" class="toast-region">
+      ${shownToast
+        ? html`<p class="toast" data-testid="join-toast">${shownToast.text} <button type="button" @click=${() => { toast = null; update(); }}>Dismiss</button></p>`
+        : nothing}
+    </div>
   `;
 }
 

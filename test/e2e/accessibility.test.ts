@@ -122,12 +122,17 @@ describe('Accessibility of the demo (axe, keyboard-free checks)', () => {
       assert.equal(await colorScheme(agent.flagButton), 'dark', 'the flag button follows the host dark mode');
       await audit.check(agent.page, 'agent desktop, dark');
 
+      // In a narrow window the open chat is a full-screen sheet: close it to reach the page, reopen it.
+      const closeSheet = () => (viewport === NARROW ? sup.page.getByRole('button', { name: 'Close chat' }).click() : Promise.resolve());
+      await closeSheet();
       await sup.page.getByText('Display').click();
       await sup.page.getByLabel('Dark mode').check();
       await sup.page.locator('html[data-theme=dark]').waitFor({ state: 'attached' });
+      if (viewport === NARROW) await row.getByRole('button', { name: 'Open chat' }).click();
       assert.equal(await colorScheme(sup.page.locator('raised-flags-widget')), 'dark', 'the widget follows the host dark mode');
       assert.equal(await colorScheme(sup.chat), 'dark', 'the chat follows the host dark mode');
       await audit.check(sup.page, 'wallboard, dark, chat panel open');
+      await closeSheet();
 
       await agent.click('Request supervisor to join');
       await row.getByRole('button', { name: 'Join' }).click();

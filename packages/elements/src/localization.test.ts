@@ -149,12 +149,12 @@ describe('localization', () => {
     it('speaks Arabic: plurals, channel, waiting time, marks, actions, announcement', async () => {
       const el = await inLang('ar', 'raised-flags-widget', 'rtl');
       expect(text($(el, '.count'))).to.equal('لا أعلام مفتوحة');
-      expect(text($(el, '.empty'))).to.equal('لا توجد أعلام مرفوعة.');
+      expect(text($(el, '.empty'))).to.equal('لا توجد أعلام مرفوعة. عندما يرفع موظف علمًا يظهر هنا فورًا، والعاجلة أولًا.');
       await raise('العميل غاضب');
       await waitUntil(() => text($maybe(el, '.count')) === 'علم مفتوح واحد', 'one flag');
       const row = $(el, '[role="listitem"]');
       expect(text(row.querySelector('.channel'))).to.equal('صوت');
-      expect(text(row.querySelector('.waiting'))).to.match(/^ينتظر منذ \d+ ث$/);
+      expect(text(row.querySelector('.state'))).to.match(/^ينتظر منذ \d+ ث$/);
       expect(text($(el, '[role="status"][aria-live="polite"]'))).to.equal('علم جديد من Ann Agent: العميل غاضب');
       expect([...row.querySelectorAll('.actions button')].map(text)).to.deep.equal(['استلام', 'فتح المحادثة', 'إنزال']);
       expect($(el, '.list').getAttribute('aria-label')).to.equal('الأعلام المفتوحة، العاجلة أولًا ثم الأطول انتظارًا');
@@ -170,7 +170,7 @@ describe('localization', () => {
       await waitUntil(() => $maybe(el, '[role="listitem"]'), 'row');
       const row = $(el, '[role="listitem"]');
       expect(getComputedStyle(row).borderRightWidth, 'the severity edge is on the start (right) side').to.equal('4px');
-      expect(rect(row.querySelector('.agent')!).left, 'agent first, on the right').to.be.greaterThan(rect(row.querySelector('.waiting')!).right);
+      expect(rect(row.querySelector('.agent')!).left, 'agent first, on the right').to.be.greaterThan(rect(row.querySelector('.state')!).right);
       expect(rect($(el, 'h2')).right).to.be.greaterThan(rect($(el, '.team-filter')).right, 'title on the right of the header');
       $(el, '.open-chat').click();
       await waitUntil(() => $maybe(el, '.chat-panel'), 'chat panel');

@@ -24,6 +24,7 @@ export const flagButtonStyles = [
     /* A name is whatever the host's directory says, however long: cut it, never widen the page. */
     .trigger > span {
       min-inline-size: 0;
+      max-inline-size: 24em;
       overflow: hidden;
       text-overflow: ellipsis;
       white-space: nowrap;
@@ -60,15 +61,42 @@ export const flagButtonStyles = [
       padding: calc(var(--_space) * 2);
       inline-size: min(28rem, 92vw);
     }
-    /* Next to the button where anchor positioning exists; centred (the default) elsewhere. */
+    /* Docked at the viewport's bottom inline-end corner, like a utility-bar panel: always in view,
+       never over the conversation the button sits in. A bottom sheet on narrow screens. */
     [popover] {
-      position-anchor: --flagline-trigger;
-      position-area: block-end span-inline-end;
-      position-try-fallbacks: flip-block, flip-inline;
+      position: fixed;
       inset: auto;
-      margin: 4px 0;
-      max-block-size: calc(100vh - 16px);
+      inset-block-end: var(--_space);
+      inset-inline-end: var(--_space);
+      margin: 0;
+      inline-size: min(var(--flagline-panel-width, 24rem), 100vw - 2 * var(--_space));
+      max-block-size: calc(100dvh - 2 * var(--_space));
       overflow: auto;
+      box-shadow: 0 8px 32px rgb(0 0 0 / 0.25);
+    }
+    @media (max-width: 40rem) {
+      [popover] {
+        inset-inline: 0;
+        inset-block-end: 0;
+        inline-size: auto;
+        max-block-size: 85dvh;
+        border-end-start-radius: 0;
+        border-end-end-radius: 0;
+      }
+    }
+    .notice {
+      display: flex;
+      align-items: center;
+      gap: var(--_space);
+      margin: calc(var(--_space) / 2) 0 0;
+      padding: calc(var(--_space) / 2) var(--_space);
+      border-inline-start: 4px solid var(--_warning);
+      background: var(--_surface);
+      border-radius: var(--_radius);
+    }
+    .notice > span {
+      min-inline-size: 0;
+      overflow-wrap: anywhere;
     }
     dialog::backdrop {
       background: rgb(0 0 0 / 0.35);

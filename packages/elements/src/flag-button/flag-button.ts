@@ -35,6 +35,8 @@ const warnedUnavailable = new Set<string>();
  * @csspart composer - The raise dialog (a native modal `<dialog>`).
  * @csspart panel - The popover with the flag's state, chat and actions.
  * @csspart error - A failed command's message.
+ * @csspart notice - "Flag lowered by …" shown by the button when someone else lowered the flag while the panel was closed.
+ * @cssprop [--flagline-panel-width=24rem] - Width of the flag panel, docked at the viewport's bottom inline-end corner (a bottom sheet on narrow screens).
  *
  * @tagname flag-button
  */
@@ -58,6 +60,8 @@ export class FlagButton extends FlaglineElement {
   @state() private reason = '';
   @state() private urgent = false;
   @state() private panelOpen = false;
+  /** The lowered flag whose notice the agent closed. */
+  @state() private noticeClosed = '';
 
   @query('.trigger') private trigger!: HTMLButtonElement | null;
   @query('dialog') private composer!: HTMLDialogElement | null;
@@ -147,11 +151,28 @@ export class FlagButton extends FlaglineElement {
         aria-expanded=${open && this.panelOpen ? 'true' : 'false'}
         @click=${this.#onTrigger}
       >
-        ${flagIcon()}<span>${open ? this.stateLabel(open) : s.raise}</span>
+        ${flagIcon()}<span title=${open ? this.stateLabel(open) : s.raise}>${open ? this.stateLabel(open) : s.raise}</span>
         ${unread > 0 ? html`<span class="badge">${s.unread(unread)}</span>` : nothing}
       </button>
-      ${this.renderFailure((f) => f.action === 'raise')} ${this.#renderComposer()} ${this.#renderPanel()}
+      ${this.#renderNotice()} ${this.renderFailure((f) => f.action === 'raise')} ${this.#renderComposer()} ${this.#renderPanel()}
     `;
+  }
+
+  /**
+   * Someone else lowered the flag while the panel was closed: say who and why beside the button
+   * (a live region, so it is announced) until the agent closes it or raises a new flag.
+   */
+  #renderNotice() {
+    const flag = this.#flag.value;
+    const show =
+      flag && !isOpen(flag) && !this.panelOpen && flag.id !== this.noticeClosed &&
+      flag.lowered?.cause !== 'interaction-ended' && flag.lowered?.by.id !== this.activeClient?.me.id;
+    return html`<div class="notice-region" role="status">
+      ${show
+        ? html`<p class="notice" part="notice"><span dir="auto">${this.s.loweredBy(flag)}</span>
+            <button class="close-notice" @click=${() => (this.noticeClosed = flag.id)}>${this.s.close}</button></p>`
+        : nothing}
+    </div>`;
   }
 
   #renderComposer() {

@@ -48,6 +48,8 @@ export const themeStyles = css`
     --_font-size: var(--flagline-font-size, 14px);
     --_focus: var(--flagline-focus-ring, 2px solid var(--_accent));
     color-scheme: light;
+    /* In a host's flex or grid layout, never wider than the track because of a long word inside. */
+    min-inline-size: 0;
     font-family: var(--_font);
     font-size: var(--_font-size);
     color: var(--_fg);
@@ -116,6 +118,15 @@ export const themeStyles = css`
   .error {
     color: var(--_danger);
     margin: calc(var(--_space) / 2) 0;
+    overflow-wrap: anywhere;
+  }
+  /* One line, cut with an ellipsis; the element puts the full text in a title. */
+  .one-line {
+    min-inline-size: 0;
+    max-inline-size: 100%;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
   }
   .muted {
     color: var(--_muted);

@@ -83,7 +83,8 @@ export const es = {
         : `Las banderas no están habilitadas en las interacciones de ${channel}: <flag-button> está oculto.`,
   },
   supervisorChat: {
-    logLabel: 'Chat privado con el supervisor',
+    logLabel: (flag, readerIsAgent) =>
+      !flag ? 'Chat privado' : readerIsAgent ? 'Chat privado con el supervisor' : `Chat privado con ${flag.agent.name}`,
     systemLine,
     sending: 'Enviando…',
     sent: 'Enviado',
@@ -105,7 +106,7 @@ export const es = {
   raisedFlagsWidget: {
     title: 'Banderas levantadas',
     count: (count) => plural('es', count, { one: '# bandera abierta', other: '# banderas abiertas' }),
-    empty: 'No hay banderas levantadas.',
+    empty: 'No hay banderas levantadas. Cuando un agente levante una, aparecerá aquí al momento, las urgentes primero.',
     listLabel: 'Banderas abiertas: primero las urgentes, luego las que más esperan',
     teamFilter: 'Equipo',
     channelFilter: 'Canal',
@@ -114,9 +115,9 @@ export const es = {
     channels: { voice: 'Voz', 'enhanced-messaging': 'Mensajería', 'enhanced-chat': 'Chat', 'legacy-chat': 'Chat antiguo' },
     urgent: 'Urgente',
     escalated: 'Escalada',
-    acknowledgedBy: (name) => `Atendida por ${name}`,
+    acknowledgedBy: (name, formatted) => `Atendida por ${name} · ${formatted}`,
     joinRequested: 'Incorporación solicitada',
-    joined: (name) => `${name} se unió`,
+    joined: (name, formatted) => `${name} se unió · ${formatted}`,
     reason: (reason) => `Motivo: ${reason}`,
     waiting: (formatted) => `Esperando ${formatted}`,
     unread,

@@ -83,7 +83,8 @@ export const fr = {
         : `Les drapeaux ne sont pas activés pour les interactions ${channel}\u00a0: <flag-button> est masqué.`,
   },
   supervisorChat: {
-    logLabel: 'Discussion privée avec le superviseur',
+    logLabel: (flag, readerIsAgent) =>
+      !flag ? 'Discussion privée' : readerIsAgent ? 'Discussion privée avec le superviseur' : `Discussion privée avec ${flag.agent.name}`,
     systemLine,
     sending: 'Envoi…',
     sent: 'Envoyé',
@@ -105,7 +106,7 @@ export const fr = {
   raisedFlagsWidget: {
     title: 'Drapeaux levés',
     count: (count) => plural('fr', count, { one: '# drapeau ouvert', other: '# drapeaux ouverts' }),
-    empty: 'Aucun drapeau levé.',
+    empty: 'Aucun drapeau levé. Quand un agent en lève un, il apparaît ici aussitôt, les urgents en premier.',
     listLabel: 'Drapeaux ouverts, urgents d’abord, puis par attente la plus longue',
     teamFilter: 'Équipe',
     channelFilter: 'Canal',
@@ -114,9 +115,9 @@ export const fr = {
     channels: { voice: 'Voix', 'enhanced-messaging': 'Messagerie', 'enhanced-chat': 'Chat', 'legacy-chat': 'Ancien chat' },
     urgent: 'Urgent',
     escalated: 'Escaladé',
-    acknowledgedBy: (name) => `Pris en charge par ${name}`,
+    acknowledgedBy: (name, formatted) => `Pris en charge par ${name} · ${formatted}`,
     joinRequested: 'Intervention demandée',
-    joined: (name) => `${name} a rejoint`,
+    joined: (name, formatted) => `${name} a rejoint · ${formatted}`,
     reason: (reason) => `Motif\u00a0: ${reason}`,
     waiting: (formatted) => `En attente depuis ${formatted}`,
     unread,

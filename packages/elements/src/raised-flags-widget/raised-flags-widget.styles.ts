@@ -33,6 +33,14 @@ export const raisedFlagsWidgetStyles = [
       display: flex;
       align-items: center;
       gap: calc(var(--_space) / 2);
+      min-inline-size: 0;
+      max-inline-size: 100%;
+    }
+    /* A team is whatever the directory calls it: the select never grows past its share. */
+    header select {
+      min-inline-size: 0;
+      max-inline-size: 14rem;
+      text-overflow: ellipsis;
     }
     .body {
       display: flex;
@@ -41,6 +49,7 @@ export const raisedFlagsWidgetStyles = [
     }
     .list {
       flex: 1 1 24rem;
+      min-inline-size: 0;
       block-size: var(--flagline-widget-height, 32rem);
       overflow: auto;
     }
@@ -59,10 +68,22 @@ export const raisedFlagsWidgetStyles = [
       margin-block-end: var(--_space);
       background: var(--_bg);
       display: grid;
+      grid-template-columns: minmax(0, 1fr);
       gap: calc(var(--_space) / 2);
+    }
+    /* The row's edge and state line say at a glance, across a room, what the flag needs. */
+    .row[data-state='waiting'] {
+      border-inline-start-color: var(--_warning);
+    }
+    .row[data-state='acknowledged'],
+    .row[data-state='joined'] {
+      border-inline-start-color: var(--_success);
     }
     .row[data-severity='urgent'] {
       border-inline-start-color: var(--_danger);
+    }
+    .state[data-state='waiting'] {
+      color: var(--_warning);
     }
     .row.highlight {
       background: var(--_highlight);
@@ -92,9 +113,19 @@ export const raisedFlagsWidgetStyles = [
     .highlight .muted {
       color: var(--_fg);
     }
-    .waiting {
+    .state {
       margin-inline-start: auto;
       font-variant-numeric: tabular-nums;
+      font-weight: 600;
+    }
+    .state[data-state='acknowledged'],
+    .state[data-state='joined'] {
+      color: var(--_success);
+    }
+    .row[aria-current='true'] {
+      outline: 2px solid var(--_accent);
+      outline-offset: -1px;
+      background: color-mix(in srgb, var(--_accent) 8%, var(--_bg));
     }
     .preview,
     .reason {
@@ -126,10 +157,6 @@ export const raisedFlagsWidgetStyles = [
     .mark.escalated {
       color: var(--_warning);
     }
-    .mark.acknowledged,
-    .mark.joined {
-      color: var(--_success);
-    }
     .highlight .mark {
       color: var(--_fg);
     }
@@ -140,6 +167,7 @@ export const raisedFlagsWidgetStyles = [
     }
     .chat-panel {
       flex: 1 1 20rem;
+      min-inline-size: 0;
       display: flex;
       flex-direction: column;
       gap: calc(var(--_space) / 2);
@@ -149,6 +177,9 @@ export const raisedFlagsWidgetStyles = [
       align-items: center;
       justify-content: space-between;
       gap: var(--_space);
+    }
+    .chat-head .close {
+      flex: none;
     }
     h3 {
       margin: 0;

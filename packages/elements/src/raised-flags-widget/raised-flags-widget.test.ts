@@ -31,7 +31,7 @@ describe('<raised-flags-widget>', () => {
 
     it('starts empty and accessible', async () => {
       const el = await widget();
-      expect($(el, '.empty').textContent).to.equal('No raised flags.');
+      expect($(el, '.empty').textContent).to.equal('No raised flags. When an agent raises one it shows here at once, urgent first, to acknowledge, chat about, join or lower.');
       expect($(el, '.count').textContent).to.equal('0 open flags');
       await expect(el).to.be.accessible();
     });
@@ -48,7 +48,7 @@ describe('<raised-flags-widget>', () => {
       expect(r.querySelector('.channel')!.textContent).to.contain('Chat');
       expect(r.querySelector('.preview')!.textContent).to.equal('Refund?');
       expect(r.querySelector('.reason')!.textContent).to.equal('Reason: billing');
-      expect(r.querySelector('.waiting')!.textContent).to.match(/^Waiting \d+ sec$/);
+      expect(r.querySelector('.state')!.textContent).to.match(/^Waiting \d+ sec$/);
       expect($(el, '[role="status"][aria-live="polite"]').textContent).to.equal('New flag from Ann Agent: Refund?');
       expect($(el, '.count').textContent).to.equal('1 open flag');
       await expect(el).to.be.accessible();
@@ -98,7 +98,7 @@ describe('<raised-flags-widget>', () => {
       $(el, '.acknowledge').focus();
       await sendKeys({ press: 'Enter' });
       expect((await acknowledged).event.actor.name).to.equal('Sam Supervisor');
-      await waitUntil(() => $maybe(el, '.mark.acknowledged')?.textContent === 'Acknowledged by Sam Supervisor', 'acknowledged mark');
+      await waitUntil(() => /^Acknowledged by Sam Supervisor · \d+ sec$/.test($maybe(el, '.state')?.textContent ?? ''), 'acknowledged, and since when');
       expect($maybe(el, '.acknowledge')).to.equal(null);
       // The Acknowledge button left with its job done; focus stays on the row.
       await waitUntil(() => el.shadowRoot!.activeElement === $(el, '.open-chat'), 'focus on Open chat');
@@ -139,7 +139,7 @@ describe('<raised-flags-widget>', () => {
       $(el, 'button.join').focus();
       await sendKeys({ press: 'Enter' });
       expect((await accepted).flag.join).to.equal('accepted');
-      await waitUntil(() => $maybe(el, '.mark.joined')?.textContent === 'Sam Supervisor joined', 'joined mark');
+      await waitUntil(() => /^Sam Supervisor joined · \d+ sec$/.test($maybe(el, '.state')?.textContent ?? ''), 'joined, and since when');
     });
 
     it('opens the chat beside the list and gives focus back on close', async () => {

@@ -58,6 +58,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
   @property({ type: Boolean }) notifications = false;
   /** Overrides for any visible string. */
   @property({ attribute: false }) strings: Partial<RaisedFlagsWidgetStrings> = {};
+  /** The flag whose chat the host shows (its row is marked current); the widget's own chat panel marks its flag too. */
+  @property({ attribute: 'selected-flag-id' }) selectedFlagId = '';
   /** The sound to play; replace it to use the host's own. */
   @property({ attribute: false }) playSound: () => void = chime;
 
@@ -217,7 +219,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
     const teams = [...new Set([...(this.activeClient?.me.teams ?? []), ...this.#open.value.map((f) => f.team)])];
     return html`
       <label>${s.teamFilter}
-        <select class="team-filter" @change=${(e: Event) => (this.team = (e.target as HTMLSelectElement).value)}>
+        <select class="team-filter" title=${this.team || s.allTeams} @change=${(e: Event) => (this.team = (e.target as HTMLSelectElement).value)}>
           <option value="" ?selected=${!this.team}>${s.allTeams}</option>
           ${teams.map((t) => html`<option value=${t} ?selected=${t === this.team}>${t}</option>`)}
         </select>
@@ -239,30 +241,40 @@ export class RaisedFlagsWidget extends FlaglineElement {
     // Offer only what the rules allow this supervisor now (e.g. Join only to whoever acknowledged).
     const allowed = allowedActions(client.me, flag, client.config);
     const who = `who-${flag.id}`;
+    const age = (since: number | undefined) => formatWaiting(this.now - (since ?? flag.raisedAt), this.localized.lang);
+    // What the flag is waiting on now, and for how long: one line, so a glance across the room reads it.
+    const stateLine =
+      flag.join === 'accepted' && flag.joinBy
+        ? s.joined(flag.joinBy.name, age(flag.joinAt))
+        : flag.acknowledgedBy
+          ? s.acknowledgedBy(flag.acknowledgedBy.name, age(flag.acknowledgedAt))
+          : s.waiting(age(flag.raisedAt));
+    const current = flag.id === (this.chatFlagId ?? this.selectedFlagId);
+    const phase = flag.join === 'accepted' ? 'joined' : flag.acknowledgedBy ? 'acknowledged' : 'waiting';
     return html`
       <div
         class="row ${this.highlighted.has(flag.id) ? 'highlight' : ''}"
         part="row"
         role="listitem"
+        aria-current=${current ? 'true' : nothing}
         aria-setsize=${size}
         aria-posinset=${index + 1}
         data-flag-id=${flag.id}
         data-severity=${flag.severity}
+        data-state=${phase}
       >
         <div class="who" id=${who}>
-          <span class="agent" dir="auto">${flag.agent.name}</span>
+          <span class="agent one-line" dir="auto" title=${flag.agent.name}>${flag.agent.name}</span>
           <span class="channel">${channelIcon(flag.channel)}<span>${s.channels[flag.channel]}</span></span>
-          ${flag.customerLabel ? html`<span class="customer" dir="auto">${flag.customerLabel}</span>` : nothing}
-          <span class="waiting">${s.waiting(formatWaiting(this.now - flag.raisedAt, this.localized.lang))}</span>
+          ${flag.customerLabel ? html`<span class="customer one-line" dir="auto" title=${flag.customerLabel}>${flag.customerLabel}</span>` : nothing}
+          <span class="state one-line" data-state=${phase} title=${stateLine}>${stateLine}</span>
         </div>
         <p class="preview" dir="auto">${flag.message}</p>
         ${flag.reason ? html`<p class="reason muted" dir="auto">${s.reason(flag.reason)}</p>` : nothing}
         <div class="marks">
           ${flag.severity === 'urgent' ? html`<span class="mark urgent">${s.urgent}</span>` : nothing}
           ${flag.escalation > 0 ? html`<span class="mark escalated">${s.escalated}</span>` : nothing}
-          ${flag.acknowledgedBy ? html`<span class="mark acknowledged">${s.acknowledgedBy(flag.acknowledgedBy.name)}</span>` : nothing}
           ${flag.join === 'requested' ? html`<span class="mark join">${s.joinRequested}</span>` : nothing}
-          ${flag.join === 'accepted' ? html`<span class="mark joined">${s.joined(flag.joinBy?.name ?? '')}</span>` : nothing}
           ${unread > 0 ? html`<span class="mark unread">${s.unread(unread)}</span>` : nothing}
         </div>
         <div class="actions">
@@ -291,7 +303,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
     return html`
       <section class="chat-panel" part="chat" aria-labelledby="chat-title">
         <div class="chat-head">
-          <h3 id="chat-title">${flag ? this.s.chatTitle(flag) : ''}</h3>
+          <h3 id="chat-title" class="one-line" dir="auto" title=${flag ? this.s.chatTitle(flag) : ''}>${flag ? this.s.chatTitle(flag) : ''}</h3>
           <button class="close" @click=${() => this.#closeChat()}>${this.s.closeChat}</button>
         </div>
         <supervisor-chat .client=${this.activeClient} flag-id=${id} quiet theme=${this.theme ?? nothing}></supervisor-chat>

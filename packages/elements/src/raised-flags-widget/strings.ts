@@ -13,10 +13,13 @@ export interface RaisedFlagsWidgetStrings {
   channels: Record<Channel, string>;
   urgent: string;
   escalated: string;
-  acknowledgedBy: (name: string) => string;
+  /** The row's state line once acknowledged: who, and how long ago (`formatted`). */
+  acknowledgedBy: (name: string, formatted: string) => string;
   joinRequested: string;
-  joined: (name: string) => string;
+  /** The row's state line once a supervisor joined: who, and how long ago. */
+  joined: (name: string, formatted: string) => string;
   reason: (reason: string) => string;
+  /** The row's state line until someone acknowledges: how long the agent has waited. */
   waiting: (formatted: string) => string;
   unread: (count: number) => string;
   acknowledge: string;
@@ -38,7 +41,7 @@ export interface RaisedFlagsWidgetStrings {
 export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
   title: 'Raised flags',
   count: (count) => (count === 1 ? '1 open flag' : `${count} open flags`),
-  empty: 'No raised flags.',
+  empty: 'No raised flags. When an agent raises one it shows here at once, urgent first, to acknowledge, chat about, join or lower.',
   listLabel: 'Open flags, urgent first, then longest waiting',
   teamFilter: 'Team',
   channelFilter: 'Channel',
@@ -52,9 +55,9 @@ export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
   },
   urgent: 'Urgent',
   escalated: 'Escalated',
-  acknowledgedBy: (name) => `Acknowledged by ${name}`,
+  acknowledgedBy: (name, formatted) => `Acknowledged by ${name} · ${formatted}`,
   joinRequested: 'Join requested',
-  joined: (name) => `${name} joined`,
+  joined: (name, formatted) => `${name} joined · ${formatted}`,
   reason: (reason) => `Reason: ${reason}`,
   waiting: (formatted) => `Waiting ${formatted}`,
   unread: (count) => `${count} unread`,

@@ -2,7 +2,8 @@ import { describeEvent, type Flag, type FlagEvent } from '@flagline/core';
 
 /** Every visible or announced string of <supervisor-chat>, English by default. */
 export interface SupervisorChatStrings {
-  logLabel: string;
+  /** The log's accessible name: whose chat it is, as the reader sees it (the flag's agent or someone else). */
+  logLabel: (flag: Flag | undefined, readerIsAgent: boolean) => string;
   /** A flag event shown as a system line (default: the transcript's wording). */
   systemLine: (event: FlagEvent) => string;
   sending: string;
@@ -21,7 +22,8 @@ export interface SupervisorChatStrings {
 }
 
 export const defaultSupervisorChatStrings: SupervisorChatStrings = {
-  logLabel: 'Private chat with the supervisor',
+  logLabel: (flag, readerIsAgent) =>
+    !flag ? 'Private chat' : readerIsAgent ? 'Private chat with the supervisor' : `Private chat with ${flag.agent.name}`,
   systemLine: (event) => describeEvent(event),
   sending: 'Sending…',
   sent: 'Sent',

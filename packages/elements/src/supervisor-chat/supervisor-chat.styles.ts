@@ -55,6 +55,10 @@ export const supervisorChatStyles = [
       color: var(--_muted);
       display: flex;
       gap: calc(var(--_space) / 2);
+      max-inline-size: 100%;
+    }
+    .meta time {
+      flex: none;
     }
     .author {
       font-weight: 600;

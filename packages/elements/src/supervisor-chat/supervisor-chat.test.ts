@@ -29,7 +29,9 @@ describe('<supervisor-chat>', () => {
     await waitUntil(() => texts(el, '.system').length === 1, 'raised line');
     expect(texts(el, '.system')[0]).to.contain('Ann Agent raised a flag: "Caller wants a refund <b>now</b>"');
     expect($maybe(el, '.system b')).to.equal(null);
-    expect($(el, '[role="log"]').getAttribute('aria-label')).to.equal('Private chat with the supervisor');
+    // Whose chat it is, from where the reader sits.
+    expect($(el, '[role="log"]').getAttribute('aria-label')).to.equal('Private chat with Ann Agent');
+    expect($(await chat(agent), '[role="log"]').getAttribute('aria-label')).to.equal('Private chat with the supervisor');
     await expect(el).to.be.accessible();
   });
 

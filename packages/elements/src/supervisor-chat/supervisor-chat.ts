@@ -182,7 +182,7 @@ export class SupervisorChat extends FlaglineElement {
         class="log"
         part="log"
         role="log"
-        aria-label=${s.logLabel}
+        aria-label=${s.logLabel(flag, flag?.agent.id === this.activeClient?.me.id)}
         tabindex="0"
         @scroll=${this.#onScroll}
         @wheel=${this.#onScrollIntent}
@@ -205,7 +205,7 @@ export class SupervisorChat extends FlaglineElement {
     const mine = event.actor.id === this.activeClient?.me.id;
     return html`
       <div class="item message ${mine ? 'mine' : ''}" data-state=${item.state}>
-        <div class="meta"><span class="author" dir="auto">${event.actor.name}</span>${time}</div>
+        <div class="meta"><span class="author one-line" dir="auto" title=${event.actor.name}>${event.actor.name}</span>${time}</div>
         <div class="bubble"><p class="text" dir="auto">${event.text}</p></div>
         ${this.#renderDelivery(item, mine)}
       </div>

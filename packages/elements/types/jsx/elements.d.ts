@@ -16,6 +16,7 @@ export interface FlaglineAttributes {
     'channel'?: RaisedFlagsWidget['channel'];
     'muted'?: RaisedFlagsWidget['muted'];
     'notifications'?: RaisedFlagsWidget['notifications'];
+    'selected-flag-id'?: RaisedFlagsWidget['selectedFlagId'];
     'sound'?: RaisedFlagsWidget['sound'];
     'team'?: RaisedFlagsWidget['team'];
     'theme'?: RaisedFlagsWidget['theme'];
@@ -48,6 +49,7 @@ export interface FlaglineProperties {
     muted?: RaisedFlagsWidget['muted'];
     notifications?: RaisedFlagsWidget['notifications'];
     playSound?: RaisedFlagsWidget['playSound'];
+    selectedFlagId?: RaisedFlagsWidget['selectedFlagId'];
     sound?: RaisedFlagsWidget['sound'];
     strings?: RaisedFlagsWidget['strings'];
     team?: RaisedFlagsWidget['team'];

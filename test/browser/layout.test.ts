@@ -1,0 +1,134 @@
+/**
+ * Any text, any length, never breaks the layout. Every element in every state a person meets —
+ * raised, acknowledged, join requested, joined, declined, lowered (the agent's notice), a failed
+ * command, the widget's inline chat, the flag panel — with one hostile text in every field it
+ * renders (agent and supervisor names, customer label, message, reason; the team, an id, at its
+ * 128-character limit): 10,000
+ * characters with no break opportunity, right-to-left overrides, zero-width characters. At 390
+ * and 1280 px, nothing may be wider than its container, nothing may scroll sideways (the page or
+ * any box inside an element), and text cut with an ellipsis keeps its full wording in a tooltip.
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
+import { createFlagClient, MemoryHub, type FlagClient, type Participant } from '@flagline/core';
+import '@flagline/elements/define.js';
+
+const TEXTS = {
+  'an unbreakable 10,000-character word': 'W'.repeat(10_000),
+  'right-to-left overrides and Hebrew with no spaces': `\u202E${'שלום'.repeat(1_500)}\u202C\u2067${'abc'.repeat(1_000)}\u2069`,
+  'zero-width characters between every letter': 'M\u200B\u200C\u200D\uFEFF\u2060'.repeat(1_700),
+};
+/** A team is an id: at most 128 letters, digits and `_ . : @ -`, so its worst case is 128 with no break. */
+const TEAM = `team_${'W'.repeat(123)}`;
+const WAIT = { timeout: 5_000 };
+const LIMITS = { messageLength: 20_000, reasonLength: 20_000, labelLength: 20_000 };
+
+/** Every element under `root`, through open shadow roots, with its composed parent. */
+function deepAll(root: Element | ShadowRoot, parent: Element, out: [Element, Element][] = []): [Element, Element][] {
+  for (const el of root.children) {
+    out.push([el, parent]);
+    deepAll(el, el, out);
+    if (el.shadowRoot) deepAll(el.shadowRoot, el, out);
+  }
+  return out;
+}
+
+/** How `root` breaks the rules, as readable lines (empty when it holds). */
+function layoutProblems(root: Element): string[] {
+  const problems: string[] = [];
+  const name = (el: Element) => `${el.localName}${el.id ? `#${el.id}` : ''}${el.classList.length ? `.${[...el.classList].join('.')}` : ''}${el.getAttribute('part') ? `[part=${el.getAttribute('part')}]` : ''}`;
+  const page = document.scrollingElement!;
+  if (page.scrollWidth > window.innerWidth) problems.push(`the page scrolls sideways: ${page.scrollWidth}px in a ${window.innerWidth}px window`);
+  for (const [el, parent] of deepAll(root, root.parentElement!)) {
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.display === 'contents' || el.localName === 'option') continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    // A docked panel or a sheet is placed against the window, everything else inside its parent.
+    const fixed = style.position === 'fixed' || el.matches(':popover-open, dialog[open]');
+    const frame = fixed ? { left: 0, right: window.innerWidth } : parent.getBoundingClientRect();
+    if (box.left < frame.left - 1 || box.right > frame.right + 1)
+      problems.push(`${name(el)} is ${Math.round(box.width)}px wide, outside ${fixed ? 'the window' : name(parent)} (${Math.round(frame.left)}–${Math.round(frame.right)})`);
+    if (/auto|scroll/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1) problems.push(`${name(el)} scrolls sideways: ${el.scrollWidth}px in ${el.clientWidth}px`);
+    if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1) {
+      const full = (el.textContent ?? '').trim();
+      const titled = el.closest('[title]')?.getAttribute('title') ?? '';
+      if (!titled.includes(full)) problems.push(`${name(el)} is cut with an ellipsis and its full text is nowhere in a tooltip`);
+    }
+  }
+  return [...new Set(problems)];
+}
+
+async function frames(n = 2): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(r));
+}
+
+describe('layout: any text, any length, never breaks an element', () => {
+  const hubs: MemoryHub[] = [];
+  const clients: FlagClient[] = [];
+  after(async () => {
+    for (const c of clients) c.close();
+    for (const h of hubs) await h.close();
+    await setViewport({ width: 800, height: 600 });
+  });
+
+  for (const width of [390, 1280]) {
+    for (const [what, text] of Object.entries(TEXTS)) {
+      it(`${what} in every field, every state, at ${width} px`, async function () {
+        this.timeout(30_000);
+        await setViewport({ width, height: 900 });
+        const hub = new MemoryHub({ tickMs: 0, config: { limits: LIMITS } });
+        hubs.push(hub);
+        const client = (me: Participant) => {
+          const c = createFlagClient({ transport: hub.transport(me), me, config: { limits: LIMITS } });
+          clients.push(c);
+          return c;
+        };
+        const agent = client({ id: 'agent', name: text, role: 'agent', teams: [TEAM] });
+        const sup = client({ id: 'sup', name: text, role: 'supervisor', teams: [TEAM] });
+        const other = client({ id: 'other', name: `${text}!`, role: 'supervisor', teams: [TEAM] });
+        const raise = async (n: number) =>
+          (await agent.raise({ interactionId: `i-${n}`, channel: 'enhanced-chat', message: text, reason: text, customerLabel: text, severity: n === 1 ? 'urgent' : 'normal' })).flagId!;
+        const [waiting, requested, joined, declined, lowered, contested] = await Promise.all([1, 2, 3, 4, 5, 6].map(raise));
+        await waitUntil(() => sup.$openFlags.get().length === 6 && other.$openFlags.get().length === 6, 'both supervisors see the flags', WAIT);
+        for (const id of [requested!, joined!, declined!, lowered!]) await sup.acknowledge(id);
+        for (const id of [requested!, joined!, declined!]) await agent.requestJoin(id);
+        await sup.acceptJoin(joined!);
+        await sup.declineJoin(declined!, text);
+        await agent.sendMessage(requested!, text);
+        await sup.sendMessage(requested!, text);
+        await sup.lower(lowered!, text);
+        expect(waiting).to.be.a('string');
+        const page = await fixture<HTMLElement>(html`
+          <div style="inline-size: 100%; display: grid; gap: 8px">
+            <raised-flags-widget .client=${sup} style="--flagline-widget-height: 1800px"></raised-flags-widget>
+            <supervisor-chat .client=${sup} flag-id=${requested!}></supervisor-chat>
+            <flag-button class="lowered" .client=${agent} interaction-id="i-5" customer-label=${text} channel="enhanced-chat"></flag-button>
+            <flag-button class="requested" .client=${agent} interaction-id="i-2" customer-label=${text} channel="enhanced-chat"></flag-button>
+          </div>
+        `);
+        const widget = page.querySelector('raised-flags-widget')!;
+        const row = (id: string) => widget.shadowRoot!.querySelector<HTMLElement>(`[data-flag-id="${id}"]`);
+        await waitUntil(() => row(contested!) && row(requested!), 'the widget lists the flags', WAIT);
+
+        // A command that loses a race shows its error on the row: another supervisor acknowledged first.
+        const acknowledge = row(contested!)!.querySelector<HTMLButtonElement>('.acknowledge')!;
+        void other.acknowledge(contested!);
+        acknowledge.click();
+        await waitUntil(() => row(contested!)?.querySelector('[part=error]'), 'the row shows the failed acknowledge', WAIT);
+
+        // The widget's own chat panel, opened from a row.
+        row(requested!)!.querySelector<HTMLButtonElement>('.open-chat')!.click();
+        await waitUntil(() => widget.shadowRoot!.querySelector('[part=chat] supervisor-chat')?.shadowRoot?.querySelector('.item.message'), 'the inline chat opens', WAIT);
+        const notice = page.querySelector('flag-button.lowered')!;
+        await waitUntil(() => notice.shadowRoot?.querySelector('[part=notice]'), 'the agent sees who lowered the flag', WAIT);
+        const panelButton = page.querySelector('flag-button.requested')!;
+        await waitUntil(() => panelButton.shadowRoot?.querySelector('.trigger[data-state=acknowledged]'), 'the flag button follows the flag', WAIT);
+        panelButton.shadowRoot!.querySelector<HTMLButtonElement>('.trigger')!.click();
+        await waitUntil(() => panelButton.shadowRoot!.querySelector('[popover] supervisor-chat')?.shadowRoot?.querySelector('.item.message'), 'the flag panel opens with its chat', WAIT);
+        await frames();
+        expect(layoutProblems(page)).to.deep.equal([]);
+      });
+    }
+  }
+});
