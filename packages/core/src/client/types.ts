@@ -14,6 +14,15 @@ export interface FlagClientOptions {
   transcriptSink?: TranscriptSink;
   /** Command id generator (default: random UUIDs, also on plain-http pages). */
   newId?: () => string;
+  /** The clock lowered flags age by (default: `Date.now` and the global timers). */
+  clock?: Clock;
+}
+
+/** Time as the client reads it; tests pass one they move by hand. */
+export interface Clock {
+  now(): number;
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 export interface RaiseInput {
@@ -63,7 +72,11 @@ export interface FlagClient {
   readonly me: Participant;
   readonly config: FlagConfig;
   readonly $status: ReadableAtom<ConnectionStatus>;
-  /** Every flag this participant can see, with this client's pending commands applied. */
+  /**
+   * Every flag this participant can see that is open or was lowered less than `recentMs` ago
+   * (what a fresh snapshot holds), with this client's pending commands applied. A new map per
+   * change; an element that shows one flag reads `flag(id)` instead.
+   */
   readonly $flags: ReadableAtom<ReadonlyMap<string, Flag>>;
   /** Open flags, longest waiting first. */
   readonly $openFlags: ReadableAtom<readonly Flag[]>;
@@ -74,6 +87,8 @@ export interface FlagClient {
   /** Command types in flight per flag, e.g. to show a busy Acknowledge button. */
   readonly $busy: ReadableAtom<ReadonlyMap<string, readonly Command['type'][]>>;
 
+  /** One flag, or undefined while it is unknown or after it left the client. Told only about this flag's changes. */
+  flag(flagId: string): ReadableAtom<Flag | undefined>;
   /** The conversation of one flag: events and messages in order, then pending/failed messages. */
   timeline(flagId: string): ReadableAtom<readonly TimelineItem[]>;
   /** The open flag of an interaction, else its most recent one. */

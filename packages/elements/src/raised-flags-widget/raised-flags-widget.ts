@@ -287,7 +287,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
   #renderChat() {
     const id = this.chatFlagId;
     if (!id) return nothing;
-    const flag = this.activeClient?.$flags.get().get(id);
+    const flag = this.activeClient?.flag(id).get();
     return html`
       <section class="chat-panel" part="chat" aria-labelledby="chat-title">
         <div class="chat-head">

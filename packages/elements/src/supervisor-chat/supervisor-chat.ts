@@ -55,7 +55,7 @@ export class SupervisorChat extends FlaglineElement {
   @query('.log') private log!: HTMLElement | null;
 
   readonly #timeline = new StoreController<readonly TimelineItem[]>(this, []);
-  readonly #flags = new StoreController<ReadonlyMap<string, Flag>>(this, new Map());
+  readonly #flag = new StoreController<Flag | undefined>(this, undefined);
   readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
   #timelineOf: [FlagClient | undefined, string] = [undefined, ''];
   /** The timeline as last rendered, to tell what arrived since. */
@@ -103,13 +103,13 @@ export class SupervisorChat extends FlaglineElement {
     if (client !== oldClient || this.flagId !== oldFlag) {
       this.#timelineOf = [client, this.flagId];
       this.#timeline.store = client && this.flagId ? client.timeline(this.flagId) : undefined;
+      this.#flag.store = client && this.flagId ? client.flag(this.flagId) : undefined;
       this.#pinned = true;
       this.newCount = 0;
     } else if (this.#timeline.value !== this.#seen) {
       this.#noteArrivals(this.#seen);
     }
     this.#seen = this.#timeline.value;
-    this.#flags.store = client?.$flags;
     this.#unread.store = client?.$unread;
     // Marking read here (not in updated()) folds the unread change into this same update.
     this.#markReadIfSeen();
@@ -176,7 +176,7 @@ export class SupervisorChat extends FlaglineElement {
 
   protected override render() {
     const s = this.s;
-    const flag = this.#flags.value.get(this.flagId);
+    const flag = this.#flag.value;
     return html`
       <div
         class="log"

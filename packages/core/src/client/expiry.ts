@@ -1,0 +1,71 @@
+import type { Clock } from './types.js';
+
+/**
+ * Lowered flags, oldest first, each due to leave the client `recentMs` after it was lowered:
+ * the moment a fresh snapshot would stop holding it. Swept by one timer for the oldest and on
+ * every update (a background tab's timers are throttled; its updates are not).
+ */
+export class Expiry {
+  #queue: { flagId: string; at: number }[] = [];
+  #head = 0;
+  #timer: unknown;
+  /** The entry the timer is set for. */
+  #timed: { flagId: string; at: number } | undefined;
+  readonly #recentMs: number;
+  readonly #clock: Clock;
+  readonly #expire: (flagId: string, at: number) => void;
+
+  constructor(recentMs: number, clock: Clock, expire: (flagId: string, at: number) => void) {
+    this.#recentMs = recentMs;
+    this.#clock = clock;
+    this.#expire = expire;
+  }
+
+  /** `flagId` was lowered at `at` (the source of truth's stamp). */
+  add(flagId: string, at: number): void {
+    // Usually the newest: the search only runs for a snapshot's flags, which come in flag order.
+    let i = this.#queue.length;
+    if (i > this.#head && this.#queue[i - 1]!.at > at) {
+      let lo = this.#head;
+      while (lo < i) {
+        const mid = (lo + i) >>> 1;
+        if (this.#queue[mid]!.at <= at) lo = mid + 1;
+        else i = mid;
+      }
+    }
+    this.#queue.splice(i, 0, { flagId, at });
+    this.#schedule();
+  }
+
+  /** Let every flag lowered before now − recentMs go. */
+  sweep(): void {
+    const cutoff = this.#clock.now() - this.#recentMs;
+    while (this.#head < this.#queue.length && this.#queue[this.#head]!.at < cutoff) {
+      const { flagId, at } = this.#queue[this.#head++]!;
+      this.#expire(flagId, at);
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    this.#schedule();
+  }
+
+  close(): void {
+    this.#clock.clearTimeout(this.#timer);
+    this.#timed = undefined;
+  }
+
+  #schedule(): void {
+    const next = this.#queue[this.#head];
+    if (next === this.#timed) return;
+    this.close();
+    if (!next) return;
+    this.#timed = next;
+    const due = next.at + this.#recentMs + 1 - this.#clock.now();
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timed = undefined;
+      this.sweep();
+    }, Math.max(0, due));
+  }
+}
