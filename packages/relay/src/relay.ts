@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { Authority } from '@flagline/core/authority';
 import { createVerifier, signToken } from './auth.js';
-import { ConfigError, type RelayConfig } from './config.js';
+import { ConfigError, flagConfigOf, type RelayConfig } from './config.js';
 import { RelayConnection, type ConnectionContext } from './connection.js';
 import { DEV_DIRECTORY, DEV_SECOND_TIER_TEAMS } from './dev-directory.js';
 import { createHttpHandler } from './http-routes.js';
@@ -52,14 +52,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   const storage = openStore(config, log);
   const authority = await Authority.open({
     storage,
-    config: {
-      legacyChatEnabled: config.legacyChat,
-      escalation: {
-        afterMs: config.escalationAfterMs,
-        secondTierTeams: config.secondTierTeams.length || !devMode ? config.secondTierTeams : [...DEV_SECOND_TIER_TEAMS],
-      },
-      limits: { messageLength: config.messageLength },
-    },
+    config: flagConfigOf(config, config.secondTierTeams.length || !devMode ? config.secondTierTeams : [...DEV_SECOND_TIER_TEAMS]),
   });
   if (config.tickMs > 0) authority.start(config.tickMs);
 

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { isOpen, type Flag, type FlagClient, type TimelineItem } from '@flagline/core';
+import { DEFAULT_CONFIG, presentFlag, type Flag, type FlagClient, type TimelineItem } from '@flagline/core';
 import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatTime } from '../internal/format.js';
@@ -227,8 +227,10 @@ export class SupervisorChat extends FlaglineElement {
 
   #renderComposer(flag: Flag | undefined) {
     const s = this.s;
-    const max = this.activeClient?.config.limits.messageLength ?? 1000;
-    const readOnly = !this.flagId ? s.noFlag : !flag ? s.unknownFlag : isOpen(flag) ? '' : s.readOnly(flag);
+    const client = this.activeClient;
+    const view = flag && client ? presentFlag(flag, client.me, client.config) : undefined;
+    const max = (view ?? client?.config ?? DEFAULT_CONFIG).limits.messageLength;
+    const readOnly = !this.flagId ? s.noFlag : !view ? s.unknownFlag : view.actions.has('send-message') ? '' : s.readOnly(view.flag);
     return html`
       ${readOnly ? html`<p class="readonly" id="readonly">${readOnly}</p>` : nothing}
       <div class="composer" part="composer">
