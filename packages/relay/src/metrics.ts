@@ -5,6 +5,7 @@ export class Metrics {
   connections = 0;
   readonly #commands = new Map<string, number>();
   readonly #errors = new Map<string, number>();
+  readonly #backgroundFailures = new Map<string, number>();
   readonly #buckets = new Array<number>(BUCKETS.length).fill(0);
   #latencyCount = 0;
   #latencySum = 0;
@@ -19,6 +20,11 @@ export class Metrics {
 
   error(code: string): void {
     this.#errors.set(code, (this.#errors.get(code) ?? 0) + 1);
+  }
+
+  /** A task no client waits on failed (catching up on shared storage, the escalation timer). */
+  backgroundFailure(source: string): void {
+    this.#backgroundFailures.set(source, (this.#backgroundFailures.get(source) ?? 0) + 1);
   }
 
   render(extra: { ready: boolean; pos: number; retainedHistories: number; storage?: { transactions: number; batches: number } }): string {
@@ -47,6 +53,8 @@ export class Metrics {
     out.push(`flagline_command_duration_seconds_count ${this.#latencyCount}`);
     family('flagline_errors_total', 'counter', 'Error frames sent, by code.');
     for (const [code, n] of this.#errors) out.push(`flagline_errors_total{code="${code}"} ${n}`);
+    family('flagline_background_failures_total', 'counter', 'Failed background tasks (catch-up on shared storage, escalation timer), by source; each is also logged.');
+    for (const [source, n] of this.#backgroundFailures) out.push(`flagline_background_failures_total{source="${source}"} ${n}`);
     return out.join('\n') + '\n';
   }
 }

@@ -50,14 +50,18 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   });
 
   const storage = openStore(config, log);
+  const metrics = new Metrics();
   const authority = await Authority.open({
     storage,
     config: flagConfigOf(config, config.secondTierTeams.length || !devMode ? config.secondTierTeams : [...DEV_SECOND_TIER_TEAMS]),
+    onError: (error, source) => {
+      log.error('background task failed', { source, code: error.code, error: error.message });
+      metrics.backgroundFailure(source);
+    },
   });
   if (config.tickMs > 0) authority.start(config.tickMs);
 
   const presence = config.store.startsWith('sqlite:') ? new LocalPresence() : new RedisPresence({ url: config.store, namespace: config.redisNamespace, ttlMs: config.presenceTtlMs });
-  const metrics = new Metrics();
   let draining = false;
   const connections = new Set<RelayConnection>();
   const ctx: ConnectionContext = { authority, verify, config, metrics, log, presence, perUser: new Map(), inflight: new Set(), draining: () => draining };

@@ -91,6 +91,8 @@ class Client implements FlagClient {
     this.config = resolveConfig(opts.config);
     this.me = opts.me;
     this.#transport = opts.transport;
+    // Without Web Crypto randomId throws a FlagError saying what to do: better now than at the first raise.
+    if (!opts.newId) randomId();
     this.#newId = opts.newId ?? randomId;
     this.#clock = opts.clock ?? SYSTEM_CLOCK;
     this.#expiry = new Expiry(this.config.recentMs, this.#clock, (flagId, at) => this.#expire(flagId, at));

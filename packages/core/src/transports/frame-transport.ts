@@ -61,6 +61,8 @@ export class FrameTransport implements Transport {
   /** Commands in the order issued; kept until their result arrives. */
   readonly #commands = new Map<string, { envelope: CommandEnvelope; waiters: Pending<Outcome>[] }>();
   readonly #requests = new Map<string, { frame: string; pending: Pending<ServerFrame> }>();
+  /** Failures reported before `connect` gave this transport its handlers. */
+  readonly #unreported: FlagError[] = [];
 
   constructor(opts: FrameTransportOptions) {
     this.#opts = opts;
@@ -69,6 +71,7 @@ export class FrameTransport implements Transport {
   connect(handlers: TransportHandlers): void {
     if (this.#handlers) throw new FlagError('invalid-state', 'A transport connects once.');
     this.#handlers = handlers;
+    for (const error of this.#unreported.splice(0)) handlers.error(error);
     void this.#restoreOutbox().finally(() => this.#open('connecting'));
   }
 
@@ -88,7 +91,9 @@ export class FrameTransport implements Transport {
         return;
       }
       this.#commands.set(envelope.id, { envelope, waiters: [{ resolve, reject }] });
-      void this.#opts.outbox?.put(envelope);
+      this.#opts.outbox?.put(envelope).catch((err: unknown) =>
+        this.reportError(outboxError('put', `Command ${envelope.id} could not be saved in the outbox (${String(err)}): it is sent, but a reload before its answer would lose it.`)),
+      );
       if (this.#online) this.#sendCommand(envelope);
     });
   }
@@ -115,6 +120,15 @@ export class FrameTransport implements Transport {
     this.#open('reconnecting');
   }
 
+  /**
+   * A failure outside any command or request (a leader tab that could not start, an outbox that
+   * cannot be written) reaches the client's `error` listeners instead of vanishing.
+   */
+  reportError(error: FlagError): void {
+    if (this.#handlers) this.#handlers.error(error);
+    else this.#unreported.push(error);
+  }
+
   drop(): void {
     this.#pipe?.close();
   }
@@ -135,7 +149,11 @@ export class FrameTransport implements Transport {
   }
 
   async #restoreOutbox(): Promise<void> {
-    const saved = (await this.#opts.outbox?.load().catch(() => [])) ?? [];
+    const saved =
+      (await this.#opts.outbox?.load().catch((err: unknown) => {
+        this.reportError(outboxError('load', `The outbox could not be read (${String(err)}): commands not yet answered before this page loaded are not resent.`));
+        return [];
+      })) ?? [];
     for (const envelope of saved) {
       if (!this.#commands.has(envelope.id)) this.#commands.set(envelope.id, { envelope, waiters: [] });
     }
@@ -246,7 +264,9 @@ export class FrameTransport implements Transport {
     const entry = this.#commands.get(id);
     if (!entry) return;
     this.#commands.delete(id);
-    void this.#opts.outbox?.delete(id);
+    this.#opts.outbox?.delete(id).catch((err: unknown) =>
+      this.reportError(outboxError('delete', `Answered command ${id} could not be removed from the outbox (${String(err)}): after a reload it is resent and answered from its first result, never applied twice.`)),
+    );
     for (const w of entry.waiters) settle(w);
   }
 
@@ -260,6 +280,10 @@ export class FrameTransport implements Transport {
   #status(status: ConnectionStatus): void {
     this.#handlers?.status(status);
   }
+}
+
+function outboxError(operation: 'load' | 'put' | 'delete', message: string): FlagError {
+  return new FlagError('internal', message, { source: 'outbox', operation });
 }
 
 function closedError(): FlagError {
