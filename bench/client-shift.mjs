@@ -5,15 +5,19 @@
 // Run alone: NODE_ENV=production node --conditions=source --import tsx bench/client-shift.mjs [--flags=8000] [--window=500]
 // `npm run bench` runs it as its "client" section (forked the same way).
 // FLAGLINE_CORE=path/to/core/src/index.ts runs it against another copy (e.g. an older commit).
+import { printClientShift } from './report.mjs';
+
 const { createFlagClient, MemoryHub } = await import(process.env.FLAGLINE_CORE ?? '@flagline/core');
 
 const RECENT_MS = 2000;
+const ANN = { id: 'ann', name: 'Ann', role: 'agent', teams: ['sales'] };
+const SUE = { id: 'sue', name: 'Sue', role: 'supervisor', teams: ['sales'] };
 
 /** @param {{ flags: number, window: number }} plan */
 export async function clientShiftBench(plan, log = () => {}) {
   const hub = new MemoryHub({ tickMs: 0, config: { recentMs: RECENT_MS } });
-  const agent = createFlagClient({ transport: hub.transport({ id: 'ann', name: 'Ann', role: 'agent', teams: ['sales'] }), me: { id: 'ann', name: 'Ann', role: 'agent', teams: ['sales'] }, config: { recentMs: RECENT_MS } });
-  const sup = createFlagClient({ transport: hub.transport({ id: 'sue', name: 'Sue', role: 'supervisor', teams: ['sales'] }), me: { id: 'sue', name: 'Sue', role: 'supervisor', teams: ['sales'] }, config: { recentMs: RECENT_MS } });
+  const agent = createFlagClient({ transport: hub.transport(ANN), me: ANN, config: { recentMs: RECENT_MS } });
+  const sup = createFlagClient({ transport: hub.transport(SUE), me: SUE, config: { recentMs: RECENT_MS } });
   // The supervisor's wallboard is open: something listens to its stores, as an element would.
   const stops = [sup.$openFlags.listen(() => {}), sup.$unread.listen(() => {}), agent.$myFlags.listen(() => {}), agent.$unread.listen(() => {})];
   await until(() => agent.$status.get() === 'online' && sup.$status.get() === 'online');
@@ -30,6 +34,10 @@ export async function clientShiftBench(plan, log = () => {}) {
     if ((i + 1) % 1000 === 0) log(`client shift: ${i + 1} flags, last cycle ${cycleMs.at(-1).toFixed(2)} ms`);
   }
   await until(() => sup.$openFlags.get().length === 0);
+  // A supervisor who reloads now: a fresh snapshot holds the flags lowered within recentMs.
+  const fresh = createFlagClient({ transport: hub.transport(SUE), me: SUE, config: { recentMs: RECENT_MS } });
+  const loaded = fresh.$flags.listen(() => {});
+  await until(() => fresh.$status.get() === 'online' && fresh.$flags.get().size > 0);
   const mean = (xs) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100;
   const result = {
     flags: plan.flags,
@@ -39,7 +47,10 @@ export async function clientShiftBench(plan, log = () => {}) {
     lastMsPerCycle: mean(cycleMs.slice(-plan.window)),
     supervisorHolds: sup.$flags.get().size,
     agentHolds: agent.$flags.get().size,
+    reloadedHolds: fresh.$flags.get().size,
   };
+  loaded();
+  fresh.close();
   for (const stop of stops) stop();
   agent.close();
   sup.close();
@@ -58,12 +69,6 @@ async function until(predicate) {
   while (!predicate()) await new Promise((r) => setTimeout(r, 0));
 }
 
-export function printClientShift(r) {
-  console.log(`\nClient over a shift (memory hub, recentMs ${r.recentMs} ms, ${r.flags} raise → acknowledge → message → lower cycles)`);
-  console.log(`  ms per cycle, first ${r.window}: ${r.firstMsPerCycle}`);
-  console.log(`  ms per cycle, last ${r.window}:  ${r.lastMsPerCycle}  (${(r.lastMsPerCycle / r.firstMsPerCycle).toFixed(2)}×)`);
-  console.log(`  flags held at the end: supervisor ${r.supervisorHolds}, agent ${r.agentHolds}`);
-}
 
 const arg = (name, fallback) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 

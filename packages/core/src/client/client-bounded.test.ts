@@ -74,7 +74,7 @@ describe('a bounded client', () => {
     await hub.close();
   });
 
-  it('lets a lowered flag go recentMs after it was lowered, with its timeline and unread count', async () => {
+  it('lets a lowered flag go recentMs after it was lowered, with its timeline; its unread count goes when it is lowered', async () => {
     const agent = await connect(ann);
     const sup = await connect(sue);
     const { flagId } = await agent.raise({ interactionId: 'call-1', channel: 'voice', message: 'help' });
@@ -95,6 +95,8 @@ describe('a bounded client', () => {
     expect(sup.$flags.get().has(flagId!)).to.equal(true);
     expect(agent.$myFlags.get().map((f) => f.id)).to.deep.equal([flagId]);
     expect(timeline.get().map((i) => i.event.type)).to.deep.equal(['raised', 'message', 'lowered']);
+    // Unread counts are for open flags (what badges show): the lowered flag's is gone already.
+    expect(agent.$unread.get().has(flagId!)).to.equal(false);
 
     clock.advance(1);
     for (const client of [agent, sup]) {
@@ -108,6 +110,19 @@ describe('a bounded client', () => {
     expect(seenTimeline.at(-1)).to.equal(0);
     stop();
     stopFor();
+  });
+
+  it('lets flags that expire together go in one update of each list', async () => {
+    const agent = await connect(ann);
+    const sup = await connect(sue);
+    for (let i = 0; i < 50; i++) await cycle(agent, sup, i);
+    expect(agent.$myFlags.get()).to.have.length(50);
+    let updates = 0;
+    const stop = agent.$myFlags.listen(() => updates++);
+    clock.advance(RECENT_MS + 1);
+    expect(agent.$myFlags.get()).to.deep.equal([]);
+    expect(updates).to.equal(1);
+    stop();
   });
 
   it('holds exactly the flags a freshly loaded client holds, at every moment of a shift', async () => {

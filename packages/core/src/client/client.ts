@@ -95,7 +95,7 @@ class Client implements FlagClient {
     if (!opts.newId) randomId();
     this.#newId = opts.newId ?? randomId;
     this.#clock = opts.clock ?? SYSTEM_CLOCK;
-    this.#expiry = new Expiry(this.config.recentMs, this.#clock, (flagId, at) => this.#expire(flagId, at));
+    this.#expiry = new Expiry(this.config.recentMs, this.#clock, (due) => this.#expire(due));
     this.#feed = opts.transcriptSink
       ? new TranscriptFeed(opts.transcriptSink, (entry, error) => this.#emit('transcript-error', { entry, error }))
       : null;
@@ -181,7 +181,7 @@ class Client implements FlagClient {
     if (!log) return;
     this.#lastRead.set(flagId, log.flag.seq);
     log.unread = 0;
-    this.#publishUnread(flagId);
+    this.#publishUnread([flagId]);
   }
 
   on<K extends keyof ClientEventMap>(type: K, listener: (detail: ClientEventMap[K]) => void) {
@@ -346,14 +346,17 @@ class Client implements FlagClient {
     this.#lastRead.clear();
   }
 
-  /** A lowered flag's time is up: it leaves, as it would be missing from a fresh snapshot. */
-  #expire(flagId: string, at: number) {
-    if (this.#logs.get(flagId)?.flag.lowered?.at !== at) return;
-    this.#logs.delete(flagId);
-    this.#lastRead.delete(flagId);
-    // A failed message on it can no longer be retried (the flag takes no more messages).
-    for (const [id, p] of this.#pending) if (p.state === 'failed' && flagIdOf(p.envelope.command) === flagId) this.#pending.delete(id);
-    this.#changed(flagId);
+  /** Lowered flags whose time is up leave, as they would be missing from a fresh snapshot. */
+  #expire(due: readonly { flagId: string; at: number }[]) {
+    const gone = due.filter(({ flagId, at }) => this.#logs.get(flagId)?.flag.lowered?.at === at).map(({ flagId }) => flagId);
+    for (const flagId of gone) {
+      this.#logs.delete(flagId);
+      this.#lastRead.delete(flagId);
+    }
+    // A failed message on one can no longer be retried (the flag takes no more messages).
+    const ids = new Set(gone);
+    for (const [id, p] of this.#pending) if (p.state === 'failed' && ids.has(flagIdOf(p.envelope.command) ?? '')) this.#pending.delete(id);
+    this.#changedMany(gone);
   }
 
   // ---- derived state -------------------------------------------------------------------
@@ -396,22 +399,34 @@ class Client implements FlagClient {
 
   /** Update the stores after a change to one flag (its log, or a command of this client about it). */
   #changed(flagId: string | null) {
+    this.#changedMany(flagId ? [flagId] : []);
+  }
+
+  /** The same for flags that changed together (lowered flags expiring at once): each list store is copied once. */
+  #changedMany(flagIds: readonly string[]) {
     this.#publishBusy();
-    if (!flagId) return;
-    const prev = this.#shownFlags.get(flagId);
-    const next = this.#shown(flagId);
-    if (prev !== next) {
+    const changes: [Flag | undefined, Flag | undefined][] = [];
+    for (const flagId of flagIds) {
+      const prev = this.#shownFlags.get(flagId);
+      const next = this.#shown(flagId);
+      if (prev === next) continue;
       if (next) this.#shownFlags.set(flagId, next);
       else this.#shownFlags.delete(flagId);
       this.#index(flagId, prev, next);
-      this.#flagsChanged.set(this.#flagsChanged.get() + 1);
-      this.#open.replace(prev, next);
-      this.#mine.replace(prev, next);
-      this.#flagStores.update(flagId);
-      this.#interactionStores.update((next ?? prev)!.interactionId);
+      changes.push([prev, next]);
     }
-    this.#publishUnread(flagId);
-    this.#timelines.update(flagId);
+    if (changes.length) {
+      this.#flagsChanged.set(this.#flagsChanged.get() + 1);
+      this.#open.update(changes);
+      this.#mine.update(changes);
+      for (const [prev, next] of changes) {
+        const flag = (next ?? prev)!;
+        this.#flagStores.update(flag.id);
+        this.#interactionStores.update(flag.interactionId);
+      }
+    }
+    this.#publishUnread(flagIds);
+    for (const flagId of flagIds) this.#timelines.update(flagId);
   }
 
   /** Rebuild every store (a snapshot, a reset, a new identity). */
@@ -429,7 +444,7 @@ class Client implements FlagClient {
     this.#open.reset(flags.values());
     this.#mine.reset(flags.values());
     const unread = new Map<string, number>();
-    for (const [id, log] of this.#logs) if (log.unread) unread.set(id, log.unread);
+    for (const id of this.#logs.keys()) if (this.#unreadOf(id)) unread.set(id, this.#unreadOf(id));
     this.$unread.set(unread);
     this.#publishBusy();
     this.#flagStores.updateAll();
@@ -461,13 +476,22 @@ class Client implements FlagClient {
     if (!same) this.$busy.set(busy);
   }
 
-  #publishUnread(flagId: string) {
-    const count = this.#logs.get(flagId)?.unread ?? 0;
+  /** Unread counts are kept for open flags: the only ones a badge shows (so the map is bounded by what is open). */
+  #unreadOf(flagId: string): number {
+    const flag = this.#shownFlags.get(flagId);
+    return flag && isOpen(flag) ? (this.#logs.get(flagId)?.unread ?? 0) : 0;
+  }
+
+  #publishUnread(flagIds: readonly string[]) {
     const before = this.$unread.get();
-    if ((before.get(flagId) ?? 0) === count) return;
+    const changed = flagIds.filter((id) => (before.get(id) ?? 0) !== this.#unreadOf(id));
+    if (!changed.length) return;
     const unread = new Map(before);
-    if (count) unread.set(flagId, count);
-    else unread.delete(flagId);
+    for (const id of changed) {
+      const count = this.#unreadOf(id);
+      if (count) unread.set(id, count);
+      else unread.delete(id);
+    }
     this.$unread.set(unread);
   }
 

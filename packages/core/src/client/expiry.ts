@@ -13,9 +13,9 @@ export class Expiry {
   #timed: { flagId: string; at: number } | undefined;
   readonly #recentMs: number;
   readonly #clock: Clock;
-  readonly #expire: (flagId: string, at: number) => void;
+  readonly #expire: (due: { flagId: string; at: number }[]) => void;
 
-  constructor(recentMs: number, clock: Clock, expire: (flagId: string, at: number) => void) {
+  constructor(recentMs: number, clock: Clock, expire: (due: { flagId: string; at: number }[]) => void) {
     this.#recentMs = recentMs;
     this.#clock = clock;
     this.#expire = expire;
@@ -37,13 +37,12 @@ export class Expiry {
     this.#schedule();
   }
 
-  /** Let every flag lowered before now − recentMs go. */
+  /** Let every flag lowered before now − recentMs go, all at once. */
   sweep(): void {
     const cutoff = this.#clock.now() - this.#recentMs;
-    while (this.#head < this.#queue.length && this.#queue[this.#head]!.at < cutoff) {
-      const { flagId, at } = this.#queue[this.#head++]!;
-      this.#expire(flagId, at);
-    }
+    const first = this.#head;
+    while (this.#head < this.#queue.length && this.#queue[this.#head]!.at < cutoff) this.#head++;
+    if (this.#head > first) this.#expire(this.#queue.slice(first, this.#head));
     if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head);
       this.#head = 0;

@@ -2,8 +2,8 @@ import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
 import type { Flag } from '../model.js';
 
 /**
- * A sorted list store of the flags that `keep` selects, changed one flag at a time: a binary
- * search finds the flag's place, so a change never re-sorts or re-filters every flag.
+ * A sorted list store of the flags that `keep` selects, changed a few flags at a time: a binary
+ * search finds a flag's place, so a change never re-sorts every flag.
  */
 export class SortedFlags {
   readonly #store: WritableAtom<readonly Flag[]> = atom([]);
@@ -20,14 +20,23 @@ export class SortedFlags {
     return this.#store;
   }
 
-  /** One flag changed from `prev` (as this list last saw it; undefined: new) to `next` (undefined: gone). */
-  replace(prev: Flag | undefined, next: Flag | undefined): void {
-    const had = prev !== undefined && this.#keep(prev);
-    const has = next !== undefined && this.#keep(next);
-    if (!had && !has) return;
-    const list = this.#store.get().slice();
-    if (had) list.splice(this.#place(list, prev), 1);
-    if (has) list.splice(this.#place(list, next), 0, next);
+  /**
+   * Flags changed, each from `prev` (as this list last saw it; undefined: new) to `next`
+   * (undefined: gone). The list is copied once, however many changed.
+   */
+  update(changes: readonly (readonly [prev: Flag | undefined, next: Flag | undefined])[]): void {
+    const out = changes.flatMap(([prev]) => (prev && this.#keep(prev) ? [prev] : []));
+    const into = changes.flatMap(([, next]) => (next && this.#keep(next) ? [next] : []));
+    if (!out.length && !into.length) return;
+    let list: Flag[];
+    if (out.length > 1) {
+      const gone = new Set(out);
+      list = this.#store.get().filter((f) => !gone.has(f));
+    } else {
+      list = this.#store.get().slice();
+      if (out.length === 1) list.splice(this.#place(list, out[0]!), 1);
+    }
+    for (const flag of into) list.splice(this.#place(list, flag), 0, flag);
     this.#store.set(list);
   }
 

@@ -82,7 +82,7 @@ export interface FlagClient {
   readonly $openFlags: ReadableAtom<readonly Flag[]>;
   /** Flags raised by this participant (agents), newest first. */
   readonly $myFlags: ReadableAtom<readonly Flag[]>;
-  /** Unread private messages per flag (messages from others after the last `markRead`). */
+  /** Unread private messages per open flag (messages from others after the last `markRead`); a lowered flag has none. */
   readonly $unread: ReadableAtom<ReadonlyMap<string, number>>;
   /** Command types in flight per flag, e.g. to show a busy Acknowledge button. */
   readonly $busy: ReadableAtom<ReadonlyMap<string, readonly Command['type'][]>>;
