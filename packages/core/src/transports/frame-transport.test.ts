@@ -224,6 +224,18 @@ describe('FrameTransport.reconnectNow', () => {
     t.close();
   });
 
+  it("tells the pipe when the source of truth welcomed it (the WebSocket transport then schedules its token refresh)", async () => {
+    const server = new ScriptedServer();
+    let welcomed = 0;
+    const t = new FrameTransport({ connect: (h) => ({ ...server.connect(h), welcomed: () => welcomed++ }), ...noJitter });
+    t.connect(recorder().handlers);
+    await server.hello();
+    expect(welcomed).to.equal(0);
+    server.welcome();
+    expect(welcomed).to.equal(1);
+    t.close();
+  });
+
   describe('an outbox that fails is reported, never swallowed', () => {
     const broken = (failing: keyof Outbox): Outbox => ({
       load: async () => (failing === 'load' ? Promise.reject(new Error('IndexedDB is gone')) : []),

@@ -18,6 +18,8 @@ export interface PipeHandlers {
 export interface Pipe {
   send(raw: string): void;
   close(): void;
+  /** The source of truth accepted this connection (its welcome frame arrived), e.g. to start refreshing a token. */
+  welcomed?(): void;
 }
 /** Opens a pipe; report the pipe's messages and its closing through the handlers. */
 export type Connector = (handlers: PipeHandlers) => Pipe;
@@ -226,6 +228,7 @@ export class FrameTransport implements Transport {
       case 'welcome':
         this.#online = true;
         this.#attempt = 0;
+        this.#pipe?.welcomed?.();
         h.welcome({ me: frame.me, epoch: frame.epoch, pos: frame.pos, resumed: frame.resumed });
         this.#status('online');
         for (const { envelope } of this.#commands.values()) this.#sendCommand(envelope);

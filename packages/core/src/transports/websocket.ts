@@ -81,16 +81,15 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): Frame
     });
     ws.addEventListener('message', (event) => {
       if (closed) return;
-      const raw = typeof event.data === 'string' ? event.data : null;
       // Binary frames are not part of the protocol; hand them on so the decoder reports them.
-      if (raw !== null && raw.startsWith('{"v":1,"t":"welcome"')) scheduleRefresh();
-      handlers.message(raw ?? '');
+      handlers.message(typeof event.data === 'string' ? event.data : '');
     });
     ws.addEventListener('close', (event) => finish(`closed (${event.code ?? '?'}${event.reason ? `: ${event.reason}` : ''})`));
     // An error is always followed by close; nothing to add here.
     ws.addEventListener('error', () => {});
 
     return {
+      welcomed: scheduleRefresh,
       send(raw) {
         if (closed) return;
         if (ws.readyState === OPEN) ws.send(raw);
