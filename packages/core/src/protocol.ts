@@ -81,7 +81,9 @@ export function decodeServerFrame(raw: unknown): ServerFrame {
 
 /** Distributes over the frame union so object literals keep their discriminant. */
 type WithoutV<T> = T extends unknown ? Omit<T, 'v'> : never;
+/** A server frame as code builds it, before `encodeFrame` adds the version. */
+export type OutgoingServerFrame = WithoutV<ServerFrame>;
 
-export function encodeFrame(frame: WithoutV<ClientFrame> | WithoutV<ServerFrame>): string {
+export function encodeFrame(frame: WithoutV<ClientFrame> | OutgoingServerFrame): string {
   return JSON.stringify({ v: PROTOCOL_VERSION, ...frame });
 }

@@ -9,7 +9,10 @@ import { MemoryStorage } from './storage.js';
 const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['team-a'] };
 const sue: Participant = { id: 'sue', name: 'Sue Supervisor', role: 'supervisor', teams: ['team-a'] };
 
-/** A session whose outgoing frames are decoded as a client would (so every frame it sends must validate). */
+/**
+ * A session whose outgoing frames are decoded as a client would (so every frame it sends must
+ * validate), and whose frames as data (what the relay's metrics read) are exactly what was sent.
+ */
 function connect(authority: Authority, tokens: Record<string, Participant>, opts: Partial<SessionOptions> = {}) {
   const frames: ServerFrame[] = [];
   const session = new AuthoritySession(authority, {
@@ -18,7 +21,10 @@ function connect(authority: Authority, tokens: Record<string, Participant>, opts
       if (!p) throw new FlagError('unauthenticated', 'Unknown token.');
       return structuredClone(p);
     },
-    send: (raw) => frames.push(decodeServerFrame(raw)),
+    send: (raw, sent) => {
+      expect(raw).to.equal(encodeFrame(sent));
+      frames.push(decodeServerFrame(raw));
+    },
     ...opts,
   });
   const send = (frame: Parameters<typeof encodeFrame>[0]) => session.receive(encodeFrame(frame));

@@ -5,14 +5,14 @@
  */
 import { FlagError } from '../errors.js';
 import type { Participant } from '../model.js';
-import { decodeClientFrame, encodeFrame, type ClientFrame, type ServerFrame } from '../protocol.js';
+import { decodeClientFrame, encodeFrame, type ClientFrame, type OutgoingServerFrame } from '../protocol.js';
 import type { Authority } from './authority.js';
 
 export interface SessionOptions {
   /** Turns the hello frame's token into a participant; throws FlagError('unauthenticated') to refuse. */
   authenticate(token: string | undefined): Promise<Participant>;
-  /** Sends one encoded frame to the client. */
-  send(frame: string): void;
+  /** Sends one encoded frame to the client; `sent` is the same frame as data (for metrics: never re-parse `frame`). */
+  send(frame: string, sent: OutgoingServerFrame): void;
   /** Called before every command: throw a FlagError (e.g. rate-limited) to refuse it. */
   admit?(frame: ClientFrame): void;
 }
@@ -92,8 +92,8 @@ export class AuthoritySession {
     this.#unsubscribe = authority.subscribe(me, (pe) => this.#send({ t: 'event', pos: pe.pos, event: pe.event }));
   }
 
-  #send(frame: Parameters<typeof encodeFrame>[0] & Omit<ServerFrame, 'v'>): void {
-    if (!this.#closed) this.#opts.send(encodeFrame(frame));
+  #send(frame: OutgoingServerFrame): void {
+    if (!this.#closed) this.#opts.send(encodeFrame(frame), frame);
   }
 
   #error(err: unknown, rid?: string): void {
