@@ -34,7 +34,8 @@ export class SortedFlags {
       list = this.#store.get().filter((f) => !gone.has(f));
     } else {
       list = this.#store.get().slice();
-      if (out.length === 1) list.splice(this.#place(list, out[0]!), 1);
+      const at = out.length === 1 ? this.#place(list, out[0]!) : -1;
+      if (at >= 0 && list[at] === out[0]) list.splice(at, 1);
     }
     for (const flag of into) list.splice(this.#place(list, flag), 0, flag);
     this.#store.set(list);
