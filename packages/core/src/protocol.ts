@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import { FlagError } from './errors.js';
-import { CommandSchema, Count, ErrorSchema, EventSchema, Id, MAX_FRAME_LENGTH, OutcomeSchema, ParticipantSchema, Text } from './schemas.js';
+import { CommandSchema, ConfigSchema, Count, ErrorSchema, EventSchema, Id, MAX_FRAME_LENGTH, OutcomeSchema, ParticipantSchema, Text } from './schemas.js';
 
 export const PROTOCOL_VERSION = 1;
 export { MAX_FRAME_LENGTH };
@@ -26,7 +26,7 @@ const ClientFrameSchema = v.variant('t', [
 ]);
 
 const ServerFrameSchema = v.variant('t', [
-  v.strictObject({ ...V, t: v.literal('welcome'), me: ParticipantSchema, epoch: Id, pos: Count, resumed: v.boolean() }),
+  v.strictObject({ ...V, t: v.literal('welcome'), me: ParticipantSchema, epoch: Id, pos: Count, resumed: v.boolean(), config: v.optional(ConfigSchema) }),
   v.strictObject({ ...V, t: v.literal('event'), pos: Count, event: EventSchema }),
   v.strictObject({ ...V, t: v.literal('result'), id: Id, outcome: OutcomeSchema }),
   v.strictObject({ ...V, t: v.literal('history'), rid: Id, events: v.array(EventSchema) }),

@@ -90,6 +90,15 @@ export const ErrorSchema = v.strictObject({
   message: Text,
   details: v.optional(v.pipe(v.record(v.string(), v.unknown()), v.check((d) => depthWithin(d, MAX_DETAILS_DEPTH), `error details nest at most ${MAX_DETAILS_DEPTH} levels`))),
 });
+/** The source of truth's rule configuration, as its welcome tells every client (core's FlagConfig). */
+export const ConfigSchema = v.strictObject({
+  legacyChatEnabled: v.boolean(),
+  fallbackMode: v.boolean(),
+  escalation: v.strictObject({ afterMs: Count, secondTierTeams: v.pipe(v.array(Id), v.maxLength(256)) }),
+  limits: v.strictObject({ messageLength: Count, reasonLength: Count, labelLength: Count }),
+  recentMs: Count,
+});
+
 export const OutcomeSchema = v.union([
   v.strictObject({ ok: v.literal(true), flagId: v.nullable(Id), seq: Count, changed: v.boolean(), note: v.optional(Text) }),
   v.strictObject({ ok: v.literal(false), error: ErrorSchema }),

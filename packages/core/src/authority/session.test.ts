@@ -43,7 +43,8 @@ describe('AuthoritySession', () => {
   it('welcomes the participant its token names, runs commands and streams the events it may see', async () => {
     const c = connect(authority, tokens);
     await c.send({ t: 'hello', token: 'ann-token', resume: null });
-    expect(c.frames).to.deep.equal([{ v: 1, t: 'welcome', me: ann, epoch: authority.epoch, pos: 0, resumed: false }]);
+    // The welcome also tells the client the rules it will be held to.
+    expect(c.frames).to.deep.equal([{ v: 1, t: 'welcome', me: ann, epoch: authority.epoch, pos: 0, resumed: false, config: authority.config }]);
     expect(c.session.participant).to.deep.equal(ann);
     await c.send({ t: 'cmd', id: 'f1', cmd: { type: 'raise', interactionId: 'i-1', channel: 'voice', message: 'help' } });
     expect(c.frames.slice(1).map((f) => f.t)).to.deep.equal(['event', 'result']);

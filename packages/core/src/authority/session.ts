@@ -86,7 +86,7 @@ export class AuthoritySession {
     const authority = this.#authority;
     // Replay and subscribe in the same turn so no event falls between them.
     const missed = frame.resume ? authority.replay(me, frame.resume) : null;
-    this.#send({ t: 'welcome', me, epoch: authority.epoch, pos: authority.pos, resumed: missed !== null });
+    this.#send({ t: 'welcome', me, epoch: authority.epoch, pos: authority.pos, resumed: missed !== null, config: authority.config });
     for (const pe of missed ?? []) this.#send({ t: 'event', pos: pe.pos, event: pe.event });
     // `me` is updated in place on refresh, so the subscription sees the current teams.
     this.#unsubscribe = authority.subscribe(me, (pe) => this.#send({ t: 'event', pos: pe.pos, event: pe.event }));

@@ -11,7 +11,7 @@
  */
 import { atom, computed, type ReadableAtom, type WritableAtom } from 'nanostores';
 import type { Command, CommandEnvelope, Outcome } from '../commands.js';
-import { availability, resolveConfig } from '../config.js';
+import { availability, clientConfig, resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
 import { applyEvent, decide, type DecisionState } from '../machine.js';
 import { isOpen, type Channel, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint } from '../model.js';
@@ -55,7 +55,9 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
 }
 
 class Client implements FlagClient {
-  readonly config;
+  /** The host's configuration until the source of truth tells its own (see `clientConfig`). */
+  config: FlagConfig;
+  readonly #hostConfig: FlagConfigInput | undefined;
   me: Participant;
   readonly $status: WritableAtom<ConnectionStatus> = atom('connecting');
   /** The flags as shown, changed in place one flag at a time; `$flags` copies it only when read. */
@@ -89,13 +91,14 @@ class Client implements FlagClient {
 
   constructor(opts: FlagClientOptions) {
     this.config = resolveConfig(opts.config);
+    this.#hostConfig = opts.config;
     this.me = opts.me;
     this.#transport = opts.transport;
     // Without Web Crypto randomId throws a FlagError saying what to do: better now than at the first raise.
     if (!opts.newId) randomId();
     this.#newId = opts.newId ?? randomId;
     this.#clock = opts.clock ?? SYSTEM_CLOCK;
-    this.#expiry = new Expiry(this.config.recentMs, this.#clock, (due) => this.#expire(due));
+    this.#expiry = new Expiry(() => this.config.recentMs, this.#clock, (due) => this.#expire(due));
     this.#feed = opts.transcriptSink
       ? new TranscriptFeed(opts.transcriptSink, (entry, error) => this.#emit('transcript-error', { entry, error }))
       : null;
@@ -261,7 +264,11 @@ class Client implements FlagClient {
 
   // ---- incoming ------------------------------------------------------------------------
 
-  #welcome(info: { me: Participant; epoch: string; pos: number; resumed: boolean }) {
+  #welcome(info: { me: Participant; epoch: string; pos: number; resumed: boolean; config?: FlagConfig }) {
+    if (info.config) {
+      this.config = clientConfig(info.config, this.#hostConfig);
+      this.#expiry.sweep();
+    }
     if (info.me.id !== this.me.id)
       this.#emit('error', {
         error: new FlagError('unauthenticated', `Signed in as ${info.me.id}, but the host said ${this.me.id}; using ${info.me.id}.`),

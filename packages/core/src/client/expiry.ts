@@ -9,13 +9,15 @@ export class Expiry {
   #queue: { flagId: string; at: number }[] = [];
   #head = 0;
   #timer: unknown;
-  /** The entry the timer is set for. */
+  /** The entry the timer is set for, and when it is due. */
   #timed: { flagId: string; at: number } | undefined;
-  readonly #recentMs: number;
+  #timedDue = 0;
+  /** Read at each sweep: the source of truth's welcome may change it. */
+  readonly #recentMs: () => number;
   readonly #clock: Clock;
   readonly #expire: (due: { flagId: string; at: number }[]) => void;
 
-  constructor(recentMs: number, clock: Clock, expire: (due: { flagId: string; at: number }[]) => void) {
+  constructor(recentMs: () => number, clock: Clock, expire: (due: { flagId: string; at: number }[]) => void) {
     this.#recentMs = recentMs;
     this.#clock = clock;
     this.#expire = expire;
@@ -39,7 +41,7 @@ export class Expiry {
 
   /** Let every flag lowered before now − recentMs go, all at once. */
   sweep(): void {
-    const cutoff = this.#clock.now() - this.#recentMs;
+    const cutoff = this.#clock.now() - this.#recentMs();
     const first = this.#head;
     while (this.#head < this.#queue.length && this.#queue[this.#head]!.at < cutoff) this.#head++;
     if (this.#head > first) this.#expire(this.#queue.slice(first, this.#head));
@@ -57,14 +59,15 @@ export class Expiry {
 
   #schedule(): void {
     const next = this.#queue[this.#head];
-    if (next === this.#timed) return;
+    const due = next ? next.at + this.#recentMs() + 1 : 0;
+    if (next === this.#timed && due === this.#timedDue) return;
     this.close();
     if (!next) return;
     this.#timed = next;
-    const due = next.at + this.#recentMs + 1 - this.#clock.now();
+    this.#timedDue = due;
     this.#timer = this.#clock.setTimeout(() => {
       this.#timed = undefined;
       this.sweep();
-    }, Math.max(0, due));
+    }, Math.max(0, due - this.#clock.now()));
   }
 }

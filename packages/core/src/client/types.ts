@@ -10,6 +10,7 @@ export interface FlagClientOptions {
   transport: Transport;
   /** Who the host believes is signed in; the source of truth's identity wins (a mismatch is reported). */
   me: Participant;
+  /** The host's settings: used until the source of truth's welcome, then only where they are stricter (`clientConfig`). */
   config?: FlagConfigInput;
   transcriptSink?: TranscriptSink;
   /** Command id generator (default: random UUIDs, also on plain-http pages). */
@@ -70,6 +71,7 @@ export interface ClientEventMap {
 
 export interface FlagClient {
   readonly me: Participant;
+  /** The rules this client decides with: its source of truth's once welcomed, made stricter by the host's `config` (`clientConfig`). */
   readonly config: FlagConfig;
   readonly $status: ReadableAtom<ConnectionStatus>;
   /**

@@ -229,7 +229,7 @@ export class FrameTransport implements Transport {
         this.#online = true;
         this.#attempt = 0;
         this.#pipe?.welcomed?.();
-        h.welcome({ me: frame.me, epoch: frame.epoch, pos: frame.pos, resumed: frame.resumed });
+        h.welcome({ me: frame.me, epoch: frame.epoch, pos: frame.pos, resumed: frame.resumed, ...(frame.config ? { config: frame.config } : {}) });
         this.#status('online');
         for (const { envelope } of this.#commands.values()) this.#sendCommand(envelope);
         for (const { frame: f } of this.#requests.values()) this.#pipe?.send(f);
