@@ -6,8 +6,8 @@
  */
 import { expect } from '@open-wc/testing';
 import type { ReadableAtom } from 'nanostores';
-import { createFlagClient } from './client.js';
 import { MemoryHub } from '../transports/memory.js';
+import { onHub, until } from '../../test/harness.js';
 import type { Flag, Participant } from '../model.js';
 import type { Clock, FlagClient } from './types.js';
 
@@ -37,27 +37,13 @@ class ManualClock implements Clock {
   }
 }
 
-function until<T>(store: ReadableAtom<T>, ok: (v: T) => boolean): Promise<T> {
-  return new Promise((resolve) => {
-    const off = store.subscribe((v) => {
-      if (ok(v)) {
-        queueMicrotask(() => off());
-        resolve(v);
-      }
-    });
-  });
-}
-
 describe('a bounded client', () => {
   let clock: ManualClock;
-  let hub: MemoryHub;
-  const clients: FlagClient[] = [];
-  const connect = async (p: Participant) => {
-    const c = createFlagClient({ transport: hub.transport(p), me: p, clock, config: { recentMs: RECENT_MS } });
-    clients.push(c);
-    await until(c.$status, (s) => s === 'online');
-    return c;
-  };
+  const world = onHub(() => {
+    clock = new ManualClock();
+    return new MemoryHub({ tickMs: 0, now: clock.now, config: { recentMs: RECENT_MS } });
+  });
+  const connect = (p: Participant) => world.connect(p, { clock, config: { recentMs: RECENT_MS } });
   /** Raise and lower one flag through the agent; resolves once `watcher` saw it lowered. */
   const cycle = async (agent: FlagClient, watcher: FlagClient, i: number) => {
     const { flagId } = await agent.raise({ interactionId: `call-${i}`, channel: 'voice', message: `help ${i}` });
@@ -65,14 +51,6 @@ describe('a bounded client', () => {
     await until(watcher.flag(flagId!), (f) => f?.status === 'lowered');
     return flagId!;
   };
-  beforeEach(() => {
-    clock = new ManualClock();
-    hub = new MemoryHub({ tickMs: 0, now: clock.now, config: { recentMs: RECENT_MS } });
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
-    await hub.close();
-  });
 
   it('lets a lowered flag go recentMs after it was lowered, with its timeline; its unread count goes when it is lowered', async () => {
     const agent = await connect(ann);

@@ -4,52 +4,29 @@
  * source of truth would. The host can only be stricter (fallback mode, legacy chat off, lower limits).
  */
 import { expect } from '@open-wc/testing';
-import type { ReadableAtom } from 'nanostores';
-import { createFlagClient } from './client.js';
 import { MemoryHub } from '../transports/memory.js';
+import type { FlagConfigInput } from '../config.js';
 import type { Participant } from '../model.js';
-import type { FlagClient } from './types.js';
 import { presentFlag } from '../present.js';
+import { onHub, until } from '../../test/harness.js';
 
 const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['blue'] };
 const tia: Participant = { id: 'tia', name: 'Tia Tier-two', role: 'supervisor', teams: ['tier-2'] };
 
-function until<T>(store: ReadableAtom<T>, ok: (v: T) => boolean): Promise<T> {
-  return new Promise((resolve) => {
-    const off = store.subscribe((v) => {
-      if (ok(v)) {
-        queueMicrotask(() => off());
-        resolve(v);
-      }
-    });
-  });
-}
-
 describe('the client follows the source of truth’s configuration', () => {
   let clock: number;
-  let hub: MemoryHub;
-  const clients: FlagClient[] = [];
-  const connect = async (p: Participant, config?: Parameters<typeof createFlagClient>[0]['config']) => {
-    const c = createFlagClient({ transport: hub.transport(p), me: p, ...(config ? { config } : {}) });
-    clients.push(c);
-    await until(c.$status, (s) => s === 'online');
-    return c;
-  };
-  beforeEach(() => {
+  const world = onHub(() => {
     clock = 1_000_000;
-    hub = new MemoryHub({ tickMs: 0, now: () => clock, config: { escalation: { afterMs: 1000, secondTierTeams: ['tier-2'] }, limits: { reasonLength: 20 }, recentMs: 5000 } });
+    return new MemoryHub({ tickMs: 0, now: () => clock, config: { escalation: { afterMs: 1000, secondTierTeams: ['tier-2'] }, limits: { reasonLength: 20 }, recentMs: 5000 } });
   });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
-    await hub.close();
-  });
+  const connect = (p: Participant, config?: FlagConfigInput) => world.connect(p, config ? { config } : {});
 
   it('a second-tier supervisor can act on a flag that escalated to them, with no config of its own', async () => {
     const agent = await connect(ann);
     const tier2 = await connect(tia);
     const { flagId } = await agent.raise({ interactionId: 'call-1', channel: 'voice', message: 'help' });
     clock += 1000;
-    await hub.tick();
+    await world.hub.tick();
     const flag = await until(tier2.flag(flagId!), (f) => f?.escalation === 1);
     expect([...presentFlag(flag!, tia, tier2.config).actions].sort()).to.deep.equal(['acknowledge', 'lower', 'send-message']);
     const result = await tier2.acknowledge(flagId!);
@@ -59,9 +36,7 @@ describe('the client follows the source of truth’s configuration', () => {
   it('holds lowered flags for the source of truth’s recentMs, not its own default', async () => {
     // The client's clock is the hub's; expiry runs on updates here (its timer never fires).
     const frozenTimers = { now: () => clock, setTimeout: () => 0, clearTimeout: () => {} };
-    const agent = createFlagClient({ transport: hub.transport(ann), me: ann, clock: frozenTimers });
-    clients.push(agent);
-    await until(agent.$status, (s) => s === 'online');
+    const agent = await world.connect(ann, { clock: frozenTimers });
     expect(agent.config.recentMs).to.equal(5000);
     const { flagId } = await agent.raise({ interactionId: 'call-1', channel: 'voice', message: 'help' });
     await agent.lower(flagId!);
