@@ -182,3 +182,11 @@ export function printRelay(relay) {
     );
   }
 }
+
+/** bench/client-shift.mjs: one client pair over a compressed shift. */
+export function printClientShift(r) {
+  console.log(`\nClient over a shift (memory hub, recentMs ${r.recentMs} ms, ${r.flags} raise → acknowledge → message → lower cycles)`);
+  console.log(`  ms per cycle, first ${r.window}: ${r.firstMsPerCycle}`);
+  console.log(`  ms per cycle, last ${r.window}:  ${r.lastMsPerCycle}  (${(r.lastMsPerCycle / r.firstMsPerCycle).toFixed(2)}×)`);
+  console.log(`  flags held at the end: supervisor ${r.supervisorHolds}, agent ${r.agentHolds}; a supervisor who reloads then: ${r.reloadedHolds}`);
+}

@@ -2,17 +2,18 @@
 // bench/results.json. `npm run bench:smoke` (or --smoke): the same code at a tiny scale, in
 // seconds, and a non-zero exit if any benchmark failed to produce its numbers. Timings are never
 // asserted: these are figures, not tests. `--only=size,render,relay` runs a subset.
+import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { relayBench } from './relay/relay.mjs';
 import { hasRedisServer } from './relay/servers.mjs';
 import { renderBench } from './render/render.mjs';
-import { printRelay, printRender } from './report.mjs';
+import { printClientShift, printRelay, printRender } from './report.mjs';
 import { printSizes, sizes } from './size.mjs';
 
 const smoke = process.argv.includes('--smoke');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? ['size', 'render', 'relay'];
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? ['size', 'client', 'render', 'relay'];
 
 const PLANS = {
   full: {
@@ -20,10 +21,13 @@ const PLANS = {
     render: { sizes: [100, 1000, 10_000], events: 200, chatMessages: 10_000, appends: 200, budgetMs: 130_000 },
     // 2,000 connections as in the issue; rates step up until the 2-core machine saturates.
     relay: { agents: 1800, supervisors: 200, teams: 20, loadgens: 2, rates: [300, 600, 1200, 2400, 4800], stepMs: 8000, warmupMs: 2000, storms: ['restart', 'crash'] },
+    // The issue's measurement: cost per cycle at the start of a shift and after 8,000 flags.
+    client: { flags: 8000, window: 500 },
   },
   smoke: {
     render: { sizes: [100], events: 5, chatMessages: 200, appends: 5, budgetMs: 10_000 },
     relay: { agents: 36, supervisors: 4, teams: 2, loadgens: 2, rates: [60], stepMs: 1000, warmupMs: 300, storms: ['crash'] },
+    client: { flags: 300, window: 100 },
   },
 };
 const plan = smoke ? PLANS.smoke : PLANS.full;
@@ -53,6 +57,12 @@ await section('size', async () => {
   printSizes(rows);
   return rows;
 });
+await section('client', async () => {
+  log('client over a shift');
+  const client = await clientShift(plan.client);
+  printClientShift(client);
+  return client;
+});
 await section('render', async () => {
   const render = await renderBench(plan.render, log);
   printRender(render);
@@ -71,6 +81,20 @@ const out = resolve(import.meta.dirname, 'results.json');
 writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
 console.log(`\n${smoke ? 'Smoke run' : 'Benchmarks'} finished in ${(results.durationMs / 1000).toFixed(0)} s on ${results.machine.cpus} × ${results.machine.cpu}, Node ${process.version}; figures in ${out}`);
 
+/** bench/client-shift.mjs in its own process (TypeScript sources through tsx, production stores). */
+function clientShift(p) {
+  return new Promise((ok, fail) => {
+    const child = fork(resolve(import.meta.dirname, 'client-shift.mjs'), [`--flags=${p.flags}`, `--window=${p.window}`], {
+      execArgv: ['--conditions=source', '--import', 'tsx'],
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let result;
+    child.on('message', (m) => m.type === 'result' && (result = m.result));
+    child.on('exit', (code) => (result ? ok(result) : fail(new Error(`client-shift exited with ${code} and no figures`))));
+  });
+}
+
 /** Every benchmark that should have run produced its numbers (no timing is judged). */
 function missing() {
   const problems = [];
@@ -78,6 +102,10 @@ function missing() {
   if (only.includes('size')) {
     if (!Array.isArray(results.size)) problems.push(`size: ${results.size?.error}`);
     else for (const r of results.size) if (!num(r.gzip)) problems.push(`size ${r.name}: ${r.error}`);
+  }
+  if (only.includes('client')) {
+    const c = results.client;
+    if (c?.error || !num(c?.firstMsPerCycle) || !num(c?.lastMsPerCycle) || !num(c?.supervisorHolds)) problems.push(`client: ${c?.error ?? 'no figures'}`);
   }
   if (only.includes('render')) {
     const r = results.render;

@@ -1,26 +1,8 @@
-import type { Channel, Severity } from './model.js';
+import type { InferOutput } from 'valibot';
+import type { CommandSchema, OutcomeSchema } from './schemas.js';
 
 /** What a participant asks the source of truth to do. Identity is never part of a command. */
-export type Command =
-  | {
-      type: 'raise';
-      interactionId: string;
-      channel: Channel;
-      customerLabel?: string;
-      message: string;
-      reason?: string;
-      severity?: Severity;
-      /** One of the agent's teams; defaults to the first. */
-      team?: string;
-    }
-  | { type: 'acknowledge'; flagId: string }
-  | { type: 'lower'; flagId: string; reason?: string }
-  | { type: 'send-message'; flagId: string; text: string }
-  | { type: 'request-join'; flagId: string }
-  | { type: 'accept-join'; flagId: string }
-  | { type: 'decline-join'; flagId: string; reason?: string }
-  | { type: 'cancel-join'; flagId: string }
-  | { type: 'end-interaction'; interactionId: string };
+export type Command = InferOutput<typeof CommandSchema>;
 
 export type CommandType = Command['type'];
 
@@ -35,6 +17,4 @@ export interface CommandEnvelope {
  * `changed: false` means the command was accepted but had nothing left to do
  * (for example lowering a flag someone else lowered a moment earlier).
  */
-export type Outcome =
-  | { ok: true; flagId: string | null; seq: number; changed: boolean; note?: string }
-  | { ok: false; error: import('./errors.js').FlagErrorData };
+export type Outcome = InferOutput<typeof OutcomeSchema>;

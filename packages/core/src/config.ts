@@ -46,6 +46,23 @@ export function resolveConfig(input: FlagConfigInput = {}): FlagConfig {
   };
 }
 
+/**
+ * What a client decides with once its source of truth said how it is configured: the source of
+ * truth's rules (what it accepts, who sees what, how long lowered flags stay), made stricter
+ * where the host asked — fallback mode if either says so, legacy chat only if both allow it,
+ * the lower of each limit.
+ */
+export function clientConfig(source: FlagConfig, host: FlagConfigInput = {}): FlagConfig {
+  const limits = { ...source.limits };
+  for (const key of Object.keys(limits) as (keyof FlagConfig['limits'])[]) limits[key] = Math.min(limits[key], host.limits?.[key] ?? Infinity);
+  return {
+    ...source,
+    fallbackMode: source.fallbackMode || host.fallbackMode === true,
+    legacyChatEnabled: source.legacyChatEnabled && host.legacyChatEnabled !== false,
+    limits,
+  };
+}
+
 export type Availability =
   | { available: true }
   | { available: false; reason: 'fallback-mode' | 'channel-unavailable' };

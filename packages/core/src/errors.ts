@@ -1,3 +1,5 @@
+import type { InferOutput } from 'valibot';
+import type { ErrorSchema } from './schemas.js';
 /** Stable error codes: hosts switch on these, never on messages. */
 export const ERROR_CODES = [
   'invalid-state',
@@ -18,12 +20,8 @@ export const ERROR_CODES = [
 ] as const;
 export type FlagErrorCode = (typeof ERROR_CODES)[number];
 
-/** Plain-data form of a FlagError, as it crosses the wire. */
-export interface FlagErrorData {
-  code: FlagErrorCode;
-  message: string;
-  details?: Record<string, unknown>;
-}
+/** Plain-data form of a FlagError (`code`, `message`, `details?`), as it crosses the wire. */
+export type FlagErrorData = InferOutput<typeof ErrorSchema>;
 
 /** Every failure Flagline reports is a FlagError with a stable `code`. */
 export class FlagError extends Error {

@@ -4,6 +4,7 @@ export * from './config.js';
 export * from './commands.js';
 export * from './rules.js';
 export * from './machine.js';
+export * from './present.js';
 export * from './protocol.js';
 export * from './transport.js';
 export * from './transcript.js';

@@ -1,4 +1,9 @@
-/** The Flagline domain model: plain data, shared by clients, transports and the relay. */
+/**
+ * The Flagline domain model: plain data, shared by clients, transports and the relay. What
+ * crosses a boundary (participants, events) is typed by its schema in schemas.ts.
+ */
+import type { InferOutput } from 'valibot';
+import type { EventSchema, ParticipantSchema, RefSchema } from './schemas.js';
 
 export const ROLES = ['agent', 'supervisor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -9,21 +14,11 @@ export type Channel = (typeof CHANNELS)[number];
 export const SEVERITIES = ['normal', 'urgent'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Someone using Flagline. Identity always comes from authentication, never from a payload. */
-export interface Participant {
-  id: string;
-  name: string;
-  role: Role;
-  /** Teams the participant belongs to (an agent's first team is where its flags go by default). */
-  teams: string[];
-}
+/** Someone using Flagline (`id`, `name`, `role`, `teams`). Identity always comes from authentication, never from a payload. */
+export type Participant = InferOutput<typeof ParticipantSchema>;
 
 /** The part of a participant recorded on events: who did it. */
-export interface ParticipantRef {
-  id: string;
-  name: string;
-  role: Role;
-}
+export type ParticipantRef = InferOutput<typeof RefSchema>;
 
 export type FlagStatus = 'raised' | 'acknowledged' | 'lowered';
 export type JoinStatus = 'none' | 'requested' | 'accepted' | 'declined' | 'cancelled';
@@ -63,56 +58,17 @@ export interface Flag {
   seq: number;
 }
 
-interface EventBase {
-  flagId: string;
-  /** Per-flag sequence number, 1 for `raised`, strictly increasing by one. */
-  seq: number;
-  /** Milliseconds since the epoch, stamped by the source of truth. */
-  at: number;
-  /** Who caused it; the system (escalation timer) acts as `{ id: 'system', role: 'supervisor' }`. */
-  actor: ParticipantRef;
-}
-
-export interface RaisedEvent extends EventBase {
-  type: 'raised';
-  interactionId: string;
-  channel: Channel;
-  customerLabel: string;
-  team: string;
-  message: string;
-  reason?: string;
-  severity: Severity;
-}
-export interface AcknowledgedEvent extends EventBase {
-  type: 'acknowledged';
-}
-export interface EscalatedEvent extends EventBase {
-  type: 'escalated';
-  level: 1 | 2;
-}
-export interface LoweredEvent extends EventBase {
-  type: 'lowered';
-  cause: LowerCause;
-  reason?: string;
-}
-export interface JoinEvent extends EventBase {
-  type: 'join-requested' | 'join-accepted' | 'join-declined' | 'join-cancelled';
-  reason?: string;
-}
-export interface MessageEvent extends EventBase {
-  type: 'message';
-  text: string;
-  /** The id of the command that sent it: lets a sender match its optimistic copy. */
-  clientId: string;
-}
-
-export type FlagEvent =
-  | RaisedEvent
-  | AcknowledgedEvent
-  | EscalatedEvent
-  | LoweredEvent
-  | JoinEvent
-  | MessageEvent;
+/**
+ * One event of a flag: `flagId`, `seq` (per flag, from 1), `at` (stamped by the source of
+ * truth), `actor`, `type` and the type's fields.
+ */
+export type FlagEvent = InferOutput<typeof EventSchema>;
+export type RaisedEvent = Extract<FlagEvent, { type: 'raised' }>;
+export type AcknowledgedEvent = Extract<FlagEvent, { type: 'acknowledged' }>;
+export type EscalatedEvent = Extract<FlagEvent, { type: 'escalated' }>;
+export type LoweredEvent = Extract<FlagEvent, { type: 'lowered' }>;
+export type JoinEvent = Extract<FlagEvent, { type: `join-${string}` }>;
+export type MessageEvent = Extract<FlagEvent, { type: 'message' }>;
 export type FlagEventType = FlagEvent['type'];
 
 /** An event with its position in the source of truth's log (used to resume). */

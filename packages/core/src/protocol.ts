@@ -3,83 +3,17 @@
  * A frame that does not validate is answered with `invalid-frame` and never changes state.
  */
 import * as v from 'valibot';
-import type { Outcome } from './commands.js';
-import { ERROR_CODES, FlagError } from './errors.js';
-import { CHANNELS, ROLES, SEVERITIES } from './model.js';
-import type { FlagEvent, Participant, ResumePoint, Snapshot } from './model.js';
-import type { Command } from './commands.js';
+import { FlagError } from './errors.js';
+import { CommandSchema, ConfigSchema, Count, ErrorSchema, EventSchema, Id, MAX_FRAME_LENGTH, OutcomeSchema, ParticipantSchema, Text } from './schemas.js';
 
 export const PROTOCOL_VERSION = 1;
-/** Largest frame accepted, in UTF-16 code units of its JSON text (the relay also caps bytes). */
-export const MAX_FRAME_LENGTH = 64 * 1024;
+export { MAX_FRAME_LENGTH };
 /**
  * Largest frame a client accepts from its source of truth. Far above MAX_FRAME_LENGTH because a
  * snapshot or history frame carries every event a supervisor may see (10,000 open flags ≈ 3 MB).
  */
 export const MAX_SERVER_FRAME_LENGTH = 64 * 1024 * 1024;
 
-const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(128), v.regex(/^[\w.:@-]+$/, 'ids use letters, digits and _ . : @ -'));
-const Text = v.pipe(v.string(), v.maxLength(MAX_FRAME_LENGTH));
-const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
-const Seq = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER));
-
-const Channel = v.picklist(CHANNELS);
-const Role = v.picklist(ROLES);
-const Ref = v.strictObject({ id: Id, name: Text, role: Role });
-const ParticipantSchema = v.strictObject({ id: Id, name: Text, role: Role, teams: v.pipe(v.array(Id), v.maxLength(256)) });
-
-const CommandSchema = v.variant('type', [
-  v.strictObject({
-    type: v.literal('raise'),
-    interactionId: Id,
-    channel: Channel,
-    customerLabel: v.optional(Text),
-    message: Text,
-    reason: v.optional(Text),
-    severity: v.optional(v.picklist(SEVERITIES)),
-    team: v.optional(Id),
-  }),
-  v.strictObject({ type: v.picklist(['acknowledge', 'request-join', 'accept-join', 'cancel-join']), flagId: Id }),
-  v.strictObject({ type: v.picklist(['lower', 'decline-join']), flagId: Id, reason: v.optional(Text) }),
-  v.strictObject({ type: v.literal('send-message'), flagId: Id, text: Text }),
-  v.strictObject({ type: v.literal('end-interaction'), interactionId: Id }),
-]);
-
-const base = { flagId: Id, seq: Seq, at: Count, actor: Ref };
-const EventSchema = v.variant('type', [
-  v.strictObject({
-    ...base,
-    type: v.literal('raised'),
-    interactionId: Id,
-    channel: Channel,
-    customerLabel: Text,
-    team: Id,
-    message: Text,
-    reason: v.optional(Text),
-    severity: v.picklist(SEVERITIES),
-  }),
-  v.strictObject({ ...base, type: v.literal('acknowledged') }),
-  v.strictObject({ ...base, type: v.literal('escalated'), level: v.picklist([1, 2]) }),
-  v.strictObject({ ...base, type: v.literal('lowered'), cause: v.picklist(['agent', 'supervisor', 'interaction-ended']), reason: v.optional(Text) }),
-  v.strictObject({ ...base, type: v.picklist(['join-requested', 'join-accepted', 'join-declined', 'join-cancelled']), reason: v.optional(Text) }),
-  v.strictObject({ ...base, type: v.literal('message'), text: Text, clientId: Id }),
-]);
-
-/** How deep error details may nest: deeper values would overflow the stack of whoever stringifies them. */
-const MAX_DETAILS_DEPTH = 8;
-function depthWithin(value: unknown, budget: number): boolean {
-  if (typeof value !== 'object' || value === null) return true;
-  return budget > 0 && Object.values(value).every((child) => depthWithin(child, budget - 1));
-}
-const ErrorSchema = v.strictObject({
-  code: v.picklist(ERROR_CODES),
-  message: Text,
-  details: v.optional(v.pipe(v.record(v.string(), v.unknown()), v.check((d) => depthWithin(d, MAX_DETAILS_DEPTH), `error details nest at most ${MAX_DETAILS_DEPTH} levels`))),
-});
-const OutcomeSchema = v.union([
-  v.strictObject({ ok: v.literal(true), flagId: v.nullable(Id), seq: Count, changed: v.boolean(), note: v.optional(Text) }),
-  v.strictObject({ ok: v.literal(false), error: ErrorSchema }),
-]);
 const Resume = v.strictObject({ epoch: Id, pos: Count });
 const V = { v: v.literal(PROTOCOL_VERSION) };
 
@@ -92,7 +26,7 @@ const ClientFrameSchema = v.variant('t', [
 ]);
 
 const ServerFrameSchema = v.variant('t', [
-  v.strictObject({ ...V, t: v.literal('welcome'), me: ParticipantSchema, epoch: Id, pos: Count, resumed: v.boolean() }),
+  v.strictObject({ ...V, t: v.literal('welcome'), me: ParticipantSchema, epoch: Id, pos: Count, resumed: v.boolean(), config: v.optional(ConfigSchema) }),
   v.strictObject({ ...V, t: v.literal('event'), pos: Count, event: EventSchema }),
   v.strictObject({ ...V, t: v.literal('result'), id: Id, outcome: OutcomeSchema }),
   v.strictObject({ ...V, t: v.literal('history'), rid: Id, events: v.array(EventSchema) }),
@@ -101,23 +35,11 @@ const ServerFrameSchema = v.variant('t', [
   v.strictObject({ ...V, t: v.literal('bye'), reason: Text, reconnectInMs: Count }),
 ]);
 
-/** Frames a client sends. */
-export type ClientFrame =
-  | { v: 1; t: 'hello'; token?: string; resume: ResumePoint | null }
-  | { v: 1; t: 'cmd'; id: string; cmd: Command }
-  | { v: 1; t: 'history'; rid: string; flagId: string; afterSeq: number }
-  | { v: 1; t: 'snapshot'; rid: string }
-  | { v: 1; t: 'refresh'; token: string };
+/** Frames a client sends (the schema's output: one source for the type and the check). */
+export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
 
 /** Frames a source of truth sends. */
-export type ServerFrame =
-  | { v: 1; t: 'welcome'; me: Participant; epoch: string; pos: number; resumed: boolean }
-  | { v: 1; t: 'event'; pos: number; event: FlagEvent }
-  | { v: 1; t: 'result'; id: string; outcome: Outcome }
-  | { v: 1; t: 'history'; rid: string; events: FlagEvent[] }
-  | { v: 1; t: 'snapshot'; rid: string; snapshot: Snapshot }
-  | { v: 1; t: 'error'; rid?: string; error: import('./errors.js').FlagErrorData }
-  | { v: 1; t: 'bye'; reason: string; reconnectInMs: number };
+export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
 
 /**
  * A foreign version as shown in an error: a primitive as (at most 40 characters of) JSON, a
@@ -128,7 +50,7 @@ function shownVersion(version: unknown): string {
   return JSON.stringify(version).slice(0, 40);
 }
 
-function decode<T>(schema: v.GenericSchema<unknown, unknown>, raw: unknown, maxLength: number): T {
+function decode<S extends v.GenericSchema>(schema: S, raw: unknown, maxLength: number): v.InferOutput<S> {
   if (typeof raw !== 'string') throw new FlagError('invalid-frame', 'A frame must be JSON text.');
   if (raw.length > maxLength)
     throw new FlagError('invalid-frame', `Frame of ${raw.length} characters exceeds the ${maxLength} limit.`);
@@ -146,20 +68,22 @@ function decode<T>(schema: v.GenericSchema<unknown, unknown>, raw: unknown, maxL
     const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
     throw new FlagError('invalid-frame', `Invalid frame${path ? ` at ${path}` : ''}: ${issue.message}`);
   }
-  return result.output as T;
+  return result.output;
 }
 
 export function decodeClientFrame(raw: unknown): ClientFrame {
-  return decode<ClientFrame>(ClientFrameSchema, raw, MAX_FRAME_LENGTH);
+  return decode(ClientFrameSchema, raw, MAX_FRAME_LENGTH);
 }
 
 export function decodeServerFrame(raw: unknown): ServerFrame {
-  return decode<ServerFrame>(ServerFrameSchema, raw, MAX_SERVER_FRAME_LENGTH);
+  return decode(ServerFrameSchema, raw, MAX_SERVER_FRAME_LENGTH);
 }
 
 /** Distributes over the frame union so object literals keep their discriminant. */
 type WithoutV<T> = T extends unknown ? Omit<T, 'v'> : never;
+/** A server frame as code builds it, before `encodeFrame` adds the version. */
+export type OutgoingServerFrame = WithoutV<ServerFrame>;
 
-export function encodeFrame(frame: WithoutV<ClientFrame> | WithoutV<ServerFrame>): string {
+export function encodeFrame(frame: WithoutV<ClientFrame> | OutgoingServerFrame): string {
   return JSON.stringify({ v: PROTOCOL_VERSION, ...frame });
 }

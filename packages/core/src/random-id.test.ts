@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { randomId } from './random-id.js';
+import { FlagError } from './errors.js';
 import { createFlagClient } from './client/client.js';
 import { MemoryHub } from './transports/memory.js';
 import type { Participant } from './model.js';
@@ -39,6 +40,24 @@ describe('randomId', () => {
       } finally {
         agent.close();
         sup.close();
+        await hub.close();
+      }
+    });
+  });
+
+  describe('without Web Crypto at all (an old embedded webview)', () => {
+    it('says so with a FlagError, when the client is created rather than at the first raise', async () => {
+      const ann: Participant = { id: 'ann', name: 'Ann', role: 'agent', teams: ['blue'] };
+      const hub = new MemoryHub({ tickMs: 0 });
+      const own = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!;
+      Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+      try {
+        expect(() => randomId()).to.throw(FlagError, /pass `newId`/).with.property('code', 'invalid-input');
+        expect(() => createFlagClient({ transport: hub.transport(ann), me: ann })).to.throw(FlagError).with.property('code', 'invalid-input');
+        let n = 0;
+        createFlagClient({ transport: hub.transport(ann), me: ann, newId: () => `cmd-${++n}` }).close();
+      } finally {
+        Object.defineProperty(globalThis, 'crypto', own);
         await hub.close();
       }
     });

@@ -3,6 +3,7 @@
  * backend. See packages/core/README.md, "Write your own transport".
  */
 import type { CommandEnvelope, Outcome } from './commands.js';
+import type { FlagConfig } from './config.js';
 import type { FlagError } from './errors.js';
 import type { FlagEvent, Participant, PositionedEvent, ResumePoint, Snapshot } from './model.js';
 
@@ -16,7 +17,14 @@ export interface TransportHandlers {
    * The source of truth accepted the connection. `resumed: false` means it cannot replay from
    * the client's resume point: the client then asks for a snapshot.
    */
-  welcome(info: { me: Participant; epoch: string; pos: number; resumed: boolean }): void;
+  welcome(info: {
+    me: Participant;
+    epoch: string;
+    pos: number;
+    resumed: boolean;
+    /** The source of truth's rule configuration; the client decides with it (made stricter by the host's). */
+    config?: FlagConfig;
+  }): void;
   /** Events in log order. Duplicates are allowed (the client drops what it has seen). */
   event(event: PositionedEvent): void;
   status(status: ConnectionStatus): void;

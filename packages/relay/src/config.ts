@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { checkKeyUrl } from './remote-keys.js';
+import { DEFAULT_CONFIG, type FlagConfigInput } from '@flagline/core';
 
 type Kind = 'string' | 'int' | 'bool' | 'list';
 
@@ -59,7 +60,11 @@ export interface RelayConfig {
   escalationAfterMs: number;
   secondTierTeams: string[];
   legacyChat: boolean;
+  fallbackMode: boolean;
   messageLength: number;
+  reasonLength: number;
+  labelLength: number;
+  recentMs: number;
   static?: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
@@ -97,10 +102,15 @@ export const DEFAULTS: RelayConfig = {
   admitPerSecond: 2_000,
   admitBurst: 1_000,
   tickMs: 1_000,
-  escalationAfterMs: 60_000,
+  // The flag rules' defaults are core's (one place for each).
+  escalationAfterMs: DEFAULT_CONFIG.escalation.afterMs,
   secondTierTeams: [],
-  legacyChat: false,
-  messageLength: 1000,
+  legacyChat: DEFAULT_CONFIG.legacyChatEnabled,
+  fallbackMode: DEFAULT_CONFIG.fallbackMode,
+  messageLength: DEFAULT_CONFIG.limits.messageLength,
+  reasonLength: DEFAULT_CONFIG.limits.reasonLength,
+  labelLength: DEFAULT_CONFIG.limits.labelLength,
+  recentMs: DEFAULT_CONFIG.recentMs,
   logLevel: 'warn',
 };
 
@@ -149,7 +159,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'escalationAfterMs', kind: 'int', help: 'An unacknowledged flag escalates after this long (and again after as long).' },
   { key: 'secondTierTeams', kind: 'list', help: 'Teams whose supervisors see flags at escalation level 1.' },
   { key: 'legacyChat', kind: 'bool', help: 'Allow flags on legacy-chat interactions.' },
+  { key: 'fallbackMode', kind: 'bool', help: 'Fallback mode: flags are unavailable and every command is refused with fallback-mode.' },
   { key: 'messageLength', kind: 'int', help: 'Longest flag or chat message, in characters.' },
+  { key: 'reasonLength', kind: 'int', help: 'Longest reason (raise, lower, decline), in characters.' },
+  { key: 'labelLength', kind: 'int', help: 'Longest customer label, in characters.' },
+  { key: 'recentMs', kind: 'int', help: 'Lowered flags stay in snapshots (and in clients) this long.' },
   { key: 'static', kind: 'string', help: 'Serve this directory over HTTP (e.g. the built demo).' },
   { key: 'logLevel', kind: 'string', help: 'error | warn | info | debug (JSON lines on stderr).' },
 ];
@@ -158,6 +172,17 @@ const flagName = (key: string) => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.to
 const envName = (key: string) => 'FLAGLINE_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
 
 export class ConfigError extends Error {}
+
+/** Core's FlagConfig from the relay's options: every rule setting passes through. */
+export function flagConfigOf(config: RelayConfig, secondTierTeams: string[]): FlagConfigInput {
+  return {
+    legacyChatEnabled: config.legacyChat,
+    fallbackMode: config.fallbackMode,
+    recentMs: config.recentMs,
+    escalation: { afterMs: config.escalationAfterMs, secondTierTeams },
+    limits: { messageLength: config.messageLength, reasonLength: config.reasonLength, labelLength: config.labelLength },
+  };
+}
 
 function parseValue(spec: OptionSpec, raw: unknown, where: string): unknown {
   if (spec.kind === 'bool') {

@@ -5,7 +5,7 @@
  */
 import type { WebSocket } from 'ws';
 import { AuthoritySession, type Authenticated, type Authority } from '@flagline/core/authority';
-import { FlagError, encodeFrame, type ClientFrame, type Participant } from '@flagline/core';
+import { FlagError, encodeFrame, type ClientFrame, type OutgoingServerFrame, type Participant } from '@flagline/core';
 import type { Verifier } from './auth.js';
 import type { RelayConfig } from './config.js';
 import type { Logger } from './log.js';
@@ -65,7 +65,7 @@ export class RelayConnection {
       authenticate: (token) => ctx.verify(token),
       accept: (auth, kind) => this.#accept(auth, kind),
       refused: (error) => this.#refused(error),
-      send: (frame) => this.#send(frame),
+      send: (frame, sent) => this.#send(frame, sent),
       admit: (frame) => this.#admit(frame),
     });
     this.#helloTimer = setTimeout(
@@ -155,7 +155,7 @@ export class RelayConnection {
     }, Math.min(Math.max(wait, 0), MAX_TIMER));
   }
 
-  #send(frame: string): void {
+  #send(frame: string, sent: OutgoingServerFrame): void {
     if (this.#ws.readyState !== this.#ws.OPEN) return;
     if (this.#ws.bufferedAmount > this.#ctx.config.slowConsumerBytes) {
       this.#ctx.log.warn('slow consumer disconnected', { remote: this.remote, participant: this.#userId, buffered: this.#ws.bufferedAmount });
@@ -164,26 +164,25 @@ export class RelayConnection {
       setTimeout(() => this.#ws.terminate(), 5_000).unref();
       return;
     }
-    this.#observe(frame);
+    this.#observe(sent);
     this.#ws.send(frame);
   }
 
-  /** Metrics from outgoing results and errors; encodeFrame always starts with v then t. */
-  #observe(frame: string): void {
-    const isResult = frame.startsWith('{"v":1,"t":"result"');
-    if (!isResult && !frame.startsWith('{"v":1,"t":"error"')) return;
-    const parsed = JSON.parse(frame) as { id?: string; rid?: string; outcome?: { ok: boolean; error?: { code: string } }; error?: { code: string } };
-    const code = isResult ? (parsed.outcome!.ok ? null : parsed.outcome!.error!.code) : parsed.error!.code;
+  /** Metrics from the results and errors sent. */
+  #observe(frame: OutgoingServerFrame): void {
+    if (frame.t !== 'result' && frame.t !== 'error') return;
+    const code = frame.t === 'result' ? (frame.outcome.ok ? null : frame.outcome.error.code) : frame.error.code;
     if (code) this.#ctx.metrics.error(code);
-    const id = parsed.id ?? parsed.rid;
+    const id = frame.t === 'result' ? frame.id : frame.rid;
     const started = id === undefined ? undefined : this.#started.get(id);
-    if (!started) return;
-    this.#started.delete(id!);
+    if (id === undefined || !started) return;
+    this.#started.delete(id);
     this.#ctx.metrics.command(started.type, code ?? 'ok', (performance.now() - started.at) / 1000);
   }
 
   #sendError(error: FlagError): void {
-    this.#send(encodeFrame({ t: 'error', error: error.toJSON() }));
+    const frame = { t: 'error', error: error.toJSON() } as const;
+    this.#send(encodeFrame(frame), frame);
   }
 
   #close(code: number, error: FlagError, sendFrame = true): void {

@@ -7,6 +7,7 @@ export class Metrics {
   readonly #errors = new Map<string, number>();
   readonly #keyFetches = new Map<string, number>();
   #deferred = 0;
+  readonly #backgroundFailures = new Map<string, number>();
   readonly #buckets = new Array<number>(BUCKETS.length).fill(0);
   #latencyCount = 0;
   #latencySum = 0;
@@ -29,6 +30,11 @@ export class Metrics {
 
   error(code: string): void {
     this.#errors.set(code, (this.#errors.get(code) ?? 0) + 1);
+  }
+
+  /** A task no client waits on failed (catching up on shared storage, the escalation timer). */
+  backgroundFailure(source: string): void {
+    this.#backgroundFailures.set(source, (this.#backgroundFailures.get(source) ?? 0) + 1);
   }
 
   render(extra: { ready: boolean; pos: number; retainedHistories: number; storage?: { transactions: number; batches: number } }): string {
@@ -63,6 +69,8 @@ export class Metrics {
       family('flagline_idp_key_fetches_total', 'counter', "Fetches of the identity provider's signing keys (JWKS), by result.");
       for (const [result, n] of this.#keyFetches) out.push(`flagline_idp_key_fetches_total{result="${result}"} ${n}`);
     }
+    family('flagline_background_failures_total', 'counter', 'Failed background tasks (catch-up on shared storage, escalation timer), by source; each is also logged.');
+    for (const [source, n] of this.#backgroundFailures) out.push(`flagline_background_failures_total{source="${source}"} ${n}`);
     return out.join('\n') + '\n';
   }
 }

@@ -9,7 +9,7 @@ import { WebSocketServer } from 'ws';
 import { encodeFrame } from '@flagline/core';
 import { Authority } from '@flagline/core/authority';
 import { REMOTE_ALGORITHMS, createVerifier, signToken, type Verifier } from './auth.js';
-import { ConfigError, type RelayConfig } from './config.js';
+import { ConfigError, flagConfigOf, type RelayConfig } from './config.js';
 import { CLOSE, RelayConnection, type ConnectionContext } from './connection.js';
 import { DEV_DIRECTORY, DEV_SECOND_TIER_TEAMS } from './dev-directory.js';
 import { createHttpHandler } from './http-routes.js';
@@ -90,13 +90,10 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   const storage = openStore(config, log);
   const authority = await Authority.open({
     storage,
-    config: {
-      legacyChatEnabled: config.legacyChat,
-      escalation: {
-        afterMs: config.escalationAfterMs,
-        secondTierTeams: config.secondTierTeams.length || !devMode ? config.secondTierTeams : [...DEV_SECOND_TIER_TEAMS],
-      },
-      limits: { messageLength: config.messageLength },
+    config: flagConfigOf(config, config.secondTierTeams.length || !devMode ? config.secondTierTeams : [...DEV_SECOND_TIER_TEAMS]),
+    onError: (error, source) => {
+      log.error('background task failed', { source, code: error.code, error: error.message });
+      metrics.backgroundFailure(source);
     },
   });
   if (config.tickMs > 0) authority.start(config.tickMs);

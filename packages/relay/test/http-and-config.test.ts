@@ -12,6 +12,7 @@ import { DEFAULTS, OPTIONS, helpText, loadConfig } from '../src/config.js';
 import { DEV_DIRECTORY } from '../src/dev-directory.js';
 import { RelayProcess, tokenFor } from './helpers/relay-process.js';
 import { RawClient } from './helpers/raw-client.js';
+import { clientFor, until } from './helpers/clients.js';
 import { ann, sam } from './helpers/people.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flagline-http-'));
@@ -209,5 +210,23 @@ describe('configuration', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ prot: 1 }));
     assert.throws(() => loadConfig(['--config', file], {}), /unknown option "prot"/);
+  });
+
+  it('passes every flag rule setting through to the source of truth (limits, fallback mode)', async () => {
+    const relay = await RelayProcess.start({ args: ['--reason-length', '5', '--label-length', '3'] });
+    const off = await RelayProcess.start({ args: ['--fallback-mode'] });
+    const agents = [clientFor(relay, ann), clientFor(off, ann)];
+    try {
+      const [agent, fallback] = agents as [ReturnType<typeof clientFor>, ReturnType<typeof clientFor>];
+      await until(agent.$status, (s) => s === 'online');
+      await until(fallback.$status, (s) => s === 'online');
+      // The clients keep core's defaults, so only the relay can refuse these.
+      await assert.rejects(agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'help', reason: 'a long reason' }), { code: 'too-long', details: { limit: 5, length: 13 } });
+      await assert.rejects(agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'help', customerLabel: 'Jordan' }), { code: 'too-long', details: { limit: 3, length: 6 } });
+      await assert.rejects(fallback.raise({ interactionId: 'i-1', channel: 'voice', message: 'help' }), { code: 'fallback-mode' });
+    } finally {
+      for (const c of agents) c.close();
+      await Promise.all([relay.dispose(), off.dispose()]);
+    }
   });
 });

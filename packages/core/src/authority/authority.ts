@@ -25,6 +25,8 @@ export interface AuthorityOptions {
    * flags whole); default `config.recentMs` plus HISTORY_MARGIN_MS.
    */
   historyRetentionMs?: number;
+  /** Failures no caller awaits (catching up on shared storage, the escalation timer). Default: console.error. */
+  onError?: (error: FlagError, source: 'catch-up' | 'escalation') => void;
 }
 
 /** Default retention beyond `recentMs`: a flag that just left snapshots is still served from memory. */
@@ -41,6 +43,7 @@ export class Authority implements DecisionState {
   readonly epoch: string;
   #pos: number;
   readonly #storage: AuthorityStorage;
+  readonly #onError: NonNullable<AuthorityOptions['onError']>;
   readonly #now: () => number;
   readonly #replayWindow: number;
   readonly #retentionMs: number;
@@ -67,6 +70,7 @@ export class Authority implements DecisionState {
   private constructor(opts: AuthorityOptions, epoch: string, events: PositionedEvent[]) {
     this.config = resolveConfig(opts.config);
     this.#storage = opts.storage;
+    this.#onError = opts.onError ?? ((error, source) => console.error(`[flagline] ${source} failed:`, error));
     this.#now = opts.now ?? Date.now;
     this.#replayWindow = opts.replayWindow ?? 50_000;
     this.#retentionMs = opts.historyRetentionMs ?? this.config.recentMs + HISTORY_MARGIN_MS;
@@ -85,7 +89,7 @@ export class Authority implements DecisionState {
     if (shared) {
       shared.follow((appended) => authority.#ingest(appended));
       // Whatever was appended between load() and follow() is fetched now.
-      authority.#queue = authority.#catchUp().catch(() => {});
+      authority.#queue = authority.#catchUp().catch((err: unknown) => authority.#report(err, 'catch-up'));
     }
     return authority;
   }
@@ -159,7 +163,7 @@ export class Authority implements DecisionState {
   }
 
   start(intervalMs = 1000): void {
-    this.#timer ??= setInterval(() => void this.tick().catch(() => {}), intervalMs);
+    this.#timer ??= setInterval(() => void this.tick().catch((err: unknown) => this.#report(err, 'escalation')), intervalMs);
   }
 
   /** Live events this actor may see, from now on. */
@@ -322,7 +326,13 @@ export class Authority implements DecisionState {
         if (events.length && events[0]!.pos > this.#pos + 1) await this.#catchUp();
         else this.#applyNew(events);
       })
-      .catch(() => {});
+      .catch((err: unknown) => this.#report(err, 'catch-up'));
+  }
+
+  /** A failure nobody awaits; the next appended event retries a failed catch-up (its gap shows). */
+  #report(err: unknown, source: 'catch-up' | 'escalation'): void {
+    const error = err instanceof FlagError ? err : new FlagError('internal', `${source} failed: ${String(err)}`);
+    this.#onError(error, source);
   }
 
   async #catchUp(): Promise<void> {

@@ -9,7 +9,10 @@ import { MemoryStorage } from './storage.js';
 const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['team-a'] };
 const sue: Participant = { id: 'sue', name: 'Sue Supervisor', role: 'supervisor', teams: ['team-a'] };
 
-/** A session whose outgoing frames are decoded as a client would (so every frame it sends must validate). */
+/**
+ * A session whose outgoing frames are decoded as a client would (so every frame it sends must
+ * validate), and whose frames as data (what the relay's metrics read) are exactly what was sent.
+ */
 function connect(authority: Authority, tokens: Record<string, Participant>, opts: Partial<SessionOptions> = {}) {
   const frames: ServerFrame[] = [];
   const session = new AuthoritySession(authority, {
@@ -18,7 +21,10 @@ function connect(authority: Authority, tokens: Record<string, Participant>, opts
       if (!p) throw new FlagError('unauthenticated', 'Unknown token.');
       return { participant: structuredClone(p) };
     },
-    send: (raw) => frames.push(decodeServerFrame(raw)),
+    send: (raw, sent) => {
+      expect(raw).to.equal(encodeFrame(sent));
+      frames.push(decodeServerFrame(raw));
+    },
     ...opts,
   });
   const send = (frame: Parameters<typeof encodeFrame>[0]) => session.receive(encodeFrame(frame));
@@ -37,7 +43,8 @@ describe('AuthoritySession', () => {
   it('welcomes the participant its token names, runs commands and streams the events it may see', async () => {
     const c = connect(authority, tokens);
     await c.send({ t: 'hello', token: 'ann-token', resume: null });
-    expect(c.frames).to.deep.equal([{ v: 1, t: 'welcome', me: ann, epoch: authority.epoch, pos: 0, resumed: false }]);
+    // The welcome also tells the client the rules it will be held to.
+    expect(c.frames).to.deep.equal([{ v: 1, t: 'welcome', me: ann, epoch: authority.epoch, pos: 0, resumed: false, config: authority.config }]);
     expect(c.session.participant).to.deep.equal(ann);
     await c.send({ t: 'cmd', id: 'f1', cmd: { type: 'raise', interactionId: 'i-1', channel: 'voice', message: 'help' } });
     expect(c.frames.slice(1).map((f) => f.t)).to.deep.equal(['event', 'result']);

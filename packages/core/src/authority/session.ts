@@ -17,7 +17,7 @@
  */
 import { FlagError } from '../errors.js';
 import type { Participant, PositionedEvent } from '../model.js';
-import { decodeClientFrame, encodeFrame, type ClientFrame, type ServerFrame } from '../protocol.js';
+import { decodeClientFrame, encodeFrame, type ClientFrame, type OutgoingServerFrame } from '../protocol.js';
 import type { Authority } from './authority.js';
 
 /** A verified token: who it names and, if it expires, when (ms since the epoch). */
@@ -39,14 +39,14 @@ export interface SessionOptions {
   accept?(auth: Authenticated, kind: 'hello' | 'refresh'): void;
   /** The hello was refused and its error frame sent: the connection should close now. */
   refused?(error: FlagError): void;
-  /** Sends one encoded frame to the client. */
-  send(frame: string): void;
+  /** Sends one encoded frame to the client; `sent` is the same frame as data (for metrics: never re-parse `frame`). */
+  send(frame: string, sent: OutgoingServerFrame): void;
   /** Called for every frame as it arrives: throw a FlagError (e.g. rate-limited) to refuse it. */
   admit?(frame: ClientFrame): void;
 }
 
 /** Event frames by the authority's (shared, immutable) positioned event: one encoding per event. */
-const encodedEvents = new WeakMap<PositionedEvent, string>();
+const encodedEvents = new WeakMap<PositionedEvent, { frame: OutgoingServerFrame; text: string }>();
 
 /** Every frame but hello: what a welcomed session handles. */
 type Request = Exclude<ClientFrame, { t: 'hello' }>;
@@ -126,7 +126,7 @@ export class AuthoritySession {
     const authority = this.#authority;
     // Replay and subscribe in the same turn so no event falls between them.
     const missed = frame.resume ? authority.replay(me, frame.resume) : null;
-    this.#send({ t: 'welcome', me, epoch: authority.epoch, pos: authority.pos, resumed: missed !== null });
+    this.#send({ t: 'welcome', me, epoch: authority.epoch, pos: authority.pos, resumed: missed !== null, config: authority.config });
     for (const pe of missed ?? []) this.#sendEvent(pe);
     // `me` is updated in place on refresh, so the subscription sees the current teams.
     this.#unsubscribe = authority.subscribe(me, (pe) => this.#sendEvent(pe));
@@ -171,13 +171,16 @@ export class AuthoritySession {
 
   /** An event goes to every session that may see it: encoded once, whatever the audience. */
   #sendEvent(pe: PositionedEvent): void {
-    let frame = encodedEvents.get(pe);
-    if (frame === undefined) encodedEvents.set(pe, (frame = encodeFrame({ t: 'event', pos: pe.pos, event: pe.event })));
-    if (this.#phase !== 'closed') this.#opts.send(frame);
+    let encoded = encodedEvents.get(pe);
+    if (encoded === undefined) {
+      const frame = { t: 'event', pos: pe.pos, event: pe.event } as const;
+      encodedEvents.set(pe, (encoded = { frame, text: encodeFrame(frame) }));
+    }
+    if (this.#phase !== 'closed') this.#opts.send(encoded.text, encoded.frame);
   }
 
-  #send(frame: Parameters<typeof encodeFrame>[0] & Omit<ServerFrame, 'v'>): void {
-    if (this.#phase !== 'closed') this.#opts.send(encodeFrame(frame));
+  #send(frame: OutgoingServerFrame): void {
+    if (this.#phase !== 'closed') this.#opts.send(encodeFrame(frame), frame);
   }
 
   #error(err: unknown, rid?: string): void {

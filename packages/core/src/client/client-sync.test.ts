@@ -53,13 +53,15 @@ class ScriptedTransport implements Transport {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
+/** The scripted events happen around t = 1–2 s; the client's clock stands there, so nothing ages out. */
+const clock = { now: () => 2_000, setTimeout: () => 0, clearTimeout: () => {} };
 
 describe('client synchronisation (scripted transport)', () => {
   let t: ScriptedTransport;
   let client: FlagClient;
   beforeEach(() => {
     t = new ScriptedTransport();
-    client = createFlagClient({ transport: t, me: sue });
+    client = createFlagClient({ transport: t, me: sue, clock });
   });
   afterEach(() => client.close());
 

@@ -3,16 +3,24 @@
  * confirmed per-flag event logs (deduped by seq, gaps repaired from history), overlays this
  * client's pending commands as optimistic events (decided by the same machine the source of
  * truth runs), and feeds the transcript sink in order.
+ *
+ * It holds what a fresh snapshot would: open flags and flags lowered less than `recentMs` ago;
+ * an older lowered flag leaves with its log, timeline and unread count. A change to one flag
+ * updates that flag's entries and stores only, so an update costs the same at the end of a
+ * shift as at its start.
  */
 import { atom, computed, type ReadableAtom, type WritableAtom } from 'nanostores';
 import type { Command, CommandEnvelope, Outcome } from '../commands.js';
-import { availability, resolveConfig } from '../config.js';
+import { availability, clientConfig, resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
 import { applyEvent, decide, type DecisionState } from '../machine.js';
 import { isOpen, type Channel, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint } from '../model.js';
 import type { ConnectionStatus } from '../transport.js';
+import { Expiry } from './expiry.js';
+import { KeyedStores } from './keyed-stores.js';
+import { SortedFlags } from './sorted-flags.js';
 import { TranscriptFeed } from './transcript-feed.js';
-import type { ClientEventMap, CommandResult, FlagClient, FlagClientOptions, RaiseInput, TimelineItem } from './types.js';
+import type { ClientEventMap, Clock, CommandResult, FlagClient, FlagClientOptions, RaiseInput, TimelineItem } from './types.js';
 import { randomId } from '../random-id.js';
 
 /** Errors that depend only on the command and configuration: no point asking the source of truth. */
@@ -36,26 +44,45 @@ interface FlagLog {
   unread: number;
 }
 
+const SYSTEM_CLOCK: Clock = {
+  now: () => Date.now(),
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 export function createFlagClient(options: FlagClientOptions): FlagClient {
   return new Client(options);
 }
 
 class Client implements FlagClient {
-  readonly config;
+  /** The host's configuration until the source of truth tells its own (see `clientConfig`). */
+  config: FlagConfig;
+  readonly #hostConfig: FlagConfigInput | undefined;
   me: Participant;
   readonly $status: WritableAtom<ConnectionStatus> = atom('connecting');
-  readonly $flags: WritableAtom<ReadonlyMap<string, Flag>> = atom(new Map());
+  /** The flags as shown, changed in place one flag at a time; `$flags` copies it only when read. */
+  readonly #shownFlags = new Map<string, Flag>();
+  readonly #flagsChanged = atom(0);
+  readonly $flags: ReadableAtom<ReadonlyMap<string, Flag>> = computed(this.#flagsChanged, () => new Map(this.#shownFlags));
   readonly $unread: WritableAtom<ReadonlyMap<string, number>> = atom(new Map());
   readonly $busy: WritableAtom<ReadonlyMap<string, readonly Command['type'][]>> = atom(new Map());
-  readonly $openFlags: ReadableAtom<readonly Flag[]>;
-  readonly $myFlags: ReadableAtom<readonly Flag[]>;
+  readonly #open = new SortedFlags(isOpen, (a, b) => a.raisedAt - b.raisedAt || a.id.localeCompare(b.id));
+  readonly #mine = new SortedFlags((f) => f.agent.id === this.me.id, (a, b) => b.raisedAt - a.raisedAt || a.id.localeCompare(b.id));
+  readonly $openFlags = this.#open.store;
+  readonly $myFlags = this.#mine.store;
 
   readonly #transport;
   readonly #newId: () => string;
+  readonly #clock: Clock;
   readonly #logs = new Map<string, FlagLog>();
   readonly #pending = new Map<string, PendingCommand>();
   readonly #lastRead = new Map<string, number>();
-  readonly #timelines = new Map<string, WritableAtom<readonly TimelineItem[]>>();
+  /** Ids of the flags in `$flags`, by interaction. */
+  readonly #byInteraction = new Map<string, Set<string>>();
+  readonly #flagStores = new KeyedStores<Flag | undefined>((id) => this.#shownFlags.get(id));
+  readonly #interactionStores = new KeyedStores<Flag | undefined>((id) => this.#flagOf(id));
+  readonly #timelines = new KeyedStores<readonly TimelineItem[]>((id) => this.#buildTimeline(id));
+  readonly #expiry: Expiry;
   readonly #repairing = new Map<string, Promise<void>>();
   readonly #listeners = new Map<keyof ClientEventMap, Set<(detail: never) => void>>();
   readonly #feed: TranscriptFeed | null;
@@ -64,18 +91,17 @@ class Client implements FlagClient {
 
   constructor(opts: FlagClientOptions) {
     this.config = resolveConfig(opts.config);
+    this.#hostConfig = opts.config;
     this.me = opts.me;
     this.#transport = opts.transport;
+    // Without Web Crypto randomId throws a FlagError saying what to do: better now than at the first raise.
+    if (!opts.newId) randomId();
     this.#newId = opts.newId ?? randomId;
+    this.#clock = opts.clock ?? SYSTEM_CLOCK;
+    this.#expiry = new Expiry(() => this.config.recentMs, this.#clock, (due) => this.#expire(due));
     this.#feed = opts.transcriptSink
       ? new TranscriptFeed(opts.transcriptSink, (entry, error) => this.#emit('transcript-error', { entry, error }))
       : null;
-    this.$openFlags = computed(this.$flags, (flags) =>
-      [...flags.values()].filter(isOpen).sort((a, b) => a.raisedAt - b.raisedAt || a.id.localeCompare(b.id)),
-    );
-    this.$myFlags = computed(this.$flags, (flags) =>
-      [...flags.values()].filter((f) => f.agent.id === this.me.id).sort((a, b) => b.raisedAt - a.raisedAt),
-    );
     this.#transport.connect({
       resumePoint: () => this.#resume,
       welcome: (info) => this.#welcome(info),
@@ -87,25 +113,16 @@ class Client implements FlagClient {
 
   // ---- queries -------------------------------------------------------------------------
 
+  flag(flagId: string): ReadableAtom<Flag | undefined> {
+    return this.#flagStores.get(flagId);
+  }
+
   timeline(flagId: string): ReadableAtom<readonly TimelineItem[]> {
-    let store = this.#timelines.get(flagId);
-    if (!store) {
-      store = atom(this.#buildTimeline(flagId));
-      this.#timelines.set(flagId, store);
-    }
-    return store;
+    return this.#timelines.get(flagId);
   }
 
   flagFor(interactionId: string): ReadableAtom<Flag | undefined> {
-    return computed(this.$flags, (flags) => {
-      let latest: Flag | undefined;
-      for (const f of flags.values()) {
-        if (f.interactionId !== interactionId) continue;
-        if (isOpen(f)) return f;
-        if (!latest || f.raisedAt > latest.raisedAt) latest = f;
-      }
-      return latest;
-    });
+    return this.#interactionStores.get(interactionId);
   }
 
   availability(channel: Channel) {
@@ -159,7 +176,7 @@ class Client implements FlagClient {
     const pending = this.#pending.get(commandId);
     if (pending?.state !== 'failed') return;
     this.#pending.delete(commandId);
-    this.#publish(flagIdOf(pending.envelope.command));
+    this.#changed(flagIdOf(pending.envelope.command));
   }
 
   markRead(flagId: string) {
@@ -167,7 +184,7 @@ class Client implements FlagClient {
     if (!log) return;
     this.#lastRead.set(flagId, log.flag.seq);
     log.unread = 0;
-    this.#publishUnread();
+    this.#publishUnread([flagId]);
   }
 
   on<K extends keyof ClientEventMap>(type: K, listener: (detail: ClientEventMap[K]) => void) {
@@ -180,6 +197,7 @@ class Client implements FlagClient {
   close() {
     if (this.#closed) return;
     this.#closed = true;
+    this.#expiry.close();
     this.#transport.close();
     this.#feed?.close();
     this.$status.set('offline');
@@ -207,7 +225,7 @@ class Client implements FlagClient {
     const flagId = flagIdOf(envelope.command) ?? (envelope.command.type === 'raise' ? envelope.id : null);
     pending.state = 'sending';
     delete pending.error;
-    this.#publish(flagId);
+    this.#changed(flagId);
     let outcome: Outcome;
     try {
       outcome = await this.#transport.execute(envelope);
@@ -219,7 +237,7 @@ class Client implements FlagClient {
     // The events of an accepted command arrive before its result; wait for any gap repair.
     if (outcome.flagId) await this.#repairing.get(outcome.flagId);
     this.#pending.delete(envelope.id);
-    this.#publish(outcome.flagId ?? flagId);
+    this.#changed(outcome.flagId ?? flagId);
     const flag = outcome.flagId ? this.#logs.get(outcome.flagId)?.flag : undefined;
     return {
       commandId: envelope.id,
@@ -239,19 +257,25 @@ class Client implements FlagClient {
     } else {
       this.#pending.delete(envelope.id);
     }
-    this.#publish(flagId);
+    this.#changed(flagId);
     this.#emit('error', { error, command: envelope.command, commandId: envelope.id });
     throw error;
   }
 
   // ---- incoming ------------------------------------------------------------------------
 
-  #welcome(info: { me: Participant; epoch: string; pos: number; resumed: boolean }) {
+  #welcome(info: { me: Participant; epoch: string; pos: number; resumed: boolean; config?: FlagConfig }) {
+    if (info.config) {
+      this.config = clientConfig(info.config, this.#hostConfig);
+      this.#expiry.sweep();
+    }
     if (info.me.id !== this.me.id)
       this.#emit('error', {
         error: new FlagError('unauthenticated', `Signed in as ${info.me.id}, but the host said ${this.me.id}; using ${info.me.id}.`),
       });
+    const newIdentity = info.me.id !== this.me.id;
     this.me = info.me;
+    if (newIdentity) this.#publishAll();
     if (info.resumed) return;
     void this.#transport.snapshot().then(
       (snapshot) => {
@@ -265,6 +289,7 @@ class Client implements FlagClient {
         for (const events of byFlag.values()) this.#applyAll(events, false);
         this.#resume = { epoch: snapshot.epoch, pos: Math.max(snapshot.pos, this.#resume?.epoch === snapshot.epoch ? this.#resume.pos : 0) };
         this.#publishAll();
+        this.#expiry.sweep();
       },
       (error: unknown) => this.#emit('error', { error: asFlagError(error) }),
     );
@@ -282,7 +307,8 @@ class Client implements FlagClient {
     if (event.seq <= have) return;
     if (event.seq === have + 1) {
       this.#applyAll([event], true);
-      this.#publish(event.flagId);
+      this.#changed(event.flagId);
+      this.#expiry.sweep();
       return;
     }
     this.#repair(event.flagId, have);
@@ -294,7 +320,7 @@ class Client implements FlagClient {
       (events) => {
         this.#repairing.delete(flagId);
         this.#applyAll(events, true);
-        this.#publish(flagId);
+        this.#changed(flagId);
       },
       (error: unknown) => {
         this.#repairing.delete(flagId);
@@ -316,6 +342,7 @@ class Client implements FlagClient {
       entry.items.push({ key: `${flag.id}:${event.seq}`, event, state: 'sent', ...(event.type === 'message' && mine ? { commandId: event.clientId } : {}) });
       if (event.type === 'message' && !mine && event.seq > (this.#lastRead.get(flag.id) ?? 0)) entry.unread++;
       if (!log) this.#logs.set(flag.id, entry);
+      if (event.type === 'lowered') this.#expiry.add(flag.id, event.at);
       this.#feed?.push(event, flag.interactionId);
       this.#emit('event', { event, flag, live });
     }
@@ -326,46 +353,152 @@ class Client implements FlagClient {
     this.#lastRead.clear();
   }
 
+  /** Lowered flags whose time is up leave, as they would be missing from a fresh snapshot. */
+  #expire(due: readonly { flagId: string; at: number }[]) {
+    const gone = due.filter(({ flagId, at }) => this.#logs.get(flagId)?.flag.lowered?.at === at).map(({ flagId }) => flagId);
+    for (const flagId of gone) {
+      this.#logs.delete(flagId);
+      this.#lastRead.delete(flagId);
+    }
+    // A failed message on one can no longer be retried (the flag takes no more messages).
+    const ids = new Set(gone);
+    for (const [id, p] of this.#pending) if (p.state === 'failed' && ids.has(flagIdOf(p.envelope.command) ?? '')) this.#pending.delete(id);
+    this.#changedMany(gone);
+  }
+
   // ---- derived state -------------------------------------------------------------------
 
   #view(): DecisionState {
-    const flags = this.$flags.get();
+    const flags = this.#shownFlags;
     return {
       flag: (id) => flags.get(id),
-      openFlagFor: (interactionId) => [...flags.values()].find((f) => f.interactionId === interactionId && isOpen(f)),
-      interactionAgent: (interactionId) => [...flags.values()].find((f) => f.interactionId === interactionId)?.agent.id,
+      openFlagFor: (interactionId) => this.#flagsOf(interactionId).find(isOpen),
+      interactionAgent: (interactionId) => this.#flagsOf(interactionId)[0]?.agent.id,
     };
   }
 
-  #publishAll() {
-    this.#publish(null);
-    for (const id of this.#timelines.keys()) this.#timelines.get(id)!.set(this.#buildTimeline(id));
+  #flagsOf(interactionId: string): Flag[] {
+    return [...(this.#byInteraction.get(interactionId) ?? [])].map((id) => this.#shownFlags.get(id)!);
   }
 
-  /** Recompute the stores after a change to one flag (or to flags in general). */
-  #publish(flagId: string | null) {
-    const flags = new Map<string, Flag>();
-    for (const [id, log] of this.#logs) flags.set(id, log.flag);
-    const busy = new Map<string, Command['type'][]>();
+  /** The open flag of an interaction, else its most recent one. */
+  #flagOf(interactionId: string): Flag | undefined {
+    let latest: Flag | undefined;
+    for (const f of this.#flagsOf(interactionId)) {
+      if (isOpen(f)) return f;
+      if (!latest || f.raisedAt > latest.raisedAt) latest = f;
+    }
+    return latest;
+  }
+
+  /** The flag as shown: its confirmed state with this client's commands in flight applied. */
+  #shown(flagId: string): Flag | undefined {
+    let flag = this.#logs.get(flagId)?.flag;
     for (const p of this.#pending.values()) {
       if (p.state !== 'sending') continue;
       for (const e of p.events) {
-        const base = flags.get(e.flagId);
         // Skip what the confirmed log already covers (its events arrive before the result).
-        if (base ? base.seq < e.seq : e.type === 'raised') flags.set(e.flagId, applyEvent(base, e));
+        if (e.flagId === flagId && (flag ? flag.seq < e.seq : e.type === 'raised')) flag = applyEvent(flag, e);
       }
+    }
+    return flag;
+  }
+
+  /** Update the stores after a change to one flag (its log, or a command of this client about it). */
+  #changed(flagId: string | null) {
+    this.#changedMany(flagId ? [flagId] : []);
+  }
+
+  /** The same for flags that changed together (lowered flags expiring at once): each list store is copied once. */
+  #changedMany(flagIds: readonly string[]) {
+    this.#publishBusy();
+    const changes: [Flag | undefined, Flag | undefined][] = [];
+    for (const flagId of flagIds) {
+      const prev = this.#shownFlags.get(flagId);
+      const next = this.#shown(flagId);
+      if (prev === next) continue;
+      if (next) this.#shownFlags.set(flagId, next);
+      else this.#shownFlags.delete(flagId);
+      this.#index(flagId, prev, next);
+      changes.push([prev, next]);
+    }
+    if (changes.length) {
+      this.#flagsChanged.set(this.#flagsChanged.get() + 1);
+      this.#open.update(changes);
+      this.#mine.update(changes);
+      for (const [prev, next] of changes) {
+        const flag = (next ?? prev)!;
+        this.#flagStores.update(flag.id);
+        this.#interactionStores.update(flag.interactionId);
+      }
+    }
+    this.#publishUnread(flagIds);
+    for (const flagId of flagIds) this.#timelines.update(flagId);
+  }
+
+  /** Rebuild every store (a snapshot, a reset, a new identity). */
+  #publishAll() {
+    const flags = this.#shownFlags;
+    flags.clear();
+    for (const id of this.#logs.keys()) flags.set(id, this.#shown(id)!);
+    for (const p of this.#pending.values()) if (p.envelope.command.type === 'raise' && !flags.has(p.envelope.id)) {
+      const raised = this.#shown(p.envelope.id);
+      if (raised) flags.set(raised.id, raised);
+    }
+    this.#byInteraction.clear();
+    for (const [id, flag] of flags) this.#index(id, undefined, flag);
+    this.#flagsChanged.set(this.#flagsChanged.get() + 1);
+    this.#open.reset(flags.values());
+    this.#mine.reset(flags.values());
+    const unread = new Map<string, number>();
+    for (const id of this.#logs.keys()) if (this.#unreadOf(id)) unread.set(id, this.#unreadOf(id));
+    this.$unread.set(unread);
+    this.#publishBusy();
+    this.#flagStores.updateAll();
+    this.#interactionStores.updateAll();
+    this.#timelines.updateAll();
+  }
+
+  #index(flagId: string, prev: Flag | undefined, next: Flag | undefined) {
+    const interactionId = (next ?? prev)!.interactionId;
+    let ids = this.#byInteraction.get(interactionId);
+    if (next) {
+      if (!ids) this.#byInteraction.set(interactionId, (ids = new Set()));
+      ids.add(flagId);
+    } else if (ids) {
+      ids.delete(flagId);
+      if (ids.size === 0) this.#byInteraction.delete(interactionId);
+    }
+  }
+
+  #publishBusy() {
+    const busy = new Map<string, Command['type'][]>();
+    for (const p of this.#pending.values()) {
+      if (p.state !== 'sending') continue;
       const id = flagIdOf(p.envelope.command) ?? (p.envelope.command.type === 'raise' ? p.envelope.id : null);
       if (id) busy.set(id, [...(busy.get(id) ?? []), p.envelope.command.type]);
     }
-    this.$flags.set(flags);
-    this.$busy.set(busy);
-    this.#publishUnread();
-    if (flagId) this.#timelines.get(flagId)?.set(this.#buildTimeline(flagId));
+    const before = this.$busy.get();
+    const same = busy.size === before.size && [...busy].every(([id, types]) => String(before.get(id)) === String(types));
+    if (!same) this.$busy.set(busy);
   }
 
-  #publishUnread() {
-    const unread = new Map<string, number>();
-    for (const [id, log] of this.#logs) if (log.unread) unread.set(id, log.unread);
+  /** Unread counts are kept for open flags: the only ones a badge shows (so the map is bounded by what is open). */
+  #unreadOf(flagId: string): number {
+    const flag = this.#shownFlags.get(flagId);
+    return flag && isOpen(flag) ? (this.#logs.get(flagId)?.unread ?? 0) : 0;
+  }
+
+  #publishUnread(flagIds: readonly string[]) {
+    const before = this.$unread.get();
+    const changed = flagIds.filter((id) => (before.get(id) ?? 0) !== this.#unreadOf(id));
+    if (!changed.length) return;
+    const unread = new Map(before);
+    for (const id of changed) {
+      const count = this.#unreadOf(id);
+      if (count) unread.set(id, count);
+      else unread.delete(id);
+    }
     this.$unread.set(unread);
   }
 

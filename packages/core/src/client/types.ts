@@ -10,10 +10,20 @@ export interface FlagClientOptions {
   transport: Transport;
   /** Who the host believes is signed in; the source of truth's identity wins (a mismatch is reported). */
   me: Participant;
+  /** The host's settings: used until the source of truth's welcome, then only where they are stricter (`clientConfig`). */
   config?: FlagConfigInput;
   transcriptSink?: TranscriptSink;
   /** Command id generator (default: random UUIDs, also on plain-http pages). */
   newId?: () => string;
+  /** The clock lowered flags age by (default: `Date.now` and the global timers). */
+  clock?: Clock;
+}
+
+/** Time as the client reads it; tests pass one they move by hand. */
+export interface Clock {
+  now(): number;
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 export interface RaiseInput {
@@ -61,19 +71,26 @@ export interface ClientEventMap {
 
 export interface FlagClient {
   readonly me: Participant;
+  /** The rules this client decides with: its source of truth's once welcomed, made stricter by the host's `config` (`clientConfig`). */
   readonly config: FlagConfig;
   readonly $status: ReadableAtom<ConnectionStatus>;
-  /** Every flag this participant can see, with this client's pending commands applied. */
+  /**
+   * Every flag this participant can see that is open or was lowered less than `recentMs` ago
+   * (what a fresh snapshot holds), with this client's pending commands applied. A new map per
+   * change; an element that shows one flag reads `flag(id)` instead.
+   */
   readonly $flags: ReadableAtom<ReadonlyMap<string, Flag>>;
   /** Open flags, longest waiting first. */
   readonly $openFlags: ReadableAtom<readonly Flag[]>;
   /** Flags raised by this participant (agents), newest first. */
   readonly $myFlags: ReadableAtom<readonly Flag[]>;
-  /** Unread private messages per flag (messages from others after the last `markRead`). */
+  /** Unread private messages per open flag (messages from others after the last `markRead`); a lowered flag has none. */
   readonly $unread: ReadableAtom<ReadonlyMap<string, number>>;
   /** Command types in flight per flag, e.g. to show a busy Acknowledge button. */
   readonly $busy: ReadableAtom<ReadonlyMap<string, readonly Command['type'][]>>;
 
+  /** One flag, or undefined while it is unknown or after it left the client. Told only about this flag's changes. */
+  flag(flagId: string): ReadableAtom<Flag | undefined>;
   /** The conversation of one flag: events and messages in order, then pending/failed messages. */
   timeline(flagId: string): ReadableAtom<readonly TimelineItem[]>;
   /** The open flag of an interaction, else its most recent one. */

@@ -46,6 +46,24 @@ describe('broadcast-channel transport', () => {
     }
   });
 
+  it('reports a tab that could not become the leader (its storage would not open) on the client', async () => {
+    const open = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = () => {
+      throw new DOMException('The user denied storage', 'SecurityError');
+    };
+    try {
+      const client = createFlagClient({ transport: createBroadcastChannelTransport({ participant: ann, channel }), me: ann });
+      clients.push(client);
+      const { error } = await new Promise<{ error: FlagError }>((resolve) => client.on('error', resolve));
+      expect(error).to.be.instanceOf(FlagError);
+      expect(error).to.include({ code: 'internal' });
+      expect(error.details).to.deep.equal({ source: 'leader' });
+      expect(error.message).to.contain('The user denied storage');
+    } finally {
+      IDBFactory.prototype.open = open;
+    }
+  });
+
   it('carries a flag and its chat between tabs', async () => {
     const agent = tab(ann);
     const sup = tab(sue);

@@ -37,14 +37,6 @@ export function createBroadcastChannelTransport(opts: BroadcastChannelTransportO
     throw new FlagError('invalid-input', 'The BroadcastChannel transport elects its leader tab with Web Locks, which browsers offer only in secure contexts (https or localhost); on this page use the WebSocket or memory transport.');
   const name = `flagline:${opts.channel ?? 'default'}`;
   const abort = new AbortController();
-  // Compete for leadership for as long as this transport lives.
-  void navigator.locks
-    .request(`${name}:leader`, { signal: abort.signal }, async () => {
-      const leader = await Leader.start(name, opts.config);
-      await new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve()));
-      await leader.stop();
-    })
-    .catch(() => {});
 
   const transport = new FrameTransport({
     backoff: { initialMs: 20, maxMs: 500 },
@@ -85,6 +77,20 @@ export function createBroadcastChannelTransport(opts: BroadcastChannelTransportO
       return pipe;
     },
   });
+  // Compete for leadership for as long as this transport lives.
+  void navigator.locks
+    .request(`${name}:leader`, { signal: abort.signal }, async () => {
+      const leader = await Leader.start(name, opts.config);
+      await new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve()));
+      await leader.stop();
+    })
+    .catch((err: unknown) => {
+      // Closing the transport aborts the wait for the lock: that is not a failure.
+      if (abort.signal.aborted) return;
+      transport.reportError(
+        new FlagError('internal', `This tab could not become the Flagline leader (${String(err)}); it leaves the role to another tab, and without one flags cannot be raised.`, { source: 'leader' }),
+      );
+    });
   const close = transport.close.bind(transport);
   transport.close = () => {
     close();

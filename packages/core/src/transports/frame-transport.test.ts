@@ -234,4 +234,75 @@ describe('FrameTransport.reconnectNow', () => {
     expect(reconnectDelay(6, 60_000, { maxMs: 30_000 }, most)).to.equal(16_000);
     expect(reconnectDelay(6, 0, { maxMs: 400 }, most)).to.equal(400, 'a max below the fast cap wins');
   });
+
+  it("tells the pipe when the source of truth welcomed it (the WebSocket transport then schedules its token refresh)", async () => {
+    const server = new ScriptedServer();
+    let welcomed = 0;
+    const t = new FrameTransport({ connect: (h) => ({ ...server.connect(h), welcomed: () => welcomed++ }), ...noJitter });
+    t.connect(recorder().handlers);
+    await server.hello();
+    expect(welcomed).to.equal(0);
+    server.welcome();
+    expect(welcomed).to.equal(1);
+    t.close();
+  });
+
+  describe('an outbox that fails is reported, never swallowed', () => {
+    const broken = (failing: keyof Outbox): Outbox => ({
+      load: async () => (failing === 'load' ? Promise.reject(new Error('IndexedDB is gone')) : []),
+      put: async () => (failing === 'put' ? Promise.reject(new Error('quota exceeded')) : undefined),
+      delete: async () => (failing === 'delete' ? Promise.reject(new Error('transaction aborted')) : undefined),
+    });
+    /** Transport handlers whose first reported error resolves `reported`. */
+    const reporting = () => {
+      const { handlers } = recorder();
+      const reported = new Promise<FlagError>((resolve) => (handlers.error = resolve));
+      return { handlers, reported };
+    };
+
+    it('a failed load', async () => {
+      const server = new ScriptedServer();
+      const { handlers, reported } = reporting();
+      const t = new FrameTransport({ connect: server.connect, outbox: broken('load'), ...noJitter });
+      t.connect(handlers);
+      const error = await reported;
+      expect(error).to.be.instanceOf(FlagError);
+      expect(error).to.include({ code: 'internal' });
+      expect(error.details).to.deep.equal({ source: 'outbox', operation: 'load' });
+      expect(error.message).to.contain('IndexedDB is gone');
+      // The transport still connects: a broken outbox costs durability across reloads, not the session.
+      await server.hello();
+      t.close();
+    });
+
+    /** A connected transport on a broken outbox runs one raise to its answer; resolves with what was reported. */
+    async function raiseWith(failing: 'put' | 'delete') {
+      const server = new ScriptedServer();
+      const { handlers, reported } = reporting();
+      const t = new FrameTransport({ connect: server.connect, outbox: broken(failing), ...noJitter });
+      t.connect(handlers);
+      await server.hello();
+      server.welcome();
+      const result = t.execute(raise);
+      await server.until(() => server.last.sent.some((f) => f.t === 'cmd'));
+      server.reply({ t: 'result', id: 'c1', outcome: { ok: true, flagId: 'c1', seq: 1, changed: true } });
+      const outcome = await result;
+      const error = await reported;
+      t.close();
+      return { outcome, error };
+    }
+
+    it('a failed save, while the command still goes out and is answered', async () => {
+      const { outcome, error } = await raiseWith('put');
+      expect(outcome.ok).to.equal(true);
+      expect(error.details).to.deep.equal({ source: 'outbox', operation: 'put' });
+      expect(error.message).to.contain('quota exceeded');
+    });
+
+    it('a failed removal of an answered command', async () => {
+      const { error } = await raiseWith('delete');
+      expect(error.details).to.deep.equal({ source: 'outbox', operation: 'delete' });
+      expect(error.message).to.contain('c1');
+    });
+  });
 });

@@ -18,6 +18,8 @@ export interface PipeHandlers {
 export interface Pipe {
   send(raw: string): void;
   close(): void;
+  /** The source of truth accepted this connection (its welcome frame arrived), e.g. to start refreshing a token. */
+  welcomed?(): void;
 }
 /** Opens a pipe; report the pipe's messages and its closing through the handlers. */
 export type Connector = (handlers: PipeHandlers) => Pipe;
@@ -66,6 +68,8 @@ export class FrameTransport implements Transport {
   /** Commands in the order issued; kept until their result arrives. */
   readonly #commands = new Map<string, { envelope: CommandEnvelope; waiters: Pending<Outcome>[] }>();
   readonly #requests = new Map<string, { frame: string; pending: Pending<ServerFrame> }>();
+  /** Failures reported before `connect` gave this transport its handlers. */
+  readonly #unreported: FlagError[] = [];
 
   constructor(opts: FrameTransportOptions) {
     this.#opts = opts;
@@ -74,6 +78,7 @@ export class FrameTransport implements Transport {
   connect(handlers: TransportHandlers): void {
     if (this.#handlers) throw new FlagError('invalid-state', 'A transport connects once.');
     this.#handlers = handlers;
+    for (const error of this.#unreported.splice(0)) handlers.error(error);
     void this.#restoreOutbox().finally(() => this.#open('connecting'));
   }
 
@@ -93,7 +98,9 @@ export class FrameTransport implements Transport {
         return;
       }
       this.#commands.set(envelope.id, { envelope, waiters: [{ resolve, reject }] });
-      void this.#opts.outbox?.put(envelope);
+      this.#opts.outbox?.put(envelope).catch((err: unknown) =>
+        this.reportError(outboxError('put', `Command ${envelope.id} could not be saved in the outbox (${String(err)}): it is sent, but a reload before its answer would lose it.`)),
+      );
       if (this.#online) this.#sendCommand(envelope);
     });
   }
@@ -120,6 +127,15 @@ export class FrameTransport implements Transport {
     this.#open('reconnecting');
   }
 
+  /**
+   * A failure outside any command or request (a leader tab that could not start, an outbox that
+   * cannot be written) reaches the client's `error` listeners instead of vanishing.
+   */
+  reportError(error: FlagError): void {
+    if (this.#handlers) this.#handlers.error(error);
+    else this.#unreported.push(error);
+  }
+
   drop(): void {
     this.#pipe?.close();
   }
@@ -140,7 +156,11 @@ export class FrameTransport implements Transport {
   }
 
   async #restoreOutbox(): Promise<void> {
-    const saved = (await this.#opts.outbox?.load().catch(() => [])) ?? [];
+    const saved =
+      (await this.#opts.outbox?.load().catch((err: unknown) => {
+        this.reportError(outboxError('load', `The outbox could not be read (${String(err)}): commands not yet answered before this page loaded are not resent.`));
+        return [];
+      })) ?? [];
     for (const envelope of saved) {
       if (!this.#commands.has(envelope.id)) this.#commands.set(envelope.id, { envelope, waiters: [] });
     }
@@ -213,7 +233,8 @@ export class FrameTransport implements Transport {
       case 'welcome':
         this.#online = true;
         this.#attempt = 0;
-        h.welcome({ me: frame.me, epoch: frame.epoch, pos: frame.pos, resumed: frame.resumed });
+        this.#pipe?.welcomed?.();
+        h.welcome({ me: frame.me, epoch: frame.epoch, pos: frame.pos, resumed: frame.resumed, ...(frame.config ? { config: frame.config } : {}) });
         this.#status('online');
         for (const { envelope } of this.#commands.values()) this.#sendCommand(envelope);
         for (const { frame: f } of this.#requests.values()) this.#pipe?.send(f);
@@ -251,7 +272,9 @@ export class FrameTransport implements Transport {
     const entry = this.#commands.get(id);
     if (!entry) return;
     this.#commands.delete(id);
-    void this.#opts.outbox?.delete(id);
+    this.#opts.outbox?.delete(id).catch((err: unknown) =>
+      this.reportError(outboxError('delete', `Answered command ${id} could not be removed from the outbox (${String(err)}): after a reload it is resent and answered from its first result, never applied twice.`)),
+    );
     for (const w of entry.waiters) settle(w);
   }
 
@@ -284,6 +307,10 @@ export function reconnectDelay(attempt: number, sinceLostMs: number, backoff: Fr
  */
 export function byeDelay(reconnectInMs: number, random: () => number = Math.random): number {
   return reconnectInMs + Math.floor(random() * Math.min(1_000, reconnectInMs / 4));
+}
+
+function outboxError(operation: 'load' | 'put' | 'delete', message: string): FlagError {
+  return new FlagError('internal', message, { source: 'outbox', operation });
 }
 
 function closedError(): FlagError {

@@ -3,6 +3,7 @@ import type { CommandEnvelope } from '../commands.js';
 import type { ConnectionStatus } from '../transport.js';
 import { IndexedDbOutbox } from './indexeddb-outbox.js';
 import { createWebSocketTransport } from './websocket.js';
+import { FlagError } from '../errors.js';
 
 const msg = (id: string, text = id): CommandEnvelope => ({ id, command: { type: 'send-message', flagId: 'f1', text } });
 const fresh = () => `outbox-test-${crypto.randomUUID()}`;
@@ -83,7 +84,7 @@ describe('createWebSocketTransport in the browser', () => {
     const original = globalThis.WebSocket;
     try {
       (globalThis as { WebSocket?: unknown }).WebSocket = undefined;
-      expect(() => createWebSocketTransport({ url: 'ws://x', token: () => 't' })).to.throw(TypeError, /No WebSocket implementation/);
+      expect(() => createWebSocketTransport({ url: 'ws://x', token: () => 't' })).to.throw(FlagError, /No WebSocket implementation/).with.property('code', 'invalid-input');
     } finally {
       globalThis.WebSocket = original;
     }

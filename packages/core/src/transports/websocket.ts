@@ -4,6 +4,7 @@
  * in-band token refresh: before the token's `exp` it asks `token()` again and sends a refresh
  * frame, so a long shift never drops for an expired token.
  */
+import { FlagError } from '../errors.js';
 import { encodeFrame } from '../protocol.js';
 import { FrameTransport, type Connector, type Outbox } from './frame-transport.js';
 
@@ -39,7 +40,7 @@ const OPEN = 1;
 
 export function createWebSocketTransport(opts: WebSocketTransportOptions): FrameTransport {
   const Socket = opts.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined);
-  if (!Socket) throw new TypeError('No WebSocket implementation: pass the `WebSocket` option (in Node 20, the one from `ws`).');
+  if (!Socket) throw new FlagError('invalid-input', 'No WebSocket implementation: pass the `WebSocket` option (in Node 20, the one from `ws`).');
   const refreshBeforeMs = opts.refreshBeforeMs ?? 60_000;
   let current: string | undefined;
 
@@ -80,16 +81,15 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): Frame
     });
     ws.addEventListener('message', (event) => {
       if (closed) return;
-      const raw = typeof event.data === 'string' ? event.data : null;
       // Binary frames are not part of the protocol; hand them on so the decoder reports them.
-      if (raw !== null && raw.startsWith('{"v":1,"t":"welcome"')) scheduleRefresh();
-      handlers.message(raw ?? '');
+      handlers.message(typeof event.data === 'string' ? event.data : '');
     });
     ws.addEventListener('close', (event) => finish(`closed (${event.code ?? '?'}${event.reason ? `: ${event.reason}` : ''})`));
     // An error is always followed by close; nothing to add here.
     ws.addEventListener('error', () => {});
 
     return {
+      welcomed: scheduleRefresh,
       send(raw) {
         if (closed) return;
         if (ws.readyState === OPEN) ws.send(raw);

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { isOpen, type Channel, type Command, type Flag, type FlagClient } from '@flagline/core';
+import { DEFAULT_CONFIG, isOpen, presentFlag, type Channel, type Command, type Flag, type FlagClient, type FlagView } from '@flagline/core';
 import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlagUnavailableEvent } from '../internal/events.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
@@ -125,28 +125,42 @@ export class FlagButton extends FlaglineElement {
     return flag && isOpen(flag) ? flag : undefined;
   }
 
-  private stateLabel(flag: Flag | undefined): string {
+  /** The flag as core presents it to this agent: phase, allowed actions, limits. */
+  #view(flag: Flag | undefined): FlagView | undefined {
+    const client = this.activeClient;
+    return flag && client ? presentFlag(flag, client.me, client.config, this.#busy.value.get(flag.id)) : undefined;
+  }
+
+  private stateLabel(view: FlagView): string {
     const s = this.s;
-    if (!flag) return s.raise;
-    if (!isOpen(flag)) return s.loweredBy(flag);
-    if (this.#busy.value.get(flag.id)?.includes('raise')) return s.raising;
-    if (flag.join === 'accepted') return s.joinedBy(flag.joinBy?.name ?? '');
-    if (flag.join === 'requested') return s.joinRequested;
-    if (flag.acknowledgedBy) return s.acknowledgedBy(flag.acknowledgedBy.name);
-    return flag.escalation > 0 ? s.escalated : s.raised;
+    switch (view.phase) {
+      case 'lowered':
+        return s.loweredBy(view.flag);
+      case 'raising':
+        return s.raising;
+      case 'joined':
+        return s.joinedBy(view.by?.name ?? '');
+      case 'join-requested':
+        return s.joinRequested;
+      case 'acknowledged':
+        return s.acknowledgedBy(view.by?.name ?? '');
+      case 'escalated':
+        return s.escalated;
+      case 'raised':
+        return s.raised;
+    }
   }
 
   protected override render() {
     if (this.unavailable) return nothing;
     const s = this.s;
-    const open = this.openFlag;
-    const unread = open ? (this.#unread.value.get(open.id) ?? 0) : 0;
-    const state = !open ? 'idle' : open.join === 'accepted' ? 'joined' : open.acknowledgedBy ? 'acknowledged' : open.escalation > 0 ? 'escalated' : 'raised';
+    const open = this.#view(this.openFlag);
+    const unread = open ? (this.#unread.value.get(open.flag.id) ?? 0) : 0;
     return html`
       <button
         class="trigger"
         part="button"
-        data-state=${state}
+        data-state=${open?.phase ?? 'idle'}
         aria-haspopup="dialog"
         aria-expanded=${open && this.panelOpen ? 'true' : 'false'}
         @click=${this.#onTrigger}
@@ -177,8 +191,7 @@ export class FlagButton extends FlaglineElement {
 
   #renderComposer() {
     const s = this.s;
-    const max = this.activeClient?.config.limits.messageLength ?? 1000;
-    const reasonMax = this.activeClient?.config.limits.reasonLength ?? 200;
+    const { messageLength: max, reasonLength: reasonMax } = (this.activeClient?.config ?? DEFAULT_CONFIG).limits;
     return html`
       <dialog part="composer" aria-labelledby="composer-title" @close=${this.#onComposerClose}>
         <h2 id="composer-title">${s.composerTitle}</h2>
@@ -209,14 +222,15 @@ export class FlagButton extends FlaglineElement {
 
   #renderPanel() {
     const s = this.s;
-    const flag = this.#flag.value;
-    const open = this.openFlag;
+    const view = this.#view(this.#flag.value);
+    const flag = view?.flag;
+    const actions = view?.actions ?? new Set();
     return html`
       <div popover="auto" part="panel" role="dialog" aria-labelledby="panel-title" @toggle=${this.#onPanelToggle}>
         <h2 id="panel-title">${s.panelTitle}</h2>
-        ${flag
+        ${view && flag
           ? html`
-              <p class="status" data-state=${open ? 'open' : 'lowered'}>${this.stateLabel(flag)}</p>
+              <p class="status" data-state=${view.open ? 'open' : 'lowered'}>${this.stateLabel(view)}</p>
               ${this.panelOpen
                 ? html`<supervisor-chat .client=${this.activeClient} flag-id=${flag.id} quiet theme=${this.theme ?? nothing}></supervisor-chat>`
                 : nothing}
@@ -224,10 +238,10 @@ export class FlagButton extends FlaglineElement {
           : nothing}
         ${this.renderFailure((f) => f.action !== 'raise')}
         <div class="actions">
-          ${open && open.join !== 'accepted'
-            ? html`<button class="join" @click=${() => this.#toggleJoin(open)}>${open.join === 'requested' ? s.cancelJoin : s.requestJoin}</button>`
+          ${flag && (actions.has('request-join') || actions.has('cancel-join'))
+            ? html`<button class="join" @click=${() => this.#toggleJoin(flag, actions.has('cancel-join'))}>${actions.has('cancel-join') ? s.cancelJoin : s.requestJoin}</button>`
             : nothing}
-          ${open ? html`<button class="lower" @click=${() => this.perform('lower', open.id, (c) => c.lower(open.id))}>${s.lower}</button>` : nothing}
+          ${flag && actions.has('lower') ? html`<button class="lower" @click=${() => this.perform('lower', flag.id, (c) => c.lower(flag.id))}>${s.lower}</button>` : nothing}
           <button class="close" @click=${() => this.panel?.hidePopover()}>${s.close}</button>
         </div>
       </div>
@@ -235,8 +249,8 @@ export class FlagButton extends FlaglineElement {
   }
 
   /** One button that requests or cancels, so focus stays on it as the label changes. */
-  #toggleJoin(flag: Flag): void {
-    if (flag.join === 'requested') void this.perform('cancel-join', flag.id, (c) => c.cancelJoin(flag.id));
+  #toggleJoin(flag: Flag, cancel: boolean): void {
+    if (cancel) void this.perform('cancel-join', flag.id, (c) => c.cancelJoin(flag.id));
     else void this.perform('request-join', flag.id, (c) => c.requestJoin(flag.id));
   }
 

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { allowedActions, CHANNELS, type Channel, type Command, type Flag } from '@flagline/core';
+import { presentFlag, CHANNELS, type Channel, type Command, type Flag } from '@flagline/core';
 import { FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatWaiting } from '../internal/format.js';
@@ -235,11 +235,10 @@ export class RaisedFlagsWidget extends FlaglineElement {
 
   #renderRow(flag: Flag, index: number, size: number) {
     const s = this.s;
-    const busy = this.#busy.value.get(flag.id) ?? [];
     const unread = this.#unread.value.get(flag.id) ?? 0;
     const client = this.activeClient!;
     // Offer only what the rules allow this supervisor now (e.g. Join only to whoever acknowledged).
-    const allowed = allowedActions(client.me, flag, client.config);
+    const { actions: allowed, busy } = presentFlag(flag, client.me, client.config, this.#busy.value.get(flag.id));
     const who = `who-${flag.id}`;
     const age = (since: number | undefined) => formatWaiting(this.now - (since ?? flag.raisedAt), this.localized.lang);
     // What the flag is waiting on now, and for how long: one line, so a glance across the room reads it.
@@ -279,17 +278,19 @@ export class RaisedFlagsWidget extends FlaglineElement {
         </div>
         <div class="actions">
           ${allowed.has('acknowledge')
-            ? html`<button class="acknowledge primary" aria-describedby=${who} ?disabled=${busy.includes('acknowledge')}
+            ? html`<button class="acknowledge primary" aria-describedby=${who} ?disabled=${busy.has('acknowledge')}
                 @click=${() => this.perform('acknowledge', flag.id, (c) => c.acknowledge(flag.id))}>${s.acknowledge}</button>`
             : nothing}
           <button class="open-chat" aria-describedby=${who} @click=${() => this.#openChat(flag)}>${s.openChat}</button>
           ${allowed.has('accept-join')
-            ? html`<button class="join" aria-describedby=${who} ?disabled=${busy.includes('accept-join')} @click=${() => this.#join(flag)}>${s.join}</button>
-                <button class="decline" aria-describedby=${who} ?disabled=${busy.includes('decline-join')}
+            ? html`<button class="join" aria-describedby=${who} ?disabled=${busy.has('accept-join')} @click=${() => this.#join(flag)}>${s.join}</button>
+                <button class="decline" aria-describedby=${who} ?disabled=${busy.has('decline-join')}
                   @click=${() => this.perform('decline-join', flag.id, (c) => c.declineJoin(flag.id))}>${s.decline}</button>`
             : nothing}
-          <button class="lower" aria-describedby=${who} ?disabled=${busy.includes('lower')}
-            @click=${() => this.perform('lower', flag.id, (c) => c.lower(flag.id))}>${s.lower}</button>
+          ${allowed.has('lower')
+            ? html`<button class="lower" aria-describedby=${who} ?disabled=${busy.has('lower')}
+                @click=${() => this.perform('lower', flag.id, (c) => c.lower(flag.id))}>${s.lower}</button>`
+            : nothing}
         </div>
         ${this.renderFailure((f) => f.flagId === flag.id)}
       </div>
@@ -299,7 +300,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
   #renderChat() {
     const id = this.chatFlagId;
     if (!id) return nothing;
-    const flag = this.activeClient?.$flags.get().get(id);
+    const flag = this.activeClient?.flag(id).get();
     return html`
       <section class="chat-panel" part="chat" aria-labelledby="chat-title">
         <div class="chat-head">

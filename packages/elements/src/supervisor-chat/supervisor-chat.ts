@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { isOpen, type Flag, type FlagClient, type TimelineItem } from '@flagline/core';
+import { DEFAULT_CONFIG, presentFlag, type Flag, type FlagClient, type TimelineItem } from '@flagline/core';
 import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatTime } from '../internal/format.js';
@@ -55,7 +55,7 @@ export class SupervisorChat extends FlaglineElement {
   @query('.log') private log!: HTMLElement | null;
 
   readonly #timeline = new StoreController<readonly TimelineItem[]>(this, []);
-  readonly #flags = new StoreController<ReadonlyMap<string, Flag>>(this, new Map());
+  readonly #flag = new StoreController<Flag | undefined>(this, undefined);
   readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
   #timelineOf: [FlagClient | undefined, string] = [undefined, ''];
   /** The timeline as last rendered, to tell what arrived since. */
@@ -103,13 +103,13 @@ export class SupervisorChat extends FlaglineElement {
     if (client !== oldClient || this.flagId !== oldFlag) {
       this.#timelineOf = [client, this.flagId];
       this.#timeline.store = client && this.flagId ? client.timeline(this.flagId) : undefined;
+      this.#flag.store = client && this.flagId ? client.flag(this.flagId) : undefined;
       this.#pinned = true;
       this.newCount = 0;
     } else if (this.#timeline.value !== this.#seen) {
       this.#noteArrivals(this.#seen);
     }
     this.#seen = this.#timeline.value;
-    this.#flags.store = client?.$flags;
     this.#unread.store = client?.$unread;
     // Marking read here (not in updated()) folds the unread change into this same update.
     this.#markReadIfSeen();
@@ -176,7 +176,7 @@ export class SupervisorChat extends FlaglineElement {
 
   protected override render() {
     const s = this.s;
-    const flag = this.#flags.value.get(this.flagId);
+    const flag = this.#flag.value;
     return html`
       <div
         class="log"
@@ -227,8 +227,10 @@ export class SupervisorChat extends FlaglineElement {
 
   #renderComposer(flag: Flag | undefined) {
     const s = this.s;
-    const max = this.activeClient?.config.limits.messageLength ?? 1000;
-    const readOnly = !this.flagId ? s.noFlag : !flag ? s.unknownFlag : isOpen(flag) ? '' : s.readOnly(flag);
+    const client = this.activeClient;
+    const view = flag && client ? presentFlag(flag, client.me, client.config) : undefined;
+    const max = (view ?? client?.config ?? DEFAULT_CONFIG).limits.messageLength;
+    const readOnly = !this.flagId ? s.noFlag : !view ? s.unknownFlag : view.actions.has('send-message') ? '' : s.readOnly(view.flag);
     return html`
       ${readOnly ? html`<p class="readonly" id="readonly">${readOnly}</p>` : nothing}
       <div class="composer" part="composer">

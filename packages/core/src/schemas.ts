@@ -1,0 +1,105 @@
+/**
+ * The valibot schemas of what crosses a boundary: participants, commands, events, outcomes and
+ * errors. They are the one source of these types: model.ts, commands.ts and errors.ts derive
+ * theirs with `InferOutput`, and protocol.ts builds its frames from them, so a type and the
+ * check of it can never drift apart.
+ */
+import * as v from 'valibot';
+import { ERROR_CODES } from './errors.js';
+import { CHANNELS, ROLES, SEVERITIES } from './model.js';
+
+/** Largest frame accepted, in UTF-16 code units of its JSON text (the relay also caps bytes). */
+export const MAX_FRAME_LENGTH = 64 * 1024;
+
+export const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(128), v.regex(/^[\w.:@-]+$/, 'ids use letters, digits and _ . : @ -'));
+export const Text = v.pipe(v.string(), v.maxLength(MAX_FRAME_LENGTH));
+export const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+const Seq = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER));
+
+const Channel = v.picklist(CHANNELS);
+const Role = v.picklist(ROLES);
+export const RefSchema = v.strictObject({ id: Id, name: Text, role: Role });
+export const ParticipantSchema = v.strictObject({
+  id: Id,
+  name: Text,
+  role: Role,
+  /** Teams the participant belongs to (an agent's first team is where its flags go by default). */
+  teams: v.pipe(v.array(Id), v.maxLength(256)),
+});
+
+export const CommandSchema = v.variant('type', [
+  v.strictObject({
+    type: v.literal('raise'),
+    interactionId: Id,
+    channel: Channel,
+    customerLabel: v.optional(Text),
+    message: Text,
+    reason: v.optional(Text),
+    severity: v.optional(v.picklist(SEVERITIES)),
+    /** One of the agent's teams; defaults to the first. */
+    team: v.optional(Id),
+  }),
+  v.strictObject({ type: v.picklist(['acknowledge', 'request-join', 'accept-join', 'cancel-join']), flagId: Id }),
+  v.strictObject({ type: v.picklist(['lower', 'decline-join']), flagId: Id, reason: v.optional(Text) }),
+  v.strictObject({ type: v.literal('send-message'), flagId: Id, text: Text }),
+  v.strictObject({ type: v.literal('end-interaction'), interactionId: Id }),
+]);
+
+const base = {
+  flagId: Id,
+  /** Per-flag sequence number, 1 for `raised`, strictly increasing by one. */
+  seq: Seq,
+  /** Milliseconds since the epoch, stamped by the source of truth. */
+  at: Count,
+  /** Who caused it; the system (escalation timer) acts as `{ id: 'system', role: 'supervisor' }`. */
+  actor: RefSchema,
+};
+export const EventSchema = v.variant('type', [
+  v.strictObject({
+    ...base,
+    type: v.literal('raised'),
+    interactionId: Id,
+    channel: Channel,
+    customerLabel: Text,
+    team: Id,
+    message: Text,
+    reason: v.optional(Text),
+    severity: v.picklist(SEVERITIES),
+  }),
+  v.strictObject({ ...base, type: v.literal('acknowledged') }),
+  v.strictObject({ ...base, type: v.literal('escalated'), level: v.picklist([1, 2]) }),
+  v.strictObject({ ...base, type: v.literal('lowered'), cause: v.picklist(['agent', 'supervisor', 'interaction-ended']), reason: v.optional(Text) }),
+  v.strictObject({ ...base, type: v.picklist(['join-requested', 'join-accepted', 'join-declined', 'join-cancelled']), reason: v.optional(Text) }),
+  v.strictObject({
+    ...base,
+    type: v.literal('message'),
+    text: Text,
+    /** The id of the command that sent it: lets a sender match its optimistic copy. */
+    clientId: Id,
+  }),
+]);
+
+/** How deep error details may nest: deeper values would overflow the stack of whoever stringifies them. */
+const MAX_DETAILS_DEPTH = 8;
+function depthWithin(value: unknown, budget: number): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  return budget > 0 && Object.values(value).every((child) => depthWithin(child, budget - 1));
+}
+export const ErrorSchema = v.strictObject({
+  code: v.picklist(ERROR_CODES),
+  message: Text,
+  details: v.optional(v.pipe(v.record(v.string(), v.unknown()), v.check((d) => depthWithin(d, MAX_DETAILS_DEPTH), `error details nest at most ${MAX_DETAILS_DEPTH} levels`))),
+});
+/** The source of truth's rule configuration, as its welcome tells every client (core's FlagConfig). */
+export const ConfigSchema = v.strictObject({
+  legacyChatEnabled: v.boolean(),
+  fallbackMode: v.boolean(),
+  escalation: v.strictObject({ afterMs: Count, secondTierTeams: v.pipe(v.array(Id), v.maxLength(256)) }),
+  limits: v.strictObject({ messageLength: Count, reasonLength: Count, labelLength: Count }),
+  recentMs: Count,
+});
+
+export const OutcomeSchema = v.union([
+  v.strictObject({ ok: v.literal(true), flagId: v.nullable(Id), seq: Count, changed: v.boolean(), note: v.optional(Text) }),
+  v.strictObject({ ok: v.literal(false), error: ErrorSchema }),
+]);
