@@ -123,7 +123,7 @@ describe('layout: any text, any length, never breaks an element', () => {
         const notice = page.querySelector('flag-button.lowered')!;
         await waitUntil(() => notice.shadowRoot?.querySelector('[part=notice]'), 'the agent sees who lowered the flag', WAIT);
         const panelButton = page.querySelector('flag-button.requested')!;
-        await waitUntil(() => panelButton.shadowRoot?.querySelector('.trigger[data-state=acknowledged]'), 'the flag button follows the flag', WAIT);
+        await waitUntil(() => panelButton.shadowRoot?.querySelector('.trigger[data-state=join-requested][data-acknowledged]'), 'the flag button follows the flag', WAIT);
         panelButton.shadowRoot!.querySelector<HTMLButtonElement>('.trigger')!.click();
         await waitUntil(() => panelButton.shadowRoot!.querySelector('[popover] supervisor-chat')?.shadowRoot?.querySelector('.item.message'), 'the flag panel opens with its chat', WAIT);
         await frames();

@@ -41,6 +41,7 @@ export const flagButtonStyles = [
       border-color: var(--_warning);
     }
     .trigger[data-state='acknowledged'],
+    .trigger[data-state='join-requested'][data-acknowledged],
     .trigger[data-state='joined'] {
       color: var(--_success);
       border-color: var(--_success);

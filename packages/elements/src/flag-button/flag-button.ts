@@ -161,6 +161,7 @@ export class FlagButton extends FlaglineElement {
         class="trigger"
         part="button"
         data-state=${open?.phase ?? 'idle'}
+        ?data-acknowledged=${open?.flag.acknowledgedBy !== undefined}
         aria-haspopup="dialog"
         aria-expanded=${open && this.panelOpen ? 'true' : 'false'}
         @click=${this.#onTrigger}
