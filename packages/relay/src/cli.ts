@@ -11,13 +11,15 @@ async function main(): Promise<void> {
     return;
   }
   const log = createLogger(config.logLevel);
-  const relay = await startRelay(config, log);
+  // Signals are handled from the start: one that arrives while the relay is still starting
+  // (after its "listening" line, before startRelay resolves) stops it once started, cleanly.
+  const started = startRelay(config, log);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info('signal', { signal });
-    relay.close().then(
+    started.then((relay) => relay.close()).then(
       () => process.exit(0),
       (err: unknown) => {
         log.error('shutdown failed', { error: String(err) });
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   // Started by a parent with an IPC channel (a supervisor, the test harness): go when it goes.
   if (process.send) process.on('disconnect', () => stop('parent disconnected'));
+  await started;
 }
 
 main().catch((err: unknown) => {
