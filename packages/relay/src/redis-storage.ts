@@ -44,9 +44,9 @@ if n > 0 then redis.call('HSET', KEYS[3], unpack(ARGV, 3, last)) end
 return {'ok'}
 `;
 
-// KEYS: checkpoint position, checkpoint; ARGV: pos, body. Only a newer checkpoint replaces the stored one.
+// KEYS: checkpoint position, checkpoint; ARGV: pos, body. A checkpoint behind the stored one is ignored.
 const SAVE_CHECKPOINT = `
-if tonumber(ARGV[1]) <= tonumber(redis.call('GET', KEYS[1]) or '0') then return 0 end
+if tonumber(ARGV[1]) < tonumber(redis.call('GET', KEYS[1]) or '0') then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('SET', KEYS[2], ARGV[2])
 return 1
@@ -128,6 +128,7 @@ export class RedisStorage implements AuthorityStorage {
     const epoch = (await this.#redis.get(this.#keys.epoch))!;
     const saved = await this.#redis.get(this.#keys.checkpoint);
     const checkpoint = saved === null ? undefined : (JSON.parse(saved) as Checkpoint);
+    this.#index(checkpoint?.events ?? []);
     const events = await this.#since(checkpoint ? checkpoint.replayFrom - 1 : 0);
     if (!checkpoint) await this.#fillIndexes(events);
     this.#loadedPos = Math.max(checkpoint?.pos ?? 0, events.at(-1)?.pos ?? 0);
@@ -155,7 +156,7 @@ export class RedisStorage implements AuthorityStorage {
     const [status, ...stored] = await run.call(this.#redis, k.pos, k.log, k.outcomes, k.byInteraction, k.flags, k.lowered, ...args);
     if (status === 'conflict') return { conflict: true };
     if (status === 'duplicates') return { duplicates: stored.map((raw) => JSON.parse(raw) as StoredOutcome) };
-    this.#index(batch.events);
+    this.#index(batch.events.map((pe) => pe.event));
     return undefined;
   }
 
@@ -213,7 +214,7 @@ export class RedisStorage implements AuthorityStorage {
     let from = `${pos + 1}-0`;
     for (;;) {
       const page = (await this.#redis.xrange(this.#keys.log, from, '+', 'COUNT', 5000)) as Entry[];
-      out.push(...this.#index(toEvents(page)));
+      out.push(...this.#read(page));
       if (page.length < 5000) return out;
       from = `${out.at(-1)!.pos + 1}-0`;
     }
@@ -228,7 +229,7 @@ export class RedisStorage implements AuthorityStorage {
       try {
         const res = (await follower.xread('BLOCK', 5000, 'STREAMS', this.#keys.log, last)) as [string, Entry[]][] | null;
         if (!res) continue;
-        const events = this.#index(toEvents(res[0]![1]));
+        const events = this.#read(res[0]![1]);
         if (events.length === 0) continue;
         last = `${events.at(-1)!.pos}-0`;
         deliver(events);
@@ -240,13 +241,19 @@ export class RedisStorage implements AuthorityStorage {
     }
   }
 
+  /** Stream entries as events, remembering open flags' interactions. */
+  #read(entries: Entry[]): PositionedEvent[] {
+    const events = toEvents(entries);
+    this.#index(events.map((pe) => pe.event));
+    return events;
+  }
+
   /** Keep the interaction of each open flag (for appends); a lowered one takes no more events. */
-  #index(events: PositionedEvent[]): PositionedEvent[] {
-    for (const { event } of events) {
+  #index(events: FlagEvent[]): void {
+    for (const event of events) {
       if (event.type === 'raised') this.#interactionOf.set(event.flagId, event.interactionId);
       else if (event.type === 'lowered') this.#interactionOf.delete(event.flagId);
     }
-    return events;
   }
 
   /** The interaction of each event, in order: from the batch itself, this process's map or the flags hash. */

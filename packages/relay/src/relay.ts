@@ -15,6 +15,7 @@ import { createHttpHandler } from './http-routes.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { LocalPresence, RedisPresence } from './presence.js';
+import { DAY_MS, RetentionJob } from './retention.js';
 import { openStore, type RelayStore } from './store.js';
 
 export interface Relay {
@@ -50,6 +51,8 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   });
 
   const storage = openStore(config, log);
+  const metrics = new Metrics();
+  const opening = performance.now();
   const authority = await Authority.open({
     storage,
     config: {
@@ -60,11 +63,21 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
       },
       limits: { messageLength: config.messageLength },
     },
+    checkpointEvery: { events: config.checkpointEvents, ms: config.checkpointMs },
+    onCheckpoint: (report) => {
+      metrics.checkpoint(report);
+      if ('error' in report) log.error('checkpoint failed; the next start reads more of the log', { error: report.error.message });
+    },
   });
+  metrics.started((performance.now() - opening) / 1000, storage.loadedEvents);
   if (config.tickMs > 0) authority.start(config.tickMs);
+  const retention =
+    config.retentionDays > 0
+      ? new RetentionJob({ authority, storage, metrics, log, retentionMs: config.retentionDays * DAY_MS, intervalMs: config.purgeIntervalMs })
+      : null;
+  retention?.start();
 
   const presence = config.store.startsWith('sqlite:') ? new LocalPresence() : new RedisPresence({ url: config.store, namespace: config.redisNamespace, ttlMs: config.presenceTtlMs });
-  const metrics = new Metrics();
   let draining = false;
   const connections = new Set<RelayConnection>();
   const ctx: ConnectionContext = { authority, verify, config, metrics, log, presence, perUser: new Map(), inflight: new Set(), draining: () => draining };
@@ -156,6 +169,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     server.closeIdleConnections();
     clearInterval(heartbeat);
     await Promise.allSettled([...ctx.inflight]);
+    await retention?.stop();
     await authority.close();
     await presence.close();
     await Promise.all(

@@ -96,6 +96,7 @@ export class SqliteStorage implements AuthorityStorage {
     const epoch = (this.#db.prepare(`SELECT value FROM meta WHERE key = 'epoch'`).get() as { value: string }).value;
     const saved = this.#db.prepare('SELECT body FROM checkpoint').get() as { body: string } | undefined;
     const checkpoint = saved && (JSON.parse(saved.body) as Checkpoint);
+    for (const event of checkpoint?.events ?? []) this.#remember(event);
     const events: PositionedEvent[] = [];
     const rows = this.#db.prepare('SELECT pos, body FROM events WHERE pos >= ? ORDER BY pos').iterate(checkpoint?.replayFrom ?? 0);
     for (const row of rows as Iterable<{ pos: number; body: string }>) events.push({ pos: row.pos, event: JSON.parse(row.body) as FlagEvent });
@@ -103,11 +104,11 @@ export class SqliteStorage implements AuthorityStorage {
     return { epoch, ...(checkpoint ? { checkpoint } : {}), events };
   }
 
-  /** Replaces the stored checkpoint if this one is newer; a write error is thrown to the Authority, which reports it. */
+  /** Replaces the stored checkpoint unless that one is further on; a write error goes to the Authority, which reports it. */
   async saveCheckpoint(checkpoint: Checkpoint): Promise<void> {
     if (this.#failure) throw this.#failure;
     this.#db
-      .prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET pos = excluded.pos, body = excluded.body WHERE excluded.pos > checkpoint.pos')
+      .prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET pos = excluded.pos, body = excluded.body WHERE excluded.pos >= checkpoint.pos')
       .run(checkpoint.pos, JSON.stringify(checkpoint));
   }
 
@@ -193,13 +194,17 @@ export class SqliteStorage implements AuthorityStorage {
     for (const w of group) w.resolve();
   }
 
-  /** An event's interaction: kept for open flags, looked up for one raised before this process started. */
+  /** An event's interaction: kept for open flags (from the checkpoint and what was written since), else looked up. */
   #interaction(event: FlagEvent): string {
-    if (event.type === 'raised') this.#interactionOf.set(event.flagId, event.interactionId);
-    const id = this.#interactionOf.get(event.flagId) ?? (this.#selectInteraction.get(event.flagId) as string | undefined);
+    const id = event.type === 'raised' ? event.interactionId : (this.#interactionOf.get(event.flagId) ?? (this.#selectInteraction.get(event.flagId) as string | undefined));
     if (id === undefined) throw new Error(`Event ${event.type} for unknown flag ${event.flagId}.`);
-    if (event.type === 'lowered') this.#interactionOf.delete(event.flagId);
-    else this.#interactionOf.set(event.flagId, id);
+    this.#remember(event, id);
     return id;
+  }
+
+  /** Keep the interaction of an open flag; a lowered one takes no more events. */
+  #remember(event: FlagEvent, interactionId = event.type === 'raised' ? event.interactionId : this.#interactionOf.get(event.flagId)): void {
+    if (event.type === 'lowered' || interactionId === undefined) this.#interactionOf.delete(event.flagId);
+    else this.#interactionOf.set(event.flagId, interactionId);
   }
 }

@@ -86,7 +86,7 @@ export class Authority implements DecisionState {
   /** Events applied since the last checkpoint was captured, and when that was. */
   #sinceCheckpoint = 0;
   #checkpointAt: number;
-  #checkpointing: Promise<void> | null = null;
+  #checkpointing: Promise<unknown> | null = null;
 
   private constructor(opts: AuthorityOptions, { epoch, checkpoint, events }: Loaded) {
     this.config = resolveConfig(opts.config);
@@ -124,6 +124,11 @@ export class Authority implements DecisionState {
 
   get pos(): number {
     return this.#pos;
+  }
+
+  /** How long a lowered flag stays in memory (see AuthorityOptions.historyRetentionMs). */
+  get historyRetentionMs(): number {
+    return this.#retentionMs;
   }
 
   /** How many flags' event histories are in memory (open or lowered within the retention time). */
@@ -235,13 +240,16 @@ export class Authority implements DecisionState {
 
   /**
    * Capture the state now and write it as the storage's latest checkpoint once everything it
-   * holds is durable. Resolves when written (or failed: reported to `onCheckpoint`, and the next
-   * start reads more of the log); does nothing when the storage keeps no checkpoints.
+   * holds is durable. Resolves with the report also given to `onCheckpoint` (a failure costs only
+   * a longer next start), or undefined when the storage keeps no checkpoints.
    */
-  checkpoint(): Promise<void> {
+  checkpoint(): Promise<CheckpointReport | undefined> {
     const save = this.#storage.saveCheckpoint?.bind(this.#storage);
-    if (!save) return Promise.resolve();
-    const report = (r: CheckpointReport) => this.#onCheckpoint?.(r);
+    if (!save) return Promise.resolve(undefined);
+    const report = (r: CheckpointReport) => {
+      this.#onCheckpoint?.(r);
+      return r;
+    };
     const started = this.#now();
     let captured = 0;
     // In the decision queue, so the state is exactly the events up to `pos` (no group half-applied).
@@ -258,11 +266,11 @@ export class Authority implements DecisionState {
         await delivery;
         if (this.#durablePos < checkpoint.pos) throw this.#failure ?? new Error('The events before the checkpoint were not stored.');
         await save(checkpoint);
-        report({ pos: checkpoint.pos, events: checkpoint.events.length, ms: this.#now() - started });
+        return report({ pos: checkpoint.pos, events: checkpoint.events.length, ms: this.#now() - started });
       })
       .catch((err: unknown) => {
         this.#sinceCheckpoint += captured;
-        report({ error: err instanceof Error ? err : new Error(String(err)) });
+        return report({ error: err instanceof Error ? err : new Error(String(err)) });
       });
   }
 

@@ -93,9 +93,11 @@ export interface AuthorityStorage {
    */
   flagEvents(flagId: string): Promise<FlagEvent[]>;
   /**
-   * Optional: keep this checkpoint as the latest (it replaces an older one; one at or below the
-   * stored position is ignored, as several processes of a shared log each write theirs). Called
-   * only once every event up to `checkpoint.pos` is durable. Without it, load() reads the log.
+   * Optional: keep this checkpoint as the latest. It replaces one at the same or an earlier
+   * position (at the same position it was captured later, so more flags had left memory: a
+   * retention purge relies on that); one behind the stored position is ignored, as several
+   * processes of a shared log each write theirs. Called only once every event up to
+   * `checkpoint.pos` is durable. Without it, load() reads the whole log.
    */
   saveCheckpoint?(checkpoint: Checkpoint): Promise<void>;
   close(): Promise<void>;
@@ -117,7 +119,7 @@ export class MemoryStorage implements AuthorityStorage {
   }
 
   async saveCheckpoint(checkpoint: Checkpoint): Promise<void> {
-    if (checkpoint.pos > (this.#checkpoint?.pos ?? 0)) this.#checkpoint = structuredClone(checkpoint);
+    if (checkpoint.pos >= (this.#checkpoint?.pos ?? 0)) this.#checkpoint = structuredClone(checkpoint);
   }
 
   async commit(batch: CommitBatch): Promise<void> {
