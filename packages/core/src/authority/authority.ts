@@ -6,8 +6,7 @@
 import type { CommandEnvelope, Outcome } from '../commands.js';
 import { resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
-import { decide, escalationDue, type DecisionState } from '../machine.js';
-import { reduceEvents } from '../machine.js';
+import { decide, escalationDue, reduceEvents, type DecisionState } from '../machine.js';
 import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type Snapshot } from '../model.js';
 import { canSee, checkAccess } from '../rules.js';
 import { Draft, track, withStoredFlag } from './draft.js';
@@ -103,10 +102,11 @@ export class Authority implements DecisionState {
     this.epoch = epoch;
     this.#pos = 0;
     if (checkpoint) this.#restore(checkpoint);
-    // Events up to the checkpoint are in its state already: they only refill the replay window.
+    // Events up to the checkpoint are in its state already: they only refill the replay window
+    // (sharing the history's copy of each event, so it is held once).
     for (const pe of events) {
       if (pe.pos > this.#pos) this.#apply(pe);
-      else this.#remember(pe);
+      else this.#remember({ pos: pe.pos, event: this.#history.get(pe.event.flagId)?.[pe.event.seq - 1] ?? pe.event });
     }
     this.#durable(this.#pos);
   }
@@ -527,7 +527,7 @@ export class Authority implements DecisionState {
   #restore(checkpoint: Checkpoint): void {
     if (checkpoint.v !== 1) throw new FlagError('internal', `The storage holds a checkpoint of format ${String(checkpoint.v)}, unknown to this version.`);
     for (const event of checkpoint.events) this.#track(event);
-    this.#lowered.push(...checkpoint.lowered);
+    for (const lowered of checkpoint.lowered) this.#lowered.push(lowered);
     this.#pos = checkpoint.pos;
   }
 }
