@@ -200,6 +200,10 @@ describe('retention on a relay process', () => {
       const metrics = await (await fetch(`${relay.url}/metrics`)).text();
       assert.match(metrics, /^flagline_retention_purged_flags_total 1$/m);
       assert.match(metrics, /^flagline_retention_purges_total\{result="ok"\} 1$/m);
+      // The purge wrote its checkpoint first; the start read the checkpoint's replay window only
+      // (the recent flag: the old one had left memory when the file's last checkpoint was written).
+      assert.match(metrics, /^flagline_checkpoints_total\{result="ok"\} 1$/m);
+      assert.match(metrics, /^flagline_start_loaded_events 3$/m);
     } finally {
       await relay.stop();
     }
