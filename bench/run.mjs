@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark, its comparison and ratio, as tables; full figures in
 // bench/results.json. `npm run bench:smoke` (or --smoke): the same code at a tiny scale, in
 // seconds, and a non-zero exit if any benchmark failed to produce its numbers. Timings are never
-// asserted: these are figures, not tests. `--only=size,render,relay` runs a subset.
+// asserted: these are figures, not tests. `--only=size,client,render,relay,restart` runs a subset.
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -9,11 +9,12 @@ import { resolve } from 'node:path';
 import { relayBench } from './relay/relay.mjs';
 import { hasRedisServer } from './relay/servers.mjs';
 import { renderBench } from './render/render.mjs';
-import { printClientShift, printRelay, printRender } from './report.mjs';
+import { printClientShift, printRelay, printRender, printRestart } from './report.mjs';
+import { restartBench } from './restart/restart.mjs';
 import { printSizes, sizes } from './size.mjs';
 
 const smoke = process.argv.includes('--smoke');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? ['size', 'client', 'render', 'relay'];
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? ['size', 'client', 'render', 'relay', 'restart'];
 
 const PLANS = {
   full: {
@@ -23,11 +24,14 @@ const PLANS = {
     relay: { agents: 1800, supervisors: 200, teams: 20, loadgens: 2, rates: [300, 600, 1200, 2400, 4800], stepMs: 8000, warmupMs: 2000, storms: ['restart', 'crash'] },
     // The issue's measurement: cost per cycle at the start of a shift and after 8,000 flags.
     client: { flags: 8000, window: 500 },
+    // Issue 13's figure: relay start-up after 10^6 events, before and after a checkpoint.
+    restart: { events: 1_000_000 },
   },
   smoke: {
     render: { sizes: [100], events: 5, chatMessages: 200, appends: 5, budgetMs: 10_000 },
     relay: { agents: 36, supervisors: 4, teams: 2, loadgens: 2, rates: [60], stepMs: 1000, warmupMs: 300, storms: ['crash'] },
     client: { flags: 300, window: 100 },
+    restart: { events: 10_000 },
   },
 };
 const plan = smoke ? PLANS.smoke : PLANS.full;
@@ -74,6 +78,11 @@ await section('relay', async () => {
   const relay = await relayBench(plan.relay, log);
   printRelay(relay);
   return relay;
+});
+await section('restart', async () => {
+  const restart = await restartBench(plan.restart, log);
+  printRestart(restart);
+  return restart;
 });
 
 results.durationMs = Math.round(performance.now() - started);
@@ -135,6 +144,13 @@ function missing() {
           for (const storm of x.storms ?? []) if (storm.error || storm.resumed + storm.snapshots !== storm.clients) problems.push(`storm ${storm.kind}: ${storm.error ?? 'not everyone came back'}`);
         }
       }
+  }
+  if (only.includes('restart')) {
+    const r = results.restart;
+    if (r?.error) problems.push(`restart: ${r.error}`);
+    else
+      for (const side of ['before', 'after'])
+        if (!num(r[side].open.ms) || !num(r[side].relay.readyMs) || !num(r[side].relay.rssBytes)) problems.push(`restart ${side}: no figures`);
   }
   return problems;
 }

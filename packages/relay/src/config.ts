@@ -65,6 +65,10 @@ export interface RelayConfig {
   reasonLength: number;
   labelLength: number;
   recentMs: number;
+  checkpointEvents: number;
+  checkpointMs: number;
+  retentionDays: number;
+  purgeIntervalMs: number;
   static?: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
@@ -111,6 +115,10 @@ export const DEFAULTS: RelayConfig = {
   reasonLength: DEFAULT_CONFIG.limits.reasonLength,
   labelLength: DEFAULT_CONFIG.limits.labelLength,
   recentMs: DEFAULT_CONFIG.recentMs,
+  checkpointEvents: 20_000,
+  checkpointMs: 300_000,
+  retentionDays: 0,
+  purgeIntervalMs: 3_600_000,
   logLevel: 'warn',
 };
 
@@ -164,6 +172,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'reasonLength', kind: 'int', help: 'Longest reason (raise, lower, decline), in characters.' },
   { key: 'labelLength', kind: 'int', help: 'Longest customer label, in characters.' },
   { key: 'recentMs', kind: 'int', help: 'Lowered flags stay in snapshots (and in clients) this long.' },
+  { key: 'checkpointEvents', kind: 'int', help: 'Write a checkpoint of the state after this many events (a start reads the latest checkpoint and the events after it).' },
+  { key: 'checkpointMs', kind: 'int', help: 'Write a checkpoint after this long if anything happened, whichever of the two comes first.' },
+  { key: 'retentionDays', kind: 'int', help: 'Delete the events (transcripts) of flags lowered more than this many days ago; 0 keeps them forever.' },
+  { key: 'purgeIntervalMs', kind: 'int', help: 'How often the retention purge runs (also once at start).' },
   { key: 'static', kind: 'string', help: 'Serve this directory over HTTP (e.g. the built demo).' },
   { key: 'logLevel', kind: 'string', help: 'error | warn | info | debug (JSON lines on stderr).' },
 ];
@@ -253,6 +265,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
   if (!/^(sqlite:.+|rediss?:\/\/.+)$/.test(config.store)) throw new ConfigError(`store must be sqlite:PATH or redis://HOST:PORT, got ${JSON.stringify(config.store)}.`);
   if (!['error', 'warn', 'info', 'debug'].includes(config.logLevel)) throw new ConfigError('log-level must be error, warn, info or debug.');
   if (config.maxFrameBytes > config.maxPayloadBytes) throw new ConfigError('max-frame-bytes cannot exceed max-payload-bytes.');
+  if (config.checkpointEvents < 1 || config.checkpointMs < 1) throw new ConfigError('checkpoint-events and checkpoint-ms must be at least 1.');
+  if (config.retentionDays > 0 && config.purgeIntervalMs < 1) throw new ConfigError('purge-interval-ms must be at least 1.');
   if (config.jwtSecretFile) config.jwtSecret = readFileSync(config.jwtSecretFile, 'utf8').trim();
   if (config.metricsTokenFile) config.metricsToken = readFileSync(config.metricsTokenFile, 'utf8').trim();
   if (config.metricsToken !== undefined && config.metricsToken.length < 16) throw new ConfigError('The metrics token must be at least 16 characters.');

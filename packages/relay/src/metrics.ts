@@ -1,4 +1,7 @@
 /** The few numbers /metrics exposes, in Prometheus text format (version 0.0.4), written by hand. */
+import type { CheckpointReport } from '@flagline/core/authority';
+import type { Purged } from './store.js';
+
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 export class Metrics {
@@ -11,6 +14,31 @@ export class Metrics {
   readonly #buckets = new Array<number>(BUCKETS.length).fill(0);
   #latencyCount = 0;
   #latencySum = 0;
+  readonly #start = { seconds: 0, events: 0 };
+  readonly #checkpoints = { ok: 0, error: 0, pos: 0, events: 0, seconds: 0 };
+  readonly #purge = { ok: 0, error: 0, flags: 0, events: 0, lastCutoff: 0 };
+
+  /** How long the Authority took to open, and how many events it read. */
+  started(seconds: number, events: number): void {
+    Object.assign(this.#start, { seconds, events });
+  }
+
+  checkpoint(report: CheckpointReport): void {
+    if ('error' in report) this.#checkpoints.error++;
+    else Object.assign(this.#checkpoints, { ok: this.#checkpoints.ok + 1, pos: report.pos, events: report.events, seconds: report.ms / 1000 });
+  }
+
+  /** One purge step's deletions, as they happen. */
+  purged(step: Purged): void {
+    this.#purge.flags += step.flags;
+    this.#purge.events += step.events;
+  }
+
+  /** A whole purge run ended; `cutoff` in ms since the epoch. */
+  purgeRun(result: 'ok' | 'error', cutoff: number): void {
+    this.#purge[result]++;
+    if (result === 'ok') this.#purge.lastCutoff = cutoff / 1000;
+  }
 
   command(type: string, result: string, seconds: number): void {
     const key = `type="${type}",result="${result}"`;
@@ -54,6 +82,28 @@ export class Metrics {
       family('flagline_storage_batches_total', 'counter', 'Command and timer writes committed; batches / transactions = group size.');
       out.push(`flagline_storage_batches_total ${extra.storage.batches}`);
     }
+    family('flagline_start_duration_seconds', 'gauge', 'Time the Authority took to open at start (checkpoint + events after it, or the whole log).');
+    out.push(`flagline_start_duration_seconds ${this.#start.seconds}`);
+    family('flagline_start_loaded_events', 'gauge', 'Events read from storage at start.');
+    out.push(`flagline_start_loaded_events ${this.#start.events}`);
+    const cp = this.#checkpoints;
+    family('flagline_checkpoints_total', 'counter', 'Checkpoints of the Authority state written, by result.');
+    out.push(`flagline_checkpoints_total{result="ok"} ${cp.ok}`, `flagline_checkpoints_total{result="error"} ${cp.error}`);
+    family('flagline_checkpoint_position', 'gauge', 'Log position of the last checkpoint this process wrote.');
+    out.push(`flagline_checkpoint_position ${cp.pos}`);
+    family('flagline_checkpoint_events', 'gauge', 'Events held by the last checkpoint (the histories of the flags in memory).');
+    out.push(`flagline_checkpoint_events ${cp.events}`);
+    family('flagline_checkpoint_duration_seconds', 'gauge', 'Time from capturing the last checkpoint to having it stored.');
+    out.push(`flagline_checkpoint_duration_seconds ${cp.seconds}`);
+    const purge = this.#purge;
+    family('flagline_retention_purges_total', 'counter', 'Retention purge runs (--retention-days), by result.');
+    out.push(`flagline_retention_purges_total{result="ok"} ${purge.ok}`, `flagline_retention_purges_total{result="error"} ${purge.error}`);
+    family('flagline_retention_purged_flags_total', 'counter', 'Flags whose events the retention purge deleted.');
+    out.push(`flagline_retention_purged_flags_total ${purge.flags}`);
+    family('flagline_retention_purged_events_total', 'counter', 'Events the retention purge deleted.');
+    out.push(`flagline_retention_purged_events_total ${purge.events}`);
+    family('flagline_retention_cutoff_seconds', 'gauge', 'Unix time before which lowered flags were purged by the last complete run (0: none yet).');
+    out.push(`flagline_retention_cutoff_seconds ${purge.lastCutoff}`);
     family('flagline_commands_total', 'counter', 'Commands answered, by type and result (ok or an error code).');
     for (const [labels, n] of this.#commands) out.push(`flagline_commands_total{${labels}} ${n}`);
     family('flagline_command_duration_seconds', 'histogram', 'Time from receiving a command to sending its durable result.');

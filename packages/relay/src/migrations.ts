@@ -25,6 +25,25 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 2: the latest checkpoint of the Authority's state (start-up reads it and the events after it),
+  // and lowered flags by time (what the retention purge deletes), filled from the log so far.
+  (db) => {
+    db.exec(`
+      CREATE TABLE checkpoint (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        pos INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE TABLE lowered (
+        flag_id TEXT PRIMARY KEY,
+        at INTEGER NOT NULL,
+        pos INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX lowered_by_at ON lowered (at);
+      INSERT INTO lowered (flag_id, at, pos)
+        SELECT flag_id, json_extract(body, '$.at'), pos FROM events WHERE json_extract(body, '$.type') = 'lowered';
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

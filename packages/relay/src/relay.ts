@@ -17,6 +17,7 @@ import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { LocalPresence, RedisPresence } from './presence.js';
 import { Admission } from './rate-limit.js';
+import { DAY_MS, RetentionJob } from './retention.js';
 import { openStore, type RelayStore } from './store.js';
 
 export interface Relay {
@@ -88,6 +89,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     log.warn('GET /metrics needs no credentials and the relay listens beyond loopback: set --metrics-token (or bind --host to loopback).', { host: config.host });
 
   const storage = openStore(config, log);
+  const opening = performance.now();
   const authority = await Authority.open({
     storage,
     config: flagConfigOf(config, config.secondTierTeams.length || !devMode ? config.secondTierTeams : [...DEV_SECOND_TIER_TEAMS]),
@@ -95,8 +97,19 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
       log.error('background task failed', { source, code: error.code, error: error.message });
       metrics.backgroundFailure(source);
     },
+    checkpointEvery: { events: config.checkpointEvents, ms: config.checkpointMs },
+    onCheckpoint: (report) => {
+      metrics.checkpoint(report);
+      if ('error' in report) log.error('checkpoint failed; the next start reads more of the log', { error: report.error.message });
+    },
   });
+  metrics.started((performance.now() - opening) / 1000, storage.loadedEvents);
   if (config.tickMs > 0) authority.start(config.tickMs);
+  const retention =
+    config.retentionDays > 0
+      ? new RetentionJob({ authority, storage, metrics, log, retentionMs: config.retentionDays * DAY_MS, intervalMs: config.purgeIntervalMs })
+      : null;
+  retention?.start();
 
   const presence = config.store.startsWith('sqlite:') ? new LocalPresence() : new RedisPresence({ url: config.store, namespace: config.redisNamespace, ttlMs: config.presenceTtlMs });
   let draining = false;
@@ -202,6 +215,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     server.closeIdleConnections();
     clearInterval(heartbeat);
     await Promise.allSettled([...ctx.inflight]);
+    await retention?.stop();
     await authority.close();
     await presence.close();
     verify.close();

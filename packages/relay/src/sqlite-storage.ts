@@ -7,9 +7,10 @@
  * Under load this turns N fsyncs into one without making anyone wait for a timer.
  */
 import Database from 'better-sqlite3';
-import type { AuthorityStorage, CommitBatch, StoredOutcome } from '@flagline/core/authority';
+import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, StoredOutcome } from '@flagline/core/authority';
 import type { FlagEvent, PositionedEvent } from '@flagline/core';
 import { migrate } from './migrations.js';
+import type { Purged } from './store.js';
 
 export type SyncMode = 'full' | 'normal';
 
@@ -33,6 +34,7 @@ interface Waiter {
 
 export class SqliteStorage implements AuthorityStorage {
   readonly #db: Database.Database;
+  /** The interaction of each open flag this store wrote or read (older ones are looked up). */
   readonly #interactionOf = new Map<string, string>();
   #pending: Waiter[] = [];
   #scheduled = false;
@@ -41,10 +43,14 @@ export class SqliteStorage implements AuthorityStorage {
   readonly #insertOutcome: Database.Statement;
   readonly #selectOutcome: Database.Statement;
   readonly #selectFlagEvents: Database.Statement;
+  readonly #selectInteraction: Database.Statement;
+  readonly #insertLowered: Database.Statement;
   readonly #writeGroup: (group: Waiter[]) => void;
   readonly #onFailure: ((err: Error) => void) | undefined;
   /** Transactions and batches written, for metrics and tests of the grouping itself. */
   readonly stats = { transactions: 0, batches: 0 };
+  /** Events the last load() read, for metrics and tests. */
+  loadedEvents = 0;
 
   constructor(opts: SqliteStorageOptions) {
     this.#onFailure = opts.onFailure;
@@ -55,6 +61,8 @@ export class SqliteStorage implements AuthorityStorage {
       // takes the lock and keeps it until close (the OS drops it if the process dies).
       this.#db.pragma('locking_mode = EXCLUSIVE');
       this.#db.pragma(`synchronous = ${opts.sync === 'normal' ? 'NORMAL' : 'FULL'}`);
+      // What the retention purge deletes is overwritten on disk, not left in free pages.
+      this.#db.pragma('secure_delete = ON');
       migrate(this.#db);
     } catch (err) {
       this.#db.close();
@@ -70,25 +78,61 @@ export class SqliteStorage implements AuthorityStorage {
     this.#selectOutcome = this.#db.prepare('SELECT actor_id, body FROM outcomes WHERE id = ?');
     // Served by the UNIQUE (flag_id, seq) index of migration 1; a flag's seq order is its log order.
     this.#selectFlagEvents = this.#db.prepare('SELECT body FROM events WHERE flag_id = ? ORDER BY seq');
+    this.#selectInteraction = this.#db.prepare('SELECT interaction_id FROM events WHERE flag_id = ? AND seq = 1').pluck();
+    this.#insertLowered = this.#db.prepare('INSERT INTO lowered (flag_id, at, pos) VALUES (?, ?, ?)');
     this.#writeGroup = this.#db.transaction((group: Waiter[]) => {
       for (const { batch } of group) {
         for (const { pos, event } of batch.events) {
           this.#insertEvent.run(pos, event.flagId, event.seq, this.#interaction(event), JSON.stringify(event));
+          if (event.type === 'lowered') this.#insertLowered.run(event.flagId, event.at, pos);
         }
         for (const o of batch.outcomes ?? []) this.#insertOutcome.run(o.id, o.actorId, JSON.stringify(o.outcome));
       }
     });
   }
 
-  async load(): Promise<{ epoch: string; events: PositionedEvent[] }> {
+  /** The epoch, the latest checkpoint and the events from its replay window on (or all of them). */
+  async load(): Promise<Loaded> {
     const epoch = (this.#db.prepare(`SELECT value FROM meta WHERE key = 'epoch'`).get() as { value: string }).value;
+    const saved = this.#db.prepare('SELECT body FROM checkpoint').get() as { body: string } | undefined;
+    const checkpoint = saved && (JSON.parse(saved.body) as Checkpoint);
+    for (const event of checkpoint?.events ?? []) this.#remember(event);
     const events: PositionedEvent[] = [];
-    for (const row of this.#db.prepare('SELECT pos, body FROM events ORDER BY pos').iterate() as Iterable<{ pos: number; body: string }>) {
-      const event = JSON.parse(row.body) as FlagEvent;
-      this.#interaction(event);
-      events.push({ pos: row.pos, event });
-    }
-    return { epoch, events };
+    const rows = this.#db.prepare('SELECT pos, body FROM events WHERE pos >= ? ORDER BY pos').iterate(checkpoint?.replayFrom ?? 0);
+    for (const row of rows as Iterable<{ pos: number; body: string }>) events.push({ pos: row.pos, event: JSON.parse(row.body) as FlagEvent });
+    this.loadedEvents = events.length;
+    return { epoch, ...(checkpoint ? { checkpoint } : {}), events };
+  }
+
+  /** Replaces the stored checkpoint unless that one is further on; a write error goes to the Authority, which reports it. */
+  async saveCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    this.#db
+      .prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET pos = excluded.pos, body = excluded.body WHERE excluded.pos >= checkpoint.pos')
+      .run(checkpoint.pos, JSON.stringify(checkpoint));
+  }
+
+  /**
+   * Deletes every event of up to `limit` flags lowered before `cutoff` (ms since the epoch),
+   * oldest first, in one transaction. Only flags lowered at or before the latest checkpoint go:
+   * the checkpoint (written just before, after they left memory) then holds nothing of them,
+   * and the log's head is never deleted. Command outcomes stay (see the README's Retention).
+   */
+  purge(cutoff: number, limit: number): Purged {
+    return this.#db.transaction(() => {
+      const flags = this.#db
+        .prepare('SELECT flag_id FROM lowered WHERE at < ? AND pos <= (SELECT pos FROM checkpoint) ORDER BY at LIMIT ?')
+        .pluck()
+        .all(cutoff, limit) as string[];
+      let events = 0;
+      const deleteEvents = this.#db.prepare('DELETE FROM events WHERE flag_id = ?');
+      const deleteLowered = this.#db.prepare('DELETE FROM lowered WHERE flag_id = ?');
+      for (const flagId of flags) {
+        events += deleteEvents.run(flagId).changes;
+        deleteLowered.run(flagId);
+      }
+      return { flags: flags.length, events };
+    })();
   }
 
   commit(batch: CommitBatch): Promise<void> {
@@ -150,10 +194,17 @@ export class SqliteStorage implements AuthorityStorage {
     for (const w of group) w.resolve();
   }
 
+  /** An event's interaction: kept for open flags (from the checkpoint and what was written since), else looked up. */
   #interaction(event: FlagEvent): string {
-    if (event.type === 'raised') this.#interactionOf.set(event.flagId, event.interactionId);
-    const id = this.#interactionOf.get(event.flagId);
+    const id = event.type === 'raised' ? event.interactionId : (this.#interactionOf.get(event.flagId) ?? (this.#selectInteraction.get(event.flagId) as string | undefined));
     if (id === undefined) throw new Error(`Event ${event.type} for unknown flag ${event.flagId}.`);
+    this.#remember(event, id);
     return id;
+  }
+
+  /** Keep the interaction of an open flag; a lowered one takes no more events. */
+  #remember(event: FlagEvent, interactionId = event.type === 'raised' ? event.interactionId : this.#interactionOf.get(event.flagId)): void {
+    if (event.type === 'lowered' || interactionId === undefined) this.#interactionOf.delete(event.flagId);
+    else this.#interactionOf.set(event.flagId, interactionId);
   }
 }

@@ -13,6 +13,21 @@ import { SqliteStorage } from './sqlite-storage.js';
 export interface RelayStore extends AuthorityStorage, EventReader {
   /** Why the store cannot take writes right now (readiness turns 503), or null. */
   readonly failure: Error | null;
+  /** Events the last load() read: the whole log, or a checkpoint's replay window and what followed. */
+  readonly loadedEvents: number;
+  /** Both relay stores keep checkpoints. */
+  saveCheckpoint: NonNullable<AuthorityStorage['saveCheckpoint']>;
+  /**
+   * Delete the events of up to `limit` flags lowered before `cutoff` (ms since the epoch), and
+   * only of flags lowered at or before the latest checkpoint (see retention.ts).
+   */
+  purge(cutoff: number, limit: number): Purged | Promise<Purged>;
+}
+
+/** What one purge step deleted. */
+export interface Purged {
+  flags: number;
+  events: number;
 }
 
 export function openStore(config: RelayConfig, log: Logger): RelayStore {

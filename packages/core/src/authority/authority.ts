@@ -6,11 +6,11 @@
 import type { CommandEnvelope, Outcome } from '../commands.js';
 import { resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
-import { decide, escalationDue, type DecisionState } from '../machine.js';
+import { decide, escalationDue, reduceEvents, type DecisionState } from '../machine.js';
 import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type Snapshot } from '../model.js';
 import { canSee, checkAccess, noSuchFlag } from '../rules.js';
-import { Draft, track } from './draft.js';
-import type { AuthorityStorage, CommitBatch, StoredOutcome } from './storage.js';
+import { Draft, track, withStoredFlag } from './draft.js';
+import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, StoredOutcome } from './storage.js';
 
 export interface AuthorityOptions {
   storage: AuthorityStorage;
@@ -20,17 +20,31 @@ export interface AuthorityOptions {
   /** How many recent events are kept for resuming; an older resume point gets "snapshot needed". */
   replayWindow?: number;
   /**
-   * How long a lowered flag's events stay in memory after it was lowered; older ones are read
-   * from storage when asked for. At least `config.recentMs` (snapshots hold recently lowered
-   * flags whole); default `config.recentMs` plus HISTORY_MARGIN_MS.
+   * How long a lowered flag stays in memory after it was lowered: its events, its state and its
+   * interaction's owner. After that it lives only in storage, read back when a command or a
+   * history request names it (checkpoints and start-up then cost the open state, not the
+   * history). At least `config.recentMs` (snapshots hold recently lowered flags whole); default
+   * `config.recentMs` plus HISTORY_MARGIN_MS.
    */
   historyRetentionMs?: number;
   /** Failures no caller awaits (catching up on shared storage, the escalation timer). Default: console.error. */
   onError?: (error: FlagError, source: 'catch-up' | 'escalation') => void;
+  /**
+   * With storage that keeps checkpoints: write one once this many events were applied or this
+   * long passed (checked on the tick) since the last, and on close. Default
+   * CHECKPOINT_EVERY_EVENTS events or CHECKPOINT_EVERY_MS.
+   */
+  checkpointEvery?: { events?: number; ms?: number };
+  /** Told of each checkpoint written, or of its failure (which costs only a longer next start). */
+  onCheckpoint?: (report: CheckpointReport) => void;
 }
+
+export type CheckpointReport = { pos: number; events: number; ms: number } | { error: Error };
 
 /** Default retention beyond `recentMs`: a flag that just left snapshots is still served from memory. */
 export const HISTORY_MARGIN_MS = 5 * 60_000;
+export const CHECKPOINT_EVERY_EVENTS = 20_000;
+export const CHECKPOINT_EVERY_MS = 5 * 60_000;
 
 type Listener = (event: PositionedEvent) => void;
 interface Subscriber {
@@ -48,11 +62,13 @@ export class Authority implements DecisionState {
   readonly #replayWindow: number;
   readonly #retentionMs: number;
   /**
-   * Flags by id (every flag ever raised, as its small current state, so decisions never change), the open flag of each interaction, the agent of each interaction. */
-  readonly #state = { flags: new Map<string, Flag>(), open: new Map<string, string>(), agents: new Map<string, string>() };
-  /** Event histories of flags that are open or were lowered within the retention time. */
+   * Flags in memory (open or lowered within the retention) by id, as their small current state;
+   * the open flag of each interaction; the latest flag of each interaction (whose agent owns it).
+   */
+  readonly #state = { flags: new Map<string, Flag>(), open: new Map<string, string>(), latest: new Map<string, string>() };
+  /** The event histories of the flags in memory, in the order they were raised. */
   readonly #history = new Map<string, FlagEvent[]>();
-  /** Lowered flags whose histories are still in memory, in log order, oldest from `#loweredHead`. */
+  /** Lowered flags still in memory, in log order, oldest from `#loweredHead`. */
   readonly #lowered: { flagId: string; at: number; pos: number }[] = [];
   #loweredHead = 0;
   /** The last log position known to be durable: a history leaves memory only once it is stored. */
@@ -66,8 +82,15 @@ export class Authority implements DecisionState {
   #delivery: Promise<unknown> = Promise.resolve();
   #failure: FlagError | null = null;
   #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #checkpointEvents: number;
+  readonly #checkpointMs: number;
+  readonly #onCheckpoint: ((report: CheckpointReport) => void) | undefined;
+  /** Events applied since the last checkpoint was captured, and when that was. */
+  #sinceCheckpoint = 0;
+  #checkpointAt: number;
+  #checkpointing: Promise<unknown> | null = null;
 
-  private constructor(opts: AuthorityOptions, epoch: string, events: PositionedEvent[]) {
+  private constructor(opts: AuthorityOptions, { epoch, checkpoint, events }: Loaded) {
     this.config = resolveConfig(opts.config);
     this.#storage = opts.storage;
     this.#onError = opts.onError ?? ((error, source) => console.error(`[flagline] ${source} failed:`, error));
@@ -76,15 +99,24 @@ export class Authority implements DecisionState {
     this.#retentionMs = opts.historyRetentionMs ?? this.config.recentMs + HISTORY_MARGIN_MS;
     if (!(this.#retentionMs >= this.config.recentMs))
       throw new FlagError('invalid-input', `historyRetentionMs (${opts.historyRetentionMs}) must be at least recentMs (${this.config.recentMs}).`);
+    this.#checkpointEvents = opts.checkpointEvery?.events ?? CHECKPOINT_EVERY_EVENTS;
+    this.#checkpointMs = opts.checkpointEvery?.ms ?? CHECKPOINT_EVERY_MS;
+    this.#onCheckpoint = opts.onCheckpoint;
+    this.#checkpointAt = this.#now();
     this.epoch = epoch;
     this.#pos = 0;
-    for (const pe of events) this.#apply(pe);
+    if (checkpoint) this.#restore(checkpoint);
+    // Events up to the checkpoint are in its state already: they only refill the replay window
+    // (sharing the history's copy of each event, so it is held once).
+    for (const pe of events) {
+      if (pe.pos > this.#pos) this.#apply(pe);
+      else this.#remember({ pos: pe.pos, event: this.#history.get(pe.event.flagId)?.[pe.event.seq - 1] ?? pe.event });
+    }
     this.#durable(this.#pos);
   }
 
   static async open(opts: AuthorityOptions): Promise<Authority> {
-    const { epoch, events } = await opts.storage.load();
-    const authority = new Authority(opts, epoch, events);
+    const authority = new Authority(opts, await opts.storage.load());
     const shared = opts.storage.shared;
     if (shared) {
       shared.follow((appended) => authority.#ingest(appended));
@@ -96,6 +128,11 @@ export class Authority implements DecisionState {
 
   get pos(): number {
     return this.#pos;
+  }
+
+  /** How long a lowered flag stays in memory (see AuthorityOptions.historyRetentionMs). */
+  get historyRetentionMs(): number {
+    return this.#retentionMs;
   }
 
   /** How many flags' event histories are in memory (open or lowered within the retention time). */
@@ -111,7 +148,8 @@ export class Authority implements DecisionState {
     return id === undefined ? undefined : this.#state.flags.get(id);
   }
   interactionAgent(interactionId: string): string | undefined {
-    return this.#state.agents.get(interactionId);
+    const latest = this.#state.latest.get(interactionId);
+    return latest === undefined ? undefined : this.#state.flags.get(latest)?.agent.id;
   }
 
   /** Run a command for an authenticated actor. Resolves once durable and fanned out. */
@@ -125,21 +163,25 @@ export class Authority implements DecisionState {
       return inflight.done.then(again, again);
     }
     const key = { id: envelope.id, actorId: actor.id };
-    const done = this.#enqueue<Outcome>(key, (state) => {
-      const decision = decide(state, actor, envelope, this.#now(), this.config);
-      const outcome: Outcome =
-        decision instanceof FlagError
-          ? { ok: false, error: decision.toJSON() }
-          : {
-              ok: true,
-              flagId: decision.flagId,
-              seq: decision.events.at(-1)?.seq ?? (decision.flagId ? (state.flag(decision.flagId)?.seq ?? 0) : 0),
-              changed: decision.changed,
-              ...(decision.note ? { note: decision.note } : {}),
-            };
-      const events = decision instanceof FlagError ? [] : decision.events;
-      return { result: outcome, events, outcome: { ...key, outcome } };
-    });
+    const decideWith = (stored?: Flag) =>
+      this.#enqueue<Outcome>(key, (draft) => {
+        const state = withStoredFlag(draft, stored);
+        const decision = decide(state, actor, envelope, this.#now(), this.config);
+        const outcome: Outcome =
+          decision instanceof FlagError
+            ? { ok: false, error: decision.toJSON() }
+            : {
+                ok: true,
+                flagId: decision.flagId,
+                seq: decision.events.at(-1)?.seq ?? (decision.flagId ? (state.flag(decision.flagId)?.seq ?? 0) : 0),
+                changed: decision.changed,
+                ...(decision.note ? { note: decision.note } : {}),
+              };
+        const events = decision instanceof FlagError ? [] : decision.events;
+        return { result: outcome, events, outcome: { ...key, outcome } };
+      });
+    const flagId = 'flagId' in envelope.command ? envelope.command.flagId : undefined;
+    const done = flagId === undefined || this.#state.flags.has(flagId) ? decideWith() : this.#storedFlag(flagId).then(decideWith);
     this.#inflight.set(envelope.id, { actorId: actor.id, done });
     void done.finally(() => this.#inflight.delete(envelope.id)).catch(() => {});
     return done;
@@ -151,6 +193,7 @@ export class Authority implements DecisionState {
    */
   tick(): Promise<void> {
     this.#evict();
+    this.#checkpointIfDue();
     return this.#enqueue<void>(null, (state) => {
       const now = this.#now();
       const events: FlagEvent[] = [];
@@ -191,12 +234,48 @@ export class Authority implements DecisionState {
    * storage for a flag lowered longer ago than the retention time (it takes no more events).
    */
   async history(actor: Participant, flagId: string, afterSeq: number): Promise<FlagEvent[]> {
-    const flag = this.#state.flags.get(flagId);
+    const events = this.#history.get(flagId) ?? (await this.#storage.flagEvents(flagId));
+    const flag = this.#state.flags.get(flagId) ?? reduceEvents(events);
     if (!flag) throw noSuchFlag(flagId);
     const denied = checkAccess(actor, flag, this.config);
     if (denied) throw denied;
-    const events = this.#history.get(flagId) ?? (await this.#storage.flagEvents(flagId));
     return events.filter((e) => e.seq > afterSeq);
+  }
+
+  /**
+   * Capture the state now and write it as the storage's latest checkpoint once everything it
+   * holds is durable. Resolves with the report also given to `onCheckpoint` (a failure costs only
+   * a longer next start), or undefined when the storage keeps no checkpoints.
+   */
+  checkpoint(): Promise<CheckpointReport | undefined> {
+    const save = this.#storage.saveCheckpoint?.bind(this.#storage);
+    if (!save) return Promise.resolve(undefined);
+    const report = (r: CheckpointReport) => {
+      this.#onCheckpoint?.(r);
+      return r;
+    };
+    const started = this.#now();
+    let captured = 0;
+    // In the decision queue, so the state is exactly the events up to `pos` (no group half-applied).
+    const checkpoint = this.#queue.then(() => {
+      captured = this.#sinceCheckpoint;
+      this.#sinceCheckpoint = 0;
+      this.#checkpointAt = started;
+      return { checkpoint: this.#capture(), delivery: this.#delivery };
+    });
+    this.#queue = checkpoint.catch(() => {});
+    return checkpoint
+      .then(async ({ checkpoint, delivery }) => {
+        // Single-writer storage commits in the background: wait until the captured events are stored.
+        await delivery;
+        if (this.#durablePos < checkpoint.pos) throw this.#failure ?? new Error('The events before the checkpoint were not stored.');
+        await save(checkpoint);
+        return report({ pos: checkpoint.pos, events: checkpoint.events.length, ms: this.#now() - started });
+      })
+      .catch((err: unknown) => {
+        this.#sinceCheckpoint += captured;
+        return report({ error: err instanceof Error ? err : new Error(String(err)) });
+      });
   }
 
   /**
@@ -219,6 +298,9 @@ export class Authority implements DecisionState {
     clearInterval(this.#timer);
     await this.#queue.catch(() => {});
     await this.#delivery.catch(() => {});
+    await this.#checkpointing;
+    // The next start then reads a checkpoint at the head and no events after it.
+    if (this.#sinceCheckpoint > 0 && !this.#failure) await this.checkpoint();
     this.#subscribers.clear();
     await this.#storage.close();
   }
@@ -346,6 +428,15 @@ export class Authority implements DecisionState {
     this.#fanOut(fresh);
   }
 
+  /** A flag that left memory, from storage: only a lowered one (an open one this process has not applied yet is not decided on). */
+  async #storedFlag(flagId: string): Promise<Flag | undefined> {
+    const events = await this.#storage.flagEvents(flagId).catch((err: unknown) => {
+      throw new FlagError('internal', `Storage unavailable; retry the command: ${String(err)}`);
+    });
+    const flag = reduceEvents(events);
+    return flag && !isOpen(flag) ? flag : undefined;
+  }
+
   #fail(err: unknown): never {
     // In-memory state may now be ahead of storage: stop serving rather than diverge.
     this.#failure = new FlagError('internal', `Storage failed; the source of truth stopped: ${String(err)}`);
@@ -363,38 +454,91 @@ export class Authority implements DecisionState {
 
   #apply(pe: PositionedEvent): void {
     const { event } = pe;
+    const flag = this.#track(event);
+    this.#pos = pe.pos;
+    this.#remember(pe);
+    this.#sinceCheckpoint++;
+    if (event.type === 'lowered') this.#lowered.push({ flagId: flag.id, at: event.at, pos: pe.pos });
+  }
+
+  /** Apply an event to the flags' states and keep it in its flag's history. */
+  #track(event: FlagEvent): Flag {
     const flag = track(this.#state, event);
     const history = this.#history.get(flag.id);
     if (history) history.push(event);
     else this.#history.set(flag.id, [event]);
-    this.#pos = pe.pos;
+    return flag;
+  }
+
+  /** Keep an event in the replay window. */
+  #remember(pe: PositionedEvent): void {
     this.#log.push(pe);
     if (this.#log.length > this.#replayWindow * 1.25) this.#log.splice(0, this.#log.length - this.#replayWindow);
-    if (event.type === 'lowered') this.#lowered.push({ flagId: flag.id, at: event.at, pos: pe.pos });
   }
 
   #durable(pos: number): void {
     this.#durablePos = Math.max(this.#durablePos, pos);
     this.#evict();
+    this.#checkpointIfDue();
+  }
+
+  #checkpointIfDue(): void {
+    if (!this.#storage.saveCheckpoint || this.#checkpointing || this.#sinceCheckpoint === 0 || this.#failure) return;
+    if (this.#sinceCheckpoint < this.#checkpointEvents && this.#now() - this.#checkpointAt < this.#checkpointMs) return;
+    this.#checkpointing = this.checkpoint().finally(() => (this.#checkpointing = null));
   }
 
   /**
-   * Drop the histories of flags lowered longer ago than the retention time, once stored. Looks
-   * only at the oldest lowered flags still retained, so each costs O(1) over its lifetime.
+   * Let flags lowered longer ago than the retention time leave memory once stored: their
+   * histories, their states and their interactions' owners, and the replay window up to their
+   * lowering (a client resuming from before it takes a snapshot, as it would from a replay
+   * window that had moved on). Looks only at the oldest lowered flags still in memory, so each
+   * costs O(1) over its lifetime.
    */
   #evict(): void {
     const cutoff = this.#now() - this.#retentionMs;
     const lowered = this.#lowered;
+    let forgotten = 0;
     while (this.#loweredHead < lowered.length) {
       const oldest = lowered[this.#loweredHead]!;
       if (oldest.at >= cutoff || oldest.pos > this.#durablePos) break;
-      this.#history.delete(oldest.flagId);
+      this.#forget(oldest.flagId);
+      forgotten = oldest.pos;
       this.#loweredHead++;
+    }
+    if (forgotten) {
+      let stale = 0;
+      while (stale < this.#log.length && this.#log[stale]!.pos <= forgotten) stale++;
+      this.#log.splice(0, stale);
     }
     if (this.#loweredHead > 1024 && this.#loweredHead * 2 > lowered.length) {
       lowered.splice(0, this.#loweredHead);
       this.#loweredHead = 0;
     }
+  }
+
+  #forget(flagId: string): void {
+    const { interactionId } = this.#state.flags.get(flagId)!;
+    this.#history.delete(flagId);
+    this.#state.flags.delete(flagId);
+    if (this.#state.latest.get(interactionId) === flagId) this.#state.latest.delete(interactionId);
+  }
+
+  /** The flags in memory as events, the lowered queue and the replay window's start, at `pos`. */
+  #capture(): Checkpoint {
+    this.#evict();
+    const events: FlagEvent[] = [];
+    for (const history of this.#history.values()) for (const event of history) events.push(event);
+    const replayFrom = Math.max(this.#log[0]?.pos ?? this.#pos + 1, this.#pos - this.#replayWindow + 1);
+    return { v: 1, pos: this.#pos, replayFrom, events, lowered: this.#lowered.slice(this.#loweredHead) };
+  }
+
+  /** Start from a checkpoint: the same state as applying every event up to its position. */
+  #restore(checkpoint: Checkpoint): void {
+    if (checkpoint.v !== 1) throw new FlagError('internal', `The storage holds a checkpoint of format ${String(checkpoint.v)}, unknown to this version.`);
+    for (const event of checkpoint.events) this.#track(event);
+    for (const lowered of checkpoint.lowered) this.#lowered.push(lowered);
+    this.#pos = checkpoint.pos;
   }
 }
 

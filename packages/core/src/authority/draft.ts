@@ -3,8 +3,7 @@
  * decided one after another, each seeing what the earlier ones in the group wrote, while the
  * Authority's own state stays untouched until the group's commit succeeds.
  */
-import type { DecisionState } from '../machine.js';
-import { applyEvent } from '../machine.js';
+import { applyEvent, type DecisionState } from '../machine.js';
 import type { Flag, FlagEvent } from '../model.js';
 
 interface MapLike<V> {
@@ -13,18 +12,21 @@ interface MapLike<V> {
   delete(key: string): unknown;
 }
 
-/** Flags by id, the open flag of each interaction, and the agent of each interaction. */
+/**
+ * Flags by id, the open flag of each interaction, and the latest flag of each interaction (its
+ * agent owns the interaction: every flag on it was raised by that agent).
+ */
 interface TrackedState {
   flags: MapLike<Flag>;
   open: MapLike<string>;
-  agents: MapLike<string>;
+  latest: MapLike<string>;
 }
 
 /** The Authority's own tracked state, which a draft reads but never writes. */
 export interface BaseState {
   flags: ReadonlyMap<string, Flag>;
   open: ReadonlyMap<string, string>;
-  agents: ReadonlyMap<string, string>;
+  latest: ReadonlyMap<string, string>;
 }
 
 /** Apply one event to tracked state; the Authority and drafts both go through here. */
@@ -32,7 +34,7 @@ export function track(state: TrackedState, event: FlagEvent): Flag {
   const flag = applyEvent(state.flags.get(event.flagId), event);
   state.flags.set(flag.id, flag);
   if (event.type === 'raised') {
-    state.agents.set(flag.interactionId, flag.agent.id);
+    state.latest.set(flag.interactionId, flag.id);
     state.open.set(flag.interactionId, flag.id);
   } else if (event.type === 'lowered') {
     state.open.delete(flag.interactionId);
@@ -65,10 +67,10 @@ class Overlay<V> implements MapLike<V> {
 }
 
 export class Draft implements DecisionState {
-  readonly #state: { flags: Overlay<Flag>; open: Overlay<string>; agents: Overlay<string> };
+  readonly #state: { flags: Overlay<Flag>; open: Overlay<string>; latest: Overlay<string> };
 
   constructor(base: BaseState) {
-    this.#state = { flags: new Overlay(base.flags), open: new Overlay(base.open), agents: new Overlay(base.agents) };
+    this.#state = { flags: new Overlay(base.flags), open: new Overlay(base.open), latest: new Overlay(base.latest) };
   }
 
   flag(id: string): Flag | undefined {
@@ -79,7 +81,8 @@ export class Draft implements DecisionState {
     return id === undefined ? undefined : this.flag(id);
   }
   interactionAgent(interactionId: string): string | undefined {
-    return this.#state.agents.get(interactionId);
+    const latest = this.#state.latest.get(interactionId);
+    return latest === undefined ? undefined : this.flag(latest)?.agent.id;
   }
   openFlags(): Flag[] {
     return [...this.#state.open.values()].map((id) => this.flag(id)!);
@@ -87,4 +90,17 @@ export class Draft implements DecisionState {
   apply(events: FlagEvent[]): void {
     for (const event of events) track(this.#state, event);
   }
+}
+
+/**
+ * The state, plus one flag read back from storage because it left memory (lowered long ago, so
+ * it never changes again): a command on it is decided as if it had never left.
+ */
+export function withStoredFlag(state: DecisionState, stored: Flag | undefined): DecisionState {
+  if (!stored) return state;
+  return {
+    flag: (id) => state.flag(id) ?? (id === stored.id ? stored : undefined),
+    openFlagFor: (interactionId) => state.openFlagFor(interactionId),
+    interactionAgent: (interactionId) => state.interactionAgent(interactionId),
+  };
 }

@@ -1,8 +1,10 @@
-export { Authority, type AuthorityOptions } from './authority.js';
+export { Authority, CHECKPOINT_EVERY_EVENTS, CHECKPOINT_EVERY_MS, HISTORY_MARGIN_MS, type AuthorityOptions, type CheckpointReport } from './authority.js';
 export { AuthoritySession, MAX_HELD, type Authenticated, type SessionOptions, type SessionPhase } from './session.js';
 export {
   MemoryStorage,
   type AuthorityStorage,
+  type Checkpoint,
+  type Loaded,
   type CommitBatch,
   type CommitResult,
   type SharedLog,

@@ -82,8 +82,8 @@ describe('Authority: bounded memory', () => {
     expect(await refused(tom, first)).to.equal('not-found');
     expect(await refused(sue, 'nope')).to.equal('not-found');
 
-    // Decisions on an evicted flag are unchanged: it is still known, and lowered.
-    expect(authority.flag(first)!.status).to.equal('lowered');
+    // The flag left memory whole (its state too), yet decisions on it are unchanged: it is read back, lowered.
+    expect(authority.flag(first)).to.equal(undefined);
     expect(await authority.execute(ann, { id: 'again', command: { type: 'lower', flagId: first } })).to.deep.equal({
       ok: true,
       flagId: first,
@@ -94,12 +94,13 @@ describe('Authority: bounded memory', () => {
     const chat = await authority.execute(sue, { id: 'late', command: { type: 'send-message', flagId: first, text: 'late' } });
     expect(chat).to.deep.include({ ok: false });
     expect(!chat.ok && chat.error.code).to.equal('invalid-state');
+    expect(storage.reads).to.equal(7);
 
     // Recent and open flags are served from memory, and snapshots are unchanged.
     const recent = flags.at(-1)!;
     expect((await authority.history(sue, recent, 0)).map((e) => e.type)).to.deep.equal(['raised', 'message', 'message', 'message', 'message', 'lowered']);
     expect(await authority.history(sue, stillOpen, 0)).to.have.length(1);
-    expect(storage.reads).to.equal(2);
+    expect(storage.reads).to.equal(7);
     const snapshotted = new Set(authority.snapshot(sue).events.map((e) => e.flagId));
     expect(snapshotted.has(stillOpen) && snapshotted.has(recent) && !snapshotted.has(first)).to.equal(true);
     expect(snapshotted.size).to.equal(11); // lowered within recentMs (1,000 ms) + the open flag

@@ -29,6 +29,35 @@ export interface CommitBatch {
  */
 export type CommitResult = void | { conflict: true } | { duplicates: StoredOutcome[] };
 
+/**
+ * The Authority's state at one log position, so a start need not read the history before it:
+ * the flags still in memory (open, or lowered within the retention) as their events, the queue
+ * of lowered ones waiting to leave memory, and where the replay window began. A flag lowered
+ * longer ago is in neither: it lives only in the log (and is read from it by `flagEvents`).
+ */
+export interface Checkpoint {
+  /** Format version; an Authority refuses one it does not know. */
+  v: 1;
+  /** Every event up to this log position is in the state, none after it. */
+  pos: number;
+  /** The oldest position of the replay window; load() returns the events from here on. */
+  replayFrom: number;
+  /** The whole histories of the flags in memory, each flag's events together, in log order within a flag. */
+  events: FlagEvent[];
+  /** Lowered flags still in memory, in log order (the order they leave it). */
+  lowered: { flagId: string; at: number; pos: number }[];
+}
+
+/** What `load()` returns. */
+export interface Loaded {
+  /** Stable for the life of the data. */
+  epoch: string;
+  /** The latest checkpoint, if the storage keeps them and one was written. */
+  checkpoint?: Checkpoint;
+  /** Retained events in log order: all of them, or those from `checkpoint.replayFrom` on. */
+  events: PositionedEvent[];
+}
+
 /** The extra half of storage that several processes write to at once (e.g. Redis). */
 export interface SharedLog {
   /** Events after `pos`, in log order (to catch up after a conflict or a gap). */
@@ -42,8 +71,11 @@ export interface SharedLog {
  * the relay's SQLite and Redis stores, the broadcast-channel transport's IndexedDB store.
  */
 export interface AuthorityStorage {
-  /** Open the store: its epoch (stable for the life of the data) and the retained events in log order. */
-  load(): Promise<{ epoch: string; events: PositionedEvent[] }>;
+  /**
+   * Open the store: its epoch, and either every retained event or the latest checkpoint and the
+   * events from its `replayFrom` on (start-up then costs the open state, not the history).
+   */
+  load(): Promise<Loaded>;
   /**
    * Make a batch durable; resolve only when it would survive a crash. Called in log order and
    * must resolve in that order; single-writer implementations may group several batches in one
@@ -60,6 +92,14 @@ export interface AuthorityStorage {
    * retention), so implementations should find a flag's events without scanning the whole log.
    */
   flagEvents(flagId: string): Promise<FlagEvent[]>;
+  /**
+   * Optional: keep this checkpoint as the latest. It replaces one at the same or an earlier
+   * position (at the same position it was captured later, so more flags had left memory: a
+   * retention purge relies on that); one behind the stored position is ignored, as several
+   * processes of a shared log each write theirs. Called only once every event up to
+   * `checkpoint.pos` is durable. Without it, load() reads the whole log.
+   */
+  saveCheckpoint?(checkpoint: Checkpoint): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,9 +110,16 @@ export class MemoryStorage implements AuthorityStorage {
   readonly #byFlag = new Map<string, FlagEvent[]>();
   readonly #outcomes = new Map<string, StoredOutcome>();
   readonly #epoch = randomId();
+  #checkpoint: Checkpoint | undefined;
 
-  async load() {
-    return { epoch: this.#epoch, events: [...this.#events] };
+  async load(): Promise<Loaded> {
+    const from = this.#checkpoint?.replayFrom ?? 0;
+    const events = this.#events.filter((pe) => pe.pos >= from);
+    return { epoch: this.#epoch, ...(this.#checkpoint ? { checkpoint: structuredClone(this.#checkpoint) } : {}), events };
+  }
+
+  async saveCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    if (checkpoint.pos >= (this.#checkpoint?.pos ?? 0)) this.#checkpoint = structuredClone(checkpoint);
   }
 
   async commit(batch: CommitBatch): Promise<void> {
