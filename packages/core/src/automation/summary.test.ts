@@ -1,0 +1,50 @@
+import { expect } from '@esm-bundle/chai';
+import { SUMMARY_CASES } from './fixtures/conversations.js';
+import { summarize } from './summary.js';
+
+describe('automation summary: the customer’s intent sentences', () => {
+  it('has at least 20 written conversations in en, es and fr', () => {
+    expect(SUMMARY_CASES.length).to.be.at.least(20);
+    for (const lang of ['en', 'es', 'fr']) expect(SUMMARY_CASES.filter((c) => c.name.startsWith(`${lang}:`)).length).to.be.at.least(6);
+    for (const c of SUMMARY_CASES) expect(c.intent.length, c.name).to.be.within(1, 2);
+  });
+
+  for (const c of SUMMARY_CASES) {
+    it(`picks the intent sentences: ${c.name}`, () => {
+      const picked = summarize(c.turns).map((s) => s.text);
+      expect(picked).to.have.length(2);
+      for (const sentence of c.intent) expect(picked).to.include(sentence);
+    });
+  }
+
+  it('prints its recall on the set', () => {
+    const hits = SUMMARY_CASES.filter((c) => c.intent.every((s) => summarize(c.turns).some((p) => p.text === s))).length;
+    console.log(`summary: intent sentences picked in ${hits}/${SUMMARY_CASES.length} conversations (${((100 * hits) / SUMMARY_CASES.length).toFixed(1)}%)`);
+    expect(hits).to.equal(SUMMARY_CASES.length);
+  });
+
+  it('returns customer sentences only, never a lone greeting, in conversation order, with their turn', () => {
+    const turns = [
+      { from: 'agent' as const, text: 'Do you want to cancel the refund?', at: 0 },
+      { from: 'customer' as const, text: 'Hello. My bill is wrong since March.', at: 1 },
+      { from: 'customer' as const, text: 'I want a refund for the wrong bill.', at: 2 },
+    ];
+    const picked = summarize(turns, { sentences: 3 });
+    expect(picked.map((s) => s.turn)).to.deep.equal([1, 2]);
+    expect(picked.map((s) => s.text)).to.deep.equal(['My bill is wrong since March.', 'I want a refund for the wrong bill.']);
+  });
+
+  it('does not pick the same thing twice when the customer repeats it', () => {
+    const turns = [
+      { from: 'customer' as const, text: 'I want to cancel.', at: 0 },
+      { from: 'customer' as const, text: 'I want to cancel.', at: 1 },
+      { from: 'customer' as const, text: 'The new price is too high for me.', at: 2 },
+    ];
+    expect(summarize(turns).map((s) => s.turn)).to.deep.equal([0, 2]);
+  });
+
+  it('gives nothing for a conversation without customer words', () => {
+    expect(summarize([])).to.deep.equal([]);
+    expect(summarize([{ from: 'agent', text: 'Hello, how can I help?', at: 0 }])).to.deep.equal([]);
+  });
+});
