@@ -2,10 +2,11 @@
  * Deterministic text similarity.
  * - `tokenSetSimilarity`: Jaccard overlap of content stems, for two texts with nothing around them
  *   (a customer repeating themselves).
- * - `groupSimilarFlags`: TF-IDF cosine over message + reason among the flags being grouped, so
- *   words every flag uses ("customer", "wants") weigh little and the outage's words weigh a lot;
- *   flags whose similarity reaches the threshold and that were raised within the window of each
- *   other are linked, and a group is a connected set of links (single linkage).
+ * - `groupSimilarFlags`: TF-IDF weighted overlap (below) over message + reason, the weights taken
+ *   among the flags being grouped, so words every flag uses ("customer", "wants") weigh little and
+ *   the outage's words weigh a lot; flags whose similarity reaches the threshold and that were
+ *   raised within the window of each other are linked, and a group is a connected set of links
+ *   (single linkage).
  */
 import { contentStems, words, stem } from './text.js';
 
@@ -27,7 +28,7 @@ export interface SimilarFlagInput {
 }
 
 export interface SimilarityOptions {
-  /** Cosine similarity (0…1) at which two flags are linked; default 0.5. */
+  /** Weighted overlap (0…1) at which two flags are linked; default 0.6. */
   threshold?: number;
   /** Linked flags were raised at most this far apart; default 15 minutes. */
   windowMs?: number;
@@ -42,16 +43,29 @@ export interface SimilarGroup {
   label: string;
 }
 
-export const DEFAULT_SIMILARITY: Required<SimilarityOptions> = { threshold: 0.5, windowMs: 15 * 60_000, minSize: 2 };
+export const DEFAULT_SIMILARITY: Required<SimilarityOptions> = { threshold: 0.6, windowMs: 15 * 60_000, minSize: 2 };
 
 type Vector = Map<string, number>;
 
-function cosine(a: Vector, b: Vector): number {
-  let dot = 0;
-  for (const [t, w] of a) dot += w * (b.get(t) ?? 0);
-  const norm = (v: Vector) => Math.sqrt([...v.values()].reduce((s, w) => s + w * w, 0));
-  const d = norm(a) * norm(b);
-  return d === 0 ? 0 : dot / d;
+/**
+ * Weighted overlap: the TF-IDF weight two flags share over the lighter flag's weight, so a short
+ * flag ("payment page down") matches a longer one that says the same and more ("payment page not
+ * loading, customer cannot pay"), which cosine misses. They must share two content stems (one if
+ * a flag has only one), so a lone common word never links two flags.
+ */
+function overlap(a: Vector, b: Vector): number {
+  let shared = 0;
+  let common = 0;
+  for (const [t, w] of a) {
+    const other = b.get(t);
+    if (other === undefined) continue;
+    shared += Math.min(w, other);
+    common++;
+  }
+  if (common < Math.min(2, a.size, b.size)) return 0;
+  const sum = (v: Vector) => [...v.values()].reduce((s, w) => s + w, 0);
+  const d = Math.min(sum(a), sum(b));
+  return d === 0 ? 0 : shared / d;
 }
 
 /** Groups of similar flags, largest first (then earliest). */
@@ -72,7 +86,7 @@ export function groupSimilarFlags(flags: readonly SimilarFlagInput[], options: S
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
   for (let i = 0; i < sorted.length; i++) {
     for (let j = i + 1; j < sorted.length && sorted[j]!.raisedAt - sorted[i]!.raisedAt <= windowMs; j++) {
-      if (cosine(vectors[i]!, vectors[j]!) >= threshold) parent[root(j)] = root(i);
+      if (overlap(vectors[i]!, vectors[j]!) >= threshold) parent[root(j)] = root(i);
     }
   }
   const members = new Map<number, number[]>();

@@ -1,0 +1,51 @@
+import { expect } from '@esm-bundle/chai';
+import { OUTAGE, UNRELATED } from './fixtures/flags.js';
+import { groupSimilarFlags, tokenSetSimilarity } from './similarity.js';
+
+const outageIds = OUTAGE.map((f) => f.id);
+
+describe('automation similarity: grouping similar flags', () => {
+  it('groups the six outage flags into one group, labelled with the words they share', () => {
+    const groups = groupSimilarFlags([...UNRELATED, ...OUTAGE]);
+    expect(groups[0]!.ids).to.have.members(outageIds);
+    expect(groups[0]!.label).to.equal('payment page down');
+  });
+
+  it('keeps unrelated flags apart, even those sharing a word with the outage or each other', () => {
+    const groups = groupSimilarFlags([...UNRELATED, ...OUTAGE]);
+    const grouped = groups.flatMap((g) => g.ids);
+    for (const f of UNRELATED) expect(grouped, f.id).to.not.include(f.id);
+    expect(groups).to.have.length(1);
+    expect(groupSimilarFlags(UNRELATED)).to.deep.equal([]);
+  });
+
+  it('lists ids in raise order whatever the input order', () => {
+    const [group] = groupSimilarFlags([...OUTAGE].reverse());
+    expect(group!.ids).to.deep.equal(outageIds);
+  });
+
+  it('follows the configured threshold, window and minimum size', () => {
+    expect(groupSimilarFlags(OUTAGE, { threshold: 0.99 }).flatMap((g) => g.ids)).to.not.have.members(outageIds);
+    expect(groupSimilarFlags([...UNRELATED, ...OUTAGE], { threshold: 0.3 })[0]!.ids).to.include('other-5');
+    const spread = OUTAGE.map((f, i) => ({ ...f, raisedAt: f.raisedAt + i * 3_600_000 }));
+    expect(groupSimilarFlags(spread)).to.deep.equal([]);
+    expect(groupSimilarFlags(spread, { windowMs: 24 * 3_600_000 })[0]!.ids).to.have.length(6);
+    expect(groupSimilarFlags(OUTAGE, { minSize: 7 })).to.deep.equal([]);
+  });
+
+  it('never links two flags on one shared word, however low the threshold', () => {
+    const flags = [
+      { id: 'a', message: 'Customer cannot log in', raisedAt: 0 },
+      { id: 'b', message: 'Customer wants to cancel', raisedAt: 1 },
+      { id: 'c', message: 'Customer wants to cancel too', raisedAt: 2 },
+    ];
+    expect(groupSimilarFlags(flags, { threshold: 0.01 })).to.deep.equal([{ ids: ['b', 'c'], label: 'customer wants cancel' }]);
+  });
+
+  it('measures token-set overlap across inflections and accents', () => {
+    expect(tokenSetSimilarity('I want to cancel!', 'i WANTED to cancel')).to.equal(1);
+    expect(tokenSetSimilarity('Résilier le contrat', 'resilier contrat')).to.equal(1);
+    expect(tokenSetSimilarity('payment page down', 'payment failed')).to.equal(1 / 4);
+    expect(tokenSetSimilarity('the', 'payment')).to.equal(0);
+  });
+});
