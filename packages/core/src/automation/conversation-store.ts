@@ -7,7 +7,8 @@
 import * as v from 'valibot';
 import { FlagError } from '../errors.js';
 import { CHANNELS, type Channel } from '../model.js';
-import { MAX_STORED_TURN_LENGTH, parseOrThrow, TurnSchema, type Turn } from './conversation.js';
+import { MAX_STORED_TURN_LENGTH, TurnSchema, type Turn } from './conversation.js';
+import { parseOrThrow } from './parse.js';
 import { summarize } from './summary.js';
 
 /** Most turns a flag's context may carry, and longest text in it. */

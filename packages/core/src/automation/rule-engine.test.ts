@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { FlagError } from '../errors.js';
 import { ConversationStore } from './conversation-store.js';
 import { RuleEngine, type Clock, type RuleTrigger } from './rule-engine.js';
-import { parseRules, type RuleInput } from './rule-schema.js';
+import type { RuleInput } from './rule-schema.js';
 
 /** Time that moves only when the test says so; due timers run in time order. */
 class FakeClock implements Clock {
@@ -47,7 +47,7 @@ function setup(rules: RuleInput[], options: { isFlagOpen?: (id: string) => boole
   const clock = new FakeClock();
   const conversations = new ConversationStore({ now: clock.now });
   const triggers: RuleTrigger[] = [];
-  const engine = new RuleEngine({ rules: parseRules(rules), conversations, clock, onTrigger: (t) => triggers.push(t), ...options });
+  const engine = new RuleEngine({ rules, conversations, clock, onTrigger: (t) => triggers.push(t), ...options });
   let channel: 'voice' | 'enhanced-chat' = 'voice';
   const say = (interactionId: string, text: string, from: 'customer' | 'agent' = 'customer') => {
     if (conversations.turns(interactionId).length === 0 && !started.has(interactionId)) {
@@ -257,10 +257,36 @@ describe('automation rules engine: conditions', () => {
   it('takes new rules at once and keeps the counters of the rules that stay', () => {
     const { say, fired, engine } = setup([CANCEL]);
     say('i1', 'cancel');
-    engine.setRules(parseRules([rule('refund', { type: 'keywords', any: ['refund'] })]));
+    engine.setRules(JSON.stringify([rule('refund', { type: 'keywords', any: ['refund'] })]));
     say('i2', 'cancel and refund');
     expect(fired()).to.deep.equal(['i1:cancel', 'i2:refund']);
     expect(Object.keys(engine.counters())).to.deep.equal(['cancel', 'refund']);
+  });
+
+  it('validates its rules: a bad set is refused and the rules in force stay', () => {
+    const { say, fired, engine, conversations } = setup([CANCEL]);
+    let error: unknown;
+    try {
+      engine.setRules([{ ...CANCEL, when: { type: 'regex', pattern: '(a+)+' } }]);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.be.instanceOf(FlagError).and.have.property('code', 'invalid-input');
+    expect(() => new RuleEngine({ rules: '[{}]', conversations, onTrigger: () => {} })).to.throw(FlagError, /^Invalid rules at 0\.id: /);
+    say('i1', 'cancel');
+    expect(fired()).to.deep.equal(['i1:cancel']);
+  });
+
+  it('follows conversations observed before it was created, from their next turn', () => {
+    const clock = new FakeClock();
+    const conversations = new ConversationStore({ now: clock.now });
+    conversations.observeConversation('early', { channel: 'voice', turns: [{ from: 'customer', text: 'I want to cancel', at: 1 }] });
+    const triggers: RuleTrigger[] = [];
+    new RuleEngine({ rules: [CANCEL, rule('long', { type: 'handle-time', overMs: 1_000 })], conversations, clock, onTrigger: (t) => triggers.push(t) });
+    expect(triggers).to.deep.equal([]);
+    conversations.appendTurn('early', { from: 'customer', text: 'cancel it, please', at: 2 });
+    clock.advance(10_000);
+    expect(triggers.map((t) => t.ruleId)).to.deep.equal(['cancel']);
   });
 
   it('stops listening and clears its timers when disposed', () => {

@@ -11,7 +11,7 @@ import { FlagError } from '../errors.js';
 import type { Channel, Severity } from '../model.js';
 import type { ConversationEvent, ConversationStore } from './conversation-store.js';
 import type { Turn } from './conversation.js';
-import { MAX_REGEX_INPUT, type Rule } from './rule-schema.js';
+import { MAX_REGEX_INPUT, parseRules, type Rule, type RuleInput } from './rule-schema.js';
 import { scoreSentiment, sentimentShift } from './sentiment.js';
 import { tokenSetSimilarity } from './similarity.js';
 import { compilePhrase, indexOfPhrase, stems, type Phrase } from './text.js';
@@ -53,7 +53,8 @@ export interface RuleCounters {
 }
 
 export interface RuleEngineOptions {
-  rules: readonly Rule[];
+  /** Rules as JSON text or data; validated with `parseRules` (an `invalid-input` FlagError). */
+  rules: string | readonly RuleInput[];
   conversations: ConversationStore;
   onTrigger: (trigger: RuleTrigger) => void;
   /** True when the interaction already has an open flag: then no rule fires on it. */
@@ -107,9 +108,11 @@ export class RuleEngine {
     this.#unsubscribe = options.conversations.subscribe((event) => this.#on(event));
   }
 
-  /** Replace the rules (an admin loaded new ones). Counters of rules that stay are kept. */
-  setRules(rules: readonly Rule[]): void {
-    this.#rules = rules.filter((r) => r.enabled).map(compile);
+  /** Replace the rules (an admin loaded new ones), validated first. Counters of rules that stay are kept. */
+  setRules(rules: string | readonly RuleInput[]): void {
+    this.#rules = parseRules(rules)
+      .filter((r) => r.enabled)
+      .map(compile);
   }
 
   /** Counters per rule id, for the metrics view and `/metrics`. */
@@ -148,9 +151,12 @@ export class RuleEngine {
 
   #on(event: ConversationEvent): void {
     if (event.type === 'ended') return this.#end(event.interactionId);
-    if (event.type === 'started') return this.#start(event.interactionId, event.channel, event.startedAt);
-    const state = this.#interactions.get(event.interactionId);
-    if (!state) return;
+    if (event.type === 'started') {
+      this.#start(event.interactionId, event.channel, event.startedAt);
+      return;
+    }
+    // An interaction observed before this engine existed: followed from now on, without a handle-time timer.
+    const state = this.#interactions.get(event.interactionId) ?? this.#start(event.interactionId, event.channel, null);
     if (event.type === 'silence') {
       for (const c of this.#applicable(state)) {
         const { when } = c.rule;
@@ -162,15 +168,17 @@ export class RuleEngine {
     this.#onTurn(event.interactionId, state, event.turn);
   }
 
-  #start(interactionId: string, channel: Channel, startedAt: number): void {
+  #start(interactionId: string, channel: Channel, startedAt: number | null): InteractionState {
     const state: InteractionState = { channel, customerScores: [], customerTexts: [], lastFired: new Map(), suggested: new Set(), timers: [] };
     this.#interactions.set(interactionId, state);
+    if (startedAt === null) return state;
     for (const c of this.#applicable(state)) {
       const { when } = c.rule;
       if (when.type !== 'handle-time') continue;
       const fire = () => this.#fire(c.rule, interactionId, state, `handle time over ${Math.round(when.overMs / 60_000)} min`);
       state.timers.push(this.#clock.setTimeout(fire, Math.max(0, startedAt + when.overMs - this.#clock.now())));
     }
+    return state;
   }
 
   #end(interactionId: string): void {
