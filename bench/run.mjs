@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark, its comparison and ratio, as tables; full figures in
 // bench/results.json. `npm run bench:smoke` (or --smoke): the same code at a tiny scale, in
 // seconds, and a non-zero exit if any benchmark failed to produce its numbers. Timings are never
-// asserted: these are figures, not tests. `--only=size,render,relay` runs a subset.
+// asserted: these are figures, not tests. `--only=size,render,relay,automation` runs a subset.
 import { writeFileSync } from 'node:fs';
+import { automationBench, printAutomation } from './automation.mjs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { relayBench } from './relay/relay.mjs';
@@ -12,7 +13,7 @@ import { printRelay, printRender } from './report.mjs';
 import { printSizes, sizes } from './size.mjs';
 
 const smoke = process.argv.includes('--smoke');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? ['size', 'render', 'relay'];
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? ['size', 'render', 'relay', 'automation'];
 
 const PLANS = {
   full: {
@@ -20,10 +21,12 @@ const PLANS = {
     render: { sizes: [100, 1000, 10_000], events: 200, chatMessages: 10_000, appends: 200, budgetMs: 130_000 },
     // 2,000 connections as in the issue; rates step up until the 2-core machine saturates.
     relay: { agents: 1800, supervisors: 200, teams: 20, loadgens: 2, rates: [300, 600, 1200, 2400, 4800], stepMs: 8000, warmupMs: 2000, storms: ['restart', 'crash'] },
+    automation: { groupSizes: [100, 1000, 8000], runs: 5, turns: 200, rules: 50, interactions: 100, engineTurns: 10_000 },
   },
   smoke: {
     render: { sizes: [100], events: 5, chatMessages: 200, appends: 5, budgetMs: 10_000 },
     relay: { agents: 36, supervisors: 4, teams: 2, loadgens: 2, rates: [60], stepMs: 1000, warmupMs: 300, storms: ['crash'] },
+    automation: { groupSizes: [100], runs: 2, turns: 50, rules: 10, interactions: 5, engineTurns: 100 },
   },
 };
 const plan = smoke ? PLANS.smoke : PLANS.full;
@@ -64,6 +67,11 @@ await section('relay', async () => {
   const relay = await relayBench(plan.relay, log);
   printRelay(relay);
   return relay;
+});
+await section('automation', async () => {
+  const automation = await automationBench(plan.automation, log);
+  printAutomation(automation);
+  return automation;
 });
 
 results.durationMs = Math.round(performance.now() - started);
@@ -107,6 +115,11 @@ function missing() {
           for (const storm of x.storms ?? []) if (storm.error || storm.resumed + storm.snapshots !== storm.clients) problems.push(`storm ${storm.kind}: ${storm.error ?? 'not everyone came back'}`);
         }
       }
+  }
+  if (only.includes('automation')) {
+    const r = results.automation;
+    if (r?.error) problems.push(`automation: ${r.error}`);
+    else if (!r.grouping.every((g) => num(g.ms.p50)) || !num(r.summary.ms.p50) || !(r.engine.perTurnUs.n > 0)) problems.push('automation: no figures');
   }
   return problems;
 }

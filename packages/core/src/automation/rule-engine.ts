@@ -13,8 +13,8 @@ import type { ConversationEvent, ConversationStore } from './conversation-store.
 import type { Turn } from './conversation.js';
 import { MAX_REGEX_INPUT, parseRules, type Rule, type RuleInput } from './rule-schema.js';
 import { scoreSentiment, sentimentShift } from './sentiment.js';
-import { tokenSetSimilarity } from './similarity.js';
-import { compilePhrase, indexOfPhrase, stems, type Phrase } from './text.js';
+import { jaccard } from './similarity.js';
+import { compilePhrase, contentStems, indexOfPhrase, stems, type Phrase } from './text.js';
 
 /** Time and timers, injectable so tests drive them. */
 export interface Clock {
@@ -68,7 +68,8 @@ const REMEMBERED_MESSAGES = 20;
 interface InteractionState {
   channel: Channel;
   customerScores: number[];
-  customerTexts: string[];
+  /** Content stems of the customer's recent messages. */
+  customerTerms: Set<string>[];
   lastFired: Map<string, number>;
   suggested: Set<string>;
   timers: unknown[];
@@ -169,7 +170,7 @@ export class RuleEngine {
   }
 
   #start(interactionId: string, channel: Channel, startedAt: number | null): InteractionState {
-    const state: InteractionState = { channel, customerScores: [], customerTexts: [], lastFired: new Map(), suggested: new Set(), timers: [] };
+    const state: InteractionState = { channel, customerScores: [], customerTerms: [], lastFired: new Map(), suggested: new Set(), timers: [] };
     this.#interactions.set(interactionId, state);
     if (startedAt === null) return state;
     for (const c of this.#applicable(state)) {
@@ -193,9 +194,9 @@ export class RuleEngine {
     const fromCustomer = turn.from === 'customer';
     if (fromCustomer) {
       state.customerScores.push(scoreSentiment(turn.text).score);
-      state.customerTexts.push(turn.text);
-      if (state.customerTexts.length > REMEMBERED_MESSAGES) {
-        state.customerTexts.shift();
+      state.customerTerms.push(new Set(contentStems(turn.text)));
+      if (state.customerTerms.length > REMEMBERED_MESSAGES) {
+        state.customerTerms.shift();
         state.customerScores.shift();
       }
     }
@@ -224,7 +225,8 @@ export class RuleEngine {
       }
       case 'repeated': {
         if (!fromCustomer) return null;
-        const alike = state.customerTexts.filter((text) => tokenSetSimilarity(text, turn.text) >= when.similarity).length;
+        const latest = state.customerTerms[state.customerTerms.length - 1]!;
+        const alike = state.customerTerms.filter((terms) => jaccard(terms, latest) >= when.similarity).length;
         return alike >= when.count ? `said ${alike} times: ${turn.text.slice(0, 80)}` : null;
       }
       default:

@@ -19,6 +19,26 @@ describe('automation similarity: grouping similar flags', () => {
     expect(groupSimilarFlags(UNRELATED)).to.deep.equal([]);
   });
 
+  it('groups the outage whichever variant is raised first', () => {
+    for (const first of OUTAGE) {
+      const outage = OUTAGE.map((f) => (f === first ? { ...f, raisedAt: OUTAGE[0]!.raisedAt - 1_000 } : f));
+      const groups = groupSimilarFlags([...UNRELATED, ...outage]);
+      expect(groups.map((g) => g.ids.length), first.id).to.deep.equal([6]);
+    }
+  });
+
+  it('does not chain: a flag like only the edge of a group stays out of it', () => {
+    const flag = (id: string, message: string, raisedAt: number) => ({ id, message, raisedAt });
+    const flags = [
+      flag('a', 'payment page down', 0),
+      flag('b', 'payment page down, card refused', 1),
+      flag('c', 'card refused at checkout', 2),
+      flag('d', 'refused at checkout again', 3), // like c only
+      flag('x', 'abusive caller', 4),
+    ];
+    expect(groupSimilarFlags(flags).map((g) => g.ids)).to.deep.equal([['a', 'b', 'c']]);
+  });
+
   it('lists ids in raise order whatever the input order', () => {
     const [group] = groupSimilarFlags([...OUTAGE].reverse());
     expect(group!.ids).to.deep.equal(outageIds);
