@@ -216,6 +216,18 @@ describe('automation rules engine: conditions', () => {
     expect(fired()).to.deep.equal(['i1:again']);
   });
 
+  it('remembers the customer’s last 20 messages for repeats', () => {
+    const { say, fired } = setup([rule('again', { type: 'repeated', count: 3 })]);
+    say('i1', 'Where is my refund?');
+    for (let i = 0; i < 19; i++) say('i1', `Unrelated message number ${i} about item ${i}`);
+    say('i1', 'Where is my refund?');
+    expect(fired()).to.deep.equal([]); // the first one is now 21 messages back
+    say('i1', 'Where is my refund?');
+    expect(fired()).to.deep.equal([]);
+    say('i1', 'Where is my refund?');
+    expect(fired()).to.deep.equal(['i1:again']);
+  });
+
   it('fires on a long silence on voice only, when the host reports it', () => {
     const { say, conversations, fired, useChannel } = setup([rule('quiet', { type: 'silence', overMs: 30_000 })]);
     say('call', 'hello?');

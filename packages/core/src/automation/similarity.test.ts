@@ -39,6 +39,12 @@ describe('automation similarity: grouping similar flags', () => {
     expect(groupSimilarFlags(flags).map((g) => g.ids)).to.deep.equal([['a', 'b', 'c']]);
   });
 
+  it('groups identical flags, and never flags without content words', () => {
+    const same = Array.from({ length: 4 }, (_, i) => ({ id: `s${i}`, message: 'Payment page DOWN', raisedAt: i }));
+    const empty = Array.from({ length: 3 }, (_, i) => ({ id: `e${i}`, message: '?!', raisedAt: i }));
+    expect(groupSimilarFlags([...same, ...empty])).to.deep.equal([{ ids: ['s0', 's1', 's2', 's3'], label: 'payment page down' }]);
+  });
+
   it('lists ids in raise order whatever the input order', () => {
     const [group] = groupSimilarFlags([...OUTAGE].reverse());
     expect(group!.ids).to.deep.equal(outageIds);
