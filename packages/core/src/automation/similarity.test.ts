@@ -1,4 +1,5 @@
 import { expect } from '@esm-bundle/chai';
+import { FlagError } from '../errors.js';
 import { OUTAGE, UNRELATED } from './fixtures/flags.js';
 import { groupSimilarFlags, tokenSetSimilarity } from './similarity.js';
 
@@ -66,6 +67,12 @@ describe('automation similarity: grouping similar flags', () => {
       { id: 'c', message: 'Customer wants to cancel too', raisedAt: 2 },
     ];
     expect(groupSimilarFlags(flags, { threshold: 0.01 })).to.deep.equal([{ ids: ['b', 'c'], label: 'customer wants cancel' }]);
+  });
+
+  it('refuses options out of range with a typed error', () => {
+    expect(() => groupSimilarFlags(OUTAGE, { threshold: 0 })).to.throw(FlagError, /^Invalid similarity options at threshold: /);
+    expect(() => groupSimilarFlags(OUTAGE, { windowMs: 0 })).to.throw(FlagError, /^Invalid similarity options at windowMs: /);
+    expect(() => groupSimilarFlags(OUTAGE, { minSize: 1.5 })).to.throw(FlagError, /^Invalid similarity options at minSize: /);
   });
 
   it('measures token-set overlap across inflections and accents', () => {

@@ -6,6 +6,8 @@
  *   among the flags being grouped, so words every flag uses ("customer", "wants") weigh little and
  *   the outage's words weigh a lot; then star clustering (see groupSimilarFlags).
  */
+import * as v from 'valibot';
+import { parseOrThrow } from './parse.js';
 import { contentStems, words, stem } from './text.js';
 
 /** |A ∩ B| / |A ∪ B| of two stem sets; 0 when either is empty. */
@@ -45,6 +47,12 @@ export interface SimilarGroup {
 }
 
 export const DEFAULT_SIMILARITY: Required<SimilarityOptions> = { threshold: 0.6, windowMs: 15 * 60_000, minSize: 2 };
+
+const OptionsSchema = v.strictObject({
+  threshold: v.optional(v.pipe(v.number(), v.minValue(0.01), v.maxValue(1)), DEFAULT_SIMILARITY.threshold),
+  windowMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), DEFAULT_SIMILARITY.windowMs),
+  minSize: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), DEFAULT_SIMILARITY.minSize),
+});
 
 type Vector = Map<string, number>;
 
@@ -93,7 +101,7 @@ function firstFrom(list: readonly number[], nodes: readonly Node[], time: number
  * Only flags sharing a stem are compared (an index from stem to flags).
  */
 export function groupSimilarFlags(flags: readonly SimilarFlagInput[], options: SimilarityOptions = {}): SimilarGroup[] {
-  const { threshold, windowMs, minSize } = { ...DEFAULT_SIMILARITY, ...options };
+  const { threshold, windowMs, minSize } = parseOrThrow(OptionsSchema, options, 'similarity options');
   const sorted = [...flags].sort((a, b) => a.raisedAt - b.raisedAt || (a.id < b.id ? -1 : 1));
   const texts = sorted.map((f) => (f.reason ? `${f.message} ${f.reason}` : f.message));
   const terms = texts.map(contentStems);

@@ -1,4 +1,5 @@
 import { expect } from '@esm-bundle/chai';
+import { FlagError } from '../errors.js';
 import { SUMMARY_CASES } from './fixtures/conversations.js';
 import { summarize } from './summary.js';
 
@@ -41,6 +42,12 @@ describe('automation summary: the customer’s intent sentences', () => {
       { from: 'customer' as const, text: 'The new price is too high for me.', at: 2 },
     ];
     expect(summarize(turns).map((s) => s.turn)).to.deep.equal([0, 2]);
+  });
+
+  it('refuses a sentence count that is not 0 to 20', () => {
+    for (const sentences of [-1, 1.5, 21, Number.NaN])
+      expect(() => summarize(SUMMARY_CASES[0]!.turns, { sentences })).to.throw(FlagError, /^Invalid summary options at sentences: /);
+    expect(summarize(SUMMARY_CASES[0]!.turns, { sentences: 0 })).to.deep.equal([]);
   });
 
   it('gives nothing for a conversation without customer words', () => {

@@ -12,7 +12,9 @@
  * a sentence scoring 0 or less is never chosen (a lone "Hello."), nor one whose stems are all in one
  * already chosen; the result is in conversation order.
  */
+import * as v from 'valibot';
 import type { Turn } from './conversation.js';
+import { parseOrThrow } from './parse.js';
 import { compilePhrase, contentStems, indexOfPhrase, sentences, stems, type Phrase } from './text.js';
 
 export const INTENT_CUES: readonly string[] = [
@@ -43,7 +45,7 @@ const countCues = (tokens: readonly string[], cues: readonly Phrase[]) =>
   Math.min(2, cues.filter((cue) => indexOfPhrase(tokens, cue) >= 0).length);
 
 export interface SummaryOptions {
-  /** Sentences in the summary; default 2. */
+  /** Sentences in the summary, 0 to 20; default 2. */
   sentences?: number;
 }
 
@@ -54,6 +56,8 @@ export interface SummarySentence {
   turn: number;
 }
 
+const OptionsSchema = v.strictObject({ sentences: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(20)), 2) });
+
 interface Candidate extends SummarySentence {
   order: number;
   terms: Set<string>;
@@ -62,7 +66,7 @@ interface Candidate extends SummarySentence {
 
 /** The customer sentences carrying the intent, best first then put back in conversation order. */
 export function summarize(turns: readonly Turn[], options: SummaryOptions = {}): SummarySentence[] {
-  const wanted = options.sentences ?? 2;
+  const { sentences: wanted } = parseOrThrow(OptionsSchema, options, 'summary options');
   const all = turns.flatMap((turn, index) => sentences(turn.text).map((text) => ({ text, turn: index, from: turn.from })));
   const df = new Map<string, number>();
   const tf = new Map<string, number>();
