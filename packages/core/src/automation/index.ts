@@ -33,4 +33,5 @@ export {
 } from './rule-schema.js';
 export { RuleEngine, systemClock, type Clock, type RuleCounters, type RuleEngineOptions, type RuleTrigger } from './rule-engine.js';
 export { groupSimilarFlags, tokenSetSimilarity, DEFAULT_SIMILARITY, type SimilarFlagInput, type SimilarGroup, type SimilarityOptions } from './similarity.js';
+export { EXAMPLE_RULES } from './example-rules.js';
 export { fold, stem } from './text.js';
