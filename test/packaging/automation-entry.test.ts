@@ -1,8 +1,8 @@
 /**
  * The automation code (rules engine, scorers, lexicon, conversation store) is its own entry point,
  * `@flagline/core/automation`: a host that does not import it never bundles it. Bundled the way
- * the size benchmark bundles (a host's production build), the inputs are read from esbuild's
- * metafile.
+ * the size benchmark bundles (a host's production build), the files that put bytes in the output
+ * are read from esbuild's metafile.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +16,8 @@ const root = resolve(import.meta.dirname, '../..');
 async function inputsOf(contents: string): Promise<string[]> {
   const result = await build({ ...browserBuild, metafile: true, stdin: { contents, resolveDir: root, loader: 'ts' } });
   if (!result.metafile) throw new Error('esbuild returned no metafile');
-  return Object.keys(result.metafile.inputs);
+  // Files that put bytes in the output (esbuild parses more than it keeps after tree shaking).
+  return Object.values(result.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([path]) => path));
 }
 
 test('the elements and the client bundle no automation code', async () => {
@@ -29,4 +30,12 @@ test('@flagline/core/automation bundles alone: no client, no elements, no Lit', 
   const inputs = await inputsOf(`export * from '@flagline/core/automation';`);
   assert.ok(inputs.some((p) => p.includes('packages/core/src/automation/rule-engine.ts')));
   assert.deepEqual(inputs.filter((p) => /packages\/core\/src\/(client|transports)\/|packages\/elements\/|node_modules\/lit/.test(p)), []);
+});
+
+test('the context schema alone (what the wire protocol would validate with) brings no scorer', async () => {
+  const inputs = await inputsOf(`export { FlagContextSchema } from '@flagline/core/automation';`);
+  assert.deepEqual(
+    inputs.filter((p) => p.includes('/automation/')).map((p) => p.replace(/.*\/automation\//, '')),
+    ['conversation.ts'],
+  );
 });

@@ -1,7 +1,8 @@
 import { expect } from '@esm-bundle/chai';
 import { FlagError } from '../errors.js';
 import type { Turn } from './conversation.js';
-import { ConversationStore, MAX_CONTEXT_TURNS, parseFlagContext, type ConversationEvent } from './conversation-store.js';
+import { MAX_CONTEXT_TURNS } from './conversation.js';
+import { ConversationStore, parseFlagContext, type ConversationEvent } from './conversation-store.js';
 import { SUMMARY_CASES } from './fixtures/conversations.js';
 
 const cancelCase = SUMMARY_CASES.find((c) => c.name === 'en: cancel everything')!;

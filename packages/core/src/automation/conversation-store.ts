@@ -7,23 +7,9 @@
 import * as v from 'valibot';
 import { FlagError } from '../errors.js';
 import { CHANNELS, type Channel } from '../model.js';
-import { MAX_STORED_TURN_LENGTH, TurnSchema, type Turn } from './conversation.js';
+import { FlagContextSchema, MAX_CONTEXT_TEXT, MAX_CONTEXT_TURNS, MAX_STORED_TURN_LENGTH, MAX_SUMMARY_SENTENCES, TurnSchema, type FlagContext, type Turn } from './conversation.js';
 import { parseOrThrow } from './parse.js';
 import { summarize } from './summary.js';
-
-/** Most turns a flag's context may carry, and longest text in it. */
-export const MAX_CONTEXT_TURNS = 20;
-export const MAX_CONTEXT_TEXT = 500;
-export const MAX_SUMMARY_SENTENCES = 5;
-
-const ContextText = v.pipe(v.string(), v.maxLength(MAX_CONTEXT_TEXT));
-
-/** The context on a flag: what the agent agreed to share (they may edit or remove any of it). */
-export const FlagContextSchema = v.strictObject({
-  turns: v.pipe(v.array(v.strictObject({ ...TurnSchema.entries, text: ContextText })), v.maxLength(MAX_CONTEXT_TURNS)),
-  summary: v.pipe(v.array(ContextText), v.maxLength(MAX_SUMMARY_SENTENCES)),
-});
-export type FlagContext = v.InferOutput<typeof FlagContextSchema>;
 
 /** A context from anywhere (an edited one, a frame): validated, `invalid-input` FlagError otherwise. */
 export function parseFlagContext(input: unknown): FlagContext {

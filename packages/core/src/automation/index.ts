@@ -3,18 +3,13 @@
  * similar-flag grouping. Deterministic and offline; its own entry point so that hosts that do
  * not use it never load it.
  */
-export { TurnSchema, type Turn } from './conversation.js';
+export { TurnSchema, FlagContextSchema, MAX_CONTEXT_TURNS, MAX_CONTEXT_TEXT, MAX_SUMMARY_SENTENCES, type Turn, type FlagContext } from './conversation.js';
 export {
   ConversationStore,
-  FlagContextSchema,
   parseFlagContext,
-  MAX_CONTEXT_TURNS,
-  MAX_CONTEXT_TEXT,
-  MAX_SUMMARY_SENTENCES,
   type ConversationEvent,
   type ConversationStoreOptions,
   type ContextOptions,
-  type FlagContext,
   type ObserveInput,
 } from './conversation-store.js';
 export { summarize, INTENT_CUES, SOCIAL_CUES, type SummaryOptions, type SummarySentence } from './summary.js';
