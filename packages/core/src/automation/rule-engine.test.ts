@@ -1,4 +1,5 @@
 import { expect } from '@esm-bundle/chai';
+import fc from 'fast-check';
 import { FlagError } from '../errors.js';
 import { ConversationStore } from './conversation-store.js';
 import { RuleEngine, type Clock, type RuleTrigger } from './rule-engine.js';
@@ -309,5 +310,34 @@ describe('automation rules engine: conditions', () => {
     clock.advance(5_000);
     expect(fired()).to.deep.equal([]);
     expect(clock.pending).to.equal(0);
+  });
+});
+
+describe('automation rules engine: noise invariants over random conversations', () => {
+  const TEXTS = ['I want to cancel', 'cancelar todo', 'Je veux résilier', 'hello', 'where is my refund?', 'thanks', 'get me a manager'];
+  const step = fc.record({ interaction: fc.integer({ min: 0, max: 2 }), text: fc.constantFrom(...TEXTS), from: fc.constantFrom('customer' as const, 'agent' as const), waitMs: fc.integer({ min: 0, max: 90_000 }) });
+
+  it('a suggest rule fires at most once per interaction; an auto-raise rule never within its cooldown', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        const { say, clock, triggers } = setup([CANCEL, rule('manager', { type: 'keywords', any: ['manager'] }, { action: 'auto-raise', cooldownMs: 60_000 })]);
+        for (const s of steps) {
+          clock.advance(s.waitMs);
+          say(`i${s.interaction}`, s.text, s.from);
+        }
+        const suggested = triggers.filter((t) => t.ruleId === 'cancel').map((t) => t.interactionId);
+        expect(new Set(suggested).size).to.equal(suggested.length);
+        const raisedAt = new Map<string, number>();
+        for (const t of triggers.filter((x) => x.ruleId === 'manager')) {
+          const last = raisedAt.get(t.interactionId);
+          if (last !== undefined) expect(t.at - last).to.be.at.least(60_000);
+          raisedAt.set(t.interactionId, t.at);
+        }
+        // And each fires as soon as it may: the first customer "cancel" of an interaction is suggested.
+        const firstCancel = new Set(steps.filter((s) => s.from === 'customer' && /cancel|résilier/i.test(s.text)).map((s) => `i${s.interaction}`));
+        expect(new Set(suggested)).to.deep.equal(firstCancel);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from '@esm-bundle/chai';
+import fc from 'fast-check';
 import { FlagError } from '../errors.js';
 import { OUTAGE, UNRELATED } from './fixtures/flags.js';
 import { groupSimilarFlags, tokenSetSimilarity } from './similarity.js';
@@ -44,6 +45,18 @@ describe('automation similarity: grouping similar flags', () => {
     const same = Array.from({ length: 4 }, (_, i) => ({ id: `s${i}`, message: 'Payment page DOWN', raisedAt: i }));
     const empty = Array.from({ length: 3 }, (_, i) => ({ id: `e${i}`, message: '?!', raisedAt: i }));
     expect(groupSimilarFlags([...same, ...empty])).to.deep.equal([{ ids: ['s0', 's1', 's2', 's3'], label: 'payment page down' }]);
+  });
+
+  it('finds the same groups in any input order and with any order of flags raised in the same second', () => {
+    const all = [...UNRELATED, ...OUTAGE];
+    const expected = groupSimilarFlags(all);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }), fc.array(fc.integer({ min: 0, max: 999 }), { minLength: all.length, maxLength: all.length }), (shuffled, jitter) => {
+        const moved = shuffled.map((f, i) => ({ ...f, raisedAt: f.raisedAt + jitter[i]! }));
+        expect(groupSimilarFlags(moved).map((g) => [...g.ids].sort())).to.deep.equal(expected.map((g) => [...g.ids].sort()));
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('lists ids in raise order whatever the input order', () => {
