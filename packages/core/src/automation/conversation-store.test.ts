@@ -43,6 +43,19 @@ describe('automation conversation store: context for a flag', () => {
     expect(store.contextFor('i', { summarySentences: 0 })!.summary).to.deep.equal([]);
   });
 
+  it('masks card numbers in what it shares, and only card numbers, unless told not to', () => {
+    const store = new ConversationStore();
+    const said = 'My card is 4111 1111 1111 1111, order 1234567890123, amex 3782-822463-10005, call 0612345678.';
+    store.observeConversation('i', { channel: 'voice', turns: [{ from: 'customer', text: said, at: 1 }] });
+    const context = store.contextFor('i')!;
+    expect(context.turns[0]!.text).to.equal('My card is •••• 1111, order 1234567890123, amex •••• 0005, call 0612345678.');
+    expect(context.summary).to.deep.equal([context.turns[0]!.text]);
+    store.appendTurn('i', { from: 'customer', text: 'Both: 4111 1111 1111 1111 5500 0000 0000 0004.', at: 2 });
+    expect(store.contextFor('i')!.turns[1]!.text).to.equal('Both: •••• 0004.');
+    expect(store.turns('i')[0]!.text).to.equal(said);
+    expect(store.contextFor('i', { maskCardNumbers: false })!.turns[0]!.text).to.equal(said);
+  });
+
   it('shares nothing on a disabled channel, for an unknown interaction, or without turns', () => {
     const store = new ConversationStore({ disabledChannels: ['voice'] });
     store.observeConversation('call', { channel: 'voice', turns: [turn(1)] });

@@ -9,6 +9,7 @@ import { FlagError } from '../errors.js';
 import { CHANNELS, type Channel } from '../model.js';
 import { FlagContextSchema, MAX_CONTEXT_TEXT, MAX_CONTEXT_TURNS, MAX_STORED_TURN_LENGTH, MAX_SUMMARY_SENTENCES, TurnSchema, type FlagContext, type Turn } from './conversation.js';
 import { parseOrThrow } from './parse.js';
+import { maskCardNumbers } from './redact.js';
 import { summarize } from './summary.js';
 
 /** A context from anywhere (an edited one, a frame): validated, `invalid-input` FlagError otherwise. */
@@ -23,12 +24,15 @@ export interface ContextOptions {
   maxTurnLength?: number;
   /** Summary sentences; default 2, 0 to 5. */
   summarySentences?: number;
+  /** Card numbers (Luhn-valid, 13 to 19 digits) shown as "•••• 1234"; default true. */
+  maskCardNumbers?: boolean;
 }
 
 const ContextOptionsSchema = v.strictObject({
   turns: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_CONTEXT_TURNS)), 6),
   maxTurnLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(20), v.maxValue(MAX_CONTEXT_TEXT)), 280),
   summarySentences: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SUMMARY_SENTENCES)), 2),
+  maskCardNumbers: v.optional(v.boolean(), true),
 });
 
 const InteractionId = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
@@ -118,17 +122,18 @@ export class ConversationStore {
   }
 
   /**
-   * What a flag on this interaction may carry: the last turns and a summary, each cut to
-   * `maxTurnLength`. Null when the interaction is not observed, has no turns, or its channel's
+   * What a flag on this interaction may carry: the last turns and a summary, card numbers masked,
+   * each cut to `maxTurnLength`. The stored turns keep them (rules may look for them). Null when the interaction is not observed, has no turns, or its channel's
    * sharing is disabled.
    */
   contextFor(interactionId: string, options: ContextOptions = {}): FlagContext | null {
-    const { turns, maxTurnLength, summarySentences } = parseOrThrow(ContextOptionsSchema, options, 'context options');
+    const { turns, maxTurnLength, summarySentences, maskCardNumbers: mask } = parseOrThrow(ContextOptionsSchema, options, 'context options');
     const conversation = this.#conversations.get(interactionId);
     if (!conversation || conversation.turns.length === 0 || this.#disabled.has(conversation.channel)) return null;
+    const share = (text: string) => clip(mask ? maskCardNumbers(text) : text, maxTurnLength);
     return {
-      turns: conversation.turns.slice(-turns).map((t) => ({ ...t, text: clip(t.text, maxTurnLength) })),
-      summary: summarySentences ? summarize(conversation.turns, { sentences: summarySentences }).map((s) => clip(s.text, maxTurnLength)) : [],
+      turns: conversation.turns.slice(-turns).map((t) => ({ ...t, text: share(t.text) })),
+      summary: summarySentences ? summarize(conversation.turns, { sentences: summarySentences }).map((s) => share(s.text)) : [],
     };
   }
 
