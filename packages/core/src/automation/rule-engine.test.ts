@@ -302,6 +302,16 @@ describe('automation rules engine: conditions', () => {
     expect(triggers.map((t) => t.ruleId)).to.deep.equal(['cancel']);
   });
 
+  it('a handle-time timer set before the rules changed fires only if its rule is still in force', () => {
+    const { clock, conversations, fired, engine, triggers } = setup([rule('long', { type: 'handle-time', overMs: 30_000 }), rule('longer', { type: 'handle-time', overMs: 40_000 })]);
+    conversations.observeConversation('i1', { channel: 'voice' });
+    engine.setRules([rule('long', { type: 'handle-time', overMs: 30_000 }, { raise: { message: 'updated' } })]);
+    clock.advance(60_000);
+    expect(fired()).to.deep.equal(['i1:long']);
+    expect(triggers[0]!.raise.message).to.equal('updated');
+    expect(triggers[0]!.evidence).to.equal('handle time over 30 s');
+  });
+
   it('stops listening and clears its timers when disposed', () => {
     const { say, fired, engine, clock, conversations } = setup([CANCEL, rule('long', { type: 'handle-time', overMs: 1_000 })]);
     conversations.observeConversation('i1', { channel: 'voice' });

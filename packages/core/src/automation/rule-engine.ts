@@ -88,6 +88,8 @@ function compile(rule: Rule): CompiledRule {
   return { rule };
 }
 
+const duration = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
+
 const fromMatches = (from: 'customer' | 'agent' | 'any', turn: Turn) => from === 'any' || from === turn.from;
 
 export class RuleEngine {
@@ -162,7 +164,7 @@ export class RuleEngine {
       for (const c of this.#applicable(state)) {
         const { when } = c.rule;
         if (when.type === 'silence' && state.channel === 'voice' && event.durationMs >= when.overMs)
-          this.#fire(c.rule, event.interactionId, state, `silence of ${Math.round(event.durationMs / 1000)} s`);
+          this.#fire(c.rule, event.interactionId, state, `silence of ${duration(event.durationMs)}`);
       }
       return;
     }
@@ -176,7 +178,11 @@ export class RuleEngine {
     for (const c of this.#applicable(state)) {
       const { when } = c.rule;
       if (when.type !== 'handle-time') continue;
-      const fire = () => this.#fire(c.rule, interactionId, state, `handle time over ${Math.round(when.overMs / 60_000)} min`);
+      const fire = () => {
+        // The rules may have changed since: only a rule still in force fires, as it is now.
+        const current = this.#rules.find((r) => r.rule.id === c.rule.id && r.rule.when.type === 'handle-time');
+        if (current) this.#fire(current.rule, interactionId, state, `handle time over ${duration(when.overMs)}`);
+      };
       state.timers.push(this.#clock.setTimeout(fire, Math.max(0, startedAt + when.overMs - this.#clock.now())));
     }
     return state;
