@@ -80,6 +80,8 @@ describe('automation conversation store: context for a flag', () => {
     expect(failure(() => store.contextFor('i', { turns: MAX_CONTEXT_TURNS + 1 })).message).to.match(/^Invalid context options at turns: /);
     expect(failure(() => store.reportSilence('i', -1)).code).to.equal('invalid-input');
     expect(store.turns('i')).to.deep.equal([]);
+    expect(failure(() => new ConversationStore({ maxTurns: 0 })).message).to.match(/^Invalid conversation store options at maxTurns: /);
+    expect(failure(() => new ConversationStore({ disabledChannels: ['fax' as 'voice'] })).message).to.match(/^Invalid conversation store options at disabledChannels\.0: /);
   });
 
   it('validates a context edited by the agent or received from elsewhere', () => {

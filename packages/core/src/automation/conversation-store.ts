@@ -59,6 +59,11 @@ export interface ConversationStoreOptions {
   now?: () => number;
 }
 
+const StoreOptionsSchema = v.object({
+  disabledChannels: v.optional(v.array(v.picklist(CHANNELS)), []),
+  maxTurns: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 200),
+});
+
 interface Conversation {
   channel: Channel;
   startedAt: number;
@@ -75,8 +80,9 @@ export class ConversationStore {
   readonly #now: () => number;
 
   constructor(options: ConversationStoreOptions = {}) {
-    this.#disabled = new Set(options.disabledChannels ?? []);
-    this.#maxTurns = options.maxTurns ?? 200;
+    const { disabledChannels, maxTurns } = parseOrThrow(StoreOptionsSchema, options, 'conversation store options');
+    this.#disabled = new Set(disabledChannels);
+    this.#maxTurns = maxTurns;
     this.#now = options.now ?? Date.now;
   }
 

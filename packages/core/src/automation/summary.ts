@@ -87,7 +87,7 @@ export function summarize(turns: readonly Turn[], options: SummaryOptions = {}):
     const cues = countCues(tokens, INTENT) - countCues(tokens, SOCIAL);
     candidates.push({ text: s.text, turn: s.turn, order, terms: distinct, cues, score: distinct.size ? content / Math.sqrt(distinct.size) : 0 });
   });
-  const top = Math.max(...candidates.map((c) => c.score), Number.MIN_VALUE);
+  const top = candidates.reduce((best, c) => Math.max(best, c.score), Number.MIN_VALUE);
   for (const c of candidates) c.score = c.score / top + c.cues;
 
   const chosen: Candidate[] = [];
