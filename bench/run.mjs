@@ -1,12 +1,13 @@
 // `npm run bench`: every benchmark, its comparison and ratio, as tables; full figures in
 // bench/results.json. `npm run bench:smoke` (or --smoke): the same code at a tiny scale, in
 // seconds, and a non-zero exit if any benchmark failed to produce its numbers. Timings are never
-// asserted: these are figures, not tests. `--only=size,client,render,relay,restart` runs a subset.
+// asserted: these are figures, not tests. `--only=size,client,render,relay,restart,automation` runs a subset.
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { relayBench } from './relay/relay.mjs';
+import { automationBench, printAutomation } from './automation.mjs';
 import { hasRedisServer } from './relay/servers.mjs';
 import { renderBench } from './render/render.mjs';
 import { printClientShift, printRelay, printRender, printRestart } from './report.mjs';
@@ -14,7 +15,7 @@ import { restartBench } from './restart/restart.mjs';
 import { printSizes, sizes } from './size.mjs';
 
 const smoke = process.argv.includes('--smoke');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? ['size', 'client', 'render', 'relay', 'restart'];
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? ['size', 'client', 'render', 'relay', 'restart', 'automation'];
 
 const PLANS = {
   full: {
@@ -26,12 +27,14 @@ const PLANS = {
     client: { flags: 8000, window: 500 },
     // Issue 13's figure: relay start-up after 10^6 events, before and after a checkpoint.
     restart: { events: 1_000_000 },
+    automation: { groupSizes: [100, 1000, 8000], runs: 5, turns: 200, rules: 50, interactions: 100, engineTurns: 10_000 },
   },
   smoke: {
     render: { sizes: [100], events: 5, chatMessages: 200, appends: 5, budgetMs: 10_000 },
     relay: { agents: 36, supervisors: 4, teams: 2, loadgens: 2, rates: [60], stepMs: 1000, warmupMs: 300, storms: ['crash'] },
     client: { flags: 300, window: 100 },
     restart: { events: 10_000 },
+    automation: { groupSizes: [100], runs: 2, turns: 50, rules: 10, interactions: 5, engineTurns: 100 },
   },
 };
 const plan = smoke ? PLANS.smoke : PLANS.full;
@@ -83,6 +86,11 @@ await section('restart', async () => {
   const restart = await restartBench(plan.restart, log);
   printRestart(restart);
   return restart;
+});
+await section('automation', async () => {
+  const automation = await automationBench(plan.automation, log);
+  printAutomation(automation);
+  return automation;
 });
 
 results.durationMs = Math.round(performance.now() - started);
@@ -151,6 +159,11 @@ function missing() {
     else
       for (const side of ['before', 'after'])
         if (!num(r[side].open.ms) || !num(r[side].relay.readyMs) || !num(r[side].relay.rssBytes)) problems.push(`restart ${side}: no figures`);
+  }
+  if (only.includes('automation')) {
+    const r = results.automation;
+    if (r?.error) problems.push(`automation: ${r.error}`);
+    else if (!r.grouping.every((g) => num(g.ms.p50)) || !num(r.summary.ms.p50) || !(r.engine.perTurnUs.n > 0)) problems.push('automation: no figures');
   }
   return problems;
 }

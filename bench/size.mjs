@@ -12,6 +12,7 @@ const root = resolve(import.meta.dirname, '..');
 export const ENTRIES = {
   'core: client + memory transport': `export { createFlagClient, MemoryHub } from '@flagline/core';`,
   'core: client + WebSocket transport': `export { createFlagClient, createWebSocketTransport } from '@flagline/core';`,
+  'core: automation (rules, scorers, context)': `export * from '@flagline/core/automation';`,
   '<flagline-provider>': `import '@flagline/elements/define-flagline-provider.js';`,
   '<flag-button>': `import '@flagline/elements/define-flag-button.js';`,
   '<supervisor-chat>': `import '@flagline/elements/define-supervisor-chat.js';`,
