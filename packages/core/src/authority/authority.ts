@@ -9,6 +9,7 @@ import { FlagError } from '../errors.js';
 import { decide, escalationDue, reduceEvents, type DecisionState } from '../machine.js';
 import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type Snapshot } from '../model.js';
 import { canSee, checkAccess, noSuchFlag } from '../rules.js';
+import { Audience, type Listener } from './audience.js';
 import { Draft, track, withStoredFlag } from './draft.js';
 import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, StoredOutcome } from './storage.js';
 
@@ -46,11 +47,6 @@ export const HISTORY_MARGIN_MS = 5 * 60_000;
 export const CHECKPOINT_EVERY_EVENTS = 20_000;
 export const CHECKPOINT_EVERY_MS = 5 * 60_000;
 
-type Listener = (event: PositionedEvent) => void;
-interface Subscriber {
-  actor: Participant;
-  listener: Listener;
-}
 
 export class Authority implements DecisionState {
   readonly config: FlagConfig;
@@ -75,7 +71,7 @@ export class Authority implements DecisionState {
   #durablePos = 0;
   readonly #log: PositionedEvent[] = [];
   readonly #inflight = new Map<string, { actorId: string; done: Promise<Outcome> }>();
-  readonly #subscribers = new Set<Subscriber>();
+  readonly #subscribers = new Audience();
   /** Shared storage: commands waiting to be decided and committed as the next group. */
   readonly #waiting: Job[] = [];
   #queue: Promise<unknown> = Promise.resolve();
@@ -211,9 +207,7 @@ export class Authority implements DecisionState {
 
   /** Live events this actor may see, from now on. */
   subscribe(actor: Participant, listener: Listener): () => void {
-    const sub = { actor, listener };
-    this.#subscribers.add(sub);
-    return () => this.#subscribers.delete(sub);
+    return this.#subscribers.add({ actor, listener });
   }
 
   /** Events after a resume point that the actor may see, or null when only a snapshot can help. */
@@ -375,8 +369,9 @@ export class Authority implements DecisionState {
           continue;
         }
         for (const pe of events) this.#apply(pe);
-        this.#durable(this.#pos);
+        // Fan out before marking durable: marking may evict old flags, never before their last event is delivered.
         this.#fanOut(events);
+        this.#durable(this.#pos);
         jobs.forEach((job, i) => job.resolve(plans[i]!.result));
         return;
       }
@@ -389,13 +384,15 @@ export class Authority implements DecisionState {
   #pipeline(batch: CommitBatch): Promise<void> {
     for (const pe of batch.events) this.#apply(pe);
     const last = batch.events.at(-1)?.pos;
-    const committed = this.#storage.commit(batch).then(
-      () => {
+    const committed = this.#storage.commit(batch).catch((err: unknown) => this.#fail(err));
+    // Delivered in log order once durable, and only then marked durable: marking may evict old
+    // flags, never before their last event reached the subscribers.
+    const delivered = this.#delivery
+      .then(() => committed)
+      .then(() => {
+        this.#fanOut(batch.events);
         if (last !== undefined) this.#durable(last);
-      },
-      (err: unknown) => this.#fail(err),
-    );
-    const delivered = this.#delivery.then(() => committed).then(() => this.#fanOut(batch.events));
+      });
     this.#delivery = delivered.catch(() => {});
     return delivered;
   }
@@ -424,8 +421,8 @@ export class Authority implements DecisionState {
   #applyNew(events: PositionedEvent[]): void {
     const fresh = events.filter((pe) => pe.pos > this.#pos);
     for (const pe of fresh) this.#apply(pe);
-    this.#durable(this.#pos);
     this.#fanOut(fresh);
+    this.#durable(this.#pos);
   }
 
   /** A flag that left memory, from storage: only a lowered one (an open one this process has not applied yet is not decided on). */
@@ -446,7 +443,7 @@ export class Authority implements DecisionState {
   #fanOut(events: PositionedEvent[]): void {
     for (const pe of events) {
       const flag = this.#state.flags.get(pe.event.flagId)!;
-      for (const sub of this.#subscribers) {
+      for (const sub of this.#subscribers.candidates(flag)) {
         if (canSee(sub.actor, flag, this.config)) sub.listener(pe);
       }
     }

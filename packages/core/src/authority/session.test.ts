@@ -174,6 +174,19 @@ describe('AuthoritySession', () => {
     expect(c.session.participant).to.deep.equal(moved);
   });
 
+  it('a refresh that adds a team starts delivering that team\'s events (the fan-out index follows it)', async () => {
+    const widened: Participant = { ...sue, teams: ['team-a', 'team-b'] };
+    const bob: Participant = { id: 'bob', name: 'Bob Agent', role: 'agent', teams: ['team-b'] };
+    const c = connect(authority, { ...tokens, 'sue-ab': widened });
+    await c.send({ t: 'hello', token: 'sue-token', resume: null });
+    await authority.execute(bob, { id: 'b1', command: { type: 'raise', interactionId: 'i-b1', channel: 'voice', message: 'before' } });
+    expect(c.frames.filter((f) => f.t === 'event')).to.have.length(0);
+    await c.send({ t: 'refresh', token: 'sue-ab' });
+    await authority.execute(bob, { id: 'b2', command: { type: 'raise', interactionId: 'i-b2', channel: 'voice', message: 'after' } });
+    await authority.execute(ann, { id: 'a1', command: { type: 'raise', interactionId: 'i-a1', channel: 'voice', message: 'still mine' } });
+    expect(c.frames.flatMap((f) => (f.t === 'event' ? [f.event.flagId] : []))).to.deep.equal(['b2', 'a1']);
+  });
+
   it('lets an admit hook refuse a frame (e.g. rate limiting) before it runs', async () => {
     let budget = 1;
     const c = connect(authority, tokens, {

@@ -128,8 +128,7 @@ export class AuthoritySession {
     const missed = frame.resume ? authority.replay(me, frame.resume) : null;
     this.#send({ t: 'welcome', me, epoch: authority.epoch, pos: authority.pos, resumed: missed !== null, config: authority.config });
     for (const pe of missed ?? []) this.#sendEvent(pe);
-    // `me` is updated in place on refresh, so the subscription sees the current teams.
-    this.#unsubscribe = authority.subscribe(me, (pe) => this.#sendEvent(pe));
+    this.#subscribe(me);
     // Held frames start in arrival order and run as if they had just arrived; the hello's
     // receive settles once they are answered (the relay waits on it at shutdown).
     const held = this.#held;
@@ -155,7 +154,10 @@ export class AuthoritySession {
         if (next.participant.id !== me.id) throw new FlagError('unauthenticated', 'A refreshed token must be for the same participant.');
         if (next.participant.role !== me.role) throw new FlagError('unauthenticated', 'A refreshed token must keep the participant’s role.');
         this.#opts.accept?.(next, 'refresh');
+        const teamsChanged = next.participant.teams.join('\n') !== me.teams.join('\n');
         Object.assign(me, next.participant);
+        // The authority indexes subscribers by team: new teams, new subscription (same turn, no gap).
+        if (teamsChanged) this.#subscribe(me);
         return;
       }
       case 'cmd': {
@@ -167,6 +169,11 @@ export class AuthoritySession {
       case 'snapshot':
         return this.#send({ t: 'snapshot', rid: frame.rid, snapshot: this.#authority.snapshot(me) });
     }
+  }
+
+  #subscribe(me: Participant): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = this.#authority.subscribe(me, (pe) => this.#sendEvent(pe));
   }
 
   /** An event goes to every session that may see it: encoded once, whatever the audience. */

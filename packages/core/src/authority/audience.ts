@@ -1,0 +1,63 @@
+import type { Flag, Participant, PositionedEvent } from '../model.js';
+
+export type Listener = (event: PositionedEvent) => void;
+export interface Subscriber {
+  actor: Participant;
+  listener: Listener;
+}
+
+/**
+ * Live subscribers indexed by who they are, so an event is offered only to those who could see
+ * its flag — its agent, the supervisors of its team, and every supervisor once it escalated —
+ * while core's `canSee` still decides for each of them (the index only narrows the candidates).
+ * Fan-out then costs the audience of an event, not the number of connections.
+ * The index reads an actor's role, id and teams when it subscribes: a subscriber whose teams
+ * change must subscribe again (AuthoritySession does on refresh).
+ */
+export class Audience {
+  readonly #byAgent = new Map<string, Set<Subscriber>>();
+  readonly #byTeam = new Map<string, Set<Subscriber>>();
+  readonly #supervisors = new Set<Subscriber>();
+
+  add(sub: Subscriber): () => void {
+    const { actor } = sub;
+    if (actor.role === 'agent') {
+      const key = actor.id;
+      join(this.#byAgent, key, sub);
+      return () => leave(this.#byAgent, key, sub);
+    }
+    const teams = [...actor.teams];
+    this.#supervisors.add(sub);
+    for (const team of teams) join(this.#byTeam, team, sub);
+    return () => {
+      this.#supervisors.delete(sub);
+      for (const team of teams) leave(this.#byTeam, team, sub);
+    };
+  }
+
+  /** Everyone who might see the flag (a superset of those who may); each at most once. */
+  *candidates(flag: Flag): Iterable<Subscriber> {
+    yield* this.#byAgent.get(flag.agent.id) ?? [];
+    // Escalated flags reach the second tier, then every supervisor: canSee sorts them out.
+    yield* flag.escalation > 0 ? this.#supervisors : (this.#byTeam.get(flag.team) ?? []);
+  }
+
+  clear(): void {
+    this.#byAgent.clear();
+    this.#byTeam.clear();
+    this.#supervisors.clear();
+  }
+}
+
+function join(index: Map<string, Set<Subscriber>>, key: string, sub: Subscriber): void {
+  const set = index.get(key);
+  if (set) set.add(sub);
+  else index.set(key, new Set([sub]));
+}
+
+function leave(index: Map<string, Set<Subscriber>>, key: string, sub: Subscriber): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(sub);
+  if (set.size === 0) index.delete(key);
+}
