@@ -81,6 +81,11 @@ const SIDES = [
   ['socketio', 'Socket.IO, in memory'],
 ];
 
+/** Server CPU time per answered command: % of one core × 10 ms / commands per second. */
+function cpuPerCommand(step) {
+  return step.achieved > 0 ? (step.serverCpuPct * 10 / step.achieved).toFixed(3) : '—';
+}
+
 export function printRelay(relay) {
   const { plan } = relay;
   if (relay.error) {
@@ -92,7 +97,7 @@ export function printRelay(relay) {
   const scale = `${int(plan.agents)} agents + ${int(plan.supervisors)} supervisors in ${plan.teams} teams, ${plan.loadgens} load-generator processes`;
   const rows = [];
   plan.rates.forEach((rate, i) => {
-    rows.push([`offered ${int(rate)}/s`, ...Array(12).fill('')]);
+    rows.push([`offered ${int(rate)}/s`, ...Array(13).fill('')]);
     for (const [key, label] of sides) {
       const x = relay[key].steps[i];
       rows.push([
@@ -105,6 +110,7 @@ export function printRelay(relay) {
         ms(x.messageDelivery.p50),
         ms(x.messageDelivery.p99),
         pct(x.serverCpuPct),
+        cpuPerCommand(x),
         pct(x.loadgenCpuPct),
         pct(x.machineCpuPct),
         int(x.unmetPerSec),
@@ -124,6 +130,7 @@ export function printRelay(relay) {
         ratio(a.messageDelivery.p50, b.messageDelivery.p50),
         ratio(a.messageDelivery.p99, b.messageDelivery.p99),
         ratio(a.serverCpuPct, b.serverCpuPct),
+        ratio(a.serverCpuPct / a.achieved, b.serverCpuPct / b.achieved),
         '',
         '',
         '',
@@ -132,12 +139,12 @@ export function printRelay(relay) {
     }
   });
   rows.push(
-    ['sustained (best step: ≥95% done, 0 unmet)', ...Array(12).fill('')],
-    ...sides.map(([key, label]) => [`  ${label}`, int(relay[key].sustainedPerSec), ...Array(11).fill('')]),
+    ['sustained (best step: ≥95% done, 0 unmet)', ...Array(13).fill('')],
+    ...sides.map(([key, label]) => [`  ${label}`, int(relay[key].sustainedPerSec), ...Array(12).fill('')]),
   );
   printTable(
     `Relay throughput and latency on loopback (${scale})`,
-    ['', 'done/s', 'RTT p50', 'RTT p99', 'raise→sup p50', 'p99', 'msg→sup p50', 'p99', 'server CPU', 'loadgen CPU', 'machine', 'unmet/s', 'errors'],
+    ['', 'done/s', 'RTT p50', 'RTT p99', 'raise→sup p50', 'p99', 'msg→sup p50', 'p99', 'server CPU', 'CPU ms/cmd', 'loadgen CPU', 'machine', 'unmet/s', 'errors'],
     rows,
     [
       'done/s: commands answered per second (all clients). CPU: % of one core over the step (server CPU sums every server process,',
