@@ -18,6 +18,15 @@ export interface Participant {
   teams: string[];
 }
 
+/**
+ * A host backend (CRM, routing engine, softphone) that acted through the relay's service API,
+ * authenticated by a service token. Recorded on the events it caused as `via`.
+ */
+export interface ServiceRef {
+  id: string;
+  name: string;
+}
+
 /** The part of a participant recorded on events: who did it. */
 export interface ParticipantRef {
   id: string;
@@ -45,7 +54,10 @@ export interface Flag {
   channel: Channel;
   customerLabel: string;
   team: string;
+  /** The agent the flag belongs to: who raised it, or whom its interaction was transferred to. */
   agent: ParticipantRef;
+  /** The service that raised it on the agent's behalf, if one did. */
+  raisedVia?: ServiceRef;
   message: string;
   reason?: string;
   severity: Severity;
@@ -71,6 +83,8 @@ interface EventBase {
   at: number;
   /** Who caused it; the system (escalation timer) acts as `{ id: 'system', role: 'supervisor' }`. */
   actor: ParticipantRef;
+  /** The service that sent the command on the actor's behalf (service API), if any. */
+  via?: ServiceRef;
 }
 
 export interface RaisedEvent extends EventBase {
@@ -99,6 +113,14 @@ export interface JoinEvent extends EventBase {
   type: 'join-requested' | 'join-accepted' | 'join-declined' | 'join-cancelled';
   reason?: string;
 }
+/** The host transferred the flag's interaction to another agent: the flag moves with it. */
+export interface AssignedEvent extends EventBase {
+  type: 'assigned';
+  /** The agent it belonged to until now. */
+  from: ParticipantRef;
+  agent: ParticipantRef;
+  team: string;
+}
 export interface MessageEvent extends EventBase {
   type: 'message';
   text: string;
@@ -112,6 +134,7 @@ export type FlagEvent =
   | EscalatedEvent
   | LoweredEvent
   | JoinEvent
+  | AssignedEvent
   | MessageEvent;
 export type FlagEventType = FlagEvent['type'];
 

@@ -45,7 +45,8 @@ const CommandSchema = v.variant('type', [
   v.strictObject({ type: v.literal('end-interaction'), interactionId: Id }),
 ]);
 
-const base = { flagId: Id, seq: Seq, at: Count, actor: Ref };
+const ServiceRefSchema = v.strictObject({ id: Id, name: Text });
+const base = { flagId: Id, seq: Seq, at: Count, actor: Ref, via: v.optional(ServiceRefSchema) };
 const EventSchema = v.variant('type', [
   v.strictObject({
     ...base,
@@ -62,6 +63,7 @@ const EventSchema = v.variant('type', [
   v.strictObject({ ...base, type: v.literal('escalated'), level: v.picklist([1, 2]) }),
   v.strictObject({ ...base, type: v.literal('lowered'), cause: v.picklist(['agent', 'supervisor', 'interaction-ended']), reason: v.optional(Text) }),
   v.strictObject({ ...base, type: v.picklist(['join-requested', 'join-accepted', 'join-declined', 'join-cancelled']), reason: v.optional(Text) }),
+  v.strictObject({ ...base, type: v.literal('assigned'), from: Ref, agent: Ref, team: Id }),
   v.strictObject({ ...base, type: v.literal('message'), text: Text, clientId: Id }),
 ]);
 
@@ -82,6 +84,22 @@ const OutcomeSchema = v.union([
 ]);
 const Resume = v.strictObject({ epoch: Id, pos: Count });
 const V = { v: v.literal(PROTOCOL_VERSION) };
+
+/**
+ * The schemas other boundaries reuse (the relay's service API and its OpenAPI document), so a
+ * command, an event or an error has one definition on every wire.
+ */
+export const schemas = {
+  Id,
+  Text,
+  Channel,
+  Severity: v.picklist(SEVERITIES),
+  Participant: ParticipantSchema,
+  ServiceRef: ServiceRefSchema,
+  Event: EventSchema,
+  Error: ErrorSchema,
+  Outcome: OutcomeSchema,
+} as const;
 
 const ClientFrameSchema = v.variant('t', [
   v.strictObject({ ...V, t: v.literal('hello'), token: v.optional(v.pipe(v.string(), v.maxLength(8192))), resume: v.nullable(Resume) }),

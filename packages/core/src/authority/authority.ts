@@ -3,13 +3,13 @@
  * answering, fans them out to subscribers it authorizes, replays and snapshots.
  * Used by the memory hub, the broadcast-channel leader tab and the relay alike.
  */
-import type { CommandEnvelope, Outcome } from '../commands.js';
+import type { CommandEnvelope, Outcome, ServiceCommand } from '../commands.js';
 import { resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
-import { decide, escalationDue, type DecisionState } from '../machine.js';
-import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type Snapshot } from '../model.js';
+import { decide, decideForService, escalationDue, type Decision, type DecisionState } from '../machine.js';
+import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type ServiceRef, type Snapshot } from '../model.js';
 import { canSee, checkAccess, noSuchFlag } from '../rules.js';
-import { Draft, track } from './draft.js';
+import { Draft, track, type Assignments } from './draft.js';
 import type { AuthorityStorage, CommitBatch, StoredOutcome } from './storage.js';
 
 export interface AuthorityOptions {
@@ -25,6 +25,8 @@ export interface AuthorityOptions {
    * flags whole); default `config.recentMs` plus HISTORY_MARGIN_MS.
    */
   historyRetentionMs?: number;
+  /** The host's assignments of interactions to agents (the relay's service API keeps them). */
+  assignments?: Assignments;
 }
 
 /** Default retention beyond `recentMs`: a flag that just left snapshots is still served from memory. */
@@ -63,11 +65,13 @@ export class Authority implements DecisionState {
   #delivery: Promise<unknown> = Promise.resolve();
   #failure: FlagError | null = null;
   #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #assignments: Assignments | undefined;
 
   private constructor(opts: AuthorityOptions, epoch: string, events: PositionedEvent[]) {
     this.config = resolveConfig(opts.config);
     this.#storage = opts.storage;
     this.#now = opts.now ?? Date.now;
+    this.#assignments = opts.assignments;
     this.#replayWindow = opts.replayWindow ?? 50_000;
     this.#retentionMs = opts.historyRetentionMs ?? this.config.recentMs + HISTORY_MARGIN_MS;
     if (!(this.#retentionMs >= this.config.recentMs))
@@ -109,20 +113,38 @@ export class Authority implements DecisionState {
   interactionAgent(interactionId: string): string | undefined {
     return this.#state.agents.get(interactionId);
   }
+  assignee(interactionId: string): string | undefined {
+    return this.#assignments?.get(interactionId);
+  }
 
-  /** Run a command for an authenticated actor. Resolves once durable and fanned out. */
-  execute(actor: Participant, envelope: CommandEnvelope): Promise<Outcome> {
-    const inflight = this.#inflight.get(envelope.id);
+  /**
+   * Run a command for an authenticated actor — or, with `via`, for the participant a service
+   * acts on behalf of (the command id then belongs to the service). Resolves once durable and
+   * fanned out.
+   */
+  execute(actor: Participant, envelope: CommandEnvelope, via?: ServiceRef): Promise<Outcome> {
+    const actorId = via ? serviceKey(via) : actor.id;
+    return this.#run(envelope.id, actorId, () => this.execute(actor, envelope, via), (state) => decide(state, actor, envelope, this.#now(), this.config, via));
+  }
+
+  /** Run a host backend's own command (end or assign an interaction). */
+  executeService(service: ServiceRef, envelope: { id: string; command: ServiceCommand }): Promise<Outcome> {
+    return this.#run(envelope.id, serviceKey(service), () => this.executeService(service, envelope), (state) =>
+      decideForService(state, service, envelope.command, this.#now(), this.config),
+    );
+  }
+
+  #run(id: string, actorId: string, again: () => Promise<Outcome>, decideIn: (state: Draft) => Decision | FlagError): Promise<Outcome> {
+    const inflight = this.#inflight.get(id);
     if (inflight) {
-      if (inflight.actorId === actor.id) return inflight.done;
+      if (inflight.actorId === actorId) return inflight.done;
       // The one in flight may be a stray reuse of an id someone else already owns, not the
       // owner: once it settles, the stored outcome says whose id it is.
-      const again = () => this.execute(actor, envelope);
       return inflight.done.then(again, again);
     }
-    const key = { id: envelope.id, actorId: actor.id };
+    const key = { id, actorId };
     const done = this.#enqueue<Outcome>(key, (state) => {
-      const decision = decide(state, actor, envelope, this.#now(), this.config);
+      const decision = decideIn(state);
       const outcome: Outcome =
         decision instanceof FlagError
           ? { ok: false, error: decision.toJSON() }
@@ -136,8 +158,8 @@ export class Authority implements DecisionState {
       const events = decision instanceof FlagError ? [] : decision.events;
       return { result: outcome, events, outcome: { ...key, outcome } };
     });
-    this.#inflight.set(envelope.id, { actorId: actor.id, done });
-    void done.finally(() => this.#inflight.delete(envelope.id)).catch(() => {});
+    this.#inflight.set(id, { actorId, done });
+    void done.finally(() => this.#inflight.delete(id)).catch(() => {});
     return done;
   }
 
@@ -177,7 +199,7 @@ export class Authority implements DecisionState {
     const out: PositionedEvent[] = [];
     for (let i = this.#log.length - 1; i >= 0 && this.#log[i]!.pos > point.pos; i--) {
       const pe = this.#log[i]!;
-      if (this.#visible(actor, pe.event.flagId)) out.push(pe);
+      if (this.#visible(actor, pe.event)) out.push(pe);
     }
     return out.reverse();
   }
@@ -219,9 +241,9 @@ export class Authority implements DecisionState {
     await this.#storage.close();
   }
 
-  #visible(actor: Participant, flagId: string): boolean {
-    const flag = this.#state.flags.get(flagId);
-    return flag !== undefined && canSee(actor, flag, this.config);
+  #visible(actor: Participant, event: FlagEvent, flag = this.#state.flags.get(event.flagId)): boolean {
+    // The agent a flag was transferred away from learns that it left them.
+    return flag !== undefined && (canSee(actor, flag, this.config) || (event.type === 'assigned' && event.from.id === actor.id));
   }
 
   /**
@@ -242,7 +264,7 @@ export class Authority implements DecisionState {
     const decided = this.#queue.then(async (): Promise<{ result: T; durable: Promise<void> }> => {
       const stored = key && (await this.#storage.outcome(key.id));
       if (stored) return { result: answer(stored, key) as T, durable: Promise.resolve() };
-      const { result, events, outcome } = plan(new Draft(this.#state));
+      const { result, events, outcome } = plan(new Draft(this.#state, this.#assignments));
       const positioned = events.map((event, i) => ({ pos: this.#pos + 1 + i, event }));
       return { result, durable: this.#pipeline({ events: positioned, expectedPos: this.#pos, outcomes: outcome ? [outcome] : [] }) };
     });
@@ -263,7 +285,7 @@ export class Authority implements DecisionState {
     try {
       for (let attempt = 0; jobs.length; attempt++) {
         if (attempt === MAX_CONFLICTS) throw new FlagError('internal', `Gave up after ${MAX_CONFLICTS} write conflicts with other relay processes.`);
-        const draft = new Draft(this.#state);
+        const draft = new Draft(this.#state, this.#assignments);
         const plans = jobs.map((job) => {
           const planned = job.plan(draft);
           draft.apply(planned.events);
@@ -346,7 +368,7 @@ export class Authority implements DecisionState {
     for (const pe of events) {
       const flag = this.#state.flags.get(pe.event.flagId)!;
       for (const sub of this.#subscribers) {
-        if (canSee(sub.actor, flag, this.config)) sub.listener(pe);
+        if (this.#visible(sub.actor, pe.event, flag)) sub.listener(pe);
       }
     }
   }
@@ -416,6 +438,11 @@ const MAX_GROUP = 256;
 /** A stored outcome is the answer only for whoever sent the command. */
 function answer(stored: StoredOutcome, key: Key): Outcome {
   return stored.actorId === key.actorId ? stored.outcome : reused(key.id);
+}
+
+/** Whose command ids a service's commands use: never a participant id (those match [\w.:@-] without a space). */
+function serviceKey(service: ServiceRef): string {
+  return `service ${service.id}`;
 }
 
 function reused(id: string): Outcome {

@@ -34,6 +34,8 @@ export function track(state: TrackedState, event: FlagEvent): Flag {
   if (event.type === 'raised') {
     state.agents.set(flag.interactionId, flag.agent.id);
     state.open.set(flag.interactionId, flag.id);
+  } else if (event.type === 'assigned') {
+    state.agents.set(flag.interactionId, flag.agent.id);
   } else if (event.type === 'lowered') {
     state.open.delete(flag.interactionId);
   }
@@ -64,11 +66,22 @@ class Overlay<V> implements MapLike<V> {
   }
 }
 
+/** The host's assignments of interactions to agents, kept outside the log (the relay's service API). */
+export interface Assignments {
+  get(interactionId: string): string | undefined;
+}
+
 export class Draft implements DecisionState {
   readonly #state: { flags: Overlay<Flag>; open: Overlay<string>; agents: Overlay<string> };
+  readonly #assignments: Assignments | undefined;
 
-  constructor(base: BaseState) {
+  constructor(base: BaseState, assignments?: Assignments) {
     this.#state = { flags: new Overlay(base.flags), open: new Overlay(base.open), agents: new Overlay(base.agents) };
+    this.#assignments = assignments;
+  }
+
+  assignee(interactionId: string): string | undefined {
+    return this.#assignments?.get(interactionId);
   }
 
   flag(id: string): Flag | undefined {
