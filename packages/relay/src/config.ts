@@ -60,6 +60,11 @@ export interface RelayConfig {
   messageLength: number;
   static?: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  // Service API (host backends)
+  serviceRoles: string[];
+  claimScopes: string;
+  requireAssignment: boolean;
+  serviceRate: number;
 }
 
 export const DEFAULTS: RelayConfig = {
@@ -98,6 +103,10 @@ export const DEFAULTS: RelayConfig = {
   legacyChat: false,
   messageLength: 1000,
   logLevel: 'warn',
+  serviceRoles: ['service'],
+  claimScopes: 'scope',
+  requireAssignment: false,
+  serviceRate: 20,
 };
 
 export const OPTIONS: readonly OptionSpec[] = [
@@ -146,6 +155,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'messageLength', kind: 'int', help: 'Longest flag or chat message, in characters.' },
   { key: 'static', kind: 'string', help: 'Serve this directory over HTTP (e.g. the built demo).' },
   { key: 'logLevel', kind: 'string', help: 'error | warn | info | debug (JSON lines on stderr).' },
+  // Service API (host backends)
+  { key: 'serviceRoles', kind: 'list', help: 'Values of the role claim that make a service token (service API only; never accepted on the WebSocket).' },
+  { key: 'claimScopes', kind: 'string', help: "Claim holding a service token's scopes: a space-separated string (OAuth 'scope') or a list (e.g. scp)." },
+  { key: 'requireAssignment', kind: 'bool', help: 'Agents may raise flags only on interactions the host assigned to them (service API).' },
+  { key: 'serviceRate', kind: 'int', help: 'Service API calls per second per service (burst: twice that); 0 = unlimited.' },
 ];
 
 const flagName = (key: string) => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());

@@ -25,6 +25,31 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 2 (service API): the audit log of service calls, the host's interaction assignments, and
+  // participants whose sessions the host ended (tokens refused until a time).
+  (db) => {
+    db.exec(`
+      CREATE TABLE service_audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        service_id TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        target TEXT,
+        idempotency_key TEXT,
+        status INTEGER NOT NULL,
+        code TEXT
+      );
+      CREATE TABLE assignments (
+        interaction_id TEXT PRIMARY KEY,
+        agent_id TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE blocked_participants (
+        participant_id TEXT PRIMARY KEY,
+        until INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -16,6 +16,10 @@ import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { LocalPresence, RedisPresence } from './presence.js';
 import { openStore, type RelayStore } from './store.js';
+import { SqliteStorage } from './sqlite-storage.js';
+import { createServiceApi } from './service-api.js';
+import { blockedError } from './service-routes.js';
+import { ServiceStore } from './service-store.js';
 
 export interface Relay {
   readonly port: number;
@@ -25,6 +29,18 @@ export interface Relay {
   readonly storage: RelayStore;
   /** Graceful shutdown: stop accepting, finish in-flight commands, flush, send bye, close. */
   close(): Promise<void>;
+}
+
+/** A participant the host disconnected (service API) is refused until the time it set. */
+function unlessBlocked(verify: Verifier, store: ServiceStore | null): Verifier {
+  if (!store) return verify;
+  const checked = async (token: string | undefined) => {
+    const auth = await verify(token);
+    const until = store.blockedUntil(auth.participant.id);
+    if (until !== undefined && until > Date.now()) throw blockedError(until);
+    return auth;
+  };
+  return Object.assign(checked, { service: verify.service, close: verify.close });
 }
 
 const LOOPBACK_NAMES = new Set(['::1', 'localhost', '[::1]']);
@@ -66,6 +82,8 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
           agentValues: config.agentRoles,
           teams: config.claimTeams,
           teamPrefix: config.teamPrefix,
+          serviceValues: config.serviceRoles,
+          scopes: config.claimScopes,
         },
       },
       {
@@ -86,9 +104,13 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     log.warn('GET /metrics needs no credentials and the relay listens beyond loopback: set --metrics-token (or bind --host to loopback).', { host: config.host });
 
   const storage = openStore(config, log);
+  // The service API's audit log, assignments and blocked participants live in the SQLite file.
+  const serviceStore = storage instanceof SqliteStorage ? new ServiceStore(storage.database) : null;
   const authority = await Authority.open({
     storage,
+    ...(serviceStore ? { assignments: serviceStore } : {}),
     config: {
+      requireAssignment: config.requireAssignment,
       legacyChatEnabled: config.legacyChat,
       escalation: {
         afterMs: config.escalationAfterMs,
@@ -102,7 +124,8 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   const presence = config.store.startsWith('sqlite:') ? new LocalPresence() : new RedisPresence({ url: config.store, namespace: config.redisNamespace, ttlMs: config.presenceTtlMs });
   let draining = false;
   const connections = new Set<RelayConnection>();
-  const ctx: ConnectionContext = { authority, verify, config, metrics, log, presence, perUser: new Map(), inflight: new Set(), draining: () => draining };
+  const verifyParticipant = unlessBlocked(verify, serviceStore);
+  const ctx: ConnectionContext = { authority, verify: verifyParticipant, config, metrics, log, presence, perUser: new Map(), inflight: new Set(), draining: () => draining };
 
   const originAllowed = (origin: string | undefined, host: string | undefined): boolean => {
     if (origin === undefined) return true; // not a browser: the token is the only gate
@@ -121,8 +144,22 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     createHttpHandler({
       authority,
       storage,
-      verify,
+      verify: verifyParticipant,
       metrics,
+      serviceApi: createServiceApi({
+        authority,
+        storage,
+        store: serviceStore,
+        verify,
+        rate: config.serviceRate,
+        now: Date.now,
+        disconnect: (participantId, error) => {
+          const theirs = [...connections].filter((c) => c.participant?.id === participantId);
+          for (const c of theirs) c.end(error);
+          log.info('participant disconnected by the host', { participant: participantId, connections: theirs.length });
+          return theirs.length;
+        },
+      }),
       ...(config.metricsToken !== undefined ? { metricsToken: config.metricsToken } : {}),
       presence,
       originAllowed,

@@ -118,6 +118,11 @@ export class SqliteStorage implements AuthorityStorage {
     return rows.map((r) => JSON.parse(r.body) as FlagEvent);
   }
 
+  /** The open connection (it holds the file's exclusive lock): the service API's tables share it. */
+  get database(): Database.Database {
+    return this.#db;
+  }
+
   /** The write error that stopped this store, if any. */
   get failure(): Error | null {
     return this.#failure;

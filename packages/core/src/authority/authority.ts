@@ -233,6 +233,38 @@ export class Authority implements DecisionState {
     return { epoch: this.epoch, pos: this.#pos, events };
   }
 
+  /** Every open flag (the relay's service API lists and filters them). */
+  openFlags(): Flag[] {
+    return [...this.#state.open.values()].map((id) => this.#state.flags.get(id)!);
+  }
+
+  /**
+   * Privacy: forget every flag of an interaction — none may be open — once `erase` removed them
+   * from storage. Runs between decisions, after every earlier write is durable, so nothing
+   * about them is in flight. Resolves with the flag ids forgotten.
+   */
+  forgetInteraction(interactionId: string, erase: (flagIds: string[]) => void | Promise<void>): Promise<string[]> {
+    const run = this.#queue.then(async () => {
+      await this.#delivery;
+      const open = this.openFlagFor(interactionId);
+      if (open) throw new FlagError('invalid-state', `Interaction ${interactionId} has an open flag (${open.id}); end the interaction first.`, { flagId: open.id });
+      const ids = [...this.#state.flags.values()].filter((f) => f.interactionId === interactionId).map((f) => f.id);
+      await erase(ids);
+      const gone = new Set(ids);
+      for (const id of ids) {
+        this.#state.flags.delete(id);
+        this.#history.delete(id);
+      }
+      this.#state.agents.delete(interactionId);
+      let kept = 0;
+      for (const pe of this.#log) if (!gone.has(pe.event.flagId)) this.#log[kept++] = pe;
+      this.#log.length = kept;
+      return ids;
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.#timer);
     await this.#queue.catch(() => {});
