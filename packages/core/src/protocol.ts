@@ -78,10 +78,8 @@ const ErrorSchema = v.strictObject({
   message: Text,
   details: v.optional(v.pipe(v.record(v.string(), v.unknown()), v.check((d) => depthWithin(d, MAX_DETAILS_DEPTH), `error details nest at most ${MAX_DETAILS_DEPTH} levels`))),
 });
-const OutcomeSchema = v.union([
-  v.strictObject({ ok: v.literal(true), flagId: v.nullable(Id), seq: Count, changed: v.boolean(), note: v.optional(Text) }),
-  v.strictObject({ ok: v.literal(false), error: ErrorSchema }),
-]);
+const AcceptedSchema = v.strictObject({ ok: v.literal(true), flagId: v.nullable(Id), seq: Count, changed: v.boolean(), note: v.optional(Text) });
+const OutcomeSchema = v.union([AcceptedSchema, v.strictObject({ ok: v.literal(false), error: ErrorSchema })]);
 const Resume = v.strictObject({ epoch: Id, pos: Count });
 const V = { v: v.literal(PROTOCOL_VERSION) };
 
@@ -99,6 +97,8 @@ export const schemas = {
   Event: EventSchema,
   Error: ErrorSchema,
   Outcome: OutcomeSchema,
+  /** An outcome with `ok: true`: the command was accepted. */
+  Accepted: AcceptedSchema,
 } as const;
 
 const ClientFrameSchema = v.variant('t', [

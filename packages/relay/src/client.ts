@@ -25,6 +25,8 @@ export type TranscriptPage = v.InferOutput<typeof S.TranscriptPage>;
 export type AuditPage = v.InferOutput<typeof S.AuditPage>;
 export type DeleteResult = v.InferOutput<typeof S.DeleteResult>;
 export type DisconnectResult = v.InferOutput<typeof S.DisconnectResult>;
+export type WebhookEndpoints = v.InferOutput<typeof S.WebhookEndpoints>;
+export type ReplayResult = v.InferOutput<typeof S.ReplayResult>;
 
 export interface ServiceClientOptions {
   /** The relay's base URL, e.g. `https://relay.example.com`. */
@@ -95,6 +97,9 @@ export function createServiceClient(opts: ServiceClientOptions) {
     getTranscript: (interactionId: string, page: PageQuery = {}) => call<TranscriptPage>('GET', `/api/v1/interactions/${enc(interactionId)}/transcript`, { query: { ...page } }),
     deleteInteraction: (interactionId: string) => call<DeleteResult>('DELETE', `/api/v1/interactions/${enc(interactionId)}`),
     disconnectParticipant: (participantId: string, until: number) => call<DisconnectResult>('POST', `/api/v1/participants/${enc(participantId)}/disconnect`, { body: { until } }),
+    listWebhookEndpoints: () => call<WebhookEndpoints>('GET', '/api/v1/webhooks'),
+    replayWebhooks: (endpointId: string, from: number, to: number) => call<ReplayResult>('POST', `/api/v1/webhooks/${enc(endpointId)}/replay`, { body: { from, to } }),
+    resumeWebhooks: (endpointId: string) => call<WebhookEndpoints>('POST', `/api/v1/webhooks/${enc(endpointId)}/resume`),
     listAudit: (page: PageQuery = {}) => call<AuditPage>('GET', '/api/v1/audit', { query: { ...page } }),
   };
 }

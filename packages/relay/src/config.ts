@@ -65,6 +65,7 @@ export interface RelayConfig {
   claimScopes: string;
   requireAssignment: boolean;
   serviceRate: number;
+  webhooks?: string;
 }
 
 export const DEFAULTS: RelayConfig = {
@@ -160,6 +161,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'claimScopes', kind: 'string', help: "Claim holding a service token's scopes: a space-separated string (OAuth 'scope') or a list (e.g. scp)." },
   { key: 'requireAssignment', kind: 'bool', help: 'Agents may raise flags only on interactions the host assigned to them (service API).' },
   { key: 'serviceRate', kind: 'int', help: 'Service API calls per second per service (burst: twice that); 0 = unlimited.' },
+  { key: 'webhooks', kind: 'string', help: 'JSON file of webhook endpoints (url, secret, event types, teams) and retry settings; SQLite store only. See the README.' },
 ];
 
 const flagName = (key: string) => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());

@@ -34,6 +34,8 @@ export interface HttpContext {
   presence: Presence;
   originAllowed(origin: string | undefined, host: string | undefined): boolean;
   ready(): boolean;
+  /** Webhook delivery, when endpoints are configured: its counters join /metrics. */
+  webhooks?: { metrics(): string };
   /** The service API (/api/v1/*) and the routes it serves (for the OpenAPI document). */
   serviceApi: ServiceApi;
   /** Present only in dev mode. */
@@ -91,7 +93,7 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
     if (ctx.metricsToken !== undefined && !sameSecret(req.headers.authorization ?? '', `Bearer ${ctx.metricsToken}`))
       throw new FlagError('unauthenticated', 'GET /metrics needs Authorization: Bearer <metrics token>.');
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-    res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos, retainedHistories: ctx.authority.retainedHistories, ...(ctx.storage.stats ? { storage: ctx.storage.stats } : {}) }));
+    res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos, retainedHistories: ctx.authority.retainedHistories, ...(ctx.storage.stats ? { storage: ctx.storage.stats } : {}) }) + (ctx.webhooks?.metrics() ?? ''));
     return;
   }
   if (get && pathname === OPENAPI_PATH) return json(res, 200, ctx.serviceApi.document());

@@ -50,6 +50,27 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 3 (webhooks): the durable outbox — one row per (endpoint, event), written in the commit
+  // that records the event, deleted once delivered — and each endpoint's pause state.
+  (db) => {
+    db.exec(`
+      CREATE TABLE webhook_outbox (
+        endpoint_id TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        flag_id TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at INTEGER NOT NULL,
+        last_error TEXT,
+        PRIMARY KEY (endpoint_id, pos)
+      ) WITHOUT ROWID;
+      CREATE INDEX webhook_outbox_by_flag ON webhook_outbox (endpoint_id, flag_id, pos);
+      CREATE TABLE webhook_endpoints (
+        id TEXT PRIMARY KEY,
+        paused_at INTEGER,
+        reason TEXT
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -20,6 +20,8 @@ import { SqliteStorage } from './sqlite-storage.js';
 import { createServiceApi } from './service-api.js';
 import { blockedError } from './service-routes.js';
 import { ServiceStore } from './service-store.js';
+import { loadWebhookConfig } from './webhook-config.js';
+import { WebhookDelivery } from './webhook-delivery.js';
 
 export interface Relay {
   readonly port: number;
@@ -29,6 +31,22 @@ export interface Relay {
   readonly storage: RelayStore;
   /** Graceful shutdown: stop accepting, finish in-flight commands, flush, send bye, close. */
   close(): Promise<void>;
+}
+
+/** Webhook delivery from the outbox, queued in the store's own commits (SQLite only). */
+function startWebhooks(config: RelayConfig, storage: RelayStore, authority: Authority, log: Logger): WebhookDelivery | null {
+  if (config.webhooks === undefined) return null;
+  if (!(storage instanceof SqliteStorage)) throw new ConfigError('--webhooks needs the SQLite store in this version (the outbox lives in the SQLite file).');
+  let file;
+  try {
+    file = loadWebhookConfig(config.webhooks);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const delivery = new WebhookDelivery(storage.database, file, { epoch: authority.epoch, log, teamOf: (flagId) => authority.flag(flagId)?.team });
+  storage.alsoWrite((events) => delivery.enqueue(events));
+  delivery.start();
+  return delivery;
 }
 
 /** A participant the host disconnected (service API) is refused until the time it set. */
@@ -120,6 +138,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     },
   });
   if (config.tickMs > 0) authority.start(config.tickMs);
+  const webhooks = startWebhooks(config, storage, authority, log);
 
   const presence = config.store.startsWith('sqlite:') ? new LocalPresence() : new RedisPresence({ url: config.store, namespace: config.redisNamespace, ttlMs: config.presenceTtlMs });
   let draining = false;
@@ -146,12 +165,15 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
       storage,
       verify: verifyParticipant,
       metrics,
+      ...(webhooks ? { webhooks } : {}),
       serviceApi: createServiceApi({
         authority,
         storage,
         store: serviceStore,
         verify,
         rate: config.serviceRate,
+        webhooks,
+        log,
         now: Date.now,
         disconnect: (participantId, error) => {
           const theirs = [...connections].filter((c) => c.participant?.id === participantId);
@@ -229,6 +251,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     server.closeIdleConnections();
     clearInterval(heartbeat);
     await Promise.allSettled([...ctx.inflight]);
+    await webhooks?.close();
     await authority.close();
     await presence.close();
     verify.close();

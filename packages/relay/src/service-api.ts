@@ -70,6 +70,7 @@ export function createServiceApi(ctx: ServiceContext) {
       json(res, 200, result);
     } catch (err) {
       const error = err instanceof FlagError ? err : new FlagError('internal', 'Internal error.');
+      if (!(err instanceof FlagError)) ctx.log.error('service API call failed', { operation: found?.route.operationId ?? null, error: String(err) });
       audit(HTTP_STATUS[error.code], error.code);
       throw error;
     }

@@ -11,6 +11,8 @@ import type { Verifier } from './auth.js';
 import type { Scope, ServiceIdentity } from './claims.js';
 import type { EventReader } from './http-routes.js';
 import type { ServiceStore } from './service-store.js';
+import type { WebhookDelivery } from './webhook-delivery.js';
+import type { Logger } from './log.js';
 import * as S from './service-schemas.js';
 
 export interface ServiceContext {
@@ -21,6 +23,9 @@ export interface ServiceContext {
   verify: Verifier;
   /** Calls per second per service (burst twice that); 0 = unlimited. */
   rate: number;
+  /** Webhook delivery, when endpoints are configured. */
+  webhooks: WebhookDelivery | null;
+  log: Logger;
   /** Closes every connection of a participant with this error; returns how many. */
   disconnect(participantId: string, error: FlagError): number;
   now(): number;
@@ -72,9 +77,14 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
     if (!ctx.store) throw new FlagError('unavailable', 'This call needs the SQLite store (--store sqlite:…); it is not available on Redis yet.');
     return ctx.store;
   };
-  const answered = (outcome: Outcome) => {
+  const answered = (outcome: Outcome): { outcome: Extract<Outcome, { ok: true }> } => {
     if (!outcome.ok) throw FlagError.from(outcome.error);
     return { outcome };
+  };
+  const webhooks = (endpointId?: string): WebhookDelivery => {
+    if (!ctx.webhooks) throw new FlagError('not-found', 'No webhook endpoints are configured (--webhooks).');
+    if (endpointId !== undefined && !ctx.webhooks.status().some((e) => e.id === endpointId)) throw new FlagError('not-found', `No webhook endpoint ${endpointId}.`);
+    return ctx.webhooks;
   };
   const interactionEvents = async (interactionId: string) => {
     const events = await ctx.storage.interactionEvents(interactionId);
@@ -271,6 +281,45 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
         store().block(participantId, until);
         const connectionsClosed = ctx.disconnect(participantId, blockedError(until));
         return { participantId, until, connectionsClosed };
+      },
+    },
+    {
+      operationId: 'listWebhookEndpoints',
+      method: 'GET',
+      path: '/api/v1/webhooks',
+      scope: 'admin',
+      summary: 'The configured webhook endpoints: queued events, delivered, failed and retried counts, and whether each is paused.',
+      response: S.WebhookEndpoints,
+      async handle() {
+        return { endpoints: webhooks().status() };
+      },
+    },
+    {
+      operationId: 'replayWebhooks',
+      method: 'POST',
+      path: '/api/v1/webhooks/{endpointId}/replay',
+      scope: 'admin',
+      summary: 'Queue again the events with log positions from..to (inclusive) that the endpoint subscribes to, with their original webhook-ids (receivers dedupe).',
+      target: 'endpointId',
+      body: S.ReplayBody,
+      response: S.ReplayResult,
+      async handle({ params, body }) {
+        const { from, to } = body as v.InferOutput<typeof S.ReplayBody>;
+        if (to < from) throw new FlagError('invalid-input', 'to must not be before from.');
+        return { queued: webhooks(params.endpointId).replay(params.endpointId!, from, to) };
+      },
+    },
+    {
+      operationId: 'resumeWebhooks',
+      method: 'POST',
+      path: '/api/v1/webhooks/{endpointId}/resume',
+      scope: 'admin',
+      summary: 'Resume a paused endpoint: everything queued for it is due at once.',
+      target: 'endpointId',
+      response: S.WebhookEndpoints,
+      async handle({ params }) {
+        webhooks(params.endpointId).resume(params.endpointId!);
+        return { endpoints: webhooks().status() };
       },
     },
     {

@@ -7,7 +7,7 @@
 import * as v from 'valibot';
 import { CHANNELS, ERROR_CODES, SEVERITIES, schemas } from '@flagline/core';
 
-const { Id, Text, Participant, ServiceRef, Event, Error: ErrorSchema, Outcome } = schemas;
+const { Id, Text, Participant, ServiceRef, Event, Error: ErrorSchema, Accepted } = schemas;
 const Name = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 const Ref = v.strictObject({ id: Id, name: Text, role: v.picklist(['agent', 'supervisor']) });
@@ -32,8 +32,9 @@ export const AssignBody = v.strictObject({ agent: Agent, team: v.optional(Id) })
 export const DisconnectBody = v.strictObject({ until: Count });
 
 export const ErrorBody = v.strictObject({ error: ErrorSchema });
-export const CommandResult = v.strictObject({ outcome: Outcome });
-export const AssignResult = v.strictObject({ interactionId: Id, agentId: Id, outcome: Outcome });
+/** A command answers 200 only when accepted; a refused one is an error response. */
+export const CommandResult = v.strictObject({ outcome: Accepted });
+export const AssignResult = v.strictObject({ interactionId: Id, agentId: Id, outcome: Accepted });
 
 export const Flag = v.strictObject({
   id: Id,
@@ -91,3 +92,19 @@ export const AuditRecord = v.strictObject({
 export const AuditPage = v.strictObject({ records: v.array(AuditRecord), next });
 export const DeleteResult = v.strictObject({ interactionId: Id, flagsDeleted: Count, eventsDeleted: Count });
 export const DisconnectResult = v.strictObject({ participantId: Id, until: Count, connectionsClosed: Count });
+
+export const ReplayBody = v.strictObject({ from: Count, to: Count });
+export const ReplayResult = v.strictObject({ queued: Count });
+export const WebhookEndpoints = v.strictObject({
+  endpoints: v.array(
+    v.strictObject({
+      id: Id,
+      url: v.string(),
+      queued: Count,
+      paused: v.nullable(v.strictObject({ at: Count, reason: v.string() })),
+      delivered: Count,
+      failed: Count,
+      retried: Count,
+    }),
+  ),
+});

@@ -1,5 +1,6 @@
 /**
- * What the service API keeps besides the log, in the relay's SQLite file (migration 2): the
+ * What the service API keeps besides the log, in the relay's SQLite file (migration 2; webhooks
+ * not yet delivered are dropped with the interaction they concern, migration 3): the
  * audit log of every service call, the host's assignments of interactions to agents (read by
  * the Authority's decisions, so kept in memory and written through), and participants whose
  * sessions the host ended. Writes are synchronous transactions (durable before the answer).
@@ -48,8 +49,10 @@ export class ServiceStore {
     );
     const deleteEvents = db.prepare('DELETE FROM events WHERE interaction_id = ?');
     const deleteAssignment = db.prepare('DELETE FROM assignments WHERE interaction_id = ?');
+    const deleteWebhooks = db.prepare('DELETE FROM webhook_outbox WHERE pos IN (SELECT pos FROM events WHERE interaction_id = ?)');
     this.#erase = db.transaction((interactionId: string) => {
       deleteAssignment.run(interactionId);
+      deleteWebhooks.run(interactionId);
       return deleteEvents.run(interactionId).changes;
     });
   }

@@ -43,6 +43,7 @@ export class SqliteStorage implements AuthorityStorage {
   readonly #selectFlagEvents: Database.Statement;
   readonly #writeGroup: (group: Waiter[]) => void;
   readonly #onFailure: ((err: Error) => void) | undefined;
+  readonly #alsoWrite: ((events: PositionedEvent[]) => void)[] = [];
   /** Transactions and batches written, for metrics and tests of the grouping itself. */
   readonly stats = { transactions: 0, batches: 0 };
 
@@ -76,6 +77,7 @@ export class SqliteStorage implements AuthorityStorage {
           this.#insertEvent.run(pos, event.flagId, event.seq, this.#interaction(event), JSON.stringify(event));
         }
         for (const o of batch.outcomes ?? []) this.#insertOutcome.run(o.id, o.actorId, JSON.stringify(o.outcome));
+        for (const write of this.#alsoWrite) write(batch.events);
       }
     });
   }
@@ -116,6 +118,11 @@ export class SqliteStorage implements AuthorityStorage {
   interactionEvents(interactionId: string): FlagEvent[] {
     const rows = this.#db.prepare('SELECT body FROM events WHERE interaction_id = ? ORDER BY pos').all(interactionId) as { body: string }[];
     return rows.map((r) => JSON.parse(r.body) as FlagEvent);
+  }
+
+  /** Runs `write` inside every commit's transaction, e.g. to queue webhooks in the commit that records the events. */
+  alsoWrite(write: (events: PositionedEvent[]) => void): void {
+    this.#alsoWrite.push(write);
   }
 
   /** The open connection (it holds the file's exclusive lock): the service API's tables share it. */
