@@ -54,8 +54,12 @@ export function createServiceApi(ctx: ServiceContext) {
     const service = await ctx.verify.service(bearer(req));
     const key = header(req, 'idempotency-key');
     const target = found && found.route.target ? (found.params[found.route.target] ?? null) : null;
-    const audit = (status: number, code: string | null) =>
-      ctx.store?.audit({ at: ctx.now(), serviceId: service.id, operation: found?.route.operationId ?? `${req.method} ${url.pathname}`.slice(0, 200), target, idempotencyKey: key ?? null, status, code });
+    const audit = (status: number, code: string | null) => {
+      const record = { at: ctx.now(), serviceId: service.id, operation: found?.route.operationId ?? `${req.method} ${url.pathname}`.slice(0, 200), target, idempotencyKey: key ?? null, status, code };
+      // The SQLite store keeps the audit log; on Redis the log lines are the audit trail.
+      if (ctx.store) ctx.store.audit(record);
+      else ctx.log.info('service call', record);
+    };
     try {
       if (!found) throw new FlagError('not-found', `No route for ${req.method} ${url.pathname}.`);
       const { route, params } = found;
