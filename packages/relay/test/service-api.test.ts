@@ -14,6 +14,7 @@ import { RawClient } from './helpers/raw-client.js';
 import { clientFor, until } from './helpers/clients.js';
 import { ann, ben, sam, sid } from './helpers/people.js';
 import { failure, serviceClient, serviceToken } from './helpers/service.js';
+import { RedisServer } from './helpers/redis-server.js';
 import * as S from '../src/service-schemas.js';
 
 const annAgent = { id: ann.id, name: ann.name, teams: ann.teams };
@@ -216,5 +217,36 @@ describe('service API: strict assignment and rate limit', () => {
     } finally {
       await relay.dispose();
     }
+  });
+});
+
+describe('service API on Redis: two relay processes', () => {
+  const redis = new RedisServer();
+  const relays: RelayProcess[] = [];
+  before(async () => {
+    await redis.start('always');
+    for (let i = 0; i < 2; i++) relays.push(await RelayProcess.start({ store: redis.url }));
+  });
+  after(async () => {
+    for (const r of relays) await r.dispose();
+    await redis.dispose();
+  });
+
+  it('raise on one process, the retried key and the end on the other: one flag, lowered; its transcript read anywhere', async () => {
+    const [a, b] = [serviceClient(relays[0]!), serviceClient(relays[1]!)];
+    const body = { agent: annAgent, interactionId: 'call-r', channel: 'voice' as const, message: 'across processes' };
+    const first = await a.raiseFlag(body, { idempotencyKey: 'r-1' });
+    assert.deepEqual(await b.raiseFlag(body, { idempotencyKey: 'r-1' }), first);
+    assert.deepEqual((await b.endInteraction('call-r', { idempotencyKey: 'r-end' })).outcome, { ok: true, flagId: 'r-1', seq: 2, changed: true });
+    assert.deepEqual((await a.getTranscript('call-r')).entries.map((e) => e.type), ['raised', 'lowered']);
+  });
+
+  it('what needs the SQLite store answers 503 unavailable, not a silent no-op', async () => {
+    const crm = serviceClient(relays[0]!);
+    assert.equal(await failure(crm.assignInteraction('call-r', { agent: benAgent })), '503 unavailable');
+    assert.equal(await failure(crm.listAudit()), '503 unavailable');
+    const refused = await RelayProcess.refuse({ args: ['--store', redis.url, '--webhooks', '/nonexistent.json', '--jwt-secret', 'x'.repeat(32)] });
+    assert.equal(refused.code, 2);
+    assert.match(refused.output, /--webhooks needs the SQLite store/);
   });
 });
