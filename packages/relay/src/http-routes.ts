@@ -35,7 +35,7 @@ export interface HttpContext {
   originAllowed(origin: string | undefined, host: string | undefined): boolean;
   ready(): boolean;
   /** Webhook delivery, when endpoints are configured: its counters join /metrics. */
-  webhooks?: { metrics(): string };
+  webhooks?: { metrics(): Promise<string> };
   /** The service API (/api/v1/*) and the routes it serves (for the OpenAPI document). */
   serviceApi: ServiceApi;
   /** Present only in dev mode. */
@@ -92,8 +92,9 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   if (get && pathname === '/metrics') {
     if (ctx.metricsToken !== undefined && !sameSecret(req.headers.authorization ?? '', `Bearer ${ctx.metricsToken}`))
       throw new FlagError('unauthenticated', 'GET /metrics needs Authorization: Bearer <metrics token>.');
+    const webhooks = (await ctx.webhooks?.metrics()) ?? '';
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-    res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos, retainedHistories: ctx.authority.retainedHistories, ...(ctx.storage.stats ? { storage: ctx.storage.stats } : {}) }) + (ctx.webhooks?.metrics() ?? ''));
+    res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos, retainedHistories: ctx.authority.retainedHistories, ...(ctx.storage.stats ? { storage: ctx.storage.stats } : {}) }) + webhooks);
     return;
   }
   if (get && pathname === OPENAPI_PATH) return json(res, 200, ctx.serviceApi.document());

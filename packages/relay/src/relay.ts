@@ -21,7 +21,9 @@ import { createServiceApi } from './service-api.js';
 import { blockedError } from './service-routes.js';
 import { ServiceStore } from './service-store.js';
 import { loadWebhookConfig } from './webhook-config.js';
-import { WebhookDelivery } from './webhook-delivery.js';
+import { WebhookDelivery, type Outbox } from './webhook-delivery.js';
+import { SqliteOutbox } from './webhook-outbox-sqlite.js';
+import { RedisOutbox } from './webhook-outbox-redis.js';
 
 export interface Relay {
   readonly port: number;
@@ -33,18 +35,26 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-/** Webhook delivery from the outbox, queued in the store's own commits (SQLite only). */
+/** Webhook delivery from the store's outbox: SQLite rows written in the events' commit, or the Redis log under a lease. */
 function startWebhooks(config: RelayConfig, storage: RelayStore, authority: Authority, log: Logger): WebhookDelivery | null {
   if (config.webhooks === undefined) return null;
-  if (!(storage instanceof SqliteStorage)) throw new ConfigError('--webhooks needs the SQLite store in this version (the outbox lives in the SQLite file).');
   let file;
   try {
     file = loadWebhookConfig(config.webhooks);
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
-  const delivery = new WebhookDelivery(storage.database, file, { epoch: authority.epoch, log, teamOf: (flagId) => authority.flag(flagId)?.team });
-  storage.alsoWrite((events) => delivery.enqueue(events));
+  const teamOf = (flagId: string) => authority.flag(flagId)?.team;
+  let outbox: Outbox;
+  if (storage instanceof SqliteStorage) {
+    const sqlite = new SqliteOutbox(storage.database, file, teamOf);
+    storage.alsoWrite((events) => sqlite.enqueue(events));
+    outbox = sqlite;
+  } else {
+    outbox = new RedisOutbox({ url: config.store, namespace: config.redisNamespace, config: file, log, storage: storage.shared!, flag: (id) => authority.flag(id), pos: () => authority.pos });
+  }
+  const delivery = new WebhookDelivery(file, outbox, { epoch: authority.epoch, log });
+  if (outbox instanceof SqliteOutbox) outbox.onQueued = () => delivery.wake();
   delivery.start();
   return delivery;
 }

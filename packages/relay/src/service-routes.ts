@@ -81,9 +81,9 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
     if (!outcome.ok) throw FlagError.from(outcome.error);
     return { outcome };
   };
-  const webhooks = (endpointId?: string): WebhookDelivery => {
+  const webhooks = async (endpointId?: string): Promise<WebhookDelivery> => {
     if (!ctx.webhooks) throw new FlagError('not-found', 'No webhook endpoints are configured (--webhooks).');
-    if (endpointId !== undefined && !ctx.webhooks.status().some((e) => e.id === endpointId)) throw new FlagError('not-found', `No webhook endpoint ${endpointId}.`);
+    if (endpointId !== undefined && !(await ctx.webhooks.status()).some((e) => e.id === endpointId)) throw new FlagError('not-found', `No webhook endpoint ${endpointId}.`);
     return ctx.webhooks;
   };
   const interactionEvents = async (interactionId: string) => {
@@ -291,7 +291,7 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
       summary: 'The configured webhook endpoints: queued events, delivered, failed and retried counts, and whether each is paused.',
       response: S.WebhookEndpoints,
       async handle() {
-        return { endpoints: webhooks().status() };
+        return { endpoints: await (await webhooks()).status() };
       },
     },
     {
@@ -306,7 +306,7 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
       async handle({ params, body }) {
         const { from, to } = body as v.InferOutput<typeof S.ReplayBody>;
         if (to < from) throw new FlagError('invalid-input', 'to must not be before from.');
-        return { queued: webhooks(params.endpointId).replay(params.endpointId!, from, to) };
+        return { queued: await (await webhooks(params.endpointId)).replay(params.endpointId!, from, to) };
       },
     },
     {
@@ -318,8 +318,9 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
       target: 'endpointId',
       response: S.WebhookEndpoints,
       async handle({ params }) {
-        webhooks(params.endpointId).resume(params.endpointId!);
-        return { endpoints: webhooks().status() };
+        const delivery = await webhooks(params.endpointId);
+        await delivery.resume(params.endpointId!);
+        return { endpoints: await delivery.status() };
       },
     },
     {

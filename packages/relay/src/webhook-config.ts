@@ -38,6 +38,8 @@ const FileSchema = v.strictObject({
   pauseAfterFailures: v.optional(Ms, 50),
   /** Deliveries in flight per endpoint (each to a different flag: a flag's events go one after another). */
   concurrency: v.optional(v.pipe(Ms, v.maxValue(64)), 8),
+  /** Redis: the delivering process's lease; another process takes over this long after it died. */
+  leaseMs: v.optional(Ms, 10_000),
 });
 
 export type WebhookEndpoint = v.InferOutput<typeof EndpointSchema>;
