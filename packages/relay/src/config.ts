@@ -161,7 +161,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'claimScopes', kind: 'string', help: "Claim holding a service token's scopes: a space-separated string (OAuth 'scope') or a list (e.g. scp)." },
   { key: 'requireAssignment', kind: 'bool', help: 'Agents may raise flags only on interactions the host assigned to them (service API).' },
   { key: 'serviceRate', kind: 'int', help: 'Service API calls per second per service (burst: twice that); 0 = unlimited.' },
-  { key: 'webhooks', kind: 'string', help: 'JSON file of webhook endpoints (url, secret, event types, teams) and retry settings; SQLite store only. See the README.' },
+  { key: 'webhooks', kind: 'string', help: 'JSON file of webhook endpoints (url, secret, event types, teams) and retry settings. See the Server-side integration guide.' },
 ];
 
 const flagName = (key: string) => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());

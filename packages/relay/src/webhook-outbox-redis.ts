@@ -6,9 +6,10 @@
  * One process delivers at a time: it holds a lease (`…:webhooks:leader`, SET NX PX, renewed
  * every poll) and moves cursors only while it holds it (a script checks the lease with the
  * write). It reads the events after the cursors into memory and delivers them like the SQLite
- * outbox (in order per flag, retries with backoff). A process killed mid-delivery loses
- * nothing: its lease expires, another process takes over from the cursors and sends again what
- * had not been acknowledged (at least once: the same webhook-ids, receivers dedupe).
+ * outbox (in order per flag, retries with backoff); deliveries acknowledged beyond a cursor are
+ * kept in a sorted set so a successor does not send them again. A process killed mid-delivery
+ * loses nothing: its lease expires, another process takes over from the cursors and sends
+ * again only what was in flight (at least once: the same webhook-ids, receivers dedupe).
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -40,10 +41,15 @@ interface Entry {
 
 /** Extend the lease if we hold it. */
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-/** Move a cursor forward, only while holding the lease. */
-const ADVANCE = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+/**
+ * Record a delivery, only while holding the lease: the position joins the endpoint's delivered
+ * set, the cursor moves forward, and positions at or before the cursor leave the set.
+ */
+const DELIVERED = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[2])
 local current = tonumber(redis.call('HGET', KEYS[2], 'cursor') or '0')
-if tonumber(ARGV[2]) > current then redis.call('HSET', KEYS[2], 'cursor', ARGV[2]) end
+if tonumber(ARGV[3]) > current then redis.call('HSET', KEYS[2], 'cursor', ARGV[3]) end
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', redis.call('HGET', KEYS[2], 'cursor') or '0')
 return 1`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
@@ -62,6 +68,8 @@ export class RedisOutbox implements Outbox {
   /** Interactions and teams of flags met in the events read (newer than the Authority may know). */
   readonly #flags = new Map<string, { interactionId: string; team: string }>();
   readonly #resumedAt = new Map<string, number>();
+  /** Leader only, from taking over: positions a predecessor delivered beyond the cursors. */
+  readonly #delivered = new Map<string, Set<number>>();
 
   constructor(opts: RedisOutboxOptions) {
     this.#opts = opts;
@@ -78,6 +86,10 @@ export class RedisOutbox implements Outbox {
     return `${this.#tag}:webhooks:${id}`;
   }
 
+  #doneKey(id: string): string {
+    return `${this.#tag}:webhooks:${id}:delivered`;
+  }
+
   async active(): Promise<boolean> {
     const leaseMs = this.#opts.config.leaseMs;
     if (this.#leader && !(await this.#redis.eval(RENEW, 1, this.#leaseKey, this.#me, String(leaseMs)))) {
@@ -92,11 +104,13 @@ export class RedisOutbox implements Outbox {
 
   async #lead(): Promise<void> {
     const cursors = await Promise.all(this.#opts.config.endpoints.map(async (e) => Number((await this.#redis.hget(this.#endpointKey(e.id), 'cursor')) ?? 0)));
+    const delivered = await Promise.all(this.#opts.config.endpoints.map(async (e) => new Set((await this.#redis.zrange(this.#doneKey(e.id), 0, -1)).map(Number))));
     this.#loaded = Math.min(...cursors);
     this.#queues.clear();
     this.#opts.config.endpoints.forEach((e, i) => {
       this.#queues.set(e.id, []);
       this.#cursors.set(e.id, cursors[i]!);
+      this.#delivered.set(e.id, delivered[i]!);
     });
     this.#leader = true;
     this.#opts.log.info('webhook delivery: this process delivers', { from: this.#loaded });
@@ -110,7 +124,7 @@ export class RedisOutbox implements Outbox {
       if (event.type === 'raised' || event.type === 'assigned')
         this.#flags.set(event.flagId, { interactionId: event.type === 'raised' ? event.interactionId : this.#interactionOf(event.flagId), team: event.team });
       for (const endpoint of this.#opts.config.endpoints) {
-        if (pos <= this.#cursors.get(endpoint.id)! || !wants(endpoint, event, teamOf)) continue;
+        if (pos <= this.#cursors.get(endpoint.id)! || this.#delivered.get(endpoint.id)!.has(pos) || !wants(endpoint, event, teamOf)) continue;
         this.#queues.get(endpoint.id)!.push({ pos, event, interactionId: this.#interactionOf(event.flagId), attempts: 0, nextAt: 0 });
       }
     }
@@ -142,7 +156,7 @@ export class RedisOutbox implements Outbox {
     if (i >= 0) queue.splice(i, 1);
     const cursor = queue.length ? queue[0]!.pos - 1 : this.#loaded;
     this.#cursors.set(endpointId, cursor);
-    await this.#redis.eval(ADVANCE, 2, this.#leaseKey, this.#endpointKey(endpointId), this.#me, String(cursor));
+    await this.#redis.eval(DELIVERED, 3, this.#leaseKey, this.#endpointKey(endpointId), this.#doneKey(endpointId), this.#me, String(head.pos), String(cursor));
   }
 
   retry(endpointId: string, head: Head, nextAt: number): void {
