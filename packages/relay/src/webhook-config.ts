@@ -50,7 +50,7 @@ export function loadWebhookConfig(file: string): WebhookConfig {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`Cannot read the webhooks file ${file}: ${(err as Error).message}`);
+    throw new Error(`Cannot read the webhooks file ${file}: ${(err as Error).message}`, { cause: err });
   }
   const result = v.safeParse(FileSchema, json);
   if (!result.success) {
@@ -62,7 +62,7 @@ export function loadWebhookConfig(file: string): WebhookConfig {
     try {
       new Webhook(endpoint.secret);
     } catch (err) {
-      throw new Error(`${file}: endpoint ${endpoint.id}: unusable secret (${(err as Error).message}).`);
+      throw new Error(`${file}: endpoint ${endpoint.id}: unusable secret (${(err as Error).message}).`, { cause: err });
     }
   }
   return result.output;

@@ -13,22 +13,17 @@ import { RelayProcess, tokenFor } from './helpers/relay-process.js';
 import { RawClient } from './helpers/raw-client.js';
 import { clientFor, until } from './helpers/clients.js';
 import { ann, ben, sam, sid } from './helpers/people.js';
-import { failure, serviceClient, serviceToken } from './helpers/service.js';
+import { agentOf, failure, onlineClient, serviceClient, serviceToken } from './helpers/service.js';
 import { RedisServer } from './helpers/redis-server.js';
 import * as S from '../src/service-schemas.js';
 
-const annAgent = { id: ann.id, name: ann.name, teams: ann.teams };
-const benAgent = { id: ben.id, name: ben.name, teams: ben.teams };
+const annAgent = agentOf(ann);
+const benAgent = agentOf(ben);
 
 describe('service API', () => {
   let relay: RelayProcess;
   const clients: FlagClient[] = [];
-  const online = async (p: typeof ann) => {
-    const c = clientFor(relay, p);
-    clients.push(c);
-    await until(c.$status, (s) => s === 'online');
-    return c;
-  };
+  const online = (p: typeof ann) => onlineClient(relay, p, clients);
   before(async () => {
     relay = await RelayProcess.start();
   });

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import * as v from 'valibot';
 import type { FlagClient } from '@flagline/core';
 import { RelayProcess } from './helpers/relay-process.js';
-import { clientFor, until } from './helpers/clients.js';
+import { clientFor } from './helpers/clients.js';
 import { ann, ben, sam } from './helpers/people.js';
-import { serviceClient } from './helpers/service.js';
+import { agentOf, onlineClient, serviceClient } from './helpers/service.js';
 import { FaultProxy, ReceiverProcess, WEBHOOK_SECRET } from './helpers/receiver-process.js';
 import { RedisServer } from './helpers/redis-server.js';
 import * as S from '../src/service-schemas.js';
@@ -70,12 +70,7 @@ describe('webhooks: at least once, in order, signed, through faults', () => {
     let relay = await RelayProcess.start({ args });
     const first = relay;
     const clients: FlagClient[] = [];
-    const online = async (p: typeof ann) => {
-      const c = clientFor(relay, p);
-      clients.push(c);
-      await until(c.$status, (s) => s === 'online');
-      return c;
-    };
+    const online = (p: typeof ann) => onlineClient(relay, p, clients);
     const interactions = Array.from({ length: 12 }, (_, i) => `call-${i + 1}`);
     try {
       // Phase 1: the first answers are lost after the receiver wrote them, then 30 % fail, 10 % hang, the rest are slow.
@@ -87,7 +82,7 @@ describe('webhooks: at least once, in order, signed, through faults', () => {
       const flags: string[] = [];
       for (const [i, interactionId] of interactions.entries()) {
         if (i % 2 === 0) flags.push((await agent.raise({ interactionId, channel: 'voice', message: `Help on ${interactionId}` })).flagId!);
-        else flags.push((await crm.raiseFlag({ agent: { id: ben.id, name: ben.name, teams: ben.teams }, interactionId, channel: 'voice', message: `Rule fired on ${interactionId}` })).outcome.flagId!);
+        else flags.push((await crm.raiseFlag({ agent: agentOf(ben), interactionId, channel: 'voice', message: `Rule fired on ${interactionId}` })).outcome.flagId!);
       }
       for (const flagId of flags) await supervisor.sendMessage(flagId, `Looking at ${flagId}`);
       for (const flagId of flags.filter((_, i) => i % 2 === 0)) await agent.sendMessage(flagId, `Thanks for ${flagId}`);
@@ -155,7 +150,7 @@ describe('webhooks: at least once, in order, signed, through faults', () => {
     const crm = serviceClient(relay);
     try {
       const paused = relay.waitForLog('webhook endpoint paused: its events stay queued until an admin resumes it');
-      const { outcome } = await crm.raiseFlag({ agent: { id: ann.id, name: ann.name, teams: ann.teams }, interactionId: 'call-p', channel: 'voice', message: 'paused?' });
+      const { outcome } = await crm.raiseFlag({ agent: agentOf(ann), interactionId: 'call-p', channel: 'voice', message: 'paused?' });
       await crm.endInteraction('call-p');
       const logged = await paused;
       assert.equal(logged.endpoint, 'crm');
@@ -206,7 +201,7 @@ describe('webhooks with two relay processes on Redis', () => {
       for (const [i, interactionId] of interactions.entries()) {
         const crm = serviceClient(relays[i % 2]!);
         if (i % 2 === 0) flags.push((await agent.raise({ interactionId, channel: 'voice', message: `Help on ${interactionId}` })).flagId!);
-        else flags.push((await crm.raiseFlag({ agent: { id: ben.id, name: ben.name, teams: ben.teams }, interactionId, channel: 'voice', message: `Rule on ${interactionId}` })).outcome.flagId!);
+        else flags.push((await crm.raiseFlag({ agent: agentOf(ben), interactionId, channel: 'voice', message: `Rule on ${interactionId}` })).outcome.flagId!);
       }
       for (const flagId of flags) await supervisor.sendMessage(flagId, `Looking at ${flagId}`);
 

@@ -1,5 +1,7 @@
 /** Service tokens (a backend's JWT: role `service`, OAuth-style `scope`) and a typed client for a test relay. */
 import { SignJWT } from 'jose';
+import type { FlagClient, Participant } from '@flagline/core';
+import { clientFor, until } from './clients.js';
 import { createServiceClient, type ServiceClient } from '../../src/client.js';
 import type { Scope } from '../../src/claims.js';
 import { AUDIENCE, ISSUER, SECRET, type RelayProcess } from './relay-process.js';
@@ -30,4 +32,17 @@ export async function failure(call: Promise<unknown>): Promise<string> {
     return `${e.details?.status} ${e.code}`;
   }
   throw new Error('expected the call to fail');
+}
+
+/** A participant as a backend names an agent: id, name, teams (the role is implied). */
+export function agentOf(p: Participant): { id: string; name: string; teams: string[] } {
+  return { id: p.id, name: p.name, teams: p.teams };
+}
+
+/** A browser-like client of `relay` once online, kept in `clients` for closing. */
+export async function onlineClient(relay: RelayProcess, p: Participant, clients: FlagClient[]): Promise<FlagClient> {
+  const c = clientFor(relay, p);
+  clients.push(c);
+  await until(c.$status, (s) => s === 'online');
+  return c;
 }
