@@ -92,11 +92,12 @@ describe('service API', () => {
     assert.equal(await failure(reader.raiseFlag({ agent: annAgent, interactionId: 'call-x', channel: 'voice', message: 'x' })), '403 not-allowed');
     const crm = serviceClient(relay);
     assert.equal(await failure(crm.getFlag('no-such-flag')), '404 not-found');
-    assert.equal(await failure(crm.raiseFlag({ agent: annAgent, interactionId: 'call-1', channel: 'voice', message: 'dup' })), '409 already-open');
-    assert.equal(await failure(crm.raiseFlag({ agent: benAgent, interactionId: 'call-1', channel: 'voice', message: 'mine' })), '403 not-allowed');
+    await crm.raiseFlag({ agent: annAgent, interactionId: 'call-errors', channel: 'voice', message: 'first' }, { idempotencyKey: 'errors-1' });
+    assert.equal(await failure(crm.raiseFlag({ agent: annAgent, interactionId: 'call-errors', channel: 'voice', message: 'dup' })), '409 already-open');
+    assert.equal(await failure(crm.raiseFlag({ agent: benAgent, interactionId: 'call-errors', channel: 'voice', message: 'mine' })), '403 not-allowed');
     assert.equal(await failure(crm.raiseFlag({ agent: benAgent, interactionId: 'call-legacy', channel: 'legacy-chat', message: 'x' })), '422 channel-unavailable');
     assert.equal(await failure(crm.raiseFlag({ agent: benAgent, interactionId: 'call-long', channel: 'voice', message: 'x'.repeat(1001) })), '422 too-long');
-    assert.equal(await failure(crm.lowerFlag('rule-7.call-1', { as: { ...ben, role: 'agent' } })), '404 not-found');
+    assert.equal(await failure(crm.lowerFlag('errors-1', { as: { ...ben, role: 'agent' } })), '404 not-found');
 
     const post = (headers: Record<string, string>, body: unknown) =>
       fetch(`${relay.url}/api/v1/flags`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -134,13 +135,16 @@ describe('service API', () => {
     assert.equal(t2.next, null);
     assert.deepEqual((await crm.listInteractionEvents('call-paged')).events.length, 4);
 
+    const started = Date.now();
+    await crm.endInteraction('call-paged', { idempotencyKey: 'audit-end' });
+    assert.equal(await failure(serviceClient(relay, ['flags:read'], 'reports').endInteraction('call-paged')), '403 not-allowed');
     const audit = v.parse(S.AuditPage, await crm.listAudit({ limit: 500 }));
-    const raise = audit.records.find((r) => r.operation === 'raiseFlag' && r.idempotencyKey === 'rule-7.call-1');
-    assert.deepEqual(raise && { serviceId: raise.serviceId, status: raise.status, code: raise.code }, { serviceId: 'crm', status: 200, code: null });
-    const denied = audit.records.find((r) => r.operation === 'raiseFlag' && r.status === 403 && r.serviceId === 'crm');
-    assert.equal(denied?.code, 'not-allowed');
-    const end = audit.records.find((r) => r.operation === 'endInteraction' && r.target === 'call-end');
-    assert.ok(end && end.at > 0);
+    const end = audit.records.find((r) => r.idempotencyKey === 'audit-end');
+    assert.deepEqual(end && { ...end, id: 0, at: 0 }, { id: 0, at: 0, serviceId: 'crm', operation: 'endInteraction', target: 'call-paged', idempotencyKey: 'audit-end', status: 200, code: null });
+    assert.ok(end!.at >= started);
+    const denied = audit.records.find((r) => r.serviceId === 'reports');
+    assert.deepEqual(denied && [denied.operation, denied.target, denied.status, denied.code], ['endInteraction', 'call-paged', 403, 'not-allowed']);
+    assert.ok(audit.records.some((r) => r.operation === 'getTranscript' && r.target === 'call-paged'), 'reads are audited too');
   });
 
   it('deleting an interaction removes its flags, messages and transcript from the store, the API and the file', async () => {

@@ -19,7 +19,7 @@ import { agentOf, onlineClient, serviceClient } from './helpers/service.js';
 import { FaultProxy, ReceiverProcess, WEBHOOK_SECRET } from './helpers/receiver-process.js';
 import { RedisServer } from './helpers/redis-server.js';
 import * as S from '../src/service-schemas.js';
-import type { ServiceClient } from '../src/client.js';
+import type { ServiceClient } from '@flagline/relay/client';
 
 const dir = mkdtempSync(join(tmpdir(), 'flagline-webhooks-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

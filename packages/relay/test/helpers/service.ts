@@ -2,7 +2,7 @@
 import { SignJWT } from 'jose';
 import type { FlagClient, Participant } from '@flagline/core';
 import { clientFor, until } from './clients.js';
-import { createServiceClient, type ServiceClient } from '../../src/client.js';
+import { createServiceClient, type ServiceClient } from '@flagline/relay/client';
 import type { Scope } from '../../src/claims.js';
 import { AUDIENCE, ISSUER, SECRET, type RelayProcess } from './relay-process.js';
 
