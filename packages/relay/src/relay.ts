@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { Authority } from '@flagline/core/authority';
+import { FlagError } from '@flagline/core';
 import { REMOTE_ALGORITHMS, createVerifier, signToken, type Verifier } from './auth.js';
 import { ConfigError, type RelayConfig } from './config.js';
 import { RelayConnection, type ConnectionContext } from './connection.js';
@@ -19,7 +20,8 @@ import { openStore, type RelayStore } from './store.js';
 import { SqliteStorage } from './sqlite-storage.js';
 import { createServiceApi } from './service-api.js';
 import { blockedError } from './service-routes.js';
-import { ServiceStore } from './service-store.js';
+import { ServiceStore, type ServiceState } from './service-store.js';
+import { RedisServiceStore } from './service-store-redis.js';
 import { loadWebhookConfig } from './webhook-config.js';
 import { WebhookDelivery, type Outbox } from './webhook-delivery.js';
 import { SqliteOutbox } from './webhook-outbox-sqlite.js';
@@ -60,8 +62,7 @@ function startWebhooks(config: RelayConfig, storage: RelayStore, authority: Auth
 }
 
 /** A participant the host disconnected (service API) is refused until the time it set. */
-function unlessBlocked(verify: Verifier, store: ServiceStore | null): Verifier {
-  if (!store) return verify;
+function unlessBlocked(verify: Verifier, store: ServiceState): Verifier {
   const checked = async (token: string | undefined) => {
     const auth = await verify(token);
     const until = store.blockedUntil(auth.participant.id);
@@ -132,11 +133,21 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     log.warn('GET /metrics needs no credentials and the relay listens beyond loopback: set --metrics-token (or bind --host to loopback).', { host: config.host });
 
   const storage = openStore(config, log);
-  // The service API's audit log, assignments and blocked participants live in the SQLite file.
-  const serviceStore = storage instanceof SqliteStorage ? new ServiceStore(storage.database) : null;
+  // The service API's audit log, assignments and blocked participants: in the SQLite file, or on Redis.
+  const connections = new Set<RelayConnection>();
+  const disconnect = (participantId: string, error: FlagError): number => {
+    const theirs = [...connections].filter((c) => c.participant?.id === participantId);
+    for (const c of theirs) c.end(error);
+    if (theirs.length) log.info('participant disconnected by the host', { participant: participantId, connections: theirs.length });
+    return theirs.length;
+  };
+  const serviceStore: ServiceState =
+    storage instanceof SqliteStorage
+      ? new ServiceStore(storage.database)
+      : await RedisServiceStore.open({ url: config.store, namespace: config.redisNamespace, log, onBlock: (id, until) => disconnect(id, blockedError(until)) });
   const authority = await Authority.open({
     storage,
-    ...(serviceStore ? { assignments: serviceStore } : {}),
+    assignments: serviceStore,
     config: {
       requireAssignment: config.requireAssignment,
       legacyChatEnabled: config.legacyChat,
@@ -152,7 +163,6 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
 
   const presence = config.store.startsWith('sqlite:') ? new LocalPresence() : new RedisPresence({ url: config.store, namespace: config.redisNamespace, ttlMs: config.presenceTtlMs });
   let draining = false;
-  const connections = new Set<RelayConnection>();
   const verifyParticipant = unlessBlocked(verify, serviceStore);
   const ctx: ConnectionContext = { authority, verify: verifyParticipant, config, metrics, log, presence, perUser: new Map(), inflight: new Set(), draining: () => draining };
 
@@ -185,12 +195,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
         webhooks,
         log,
         now: Date.now,
-        disconnect: (participantId, error) => {
-          const theirs = [...connections].filter((c) => c.participant?.id === participantId);
-          for (const c of theirs) c.end(error);
-          log.info('participant disconnected by the host', { participant: participantId, connections: theirs.length });
-          return theirs.length;
-        },
+        disconnect,
       }),
       ...(config.metricsToken !== undefined ? { metricsToken: config.metricsToken } : {}),
       presence,
@@ -262,6 +267,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     clearInterval(heartbeat);
     await Promise.allSettled([...ctx.inflight]);
     await webhooks?.close();
+    serviceStore.close();
     await authority.close();
     await presence.close();
     verify.close();

@@ -54,12 +54,8 @@ export function createServiceApi(ctx: ServiceContext) {
     const service = await ctx.verify.service(bearer(req));
     const key = header(req, 'idempotency-key');
     const target = found && found.route.target ? (found.params[found.route.target] ?? null) : null;
-    const audit = (status: number, code: string | null) => {
-      const record = { at: ctx.now(), serviceId: service.id, operation: found?.route.operationId ?? `${req.method} ${url.pathname}`.slice(0, 200), target, idempotencyKey: key ?? null, status, code };
-      // The SQLite store keeps the audit log; on Redis the log lines are the audit trail.
-      if (ctx.store) ctx.store.audit(record);
-      else ctx.log.info('service call', record);
-    };
+    const audit = (status: number, code: string | null) =>
+      ctx.store.audit({ at: ctx.now(), serviceId: service.id, operation: found?.route.operationId ?? `${req.method} ${url.pathname}`.slice(0, 200), target, idempotencyKey: key ?? null, status, code });
     try {
       if (!found) throw new FlagError('not-found', `No route for ${req.method} ${url.pathname}.`);
       const { route, params } = found;
@@ -70,12 +66,12 @@ export function createServiceApi(ctx: ServiceContext) {
       const body = route.body ? parse(route.body, await readJson(req, MAX_BODY), 'body') : undefined;
       const query = parseQuery(route, url.searchParams);
       const result = await route.handle({ service, params, body, query, key: key ?? '' });
-      audit(200, null);
+      await audit(200, null);
       json(res, 200, result);
     } catch (err) {
       const error = err instanceof FlagError ? err : new FlagError('internal', 'Internal error.');
       if (!(err instanceof FlagError)) ctx.log.error('service API call failed', { operation: found?.route.operationId ?? null, error: String(err) });
-      audit(HTTP_STATUS[error.code], error.code);
+      await audit(HTTP_STATUS[error.code], error.code);
       throw error;
     }
     return true;

@@ -10,7 +10,7 @@ import { FlagError, toTranscriptEntry, type Flag, type FlagEvent, type Outcome, 
 import type { Verifier } from './auth.js';
 import type { Scope, ServiceIdentity } from './claims.js';
 import type { EventReader } from './http-routes.js';
-import type { ServiceStore } from './service-store.js';
+import { ServiceStore, type ServiceState } from './service-store.js';
 import type { WebhookDelivery } from './webhook-delivery.js';
 import type { Logger } from './log.js';
 import * as S from './service-schemas.js';
@@ -18,8 +18,8 @@ import * as S from './service-schemas.js';
 export interface ServiceContext {
   authority: Authority;
   storage: EventReader & { flagEvents(flagId: string): Promise<FlagEvent[]>; outcome(id: string): Promise<{ outcome: Outcome } | undefined> };
-  /** The audit log, assignments and blocked participants (SQLite store); null on Redis. */
-  store: ServiceStore | null;
+  /** The audit log, assignments and blocked participants. */
+  store: ServiceState;
   verify: Verifier;
   /** Calls per second per service (burst twice that); 0 = unlimited. */
   rate: number;
@@ -73,8 +73,8 @@ const CURSOR: QueryParam = { name: 'cursor', type: 'string', description: 'The `
 export function serviceRoutes(ctx: ServiceContext): Route[] {
   const { authority } = ctx;
   const via = (service: ServiceIdentity): ServiceRef => ({ id: service.id, name: service.name });
-  const store = (): ServiceStore => {
-    if (!ctx.store) throw new FlagError('unavailable', 'This call needs the SQLite store (--store sqlite:…); it is not available on Redis yet.');
+  const sqlite = (): ServiceStore => {
+    if (!(ctx.store instanceof ServiceStore)) throw new FlagError('unavailable', 'This call needs the SQLite store (--store sqlite:…); it is not available on Redis yet.');
     return ctx.store;
   };
   const answered = (outcome: Outcome): { outcome: Extract<Outcome, { ok: true }> } => {
@@ -214,7 +214,7 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
         if (!stored) {
           if (team !== undefined && !agent.teams.includes(team)) throw new FlagError('invalid-input', `Agent ${agent.id} is not a member of team ${team}.`);
           if (authority.config.fallbackMode) throw new FlagError('fallback-mode', 'Flagline is in fallback mode: flags are unavailable.');
-          store().assign(interactionId, agent.id, ctx.now());
+          await ctx.store.assign(interactionId, agent.id, ctx.now());
         }
         const command = { type: 'assign' as const, interactionId, agent: { ...agent, role: 'agent' as const }, ...(team !== undefined ? { team } : {}) };
         const { outcome } = answered(await authority.executeService(via(service), { id: key, command }));
@@ -258,7 +258,7 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
       response: S.DeleteResult,
       async handle({ params }) {
         const interactionId = params.interactionId!;
-        const serviceStore = store();
+        const serviceStore = sqlite();
         let eventsDeleted = 0;
         const flags = await authority.forgetInteraction(interactionId, () => {
           eventsDeleted = serviceStore.eraseInteraction(interactionId);
@@ -278,7 +278,7 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
       async handle({ params, body }) {
         const participantId = params.participantId!;
         const { until } = body as v.InferOutput<typeof S.DisconnectBody>;
-        store().block(participantId, until);
+        await ctx.store.block(participantId, until);
         const connectionsClosed = ctx.disconnect(participantId, blockedError(until));
         return { participantId, until, connectionsClosed };
       },
@@ -333,7 +333,7 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
       response: S.AuditPage,
       async handle({ query }) {
         const limit = (query.limit as number | undefined) ?? 100;
-        const records = store().auditLog(query.cursor === undefined ? 0 : Number(query.cursor), limit + 1);
+        const records = await ctx.store.auditLog(query.cursor === undefined ? 0 : Number(query.cursor), limit + 1);
         const page = records.slice(0, limit);
         return { records: page, next: records.length > limit ? String(page.at(-1)!.id) : null };
       },

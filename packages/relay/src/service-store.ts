@@ -19,7 +19,19 @@ export interface AuditRecord {
   code: string | null;
 }
 
-export class ServiceStore {
+/** What the service API keeps: here in the SQLite file, or on Redis (service-store-redis.ts). */
+export interface ServiceState {
+  audit(entry: Omit<AuditRecord, 'id'>): void | Promise<void>;
+  auditLog(afterId: number, limit: number): AuditRecord[] | Promise<AuditRecord[]>;
+  /** The agent the host assigned an interaction to: read by decisions, so synchronous. */
+  get(interactionId: string): string | undefined;
+  assign(interactionId: string, agentId: string, at: number): void | Promise<void>;
+  blockedUntil(participantId: string): number | undefined;
+  block(participantId: string, until: number): void | Promise<void>;
+  close(): void;
+}
+
+export class ServiceStore implements ServiceState {
   readonly #db: Database.Database;
   readonly #assignments = new Map<string, string>();
   readonly #blocked = new Map<string, number>();
@@ -85,6 +97,8 @@ export class ServiceStore {
     this.#upsertBlocked.run(participantId, until);
     this.#blocked.set(participantId, until);
   }
+
+  close(): void {} // the connection is the SQLite store's
 
   /**
    * Deletes an interaction's events and assignment in one transaction; returns the events

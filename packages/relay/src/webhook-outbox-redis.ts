@@ -182,7 +182,11 @@ export class RedisOutbox implements Outbox {
   async setPaused(endpointId: string, paused: Paused | null): Promise<void> {
     const key = this.#endpointKey(endpointId);
     if (paused) await this.#redis.hset(key, 'paused_at', String(paused.at), 'reason', paused.reason);
-    else await this.#redis.multi().hdel(key, 'paused_at', 'reason').hset(key, 'resumed_at', String(Date.now())).exec();
+    else {
+      const results = await this.#redis.multi().hdel(key, 'paused_at', 'reason').hset(key, 'resumed_at', String(Date.now())).exec();
+      const failed = results?.find(([err]) => err);
+      if (!results || failed) throw new Error(`Redis refused to resume ${endpointId}: ${String(failed?.[0] ?? 'transaction aborted')}`);
+    }
   }
 
   replay(): number {

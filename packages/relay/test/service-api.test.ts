@@ -240,11 +240,45 @@ describe('service API on Redis: two relay processes', () => {
     assert.deepEqual((await a.getTranscript('call-r')).entries.map((e) => e.type), ['raised', 'lowered']);
   });
 
-  it('what needs the SQLite store answers 503 unavailable, not a silent no-op', async () => {
-    const crm = serviceClient(relays[0]!);
-    assert.equal(await failure(crm.assignInteraction('call-r', { agent: benAgent })), '503 unavailable');
-    assert.equal(await failure(crm.listAudit()), '503 unavailable');
-    assert.equal(await failure(crm.deleteInteraction('call-r')), '503 unavailable');
-    assert.equal(await failure(crm.disconnectParticipant('sam', Date.now() + 1000)), '503 unavailable');
+  it('an assignment, a disconnect and the audit log made through one process hold on the other', async () => {
+    const [a, b] = relays as [RelayProcess, RelayProcess];
+    const crmA = serviceClient(a);
+    const applied = (r: RelayProcess) => r.waitForLog('service change applied', r.logs.filter((e) => e.msg === 'service change applied').length + 1);
+
+    const onB = applied(b);
+    await crmA.assignInteraction('call-assigned', { agent: benAgent }, { idempotencyKey: 'redis-assign' });
+    await onB;
+    const annOnB = clientFor(b, ann);
+    const benOnB = clientFor(b, ben);
+    try {
+      await assert.rejects(annOnB.raise({ interactionId: 'call-assigned', channel: 'voice', message: 'mine?' }), (err: { code?: string }) => err.code === 'not-allowed');
+      assert.ok((await benOnB.raise({ interactionId: 'call-assigned', channel: 'voice', message: 'assigned to me' })).flagId);
+    } finally {
+      annOnB.close();
+      benOnB.close();
+    }
+
+    const socket = await RawClient.connect(b.wsUrl, await tokenFor(sid));
+    const blockedOnB = applied(b);
+    await crmA.disconnectParticipant('sid', Date.now() + 60_000);
+    await blockedOnB;
+    assert.equal((await socket.closed).code, 4401, 'closed by the process it was connected to');
+    for (const relay of [a, b]) {
+      const again = await RawClient.open(relay.wsUrl);
+      again.send({ t: 'hello', token: await tokenFor(sid), resume: null });
+      const refused = await again.next((f) => f.t === 'error');
+      assert.equal(refused.t === 'error' && refused.error.details?.reason, 'ERR_BLOCKED');
+    }
+
+    const { records } = v.parse(S.AuditPage, await serviceClient(b).listAudit({ limit: 500 }));
+    assert.deepEqual(
+      records.filter((r) => r.serviceId === 'crm' && ['assignInteraction', 'disconnectParticipant'].includes(r.operation)).map((r) => [r.operation, r.target, r.status]),
+      [['assignInteraction', 'call-assigned', 200], ['disconnectParticipant', 'sid', 200]],
+    );
+    assert.deepEqual(records.map((r) => r.id), records.map((_, i) => records[0]!.id + i), 'ids increase by one across processes');
+  });
+
+  it('deleting an interaction needs the SQLite store: 503 unavailable, not a silent no-op', async () => {
+    assert.equal(await failure(serviceClient(relays[0]!).deleteInteraction('call-r')), '503 unavailable');
   });
 });
