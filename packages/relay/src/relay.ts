@@ -22,7 +22,7 @@ import { createServiceApi } from './service-api.js';
 import { blockedError } from './service-routes.js';
 import { ServiceStore, type ServiceState } from './service-store.js';
 import { RedisServiceStore } from './service-store-redis.js';
-import { loadWebhookConfig } from './webhook-config.js';
+import { loadWebhookConfig, type WebhookConfig } from './webhook-config.js';
 import { WebhookDelivery, type Outbox } from './webhook-delivery.js';
 import { SqliteOutbox } from './webhook-outbox-sqlite.js';
 import { RedisOutbox } from './webhook-outbox-redis.js';
@@ -38,14 +38,8 @@ export interface Relay {
 }
 
 /** Webhook delivery from the store's outbox: SQLite rows written in the events' commit, or the Redis log under a lease. */
-function startWebhooks(config: RelayConfig, storage: RelayStore, authority: Authority, log: Logger): WebhookDelivery | null {
-  if (config.webhooks === undefined) return null;
-  let file;
-  try {
-    file = loadWebhookConfig(config.webhooks);
-  } catch (err) {
-    throw new ConfigError((err as Error).message);
-  }
+function startWebhooks(file: WebhookConfig | null, config: RelayConfig, storage: RelayStore, authority: Authority, log: Logger): WebhookDelivery | null {
+  if (file === null) return null;
   const teamOf = (flagId: string) => authority.flag(flagId)?.team;
   let outbox: Outbox;
   if (storage instanceof SqliteStorage) {
@@ -132,6 +126,12 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   if (config.metricsToken === undefined && !isLoopback(config.host))
     log.warn('GET /metrics needs no credentials and the relay listens beyond loopback: set --metrics-token (or bind --host to loopback).', { host: config.host });
 
+  let webhookConfig: WebhookConfig | null = null;
+  try {
+    if (config.webhooks !== undefined) webhookConfig = loadWebhookConfig(config.webhooks);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
   const storage = openStore(config, log);
   // The service API's audit log, assignments and blocked participants: in the SQLite file, or on Redis.
   const connections = new Set<RelayConnection>();
@@ -159,7 +159,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     },
   });
   if (config.tickMs > 0) authority.start(config.tickMs);
-  const webhooks = startWebhooks(config, storage, authority, log);
+  const webhooks = startWebhooks(webhookConfig, config, storage, authority, log);
 
   const presence = config.store.startsWith('sqlite:') ? new LocalPresence() : new RedisPresence({ url: config.store, namespace: config.redisNamespace, ttlMs: config.presenceTtlMs });
   let draining = false;

@@ -79,6 +79,7 @@ export class WebhookDelivery {
   #timer: ReturnType<typeof setInterval> | undefined;
   #pumping: Promise<void> | null = null;
   #again = false;
+  #failing = false;
   #closed = false;
 
   constructor(config: WebhookConfig, outbox: Outbox, opts: DeliveryOptions) {
@@ -106,9 +107,14 @@ export class WebhookDelivery {
       return;
     }
     this.#pumping = this.#pump()
+      .then(() => {
+        if (this.#failing) this.#opts.log.warn('webhook delivery reads its outbox again');
+        this.#failing = false;
+      })
       .catch((err: unknown) => {
-        // A store error: logged; the timer tries again (events stay queued, nothing is lost).
-        this.#opts.log.error('webhook delivery could not read its outbox', { error: String(err) });
+        // A store error (e.g. Redis restarting): logged once; the timer tries again (events stay queued).
+        if (!this.#failing) this.#opts.log.error('webhook delivery could not read its outbox', { error: String(err) });
+        this.#failing = true;
       })
       .finally(() => {
         this.#pumping = null;

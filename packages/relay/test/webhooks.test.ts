@@ -177,6 +177,16 @@ describe('webhooks: at least once, in order, signed, through faults', () => {
   });
 });
 
+describe('webhooks configuration', () => {
+  it('a relay refuses to start on a webhooks file it cannot use, saying where', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ endpoints: [{ id: 'crm', url: 'https://crm.example.com/hook', secret: 'not-a-whsec-secret' }] }));
+    const refused = await RelayProcess.refuse({ args: ['--jwt-secret', 'x'.repeat(32), '--webhooks', bad] });
+    assert.equal(refused.code, 2);
+    assert.match(refused.output, /bad\.json at endpoints\.0\.secret: a secret is whsec_/);
+  });
+});
+
 describe('webhooks with two relay processes on Redis', () => {
   const redis = new RedisServer();
   before(() => redis.start('always'));
