@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { FlagError, type Flag, type FlagEvent } from '@flagline/core';
+import type { Flag, FlagEvent } from '@flagline/core';
 import type { SharedLog } from '@flagline/core/authority';
 import type { Logger } from './log.js';
 import type { WebhookConfig } from './webhook-config.js';
@@ -98,7 +98,10 @@ export class RedisOutbox implements Outbox {
       this.#opts.log.warn('webhook delivery: lease lost; another process delivers');
     }
     if (!this.#leader && (await this.#redis.set(this.#leaseKey, this.#me, 'PX', leaseMs, 'NX')) === 'OK') await this.#lead();
-    if (this.#leader) this.#append(await this.#opts.storage.since(this.#loaded));
+    if (this.#leader) {
+      this.#append(await this.#opts.storage.since(this.#loaded));
+      await this.#replays();
+    }
     return this.#leader;
   }
 
@@ -167,10 +170,13 @@ export class RedisOutbox implements Outbox {
   }
 
   async queued(endpointId: string): Promise<number> {
-    if (this.#leader) return this.#queues.get(endpointId)?.length ?? 0;
+    // Replay requests not yet taken by the delivering process count one each (at least).
+    const requests = await this.#redis.llen(this.#replayKey(endpointId));
+    // Delivering here: what is queued, plus log positions not read yet (counted until read).
+    if (this.#leader) return requests + (this.#queues.get(endpointId)?.length ?? 0) + Math.max(0, this.#opts.pos() - this.#loaded);
     // Not delivering here: the log positions the endpoint's cursor has not passed yet.
     const cursor = Number((await this.#redis.hget(this.#endpointKey(endpointId), 'cursor')) ?? 0);
-    return Math.max(0, this.#opts.pos() - cursor);
+    return requests + Math.max(0, this.#opts.pos() - cursor);
   }
 
   async paused(endpointId: string): Promise<Paused | null> {
@@ -189,8 +195,36 @@ export class RedisOutbox implements Outbox {
     }
   }
 
-  replay(): number {
-    throw new FlagError('unavailable', 'Replaying webhooks is available with the SQLite store only in this version.');
+  /** Any process: count what the range holds for the endpoint and ask the delivering process (a list) to queue it. */
+  async replay(endpointId: string, from: number, to: number): Promise<number> {
+    const endpoint = this.#opts.config.endpoints.find((e) => e.id === endpointId)!;
+    const teamOf = (flagId: string) => this.#opts.flag(flagId)?.team;
+    const events = (await this.#opts.storage.since(Math.max(0, from - 1))).filter((pe) => pe.pos <= to && wants(endpoint, pe.event, teamOf));
+    if (events.length) await this.#redis.rpush(this.#replayKey(endpointId), `${from}:${to}`);
+    return events.length;
+  }
+
+  /** Leader: queue the events of replay requests again, in log order among the queued ones. */
+  async #replays(): Promise<void> {
+    for (const endpoint of this.#opts.config.endpoints) {
+      // Taken off the list only once queued here, so `queued` never reads 0 in between.
+      for (let request = await this.#redis.lindex(this.#replayKey(endpoint.id), 0); request; request = await this.#redis.lindex(this.#replayKey(endpoint.id), 0)) {
+        const [from, to] = request.split(':').map(Number) as [number, number];
+        const queue = this.#queues.get(endpoint.id)!;
+        const queued = new Set(queue.map((e) => e.pos));
+        const teamOf = (flagId: string) => this.#flags.get(flagId)?.team ?? this.#opts.flag(flagId)?.team;
+        for (const { pos, event } of await this.#opts.storage.since(Math.max(0, from - 1))) {
+          if (pos > to || queued.has(pos) || !wants(endpoint, event, teamOf)) continue;
+          queue.push({ pos, event, interactionId: this.#interactionOf(event.flagId), attempts: 0, nextAt: 0 });
+        }
+        queue.sort((a, b) => a.pos - b.pos);
+        await this.#redis.lpop(this.#replayKey(endpoint.id));
+      }
+    }
+  }
+
+  #replayKey(id: string): string {
+    return `${this.#tag}:webhooks:${id}:replay`;
   }
 
   async close(): Promise<void> {

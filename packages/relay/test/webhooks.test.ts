@@ -246,6 +246,14 @@ describe('webhooks with two relay processes on Redis', () => {
       assert.deepEqual({ lost, duplicated, outOfOrder }, { lost: 0, duplicated: 0, outOfOrder: 0 });
       // At least once, not more: only what was in flight at the kill is sent again.
       assert.ok(stats.duplicate! <= 8, `re-sent ${stats.duplicate}`);
+
+      // A replay asked of any process is delivered by the one that delivers, with the same ids.
+      fault.mode = () => 'pass';
+      const { queued } = await crm.replayWebhooks('crm', 1, 5);
+      assert.equal(queued, 5);
+      await drained(crm);
+      const replayed = (await (await fetch(`${receiver.url}/stats`)).json()) as Record<string, number>;
+      assert.deepEqual([replayed.written, replayed.duplicate! - stats.duplicate!], [stats.written, 5]);
     } finally {
       for (const c of clients) c.close();
       for (const r of relays) await r.dispose();
