@@ -119,6 +119,26 @@ describe('service commands through the Authority', () => {
     expect(code(await run(ben, raise('call-1')))).to.equal('not-allowed');
   });
 
+  it('forgetting an interaction (privacy) refuses while a flag is open, then leaves nothing in history, snapshots or replay', async () => {
+    const { authority, run, service } = await open();
+    const start = { epoch: authority.epoch, pos: authority.pos };
+    await run(ann, raise('call-other'), 'f-other');
+    await run(ann, raise('call-private'), 'f-private');
+    await run(ann, { type: 'send-message', flagId: 'f-private', text: 'secret' });
+    let erased: string[] = [];
+    const refused = await authority.forgetInteraction('call-private', (ids) => void (erased = ids)).catch((err: { code: string }) => err.code);
+    expect([refused, erased]).to.deep.equal(['invalid-state', []]);
+    await service({ type: 'end-interaction', interactionId: 'call-private' });
+    expect(await authority.forgetInteraction('call-private', (ids) => void (erased = ids))).to.deep.equal(['f-private']);
+    expect(erased).to.deep.equal(['f-private']);
+    expect(authority.flag('f-private')).to.equal(undefined);
+    expect(await authority.history(sue, 'f-private', 0).catch((err: { code: string }) => err.code)).to.equal('not-found');
+    expect(authority.snapshot(sue).events.map((e) => e.flagId)).to.deep.equal(['f-other']);
+    expect(authority.replay(sue, start)!.map((pe) => pe.event.flagId)).to.deep.equal(['f-other']);
+    // The interaction is free again: its first raiser no longer owns it.
+    expect(code(await run(ben, raise('call-private')))).to.equal('ok');
+  });
+
   it('the protocol carries assigned events and via, strictly', () => {
     const event = {
       type: 'assigned',
