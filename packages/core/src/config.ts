@@ -22,6 +22,8 @@ export interface FlagConfig {
   };
   /** Lowered flags stay in snapshots this long. */
   recentMs: number;
+  /** Agents may raise only on interactions the host assigned to them (the relay's `--require-assignment`). */
+  requireAssignment: boolean;
 }
 
 export const DEFAULT_CONFIG: FlagConfig = Object.freeze({
@@ -30,6 +32,7 @@ export const DEFAULT_CONFIG: FlagConfig = Object.freeze({
   escalation: Object.freeze({ afterMs: 60_000, secondTierTeams: [] as string[] }),
   limits: Object.freeze({ messageLength: 1000, reasonLength: 200, labelLength: 120 }),
   recentMs: 60 * 60_000,
+  requireAssignment: false,
 }) as FlagConfig;
 
 export type FlagConfigInput = Partial<Omit<FlagConfig, 'escalation' | 'limits'>> & {

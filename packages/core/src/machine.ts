@@ -4,7 +4,7 @@
  * use these two functions, so the rules exist exactly once.
  */
 import type { FlagConfig } from './config.js';
-import type { CommandEnvelope } from './commands.js';
+import type { CommandEnvelope, ServiceCommand } from './commands.js';
 import { FlagError } from './errors.js';
 import {
   isOpen,
@@ -13,6 +13,7 @@ import {
   type FlagEvent,
   type Participant,
   type ParticipantRef,
+  type ServiceRef,
   SYSTEM_ACTOR,
 } from './model.js';
 import { checkAccess, checkAvailability, checkRole, noSuchFlag } from './rules.js';
@@ -21,8 +22,10 @@ import { checkAccess, checkAvailability, checkRole, noSuchFlag } from './rules.j
 export interface DecisionState {
   flag(id: string): Flag | undefined;
   openFlagFor(interactionId: string): Flag | undefined;
-  /** The agent who first raised a flag on this interaction, if any. */
+  /** The agent who first raised a flag on this interaction (or whom its flag was transferred to), if any. */
   interactionAgent(interactionId: string): string | undefined;
+  /** The agent the host assigned this interaction to (service API), if any: it overrides `interactionAgent`. */
+  assignee?(interactionId: string): string | undefined;
 }
 
 export interface Decision {
@@ -33,7 +36,7 @@ export interface Decision {
 }
 
 /** An event before the source of truth stamps it (distributes over the union). */
-type Draft = FlagEvent extends infer E ? (E extends FlagEvent ? Omit<E, 'flagId' | 'seq' | 'at' | 'actor'> : never) : never;
+type Draft = FlagEvent extends infer E ? (E extends FlagEvent ? Omit<E, 'flagId' | 'seq' | 'at' | 'actor' | 'via'> : never) : never;
 
 function checkText(value: string, max: number, what: string, required: boolean): FlagError | null {
   if (required && value.trim().length === 0) return new FlagError('invalid-input', `${what} must not be empty.`);
@@ -52,6 +55,8 @@ export function decide(
   envelope: CommandEnvelope,
   now: number,
   config: FlagConfig,
+  /** The service sending the command on the actor's behalf (recorded on the events), if any. */
+  via?: ServiceRef,
 ): Decision | FlagError {
   const { command } = envelope;
   const fallback = checkAvailability(config, null);
@@ -59,6 +64,7 @@ export function decide(
   const role = checkRole(actor, command);
   if (role) return role;
   const who = refOf(actor);
+  const stamp = (draft: Draft, flagId: string, prevSeq: number, at: number, by: ParticipantRef) => stamped(draft, flagId, prevSeq, at, by, via);
   const { limits } = config;
 
   if (command.type === 'raise') {
@@ -72,9 +78,8 @@ export function decide(
     const team = command.team ?? actor.teams[0];
     if (team === undefined || !actor.teams.includes(team))
       return new FlagError('not-allowed', team === undefined ? 'You belong to no team, so no supervisor could see your flag.' : `You are not a member of team ${team}.`);
-    const owner = state.interactionAgent(command.interactionId);
-    if (owner !== undefined && owner !== actor.id)
-      return new FlagError('not-allowed', `Interaction ${command.interactionId} belongs to another agent.`);
+    const notOwner = checkOwner(state, actor, command.interactionId, config);
+    if (notOwner) return notOwner;
     const open = state.openFlagFor(command.interactionId);
     if (open) return new FlagError('already-open', `Interaction ${command.interactionId} already has an open flag (${open.id}).`, { flagId: open.id });
     if (state.flag(envelope.id)) return new FlagError('invalid-input', `Command id ${envelope.id} was already used.`);
@@ -92,9 +97,8 @@ export function decide(
   }
 
   if (command.type === 'end-interaction') {
-    const owner = state.interactionAgent(command.interactionId);
-    if (owner !== undefined && owner !== actor.id)
-      return new FlagError('not-allowed', `Interaction ${command.interactionId} belongs to another agent.`);
+    const notOwner = checkOwner(state, actor, command.interactionId, config);
+    if (notOwner) return notOwner;
     const open = state.openFlagFor(command.interactionId);
     if (!open) return { flagId: null, events: [], changed: false, note: 'no-open-flag' };
     return {
@@ -155,12 +159,48 @@ export function decide(
   }
 }
 
+/**
+ * Whether an agent may act on an interaction: the one the host assigned it to, else the first
+ * who raised on it; in strict mode (`requireAssignment`) only an assigned agent.
+ */
+function checkOwner(state: DecisionState, actor: Participant, interactionId: string, config: FlagConfig): FlagError | null {
+  const assignee = state.assignee?.(interactionId);
+  if (config.requireAssignment && assignee !== actor.id) return new FlagError('not-allowed', `Interaction ${interactionId} is not assigned to you.`);
+  const owner = assignee ?? state.interactionAgent(interactionId);
+  return owner !== undefined && owner !== actor.id ? new FlagError('not-allowed', `Interaction ${interactionId} belongs to another agent.`) : null;
+}
+
+/**
+ * Decide what a host backend's own command does (service API). Ending an interaction lowers its
+ * open flag (cause `interaction-ended`) whoever owns it; assigning it moves its open flag to
+ * the agent (the assignment itself is kept by the host's store, read back through
+ * `DecisionState.assignee`). Events are by the system, `via` the service.
+ */
+export function decideForService(state: DecisionState, service: ServiceRef, command: ServiceCommand, now: number, config: FlagConfig): Decision | FlagError {
+  const fallback = checkAvailability(config, null);
+  if (fallback) return fallback;
+  const open = state.openFlagFor(command.interactionId);
+  if (command.type === 'end-interaction') {
+    if (!open) return { flagId: null, events: [], changed: false, note: 'no-open-flag' };
+    return { flagId: open.id, changed: true, events: [stamped({ type: 'lowered', cause: 'interaction-ended' }, open.id, open.seq, now, SYSTEM_ACTOR, service)] };
+  }
+  const { agent } = command;
+  if (agent.role !== 'agent') return new FlagError('invalid-input', `Interactions are assigned to agents; ${agent.id} is a ${agent.role}.`);
+  const team = command.team ?? (open && agent.teams.includes(open.team) ? open.team : agent.teams[0]);
+  if (team === undefined || !agent.teams.includes(team))
+    return new FlagError('invalid-input', team === undefined ? `Agent ${agent.id} belongs to no team.` : `Agent ${agent.id} is not a member of team ${team}.`);
+  if (!open) return { flagId: null, events: [], changed: false, note: 'no-open-flag' };
+  if (open.agent.id === agent.id && open.team === team) return { flagId: open.id, events: [], changed: false, note: 'already-assigned' };
+  const draft: Draft = { type: 'assigned', from: open.agent, agent: refOf(agent), team };
+  return { flagId: open.id, changed: true, events: [stamped(draft, open.id, open.seq, now, SYSTEM_ACTOR, service)] };
+}
+
 function alreadyClaimed(flag: Flag, by: ParticipantRef): FlagError {
   return new FlagError('already-acknowledged', `${by.name} already acknowledged flag ${flag.id}.`, { acknowledgedBy: by });
 }
 
-function stamp(draft: Draft, flagId: string, prevSeq: number, at: number, actor: ParticipantRef): FlagEvent {
-  return { ...draft, flagId, seq: prevSeq + 1, at, actor } as FlagEvent;
+function stamped(draft: Draft, flagId: string, prevSeq: number, at: number, actor: ParticipantRef, via?: ServiceRef): FlagEvent {
+  return { ...draft, flagId, seq: prevSeq + 1, at, actor, ...(via ? { via } : {}) } as FlagEvent;
 }
 
 /** The escalation the clock causes, if any, for a flag at `now`. */
@@ -169,7 +209,7 @@ export function escalationDue(flag: Flag, now: number, config: FlagConfig): Flag
   const since = flag.escalation === 0 ? flag.raisedAt : (flag.escalatedAt ?? flag.raisedAt);
   if (now - since < config.escalation.afterMs) return null;
   const level = (flag.escalation + 1) as 1 | 2;
-  return stamp({ type: 'escalated', level }, flag.id, flag.seq, now, SYSTEM_ACTOR);
+  return stamped({ type: 'escalated', level }, flag.id, flag.seq, now, SYSTEM_ACTOR);
 }
 
 
@@ -184,6 +224,7 @@ export function applyEvent(flag: Flag | undefined, event: FlagEvent): Flag {
       customerLabel: event.customerLabel,
       team: event.team,
       agent: event.actor,
+      ...(event.via ? { raisedVia: event.via } : {}),
       message: event.message,
       ...(event.reason ? { reason: event.reason } : {}),
       severity: event.severity,
@@ -217,6 +258,10 @@ export function applyEvent(flag: Flag | undefined, event: FlagEvent): Flag {
       next.join = event.type.slice('join-'.length) as Flag['join'];
       next.joinBy = event.actor;
       next.joinAt = event.at;
+      break;
+    case 'assigned':
+      next.agent = event.agent;
+      next.team = event.team;
       break;
     case 'message':
       break;

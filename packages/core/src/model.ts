@@ -3,7 +3,7 @@
  * crosses a boundary (participants, events) is typed by its schema in schemas.ts.
  */
 import type { InferOutput } from 'valibot';
-import type { EventSchema, ParticipantSchema, RefSchema } from './schemas.js';
+import type { EventSchema, ParticipantSchema, RefSchema, ServiceRefSchema } from './schemas.js';
 
 export const ROLES = ['agent', 'supervisor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -16,6 +16,12 @@ export type Severity = (typeof SEVERITIES)[number];
 
 /** Someone using Flagline (`id`, `name`, `role`, `teams`). Identity always comes from authentication, never from a payload. */
 export type Participant = InferOutput<typeof ParticipantSchema>;
+
+/**
+ * A host backend (CRM, routing engine, softphone) that acted through the relay's service API,
+ * authenticated by a service token. Recorded on the events it caused as `via`.
+ */
+export type ServiceRef = InferOutput<typeof ServiceRefSchema>;
 
 /** The part of a participant recorded on events: who did it. */
 export type ParticipantRef = InferOutput<typeof RefSchema>;
@@ -40,7 +46,10 @@ export interface Flag {
   channel: Channel;
   customerLabel: string;
   team: string;
+  /** The agent the flag belongs to: who raised it, or whom its interaction was transferred to. */
   agent: ParticipantRef;
+  /** The service that raised it on the agent's behalf, if one did. */
+  raisedVia?: ServiceRef;
   message: string;
   reason?: string;
   severity: Severity;
@@ -69,6 +78,7 @@ export type EscalatedEvent = Extract<FlagEvent, { type: 'escalated' }>;
 export type LoweredEvent = Extract<FlagEvent, { type: 'lowered' }>;
 export type JoinEvent = Extract<FlagEvent, { type: `join-${string}` }>;
 export type MessageEvent = Extract<FlagEvent, { type: 'message' }>;
+export type AssignedEvent = Extract<FlagEvent, { type: 'assigned' }>;
 export type FlagEventType = FlagEvent['type'];
 
 /** An event with its position in the source of truth's log (used to resume). */

@@ -4,7 +4,8 @@
  */
 import * as v from 'valibot';
 import { FlagError } from './errors.js';
-import { CommandSchema, ConfigSchema, Count, ErrorSchema, EventSchema, Id, MAX_FRAME_LENGTH, OutcomeSchema, ParticipantSchema, Text } from './schemas.js';
+import { AcceptedSchema, CommandSchema, ConfigSchema, Count, ErrorSchema, EventSchema, Id, MAX_FRAME_LENGTH, OutcomeSchema, ParticipantSchema, ServiceRefSchema, Text } from './schemas.js';
+import { CHANNELS, SEVERITIES } from './model.js';
 
 export const PROTOCOL_VERSION = 1;
 export { MAX_FRAME_LENGTH };
@@ -16,6 +17,24 @@ export const MAX_SERVER_FRAME_LENGTH = 64 * 1024 * 1024;
 
 const Resume = v.strictObject({ epoch: Id, pos: Count });
 const V = { v: v.literal(PROTOCOL_VERSION) };
+
+/**
+ * The schemas other boundaries reuse (the relay's service API and its OpenAPI document), so a
+ * command, an event or an error has one definition on every wire.
+ */
+export const schemas = {
+  Id,
+  Text,
+  Channel: v.picklist(CHANNELS),
+  Severity: v.picklist(SEVERITIES),
+  Participant: ParticipantSchema,
+  ServiceRef: ServiceRefSchema,
+  Event: EventSchema,
+  Error: ErrorSchema,
+  Outcome: OutcomeSchema,
+  /** An outcome with `ok: true`: the command was accepted. */
+  Accepted: AcceptedSchema,
+} as const;
 
 const ClientFrameSchema = v.variant('t', [
   v.strictObject({ ...V, t: v.literal('hello'), token: v.optional(v.pipe(v.string(), v.maxLength(8192))), resume: v.nullable(Resume) }),

@@ -45,6 +45,12 @@ export const CommandSchema = v.variant('type', [
   v.strictObject({ type: v.literal('end-interaction'), interactionId: Id }),
 ]);
 
+/**
+ * A host backend (CRM, routing engine, softphone) that acted through the relay's service API,
+ * authenticated by a service token. Recorded on the events it caused as `via`.
+ */
+export const ServiceRefSchema = v.strictObject({ id: Id, name: Text });
+
 const base = {
   flagId: Id,
   /** Per-flag sequence number, 1 for `raised`, strictly increasing by one. */
@@ -53,6 +59,8 @@ const base = {
   at: Count,
   /** Who caused it; the system (escalation timer) acts as `{ id: 'system', role: 'supervisor' }`. */
   actor: RefSchema,
+  /** The service that sent the command on the actor's behalf (service API), if any. */
+  via: v.optional(ServiceRefSchema),
 };
 export const EventSchema = v.variant('type', [
   v.strictObject({
@@ -70,6 +78,8 @@ export const EventSchema = v.variant('type', [
   v.strictObject({ ...base, type: v.literal('escalated'), level: v.picklist([1, 2]) }),
   v.strictObject({ ...base, type: v.literal('lowered'), cause: v.picklist(['agent', 'supervisor', 'interaction-ended']), reason: v.optional(Text) }),
   v.strictObject({ ...base, type: v.picklist(['join-requested', 'join-accepted', 'join-declined', 'join-cancelled']), reason: v.optional(Text) }),
+  /** The host transferred the flag's interaction to another agent (`from`): the flag moves with it. */
+  v.strictObject({ ...base, type: v.literal('assigned'), from: RefSchema, agent: RefSchema, team: Id }),
   v.strictObject({
     ...base,
     type: v.literal('message'),
@@ -94,12 +104,12 @@ export const ErrorSchema = v.strictObject({
 export const ConfigSchema = v.strictObject({
   legacyChatEnabled: v.boolean(),
   fallbackMode: v.boolean(),
+  requireAssignment: v.boolean(),
   escalation: v.strictObject({ afterMs: Count, secondTierTeams: v.pipe(v.array(Id), v.maxLength(256)) }),
   limits: v.strictObject({ messageLength: Count, reasonLength: Count, labelLength: Count }),
   recentMs: Count,
 });
 
-export const OutcomeSchema = v.union([
-  v.strictObject({ ok: v.literal(true), flagId: v.nullable(Id), seq: Count, changed: v.boolean(), note: v.optional(Text) }),
-  v.strictObject({ ok: v.literal(false), error: ErrorSchema }),
-]);
+/** An outcome with `ok: true`: the command was accepted. */
+export const AcceptedSchema = v.strictObject({ ok: v.literal(true), flagId: v.nullable(Id), seq: Count, changed: v.boolean(), note: v.optional(Text) });
+export const OutcomeSchema = v.union([AcceptedSchema, v.strictObject({ ok: v.literal(false), error: ErrorSchema })]);

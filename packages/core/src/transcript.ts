@@ -22,7 +22,13 @@ export interface TranscriptSink {
   append(entry: TranscriptEntry): void | Promise<void>;
 }
 
+/** One readable line for an event; one sent by a service on someone's behalf says which service. */
 export function describeEvent(event: FlagEvent): string {
+  const line = describeAction(event);
+  return event.via ? `${line} (via ${event.via.name})` : line;
+}
+
+function describeAction(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised':
@@ -43,6 +49,8 @@ export function describeEvent(event: FlagEvent): string {
       return `${who} declined to join${event.reason ? `: ${event.reason}` : ''}`;
     case 'join-cancelled':
       return `${who} cancelled the join request`;
+    case 'assigned':
+      return `The interaction was transferred from ${event.from.name} to ${event.agent.name}`;
     case 'message':
       return `${who}: ${event.text}`;
   }

@@ -20,6 +20,7 @@ export const FlagButton = createComponent({
   displayName: 'FlagButton',
   events: {
     onFlagAcknowledged: 'flag-acknowledged' as EventName<GlobalEventHandlersEventMap['flag-acknowledged']>,
+    onFlagAssigned: 'flag-assigned' as EventName<GlobalEventHandlersEventMap['flag-assigned']>,
     onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,
     onFlagEscalated: 'flag-escalated' as EventName<GlobalEventHandlersEventMap['flag-escalated']>,
     onFlagLowered: 'flag-lowered' as EventName<GlobalEventHandlersEventMap['flag-lowered']>,
@@ -51,6 +52,7 @@ export const RaisedFlagsWidget = createComponent({
   displayName: 'RaisedFlagsWidget',
   events: {
     onFlagAcknowledged: 'flag-acknowledged' as EventName<GlobalEventHandlersEventMap['flag-acknowledged']>,
+    onFlagAssigned: 'flag-assigned' as EventName<GlobalEventHandlersEventMap['flag-assigned']>,
     onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,
     onFlagEscalated: 'flag-escalated' as EventName<GlobalEventHandlersEventMap['flag-escalated']>,
     onFlagJoin: 'flag-join' as EventName<GlobalEventHandlersEventMap['flag-join']>,
@@ -74,6 +76,7 @@ export const SupervisorChat = createComponent({
   displayName: 'SupervisorChat',
   events: {
     onFlagAcknowledged: 'flag-acknowledged' as EventName<GlobalEventHandlersEventMap['flag-acknowledged']>,
+    onFlagAssigned: 'flag-assigned' as EventName<GlobalEventHandlersEventMap['flag-assigned']>,
     onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,
     onFlagEscalated: 'flag-escalated' as EventName<GlobalEventHandlersEventMap['flag-escalated']>,
     onFlagLowered: 'flag-lowered' as EventName<GlobalEventHandlersEventMap['flag-lowered']>,

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { SignJWT, createLocalJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { FlagError } from '@flagline/core';
 import type { Authenticated } from '@flagline/core/authority';
-import { mapClaims, type ClaimMapping } from './claims.js';
+import { mapClaims, mapService, type ClaimMapping, type ServiceIdentity } from './claims.js';
 import { remoteKeySet, type KeySetEvents, type RemoteKeySet } from './remote-keys.js';
 
 export interface AuthConfig {
@@ -38,7 +38,10 @@ export interface AuthConfig {
 }
 
 export interface Verifier {
+  /** A participant's token (WebSocket, participant HTTP reads); service tokens are refused. */
   (token: string | undefined): Promise<Authenticated>;
+  /** A service token (the service API), with the same keys, issuer, audience and age limits. */
+  service(token: string | undefined): Promise<ServiceIdentity>;
   /** Stops background work (remote key refresh). */
   close(): void;
 }
@@ -49,7 +52,7 @@ export const REMOTE_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', '
 export async function createVerifier(config: AuthConfig, events: KeySetEvents = {}): Promise<Verifier> {
   const source = await resolveKey(config, events);
   const issuer = config.oidcIssuer ?? config.issuer;
-  const verify = async (token: string | undefined): Promise<Authenticated> => {
+  const verified = async (token: string | undefined): Promise<JWTPayload> => {
     if (!token) throw new FlagError('unauthenticated', 'No token: send a signed JWT in the hello frame.');
     let payload: JWTPayload;
     try {
@@ -65,9 +68,14 @@ export async function createVerifier(config: AuthConfig, events: KeySetEvents = 
       if (err instanceof FlagError) throw err;
       throw new FlagError('unauthenticated', describe(err), { reason: err instanceof errors.JOSEError ? err.code : 'ERR_INVALID' });
     }
+    return payload;
+  };
+  const verify = async (token: string | undefined): Promise<Authenticated> => {
+    const payload = await verified(token);
     return { participant: mapClaims(payload, config.claims), expiresAt: payload.exp! * 1000 };
   };
-  return Object.assign(verify, { close: () => source.close() });
+  const service = async (token: string | undefined) => mapService(await verified(token), config.claims);
+  return Object.assign(verify, { service, close: () => source.close() });
 }
 
 function describe(err: unknown): string {

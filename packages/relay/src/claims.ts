@@ -11,6 +11,10 @@
  *   values that start with it count, with the prefix removed (e.g. `flagline-team-billing` →
  *   `billing`, Keycloak's `/flagline/billing` → `billing`).
  *
+ * - service tokens (the service API, never the WebSocket): the role claim holds one of
+ *   `serviceValues`; `scopes` names the claim with the granted scopes (OAuth's space-separated
+ *   `scope` string, or a list such as `scp`).
+ *
  * A claim name is looked up as it is first (namespaced claims such as
  * `https://example.com/roles` contain dots), then as a dotted path into nested objects.
  */
@@ -25,6 +29,8 @@ export interface ClaimMapping {
   agentValues: string[];
   teams: string;
   teamPrefix: string;
+  serviceValues: string[];
+  scopes: string;
 }
 
 export const DEFAULT_CLAIMS: ClaimMapping = {
@@ -35,7 +41,20 @@ export const DEFAULT_CLAIMS: ClaimMapping = {
   agentValues: ['agent'],
   teams: 'teams',
   teamPrefix: '',
+  serviceValues: ['service'],
+  scopes: 'scope',
 };
+
+/** What a service token grants on the service API. */
+export const SCOPES = ['flags:read', 'flags:write', 'transcripts:read', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** A host backend, from a verified service token. */
+export interface ServiceIdentity {
+  id: string;
+  name: string;
+  scopes: Scope[];
+}
 
 const ID = /^[\w.:@-]{1,128}$/;
 const MAX_TEAMS = 256;
@@ -53,8 +72,12 @@ export function claim(payload: JWTPayload, name: string): unknown {
 const strings = (value: unknown): string[] | null =>
   typeof value === 'string' ? [value] : Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : null;
 
+const bad = (what: string, why: string) => new FlagError('unauthenticated', `Token claim ${what} ${why}.`, { reason: 'ERR_CLAIMS', claim: what });
+const isService = (payload: JWTPayload, mapping: ClaimMapping) => strings(claim(payload, mapping.role))?.some((r) => mapping.serviceValues.includes(r)) === true;
+
 export function mapClaims(payload: JWTPayload, mapping: ClaimMapping): Participant {
-  const bad = (what: string, why: string) => new FlagError('unauthenticated', `Token claim ${what} ${why}.`, { reason: 'ERR_CLAIMS', claim: what });
+  if (isService(payload, mapping))
+    throw new FlagError('unauthenticated', 'A service token is for the service API (/api/v1), not for participants.', { reason: 'ERR_SERVICE_TOKEN' });
 
   const id = claim(payload, mapping.id);
   if (typeof id !== 'string' || !ID.test(id)) throw bad(mapping.id, 'is missing or is not a participant id ([\\w.:@-], 1–128 characters)');
@@ -76,4 +99,20 @@ export function mapClaims(payload: JWTPayload, mapping: ClaimMapping): Participa
   if (invalid !== undefined) throw bad(mapping.teams, `holds ${JSON.stringify(invalid.slice(0, 40))}, which is not a team id ([\\w.:@-], 1–128 characters)`);
 
   return { id, name, role, teams };
+}
+
+/** A service token's identity and scopes; a participant's token (or any other) is refused. */
+export function mapService(payload: JWTPayload, mapping: ClaimMapping): ServiceIdentity {
+  if (!isService(payload, mapping))
+    throw new FlagError('unauthenticated', `The service API needs a service token (claim ${mapping.role}: ${mapping.serviceValues.join(' | ')}).`, { reason: 'ERR_NOT_SERVICE' });
+  const id = claim(payload, mapping.id);
+  if (typeof id !== 'string' || !ID.test(id)) throw bad(mapping.id, 'is missing or is not a service id ([\\w.:@-], 1–128 characters)');
+  const named = mapping.name.map((n) => claim(payload, n)).find((v) => typeof v === 'string' && v.trim().length > 0);
+  if (named !== undefined && (named as string).length > 200) throw bad(mapping.name.join(' | '), 'is longer than 200 characters');
+  const raw = claim(payload, mapping.scopes);
+  const granted = typeof raw === 'string' ? raw.split(' ').filter(Boolean) : strings(raw);
+  if (!granted) throw bad(mapping.scopes, 'is missing or not a space-separated string or a list of strings');
+  // Scopes Flagline does not define (another API's) are ignored, not refused.
+  const scopes = SCOPES.filter((s) => granted.includes(s));
+  return { id, name: (named as string | undefined) ?? id, scopes };
 }

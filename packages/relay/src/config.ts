@@ -71,6 +71,12 @@ export interface RelayConfig {
   purgeIntervalMs: number;
   static?: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  // Service API (host backends)
+  serviceRoles: string[];
+  claimScopes: string;
+  requireAssignment: boolean;
+  serviceRate: number;
+  webhooks?: string;
 }
 
 export const DEFAULTS: RelayConfig = {
@@ -120,6 +126,10 @@ export const DEFAULTS: RelayConfig = {
   retentionDays: 0,
   purgeIntervalMs: 3_600_000,
   logLevel: 'warn',
+  serviceRoles: ['service'],
+  claimScopes: 'scope',
+  requireAssignment: false,
+  serviceRate: 20,
 };
 
 export const OPTIONS: readonly OptionSpec[] = [
@@ -178,6 +188,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'purgeIntervalMs', kind: 'int', help: 'How often the retention purge runs (also once at start).' },
   { key: 'static', kind: 'string', help: 'Serve this directory over HTTP (e.g. the built demo).' },
   { key: 'logLevel', kind: 'string', help: 'error | warn | info | debug (JSON lines on stderr).' },
+  // Service API (host backends)
+  { key: 'serviceRoles', kind: 'list', help: 'Values of the role claim that make a service token (service API only; never accepted on the WebSocket).' },
+  { key: 'claimScopes', kind: 'string', help: "Claim holding a service token's scopes: a space-separated string (OAuth 'scope') or a list (e.g. scp)." },
+  { key: 'requireAssignment', kind: 'bool', help: 'Agents may raise flags only on interactions the host assigned to them (service API).' },
+  { key: 'serviceRate', kind: 'int', help: 'Service API calls per second per service (burst: twice that); 0 = unlimited.' },
+  { key: 'webhooks', kind: 'string', help: 'JSON file of webhook endpoints (url, secret, event types, teams) and retry settings. See the Server-side integration guide.' },
 ];
 
 const flagName = (key: string) => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
@@ -190,6 +206,7 @@ export function flagConfigOf(config: RelayConfig, secondTierTeams: string[]): Fl
   return {
     legacyChatEnabled: config.legacyChat,
     fallbackMode: config.fallbackMode,
+    requireAssignment: config.requireAssignment,
     recentMs: config.recentMs,
     escalation: { afterMs: config.escalationAfterMs, secondTierTeams },
     limits: { messageLength: config.messageLength, reasonLength: config.reasonLength, labelLength: config.labelLength },

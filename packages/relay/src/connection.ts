@@ -92,6 +92,11 @@ export class RelayConnection {
     this.#ws.terminate();
   }
 
+  /** The host ended this participant's sessions (service API): say why, close 4401. */
+  end(error: FlagError): void {
+    this.#close(CLOSE.unauthenticated, error);
+  }
+
   ping(): void {
     this.alive = false;
     this.#ws.ping();

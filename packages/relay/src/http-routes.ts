@@ -12,6 +12,9 @@ import type { Verifier } from './auth.js';
 import type { Metrics } from './metrics.js';
 import type { Presence } from './presence.js';
 import { DEV_DIRECTORY, devParticipant } from './dev-directory.js';
+import { HTTP_STATUS } from './http-status.js';
+import { OPENAPI_PATH } from './openapi.js';
+import type { ServiceApi } from './service-api.js';
 
 /** What the HTTP side reads from storage; any store (SQLite, Redis) can offer it. */
 export interface EventReader {
@@ -31,19 +34,15 @@ export interface HttpContext {
   presence: Presence;
   originAllowed(origin: string | undefined, host: string | undefined): boolean;
   ready(): boolean;
+  /** Webhook delivery, when endpoints are configured: its counters join /metrics. */
+  webhooks?: { metrics(): Promise<string> };
+  /** The service API (/api/v1/*) and the routes it serves (for the OpenAPI document). */
+  serviceApi: ServiceApi;
   /** Present only in dev mode. */
   devToken?: (participantId: string) => Promise<{ token: string; expiresAt: number }>;
   staticDir?: string;
 }
 
-const STATUS: Partial<Record<FlagError['code'], number>> = {
-  unauthenticated: 401,
-  'not-allowed': 403,
-  'not-found': 404,
-  'invalid-input': 400,
-  'rate-limited': 429,
-  unavailable: 503,
-};
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -66,7 +65,7 @@ export function createHttpHandler(ctx: HttpContext) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');
       if (req.method === 'OPTIONS') {
-        res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'authorization, content-type', 'Access-Control-Max-Age': '600' });
+        res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE', 'Access-Control-Allow-Headers': 'authorization, content-type, idempotency-key', 'Access-Control-Max-Age': '600' });
         res.end();
         return;
       }
@@ -80,7 +79,7 @@ export function createHttpHandler(ctx: HttpContext) {
       if (error.code === 'unauthenticated') headers['WWW-Authenticate'] = 'Bearer';
       const retryAfterMs = error.details?.retryAfterMs;
       if (typeof retryAfterMs === 'number') headers['Retry-After'] = String(Math.ceil(retryAfterMs / 1000));
-      json(res, STATUS[error.code] ?? 500, { error: error.toJSON() }, headers);
+      json(res, HTTP_STATUS[error.code], { error: error.toJSON() }, headers);
     }
   };
 }
@@ -93,10 +92,13 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   if (get && pathname === '/metrics') {
     if (ctx.metricsToken !== undefined && !sameSecret(req.headers.authorization ?? '', `Bearer ${ctx.metricsToken}`))
       throw new FlagError('unauthenticated', 'GET /metrics needs Authorization: Bearer <metrics token>.');
+    const webhooks = (await ctx.webhooks?.metrics()) ?? '';
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-    res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos, retainedHistories: ctx.authority.retainedHistories, ...(ctx.storage.stats ? { storage: ctx.storage.stats } : {}) }));
+    res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos, retainedHistories: ctx.authority.retainedHistories, ...(ctx.storage.stats ? { storage: ctx.storage.stats } : {}) }) + webhooks);
     return;
   }
+  if (get && pathname === OPENAPI_PATH) return json(res, 200, ctx.serviceApi.document());
+  if (await ctx.serviceApi(req, res, url)) return;
   const transcript = /^\/api\/transcript\/([^/]+)$/.exec(pathname);
   if (get && transcript) return json(res, 200, { entries: await readTranscript(ctx, req, decodePath(transcript[1]!)) });
   const presence = /^\/api\/presence\/([^/]+)$/.exec(pathname);
@@ -125,7 +127,7 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-function bearer(req: IncomingMessage): string {
+export function bearer(req: IncomingMessage): string {
   const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
   if (!auth) throw new FlagError('unauthenticated', 'Send the token as Authorization: Bearer <JWT>.');
   return auth[1]!;
@@ -146,11 +148,11 @@ async function readTranscript(ctx: HttpContext, req: IncomingMessage, interactio
   return events.filter((e) => visible.has(e.flagId)).map((e) => toTranscriptEntry(e, interactionId));
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+export async function readJson(req: IncomingMessage, limit = 4096): Promise<unknown> {
   let text = '';
   for await (const chunk of req) {
     text += chunk;
-    if (text.length > 4096) throw new FlagError('invalid-input', 'Request body too large.');
+    if (text.length > limit) throw new FlagError('invalid-input', `Request body larger than ${limit} characters.`);
   }
   try {
     const value: unknown = JSON.parse(text);
@@ -179,7 +181,7 @@ function serveStatic(dir: string, pathname: string, res: ServerResponse): void {
   createReadStream(file).pipe(res);
 }
 
-function decodePath(part: string): string {
+export function decodePath(part: string): string {
   try {
     return decodeURIComponent(part);
   } catch {
@@ -187,7 +189,7 @@ function decodePath(part: string): string {
   }
 }
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
   res.end(text);

@@ -44,6 +44,52 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         SELECT flag_id, json_extract(body, '$.at'), pos FROM events WHERE json_extract(body, '$.type') = 'lowered';
     `);
   },
+  // 3 (service API): the audit log of service calls, the host's interaction assignments, and
+  // participants whose sessions the host ended (tokens refused until a time).
+  (db) => {
+    db.exec(`
+      CREATE TABLE service_audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        service_id TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        target TEXT,
+        idempotency_key TEXT,
+        status INTEGER NOT NULL,
+        code TEXT
+      );
+      CREATE TABLE assignments (
+        interaction_id TEXT PRIMARY KEY,
+        agent_id TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE blocked_participants (
+        participant_id TEXT PRIMARY KEY,
+        until INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `);
+  },
+  // 4 (webhooks): the durable outbox — one row per (endpoint, event), written in the commit
+  // that records the event, deleted once delivered — and each endpoint's pause state.
+  (db) => {
+    db.exec(`
+      CREATE TABLE webhook_outbox (
+        endpoint_id TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        flag_id TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at INTEGER NOT NULL,
+        last_error TEXT,
+        PRIMARY KEY (endpoint_id, pos)
+      ) WITHOUT ROWID;
+      CREATE INDEX webhook_outbox_by_flag ON webhook_outbox (endpoint_id, flag_id, pos);
+      CREATE TABLE webhook_endpoints (
+        id TEXT PRIMARY KEY,
+        paused_at INTEGER,
+        reason TEXT
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { encodeFrame } from '@flagline/core';
 import { Authority } from '@flagline/core/authority';
+import { FlagError } from '@flagline/core';
 import { REMOTE_ALGORITHMS, createVerifier, signToken, type Verifier } from './auth.js';
 import { ConfigError, flagConfigOf, type RelayConfig } from './config.js';
 import { CLOSE, RelayConnection, type ConnectionContext } from './connection.js';
@@ -19,6 +20,15 @@ import { LocalPresence, RedisPresence } from './presence.js';
 import { Admission } from './rate-limit.js';
 import { DAY_MS, RetentionJob } from './retention.js';
 import { openStore, type RelayStore } from './store.js';
+import { SqliteStorage } from './sqlite-storage.js';
+import { createServiceApi } from './service-api.js';
+import { blockedError } from './service-routes.js';
+import { ServiceStore, type ServiceState } from './service-store.js';
+import { RedisServiceStore } from './service-store-redis.js';
+import { loadWebhookConfig, type WebhookConfig } from './webhook-config.js';
+import { WebhookDelivery, type Outbox } from './webhook-delivery.js';
+import { SqliteOutbox } from './webhook-outbox-sqlite.js';
+import { RedisOutbox } from './webhook-outbox-redis.js';
 
 export interface Relay {
   readonly port: number;
@@ -28,6 +38,35 @@ export interface Relay {
   readonly storage: RelayStore;
   /** Graceful shutdown: stop accepting, finish in-flight commands, flush, send bye, close. */
   close(): Promise<void>;
+}
+
+/** Webhook delivery from the store's outbox: SQLite rows written in the events' commit, or the Redis log under a lease. */
+function startWebhooks(file: WebhookConfig | null, config: RelayConfig, storage: RelayStore, authority: Authority, log: Logger): WebhookDelivery | null {
+  if (file === null) return null;
+  const teamOf = (flagId: string) => authority.flag(flagId)?.team;
+  let outbox: Outbox;
+  if (storage instanceof SqliteStorage) {
+    const sqlite = new SqliteOutbox(storage.database, file, teamOf);
+    storage.alsoWrite((events) => sqlite.enqueue(events));
+    outbox = sqlite;
+  } else {
+    outbox = new RedisOutbox({ url: config.store, namespace: config.redisNamespace, config: file, log, storage: storage.shared!, flag: (id) => authority.flag(id), pos: () => authority.pos });
+  }
+  const delivery = new WebhookDelivery(file, outbox, { epoch: authority.epoch, log });
+  if (outbox instanceof SqliteOutbox) outbox.onQueued = () => delivery.wake();
+  delivery.start();
+  return delivery;
+}
+
+/** A participant the host disconnected (service API) is refused until the time it set. */
+function unlessBlocked(verify: Verifier, store: ServiceState): Verifier {
+  const checked = async (token: string | undefined) => {
+    const auth = await verify(token);
+    const until = store.blockedUntil(auth.participant.id);
+    if (until !== undefined && until > Date.now()) throw blockedError(until);
+    return auth;
+  };
+  return Object.assign(checked, { service: verify.service, close: verify.close });
 }
 
 const LOOPBACK_NAMES = new Set(['::1', 'localhost', '[::1]']);
@@ -69,6 +108,8 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
           agentValues: config.agentRoles,
           teams: config.claimTeams,
           teamPrefix: config.teamPrefix,
+          serviceValues: config.serviceRoles,
+          scopes: config.claimScopes,
         },
       },
       {
@@ -88,10 +129,29 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   if (config.metricsToken === undefined && !isLoopback(config.host))
     log.warn('GET /metrics needs no credentials and the relay listens beyond loopback: set --metrics-token (or bind --host to loopback).', { host: config.host });
 
+  let webhookConfig: WebhookConfig | null = null;
+  try {
+    if (config.webhooks !== undefined) webhookConfig = loadWebhookConfig(config.webhooks);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
   const storage = openStore(config, log);
+  // The service API's audit log, assignments and blocked participants: in the SQLite file, or on Redis.
+  const connections = new Set<RelayConnection>();
+  const disconnect = (participantId: string, error: FlagError): number => {
+    const theirs = [...connections].filter((c) => c.participant?.id === participantId);
+    for (const c of theirs) c.end(error);
+    if (theirs.length) log.info('participant disconnected by the host', { participant: participantId, connections: theirs.length });
+    return theirs.length;
+  };
+  const serviceStore: ServiceState =
+    storage instanceof SqliteStorage
+      ? new ServiceStore(storage.database)
+      : await RedisServiceStore.open({ url: config.store, namespace: config.redisNamespace, log, onBlock: (id, until) => disconnect(id, blockedError(until)) });
   const opening = performance.now();
   const authority = await Authority.open({
     storage,
+    assignments: serviceStore,
     config: flagConfigOf(config, config.secondTierTeams.length || !devMode ? config.secondTierTeams : [...DEV_SECOND_TIER_TEAMS]),
     onError: (error, source) => {
       log.error('background task failed', { source, code: error.code, error: error.message });
@@ -110,12 +170,13 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
       ? new RetentionJob({ authority, storage, metrics, log, retentionMs: config.retentionDays * DAY_MS, intervalMs: config.purgeIntervalMs })
       : null;
   retention?.start();
+  const webhooks = startWebhooks(webhookConfig, config, storage, authority, log);
 
   const presence = config.store.startsWith('sqlite:') ? new LocalPresence() : new RedisPresence({ url: config.store, namespace: config.redisNamespace, ttlMs: config.presenceTtlMs });
   let draining = false;
   const admission = new Admission(config.admitPerSecond, config.admitBurst);
-  const connections = new Set<RelayConnection>();
-  const ctx: ConnectionContext = { authority, verify, config, metrics, log, presence, perUser: new Map(), inflight: new Set(), draining: () => draining };
+  const verifyParticipant = unlessBlocked(verify, serviceStore);
+  const ctx: ConnectionContext = { authority, verify: verifyParticipant, config, metrics, log, presence, perUser: new Map(), inflight: new Set(), draining: () => draining };
 
   const originAllowed = (origin: string | undefined, host: string | undefined): boolean => {
     if (origin === undefined) return true; // not a browser: the token is the only gate
@@ -134,8 +195,20 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     createHttpHandler({
       authority,
       storage,
-      verify,
+      verify: verifyParticipant,
       metrics,
+      ...(webhooks ? { webhooks } : {}),
+      serviceApi: createServiceApi({
+        authority,
+        storage,
+        store: serviceStore,
+        verify,
+        rate: config.serviceRate,
+        webhooks,
+        log,
+        now: Date.now,
+        disconnect,
+      }),
       ...(config.metricsToken !== undefined ? { metricsToken: config.metricsToken } : {}),
       presence,
       originAllowed,
@@ -216,6 +289,8 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     clearInterval(heartbeat);
     await Promise.allSettled([...ctx.inflight]);
     await retention?.stop();
+    await webhooks?.close();
+    serviceStore.close();
     await authority.close();
     await presence.close();
     verify.close();

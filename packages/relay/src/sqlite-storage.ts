@@ -47,6 +47,7 @@ export class SqliteStorage implements AuthorityStorage {
   readonly #insertLowered: Database.Statement;
   readonly #writeGroup: (group: Waiter[]) => void;
   readonly #onFailure: ((err: Error) => void) | undefined;
+  readonly #alsoWrite: ((events: PositionedEvent[]) => void)[] = [];
   /** Transactions and batches written, for metrics and tests of the grouping itself. */
   readonly stats = { transactions: 0, batches: 0 };
   /** Events the last load() read, for metrics and tests. */
@@ -87,6 +88,7 @@ export class SqliteStorage implements AuthorityStorage {
           if (event.type === 'lowered') this.#insertLowered.run(event.flagId, event.at, pos);
         }
         for (const o of batch.outcomes ?? []) this.#insertOutcome.run(o.id, o.actorId, JSON.stringify(o.outcome));
+        for (const write of this.#alsoWrite) write(batch.events);
       }
     });
   }
@@ -160,6 +162,16 @@ export class SqliteStorage implements AuthorityStorage {
   interactionEvents(interactionId: string): FlagEvent[] {
     const rows = this.#db.prepare('SELECT body FROM events WHERE interaction_id = ? ORDER BY pos').all(interactionId) as { body: string }[];
     return rows.map((r) => JSON.parse(r.body) as FlagEvent);
+  }
+
+  /** Runs `write` inside every commit's transaction, e.g. to queue webhooks in the commit that records the events. */
+  alsoWrite(write: (events: PositionedEvent[]) => void): void {
+    this.#alsoWrite.push(write);
+  }
+
+  /** The open connection (it holds the file's exclusive lock): the service API's tables share it. */
+  get database(): Database.Database {
+    return this.#db;
   }
 
   /** The write error that stopped this store, if any. */

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import fc from 'fast-check';
 import { resolveConfig } from '../config.js';
-import type { Flag, Participant } from '../model.js';
+import type { Flag, FlagEvent, Participant } from '../model.js';
 import { canSee } from '../rules.js';
 import { Audience, type Subscriber } from './audience.js';
 
@@ -35,6 +35,9 @@ const flag: fc.Arbitrary<Flag> = fc.record({
   seq: 1,
 }));
 
+/** A plain event of the flag (the index looks only at transfers). */
+const event: FlagEvent = { type: 'acknowledged', flagId: 'f', seq: 2, at: 0, actor: { id: 'sup', name: 'S', role: 'supervisor' } };
+
 describe('Audience: the fan-out index', () => {
   it('offers every event to everyone canSee lets see it, each once (property)', () => {
     fc.assert(
@@ -46,7 +49,7 @@ describe('Audience: the fan-out index', () => {
         const gone = new Set(subs.filter((_, i) => (dropSeed >> i) & 1));
         subs.forEach((s, i) => gone.has(s) && leaves[i]!());
         for (const f of flags) {
-          const offered = [...audience.candidates(f)];
+          const offered = [...audience.candidates(f, event)];
           expect(new Set(offered).size).to.equal(offered.length, 'no one twice');
           for (const s of offered) expect(gone.has(s)).to.equal(false, 'no one who left');
           const allowed = subs.filter((s) => !gone.has(s) && canSee(s.actor, f, config));
@@ -66,6 +69,6 @@ describe('Audience: the fan-out index', () => {
     audience.add(mine);
     audience.add(agent);
     const f = fc.sample(flag, { numRuns: 1, seed: 3 })[0]!;
-    expect([...audience.candidates({ ...f, agent: { id: 'p1', name: 'A', role: 'agent' }, team: 'a', escalation: 0 })]).to.deep.equal([agent, mine]);
+    expect([...audience.candidates({ ...f, agent: { id: 'p1', name: 'A', role: 'agent' }, team: 'a', escalation: 0 }, event)]).to.deep.equal([agent, mine]);
   });
 });

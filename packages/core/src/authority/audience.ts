@@ -1,4 +1,4 @@
-import type { Flag, Participant, PositionedEvent } from '../model.js';
+import type { Flag, FlagEvent, Participant, PositionedEvent } from '../model.js';
 
 export type Listener = (event: PositionedEvent) => void;
 export interface Subscriber {
@@ -35,9 +35,13 @@ export class Audience {
     };
   }
 
-  /** Everyone who might see the flag (a superset of those who may); each at most once. */
-  *candidates(flag: Flag): Iterable<Subscriber> {
+  /**
+   * Everyone who might see this event of the flag (a superset of those who may), each at most
+   * once: with a transfer (`assigned`), the agent it left too.
+   */
+  *candidates(flag: Flag, event: FlagEvent): Iterable<Subscriber> {
     yield* this.#byAgent.get(flag.agent.id) ?? [];
+    if (event.type === 'assigned' && event.from.id !== flag.agent.id) yield* this.#byAgent.get(event.from.id) ?? [];
     // Escalated flags reach the second tier, then every supervisor: canSee sorts them out.
     yield* flag.escalation > 0 ? this.#supervisors : (this.#byTeam.get(flag.team) ?? []);
   }

@@ -3,14 +3,14 @@
  * answering, fans them out to subscribers it authorizes, replays and snapshots.
  * Used by the memory hub, the broadcast-channel leader tab and the relay alike.
  */
-import type { CommandEnvelope, Outcome } from '../commands.js';
+import type { CommandEnvelope, Outcome, ServiceCommand } from '../commands.js';
 import { resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
-import { decide, escalationDue, reduceEvents, type DecisionState } from '../machine.js';
-import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type Snapshot } from '../model.js';
+import { decide, decideForService, escalationDue, reduceEvents, type Decision, type DecisionState } from '../machine.js';
+import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type ServiceRef, type Snapshot } from '../model.js';
 import { canSee, checkAccess, noSuchFlag } from '../rules.js';
 import { Audience, type Listener } from './audience.js';
-import { Draft, track, withStoredFlag } from './draft.js';
+import { Draft, track, withStoredFlag, type Assignments } from './draft.js';
 import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, StoredOutcome } from './storage.js';
 
 export interface AuthorityOptions {
@@ -38,6 +38,8 @@ export interface AuthorityOptions {
   checkpointEvery?: { events?: number; ms?: number };
   /** Told of each checkpoint written, or of its failure (which costs only a longer next start). */
   onCheckpoint?: (report: CheckpointReport) => void;
+  /** The host's assignments of interactions to agents (the relay's service API keeps them). */
+  assignments?: Assignments;
 }
 
 export type CheckpointReport = { pos: number; events: number; ms: number } | { error: Error };
@@ -85,12 +87,14 @@ export class Authority implements DecisionState {
   #sinceCheckpoint = 0;
   #checkpointAt: number;
   #checkpointing: Promise<unknown> | null = null;
+  readonly #assignments: Assignments | undefined;
 
   private constructor(opts: AuthorityOptions, { epoch, checkpoint, events }: Loaded) {
     this.config = resolveConfig(opts.config);
     this.#storage = opts.storage;
     this.#onError = opts.onError ?? ((error, source) => console.error(`[flagline] ${source} failed:`, error));
     this.#now = opts.now ?? Date.now;
+    this.#assignments = opts.assignments;
     this.#replayWindow = opts.replayWindow ?? 50_000;
     this.#retentionMs = opts.historyRetentionMs ?? this.config.recentMs + HISTORY_MARGIN_MS;
     if (!(this.#retentionMs >= this.config.recentMs))
@@ -147,22 +151,41 @@ export class Authority implements DecisionState {
     const latest = this.#state.latest.get(interactionId);
     return latest === undefined ? undefined : this.#state.flags.get(latest)?.agent.id;
   }
+  assignee(interactionId: string): string | undefined {
+    return this.#assignments?.get(interactionId);
+  }
 
-  /** Run a command for an authenticated actor. Resolves once durable and fanned out. */
-  execute(actor: Participant, envelope: CommandEnvelope): Promise<Outcome> {
-    const inflight = this.#inflight.get(envelope.id);
+  /**
+   * Run a command for an authenticated actor — or, with `via`, for the participant a service
+   * acts on behalf of (the command id then belongs to the service). Resolves once durable and
+   * fanned out.
+   */
+  execute(actor: Participant, envelope: CommandEnvelope, via?: ServiceRef): Promise<Outcome> {
+    const actorId = via ? serviceKey(via) : actor.id;
+    const flagId = 'flagId' in envelope.command ? envelope.command.flagId : undefined;
+    return this.#run(envelope.id, actorId, flagId, () => this.execute(actor, envelope, via), (state) => decide(state, actor, envelope, this.#now(), this.config, via));
+  }
+
+  /** Run a host backend's own command (end or assign an interaction). */
+  executeService(service: ServiceRef, envelope: { id: string; command: ServiceCommand }): Promise<Outcome> {
+    return this.#run(envelope.id, serviceKey(service), undefined, () => this.executeService(service, envelope), (state) =>
+      decideForService(state, service, envelope.command, this.#now(), this.config),
+    );
+  }
+
+  #run(id: string, actorId: string, flagId: string | undefined, again: () => Promise<Outcome>, decideIn: (state: DecisionState) => Decision | FlagError): Promise<Outcome> {
+    const inflight = this.#inflight.get(id);
     if (inflight) {
-      if (inflight.actorId === actor.id) return inflight.done;
+      if (inflight.actorId === actorId) return inflight.done;
       // The one in flight may be a stray reuse of an id someone else already owns, not the
       // owner: once it settles, the stored outcome says whose id it is.
-      const again = () => this.execute(actor, envelope);
       return inflight.done.then(again, again);
     }
-    const key = { id: envelope.id, actorId: actor.id };
+    const key = { id, actorId };
     const decideWith = (stored?: Flag) =>
       this.#enqueue<Outcome>(key, (draft) => {
         const state = withStoredFlag(draft, stored);
-        const decision = decide(state, actor, envelope, this.#now(), this.config);
+        const decision = decideIn(state);
         const outcome: Outcome =
           decision instanceof FlagError
             ? { ok: false, error: decision.toJSON() }
@@ -176,10 +199,10 @@ export class Authority implements DecisionState {
         const events = decision instanceof FlagError ? [] : decision.events;
         return { result: outcome, events, outcome: { ...key, outcome } };
       });
-    const flagId = 'flagId' in envelope.command ? envelope.command.flagId : undefined;
+    // A command naming a flag that left memory (lowered long ago) is decided on it read back from storage.
     const done = flagId === undefined || this.#state.flags.has(flagId) ? decideWith() : this.#storedFlag(flagId).then(decideWith);
-    this.#inflight.set(envelope.id, { actorId: actor.id, done });
-    void done.finally(() => this.#inflight.delete(envelope.id)).catch(() => {});
+    this.#inflight.set(id, { actorId, done });
+    void done.finally(() => this.#inflight.delete(id)).catch(() => {});
     return done;
   }
 
@@ -218,7 +241,7 @@ export class Authority implements DecisionState {
     const out: PositionedEvent[] = [];
     for (let i = this.#log.length - 1; i >= 0 && this.#log[i]!.pos > point.pos; i--) {
       const pe = this.#log[i]!;
-      if (this.#visible(actor, pe.event.flagId)) out.push(pe);
+      if (this.#visible(actor, pe.event)) out.push(pe);
     }
     return out.reverse();
   }
@@ -288,6 +311,43 @@ export class Authority implements DecisionState {
     return { epoch: this.epoch, pos: this.#pos, events };
   }
 
+  /** Every open flag (the relay's service API lists and filters them). */
+  openFlags(): Flag[] {
+    return [...this.#state.open.values()].map((id) => this.#state.flags.get(id)!);
+  }
+
+  /**
+   * Privacy: forget every flag of an interaction — none may be open — once `erase` removed them
+   * from storage. Runs between decisions, after every earlier write is durable, so nothing
+   * about them is in flight. Resolves with the flag ids forgotten.
+   */
+  forgetInteraction(interactionId: string, erase: (flagIds: string[]) => void | Promise<void>): Promise<string[]> {
+    const run = this.#queue.then(async () => {
+      await this.#delivery;
+      const open = this.openFlagFor(interactionId);
+      if (open) throw new FlagError('invalid-state', `Interaction ${interactionId} has an open flag (${open.id}); end the interaction first.`, { flagId: open.id });
+      const ids = [...this.#state.flags.values()].filter((f) => f.interactionId === interactionId).map((f) => f.id);
+      await erase(ids);
+      const gone = new Set(ids);
+      for (const id of ids) {
+        this.#state.flags.delete(id);
+        this.#history.delete(id);
+      }
+      this.#state.latest.delete(interactionId);
+      let kept = 0;
+      for (const pe of this.#log) if (!gone.has(pe.event.flagId)) this.#log[kept++] = pe;
+      this.#log.length = kept;
+      // Nor may the queue of lowered flags waiting to leave memory (or a checkpoint of it) name them.
+      const lowered = this.#lowered;
+      kept = this.#loweredHead;
+      for (let i = this.#loweredHead; i < lowered.length; i++) if (!gone.has(lowered[i]!.flagId)) lowered[kept++] = lowered[i]!;
+      lowered.length = kept;
+      return ids;
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.#timer);
     await this.#queue.catch(() => {});
@@ -299,9 +359,9 @@ export class Authority implements DecisionState {
     await this.#storage.close();
   }
 
-  #visible(actor: Participant, flagId: string): boolean {
-    const flag = this.#state.flags.get(flagId);
-    return flag !== undefined && canSee(actor, flag, this.config);
+  #visible(actor: Participant, event: FlagEvent, flag = this.#state.flags.get(event.flagId)): boolean {
+    // The agent a flag was transferred away from learns that it left them.
+    return flag !== undefined && (canSee(actor, flag, this.config) || (event.type === 'assigned' && event.from.id === actor.id));
   }
 
   /**
@@ -322,7 +382,7 @@ export class Authority implements DecisionState {
     const decided = this.#queue.then(async (): Promise<{ result: T; durable: Promise<void> }> => {
       const stored = key && (await this.#storage.outcome(key.id));
       if (stored) return { result: answer(stored, key) as T, durable: Promise.resolve() };
-      const { result, events, outcome } = plan(new Draft(this.#state));
+      const { result, events, outcome } = plan(new Draft(this.#state, this.#assignments));
       const positioned = events.map((event, i) => ({ pos: this.#pos + 1 + i, event }));
       return { result, durable: this.#pipeline({ events: positioned, expectedPos: this.#pos, outcomes: outcome ? [outcome] : [] }) };
     });
@@ -343,7 +403,7 @@ export class Authority implements DecisionState {
     try {
       for (let attempt = 0; jobs.length; attempt++) {
         if (attempt === MAX_CONFLICTS) throw new FlagError('internal', `Gave up after ${MAX_CONFLICTS} write conflicts with other relay processes.`);
-        const draft = new Draft(this.#state);
+        const draft = new Draft(this.#state, this.#assignments);
         const plans = jobs.map((job) => {
           const planned = job.plan(draft);
           draft.apply(planned.events);
@@ -443,8 +503,8 @@ export class Authority implements DecisionState {
   #fanOut(events: PositionedEvent[]): void {
     for (const pe of events) {
       const flag = this.#state.flags.get(pe.event.flagId)!;
-      for (const sub of this.#subscribers.candidates(flag)) {
-        if (canSee(sub.actor, flag, this.config)) sub.listener(pe);
+      for (const sub of this.#subscribers.candidates(flag, pe.event)) {
+        if (this.#visible(sub.actor, pe.event, flag)) sub.listener(pe);
       }
     }
   }
@@ -567,6 +627,11 @@ const MAX_GROUP = 256;
 /** A stored outcome is the answer only for whoever sent the command. */
 function answer(stored: StoredOutcome, key: Key): Outcome {
   return stored.actorId === key.actorId ? stored.outcome : reused(key.id);
+}
+
+/** Whose command ids a service's commands use: never a participant id (those match [\w.:@-] without a space). */
+function serviceKey(service: ServiceRef): string {
+  return `service ${service.id}`;
 }
 
 function reused(id: string): Outcome {

@@ -66,11 +66,22 @@ class Overlay<V> implements MapLike<V> {
   }
 }
 
+/** The host's assignments of interactions to agents, kept outside the log (the relay's service API). */
+export interface Assignments {
+  get(interactionId: string): string | undefined;
+}
+
 export class Draft implements DecisionState {
   readonly #state: { flags: Overlay<Flag>; open: Overlay<string>; latest: Overlay<string> };
+  readonly #assignments: Assignments | undefined;
 
-  constructor(base: BaseState) {
+  constructor(base: BaseState, assignments?: Assignments) {
     this.#state = { flags: new Overlay(base.flags), open: new Overlay(base.open), latest: new Overlay(base.latest) };
+    this.#assignments = assignments;
+  }
+
+  assignee(interactionId: string): string | undefined {
+    return this.#assignments?.get(interactionId);
   }
 
   flag(id: string): Flag | undefined {
@@ -102,5 +113,6 @@ export function withStoredFlag(state: DecisionState, stored: Flag | undefined): 
     flag: (id) => state.flag(id) ?? (id === stored.id ? stored : undefined),
     openFlagFor: (interactionId) => state.openFlagFor(interactionId),
     interactionAgent: (interactionId) => state.interactionAgent(interactionId),
+    ...(state.assignee ? { assignee: (interactionId: string) => state.assignee!(interactionId) } : {}),
   };
 }

@@ -29,6 +29,7 @@ const warnedUnavailable = new Set<string>();
  * @fires {FlagStateEvent} join-accepted - The supervisor accepted the join: the host's cue to barge in.
  * @fires {FlagStateEvent} join-declined - The supervisor declined the join.
  * @fires {FlagStateEvent} join-cancelled - The agent cancelled the join request.
+ * @fires {FlagStateEvent} flag-assigned - The host transferred this interaction (and its flag) to another agent.
  * @fires {FlagStateEvent} message-received - Someone else wrote on this interaction's flag (`event.text`).
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of this interaction's flag, as a transcript line.
  * @csspart button - The flag button, showing the flag's state and the unread count.

@@ -28,6 +28,7 @@ export const FLAG_STATE_EVENT_TYPES = {
   'join-accepted': 'join-accepted',
   'join-declined': 'join-declined',
   'join-cancelled': 'join-cancelled',
+  assigned: 'flag-assigned',
   message: 'message-received',
 } as const satisfies Record<FlagEvent['type'], string>;
 export type FlagStateEventType = (typeof FLAG_STATE_EVENT_TYPES)[keyof typeof FLAG_STATE_EVENT_TYPES];
@@ -105,6 +106,7 @@ declare global {
     'join-accepted': FlagStateEvent;
     'join-declined': FlagStateEvent;
     'join-cancelled': FlagStateEvent;
+    'flag-assigned': FlagStateEvent;
     'message-received': FlagStateEvent;
     'transcript-entry': TranscriptEntryEvent;
     'flag-error': FlagErrorEvent;

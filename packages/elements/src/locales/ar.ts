@@ -54,6 +54,8 @@ function systemLine(event: FlagEvent): string {
       return `رفض ${who} الانضمام${because(event.reason)}`;
     case 'join-cancelled':
       return `ألغى ${who} طلب الانضمام`;
+    case 'assigned':
+      return `نُقل التفاعل من ${event.from.name} إلى ${event.agent.name}`;
     case 'message':
       return `${who}: ${event.text}`;
   }

@@ -46,6 +46,8 @@ function systemLine(event: FlagEvent): string {
       return `${who} rechazó unirse${because(event.reason)}`;
     case 'join-cancelled':
       return `${who} canceló la solicitud de unirse`;
+    case 'assigned':
+      return `La interacción se transfirió de ${event.from.name} a ${event.agent.name}`;
     case 'message':
       return `${who}: ${event.text}`;
   }

@@ -46,6 +46,8 @@ function systemLine(event: FlagEvent): string {
       return `${who} a refusé d’intervenir${because(event.reason)}`;
     case 'join-cancelled':
       return `${who} a annulé la demande d’intervention`;
+    case 'assigned':
+      return `L’interaction a été transférée de ${event.from.name} à ${event.agent.name}`;
     case 'message':
       return `${who}\u00a0: ${event.text}`;
   }

@@ -32,6 +32,7 @@ const HIGHLIGHT_MS = 6000;
  * @fires {FlagStateEvent} join-accepted - A supervisor accepted a join: the host's cue to barge in.
  * @fires {FlagStateEvent} join-declined - A supervisor declined a join.
  * @fires {FlagStateEvent} join-cancelled - An agent cancelled a join request.
+ * @fires {FlagStateEvent} flag-assigned - The host transferred a flag's interaction to another agent.
  * @fires {FlagStateEvent} message-received - Someone else wrote on a flag, `event.text`.
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of those flags, as a transcript line.
  * @csspart list - The scrolling list of flags (`role="list"`).

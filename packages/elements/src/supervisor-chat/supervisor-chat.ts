@@ -28,6 +28,7 @@ const PINNED_SLACK = 40;
  * @fires {FlagStateEvent} join-accepted - The supervisor accepted the join (not when `quiet`).
  * @fires {FlagStateEvent} join-declined - The supervisor declined the join (not when `quiet`).
  * @fires {FlagStateEvent} join-cancelled - The agent cancelled the join request (not when `quiet`).
+ * @fires {FlagStateEvent} flag-assigned - The host transferred the flag's interaction to another agent (not when `quiet`).
  * @fires {FlagStateEvent} message-received - Someone else wrote on the flag, `event.text` (not when `quiet`).
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of the flag, as a transcript line (not when `quiet`).
  * @csspart log - The scrolling conversation (`role="log"`).

@@ -68,6 +68,7 @@ export interface FlaglineProperties {
 export interface FlaglineEvents {
   'flag-button': {
     'flag-acknowledged': GlobalEventHandlersEventMap['flag-acknowledged'];
+    'flag-assigned': GlobalEventHandlersEventMap['flag-assigned'];
     'flag-error': GlobalEventHandlersEventMap['flag-error'];
     'flag-escalated': GlobalEventHandlersEventMap['flag-escalated'];
     'flag-lowered': GlobalEventHandlersEventMap['flag-lowered'];
@@ -83,6 +84,7 @@ export interface FlaglineEvents {
   'flagline-provider': Record<never, never>;
   'raised-flags-widget': {
     'flag-acknowledged': GlobalEventHandlersEventMap['flag-acknowledged'];
+    'flag-assigned': GlobalEventHandlersEventMap['flag-assigned'];
     'flag-error': GlobalEventHandlersEventMap['flag-error'];
     'flag-escalated': GlobalEventHandlersEventMap['flag-escalated'];
     'flag-join': GlobalEventHandlersEventMap['flag-join'];
@@ -98,6 +100,7 @@ export interface FlaglineEvents {
   };
   'supervisor-chat': {
     'flag-acknowledged': GlobalEventHandlersEventMap['flag-acknowledged'];
+    'flag-assigned': GlobalEventHandlersEventMap['flag-assigned'];
     'flag-error': GlobalEventHandlersEventMap['flag-error'];
     'flag-escalated': GlobalEventHandlersEventMap['flag-escalated'];
     'flag-lowered': GlobalEventHandlersEventMap['flag-lowered'];
