@@ -16,9 +16,18 @@ const ben: Participant = { id: 'ben', name: 'Ben Agent', role: 'agent', teams: [
 const sue: Participant = { id: 'sue', name: 'Sue Supervisor', role: 'supervisor', teams: ['team-a'] };
 const crm: ServiceRef = { id: 'crm', name: 'Acme CRM' };
 
+/** Memory storage whose flags can be erased, as the relay's privacy delete erases them from its store. */
+class ErasableStorage extends MemoryStorage {
+  readonly erased = new Set<string>();
+  override async flagEvents(flagId: string) {
+    return this.erased.has(flagId) ? [] : super.flagEvents(flagId);
+  }
+}
+
 async function open(config: FlagConfigInput = {}) {
   const assigned = new Map<string, string>();
-  const authority = await Authority.open({ storage: new MemoryStorage(), config, assignments: assigned });
+  const storage = new ErasableStorage();
+  const authority = await Authority.open({ storage, config, assignments: assigned });
   const seen = new Map<string, PositionedEvent[]>();
   for (const p of [ann, ben, sue]) {
     seen.set(p.id, []);
@@ -27,7 +36,7 @@ async function open(config: FlagConfigInput = {}) {
   let n = 0;
   const run = (actor: Participant, command: Command, id = `c-${++n}`, via?: ServiceRef) => authority.execute(actor, { id, command }, via);
   const service = (command: ServiceCommand, id = `s-${++n}`) => authority.executeService(crm, { id, command });
-  return { authority, assigned, seen, run, service };
+  return { authority, storage, assigned, seen, run, service };
 }
 
 function code(outcome: Outcome): string {
@@ -120,7 +129,7 @@ describe('service commands through the Authority', () => {
   });
 
   it('forgetting an interaction (privacy) refuses while a flag is open, then leaves nothing in history, snapshots or replay', async () => {
-    const { authority, run, service } = await open();
+    const { authority, storage, run, service } = await open();
     const start = { epoch: authority.epoch, pos: authority.pos };
     await run(ann, raise('call-other'), 'f-other');
     await run(ann, raise('call-private'), 'f-private');
@@ -129,7 +138,12 @@ describe('service commands through the Authority', () => {
     const refused = await authority.forgetInteraction('call-private', (ids) => void (erased = ids)).catch((err: { code: string }) => err.code);
     expect([refused, erased]).to.deep.equal(['invalid-state', []]);
     await service({ type: 'end-interaction', interactionId: 'call-private' });
-    expect(await authority.forgetInteraction('call-private', (ids) => void (erased = ids))).to.deep.equal(['f-private']);
+    expect(
+      await authority.forgetInteraction('call-private', (ids) => {
+        erased = ids;
+        for (const id of ids) storage.erased.add(id);
+      }),
+    ).to.deep.equal(['f-private']);
     expect(erased).to.deep.equal(['f-private']);
     expect(authority.flag('f-private')).to.equal(undefined);
     expect(await authority.history(sue, 'f-private', 0).catch((err: { code: string }) => err.code)).to.equal('not-found');
