@@ -161,11 +161,13 @@ export function decide(
 
 /**
  * Whether an agent may act on an interaction: the one the host assigned it to, else the first
- * who raised on it; in strict mode (`requireAssignment`) only an assigned agent.
+ * who raised on it; in strict mode (`requireAssignment`) only an assigned agent. A state that
+ * does not know the host's assignments (a client deciding ahead of its source of truth) leaves
+ * strict mode to the source of truth, which does.
  */
 function checkOwner(state: DecisionState, actor: Participant, interactionId: string, config: FlagConfig): FlagError | null {
   const assignee = state.assignee?.(interactionId);
-  if (config.requireAssignment && assignee !== actor.id) return new FlagError('not-allowed', `Interaction ${interactionId} is not assigned to you.`);
+  if (config.requireAssignment && state.assignee && assignee !== actor.id) return new FlagError('not-allowed', `Interaction ${interactionId} is not assigned to you.`);
   const owner = assignee ?? state.interactionAgent(interactionId);
   return owner !== undefined && owner !== actor.id ? new FlagError('not-allowed', `Interaction ${interactionId} belongs to another agent.`) : null;
 }
