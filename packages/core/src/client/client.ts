@@ -345,6 +345,12 @@ class Client implements FlagClient {
       if (event.type === 'lowered') this.#expiry.add(flag.id, event.at);
       this.#feed?.push(event, flag.interactionId);
       this.#emit('event', { event, flag, live });
+      // The host transferred the interaction away from this agent: the flag leaves this client,
+      // as it would be missing from a fresh snapshot (the source of truth sends nothing more of it).
+      if (event.type === 'assigned' && event.from.id === this.me.id && flag.agent.id !== this.me.id) {
+        this.#logs.delete(flag.id);
+        this.#lastRead.delete(flag.id);
+      }
     }
   }
 
