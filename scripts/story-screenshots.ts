@@ -34,16 +34,16 @@ try {
       const page = await context.newPage();
       for (const { id } of stories) {
         await page.goto(`${base}/iframe.html?id=${encodeURIComponent(id)}&viewMode=story`);
-        // Storybook's own render phases: 'completed' once the story rendered and its play function ran.
+        // Storybook's own render phases: 'finished' once the story rendered and its play function ran.
         const phase = await page.waitForFunction(
           () => {
             const p = (window as unknown as { __STORYBOOK_PREVIEW__?: { currentRender?: { phase?: string } } }).__STORYBOOK_PREVIEW__?.currentRender?.phase;
-            return p === 'completed' || p === 'errored' || p === 'aborted' ? p : false;
+            return p === 'finished' || p === 'errored' || p === 'aborted' ? p : false;
           },
           undefined,
           { timeout: 30_000 },
         );
-        if ((await phase.jsonValue()) !== 'completed') failed.push(`${id} (${scheme}, ${width} px)`);
+        if ((await phase.jsonValue()) !== 'finished') failed.push(`${id} (${scheme}, ${width} px)`);
         await page.screenshot({ path: join(out, `${id}--${width}-${scheme}.png`), fullPage: true });
         shots++;
       }
