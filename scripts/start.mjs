@@ -3,9 +3,11 @@
 // Settings (environment): PORT, FLAGLINE_DATA_DIR, FLAGLINE_LOG_LEVEL, FLAGLINE_SKIP_BUILD —
 // see the README's "Run the demo".
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { startReceiver } from '../examples/crm-webhook/receiver.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dataDir = resolve(process.env.FLAGLINE_DATA_DIR ?? resolve(root, '.flagline-data'));
@@ -32,6 +34,16 @@ if (process.env.FLAGLINE_SKIP_BUILD !== '1') {
 }
 
 mkdirSync(dataDir, { recursive: true });
+const url = `http://localhost:${port}`;
+
+// The host's backend: the reference CRM receiver, fed by the relay's signed webhooks. The agent
+// desktop reads its record (demo/dist/crm.json says where) next to the browser sink's transcript.
+const secret = `whsec_${randomBytes(24).toString('base64')}`;
+const crmReceiver = await startReceiver({ dbFile: resolve(dataDir, 'crm.db'), secret, allowOrigin: url });
+const webhooks = resolve(dataDir, 'webhooks.json');
+writeFileSync(webhooks, JSON.stringify({ endpoints: [{ id: 'demo-crm', url: `http://127.0.0.1:${crmReceiver.port}/webhooks/flagline`, secret }] }), { mode: 0o600 });
+writeFileSync(resolve(root, 'demo/dist/crm.json'), JSON.stringify({ recordUrl: `http://127.0.0.1:${crmReceiver.port}` }));
+
 const relay = spawn(
   process.execPath,
   [
@@ -41,6 +53,7 @@ const relay = spawn(
     '--static', resolve(root, 'demo/dist'),
     '--legacy-chat',
     '--second-tier-teams', 'escalations',
+    '--webhooks', webhooks,
     '--log-level', process.env.FLAGLINE_LOG_LEVEL ?? 'warn',
   ],
   { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, NODE_ENV: 'development' } },
@@ -54,7 +67,6 @@ relay.stderr.on('data', (chunk) => {
   else held += chunk;
 });
 
-const url = `http://localhost:${port}`;
 let stopping = false;
 
 async function waitUntilReady() {

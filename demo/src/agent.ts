@@ -6,6 +6,7 @@ import type { FlagClient, TranscriptEntry } from '@flagline/core';
 import { flagMark } from './icons.js';
 import { applyTheme, connect, loadSettings, pageUrl, personFromUrl, saveSettings, transportKind } from './connect.js';
 import { CrmRecord } from './crm-record.js';
+import { ServerRecord, type ServerEntry } from './server-record.js';
 import { CHANNEL_LABEL, interactionsFor, type DemoInteraction } from './scripted.js';
 import { elementTheme, flagline, languagePicker, statusPill, themeToggle } from './chrome.js';
 import { PEOPLE } from './people.js';
@@ -14,6 +15,8 @@ const me = personFromUrl('ann');
 const settings = loadSettings();
 applyTheme(settings);
 const crm = new CrmRecord(me.id);
+// The host backend's record of the same transcript, written from webhooks (npm start runs it).
+const serverRecord = new ServerRecord(() => update());
 const client: FlagClient = connect(me, crm);
 const interactions = interactionsFor(me.id);
 const started = Date.now();
@@ -58,6 +61,13 @@ function setSetting(key: 'legacyChatEnabled' | 'fallbackMode', value: boolean) {
 function transcriptLine(e: TranscriptEntry) {
   const time = new Date(e.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   return html`<li class="entry entry-${e.type === 'message' ? 'message' : 'event'}" data-entry-id=${e.id}>
+    <time>${time}</time><span class="tag">${e.type === 'message' ? 'Private' : 'Flag'}</span> ${e.text}
+  </li>`;
+}
+
+function serverLine(e: ServerEntry) {
+  const time = new Date(e.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return html`<li class="entry entry-${e.type === 'message' ? 'message' : 'event'}">
     <time>${time}</time><span class="tag">${e.type === 'message' ? 'Private' : 'Flag'}</span> ${e.text}
   </li>`;
 }
@@ -109,6 +119,7 @@ function pane(i: DemoInteraction) {
 function view() {
   const current = interactions.find((i) => i.id === selected)!;
   const entries = crm.entriesFor(current.id);
+  const serverEntries = serverRecord.entriesFor(current.id);
   const s = loadSettings();
   return html`
     <header class="topbar">
@@ -149,6 +160,13 @@ function view() {
         <ol class="entries" data-testid="transcript">
           ${entries.length ? entries.map(transcriptLine) : html`<li class="muted">Nothing yet: raise a flag to see it here.</li>`}
         </ol>
+        ${serverRecord.available
+          ? html`<h2 class="section-title" id="server-transcript-title">CRM record (server side)</h2>
+              <p class="muted small">Written by the CRM's backend from the relay's signed webhooks, with no browser involved.</p>
+              <ol class="entries" data-testid="server-transcript" aria-labelledby="server-transcript-title">
+                ${serverEntries.length ? serverEntries.map(serverLine) : html`<li class="muted">Nothing yet.</li>`}
+              </ol>`
+          : nothing}
       </aside>
     </main>
     <p id="host-alert" role="alert" class="host-alert"></p>

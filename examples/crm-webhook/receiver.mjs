@@ -9,7 +9,7 @@
  *   dedupe row and the transcript row are written in one transaction, and an entry that is
  *   not the next of its flag is refused (409) so the relay sends it again later.
  *
- * Run: WEBHOOK_SECRET=whsec_… DB=crm.db PORT=8790 node receiver.mjs
+ * Run: WEBHOOK_SECRET=whsec_… DB=crm.db PORT=8790 [ALLOW_ORIGIN=https://desk.example] node receiver.mjs
  * Endpoints: POST /webhooks/flagline, GET /interactions/:id/transcript (the CRM record),
  * GET /stats (deliveries written, deduped, refused since start).
  */
@@ -55,7 +55,11 @@ export function openCrm(file) {
   return { db, record, transcript: (interactionId) => transcript.all(interactionId) };
 }
 
-export function startReceiver({ port = 0, host = '127.0.0.1', dbFile, secret }) {
+/**
+ * `allowOrigin`: a web page allowed to read the CRM record with fetch (the demo's agent desktop
+ * shows it next to the browser's own transcript); writes are never cross-origin.
+ */
+export function startReceiver({ port = 0, host = '127.0.0.1', dbFile, secret, allowOrigin }) {
   const webhook = new Webhook(secret);
   const crm = openCrm(dbFile);
   const counts = { written: 0, duplicate: 0, 'out-of-order': 0, refused: 0 };
@@ -65,7 +69,10 @@ export function startReceiver({ port = 0, host = '127.0.0.1', dbFile, secret }) 
       res.end(JSON.stringify(body));
     };
     const transcript = /^\/interactions\/([\w.:@-]{1,128})\/transcript$/.exec(req.url ?? '');
-    if (req.method === 'GET' && transcript) return send(200, { entries: crm.transcript(transcript[1]) });
+    if (req.method === 'GET' && transcript) {
+      if (allowOrigin && req.headers.origin === allowOrigin) res.setHeader('Access-Control-Allow-Origin', allowOrigin);
+      return send(200, { entries: crm.transcript(transcript[1]) });
+    }
     if (req.method === 'GET' && req.url === '/stats') return send(200, counts);
     if (req.method !== 'POST' || req.url !== '/webhooks/flagline') return send(404, { error: 'not found' });
     const chunks = [];
@@ -94,12 +101,12 @@ export function startReceiver({ port = 0, host = '127.0.0.1', dbFile, secret }) 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { WEBHOOK_SECRET, DB = 'crm.db', PORT = '8790', HOST = '127.0.0.1' } = process.env;
+  const { WEBHOOK_SECRET, DB = 'crm.db', PORT = '8790', HOST = '127.0.0.1', ALLOW_ORIGIN } = process.env;
   if (!WEBHOOK_SECRET) {
     process.stderr.write('Set WEBHOOK_SECRET (whsec_…, the secret of this endpoint in the relay\'s --webhooks file).\n');
     process.exit(2);
   }
-  const receiver = await startReceiver({ port: Number(PORT), host: HOST, dbFile: DB, secret: WEBHOOK_SECRET });
+  const receiver = await startReceiver({ port: Number(PORT), host: HOST, dbFile: DB, secret: WEBHOOK_SECRET, allowOrigin: ALLOW_ORIGIN });
   process.stdout.write(JSON.stringify({ msg: 'listening', port: receiver.port }) + '\n');
   process.on('SIGTERM', () => receiver.close().then(() => process.exit(0)));
 }
