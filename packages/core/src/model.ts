@@ -3,6 +3,7 @@
  * crosses a boundary (participants, events) is typed by its schema in schemas.ts.
  */
 import type { InferOutput } from 'valibot';
+import type { Automatic, FlagContext } from './context.js';
 import type { EventSchema, ParticipantSchema, RefSchema } from './schemas.js';
 
 export const ROLES = ['agent', 'supervisor'] as const;
@@ -44,6 +45,10 @@ export interface Flag {
   message: string;
   reason?: string;
   severity: Severity;
+  /** The conversation the agent shared when raising it: last turns and a summary. */
+  context?: FlagContext;
+  /** Set when a rule raised it by itself (`auto-raise`): which rule. */
+  automatic?: Automatic;
   status: FlagStatus;
   raisedAt: number;
   acknowledgedBy?: ParticipantRef;

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { FlagError } from '../errors.js';
-import type { Turn } from './conversation.js';
-import { MAX_CONTEXT_TURNS } from './conversation.js';
+import type { Turn } from '../context.js';
+import { MAX_CONTEXT_TURNS } from '../context.js';
 import { ConversationStore, parseFlagContext, type ConversationEvent } from './conversation-store.js';
 import { SUMMARY_CASES } from './fixtures/conversations.js';
 

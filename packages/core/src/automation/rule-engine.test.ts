@@ -101,6 +101,15 @@ describe('automation rules engine: keywords', () => {
       },
     ]);
   });
+
+  it("marks an auto-raise's ready raise as automatic, with the rule's id and name (a suggestion's is not)", () => {
+    const { say, triggers } = setup([{ ...CANCEL, action: 'auto-raise' }, rule('manager', { type: 'keywords', any: ['manager'] })]);
+    say('call-7', 'I want to cancel, get me a manager');
+    expect(triggers.map((t) => [t.ruleId, t.raise.automatic])).to.deep.equal([
+      ['cancel', { ruleId: 'cancel', ruleName: 'Rule cancel' }],
+      ['manager', undefined],
+    ]);
+  });
 });
 
 describe('automation rules engine: noise control', () => {

@@ -7,7 +7,7 @@
  *   the outage's words weigh a lot; then star clustering (see groupSimilarFlags).
  */
 import * as v from 'valibot';
-import { parseOrThrow } from './parse.js';
+import { parseOrThrow } from '../parse.js';
 import { contentStems, words, stem } from './text.js';
 
 /** |A ∩ B| / |A ∪ B| of two stem sets; 0 when either is empty. */

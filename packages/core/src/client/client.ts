@@ -138,6 +138,8 @@ class Client implements FlagClient {
     if (input.reason) command.reason = input.reason;
     if (input.severity) command.severity = input.severity;
     if (input.team) command.team = input.team;
+    if (input.context) command.context = input.context;
+    if (input.automatic) command.automatic = input.automatic;
     return this.#run(command);
   }
   acknowledge(flagId: string) {

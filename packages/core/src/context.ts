@@ -1,17 +1,15 @@
 /**
  * The customer conversation a host feeds to Flagline, and the context a flag carries: schemas
- * only, so the wire protocol can validate a context without loading the scorers.
+ * only. Part of the wire protocol (a raise may carry a context), so it lives in core's main entry
+ * and loads no scorer; `@flagline/core/automation` re-exports it.
  */
 import * as v from 'valibot';
-
-/** Longest turn kept, in characters; longer turns are cut (the context shares far less). */
-export const MAX_STORED_TURN_LENGTH = 4_000;
 
 export const TurnSchema = v.strictObject({
   from: v.picklist(['customer', 'agent']),
   text: v.string(),
   /** Milliseconds since the epoch. */
-  at: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  at: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)),
 });
 
 export type Turn = v.InferOutput<typeof TurnSchema>;
@@ -29,3 +27,14 @@ export const FlagContextSchema = v.strictObject({
   summary: v.pipe(v.array(ContextText), v.maxLength(MAX_SUMMARY_SENTENCES)),
 });
 export type FlagContext = v.InferOutput<typeof FlagContextSchema>;
+
+/** Longest rule id and rule name (the rules' schema allows the same). */
+export const MAX_RULE_ID = 64;
+export const MAX_RULE_NAME = 80;
+
+/** The mark of a flag a rule raised by itself (`auto-raise`): which rule, by its id and name. */
+export const AutomaticSchema = v.strictObject({
+  ruleId: v.pipe(v.string(), v.regex(/^[\w.:-]{1,64}$/, `rule ids use 1 to ${MAX_RULE_ID} letters, digits and _ . : -`)),
+  ruleName: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_RULE_NAME)),
+});
+export type Automatic = v.InferOutput<typeof AutomaticSchema>;
