@@ -11,7 +11,7 @@ import { FlagError } from './errors.js';
 import { applyEvent, decide } from './machine.js';
 import type { Participant } from './model.js';
 import { decodeClientFrame, decodeServerFrame, encodeFrame, MAX_FRAME_LENGTH } from './protocol.js';
-import { describeEvent } from './transcript.js';
+import { describeEvent, toTranscriptEntry } from './transcript.js';
 
 const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['blue'] };
 const sue: Participant = { id: 'sue', name: 'Sue Super', role: 'supervisor', teams: ['blue'] };
@@ -118,7 +118,11 @@ describe('flag context: the transcript', () => {
   it('is part of the one raised entry, after the raise line, with the rule that raised it', () => {
     const decision = decideRaise({ context, automatic, reason: 'retention' });
     if (decision instanceof FlagError) throw decision;
-    expect(describeEvent(decision.events[0]!)).to.equal(
+    const event = decision.events[0]!;
+    expect(describeEvent(event), 'a chat system line has no context').to.equal(
+      'Ann Agent raised a flag [retention]: "Wants to cancel" (raised automatically by the rule "Customer mentions cancelling")',
+    );
+    expect(toTranscriptEntry(event, 'call-1').text).to.equal(
       [
         'Ann Agent raised a flag [retention]: "Wants to cancel" (raised automatically by the rule "Customer mentions cancelling")',
         'Summary: I want to cancel everything.',

@@ -15,8 +15,8 @@ export interface TranscriptEntry {
   type: FlagEvent['type'];
   actor: ParticipantRef;
   /**
-   * Readable plain text, e.g. `Ann Agent raised a flag (urgent): "caller is angry"`: one line, but
-   * a raise that shares the conversation adds its summary and turns on the lines after (`describeContext`).
+   * Readable plain text, e.g. `Ann Agent raised a flag (urgent): "caller is angry"` (`describeEvent`):
+   * one line, but a raise that shares the conversation adds it on the lines after (`describeContext`).
    */
   text: string;
 }
@@ -31,8 +31,7 @@ export function describeEvent(event: FlagEvent): string {
   switch (event.type) {
     case 'raised': {
       const auto = event.automatic ? ` (raised automatically by the rule "${event.automatic.ruleName}")` : '';
-      const line = `${who} raised a flag${event.severity === 'urgent' ? ' (urgent)' : ''}${event.reason ? ` [${event.reason}]` : ''}: "${event.message}"${auto}`;
-      return event.context ? `${line}\n${describeContext(event.context)}` : line;
+      return `${who} raised a flag${event.severity === 'urgent' ? ' (urgent)' : ''}${event.reason ? ` [${event.reason}]` : ''}: "${event.message}"${auto}`;
     }
     case 'acknowledged':
       return `${who} acknowledged the flag`;
@@ -71,6 +70,7 @@ export function toTranscriptEntry(event: FlagEvent, interactionId: string): Tran
     at: event.at,
     type: event.type,
     actor: event.actor,
-    text: describeEvent(event),
+    // The shared conversation is part of the one raise entry, on the lines after it.
+    text: event.type === 'raised' && event.context ? `${describeEvent(event)}\n${describeContext(event.context)}` : describeEvent(event),
   };
 }
