@@ -1,5 +1,6 @@
 import type { FlagErrorCode, FlagEvent } from '@flagline/core';
 import { formatNumber, plural } from '../internal/format.js';
+import type { ContextStrings } from '../internal/context-view.js';
 import type { FlaglineMessages } from '../internal/localize.js';
 
 /** Spanish. `registerLocale('es', es)`. */
@@ -8,6 +9,13 @@ const n = (count: number) => formatNumber('es', count);
 const counter = (length: number, max: number) => `${n(length)} / ${n(max)}`;
 const unread = (count: number) => `${n(count)} sin leer`;
 const because = (reason?: string) => (reason ? `: ${reason}` : '');
+
+const context: ContextStrings = {
+  title: 'Conversación compartida',
+  summary: 'Resumen',
+  from: (from) => (from === 'customer' ? 'Cliente' : 'Agente'),
+  automatic: (ruleName) => `Levantada automáticamente: ${ruleName}`,
+};
 
 const ERRORS: Record<FlagErrorCode, string> = {
   'invalid-state': 'Esta acción no es posible ahora.',
@@ -31,7 +39,7 @@ function systemLine(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised':
-      return `${who} levantó una bandera${event.severity === 'urgent' ? ' (urgente)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»`;
+      return `${who} levantó una bandera${event.severity === 'urgent' ? ' (urgente)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»${event.automatic ? ` (levantada automáticamente por la regla «${event.automatic.ruleName}»)` : ''}`;
     case 'acknowledged':
       return `${who} atendió la bandera`;
     case 'escalated':
@@ -77,6 +85,15 @@ export const es = {
     cancelJoin: 'Cancelar la solicitud de unirse',
     lower: 'Bajar bandera',
     close: 'Cerrar',
+    autoRaised: (ruleName) => `Bandera levantada automáticamente: ${ruleName}`,
+    reviewSuggestion: 'Revisar antes',
+    dismissSuggestion: 'Descartar',
+    sharesContext: (turns, summary) =>
+      `Comparte ${plural('es', turns, { one: 'el último mensaje', other: 'los últimos # mensajes' })}${summary ? ' y un resumen' : ''} con tu supervisor.`,
+    contextLegend: 'Conversación compartida con tu supervisor',
+    shareContext: 'Compartir la conversación',
+    summaryLabel: 'Resumen (una frase por línea)',
+    context,
     unavailable: (reason, channel) =>
       reason === 'fallback-mode'
         ? 'Flagline está en modo de respaldo: <flag-button> está oculto.'
@@ -102,6 +119,7 @@ export const es = {
     unknownFlag: 'Esta bandera no está disponible.',
     noFlag: 'Ninguna conversación seleccionada.',
     offline: 'Sin conexión: los mensajes se enviarán cuando vuelva la conexión.',
+    context,
   },
   raisedFlagsWidget: {
     title: 'Banderas levantadas',
@@ -134,6 +152,10 @@ export const es = {
     announceRaised: (flag) => `${flag.severity === 'urgent' ? 'Bandera urgente' : 'Nueva bandera'} de ${flag.agent.name}: ${flag.message}`,
     announceEscalated: (flag) => `La bandera de ${flag.agent.name} se escaló`,
     offline: 'Sin conexión: reconectando…',
+    automatic: 'Automática',
+    showContext: 'Ver conversación',
+    hideContext: 'Ocultar conversación',
+    context,
   },
   error: (error) => ERRORS[error.code],
 } satisfies FlaglineMessages;

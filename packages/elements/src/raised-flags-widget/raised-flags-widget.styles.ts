@@ -1,8 +1,10 @@
 import { css } from 'lit';
+import { contextStyles } from '../internal/context-view.js';
 import { themeStyles } from '../internal/theme.styles.js';
 
 export const raisedFlagsWidgetStyles = [
   themeStyles,
+  contextStyles,
   css`
     :host {
       display: block;

@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { presentFlag, CHANNELS, type Channel, type Command, type Flag } from '@flagline/core';
 import { FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
+import { renderFlagContext } from '../internal/context-view.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatWaiting } from '../internal/format.js';
 import { ListWindow } from '../internal/list-window.js';
@@ -36,6 +37,7 @@ const HIGHLIGHT_MS = 6000;
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of those flags, as a transcript line.
  * @csspart list - The scrolling list of flags (`role="list"`).
  * @csspart row - One flag.
+ * @csspart context - A row's shared conversation (summary and last turns), shown with "Show conversation".
  * @csspart chat - The chat panel beside the list.
  * @csspart error - A failed command's message.
  * @csspart connection - The offline notice.
@@ -67,6 +69,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
   @state() private chatFlagId: string | undefined;
   @state() private announcement = '';
   @state() private highlighted: ReadonlySet<string> = new Set();
+  /** Rows whose shared conversation is shown. */
+  @state() private expanded: ReadonlySet<string> = new Set();
 
   readonly #open = new StoreController<readonly Flag[]>(this, []);
   readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
@@ -167,6 +171,12 @@ export class RaisedFlagsWidget extends FlaglineElement {
     return row?.querySelector<HTMLElement>('.open-chat') ?? root.querySelector<HTMLElement>('h2');
   }
 
+  #toggleContext(flagId: string): void {
+    const next = new Set(this.expanded);
+    if (!next.delete(flagId)) next.add(flagId);
+    this.expanded = next;
+  }
+
   #join(flag: Flag): void {
     if (!this.dispatchEvent(new FlagJoinEvent(flag))) return;
     void this.perform('accept-join', flag.id, (c) => c.acceptJoin(flag.id));
@@ -250,6 +260,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
           : s.waiting(age(flag.raisedAt));
     const current = flag.id === (this.chatFlagId ?? this.selectedFlagId);
     const phase = flag.join === 'accepted' ? 'joined' : flag.acknowledgedBy ? 'acknowledged' : 'waiting';
+    const expanded = flag.context !== undefined && this.expanded.has(flag.id);
     return html`
       <div
         class="row ${this.highlighted.has(flag.id) ? 'highlight' : ''}"
@@ -272,6 +283,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
         ${flag.reason ? html`<p class="reason muted" dir="auto">${s.reason(flag.reason)}</p>` : nothing}
         <div class="marks">
           ${flag.severity === 'urgent' ? html`<span class="mark urgent">${s.urgent}</span>` : nothing}
+          ${flag.automatic ? html`<span class="mark automatic" title=${s.context.automatic(flag.automatic.ruleName)}>${s.automatic}</span>` : nothing}
           ${flag.escalation > 0 ? html`<span class="mark escalated">${s.escalated}</span>` : nothing}
           ${flag.join === 'requested' ? html`<span class="mark join">${s.joinRequested}</span>` : nothing}
           ${unread > 0 ? html`<span class="mark unread">${s.unread(unread)}</span>` : nothing}
@@ -282,6 +294,10 @@ export class RaisedFlagsWidget extends FlaglineElement {
                 @click=${() => this.perform('acknowledge', flag.id, (c) => c.acknowledge(flag.id))}>${s.acknowledge}</button>`
             : nothing}
           <button class="open-chat" aria-describedby=${who} @click=${() => this.#openChat(flag)}>${s.openChat}</button>
+          ${flag.context
+            ? html`<button class="toggle-context" aria-describedby=${who} aria-expanded=${expanded ? 'true' : 'false'}
+                aria-controls=${expanded ? `context-${flag.id}` : nothing} @click=${() => this.#toggleContext(flag.id)}>${expanded ? s.hideContext : s.showContext}</button>`
+            : nothing}
           ${allowed.has('accept-join')
             ? html`<button class="join" aria-describedby=${who} ?disabled=${busy.has('accept-join')} @click=${() => this.#join(flag)}>${s.join}</button>
                 <button class="decline" aria-describedby=${who} ?disabled=${busy.has('decline-join')}
@@ -292,6 +308,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
                 @click=${() => this.perform('lower', flag.id, (c) => c.lower(flag.id))}>${s.lower}</button>`
             : nothing}
         </div>
+        ${expanded ? renderFlagContext(flag, s.context, { id: `context-${flag.id}` }) : nothing}
         ${this.renderFailure((f) => f.flagId === flag.id)}
       </div>
     `;

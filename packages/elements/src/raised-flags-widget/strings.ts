@@ -1,4 +1,5 @@
 import type { Channel, Flag } from '@flagline/core';
+import { defaultContextStrings, type ContextStrings } from '../internal/context-view.js';
 
 /** Every visible or announced string of <raised-flags-widget>, English by default. */
 export interface RaisedFlagsWidgetStrings {
@@ -36,6 +37,12 @@ export interface RaisedFlagsWidgetStrings {
   announceRaised: (flag: Flag) => string;
   announceEscalated: (flag: Flag) => string;
   offline: string;
+  /** The mark of a flag a rule raised by itself. */
+  automatic: string;
+  showContext: string;
+  hideContext: string;
+  /** A row's shared conversation, once expanded. */
+  context: ContextStrings;
 }
 
 export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
@@ -75,4 +82,8 @@ export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
     `${flag.severity === 'urgent' ? 'Urgent flag' : 'New flag'} from ${flag.agent.name}: ${flag.message}`,
   announceEscalated: (flag) => `Flag from ${flag.agent.name} escalated`,
   offline: 'Offline: reconnecting…',
+  automatic: 'Automatic',
+  showContext: 'Show conversation',
+  hideContext: 'Hide conversation',
+  context: defaultContextStrings,
 };
