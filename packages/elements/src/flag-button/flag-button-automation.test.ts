@@ -40,6 +40,10 @@ describe('<flag-button> with conversations and rules', () => {
     engine = new RuleEngine({
       rules: [CANCEL, LEGAL],
       conversations,
+      // The host raises auto-raises, with the conversation, as the README shows.
+      onTrigger: (t) => {
+        if (t.action === 'auto-raise') void agent.raise({ ...t.raise, context: conversations.contextFor(t.interactionId)! });
+      },
       isFlagOpen: (id) => agent.flagFor(id).get()?.status !== undefined && agent.flagFor(id).get()?.status !== 'lowered',
     });
     conversations.observeConversation('i-1', { channel: 'voice' });
@@ -157,7 +161,7 @@ describe('<flag-button> with conversations and rules', () => {
     expect($maybe(el, 'fieldset.context')).to.equal(null);
   });
 
-  it('raises by itself on an auto-raise rule, marked with the rule, and tells the agent', async () => {
+  it('tells the agent of a flag a rule raised by itself, marked with the rule', async () => {
     const el = await button();
     const raised = next(el, 'flag-raised');
     say('I will call my lawyer.');

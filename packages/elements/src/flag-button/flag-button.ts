@@ -67,8 +67,9 @@ export class FlagButton extends FlaglineElement {
   @property({ attribute: false }) conversations: ConversationStore | undefined;
   /**
    * The host's `RuleEngine` over those conversations: its suggestions for this interaction show
-   * beside the button (one-click raise, review, dismiss) and its auto-raises are raised here,
-   * with the context, and told to the agent. Don't also raise them in the engine's `onTrigger`.
+   * beside the button (one-click raise, review, dismiss). Auto-raises are the host's to raise (the
+   * engine's `onTrigger`, with `conversations.contextFor`); the button tells the agent of any flag
+   * marked `automatic`.
    */
   @property({ attribute: false }) engine: RuleEngine | undefined;
   /** Reflected while flags are unavailable here; the element then renders nothing. */
@@ -95,7 +96,7 @@ export class FlagButton extends FlaglineElement {
   #flagClient: FlagClient | undefined;
   #flagInteraction = '';
   #reportedReason: string | null = null;
-  readonly #suggestions = new SuggestionController(this, (trigger) => this.#autoRaise(trigger));
+  readonly #suggestions = new SuggestionController(this);
   /** The suggestion the composer was opened to review: accepted when the agent raises. */
   #reviewing: RuleTrigger | undefined;
 
@@ -370,12 +371,6 @@ export class FlagButton extends FlaglineElement {
     const trigger = this.#suggestions.accept();
     if (trigger) void this.#raiseWith(trigger.raise, this.conversations?.contextFor(this.interactionId));
   };
-
-  /** A rule raised it by itself: raised here, with the conversation; the notice tells the agent. */
-  #autoRaise(trigger: RuleTrigger): void {
-    if (this.openFlag || this.unavailable) return;
-    void this.#raiseWith(trigger.raise, this.conversations?.contextFor(this.interactionId));
-  }
 
   #raiseWith(input: RaiseInput, context: RaiseInput['context'] | null | undefined) {
     return this.perform('raise', undefined, (c) =>

@@ -5,19 +5,18 @@ import type { RuleEngine, RuleTrigger } from '@flagline/core/automation';
 
 /**
  * Follows a host's rules engine for one interaction: the suggestion to show (the oldest not yet
- * answered) and every auto-raise, handed to `onAutoRaise`. Answers go back to the engine
- * (`accept` / `dismiss`), which counts them and never suggests the same rule twice there.
+ * answered). Answers go back to the engine (`accept` / `dismiss`), which counts them and never
+ * suggests the same rule twice there. Auto-raises are the host's to raise (its `onTrigger`): they
+ * must happen whether or not this interaction's button is on the page.
  */
 export class SuggestionController implements ReactiveController {
   suggestion: RuleTrigger | undefined;
   readonly #host: ReactiveControllerHost;
-  readonly #onAutoRaise: (trigger: RuleTrigger) => void;
   #followed: [RuleEngine | undefined, string] = [undefined, ''];
   #stop: (() => void) | undefined;
 
-  constructor(host: ReactiveControllerHost, onAutoRaise: (trigger: RuleTrigger) => void) {
+  constructor(host: ReactiveControllerHost) {
     this.#host = host;
-    this.#onAutoRaise = onAutoRaise;
     host.addController(this);
   }
 
@@ -29,9 +28,8 @@ export class SuggestionController implements ReactiveController {
     this.suggestion = engine && interactionId ? engine.pendingSuggestions(interactionId)[0] : undefined;
     if (!engine || !interactionId) return;
     this.#stop = engine.subscribe((trigger) => {
-      if (trigger.interactionId !== interactionId) return;
-      if (trigger.action === 'auto-raise') this.#onAutoRaise(trigger);
-      else if (!this.suggestion) {
+      if (trigger.interactionId !== interactionId || trigger.action !== 'suggest') return;
+      if (!this.suggestion) {
         this.suggestion = trigger;
         this.#host.requestUpdate();
       }
