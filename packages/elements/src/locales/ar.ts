@@ -187,6 +187,17 @@ export const ar = {
     showContext: 'عرض المحادثة',
     hideContext: 'إخفاء المحادثة',
     context,
+    groupTitle: (count, label) => `${n(count)} أعلام متشابهة — ${label}`,
+    showGroup: (count) => `عرض الأعلام (${n(count)})`,
+    hideGroup: 'إخفاء الأعلام',
+    replyAll: 'الرد على الجميع',
+    replyAllLabel: (count) => `رسالة إلى الوكلاء (${n(count)})، واحدة على كل علم`,
+    sendToAll: (count) => `إرسال إلى ${n(count)}`,
+    cancelReply: 'إلغاء',
+    acknowledgeAll: (count) => `استلام الكل (${n(count)})`,
+    lowerAll: (count) => `خفض الكل (${n(count)})`,
+    announceEach: (action, done, of) =>
+      `${action === 'acknowledge' ? 'تم الاستلام' : action === 'lower' ? 'تم الخفض' : 'أُرسل الرد'}: ${n(done)} من ${n(of)} أعلام`,
   },
   error: (error) => ERRORS[error.code],
 } satisfies FlaglineMessages;

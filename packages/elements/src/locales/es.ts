@@ -156,6 +156,17 @@ export const es = {
     showContext: 'Ver conversación',
     hideContext: 'Ocultar conversación',
     context,
+    groupTitle: (count, label) => `${n(count)} banderas similares — ${label}`,
+    showGroup: (count) => `Ver las ${n(count)} banderas`,
+    hideGroup: 'Ocultar las banderas',
+    replyAll: 'Responder a todos',
+    replyAllLabel: (count) => `Mensaje para los ${n(count)} agentes (uno en cada bandera)`,
+    sendToAll: (count) => `Enviar a ${n(count)}`,
+    cancelReply: 'Cancelar',
+    acknowledgeAll: (count) => `Atender las ${n(count)}`,
+    lowerAll: (count) => `Bajar las ${n(count)}`,
+    announceEach: (action, done, of) =>
+      `${action === 'acknowledge' ? 'Atendidas' : action === 'lower' ? 'Bajadas' : 'Respuesta enviada en'} ${n(done)} de ${n(of)} banderas`,
   },
   error: (error) => ERRORS[error.code],
 } satisfies FlaglineMessages;

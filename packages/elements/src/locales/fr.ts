@@ -156,6 +156,17 @@ export const fr = {
     showContext: 'Voir la conversation',
     hideContext: 'Masquer la conversation',
     context,
+    groupTitle: (count, label) => `${n(count)} drapeaux similaires — ${label}`,
+    showGroup: (count) => `Voir les ${n(count)} drapeaux`,
+    hideGroup: 'Masquer les drapeaux',
+    replyAll: 'Répondre à tous',
+    replyAllLabel: (count) => `Message aux ${n(count)} agents (un sur chaque drapeau)`,
+    sendToAll: (count) => `Envoyer aux ${n(count)}`,
+    cancelReply: 'Annuler',
+    acknowledgeAll: (count) => `Prendre en charge les ${n(count)}`,
+    lowerAll: (count) => `Baisser les ${n(count)}`,
+    announceEach: (action, done, of) =>
+      `${action === 'acknowledge' ? 'Pris en charge' : action === 'lower' ? 'Baissés' : 'Réponse envoyée sur'}\u00a0: ${n(done)} drapeaux sur ${n(of)}`,
   },
   error: (error) => ERRORS[error.code],
 } satisfies FlaglineMessages;

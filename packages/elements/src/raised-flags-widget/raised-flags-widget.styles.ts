@@ -167,6 +167,34 @@ export const raisedFlagsWidgetStyles = [
       flex-wrap: wrap;
       gap: calc(var(--_space) / 2);
     }
+    .row.group {
+      border-inline-start-color: var(--_accent);
+    }
+    .group-title {
+      margin: 0;
+      font-size: 1em;
+      overflow-wrap: anywhere;
+    }
+    .group-agents {
+      margin: 0;
+      overflow-wrap: anywhere;
+    }
+    .members .row:last-child {
+      margin-block-end: 0;
+    }
+    .reply-all-form label {
+      display: block;
+    }
+    .reply-all-form textarea {
+      inline-size: 100%;
+      resize: vertical;
+    }
+    .reply-all-form .actions {
+      justify-content: flex-end;
+    }
+    .mark.automatic {
+      color: var(--_accent);
+    }
     .chat-panel {
       flex: 1 1 20rem;
       min-inline-size: 0;
