@@ -1,8 +1,9 @@
 /**
  * Conversation automation on the `npm start` stack (issue 16): the demo's scripted customer says
  * "I want to cancel everything", a rule suggests a flag, one click raises it with the conversation,
- * and the supervisor's row shows the last turns and the summary. Agent and supervisor in separate
- * browser contexts of Debian's Chromium.
+ * and the supervisor's row shows the last turns and the summary; a scripted outage makes six agents
+ * raise similar flags, the wallboard groups them and one reply reaches all six. Each person in a
+ * separate browser context of Debian's Chromium.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,5 +53,33 @@ describe('Conversation automation, end to end', () => {
     await raised.waitFor();
     assert.equal(await raised.count(), 1);
     assert.match(await raised.innerText(), /Customer: I want to cancel everything today\./);
+  });
+
+  it('a scripted outage: six agents raise similar flags → one group on the wallboard → one reply reaches all six', async () => {
+    const sup = new Wallboard(await open('/wallboard.html?as=sam'));
+    await sup.page.getByText('Display').click();
+    await sup.page.getByRole('button', { name: 'Simulate an outage' }).click();
+    await sup.page.getByTestId('outage-note').filter({ hasText: '6 agents raised a flag about the payment page.' }).waitFor();
+    const group = sup.page.locator('raised-flags-widget .row.group');
+    await group.getByText('6 similar flags — payment page').waitFor();
+    assert.equal(await group.count(), 1);
+
+    await group.getByRole('button', { name: 'Reply to all' }).click();
+    const box = group.getByRole('textbox', { name: 'Message to the 6 agents (one on each flag)' });
+    await box.fill('We know: the payment page is being fixed, ETA 10 minutes.');
+    await box.press('Enter');
+    await sup.announcement.filter({ hasText: 'Reply sent on 6 of 6 flags' }).waitFor();
+
+    for (const id of ['ann', 'ben', 'eve', 'fay', 'gus', 'hal']) {
+      const { context, page } = await personPage(browser, `${stack.url}/agent.html?as=${id}`);
+      const agent = new AgentDesk(page);
+      await agent.select('Priya Natarajan');
+      await agent.trigger.filter({ hasText: 'Flag raised' }).waitFor();
+      const panel = await agent.panel();
+      const reply = panel.locator('supervisor-chat [role=log] .item.message', { hasText: 'We know: the payment page is being fixed, ETA 10 minutes.' });
+      await reply.waitFor();
+      assert.equal(await reply.count(), 1, `${id} got the reply once`);
+      await context.close();
+    }
   });
 });
