@@ -128,7 +128,8 @@ describe('layout: any text, any length, never breaks an element', () => {
         acknowledge.click();
         await waitUntil(() => row(contested!)?.querySelector('[part=error]'), 'the row shows the failed acknowledge', WAIT);
 
-        // A row's shared conversation, expanded.
+        // A row's shared conversation, expanded (the list renders the rows near its visible part as it measures them).
+        await waitUntil(() => row(joined!), 'the widget lists the joined flag', WAIT);
         row(joined!)!.querySelector<HTMLButtonElement>('.toggle-context')!.click();
         await waitUntil(() => row(joined!)?.querySelector('.context'), 'the row shows the shared conversation', WAIT);
         await waitUntil(() => page.querySelector('flag-button.suggested')!.shadowRoot?.querySelector('[part=suggestion]'), 'the agent sees the suggestion', WAIT);
