@@ -145,6 +145,13 @@ describe('layout: any text, any length, never breaks an element', () => {
         await waitUntil(() => panelButton.shadowRoot!.querySelector('[popover] supervisor-chat')?.shadowRoot?.querySelector('.item.message'), 'the flag panel opens with its chat', WAIT);
         await frames();
         expect(layoutProblems(page)).to.deep.equal([]);
+        // The suggestion reviewed: the composer with the conversation to share, every turn in it.
+        const suggested = page.querySelector('flag-button.suggested')!;
+        suggested.shadowRoot!.querySelector<HTMLButtonElement>('.review-suggestion')!.click();
+        await waitUntil(() => suggested.shadowRoot!.querySelector('dialog[open] [part=context] .turns li'), 'the composer shows the conversation', WAIT);
+        await frames();
+        expect(layoutProblems(page)).to.deep.equal([]);
+        suggested.shadowRoot!.querySelector<HTMLDialogElement>('dialog')!.close();
         engine.dispose();
       });
     }
