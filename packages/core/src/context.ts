@@ -18,14 +18,33 @@ export type Turn = v.InferOutput<typeof TurnSchema>;
 export const MAX_CONTEXT_TURNS = 20;
 export const MAX_CONTEXT_TEXT = 500;
 export const MAX_SUMMARY_SENTENCES = 5;
+/**
+ * Most characters of text in a whole context (turns and summary). With the longest message it
+ * keeps a raise within the relay's default 32 KiB frame whatever the script (3 UTF-8 bytes a
+ * character) and even if every character is JSON-escaped (6 bytes).
+ */
+export const MAX_CONTEXT_LENGTH = 4_000;
+
+const contextLength = (context: { turns: readonly { text: string }[]; summary: readonly string[] }) =>
+  context.turns.reduce((n, t) => n + t.text.length, 0) + context.summary.reduce((n, s) => n + s.length, 0);
 
 const ContextText = v.pipe(v.string(), v.maxLength(MAX_CONTEXT_TEXT));
 
 /** The context on a flag: what the agent agreed to share (they may edit or remove any of it). */
-export const FlagContextSchema = v.strictObject({
-  turns: v.pipe(v.array(v.strictObject({ ...TurnSchema.entries, text: ContextText })), v.maxLength(MAX_CONTEXT_TURNS)),
-  summary: v.pipe(v.array(ContextText), v.maxLength(MAX_SUMMARY_SENTENCES)),
-});
+export const FlagContextSchema = v.pipe(
+  v.strictObject({
+    turns: v.pipe(v.array(v.strictObject({ ...TurnSchema.entries, text: ContextText })), v.maxLength(MAX_CONTEXT_TURNS)),
+    summary: v.pipe(v.array(ContextText), v.maxLength(MAX_SUMMARY_SENTENCES)),
+  }),
+  v.check((c) => contextLength(c) <= MAX_CONTEXT_LENGTH, `a context holds at most ${MAX_CONTEXT_LENGTH} characters of text in all`),
+);
+
+/** The context as it fits: its oldest turns dropped until its text is within MAX_CONTEXT_LENGTH. */
+export function fitContext(context: FlagContext): FlagContext {
+  let turns = context.turns;
+  while (turns.length > 0 && contextLength({ turns, summary: context.summary }) > MAX_CONTEXT_LENGTH) turns = turns.slice(1);
+  return turns === context.turns ? context : { ...context, turns };
+}
 export type FlagContext = v.InferOutput<typeof FlagContextSchema>;
 
 /** Longest rule id and rule name (the rules' schema allows the same). */

@@ -6,7 +6,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { Command } from './commands.js';
 import { resolveConfig } from './config.js';
-import { MAX_CONTEXT_TEXT, MAX_CONTEXT_TURNS, MAX_SUMMARY_SENTENCES, type FlagContext } from './context.js';
+import { MAX_CONTEXT_LENGTH, MAX_CONTEXT_TEXT, MAX_CONTEXT_TURNS, MAX_SUMMARY_SENTENCES, type FlagContext } from './context.js';
 import { FlagError } from './errors.js';
 import { applyEvent, decide } from './machine.js';
 import type { Participant } from './model.js';
@@ -74,6 +74,11 @@ describe('flag context and automatic mark: the state machine', () => {
     refusedAsInvalidInput({ context: { ...context, turns: [{ ...turn, from: 'supervisor' as 'agent' }] } }, 'context at turns.0.from');
     refusedAsInvalidInput({ context: { ...context, turns: [{ ...turn, at: -1 }] } }, 'context at turns.0.at');
     refusedAsInvalidInput({ context: { ...context, extra: 1 } as FlagContext }, 'context at extra');
+    const full = long(MAX_CONTEXT_TEXT);
+    refusedAsInvalidInput(
+      { context: { turns: Array.from({ length: Math.ceil(MAX_CONTEXT_LENGTH / MAX_CONTEXT_TEXT) + 1 }, () => ({ ...turn, text: full })), summary: [] } },
+      `at most ${MAX_CONTEXT_LENGTH} characters of text in all`,
+    );
   });
 
   it('refuses a bad automatic mark as invalid-input', () => {
@@ -102,14 +107,17 @@ describe('flag context: the wire', () => {
     expect(() => decodeClientFrame(bad)).to.throw(FlagError, /cmd\.context\.summary\.0/);
   });
 
-  it('the largest context, with the longest message, fits in one client frame', () => {
-    const text = long(MAX_CONTEXT_TEXT);
+  it("the largest context, with the longest message, fits in one frame: core's 64 K characters and the relay's default 32 KiB", () => {
+    // Every character JSON-escaped (\u0001: 6 bytes), the worst any script can do.
+    const worst = (n: number) => '\u0001'.repeat(n);
     const biggest: FlagContext = {
-      turns: Array.from({ length: MAX_CONTEXT_TURNS }, (_, i) => ({ from: 'customer' as const, text, at: Number.MAX_SAFE_INTEGER - i })),
-      summary: Array.from({ length: MAX_SUMMARY_SENTENCES }, () => text),
+      turns: Array.from({ length: MAX_CONTEXT_TURNS }, (_, i) => ({ from: 'customer' as const, text: worst(75), at: Number.MAX_SAFE_INTEGER - i })),
+      summary: Array.from({ length: MAX_SUMMARY_SENTENCES }, () => worst(500)),
     };
-    const frame = encodeFrame({ t: 'cmd', id: 'c-1', cmd: raise({ message: long(config.limits.messageLength), context: biggest, automatic }) });
+    expect(biggest.turns.length * 75 + biggest.summary.length * 500).to.equal(MAX_CONTEXT_LENGTH);
+    const frame = encodeFrame({ t: 'cmd', id: 'c-1', cmd: raise({ message: worst(config.limits.messageLength), context: biggest, automatic }) });
     expect(frame.length).to.be.below(MAX_FRAME_LENGTH);
+    expect(new TextEncoder().encode(frame).length, 'the relay default --max-frame-bytes').to.be.at.most(32 * 1024);
     expect(decodeClientFrame(frame)).to.have.nested.property('cmd.context.turns.length', MAX_CONTEXT_TURNS);
   });
 });
