@@ -40,6 +40,7 @@ describe('Conversation automation, end to end', () => {
     await row.getByText('Reason: retention').waitFor();
     await row.getByRole('button', { name: 'Show conversation' }).click();
     const context = row.locator('[part=context]');
+    await context.getByText('Suggested by a rule: Customer mentions cancelling').waitFor();
     await context.locator('.summary', { hasText: 'I want to cancel everything today.' }).waitFor();
     assert.deepEqual(
       (await context.locator('.turns li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()),

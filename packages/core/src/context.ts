@@ -51,9 +51,9 @@ export type FlagContext = v.InferOutput<typeof FlagContextSchema>;
 export const MAX_RULE_ID = 64;
 export const MAX_RULE_NAME = 80;
 
-/** The mark of a flag a rule raised by itself (`auto-raise`): which rule, by its id and name. */
-export const AutomaticSchema = v.strictObject({
+/** A rule, by its id and name: the one that raised a flag by itself (`automatic`) or suggested it (`suggested`). */
+export const RuleRefSchema = v.strictObject({
   ruleId: v.pipe(v.string(), v.regex(/^[\w.:-]{1,64}$/, `rule ids use 1 to ${MAX_RULE_ID} letters, digits and _ . : -`)),
   ruleName: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_RULE_NAME)),
 });
-export type Automatic = v.InferOutput<typeof AutomaticSchema>;
+export type RuleRef = v.InferOutput<typeof RuleRefSchema>;

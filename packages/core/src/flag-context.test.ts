@@ -81,6 +81,15 @@ describe('flag context and automatic mark: the state machine', () => {
     );
   });
 
+  it('carries the rule whose suggestion the agent accepted, and refuses a flag both automatic and suggested', () => {
+    const decision = decideRaise({ suggested: automatic });
+    if (decision instanceof FlagError) throw decision;
+    expect(applyEvent(undefined, decision.events[0]!).suggested).to.deep.equal(automatic);
+    expect(describeEvent(decision.events[0]!)).to.equal('Ann Agent raised a flag: "Wants to cancel" (suggested by the rule "Customer mentions cancelling")');
+    refusedAsInvalidInput({ automatic, suggested: automatic }, 'not both');
+    refusedAsInvalidInput({ suggested: { ruleId: 'ok', ruleName: '' } }, 'suggested at ruleName');
+  });
+
   it('refuses a bad automatic mark as invalid-input', () => {
     refusedAsInvalidInput({ automatic: { ruleId: 'has space', ruleName: 'x' } }, 'automatic at ruleId');
     refusedAsInvalidInput({ automatic: { ruleId: 'ok', ruleName: '' } }, 'automatic at ruleName');

@@ -4,7 +4,7 @@
  * use these two functions, so the rules exist exactly once.
  */
 import type { FlagConfig } from './config.js';
-import { AutomaticSchema, FlagContextSchema } from './context.js';
+import { RuleRefSchema, FlagContextSchema } from './context.js';
 import type { CommandEnvelope } from './commands.js';
 import { FlagError } from './errors.js';
 import {
@@ -54,8 +54,12 @@ function optional(value: string | undefined, max: number, what: string): FlagErr
 function checkAutomation(command: Extract<CommandEnvelope['command'], { type: 'raise' }>): FlagError | null {
   const context = command.context === undefined ? null : parseOrError(FlagContextSchema, command.context, 'context');
   if (context instanceof FlagError) return context;
-  const automatic = command.automatic === undefined ? null : parseOrError(AutomaticSchema, command.automatic, 'automatic');
-  return automatic instanceof FlagError ? automatic : null;
+  for (const field of ['automatic', 'suggested'] as const) {
+    const rule = command[field] === undefined ? null : parseOrError(RuleRefSchema, command[field], field);
+    if (rule instanceof FlagError) return rule;
+  }
+  if (command.automatic && command.suggested) return new FlagError('invalid-input', 'A flag is raised by a rule (automatic) or suggested by one (suggested), not both.');
+  return null;
 }
 
 /** Decide what a command does. Pure: returns events with sequence numbers assigned, or an error. */
@@ -104,6 +108,7 @@ export function decide(
       // An empty context shares nothing: stored as none.
       ...(command.context && (command.context.turns.length > 0 || command.context.summary.length > 0) ? { context: command.context } : {}),
       ...(command.automatic ? { automatic: command.automatic } : {}),
+      ...(command.suggested ? { suggested: command.suggested } : {}),
     };
     return { flagId: envelope.id, changed: true, events: [stamp(draft, envelope.id, 0, now, who)] };
   }
@@ -206,6 +211,7 @@ export function applyEvent(flag: Flag | undefined, event: FlagEvent): Flag {
       severity: event.severity,
       ...(event.context ? { context: event.context } : {}),
       ...(event.automatic ? { automatic: event.automatic } : {}),
+      ...(event.suggested ? { suggested: event.suggested } : {}),
       status: 'raised',
       raisedAt: event.at,
       escalation: 0,

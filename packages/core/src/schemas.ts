@@ -5,7 +5,7 @@
  * check of it can never drift apart.
  */
 import * as v from 'valibot';
-import { AutomaticSchema, FlagContextSchema } from './context.js';
+import { RuleRefSchema, FlagContextSchema } from './context.js';
 import { ERROR_CODES } from './errors.js';
 import { CHANNELS, ROLES, SEVERITIES } from './model.js';
 
@@ -30,12 +30,14 @@ export const ParticipantSchema = v.strictObject({
 
 /**
  * What conversation automation adds to a raise (issue 16), carried unchanged onto its `raised`
- * event and the Flag: the context the agent agreed to share and, for a flag a rule raised by
- * itself, that rule. Both optional: everything works without them.
+ * event and the Flag: the context the agent agreed to share, and the rule that raised the flag by
+ * itself (`automatic`) or suggested it to the agent, who accepted (`suggested`). All optional:
+ * everything works without them.
  */
 const AutomationFields = {
   context: v.optional(FlagContextSchema),
-  automatic: v.optional(AutomaticSchema),
+  automatic: v.optional(RuleRefSchema),
+  suggested: v.optional(RuleRefSchema),
 };
 
 export const CommandSchema = v.variant('type', [

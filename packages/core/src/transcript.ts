@@ -30,7 +30,11 @@ export function describeEvent(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised': {
-      const auto = event.automatic ? ` (raised automatically by the rule "${event.automatic.ruleName}")` : '';
+      const auto = event.automatic
+        ? ` (raised automatically by the rule "${event.automatic.ruleName}")`
+        : event.suggested
+          ? ` (suggested by the rule "${event.suggested.ruleName}")`
+          : '';
       return `${who} raised a flag${event.severity === 'urgent' ? ' (urgent)' : ''}${event.reason ? ` [${event.reason}]` : ''}: "${event.message}"${auto}`;
     }
     case 'acknowledged':

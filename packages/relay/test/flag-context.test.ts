@@ -1,7 +1,7 @@
 /**
  * A raise's shared conversation and automatic mark on the real relay (issue 16): authorized like
  * the flag (its team's supervisor gets them, another team's does not), stored in SQLite and there
- * after a restart, and a bad context refused with nothing stored.
+ * after a restart, a bad context refused with nothing stored, and rule raises counted on /metrics.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,7 +28,7 @@ describe('flag context on the relay', () => {
     for (const r of relays.reverse()) await r.dispose();
   });
 
-  it('reaches the team, not another team; survives a restart; a bad one is refused and stores nothing', async () => {
+  it('reaches the team, not another team; counted on /metrics; survives a restart; a bad one is refused and stores nothing', async () => {
     const first = await RelayProcess.start();
     relays.push(first);
     const agent = await RawClient.connect(first.wsUrl, await tokenFor(ann));
@@ -51,6 +51,16 @@ describe('flag context on the relay', () => {
       (await supervisor.history(flagId)).map((e) => e.type),
       ['raised'],
       'the refused raise stored nothing',
+    );
+
+    // Admins see which rules bring flags about, on /metrics.
+    const suggested = (await agent.command('sugg', { type: 'raise', interactionId: 'i-2', channel: 'voice', message: 'm', suggested: automatic })) as ResultFrame;
+    assert.equal(suggested.outcome.ok, true);
+    await agent.command('plain', { type: 'raise', interactionId: 'i-3', channel: 'voice', message: 'm' });
+    const metrics = await (await fetch(`${first.url}/metrics`)).text();
+    assert.deepEqual(
+      metrics.split('\n').filter((l) => l.startsWith('flagline_rule_raises_total{')),
+      ['flagline_rule_raises_total{rule="cancel",how="automatic"} 1', 'flagline_rule_raises_total{rule="cancel",how="suggested"} 1'],
     );
 
     await first.stop();

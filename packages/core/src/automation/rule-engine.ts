@@ -10,7 +10,7 @@
 import { FlagError } from '../errors.js';
 import type { Channel, Severity } from '../model.js';
 import type { ConversationEvent, ConversationStore } from './conversation-store.js';
-import type { Automatic, Turn } from '../context.js';
+import type { RuleRef, Turn } from '../context.js';
 import { MAX_REGEX_INPUT, parseRules, type Rule, type RuleInput } from './rule-schema.js';
 import { scoreSentiment, sentimentShift } from './sentiment.js';
 import { jaccard } from './similarity.js';
@@ -39,7 +39,7 @@ export interface RuleTrigger {
   /** What the agent is shown ("Customer mentions cancelling — raise a flag?"). */
   suggestion: string;
   /** A ready raise input: the client's `raise(trigger.raise)`, prefilled for a suggestion. */
-  raise: { interactionId: string; channel: Channel; message: string; reason?: string; severity: Severity; automatic?: Automatic };
+  raise: { interactionId: string; channel: Channel; message: string; reason?: string; severity: Severity; automatic?: RuleRef };
   /** Why it fired, for the agent and the logs: the phrase or text matched, or the measure. */
   evidence: string;
   at: number;

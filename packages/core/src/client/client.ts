@@ -140,6 +140,7 @@ class Client implements FlagClient {
     if (input.team) command.team = input.team;
     if (input.context) command.context = input.context;
     if (input.automatic) command.automatic = input.automatic;
+    if (input.suggested) command.suggested = input.suggested;
     return this.#run(command);
   }
   acknowledge(flagId: string) {

@@ -89,6 +89,7 @@ describe('<flag-button> with conversations and rules', () => {
     $(el, '.accept-suggestion').click();
     const { flag } = await raised;
     expect(flag).to.deep.include({ message: 'Customer wants to cancel', reason: 'retention', customerLabel: 'Carla' });
+    expect(flag.suggested).to.deep.equal({ ruleId: 'cancel', ruleName: 'Customer mentions cancelling' });
     expect(flag.context!.turns.map((t) => t.text)).to.deep.equal(['Hello, I was charged twice this month.', 'I can see both charges.', 'I want to cancel everything.']);
     expect(flag.context!.summary).to.include('I want to cancel everything.');
     expect(engine.counters().cancel).to.deep.include({ shown: 1, accepted: 1 });
@@ -132,6 +133,7 @@ describe('<flag-button> with conversations and rules', () => {
       ],
       summary: ['Wants to cancel.'],
     });
+    expect(flag.suggested, 'reviewed, still the suggestion accepted').to.deep.equal({ ruleId: 'cancel', ruleName: 'Customer mentions cancelling' });
     expect(engine.counters().cancel).to.deep.include({ accepted: 1 });
   });
 
@@ -149,6 +151,7 @@ describe('<flag-button> with conversations and rules', () => {
     $(el, '.submit').click();
     const { flag } = await raised;
     expect(flag).not.to.have.property('context');
+    expect(flag, 'raised on the agent’s own').not.to.have.property('suggested');
   });
 
   it('offers no conversation on a channel where the host disabled sharing', async () => {

@@ -16,6 +16,9 @@ import { defaultFlagButtonStrings, type FlagButtonStrings } from './strings.js';
 
 const warnedUnavailable = new Set<string>();
 
+/** The rule a trigger came from, as a flag records it. */
+const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: trigger.ruleName });
+
 /**
  * The agent's flag: raise one with a message, then follow it (raised, escalated, acknowledged,
  * join requested/accepted), chat with the supervisor, request a join, lower it. Hidden where
@@ -369,7 +372,7 @@ export class FlagButton extends FlaglineElement {
   /** One click: the suggested flag, with the conversation as the host's store shares it. */
   #acceptSuggestion = (): void => {
     const trigger = this.#suggestions.accept();
-    if (trigger) void this.#raiseWith(trigger.raise, this.conversations?.contextFor(this.interactionId));
+    if (trigger) void this.#raiseWith({ ...trigger.raise, suggested: ruleOf(trigger) }, this.conversations?.contextFor(this.interactionId));
   };
 
   #raiseWith(input: RaiseInput, context: RaiseInput['context'] | null | undefined) {
@@ -388,11 +391,18 @@ export class FlagButton extends FlaglineElement {
     const message = this.draft;
     const reason = this.reason.trim();
     const context = sharedContext(this.contextDraft);
-    if (this.#reviewing) this.#suggestions.accept();
+    const suggested = this.#reviewing ? this.#suggestions.accept() : undefined;
     // Optimistic: the flag shows as raising at once; a failure comes back as a message and event.
     this.composer?.close();
     const result = await this.#raiseWith(
-      { interactionId: this.interactionId, channel: this.channel, message, severity: this.urgent ? 'urgent' : 'normal', ...(reason ? { reason } : {}) },
+      {
+        interactionId: this.interactionId,
+        channel: this.channel,
+        message,
+        severity: this.urgent ? 'urgent' : 'normal',
+        ...(reason ? { reason } : {}),
+        ...(suggested ? { suggested: ruleOf(suggested) } : {}),
+      },
       context,
     );
     if (result) {

@@ -10,6 +10,8 @@ export interface ContextStrings {
   from: (from: 'customer' | 'agent') => string;
   /** A flag a rule raised by itself. */
   automatic: (ruleName: string) => string;
+  /** A flag the agent raised from a rule's suggestion. */
+  suggested: (ruleName: string) => string;
 }
 
 export const defaultContextStrings: ContextStrings = {
@@ -17,19 +19,21 @@ export const defaultContextStrings: ContextStrings = {
   summary: 'Summary',
   from: (from) => (from === 'customer' ? 'Customer' : 'Agent'),
   automatic: (ruleName) => `Raised automatically: ${ruleName}`,
+  suggested: (ruleName) => `Suggested by a rule: ${ruleName}`,
 };
 
 /**
- * What a flag carries besides its message: the rule that raised it and the conversation its agent
- * shared (summary, then the last turns), as text. Nothing when it carries neither.
+ * What a flag carries besides its message: the rule that raised or suggested it and the
+ * conversation its agent shared (summary, then the last turns), as text. Nothing when it carries none.
  */
 export function renderFlagContext(flag: Flag, s: ContextStrings, options: { id?: string; scrolls?: boolean } = {}) {
-  const { context, automatic } = flag;
-  if (!context && !automatic) return nothing;
+  const { context, automatic, suggested } = flag;
+  if (!context && !automatic && !suggested) return nothing;
   // A group, not a region landmark: several rows may show theirs at once. One that scrolls takes
   // focus, so a keyboard reaches all of it.
   return html`<div role="group" class="context" part="context" id=${options.id ?? nothing} tabindex=${options.scrolls ? '0' : nothing} aria-label=${s.title}>
     ${automatic ? html`<p class="automatic" dir="auto">${s.automatic(automatic.ruleName)}</p>` : nothing}
+    ${suggested ? html`<p class="suggested" dir="auto">${s.suggested(suggested.ruleName)}</p>` : nothing}
     ${context && context.summary.length > 0
       ? html`<p class="summary"><strong>${s.summary}</strong> <span dir="auto">${context.summary.join(' ')}</span></p>`
       : nothing}

@@ -23,6 +23,7 @@ const context: ContextStrings = {
   summary: 'الملخص',
   from: (from) => (from === 'customer' ? 'العميل' : 'الوكيل'),
   automatic: (ruleName) => `رُفع تلقائيًا: ${ruleName}`,
+  suggested: (ruleName) => `اقترحته قاعدة: ${ruleName}`,
 };
 const LAST_MESSAGES: PluralForms = {
   zero: 'لا رسائل',
@@ -55,7 +56,7 @@ function systemLine(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised':
-      return `رفع ${who} علمًا${event.severity === 'urgent' ? ' (عاجل)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»${event.automatic ? ` (رُفع تلقائيًا بالقاعدة «${event.automatic.ruleName}»)` : ''}`;
+      return `رفع ${who} علمًا${event.severity === 'urgent' ? ' (عاجل)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»${event.automatic ? ` (رُفع تلقائيًا بالقاعدة «${event.automatic.ruleName}»)` : event.suggested ? ` (اقترحته القاعدة «${event.suggested.ruleName}»)` : ''}`;
     case 'acknowledged':
       return `استلم ${who} العلم`;
     case 'escalated':

@@ -15,6 +15,7 @@ const context: ContextStrings = {
   summary: 'Resumen',
   from: (from) => (from === 'customer' ? 'Cliente' : 'Agente'),
   automatic: (ruleName) => `Levantada automáticamente: ${ruleName}`,
+  suggested: (ruleName) => `Sugerida por una regla: ${ruleName}`,
 };
 
 const ERRORS: Record<FlagErrorCode, string> = {
@@ -39,7 +40,7 @@ function systemLine(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised':
-      return `${who} levantó una bandera${event.severity === 'urgent' ? ' (urgente)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»${event.automatic ? ` (levantada automáticamente por la regla «${event.automatic.ruleName}»)` : ''}`;
+      return `${who} levantó una bandera${event.severity === 'urgent' ? ' (urgente)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»${event.automatic ? ` (levantada automáticamente por la regla «${event.automatic.ruleName}»)` : event.suggested ? ` (sugerida por la regla «${event.suggested.ruleName}»)` : ''}`;
     case 'acknowledged':
       return `${who} atendió la bandera`;
     case 'escalated':

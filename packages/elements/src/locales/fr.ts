@@ -15,6 +15,7 @@ const context: ContextStrings = {
   summary: 'Résumé',
   from: (from) => (from === 'customer' ? 'Client' : 'Agent'),
   automatic: (ruleName) => `Levé automatiquement\u00a0: ${ruleName}`,
+  suggested: (ruleName) => `Suggéré par une règle\u00a0: ${ruleName}`,
 };
 
 const ERRORS: Record<FlagErrorCode, string> = {
@@ -39,7 +40,7 @@ function systemLine(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised':
-      return `${who} a levé un drapeau${event.severity === 'urgent' ? ' (urgent)' : ''}${event.reason ? ` [${event.reason}]` : ''}\u00a0: «\u00a0${event.message}\u00a0»${event.automatic ? ` (levé automatiquement par la règle «\u00a0${event.automatic.ruleName}\u00a0»)` : ''}`;
+      return `${who} a levé un drapeau${event.severity === 'urgent' ? ' (urgent)' : ''}${event.reason ? ` [${event.reason}]` : ''}\u00a0: «\u00a0${event.message}\u00a0»${event.automatic ? ` (levé automatiquement par la règle «\u00a0${event.automatic.ruleName}\u00a0»)` : event.suggested ? ` (suggéré par la règle «\u00a0${event.suggested.ruleName}\u00a0»)` : ''}`;
     case 'acknowledged':
       return `${who} a pris en charge le drapeau`;
     case 'escalated':
