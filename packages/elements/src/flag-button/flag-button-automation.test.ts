@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { FlagClient } from '@flagline/core';
+import type { Channel, FlagClient } from '@flagline/core';
 import { ConversationStore, RuleEngine, type RuleInput } from '@flagline/core/automation';
 import '../define.js';
 import type { FlagButton } from './flag-button.js';
@@ -55,7 +55,7 @@ describe('<flag-button> with conversations and rules', () => {
     await w.close();
   });
 
-  async function button(channel = 'voice'): Promise<FlagButton> {
+  async function button(channel: Channel = 'voice'): Promise<FlagButton> {
     return fixture<FlagButton>(
       html`<flag-button .client=${agent} .conversations=${conversations} .engine=${engine} interaction-id="i-1" channel=${channel} customer-label="Carla"></flag-button>`,
     );
