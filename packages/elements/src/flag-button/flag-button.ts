@@ -100,6 +100,7 @@ export class FlagButton extends FlaglineElement {
   #flagInteraction = '';
   #reportedReason: string | null = null;
   readonly #suggestions = new SuggestionController(this);
+  #shared: { key: string; store: ConversationStore | undefined; size: { turns: number; summary: boolean } | null } | undefined;
   /** The suggestion the composer was opened to review: accepted when the agent raises. */
   #reviewing: RuleTrigger | undefined;
 
@@ -231,10 +232,10 @@ export class FlagButton extends FlaglineElement {
     const trigger = this.#suggestions.suggestion;
     if (!trigger || this.openFlag) return nothing;
     const s = this.s;
-    const context = this.conversations?.contextFor(this.interactionId);
+    const shared = this.#sharedSize();
     return html`<div class="suggestion" part="suggestion">
       <p dir="auto">${trigger.suggestion}</p>
-      ${context ? html`<p class="muted">${s.sharesContext(context.turns.length, context.summary.length > 0)}</p>` : nothing}
+      ${shared ? html`<p class="muted">${s.sharesContext(shared.turns, shared.summary)}</p>` : nothing}
       <div class="actions">
         <button class="primary accept-suggestion" @click=${this.#acceptSuggestion}>${s.raise}</button>
         <button class="review-suggestion" @click=${() => this.#open(trigger)}>${s.reviewSuggestion}</button>
@@ -367,6 +368,20 @@ export class FlagButton extends FlaglineElement {
     this.contextDraft = draftOf(this.conversations?.contextFor(this.interactionId));
     this.composer?.showModal();
     this.renderRoot.querySelector<HTMLTextAreaElement>('#message')?.focus();
+  }
+
+  /**
+   * How much a one-click raise would share, read again only when the conversation grew: the
+   * summary is not free on a long conversation, and the button re-renders on every store change.
+   */
+  #sharedSize(): { turns: number; summary: boolean } | null {
+    const store = this.conversations;
+    const key = store ? `${this.interactionId}:${store.turns(this.interactionId).length}` : '';
+    if (this.#shared?.key !== key || this.#shared.store !== store) {
+      const context = store?.contextFor(this.interactionId);
+      this.#shared = { key, store, size: context ? { turns: context.turns.length, summary: context.summary.length > 0 } : null };
+    }
+    return this.#shared.size;
   }
 
   /** One click: the suggested flag, with the conversation as the host's store shares it. */
