@@ -108,7 +108,6 @@ describe('layout: any text, any length, never breaks an element', () => {
         await agent.sendMessage(requested!, text);
         await sup.sendMessage(requested!, text);
         await sup.lower(lowered!, text);
-        expect(waiting).to.be.a('string');
         const page = await fixture<HTMLElement>(html`
           <div style="inline-size: 100%; display: grid; gap: 8px">
             <raised-flags-widget .client=${sup} style="--flagline-widget-height: 1800px"></raised-flags-widget>
@@ -128,10 +127,11 @@ describe('layout: any text, any length, never breaks an element', () => {
         acknowledge.click();
         await waitUntil(() => row(contested!)?.querySelector('[part=error]'), 'the row shows the failed acknowledge', WAIT);
 
-        // A row's shared conversation, expanded (the list renders the rows near its visible part as it measures them).
-        await waitUntil(() => row(joined!), 'the widget lists the joined flag', WAIT);
-        row(joined!)!.querySelector<HTMLButtonElement>('.toggle-context')!.click();
-        await waitUntil(() => row(joined!)?.querySelector('.context'), 'the row shows the shared conversation', WAIT);
+        // A row's shared conversation, expanded: the urgent flag's, first in the list, so it stays
+        // in the rendered window (flags raised in the same millisecond are ordered by id, and a
+        // row grown by an error may push later ones out of it).
+        row(waiting!)!.querySelector<HTMLButtonElement>('.toggle-context')!.click();
+        await waitUntil(() => row(waiting!)?.querySelector('.context'), 'the row shows the shared conversation', WAIT);
         await waitUntil(() => page.querySelector('flag-button.suggested')!.shadowRoot?.querySelector('[part=suggestion]'), 'the agent sees the suggestion', WAIT);
 
         // The widget's own chat panel, opened from a row.
