@@ -3,6 +3,7 @@ import '@flagline/elements/define.js';
 import { html, nothing, render } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { FlagClient, TranscriptEntry } from '@flagline/core';
+import { ConversationStore, EXAMPLE_RULES, RuleEngine } from '@flagline/core/automation';
 import { flagMark } from './icons.js';
 import { applyTheme, connect, loadSettings, pageUrl, personFromUrl, saveSettings, transportKind } from './connect.js';
 import { CrmRecord } from './crm-record.js';
@@ -30,15 +31,44 @@ const app = document.getElementById('app')!;
 const mySupervisor = PEOPLE.find((p) => p.role === 'supervisor' && p.teams.includes(me.teams[0]!)) ?? PEOPLE.find((p) => p.role === 'supervisor')!;
 const flagStores = new Map(interactions.map((i) => [i.id, client.flagFor(i.id)]));
 
+// The host feeds Flagline the customer conversations; the example rules watch them and suggest
+// (or raise) flags in each interaction's <flag-button>. Legacy chat shares no conversation.
+const conversations = new ConversationStore({ disabledChannels: ['legacy-chat'] });
+const engine = new RuleEngine({
+  rules: EXAMPLE_RULES,
+  conversations,
+  isFlagOpen: (id) => {
+    const flag = client.flagFor(id).get();
+    return flag !== undefined && flag.status !== 'lowered';
+  },
+  // Suggestions show in the interaction's <flag-button>; an auto-raise is raised here, shown or not.
+  onTrigger: (trigger) => {
+    if (trigger.action !== 'auto-raise') return;
+    const context = conversations.contextFor(trigger.interactionId);
+    client.raise({ ...trigger.raise, ...(context ? { context } : {}) }).catch((err: Error) => alertHost(`Could not raise the flag: ${err.message}`));
+  },
+});
+for (const i of interactions) if (!ended.has(i.id)) conversations.observeConversation(i.id, { channel: i.channel, startedAt: started });
+
 function customerLines(i: DemoInteraction): string[] {
   const shown = 1 + Math.floor((Date.now() - started) / 5000);
   return i.script.slice(0, shown);
+}
+
+/** Each scripted line the customer "says" goes to the conversation store once, as it appears. */
+function feedConversations() {
+  for (const i of interactions) {
+    if (ended.has(i.id)) continue;
+    const lines = customerLines(i);
+    for (const text of lines.slice(conversations.turns(i.id).length)) conversations.appendTurn(i.id, { from: 'customer', text, at: Date.now() });
+  }
 }
 
 async function endInteraction(i: DemoInteraction) {
   try {
     await client.endInteraction(i.id);
     ended.add(i.id);
+    conversations.endConversation(i.id);
     joinedBy.delete(i.id);
     localStorage.setItem(ENDED_KEY, JSON.stringify([...ended]));
   } catch (err) {
@@ -79,7 +109,10 @@ function pane(i: DemoInteraction) {
   const joined = isEnded ? undefined : joinedBy.get(i.id);
   const button = isEnded
     ? nothing
-    : flagline(html`<flag-button interaction-id=${i.id} channel=${i.channel} customer-label=${i.customer} theme=${ifDefined(elementTheme())}></flag-button>`);
+    : flagline(
+        html`<flag-button interaction-id=${i.id} channel=${i.channel} customer-label=${i.customer} theme=${ifDefined(elementTheme())}
+          .conversations=${conversations} .engine=${engine}></flag-button>`,
+      );
   const participants = html`<ul class="participants" aria-label="In this conversation">
     <li>${i.customer} <small>customer</small></li>
     <li>${me.name} <small>you</small></li>
@@ -194,5 +227,9 @@ function update() {
 client.$flags.listen(update);
 client.$status.listen(update);
 crm.onChange(update);
-setInterval(update, 5000);
+setInterval(() => {
+  feedConversations();
+  update();
+}, 5000);
+feedConversations();
 update();

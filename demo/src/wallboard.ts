@@ -3,9 +3,12 @@ import '@flagline/elements/define.js';
 import { html, nothing, render } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { flagMetrics, type Flag, type FlagClient } from '@flagline/core';
+import { groupSimilarFlags } from '@flagline/core/automation';
 import { flagMark } from './icons.js';
 import { applyTheme, connect, loadSettings, pageUrl, personFromUrl } from './connect.js';
 import { elementTheme, flagline, languagePicker, statusPill, themeToggle } from './chrome.js';
+import { simulateOutage } from './outage.js';
+import { PEOPLE } from './people.js';
 
 const me = personFromUrl('sam');
 applyTheme(loadSettings());
@@ -26,6 +29,19 @@ function setPrefs(patch: Partial<WallboardPrefs>) {
 }
 /** The join toast, for as long as its flag is open. */
 let toast: { flagId: string; text: string } | null = null;
+/** What the scripted outage did, said in the toast region. */
+let outageNote = '';
+
+async function outage() {
+  outageNote = 'The payment page is down: every agent of the team raises a flag…';
+  update();
+  try {
+    outageNote = `${await simulateOutage(PEOPLE, me.teams[0]!)} agents raised a flag about the payment page.`;
+  } catch (err) {
+    outageNote = `The scripted outage failed: ${(err as Error).message}`;
+  }
+  update();
+}
 
 function minutes(ms: number | undefined): string {
   if (ms === undefined) return '—';
@@ -105,7 +121,8 @@ function view() {
       ${statusPill(client)}
       <label class="toggle"><input type="checkbox" .checked=${prefs.sound} @change=${(e: Event) => setPrefs({ sound: (e.target as HTMLInputElement).checked })} /> Sound</label>
       <label class="toggle"><input type="checkbox" .checked=${prefs.notifications} @change=${(e: Event) => setPrefs({ notifications: (e.target as HTMLInputElement).checked })} /> Desktop notifications</label>
-      <details class="settings"><summary>Display</summary>${themeToggle(update)}${languagePicker(update)}</details>
+      <details class="settings"><summary>Display</summary>${themeToggle(update)}${languagePicker(update)}
+        <button type="button" class="simulate-outage" @click=${outage}>Simulate an outage</button></details>
     </header>
     <main class="wallboard-layout">
       <section aria-labelledby="flags-title" class="board">
@@ -116,6 +133,7 @@ function view() {
           ?notifications=${prefs.notifications}
           selected-flag-id=${chatFlag?.id ?? ''}
           theme=${ifDefined(elementTheme())}
+          .groupSimilar=${groupSimilarFlags}
           @flag-open-chat=${openChat}
           @join-accepted=${onJoinAccepted}
         ></raised-flags-widget>`)}
@@ -126,6 +144,7 @@ function view() {
       ${shownToast
         ? html`<p class="toast" data-testid="join-toast">${shownToast.text} <button type="button" @click=${() => { toast = null; update(); }}>Dismiss</button></p>`
         : nothing}
+      ${outageNote ? html`<p class="toast" data-testid="outage-note">${outageNote}</p>` : nothing}
     </div>
   `;
 }

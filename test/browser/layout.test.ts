@@ -1,7 +1,8 @@
 /**
  * Any text, any length, never breaks the layout. Every element in every state a person meets —
  * raised, acknowledged, join requested, joined, declined, lowered (the agent's notice), a failed
- * command, the widget's inline chat, the flag panel — with one hostile text in every field it
+ * command, the widget's inline chat, the flag panel, a shared conversation (a row expanded, the
+ * chat's pinned one), an automatic flag, a rule's suggestion — with one hostile text in every field it
  * renders (agent and supervisor names, customer label, message, reason; the team, an id, at its
  * 128-character limit): 10,000
  * characters with no break opportunity, right-to-left overrides, zero-width characters. At 390
@@ -11,6 +12,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import { createFlagClient, MemoryHub, type FlagClient, type Participant } from '@flagline/core';
+import { ConversationStore, RuleEngine } from '@flagline/core/automation';
 import '@flagline/elements/define.js';
 
 const TEXTS = {
@@ -87,8 +89,16 @@ describe('layout: any text, any length, never breaks an element', () => {
         const agent = client({ id: 'agent', name: text, role: 'agent', teams: [TEAM] });
         const sup = client({ id: 'sup', name: text, role: 'supervisor', teams: [TEAM] });
         const other = client({ id: 'other', name: `${text}!`, role: 'supervisor', teams: [TEAM] });
+        // A shared conversation and a rule's name hold the same text, cut to their limits.
+        const context = { turns: [{ from: 'customer' as const, text: text.slice(0, 500), at: 1 }, { from: 'agent' as const, text: text.slice(0, 500), at: 2 }], summary: [text.slice(0, 500)] };
+        const automatic = { ruleId: 'rule', ruleName: text.slice(0, 80) };
         const raise = async (n: number) =>
-          (await agent.raise({ interactionId: `i-${n}`, channel: 'enhanced-chat', message: text, reason: text, customerLabel: text, severity: n === 1 ? 'urgent' : 'normal' })).flagId!;
+          (await agent.raise({ interactionId: `i-${n}`, channel: 'enhanced-chat', message: text, reason: text, customerLabel: text, severity: n === 1 ? 'urgent' : 'normal', context, automatic })).flagId!;
+        // A rule suggests a flag on a seventh interaction, whose suggestion text is the hostile one.
+        const conversations = new ConversationStore();
+        const engine = new RuleEngine({ conversations, rules: [{ id: 'any', name: 'n', action: 'suggest', when: { type: 'regex', pattern: '.' }, suggestion: text.slice(0, 200), raise: { message: 'm' } }] });
+        conversations.observeConversation('i-7', { channel: 'enhanced-chat' });
+        conversations.appendTurn('i-7', { from: 'customer', text, at: 1 });
         const [waiting, requested, joined, declined, lowered, contested] = await Promise.all([1, 2, 3, 4, 5, 6].map(raise));
         await waitUntil(() => sup.$openFlags.get().length === 6 && other.$openFlags.get().length === 6, 'both supervisors see the flags', WAIT);
         for (const id of [requested!, joined!, declined!, lowered!]) await sup.acknowledge(id);
@@ -98,13 +108,13 @@ describe('layout: any text, any length, never breaks an element', () => {
         await agent.sendMessage(requested!, text);
         await sup.sendMessage(requested!, text);
         await sup.lower(lowered!, text);
-        expect(waiting).to.be.a('string');
         const page = await fixture<HTMLElement>(html`
           <div style="inline-size: 100%; display: grid; gap: 8px">
             <raised-flags-widget .client=${sup} style="--flagline-widget-height: 1800px"></raised-flags-widget>
             <supervisor-chat .client=${sup} flag-id=${requested!}></supervisor-chat>
             <flag-button class="lowered" .client=${agent} interaction-id="i-5" customer-label=${text} channel="enhanced-chat"></flag-button>
             <flag-button class="requested" .client=${agent} interaction-id="i-2" customer-label=${text} channel="enhanced-chat"></flag-button>
+            <flag-button class="suggested" .client=${agent} .conversations=${conversations} .engine=${engine} interaction-id="i-7" channel="enhanced-chat"></flag-button>
           </div>
         `);
         const widget = page.querySelector('raised-flags-widget')!;
@@ -117,6 +127,13 @@ describe('layout: any text, any length, never breaks an element', () => {
         acknowledge.click();
         await waitUntil(() => row(contested!)?.querySelector('[part=error]'), 'the row shows the failed acknowledge', WAIT);
 
+        // A row's shared conversation, expanded: the urgent flag's, first in the list, so it stays
+        // in the rendered window (flags raised in the same millisecond are ordered by id, and a
+        // row grown by an error may push later ones out of it).
+        row(waiting!)!.querySelector<HTMLButtonElement>('.toggle-context')!.click();
+        await waitUntil(() => row(waiting!)?.querySelector('.context'), 'the row shows the shared conversation', WAIT);
+        await waitUntil(() => page.querySelector('flag-button.suggested')!.shadowRoot?.querySelector('[part=suggestion]'), 'the agent sees the suggestion', WAIT);
+
         // The widget's own chat panel, opened from a row.
         row(requested!)!.querySelector<HTMLButtonElement>('.open-chat')!.click();
         await waitUntil(() => widget.shadowRoot!.querySelector('[part=chat] supervisor-chat')?.shadowRoot?.querySelector('.item.message'), 'the inline chat opens', WAIT);
@@ -128,6 +145,14 @@ describe('layout: any text, any length, never breaks an element', () => {
         await waitUntil(() => panelButton.shadowRoot!.querySelector('[popover] supervisor-chat')?.shadowRoot?.querySelector('.item.message'), 'the flag panel opens with its chat', WAIT);
         await frames();
         expect(layoutProblems(page)).to.deep.equal([]);
+        // The suggestion reviewed: the composer with the conversation to share, every turn in it.
+        const suggested = page.querySelector('flag-button.suggested')!;
+        suggested.shadowRoot!.querySelector<HTMLButtonElement>('.review-suggestion')!.click();
+        await waitUntil(() => suggested.shadowRoot!.querySelector('dialog[open] [part=context] .turns li'), 'the composer shows the conversation', WAIT);
+        await frames();
+        expect(layoutProblems(page)).to.deep.equal([]);
+        suggested.shadowRoot!.querySelector<HTMLDialogElement>('dialog')!.close();
+        engine.dispose();
       });
     }
   }

@@ -32,10 +32,10 @@ test('@flagline/core/automation bundles alone: no client, no elements, no Lit', 
   assert.deepEqual(inputs.filter((p) => /packages\/core\/src\/(client|transports)\/|packages\/elements\/|node_modules\/lit/.test(p)), []);
 });
 
-test('the context schema alone (what the wire protocol would validate with) brings no scorer', async () => {
-  const inputs = await inputsOf(`export { FlagContextSchema } from '@flagline/core/automation';`);
-  assert.deepEqual(
-    inputs.filter((p) => p.includes('/automation/')).map((p) => p.replace(/.*\/automation\//, '')),
-    ['conversation.ts'],
-  );
+test('the context schema (part of the wire protocol) brings no automation file, from either entry', async () => {
+  for (const entry of ['@flagline/core', '@flagline/core/automation']) {
+    const inputs = await inputsOf(`export { FlagContextSchema } from '${entry}';`);
+    assert.ok(inputs.some((p) => p.endsWith('packages/core/src/context.ts')), `${entry}: the bundle holds the schema`);
+    assert.deepEqual(inputs.filter((p) => p.includes('/automation/')), [], entry);
+  }
 });

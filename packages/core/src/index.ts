@@ -1,4 +1,5 @@
 export * from './model.js';
+export * from './context.js';
 export * from './errors.js';
 export * from './config.js';
 export * from './commands.js';

@@ -4,6 +4,7 @@
  * use these two functions, so the rules exist exactly once.
  */
 import type { FlagConfig } from './config.js';
+import { RuleRefSchema, FlagContextSchema } from './context.js';
 import type { CommandEnvelope, ServiceCommand } from './commands.js';
 import { FlagError } from './errors.js';
 import {
@@ -16,6 +17,7 @@ import {
   type ServiceRef,
   SYSTEM_ACTOR,
 } from './model.js';
+import { parseOrError } from './parse.js';
 import { checkAccess, checkAvailability, checkRole, noSuchFlag } from './rules.js';
 
 /** Read access to current state that a decision needs. */
@@ -48,6 +50,21 @@ function optional(value: string | undefined, max: number, what: string): FlagErr
   return value === undefined ? null : checkText(value, max, what, false);
 }
 
+/**
+ * A raise's context and automatic mark, checked here too (not only when a frame is decoded) so
+ * that every transport and the client's own preview refuse a bad one the same way.
+ */
+function checkAutomation(command: Extract<CommandEnvelope['command'], { type: 'raise' }>): FlagError | null {
+  const context = command.context === undefined ? null : parseOrError(FlagContextSchema, command.context, 'context');
+  if (context instanceof FlagError) return context;
+  for (const field of ['automatic', 'suggested'] as const) {
+    const rule = command[field] === undefined ? null : parseOrError(RuleRefSchema, command[field], field);
+    if (rule instanceof FlagError) return rule;
+  }
+  if (command.automatic && command.suggested) return new FlagError('invalid-input', 'A flag is raised by a rule (automatic) or suggested by one (suggested), not both.');
+  return null;
+}
+
 /** Decide what a command does. Pure: returns events with sequence numbers assigned, or an error. */
 export function decide(
   state: DecisionState,
@@ -73,7 +90,8 @@ export function decide(
     const bad =
       checkText(command.message, limits.messageLength, 'The flag message', true) ??
       optional(command.reason, limits.reasonLength, 'The reason') ??
-      optional(command.customerLabel, limits.labelLength, 'The customer label');
+      optional(command.customerLabel, limits.labelLength, 'The customer label') ??
+      checkAutomation(command);
     if (bad) return bad;
     const team = command.team ?? actor.teams[0];
     if (team === undefined || !actor.teams.includes(team))
@@ -92,6 +110,10 @@ export function decide(
       message: command.message,
       severity: command.severity ?? 'normal',
       ...(command.reason ? { reason: command.reason } : {}),
+      // An empty context shares nothing: stored as none.
+      ...(command.context && (command.context.turns.length > 0 || command.context.summary.length > 0) ? { context: command.context } : {}),
+      ...(command.automatic ? { automatic: command.automatic } : {}),
+      ...(command.suggested ? { suggested: command.suggested } : {}),
     };
     return { flagId: envelope.id, changed: true, events: [stamp(draft, envelope.id, 0, now, who)] };
   }
@@ -230,6 +252,9 @@ export function applyEvent(flag: Flag | undefined, event: FlagEvent): Flag {
       message: event.message,
       ...(event.reason ? { reason: event.reason } : {}),
       severity: event.severity,
+      ...(event.context ? { context: event.context } : {}),
+      ...(event.automatic ? { automatic: event.automatic } : {}),
+      ...(event.suggested ? { suggested: event.suggested } : {}),
       status: 'raised',
       raisedAt: event.at,
       escalation: 0,

@@ -3,6 +3,7 @@
  * crosses a boundary (participants, events) is typed by its schema in schemas.ts.
  */
 import type { InferOutput } from 'valibot';
+import type { RuleRef, FlagContext } from './context.js';
 import type { EventSchema, ParticipantSchema, RefSchema, ServiceRefSchema } from './schemas.js';
 
 export const ROLES = ['agent', 'supervisor'] as const;
@@ -53,6 +54,12 @@ export interface Flag {
   message: string;
   reason?: string;
   severity: Severity;
+  /** The conversation the agent shared when raising it: last turns and a summary. */
+  context?: FlagContext;
+  /** Set when a rule raised it by itself (`auto-raise`): which rule. */
+  automatic?: RuleRef;
+  /** Set when the agent raised it from a rule's suggestion: which rule. */
+  suggested?: RuleRef;
   status: FlagStatus;
   raisedAt: number;
   acknowledgedBy?: ParticipantRef;

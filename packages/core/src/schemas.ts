@@ -5,6 +5,7 @@
  * check of it can never drift apart.
  */
 import * as v from 'valibot';
+import { RuleRefSchema, FlagContextSchema } from './context.js';
 import { ERROR_CODES } from './errors.js';
 import { CHANNELS, ROLES, SEVERITIES } from './model.js';
 
@@ -27,6 +28,18 @@ export const ParticipantSchema = v.strictObject({
   teams: v.pipe(v.array(Id), v.maxLength(256)),
 });
 
+/**
+ * What conversation automation adds to a raise (issue 16), carried unchanged onto its `raised`
+ * event and the Flag: the context the agent agreed to share, and the rule that raised the flag by
+ * itself (`automatic`) or suggested it to the agent, who accepted (`suggested`). All optional:
+ * everything works without them.
+ */
+const AutomationFields = {
+  context: v.optional(FlagContextSchema),
+  automatic: v.optional(RuleRefSchema),
+  suggested: v.optional(RuleRefSchema),
+};
+
 export const CommandSchema = v.variant('type', [
   v.strictObject({
     type: v.literal('raise'),
@@ -38,6 +51,7 @@ export const CommandSchema = v.variant('type', [
     severity: v.optional(v.picklist(SEVERITIES)),
     /** One of the agent's teams; defaults to the first. */
     team: v.optional(Id),
+    ...AutomationFields,
   }),
   v.strictObject({ type: v.picklist(['acknowledge', 'request-join', 'accept-join', 'cancel-join']), flagId: Id }),
   v.strictObject({ type: v.picklist(['lower', 'decline-join']), flagId: Id, reason: v.optional(Text) }),
@@ -73,6 +87,7 @@ export const EventSchema = v.variant('type', [
     message: Text,
     reason: v.optional(Text),
     severity: v.picklist(SEVERITIES),
+    ...AutomationFields,
   }),
   v.strictObject({ ...base, type: v.literal('acknowledged') }),
   v.strictObject({ ...base, type: v.literal('escalated'), level: v.picklist([1, 2]) }),

@@ -2,6 +2,7 @@
  * Transcript entries: every flag event and private message, in order, with a stable id so a
  * retried append is harmless. The host provides a TranscriptSink (e.g. writes into its CRM).
  */
+import type { FlagContext } from './context.js';
 import type { FlagEvent, ParticipantRef } from './model.js';
 
 export interface TranscriptEntry {
@@ -13,7 +14,10 @@ export interface TranscriptEntry {
   at: number;
   type: FlagEvent['type'];
   actor: ParticipantRef;
-  /** One readable line, e.g. `Ann Agent raised a flag (urgent): "caller is angry"`. Plain text. */
+  /**
+   * Readable plain text, e.g. `Ann Agent raised a flag (urgent): "caller is angry"` (`describeEvent`):
+   * one line, but a raise that shares the conversation adds it on the lines after (`describeContext`).
+   */
   text: string;
 }
 
@@ -31,8 +35,14 @@ export function describeEvent(event: FlagEvent): string {
 function describeAction(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
-    case 'raised':
-      return `${who} raised a flag${event.severity === 'urgent' ? ' (urgent)' : ''}${event.reason ? ` [${event.reason}]` : ''}: "${event.message}"`;
+    case 'raised': {
+      const auto = event.automatic
+        ? ` (raised automatically by the rule "${event.automatic.ruleName}")`
+        : event.suggested
+          ? ` (suggested by the rule "${event.suggested.ruleName}")`
+          : '';
+      return `${who} raised a flag${event.severity === 'urgent' ? ' (urgent)' : ''}${event.reason ? ` [${event.reason}]` : ''}: "${event.message}"${auto}`;
+    }
     case 'acknowledged':
       return `${who} acknowledged the flag`;
     case 'escalated':
@@ -56,6 +66,13 @@ function describeAction(event: FlagEvent): string {
   }
 }
 
+/** A shared context as transcript lines: `Summary: …`, then `Customer: …` / `Agent: …` per turn. */
+export function describeContext(context: FlagContext): string {
+  const lines = context.summary.length > 0 ? [`Summary: ${context.summary.join(' ')}`] : [];
+  for (const turn of context.turns) lines.push(`${turn.from === 'customer' ? 'Customer' : 'Agent'}: ${turn.text}`);
+  return lines.join('\n');
+}
+
 export function toTranscriptEntry(event: FlagEvent, interactionId: string): TranscriptEntry {
   return {
     id: `${event.flagId}:${event.seq}`,
@@ -65,6 +82,7 @@ export function toTranscriptEntry(event: FlagEvent, interactionId: string): Tran
     at: event.at,
     type: event.type,
     actor: event.actor,
-    text: describeEvent(event),
+    // The shared conversation is part of the one raise entry, on the lines after it.
+    text: event.type === 'raised' && event.context ? `${describeEvent(event)}\n${describeContext(event.context)}` : describeEvent(event),
   };
 }

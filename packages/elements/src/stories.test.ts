@@ -6,6 +6,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import './define.js';
+import * as automation from '../../../stories/automation.stories.js';
 import * as bothSides from '../../../stories/both-sides.stories.js';
 import * as flagButton from '../../../stories/flag-button.stories.js';
 import * as raisedFlagsWidget from '../../../stories/raised-flags-widget.stories.js';
@@ -37,7 +38,16 @@ async function settled(container: HTMLElement): Promise<void> {
   for (let i = 0; i < 3; i++) await Promise.all(flaglineElements(container).map((el) => el.updateComplete));
 }
 
-const files = { bothSides, flagButton, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;
+/** What some stories are about, which must show (a selector inside one of their elements). */
+const SHOWS: Record<string, string> = {
+  'automation / SuggestionShown': '[part=suggestion]',
+  'automation / AutoRaisedFlag': '.notice.auto',
+  'automation / ExpandedContextRow': '[role=listitem] .context .turns',
+  'automation / PinnedContextInChat': '.context + .log',
+  'automation / GroupOfSimilarFlags': '.group',
+};
+
+const files = { automation, bothSides, flagButton, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;
 
 describe('stories', () => {
   afterEach(async () => {
@@ -63,6 +73,8 @@ describe('stories', () => {
         await settled(container);
         if (name === 'ErrorShown') await waitUntil(() => errors.length === 1, 'the refused raise is reported');
         else expect(errors, 'no command failed').to.deep.equal([]);
+        const shows = SHOWS[`${file} / ${name}`];
+        if (shows) await waitUntil(() => flaglineElements(container).some((el) => el.shadowRoot?.querySelector(shows)), `shows ${shows}`);
         await expect(container).to.be.accessible();
       });
     }

@@ -1,6 +1,6 @@
 /** Test setup shared by the element tests: one in-process hub, several people on it. */
 import { render, type TemplateResult } from 'lit';
-import { createFlagClient, FlagError, MemoryHub, type CommandEnvelope, type FlagClient, type FlagConfigInput, type Participant, type Transport } from '@flagline/core';
+import { createFlagClient, FlagError, MemoryHub, type CommandEnvelope, type FlagClient, type FlagConfigInput, type Participant, type RaiseInput, type Transport } from '@flagline/core';
 
 export const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['blue'] };
 export const sam: Participant = { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', teams: ['blue'] };
@@ -27,6 +27,16 @@ export function world(opts: { config?: FlagConfigInput; now?: () => number } = {
       await hub.close();
     },
   };
+}
+
+/** A world where Ann raised a flag (on `i-1`, by default) and Sam, her supervisor, sees it. */
+export async function raisedWorld(raise: Partial<RaiseInput> = {}): Promise<{ w: World; agent: FlagClient; supervisor: FlagClient; flagId: string }> {
+  const w = world();
+  const agent = w.client(ann);
+  const supervisor = w.client(sam);
+  const flagId = (await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'Caller wants a refund <b>now</b>', ...raise })).flagId!;
+  await until(supervisor.$openFlags, (f) => f.length === 1);
+  return { w, agent, supervisor, flagId };
 }
 
 /** Resolves once the store holds a value that passes `test`. */

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { checkKeyUrl } from './remote-keys.js';
+import { loadTeamRules, type TeamRules } from './team-rules.js';
 import { DEFAULT_CONFIG, type FlagConfigInput } from '@flagline/core';
 
 type Kind = 'string' | 'int' | 'bool' | 'list';
@@ -70,6 +71,10 @@ export interface RelayConfig {
   retentionDays: number;
   purgeIntervalMs: number;
   static?: string;
+  /** JSON file of conversation rules per team (`{ "billing": [ … ] }`), served at GET /api/rules/:team. */
+  rules?: string;
+  /** The rules file's content, validated at start. */
+  teamRules?: TeamRules;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   // Service API (host backends)
   serviceRoles: string[];
@@ -187,6 +192,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'retentionDays', kind: 'int', help: 'Delete the events (transcripts) of flags lowered more than this many days ago; 0 keeps them forever.' },
   { key: 'purgeIntervalMs', kind: 'int', help: 'How often the retention purge runs (also once at start).' },
   { key: 'static', kind: 'string', help: 'Serve this directory over HTTP (e.g. the built demo).' },
+  { key: 'rules', kind: 'string', help: 'JSON file of conversation rules per team ({"billing": [rules]}, the schema of @flagline/core/automation), validated at start and served to each team\'s members at GET /api/rules/:team.' },
   { key: 'logLevel', kind: 'string', help: 'error | warn | info | debug (JSON lines on stderr).' },
   // Service API (host backends)
   { key: 'serviceRoles', kind: 'list', help: 'Values of the role claim that make a service token (service API only; never accepted on the WebSocket).' },
@@ -287,6 +293,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
   if (config.jwtSecretFile) config.jwtSecret = readFileSync(config.jwtSecretFile, 'utf8').trim();
   if (config.metricsTokenFile) config.metricsToken = readFileSync(config.metricsTokenFile, 'utf8').trim();
   if (config.metricsToken !== undefined && config.metricsToken.length < 16) throw new ConfigError('The metrics token must be at least 16 characters.');
+  if (config.rules !== undefined) {
+    try {
+      config.teamRules = loadTeamRules(config.rules);
+    } catch (err) {
+      throw new ConfigError(`--rules: ${(err as Error).message}`);
+    }
+  }
   try {
     if (config.jwksUrl !== undefined) checkKeyUrl(config.jwksUrl, '--jwks-url');
     if (config.oidcIssuer !== undefined) checkKeyUrl(config.oidcIssuer, '--oidc-issuer');

@@ -9,7 +9,7 @@ import { FlagError, encodeFrame, type ClientFrame, type OutgoingServerFrame, typ
 import type { Verifier } from './auth.js';
 import type { RelayConfig } from './config.js';
 import type { Logger } from './log.js';
-import type { Metrics } from './metrics.js';
+import { ruleRaiseOf, type Metrics, type RuleRaise } from './metrics.js';
 import type { Presence } from './presence.js';
 import { TokenBucket } from './rate-limit.js';
 
@@ -47,7 +47,7 @@ export class RelayConnection {
   readonly #ctx: ConnectionContext;
   readonly #session: AuthoritySession;
   readonly #bucket: TokenBucket;
-  readonly #started = new Map<string, { type: string; at: number }>();
+  readonly #started = new Map<string, { type: string; at: number; rule?: RuleRaise }>();
   #userId: string | null = null;
   #leave: (() => void) | null = null;
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
@@ -115,7 +115,7 @@ export class RelayConnection {
   }
 
   #admit(frame: ClientFrame): void {
-    if (frame.t === 'cmd') this.#started.set(frame.id, { type: frame.cmd.type, at: performance.now() });
+    if (frame.t === 'cmd') this.#started.set(frame.id, { type: frame.cmd.type, at: performance.now(), ...ruleRaiseOf(frame.cmd) });
     if (!this.#bucket.take())
       throw new FlagError('rate-limited', 'Too many frames on this connection; slow down.', { retryAfterMs: this.#bucket.retryAfterMs() });
     const user = this.#userId === null ? undefined : this.#ctx.perUser.get(this.#userId);
@@ -183,6 +183,7 @@ export class RelayConnection {
     if (id === undefined || !started) return;
     this.#started.delete(id);
     this.#ctx.metrics.command(started.type, code ?? 'ok', (performance.now() - started.at) / 1000);
+    if (started.rule && frame.t === 'result' && frame.outcome.ok && frame.outcome.changed) this.#ctx.metrics.ruleRaise(started.rule);
   }
 
   #sendError(error: FlagError): void {

@@ -1,7 +1,8 @@
 /**
  * The sample people of dev mode: the dev-only token endpoint signs tokens for them, and the
- * demo offers them as "log in as". Two teams of agents, a supervisor for each team, and a
- * second-tier supervisor who sees escalated flags. Never used when a real key is configured.
+ * demo offers them as "log in as". Two teams of agents (billing has six, for the demo's scripted
+ * outage), a supervisor for each team, and a second-tier supervisor who sees escalated flags.
+ * Never used when a real key is configured.
  */
 import type { Participant } from '@flagline/core';
 
@@ -10,6 +11,10 @@ export const DEV_SECOND_TIER_TEAMS: readonly string[] = ['escalations'];
 export const DEV_DIRECTORY: readonly Participant[] = Object.freeze([
   { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['billing'] },
   { id: 'ben', name: 'Ben Agent', role: 'agent', teams: ['billing'] },
+  { id: 'eve', name: 'Eve Agent', role: 'agent', teams: ['billing'] },
+  { id: 'fay', name: 'Fay Agent', role: 'agent', teams: ['billing'] },
+  { id: 'gus', name: 'Gus Agent', role: 'agent', teams: ['billing'] },
+  { id: 'hal', name: 'Hal Agent', role: 'agent', teams: ['billing'] },
   { id: 'cara', name: 'Cara Agent', role: 'agent', teams: ['support'] },
   { id: 'dev', name: 'Dev Agent', role: 'agent', teams: ['support'] },
   { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', teams: ['billing'] },

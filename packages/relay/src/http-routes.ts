@@ -15,6 +15,7 @@ import { DEV_DIRECTORY, devParticipant } from './dev-directory.js';
 import { HTTP_STATUS } from './http-status.js';
 import { OPENAPI_PATH } from './openapi.js';
 import type { ServiceApi } from './service-api.js';
+import type { TeamRules } from './team-rules.js';
 
 /** What the HTTP side reads from storage; any store (SQLite, Redis) can offer it. */
 export interface EventReader {
@@ -41,6 +42,8 @@ export interface HttpContext {
   /** Present only in dev mode. */
   devToken?: (participantId: string) => Promise<{ token: string; expiresAt: number }>;
   staticDir?: string;
+  /** Conversation rules per team (--rules), for GET /api/rules/:team. */
+  teamRules?: TeamRules;
 }
 
 
@@ -103,6 +106,8 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   if (get && transcript) return json(res, 200, { entries: await readTranscript(ctx, req, decodePath(transcript[1]!)) });
   const presence = /^\/api\/presence\/([^/]+)$/.exec(pathname);
   if (get && presence) return json(res, 200, await readPresence(ctx, req, decodePath(presence[1]!)));
+  const rules = /^\/api\/rules\/([^/]+)$/.exec(pathname);
+  if (get && rules) return json(res, 200, await readRules(ctx, req, decodePath(rules[1]!)));
   if (ctx.devToken && req.method === 'GET' && pathname === '/dev/directory') return json(res, 200, { devOnly: true, participants: DEV_DIRECTORY });
   if (ctx.devToken && req.method === 'POST' && pathname === '/dev/token') {
     const body = (await readJson(req)) as { participantId?: unknown };
@@ -119,6 +124,14 @@ async function readPresence(ctx: HttpContext, req: IncomingMessage, team: string
   const { participant } = await ctx.verify(bearer(req));
   if (!participant.teams.includes(team)) throw new FlagError('not-allowed', `You are not a member of team ${team}.`);
   return { team, supervisors: await ctx.presence.online(team) };
+}
+
+/** A team's conversation rules, for members of that team: what their agents' rules engines run. */
+async function readRules(ctx: HttpContext, req: IncomingMessage, team: string) {
+  const { participant } = await ctx.verify(bearer(req));
+  if (!participant.teams.includes(team)) throw new FlagError('not-allowed', `You are not a member of team ${team}.`);
+  if (!ctx.teamRules) throw new FlagError('not-found', 'This relay serves no rules (start it with --rules FILE).');
+  return { team, rules: ctx.teamRules.get(team) ?? [] };
 }
 
 /** Constant-time comparison (of digests, so the lengths leak nothing either). */

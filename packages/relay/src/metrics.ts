@@ -1,12 +1,28 @@
 /** The few numbers /metrics exposes, in Prometheus text format (version 0.0.4), written by hand. */
+import type { Command } from '@flagline/core';
 import type { CheckpointReport } from '@flagline/core/authority';
 import type { Purged } from './store.js';
+
+/** A flag a conversation rule brought about: raised by itself, or by the agent from its suggestion. */
+export interface RuleRaise {
+  ruleId: string;
+  how: 'automatic' | 'suggested';
+}
+
+/** The rule behind a raise command, from its `automatic` / `suggested` fields (validated: ids are `[\w.:-]`). */
+export function ruleRaiseOf(cmd: Command): { rule?: RuleRaise } {
+  if (cmd.type !== 'raise') return {};
+  if (cmd.automatic) return { rule: { ruleId: cmd.automatic.ruleId, how: 'automatic' } };
+  if (cmd.suggested) return { rule: { ruleId: cmd.suggested.ruleId, how: 'suggested' } };
+  return {};
+}
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 export class Metrics {
   connections = 0;
   readonly #commands = new Map<string, number>();
+  readonly #ruleRaises = new Map<string, number>();
   readonly #errors = new Map<string, number>();
   readonly #keyFetches = new Map<string, number>();
   #deferred = 0;
@@ -46,6 +62,12 @@ export class Metrics {
     this.#latencyCount++;
     this.#latencySum += seconds;
     for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) this.#buckets[i]!++;
+  }
+
+  /** A flag raised by a rule, or from its suggestion: admins tune their rules by these. */
+  ruleRaise({ ruleId, how }: RuleRaise): void {
+    const key = `rule="${ruleId}",how="${how}"`;
+    this.#ruleRaises.set(key, (this.#ruleRaises.get(key) ?? 0) + 1);
   }
 
   deferredAdmission(): void {
@@ -106,6 +128,8 @@ export class Metrics {
     out.push(`flagline_retention_cutoff_seconds ${purge.lastCutoff}`);
     family('flagline_commands_total', 'counter', 'Commands answered, by type and result (ok or an error code).');
     for (const [labels, n] of this.#commands) out.push(`flagline_commands_total{${labels}} ${n}`);
+    family('flagline_rule_raises_total', 'counter', 'Flags raised by a conversation rule (how="automatic") or by an agent accepting its suggestion (how="suggested"), by rule id.');
+    for (const [labels, n] of this.#ruleRaises) out.push(`flagline_rule_raises_total{${labels}} ${n}`);
     family('flagline_command_duration_seconds', 'histogram', 'Time from receiving a command to sending its durable result.');
     BUCKETS.forEach((le, i) => out.push(`flagline_command_duration_seconds_bucket{le="${le}"} ${this.#buckets[i]}`));
     out.push(`flagline_command_duration_seconds_bucket{le="+Inf"} ${this.#latencyCount}`);

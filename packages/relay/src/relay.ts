@@ -214,6 +214,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
       originAllowed,
       ready: () => !draining && storage.failure === null,
       ...(config.static !== undefined ? { staticDir: config.static } : {}),
+      ...(config.teamRules ? { teamRules: config.teamRules } : {}),
       ...(devMode
         ? {
             devToken: async (participantId: string) => {

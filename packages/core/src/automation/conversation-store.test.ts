@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { FlagError } from '../errors.js';
-import type { Turn } from './conversation.js';
-import { MAX_CONTEXT_TURNS } from './conversation.js';
+import type { Turn } from '../context.js';
+import { MAX_CONTEXT_LENGTH, MAX_CONTEXT_TURNS } from '../context.js';
 import { ConversationStore, parseFlagContext, type ConversationEvent } from './conversation-store.js';
 import { SUMMARY_CASES } from './fixtures/conversations.js';
 
@@ -41,6 +41,19 @@ describe('automation conversation store: context for a flag', () => {
     expect(context.turns[0]!.text.endsWith('…')).to.equal(true);
     expect(context.summary).to.deep.equal([context.turns[0]!.text]);
     expect(store.contextFor('i', { summarySentences: 0 })!.summary).to.deep.equal([]);
+  });
+
+  it('drops the oldest turns rather than share more than MAX_CONTEXT_LENGTH characters in all', () => {
+    const store = new ConversationStore();
+    const said = (i: number): Turn => ({ from: 'customer', text: `I want to cancel ${i} ${'x'.repeat(490)}`, at: i });
+    store.observeConversation('i', { channel: 'voice', turns: Array.from({ length: MAX_CONTEXT_TURNS }, (_, i) => said(i)) });
+    const context = store.contextFor('i', { turns: MAX_CONTEXT_TURNS, maxTurnLength: 500, summarySentences: 5 })!;
+    const length = [...context.turns.map((t) => t.text), ...context.summary].reduce((n, t) => n + t.length, 0);
+    expect(length).to.be.at.most(MAX_CONTEXT_LENGTH);
+    expect(context.summary, 'the summary is kept whole').to.have.length(5);
+    expect(context.turns.at(-1)!.at, 'the newest turns are kept').to.equal(MAX_CONTEXT_TURNS - 1);
+    expect(context.turns.length).to.be.below(MAX_CONTEXT_TURNS);
+    expect(parseFlagContext(context)).to.deep.equal(context);
   });
 
   it('masks card numbers in what it shares, and only card numbers, unless told not to', () => {

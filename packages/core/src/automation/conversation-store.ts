@@ -7,10 +7,13 @@
 import * as v from 'valibot';
 import { FlagError } from '../errors.js';
 import { CHANNELS, type Channel } from '../model.js';
-import { FlagContextSchema, MAX_CONTEXT_TEXT, MAX_CONTEXT_TURNS, MAX_STORED_TURN_LENGTH, MAX_SUMMARY_SENTENCES, TurnSchema, type FlagContext, type Turn } from './conversation.js';
-import { parseOrThrow } from './parse.js';
+import { fitContext, FlagContextSchema, MAX_CONTEXT_TEXT, MAX_CONTEXT_TURNS, MAX_SUMMARY_SENTENCES, TurnSchema, type FlagContext, type Turn } from '../context.js';
+import { parseOrThrow } from '../parse.js';
 import { maskCardNumbers } from './redact.js';
 import { summarize } from './summary.js';
+
+/** Longest turn kept, in characters; longer turns are cut (the context shares far less). */
+const MAX_STORED_TURN_LENGTH = 4_000;
 
 /** A context from anywhere (an edited one, a frame): validated, `invalid-input` FlagError otherwise. */
 export function parseFlagContext(input: unknown): FlagContext {
@@ -137,10 +140,11 @@ export class ConversationStore {
     const conversation = this.#conversations.get(interactionId);
     if (!conversation || conversation.turns.length === 0 || this.#disabled.has(conversation.channel)) return null;
     const share = (text: string) => clip(mask ? maskCardNumbers(text) : text, maxTurnLength);
-    return {
+    // The summary first: long options drop the oldest turns rather than exceed MAX_CONTEXT_LENGTH.
+    return fitContext({
       turns: conversation.turns.slice(-turns).map((t) => ({ ...t, text: share(t.text) })),
       summary: summarySentences ? summarize(conversation.turns, { sentences: summarySentences }).map((s) => share(s.text)) : [],
-    };
+    });
   }
 
   #get(interactionId: string): Conversation {

@@ -101,6 +101,34 @@ describe('automation rules engine: keywords', () => {
       },
     ]);
   });
+
+  it("marks an auto-raise's ready raise as automatic, with the rule's id and name (a suggestion's is not)", () => {
+    const { say, triggers } = setup([{ ...CANCEL, action: 'auto-raise' }, rule('manager', { type: 'keywords', any: ['manager'] })]);
+    say('call-7', 'I want to cancel, get me a manager');
+    expect(triggers.map((t) => [t.ruleId, t.raise.automatic])).to.deep.equal([
+      ['cancel', { ruleId: 'cancel', ruleName: 'Rule cancel' }],
+      ['manager', undefined],
+    ]);
+  });
+});
+
+describe('automation rules engine: listeners', () => {
+  it('tells every subscriber each trigger until it stops, and lists the suggestions still open per interaction', () => {
+    const { say, engine, triggers } = setup([CANCEL, rule('manager', { type: 'keywords', any: ['manager'] })]);
+    const heard: string[] = [];
+    const stop = engine.subscribe((t) => heard.push(t.id));
+    say('i1', 'cancel it');
+    say('i2', 'get me a manager');
+    stop();
+    say('i2', 'cancel it too');
+    expect(heard).to.deep.equal(['i1:cancel:1', 'i2:manager:2']);
+    expect(triggers.map((t) => t.id)).to.deep.equal(['i1:cancel:1', 'i2:manager:2', 'i2:cancel:3']);
+    expect(engine.pendingSuggestions('i2').map((t) => t.id)).to.deep.equal(['i2:manager:2', 'i2:cancel:3']);
+    engine.accept('i2:manager:2');
+    engine.dismiss('i1:cancel:1');
+    expect(engine.pendingSuggestions('i2')).to.deep.equal([triggers[2]]);
+    expect(engine.pendingSuggestions('i1')).to.deep.equal([]);
+  });
 });
 
 describe('automation rules engine: noise control', () => {

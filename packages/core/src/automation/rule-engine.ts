@@ -10,7 +10,7 @@
 import { FlagError } from '../errors.js';
 import type { Channel, Severity } from '../model.js';
 import type { ConversationEvent, ConversationStore } from './conversation-store.js';
-import type { Turn } from './conversation.js';
+import type { RuleRef, Turn } from '../context.js';
 import { MAX_REGEX_INPUT, parseRules, type Rule, type RuleInput } from './rule-schema.js';
 import { scoreSentiment, sentimentShift } from './sentiment.js';
 import { jaccard } from './similarity.js';
@@ -39,7 +39,7 @@ export interface RuleTrigger {
   /** What the agent is shown ("Customer mentions cancelling — raise a flag?"). */
   suggestion: string;
   /** A ready raise input: the client's `raise(trigger.raise)`, prefilled for a suggestion. */
-  raise: { interactionId: string; channel: Channel; message: string; reason?: string; severity: Severity };
+  raise: { interactionId: string; channel: Channel; message: string; reason?: string; severity: Severity; automatic?: RuleRef };
   /** Why it fired, for the agent and the logs: the phrase or text matched, or the measure. */
   evidence: string;
   at: number;
@@ -56,7 +56,8 @@ export interface RuleEngineOptions {
   /** Rules as JSON text or data; validated with `parseRules` (an `invalid-input` FlagError). */
   rules: string | readonly RuleInput[];
   conversations: ConversationStore;
-  onTrigger: (trigger: RuleTrigger) => void;
+  /** Told every trigger (also `subscribe`, e.g. a `<flag-button>` given this engine). */
+  onTrigger?: (trigger: RuleTrigger) => void;
   /** True when the interaction already has an open flag: then no rule fires on it. */
   isFlagOpen?: (interactionId: string) => boolean;
   clock?: Clock;
@@ -95,17 +96,18 @@ const fromMatches = (from: 'customer' | 'agent' | 'any', turn: Turn) => from ===
 export class RuleEngine {
   #rules: CompiledRule[] = [];
   readonly #interactions = new Map<string, InteractionState>();
-  readonly #pending = new Map<string, { ruleId: string; interactionId: string }>();
+  /** Suggestions shown and not yet accepted or dismissed. */
+  readonly #pending = new Map<string, RuleTrigger>();
+  readonly #listeners = new Set<(trigger: RuleTrigger) => void>();
   readonly #counters = new Map<string, RuleCounters>();
   readonly #clock: Clock;
-  readonly #onTrigger: (trigger: RuleTrigger) => void;
   readonly #isFlagOpen: (interactionId: string) => boolean;
   readonly #unsubscribe: () => void;
   #sequence = 0;
 
   constructor(options: RuleEngineOptions) {
     this.#clock = options.clock ?? systemClock;
-    this.#onTrigger = options.onTrigger;
+    if (options.onTrigger) this.#listeners.add(options.onTrigger);
     this.#isFlagOpen = options.isFlagOpen ?? (() => false);
     this.setRules(options.rules);
     this.#unsubscribe = options.conversations.subscribe((event) => this.#on(event));
@@ -121,6 +123,17 @@ export class RuleEngine {
   /** Counters per rule id, for the metrics view and `/metrics`. */
   counters(): Record<string, RuleCounters> {
     return Object.fromEntries([...this.#counters].map(([id, c]) => [id, { ...c }]));
+  }
+
+  /** Tell `listener` every trigger from now on; returns the way to stop. */
+  subscribe(listener: (trigger: RuleTrigger) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The suggestions on an interaction not yet accepted or dismissed (for a UI that starts listening late). */
+  pendingSuggestions(interactionId: string): RuleTrigger[] {
+    return [...this.#pending.values()].filter((t) => t.interactionId === interactionId);
   }
 
   /** The agent raised the flag a suggestion offered. */
@@ -252,22 +265,31 @@ export class RuleEngine {
     if (last !== undefined && now - last < rule.cooldownMs) return;
     state.lastFired.set(rule.id, now);
     const id = `${interactionId}:${rule.id}:${++this.#sequence}`;
-    if (rule.action === 'suggest') {
-      state.suggested.add(rule.id);
-      this.#pending.set(id, { ruleId: rule.id, interactionId });
-      this.#count(rule.id, 'shown');
-    } else this.#count(rule.id, 'autoRaised');
     const { message, reason, severity } = rule.raise;
-    this.#onTrigger({
+    const trigger: RuleTrigger = {
       id,
       ruleId: rule.id,
       ruleName: rule.name,
       action: rule.action,
       interactionId,
       suggestion: rule.suggestion ?? `${rule.name} — raise a flag?`,
-      raise: { interactionId, channel: state.channel, message, severity, ...(reason ? { reason } : {}) },
+      // An auto-raise is marked with its rule, so the flag says who raised it.
+      raise: {
+        interactionId,
+        channel: state.channel,
+        message,
+        severity,
+        ...(reason ? { reason } : {}),
+        ...(rule.action === 'auto-raise' ? { automatic: { ruleId: rule.id, ruleName: rule.name } } : {}),
+      },
       evidence,
       at: now,
-    });
+    };
+    if (rule.action === 'suggest') {
+      state.suggested.add(rule.id);
+      this.#pending.set(id, trigger);
+      this.#count(rule.id, 'shown');
+    } else this.#count(rule.id, 'autoRaised');
+    for (const listener of this.#listeners) listener(trigger);
   }
 }

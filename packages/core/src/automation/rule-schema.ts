@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import { FlagError } from '../errors.js';
 import { CHANNELS, SEVERITIES } from '../model.js';
-import { parseOrThrow } from './parse.js';
+import { parseOrThrow } from '../parse.js';
 
 /** Longest regex source accepted. */
 export const MAX_PATTERN_LENGTH = 200;

@@ -7,7 +7,7 @@
  *   the outage's words weigh a lot; then star clustering (see groupSimilarFlags).
  */
 import * as v from 'valibot';
-import { parseOrThrow } from './parse.js';
+import { parseOrThrow } from '../parse.js';
 import { contentStems, words, stem } from './text.js';
 
 /** |A ∩ B| / |A ∪ B| of two stem sets; 0 when either is empty. */
@@ -100,8 +100,8 @@ function firstFrom(list: readonly number[], nodes: readonly Node[], time: number
  * to its centre, so groups do not chain (A like B like C), and the input order does not matter.
  * Only flags sharing a stem are compared (an index from stem to flags).
  */
-export function groupSimilarFlags(flags: readonly SimilarFlagInput[], options: SimilarityOptions = {}): SimilarGroup[] {
-  const { threshold, windowMs, minSize } = parseOrThrow(OptionsSchema, options, 'similarity options');
+export function groupSimilarFlags(flags: readonly SimilarFlagInput[], options?: SimilarityOptions): SimilarGroup[] {
+  const { threshold, windowMs, minSize } = parseOrThrow(OptionsSchema, options ?? {}, 'similarity options');
   const sorted = [...flags].sort((a, b) => a.raisedAt - b.raisedAt || (a.id < b.id ? -1 : 1));
   const texts = sorted.map((f) => (f.reason ? `${f.message} ${f.reason}` : f.message));
   const terms = texts.map(contentStems);

@@ -13,8 +13,8 @@
  * already chosen; the result is in conversation order.
  */
 import * as v from 'valibot';
-import type { Turn } from './conversation.js';
-import { parseOrThrow } from './parse.js';
+import type { Turn } from '../context.js';
+import { parseOrThrow } from '../parse.js';
 import { compilePhrase, contentStems, indexOfPhrase, sentences, stems, type Phrase } from './text.js';
 
 export const INTENT_CUES: readonly string[] = [

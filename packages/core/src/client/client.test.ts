@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { createFlagClient } from './client.js';
 import { MemoryHub } from '../transports/memory.js';
 import type { Participant } from '../model.js';
+import type { FlagContext } from '../context.js';
 import type { FlagClient } from './types.js';
 import type { Transport } from '../transport.js';
 import type { TranscriptEntry } from '../transcript.js';
@@ -233,6 +234,33 @@ describe('createFlagClient over the memory hub', () => {
     await sent;
     const tl = await until(sup.timeline(flagId!), (t) => t.filter((i) => i.event.type === 'message').length === 2);
     expect(tl.map((i) => i.event.seq)).to.deep.equal([1, 2, 3]);
+  });
+
+  it("forwards a raise's context and automatic mark; the team's supervisor sees them, another team's not even the flag", async () => {
+    const context: FlagContext = { turns: [{ from: 'customer', text: 'I want to cancel everything.', at: 3_000 }], summary: ['I want to cancel everything.'] };
+    const automatic = { ruleId: 'cancel', ruleName: 'Customer mentions cancelling' };
+    const entries: TranscriptEntry[] = [];
+    const agent = connect(ann, { transcriptSink: { append: (e) => void entries.push(e) } });
+    const sup = connect(sue);
+    const other = connect({ ...sam, id: 'tom', teams: ['green'] });
+    const raised = await agent.raise({ interactionId: 'call-1', channel: 'voice', message: 'Wants to cancel', context, automatic });
+    expect(raised.flag?.context).to.deep.equal(context);
+    const [seen] = await until(sup.$openFlags, (f) => f.length === 1);
+    expect(seen!.context).to.deep.equal(context);
+    expect(seen!.automatic).to.deep.equal(automatic);
+    await until(other.$status, (s) => s === 'online');
+    expect(other.$flags.get().size).to.equal(0);
+    expect(entries.map((e) => e.type)).to.deep.equal(['raised']);
+    expect(entries[0]!.text).to.contain('\nCustomer: I want to cancel everything.');
+  });
+
+  it('rejects a raise with a bad context as invalid-input and leaves no flag behind', async () => {
+    const agent = connect(ann);
+    const summary = ['x'.repeat(501)];
+    const error = await agent.raise({ interactionId: 'call-1', channel: 'voice', message: 'm', context: { turns: [], summary } }).then(() => null, (err: unknown) => err);
+    expect(error).to.be.instanceOf(FlagError);
+    expect((error as FlagError).code).to.equal('invalid-input');
+    expect(agent.$flags.get().size).to.equal(0);
   });
 });
 

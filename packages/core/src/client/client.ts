@@ -138,6 +138,9 @@ class Client implements FlagClient {
     if (input.reason) command.reason = input.reason;
     if (input.severity) command.severity = input.severity;
     if (input.team) command.team = input.team;
+    if (input.context) command.context = input.context;
+    if (input.automatic) command.automatic = input.automatic;
+    if (input.suggested) command.suggested = input.suggested;
     return this.#run(command);
   }
   acknowledge(flagId: string) {

@@ -1,5 +1,6 @@
 import type { ReadableAtom } from 'nanostores';
 import type { Command } from '../commands.js';
+import type { RuleRef, FlagContext } from '../context.js';
 import type { Availability, FlagConfig, FlagConfigInput } from '../config.js';
 import type { FlagError } from '../errors.js';
 import type { Channel, Flag, FlagEvent, Participant, Severity } from '../model.js';
@@ -34,6 +35,12 @@ export interface RaiseInput {
   reason?: string;
   severity?: Severity;
   team?: string;
+  /** The conversation shared with the supervisor (what the agent agreed to; validated like every field). */
+  context?: FlagContext;
+  /** Set by a rule that raises by itself (a trigger's `raise` carries it). */
+  automatic?: RuleRef;
+  /** The rule whose suggestion the agent accepted (`<flag-button>` sets it). */
+  suggested?: RuleRef;
 }
 
 /** What a command resolves with once the source of truth accepted it. */

@@ -61,6 +61,8 @@ export const flagButtonStyles = [
       border-radius: var(--_radius);
       padding: calc(var(--_space) * 2);
       inline-size: min(28rem, 92vw);
+      max-block-size: calc(100dvh - 2 * var(--_space));
+      overflow: auto;
     }
     /* Docked at the viewport's bottom inline-end corner, like a utility-bar panel: always in view,
        never over the conversation the button sits in. A bottom sheet on narrow screens. */
@@ -96,6 +98,49 @@ export const flagButtonStyles = [
       border-radius: var(--_radius);
     }
     .notice > span {
+      min-inline-size: 0;
+      overflow-wrap: anywhere;
+    }
+    .notice.auto {
+      border-inline-start-color: var(--_accent);
+    }
+    /* A suggestion sits under the button and waits: never modal, never in the agent's way. */
+    .suggestion {
+      margin: calc(var(--_space) / 2) 0 0;
+      padding: var(--_space);
+      border: 1px solid var(--_border);
+      border-inline-start: 4px solid var(--_accent);
+      border-radius: var(--_radius);
+      background: var(--_surface);
+      max-inline-size: 28rem;
+    }
+    .suggestion p {
+      margin: 0 0 calc(var(--_space) / 2);
+      overflow-wrap: anywhere;
+    }
+    .suggestion .actions {
+      justify-content: flex-start;
+      margin-block-start: calc(var(--_space) / 2);
+    }
+    fieldset.context {
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      margin: var(--_space) 0 0;
+      padding: calc(var(--_space) / 2) var(--_space) var(--_space);
+      min-inline-size: 0;
+    }
+    .turns {
+      list-style: none;
+      margin: calc(var(--_space) / 2) 0 0;
+      padding: 0;
+      max-block-size: 12rem;
+      overflow-y: auto;
+    }
+    .turns label.check {
+      align-items: flex-start;
+      margin-block-start: calc(var(--_space) / 2);
+    }
+    .turns span {
       min-inline-size: 0;
       overflow-wrap: anywhere;
     }

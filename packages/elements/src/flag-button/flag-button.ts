@@ -1,16 +1,23 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { DEFAULT_CONFIG, isOpen, presentFlag, type Channel, type Command, type Flag, type FlagClient, type FlagView } from '@flagline/core';
+import { DEFAULT_CONFIG, isOpen, presentFlag, type Channel, type Command, type Flag, type FlagClient, type FlagView, type RaiseInput } from '@flagline/core';
+// Types only: a host that uses automation passes its instances; this element never bundles that code.
+import type { ConversationStore, RuleEngine, RuleTrigger } from '@flagline/core/automation';
 import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlagUnavailableEvent } from '../internal/events.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { StoreController } from '../internal/subscription.js';
 import { flagIcon } from '../internal/icons.js';
 import { flagButtonStyles } from './flag-button.styles.js';
+import { draftOf, sharedContext, type ContextDraft } from './context-draft.js';
 import { matchesShortcut, parseShortcut } from './shortcut.js';
+import { SuggestionController } from './suggestions.js';
 import { defaultFlagButtonStrings, type FlagButtonStrings } from './strings.js';
 
 const warnedUnavailable = new Set<string>();
+
+/** The rule a trigger came from, as a flag records it. */
+const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: trigger.ruleName });
 
 /**
  * The agent's flag: raise one with a message, then follow it (raised, escalated, acknowledged,
@@ -36,7 +43,9 @@ const warnedUnavailable = new Set<string>();
  * @csspart composer - The raise dialog (a native modal `<dialog>`).
  * @csspart panel - The popover with the flag's state, chat and actions.
  * @csspart error - A failed command's message.
- * @csspart notice - "Flag lowered by …" shown by the button when someone else lowered the flag while the panel was closed.
+ * @csspart notice - "Flag lowered by …" shown by the button when someone else lowered the flag while the panel was closed, or "Flag raised automatically: …".
+ * @csspart suggestion - A rule's suggestion to raise a flag, with Raise flag, Review first and Dismiss.
+ * @csspart context - In the composer: the conversation the agent is about to share, to edit or leave out.
  * @cssprop [--flagline-panel-width=24rem] - Width of the flag panel, docked at the viewport's bottom inline-end corner (a bottom sheet on narrow screens).
  *
  * @tagname flag-button
@@ -54,6 +63,19 @@ export class FlagButton extends FlaglineElement {
   @property() shortcut = '';
   /** Overrides for any visible string. */
   @property({ attribute: false }) strings: Partial<FlagButtonStrings> = {};
+  /**
+   * The host's `ConversationStore` (`@flagline/core/automation`): the composer then offers this
+   * interaction's context (last turns and summary) to share, which the agent edits or leaves out.
+   * Sharing is off on the store's `disabledChannels`.
+   */
+  @property({ attribute: false }) conversations: ConversationStore | undefined;
+  /**
+   * The host's `RuleEngine` over those conversations: its suggestions for this interaction show
+   * beside the button (one-click raise, review, dismiss). Auto-raises are the host's to raise (the
+   * engine's `onTrigger`, with `conversations.contextFor`); the button tells the agent of any flag
+   * marked `automatic`.
+   */
+  @property({ attribute: false }) engine: RuleEngine | undefined;
   /** Reflected while flags are unavailable here; the element then renders nothing. */
   @property({ type: Boolean, reflect: true }) unavailable = false;
 
@@ -63,6 +85,10 @@ export class FlagButton extends FlaglineElement {
   @state() private panelOpen = false;
   /** The lowered flag whose notice the agent closed. */
   @state() private noticeClosed = '';
+  /** The automatic flag whose notice the agent closed. */
+  @state() private autoNoticeClosed = '';
+  /** What the composer will share of the conversation (none without `conversations`). */
+  @state() private contextDraft: ContextDraft | undefined;
 
   @query('.trigger') private trigger!: HTMLButtonElement | null;
   @query('dialog') private composer!: HTMLDialogElement | null;
@@ -74,6 +100,10 @@ export class FlagButton extends FlaglineElement {
   #flagClient: FlagClient | undefined;
   #flagInteraction = '';
   #reportedReason: string | null = null;
+  readonly #suggestions = new SuggestionController(this);
+  #shared: { key: string; store: ConversationStore | undefined; size: { turns: number; summary: boolean } | null } | undefined;
+  /** The suggestion the composer was opened to review: accepted when the agent raises. */
+  #reviewing: RuleTrigger | undefined;
 
   constructor() {
     super();
@@ -104,6 +134,7 @@ export class FlagButton extends FlaglineElement {
     }
     this.#unread.store = client?.$unread;
     this.#busy.store = client?.$busy;
+    this.#suggestions.follow(this.engine, this.interactionId);
     const availability = client?.availability(this.channel);
     this.unavailable = !availability?.available;
     const reason = availability && !availability.available ? availability.reason : null;
@@ -183,11 +214,34 @@ export class FlagButton extends FlaglineElement {
     const show =
       flag && !isOpen(flag) && !this.panelOpen && flag.id !== this.noticeClosed &&
       flag.lowered?.cause !== 'interaction-ended' && flag.lowered?.by.id !== this.activeClient?.me.id;
+    const auto = flag && isOpen(flag) && flag.automatic && flag.id !== this.autoNoticeClosed ? flag : undefined;
     return html`<div class="notice-region" role="status">
       ${show
         ? html`<p class="notice" part="notice"><span dir="auto">${this.s.loweredBy(flag)}</span>
             <button class="close-notice" @click=${() => (this.noticeClosed = flag.id)}>${this.s.close}</button></p>`
         : nothing}
+      ${auto
+        ? html`<p class="notice auto" part="notice"><span dir="auto">${this.s.autoRaised(auto.automatic!.ruleName)}</span>
+            <button class="close-notice" @click=${() => (this.autoNoticeClosed = auto.id)}>${this.s.close}</button></p>`
+        : nothing}
+      ${this.#renderSuggestion()}
+    </div>`;
+  }
+
+  /** A rule's suggestion, while the interaction has no open flag: never in the agent's way (a status, not a dialog). */
+  #renderSuggestion() {
+    const trigger = this.#suggestions.suggestion;
+    if (!trigger || this.openFlag) return nothing;
+    const s = this.s;
+    const shared = this.#sharedSize();
+    return html`<div class="suggestion" part="suggestion">
+      <p dir="auto">${trigger.suggestion}</p>
+      ${shared ? html`<p class="muted">${s.sharesContext(shared.turns, shared.summary)}</p>` : nothing}
+      <div class="actions">
+        <button class="primary accept-suggestion" @click=${this.#acceptSuggestion}>${s.raise}</button>
+        <button class="review-suggestion" @click=${() => this.#open(trigger)}>${s.reviewSuggestion}</button>
+        <button class="dismiss-suggestion" @click=${() => this.#suggestions.dismiss()}>${s.dismissSuggestion}</button>
+      </div>
     </div>`;
   }
 
@@ -214,12 +268,43 @@ export class FlagButton extends FlaglineElement {
           ><input type="checkbox" .checked=${this.urgent} @change=${(e: Event) => (this.urgent = (e.target as HTMLInputElement).checked)} />
           ${s.urgentLabel}</label
         >
+        ${this.#renderContextDraft()}
         <div class="actions">
           <button class="cancel" @click=${() => this.composer?.close()}>${s.cancel}</button>
           <button class="primary submit" ?disabled=${this.draft.trim() === ''} @click=${this.#raise}>${s.submit}</button>
         </div>
       </dialog>
     `;
+  }
+
+  /** The conversation about to be shared: the agent sees all of it and edits the summary or leaves any of it out. */
+  #renderContextDraft() {
+    const draft = this.contextDraft;
+    if (!draft) return nothing;
+    const s = this.s;
+    const edit = (change: Partial<ContextDraft>) => (this.contextDraft = { ...draft, ...change });
+    return html`<fieldset class="context" part="context">
+      <legend>${s.contextLegend}</legend>
+      <label class="check"
+        ><input type="checkbox" class="share-context" .checked=${draft.share} @change=${(e: Event) => edit({ share: (e.target as HTMLInputElement).checked })} />
+        ${s.shareContext}</label
+      >
+      ${draft.share
+        ? html`<label for="summary">${s.summaryLabel}</label>
+            <textarea id="summary" dir="auto" rows="2" .value=${draft.summary} @input=${(e: Event) => edit({ summary: (e.target as HTMLTextAreaElement).value })}></textarea>
+            <ul class="turns">
+              ${draft.turns.map(
+                (t, i) => html`<li>
+                  <label class="check"
+                    ><input type="checkbox" .checked=${t.included}
+                      @change=${(e: Event) => edit({ turns: draft.turns.map((u, j) => (j === i ? { ...u, included: (e.target as HTMLInputElement).checked } : u)) })} />
+                    <span dir="auto"><strong>${s.context.from(t.turn.from)}</strong> ${t.turn.text}</span></label
+                  >
+                </li>`,
+              )}
+            </ul>`
+        : nothing}
+    </fieldset>`;
   }
 
   #renderPanel() {
@@ -265,14 +350,51 @@ export class FlagButton extends FlaglineElement {
     else this.#open();
   };
 
-  /** Opens the composer when there is no open flag, the flag panel otherwise. */
-  #open(): void {
-    if (this.openFlag) this.panel?.showPopover();
-    else {
-      this.failure = undefined;
-      this.composer?.showModal();
-      this.renderRoot.querySelector<HTMLTextAreaElement>('#message')?.focus();
+  /**
+   * Opens the composer when there is no open flag (prefilled from a suggestion under review), the
+   * flag panel otherwise. The conversation to share is read now, as it stands.
+   */
+  #open(review?: RuleTrigger): void {
+    if (this.openFlag) {
+      this.panel?.showPopover();
+      return;
     }
+    this.failure = undefined;
+    this.#reviewing = review;
+    if (review) {
+      this.draft = review.raise.message;
+      this.reason = review.raise.reason ?? '';
+      this.urgent = review.raise.severity === 'urgent';
+    }
+    this.contextDraft = draftOf(this.conversations?.contextFor(this.interactionId));
+    this.composer?.showModal();
+    this.renderRoot.querySelector<HTMLTextAreaElement>('#message')?.focus();
+  }
+
+  /**
+   * How much a one-click raise would share, read again only when the conversation grew: the
+   * summary is not free on a long conversation, and the button re-renders on every store change.
+   */
+  #sharedSize(): { turns: number; summary: boolean } | null {
+    const store = this.conversations;
+    const key = store ? `${this.interactionId}:${store.turns(this.interactionId).length}` : '';
+    if (this.#shared?.key !== key || this.#shared.store !== store) {
+      const context = store?.contextFor(this.interactionId);
+      this.#shared = { key, store, size: context ? { turns: context.turns.length, summary: context.summary.length > 0 } : null };
+    }
+    return this.#shared.size;
+  }
+
+  /** One click: the suggested flag, with the conversation as the host's store shares it. */
+  #acceptSuggestion = (): void => {
+    const trigger = this.#suggestions.accept();
+    if (trigger) void this.#raiseWith({ ...trigger.raise, suggested: ruleOf(trigger) }, this.conversations?.contextFor(this.interactionId));
+  };
+
+  #raiseWith(input: RaiseInput, context: RaiseInput['context'] | null | undefined) {
+    return this.perform('raise', undefined, (c) =>
+      c.raise({ ...input, ...(context ? { context } : {}), ...(this.customerLabel ? { customerLabel: this.customerLabel } : {}) }),
+    );
   }
 
   #onComposerKey = (e: KeyboardEvent): void => {
@@ -284,17 +406,20 @@ export class FlagButton extends FlaglineElement {
   #raise = async (): Promise<void> => {
     const message = this.draft;
     const reason = this.reason.trim();
+    const context = sharedContext(this.contextDraft);
+    const suggested = this.#reviewing ? this.#suggestions.accept() : undefined;
     // Optimistic: the flag shows as raising at once; a failure comes back as a message and event.
     this.composer?.close();
-    const result = await this.perform('raise', undefined, (c) =>
-      c.raise({
+    const result = await this.#raiseWith(
+      {
         interactionId: this.interactionId,
         channel: this.channel,
         message,
         severity: this.urgent ? 'urgent' : 'normal',
         ...(reason ? { reason } : {}),
-        ...(this.customerLabel ? { customerLabel: this.customerLabel } : {}),
-      }),
+        ...(suggested ? { suggested: ruleOf(suggested) } : {}),
+      },
+      context,
     );
     if (result) {
       this.draft = '';
@@ -304,6 +429,7 @@ export class FlagButton extends FlaglineElement {
   };
 
   #onComposerClose = (): void => {
+    this.#reviewing = undefined;
     this.trigger?.focus();
   };
 

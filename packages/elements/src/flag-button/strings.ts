@@ -1,4 +1,5 @@
 import type { Flag, FlagErrorCode } from '@flagline/core';
+import { defaultContextStrings, type ContextStrings } from '../internal/context-view.js';
 
 /** Every visible or announced string of <flag-button>, English by default. */
 export interface FlagButtonStrings {
@@ -23,6 +24,19 @@ export interface FlagButtonStrings {
   cancelJoin: string;
   lower: string;
   close: string;
+  /** Announced beside the button when a rule raised the flag by itself. */
+  autoRaised: (ruleName: string) => string;
+  /** A suggestion's button that opens the composer prefilled, to edit before raising. */
+  reviewSuggestion: string;
+  dismissSuggestion: string;
+  /** Under a suggestion: what a one-click raise shares. */
+  sharesContext: (turns: number, summary: boolean) => string;
+  /** The composer's conversation section. */
+  contextLegend: string;
+  shareContext: string;
+  summaryLabel: string;
+  /** Who said a turn, in the composer's conversation section. */
+  context: ContextStrings;
   /** Console warning and event reason when the button hides itself. */
   unavailable: (reason: Extract<FlagErrorCode, 'fallback-mode' | 'channel-unavailable'>, channel: string) => string;
 }
@@ -52,6 +66,15 @@ export const defaultFlagButtonStrings: FlagButtonStrings = {
   cancelJoin: 'Cancel join request',
   lower: 'Lower flag',
   close: 'Close',
+  autoRaised: (ruleName) => `Flag raised automatically: ${ruleName}`,
+  reviewSuggestion: 'Review first',
+  dismissSuggestion: 'Dismiss',
+  sharesContext: (turns, summary) =>
+    `Shares ${turns === 1 ? 'the last message' : `the last ${turns} messages`}${summary ? ' and a summary' : ''} with your supervisor.`,
+  contextLegend: 'Conversation shared with your supervisor',
+  shareContext: 'Share the conversation',
+  summaryLabel: 'Summary (one sentence a line)',
+  context: defaultContextStrings,
   unavailable: (reason, channel) =>
     reason === 'fallback-mode'
       ? 'Flagline is in fallback mode: <flag-button> is hidden.'

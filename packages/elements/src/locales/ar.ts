@@ -1,5 +1,6 @@
 import type { FlagErrorCode, FlagEvent } from '@flagline/core';
 import { formatNumber, plural, type PluralForms } from '../internal/format.js';
+import type { ContextStrings } from '../internal/context-view.js';
 import type { FlaglineMessages } from '../internal/localize.js';
 
 /** Arabic (Modern Standard; six plural forms). Put the elements under `dir="rtl"`. `registerLocale('ar', ar)`. */
@@ -16,6 +17,22 @@ const UNREAD: PluralForms = {
 };
 const unread = (count: number) => plural('ar', count, UNREAD);
 const because = (reason?: string) => (reason ? `: ${reason}` : '');
+
+const context: ContextStrings = {
+  title: 'المحادثة المشتركة',
+  summary: 'الملخص',
+  from: (from) => (from === 'customer' ? 'العميل' : 'الوكيل'),
+  automatic: (ruleName) => `رُفع تلقائيًا: ${ruleName}`,
+  suggested: (ruleName) => `اقترحته قاعدة: ${ruleName}`,
+};
+const LAST_MESSAGES: PluralForms = {
+  zero: 'لا رسائل',
+  one: 'آخر رسالة',
+  two: 'آخر رسالتين',
+  few: 'آخر # رسائل',
+  many: 'آخر # رسالة',
+  other: 'آخر # رسالة',
+};
 
 const ERRORS: Record<FlagErrorCode, string> = {
   'invalid-state': 'لا يمكن تنفيذ هذا الإجراء الآن.',
@@ -39,7 +56,7 @@ function systemLine(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised':
-      return `رفع ${who} علمًا${event.severity === 'urgent' ? ' (عاجل)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»`;
+      return `رفع ${who} علمًا${event.severity === 'urgent' ? ' (عاجل)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»${event.automatic ? ` (رُفع تلقائيًا بالقاعدة «${event.automatic.ruleName}»)` : event.suggested ? ` (اقترحته القاعدة «${event.suggested.ruleName}»)` : ''}`;
     case 'acknowledged':
       return `استلم ${who} العلم`;
     case 'escalated':
@@ -87,6 +104,14 @@ export const ar = {
     cancelJoin: 'إلغاء طلب الانضمام',
     lower: 'أنزل العلم',
     close: 'إغلاق',
+    autoRaised: (ruleName) => `رُفع العلم تلقائيًا: ${ruleName}`,
+    reviewSuggestion: 'راجع أولًا',
+    dismissSuggestion: 'تجاهل',
+    sharesContext: (turns, summary) => `يشارك ${plural('ar', turns, LAST_MESSAGES)}${summary ? ' وملخصًا' : ''} مع مشرفك.`,
+    contextLegend: 'المحادثة المشتركة مع مشرفك',
+    shareContext: 'مشاركة المحادثة',
+    summaryLabel: 'الملخص (جملة في كل سطر)',
+    context,
     unavailable: (reason, channel) =>
       reason === 'fallback-mode'
         ? 'Flagline في وضع الاحتياط: تم إخفاء <flag-button>.'
@@ -120,6 +145,7 @@ export const ar = {
     unknownFlag: 'هذا العلم غير متاح.',
     noFlag: 'لم تُحدَّد أي محادثة.',
     offline: 'غير متصل: ستُرسل الرسائل عند عودة الاتصال.',
+    context,
   },
   raisedFlagsWidget: {
     title: 'الأعلام المرفوعة',
@@ -160,6 +186,21 @@ export const ar = {
     announceRaised: (flag) => `${flag.severity === 'urgent' ? 'علم عاجل' : 'علم جديد'} من ${flag.agent.name}: ${flag.message}`,
     announceEscalated: (flag) => `صُعِّد علم ${flag.agent.name}`,
     offline: 'غير متصل: جارٍ إعادة الاتصال…',
+    automatic: 'تلقائي',
+    showContext: 'عرض المحادثة',
+    hideContext: 'إخفاء المحادثة',
+    context,
+    groupTitle: (count, label) => `${n(count)} أعلام متشابهة — ${label}`,
+    showGroup: (count) => `عرض الأعلام (${n(count)})`,
+    hideGroup: 'إخفاء الأعلام',
+    replyAll: 'الرد على الجميع',
+    replyAllLabel: (count) => `رسالة إلى الوكلاء (${n(count)})، واحدة على كل علم`,
+    sendToAll: (count) => `إرسال إلى ${n(count)}`,
+    cancelReply: 'إلغاء',
+    acknowledgeAll: (count) => `استلام الكل (${n(count)})`,
+    lowerAll: (count) => `خفض الكل (${n(count)})`,
+    announceEach: (action, done, of) =>
+      `${action === 'acknowledge' ? 'تم الاستلام' : action === 'lower' ? 'تم الخفض' : 'أُرسل الرد'}: ${n(done)} من ${n(of)} أعلام`,
   },
   error: (error) => ERRORS[error.code],
 } satisfies FlaglineMessages;

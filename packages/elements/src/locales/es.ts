@@ -1,5 +1,6 @@
 import type { FlagErrorCode, FlagEvent } from '@flagline/core';
 import { formatNumber, plural } from '../internal/format.js';
+import type { ContextStrings } from '../internal/context-view.js';
 import type { FlaglineMessages } from '../internal/localize.js';
 
 /** Spanish. `registerLocale('es', es)`. */
@@ -8,6 +9,14 @@ const n = (count: number) => formatNumber('es', count);
 const counter = (length: number, max: number) => `${n(length)} / ${n(max)}`;
 const unread = (count: number) => `${n(count)} sin leer`;
 const because = (reason?: string) => (reason ? `: ${reason}` : '');
+
+const context: ContextStrings = {
+  title: 'Conversación compartida',
+  summary: 'Resumen',
+  from: (from) => (from === 'customer' ? 'Cliente' : 'Agente'),
+  automatic: (ruleName) => `Levantada automáticamente: ${ruleName}`,
+  suggested: (ruleName) => `Sugerida por una regla: ${ruleName}`,
+};
 
 const ERRORS: Record<FlagErrorCode, string> = {
   'invalid-state': 'Esta acción no es posible ahora.',
@@ -31,7 +40,7 @@ function systemLine(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised':
-      return `${who} levantó una bandera${event.severity === 'urgent' ? ' (urgente)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»`;
+      return `${who} levantó una bandera${event.severity === 'urgent' ? ' (urgente)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»${event.automatic ? ` (levantada automáticamente por la regla «${event.automatic.ruleName}»)` : event.suggested ? ` (sugerida por la regla «${event.suggested.ruleName}»)` : ''}`;
     case 'acknowledged':
       return `${who} atendió la bandera`;
     case 'escalated':
@@ -79,6 +88,15 @@ export const es = {
     cancelJoin: 'Cancelar la solicitud de unirse',
     lower: 'Bajar bandera',
     close: 'Cerrar',
+    autoRaised: (ruleName) => `Bandera levantada automáticamente: ${ruleName}`,
+    reviewSuggestion: 'Revisar antes',
+    dismissSuggestion: 'Descartar',
+    sharesContext: (turns, summary) =>
+      `Comparte ${plural('es', turns, { one: 'el último mensaje', other: 'los últimos # mensajes' })}${summary ? ' y un resumen' : ''} con tu supervisor.`,
+    contextLegend: 'Conversación compartida con tu supervisor',
+    shareContext: 'Compartir la conversación',
+    summaryLabel: 'Resumen (una frase por línea)',
+    context,
     unavailable: (reason, channel) =>
       reason === 'fallback-mode'
         ? 'Flagline está en modo de respaldo: <flag-button> está oculto.'
@@ -104,6 +122,7 @@ export const es = {
     unknownFlag: 'Esta bandera no está disponible.',
     noFlag: 'Ninguna conversación seleccionada.',
     offline: 'Sin conexión: los mensajes se enviarán cuando vuelva la conexión.',
+    context,
   },
   raisedFlagsWidget: {
     title: 'Banderas levantadas',
@@ -136,6 +155,21 @@ export const es = {
     announceRaised: (flag) => `${flag.severity === 'urgent' ? 'Bandera urgente' : 'Nueva bandera'} de ${flag.agent.name}: ${flag.message}`,
     announceEscalated: (flag) => `La bandera de ${flag.agent.name} se escaló`,
     offline: 'Sin conexión: reconectando…',
+    automatic: 'Automática',
+    showContext: 'Ver conversación',
+    hideContext: 'Ocultar conversación',
+    context,
+    groupTitle: (count, label) => `${n(count)} banderas similares — ${label}`,
+    showGroup: (count) => `Ver las ${n(count)} banderas`,
+    hideGroup: 'Ocultar las banderas',
+    replyAll: 'Responder a todos',
+    replyAllLabel: (count) => `Mensaje para los ${n(count)} agentes (uno en cada bandera)`,
+    sendToAll: (count) => `Enviar a ${n(count)}`,
+    cancelReply: 'Cancelar',
+    acknowledgeAll: (count) => `Atender las ${n(count)}`,
+    lowerAll: (count) => `Bajar las ${n(count)}`,
+    announceEach: (action, done, of) =>
+      `${action === 'acknowledge' ? 'Atendidas' : action === 'lower' ? 'Bajadas' : 'Respuesta enviada en'} ${n(done)} de ${n(of)} banderas`,
   },
   error: (error) => ERRORS[error.code],
 } satisfies FlaglineMessages;

@@ -1,5 +1,6 @@
 import type { FlagErrorCode, FlagEvent } from '@flagline/core';
 import { formatNumber, plural } from '../internal/format.js';
+import type { ContextStrings } from '../internal/context-view.js';
 import type { FlaglineMessages } from '../internal/localize.js';
 
 /** French (a no-break space before `:` and inside « », as French typography wants). `registerLocale('fr', fr)`. */
@@ -8,6 +9,14 @@ const n = (count: number) => formatNumber('fr', count);
 const counter = (length: number, max: number) => `${n(length)} / ${n(max)}`;
 const unread = (count: number) => plural('fr', count, { one: '# non lu', other: '# non lus' });
 const because = (reason?: string) => (reason ? `\u00a0: ${reason}` : '');
+
+const context: ContextStrings = {
+  title: 'Conversation partagée',
+  summary: 'Résumé',
+  from: (from) => (from === 'customer' ? 'Client' : 'Agent'),
+  automatic: (ruleName) => `Levé automatiquement\u00a0: ${ruleName}`,
+  suggested: (ruleName) => `Suggéré par une règle\u00a0: ${ruleName}`,
+};
 
 const ERRORS: Record<FlagErrorCode, string> = {
   'invalid-state': 'Cette action n’est pas possible pour le moment.',
@@ -31,7 +40,7 @@ function systemLine(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised':
-      return `${who} a levé un drapeau${event.severity === 'urgent' ? ' (urgent)' : ''}${event.reason ? ` [${event.reason}]` : ''}\u00a0: «\u00a0${event.message}\u00a0»`;
+      return `${who} a levé un drapeau${event.severity === 'urgent' ? ' (urgent)' : ''}${event.reason ? ` [${event.reason}]` : ''}\u00a0: «\u00a0${event.message}\u00a0»${event.automatic ? ` (levé automatiquement par la règle «\u00a0${event.automatic.ruleName}\u00a0»)` : event.suggested ? ` (suggéré par la règle «\u00a0${event.suggested.ruleName}\u00a0»)` : ''}`;
     case 'acknowledged':
       return `${who} a pris en charge le drapeau`;
     case 'escalated':
@@ -79,6 +88,15 @@ export const fr = {
     cancelJoin: 'Annuler la demande d’intervention',
     lower: 'Baisser le drapeau',
     close: 'Fermer',
+    autoRaised: (ruleName) => `Drapeau levé automatiquement\u00a0: ${ruleName}`,
+    reviewSuggestion: 'Relire d’abord',
+    dismissSuggestion: 'Ignorer',
+    sharesContext: (turns, summary) =>
+      `Partage ${plural('fr', turns, { one: 'le dernier message', other: 'les # derniers messages' })}${summary ? ' et un résumé' : ''} avec votre superviseur.`,
+    contextLegend: 'Conversation partagée avec votre superviseur',
+    shareContext: 'Partager la conversation',
+    summaryLabel: 'Résumé (une phrase par ligne)',
+    context,
     unavailable: (reason, channel) =>
       reason === 'fallback-mode'
         ? 'Flagline est en mode dégradé\u00a0: <flag-button> est masqué.'
@@ -104,6 +122,7 @@ export const fr = {
     unknownFlag: 'Ce drapeau n’est pas disponible.',
     noFlag: 'Aucune conversation sélectionnée.',
     offline: 'Hors ligne\u00a0: les messages partiront au retour de la connexion.',
+    context,
   },
   raisedFlagsWidget: {
     title: 'Drapeaux levés',
@@ -136,6 +155,21 @@ export const fr = {
     announceRaised: (flag) => `${flag.severity === 'urgent' ? 'Drapeau urgent' : 'Nouveau drapeau'} de ${flag.agent.name}\u00a0: ${flag.message}`,
     announceEscalated: (flag) => `Le drapeau de ${flag.agent.name} a été escaladé`,
     offline: 'Hors ligne\u00a0: reconnexion…',
+    automatic: 'Automatique',
+    showContext: 'Voir la conversation',
+    hideContext: 'Masquer la conversation',
+    context,
+    groupTitle: (count, label) => `${n(count)} drapeaux similaires — ${label}`,
+    showGroup: (count) => `Voir les ${n(count)} drapeaux`,
+    hideGroup: 'Masquer les drapeaux',
+    replyAll: 'Répondre à tous',
+    replyAllLabel: (count) => `Message aux ${n(count)} agents (un sur chaque drapeau)`,
+    sendToAll: (count) => `Envoyer aux ${n(count)}`,
+    cancelReply: 'Annuler',
+    acknowledgeAll: (count) => `Prendre en charge les ${n(count)}`,
+    lowerAll: (count) => `Baisser les ${n(count)}`,
+    announceEach: (action, done, of) =>
+      `${action === 'acknowledge' ? 'Pris en charge' : action === 'lower' ? 'Baissés' : 'Réponse envoyée sur'}\u00a0: ${n(done)} drapeaux sur ${n(of)}`,
   },
   error: (error) => ERRORS[error.code],
 } satisfies FlaglineMessages;

@@ -1,8 +1,10 @@
 import { css } from 'lit';
+import { contextStyles } from '../internal/context-view.js';
 import { themeStyles } from '../internal/theme.styles.js';
 
 export const raisedFlagsWidgetStyles = [
   themeStyles,
+  contextStyles,
   css`
     :host {
       display: block;
@@ -164,6 +166,34 @@ export const raisedFlagsWidgetStyles = [
       display: flex;
       flex-wrap: wrap;
       gap: calc(var(--_space) / 2);
+    }
+    .row.group {
+      border-inline-start-color: var(--_accent);
+    }
+    .group-title {
+      margin: 0;
+      font-size: 1em;
+      overflow-wrap: anywhere;
+    }
+    .group-agents {
+      margin: 0;
+      overflow-wrap: anywhere;
+    }
+    .members .row:last-child {
+      margin-block-end: 0;
+    }
+    .reply-all-form label {
+      display: block;
+    }
+    .reply-all-form textarea {
+      inline-size: 100%;
+      resize: vertical;
+    }
+    .reply-all-form .actions {
+      justify-content: flex-end;
+    }
+    .mark.automatic {
+      color: var(--_accent);
     }
     .chat-panel {
       flex: 1 1 20rem;

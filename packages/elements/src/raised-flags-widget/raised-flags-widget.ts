@@ -2,12 +2,15 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { presentFlag, CHANNELS, type Channel, type Command, type Flag } from '@flagline/core';
 import { FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
+import { renderFlagContext } from '../internal/context-view.js';
+import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatWaiting } from '../internal/format.js';
 import { ListWindow } from '../internal/list-window.js';
 import { channelIcon } from '../internal/icons.js';
 import { StoreController } from '../internal/subscription.js';
 import { chime, notificationsSupported, SoundLimiter } from './alerts.js';
+import { boardItems, SimilarGroups, type BoardItem, type GroupSimilar } from './similar-groups.js';
 import { raisedFlagsWidgetStyles } from './raised-flags-widget.styles.js';
 import { defaultRaisedFlagsWidgetStrings, type RaisedFlagsWidgetStrings } from './strings.js';
 
@@ -37,6 +40,8 @@ const HIGHLIGHT_MS = 6000;
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of those flags, as a transcript line.
  * @csspart list - The scrolling list of flags (`role="list"`).
  * @csspart row - One flag.
+ * @csspart group - Similar flags shown together (with `groupSimilar`): one reply to all, acknowledge or lower all.
+ * @csspart context - A row's shared conversation (summary and last turns), shown with "Show conversation".
  * @csspart chat - The chat panel beside the list.
  * @csspart error - A failed command's message.
  * @csspart connection - The offline notice.
@@ -63,11 +68,23 @@ export class RaisedFlagsWidget extends FlaglineElement {
   @property({ attribute: 'selected-flag-id' }) selectedFlagId = '';
   /** The sound to play; replace it to use the host's own. */
   @property({ attribute: false }) playSound: () => void = chime;
+  /**
+   * Groups similar open flags (an outage: six agents' "payment page down") into one row with one
+   * reply to all and acknowledge or lower all: pass `groupSimilarFlags` from
+   * `@flagline/core/automation` (or your own). Run at most once a second. Unset: no grouping.
+   */
+  @property({ attribute: false }) groupSimilar: GroupSimilar | undefined;
 
   @state() private now = Date.now();
   @state() private chatFlagId: string | undefined;
   @state() private announcement = '';
   @state() private highlighted: ReadonlySet<string> = new Set();
+  /** Rows whose shared conversation is shown. */
+  @state() private expanded: ReadonlySet<string> = new Set();
+  /** Groups whose flags are listed. */
+  @state() private openGroups: ReadonlySet<string> = new Set();
+  /** The group whose reply-to-all composer is open, and its draft. */
+  @state() private replying: { key: string; draft: string } | undefined;
 
   readonly #open = new StoreController<readonly Flag[]>(this, []);
   readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
@@ -76,12 +93,16 @@ export class RaisedFlagsWidget extends FlaglineElement {
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #clock: ReturnType<typeof setInterval> | undefined;
   /** Only the rows near the visible part of the list are in the DOM. */
-  readonly #window = new ListWindow<Flag>(this, {
+  readonly #window = new ListWindow<BoardItem>(this, {
     scroller: () => this.renderRoot.querySelector<HTMLElement>('.list'),
-    key: (flag) => flag.id,
+    key: (item) => (item.kind === 'flag' ? item.flag.id : item.key),
     estimate: 120,
   });
+  readonly #groups = new SimilarGroups();
+  #regroup: ReturnType<typeof setTimeout> | undefined;
 
+  /** The list's items as last rendered. */
+  #shownItems: BoardItem[] = [];
   /** The row that last held focus, to land on its neighbour if it leaves the list. */
   #focusedRow: { id: string; index: number } | undefined;
 
@@ -108,6 +129,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.#clock);
+    clearTimeout(this.#regroup);
+    this.#regroup = undefined;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
   }
@@ -124,6 +147,18 @@ export class RaisedFlagsWidget extends FlaglineElement {
   private get rows(): Flag[] {
     const shown = this.#open.value.filter((f) => (!this.team || f.team === this.team) && (!this.channel || f.channel === this.channel));
     return [...shown.filter((f) => f.severity === 'urgent'), ...shown.filter((f) => f.severity !== 'urgent')];
+  }
+
+  /** The list's items: the rows, similar ones grouped when the host groups them. */
+  #items(rows: readonly Flag[]): BoardItem[] {
+    if (!this.groupSimilar) return rows.map((flag) => ({ kind: 'flag', flag }));
+    const { groups, due } = this.#groups.groups(this.groupSimilar, rows, [this.#open.value, this.team, this.channel, this.groupSimilar], Date.now());
+    if (due !== undefined && this.#regroup === undefined)
+      this.#regroup = setTimeout(() => {
+        this.#regroup = undefined;
+        this.requestUpdate();
+      }, due - Date.now());
+    return boardItems(rows, groups);
   }
 
   #alert(flag: Flag, kind: 'raised' | 'escalated'): void {
@@ -150,22 +185,28 @@ export class RaisedFlagsWidget extends FlaglineElement {
 
   protected override focusMoved(target: HTMLElement): void {
     const row = target.closest<HTMLElement>('[role="listitem"]');
-    if (row) this.#focusedRow = { id: row.dataset.flagId ?? '', index: Number(row.getAttribute('aria-posinset')) - 1 };
+    if (row) this.#focusedRow = { id: row.dataset.flagId ?? row.dataset.groupKey ?? '', index: Number(row.getAttribute('aria-posinset')) - 1 };
   }
 
   protected override focusFallback(): HTMLElement | null | undefined {
     const root = this.renderRoot;
     const seen = this.#focusedRow;
-    const rows = this.rows;
-    const rendered = [...root.querySelectorAll<HTMLElement>('[role="listitem"]')];
-    const same = rendered.find((r) => r.dataset.flagId === seen?.id);
+    const keys = this.#shownItems.map((item) => (item.kind === 'flag' ? item.flag.id : item.key));
+    const rendered = [...root.querySelectorAll<HTMLElement>('.list > [role="listitem"]')];
+    const first = (row: HTMLElement | undefined) => row?.querySelector<HTMLElement>('.open-chat, .toggle-group');
+    const same = [...root.querySelectorAll<HTMLElement>('[role="listitem"]')].find((r) => (r.dataset.flagId ?? r.dataset.groupKey) === seen?.id);
     // The button left but the row is here (e.g. Acknowledge done): stay on the row.
-    if (same) return same.querySelector<HTMLElement>('.open-chat');
+    if (same) return first(same);
     // Scrolled out of the rendered window, not gone: hold focus on the list meanwhile.
-    if (seen && rows.some((f) => f.id === seen.id)) return root.querySelector<HTMLElement>('.list');
-    const index = Math.min(seen?.index ?? 0, rows.length - 1);
-    const row = rendered.find((r) => Number(r.getAttribute('aria-posinset')) - 1 === index);
-    return row?.querySelector<HTMLElement>('.open-chat') ?? root.querySelector<HTMLElement>('h2');
+    if (seen && keys.includes(seen.id)) return root.querySelector<HTMLElement>('.list');
+    const index = Math.min(seen?.index ?? 0, keys.length - 1);
+    return first(rendered.find((r) => Number(r.getAttribute('aria-posinset')) - 1 === index)) ?? root.querySelector<HTMLElement>('h2');
+  }
+
+  #toggleContext(flagId: string): void {
+    const next = new Set(this.expanded);
+    if (!next.delete(flagId)) next.add(flagId);
+    this.expanded = next;
   }
 
   #join(flag: Flag): void {
@@ -192,6 +233,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
   protected override render() {
     const s = this.s;
     const rows = this.rows;
+    const items = (this.#shownItems = this.#items(rows));
     return html`
       <header>
         <h2 tabindex="-1">${s.title} <span class="count">${s.count(rows.length)}</span></h2>
@@ -207,7 +249,9 @@ export class RaisedFlagsWidget extends FlaglineElement {
       <div class="body">
         ${rows.length === 0 ? html`<p class="empty muted">${s.empty}</p>` : nothing}
         <div class="list" part="list" role="list" aria-label=${s.listLabel} tabindex="-1" ?hidden=${rows.length === 0}>
-          ${this.#window.render(rows, (flag, index) => this.#renderRow(flag, index, rows.length))}
+          ${this.#window.render(items, (item, index) =>
+            item.kind === 'flag' ? this.#renderRow(item.flag, index, items.length) : this.#renderGroup(item, index, items.length),
+          )}
         </div>
         ${this.#renderChat()}
       </div>
@@ -251,6 +295,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
           : s.waiting(age(flag.raisedAt));
     const current = flag.id === (this.chatFlagId ?? this.selectedFlagId);
     const phase = flag.join === 'accepted' ? 'joined' : flag.acknowledgedBy ? 'acknowledged' : 'waiting';
+    const expanded = flag.context !== undefined && this.expanded.has(flag.id);
     return html`
       <div
         class="row ${this.highlighted.has(flag.id) ? 'highlight' : ''}"
@@ -273,6 +318,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
         ${flag.reason ? html`<p class="reason muted" dir="auto">${s.reason(flag.reason)}</p>` : nothing}
         <div class="marks">
           ${flag.severity === 'urgent' ? html`<span class="mark urgent">${s.urgent}</span>` : nothing}
+          ${flag.automatic ? html`<span class="mark automatic" title=${s.context.automatic(flag.automatic.ruleName)}>${s.automatic}</span>` : nothing}
           ${flag.escalation > 0 ? html`<span class="mark escalated">${s.escalated}</span>` : nothing}
           ${flag.join === 'requested' ? html`<span class="mark join">${s.joinRequested}</span>` : nothing}
           ${unread > 0 ? html`<span class="mark unread">${s.unread(unread)}</span>` : nothing}
@@ -283,6 +329,10 @@ export class RaisedFlagsWidget extends FlaglineElement {
                 @click=${() => this.perform('acknowledge', flag.id, (c) => c.acknowledge(flag.id))}>${s.acknowledge}</button>`
             : nothing}
           <button class="open-chat" aria-describedby=${who} @click=${() => this.#openChat(flag)}>${s.openChat}</button>
+          ${flag.context
+            ? html`<button class="toggle-context" aria-describedby=${who} aria-expanded=${expanded ? 'true' : 'false'}
+                aria-controls=${expanded ? `context-${flag.id}` : nothing} @click=${() => this.#toggleContext(flag.id)}>${expanded ? s.hideContext : s.showContext}</button>`
+            : nothing}
           ${allowed.has('accept-join')
             ? html`<button class="join" aria-describedby=${who} ?disabled=${busy.has('accept-join')} @click=${() => this.#join(flag)}>${s.join}</button>
                 <button class="decline" aria-describedby=${who} ?disabled=${busy.has('decline-join')}
@@ -293,9 +343,86 @@ export class RaisedFlagsWidget extends FlaglineElement {
                 @click=${() => this.perform('lower', flag.id, (c) => c.lower(flag.id))}>${s.lower}</button>`
             : nothing}
         </div>
+        ${expanded ? renderFlagContext(flag, s.context, { id: `context-${flag.id}` }) : nothing}
         ${this.renderFailure((f) => f.flagId === flag.id)}
       </div>
     `;
+  }
+
+  /** Similar flags as one row: one reply to all (a message on each flag), acknowledge all, lower all; its flags on demand. */
+  #renderGroup(group: Extract<BoardItem, { kind: 'group' }>, index: number, size: number) {
+    const s = this.s;
+    const client = this.activeClient!;
+    const able = (action: 'acknowledge' | 'lower' | 'send-message') =>
+      group.flags.filter((f) => presentFlag(f, client.me, client.config, this.#busy.value.get(f.id)).actions.has(action)).map((f) => f.id);
+    const [acknowledgeable, lowerable, writable] = [able('acknowledge'), able('lower'), able('send-message')];
+    const open = this.openGroups.has(group.key);
+    const reply = this.replying?.key === group.key ? this.replying : undefined;
+    const title = `title-${group.key}`;
+    const toggle = (set: ReadonlySet<string>) => {
+      const next = new Set(set);
+      if (!next.delete(group.key)) next.add(group.key);
+      return next;
+    };
+    return html`
+      <div class="row group" part="row group" role="listitem" aria-labelledby=${title} aria-setsize=${size} aria-posinset=${index + 1} data-group-key=${group.key}>
+        <h3 class="group-title" id=${title} dir="auto">${s.groupTitle(group.flags.length, group.label)}</h3>
+        <p class="group-agents muted" dir="auto">${group.flags.map((f) => f.agent.name).join(', ')}</p>
+        <div class="actions">
+          ${writable.length > 0
+            ? html`<button class="reply-all" aria-describedby=${title} aria-expanded=${reply ? 'true' : 'false'}
+                @click=${() => (this.replying = reply ? undefined : { key: group.key, draft: '' })}>${s.replyAll}</button>`
+            : nothing}
+          ${acknowledgeable.length > 0
+            ? html`<button class="acknowledge-all primary" aria-describedby=${title} @click=${() => this.#onEach('acknowledge', acknowledgeable)}>${s.acknowledgeAll(acknowledgeable.length)}</button>`
+            : nothing}
+          ${lowerable.length > 0
+            ? html`<button class="lower-all" aria-describedby=${title} @click=${() => this.#onEach('lower', lowerable)}>${s.lowerAll(lowerable.length)}</button>`
+            : nothing}
+          <button class="toggle-group" aria-describedby=${title} aria-expanded=${open ? 'true' : 'false'} @click=${() => (this.openGroups = toggle(this.openGroups))}>
+            ${open ? s.hideGroup : s.showGroup(group.flags.length)}
+          </button>
+        </div>
+        ${reply ? this.#renderReplyAll(reply, writable) : nothing}
+        ${open
+          ? html`<div class="members" role="list" aria-labelledby=${title}>${group.flags.map((f, i) => this.#renderRow(f, i, group.flags.length))}</div>`
+          : this.renderFailure((f) => group.flags.some((g) => g.id === f.flagId))}
+      </div>
+    `;
+  }
+
+  #renderReplyAll(reply: { key: string; draft: string }, flagIds: string[]) {
+    const s = this.s;
+    const max = this.activeClient?.config.limits.messageLength;
+    const send = () => {
+      if (reply.draft.trim() === '') return;
+      this.replying = undefined;
+      void this.#onEach('send-message', flagIds, reply.draft);
+    };
+    return html`<div class="reply-all-form">
+      <label for="reply-${reply.key}">${s.replyAllLabel(flagIds.length)}</label>
+      <textarea id="reply-${reply.key}" dir="auto" rows="2" maxlength=${max ?? nothing} .value=${reply.draft}
+        @input=${(e: Event) => (this.replying = { ...reply, draft: (e.target as HTMLTextAreaElement).value })}
+        @keydown=${(e: KeyboardEvent) => {
+          if (!isSubmitKey(e)) return;
+          e.preventDefault();
+          send();
+        }}></textarea>
+      <div class="actions">
+        <button class="cancel-reply" @click=${() => (this.replying = undefined)}>${s.cancelReply}</button>
+        <button class="send-all primary" ?disabled=${reply.draft.trim() === ''} @click=${send}>${s.sendToAll(flagIds.length)}</button>
+      </div>
+    </div>`;
+  }
+
+  /** One command per flag, each its own (its own id, its own result); the outcome is announced. */
+  async #onEach(action: 'acknowledge' | 'lower' | 'send-message', flagIds: string[], text = ''): Promise<void> {
+    const results = await Promise.all(
+      flagIds.map((id) =>
+        this.perform(action, id, (c) => (action === 'acknowledge' ? c.acknowledge(id) : action === 'lower' ? c.lower(id) : c.sendMessage(id, text))),
+      ),
+    );
+    this.announcement = this.s.announceEach(action, results.filter((r) => r !== undefined).length, flagIds.length);
   }
 
   #renderChat() {

@@ -1,4 +1,5 @@
 import type { Channel, Flag } from '@flagline/core';
+import { defaultContextStrings, type ContextStrings } from '../internal/context-view.js';
 
 /** Every visible or announced string of <raised-flags-widget>, English by default. */
 export interface RaisedFlagsWidgetStrings {
@@ -36,6 +37,24 @@ export interface RaisedFlagsWidgetStrings {
   announceRaised: (flag: Flag) => string;
   announceEscalated: (flag: Flag) => string;
   offline: string;
+  /** The mark of a flag a rule raised by itself. */
+  automatic: string;
+  showContext: string;
+  hideContext: string;
+  /** A row's shared conversation, once expanded. */
+  context: ContextStrings;
+  /** A group of similar flags: how many, and the words they share. */
+  groupTitle: (count: number, label: string) => string;
+  showGroup: (count: number) => string;
+  hideGroup: string;
+  replyAll: string;
+  replyAllLabel: (count: number) => string;
+  sendToAll: (count: number) => string;
+  cancelReply: string;
+  acknowledgeAll: (count: number) => string;
+  lowerAll: (count: number) => string;
+  /** Announced when a group action is done: on how many of the flags it worked. */
+  announceEach: (action: 'acknowledge' | 'lower' | 'send-message', done: number, of: number) => string;
 }
 
 export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
@@ -75,4 +94,19 @@ export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
     `${flag.severity === 'urgent' ? 'Urgent flag' : 'New flag'} from ${flag.agent.name}: ${flag.message}`,
   announceEscalated: (flag) => `Flag from ${flag.agent.name} escalated`,
   offline: 'Offline: reconnecting…',
+  automatic: 'Automatic',
+  showContext: 'Show conversation',
+  hideContext: 'Hide conversation',
+  context: defaultContextStrings,
+  groupTitle: (count, label) => `${count} similar flags — ${label}`,
+  showGroup: (count) => `Show the ${count} flags`,
+  hideGroup: 'Hide the flags',
+  replyAll: 'Reply to all',
+  replyAllLabel: (count) => `Message to the ${count} agents (one on each flag)`,
+  sendToAll: (count) => `Send to ${count}`,
+  cancelReply: 'Cancel',
+  acknowledgeAll: (count) => `Acknowledge all ${count}`,
+  lowerAll: (count) => `Lower all ${count}`,
+  announceEach: (action, done, of) =>
+    `${action === 'acknowledge' ? 'Acknowledged' : action === 'lower' ? 'Lowered' : 'Reply sent on'} ${done} of ${of} flags`,
 };

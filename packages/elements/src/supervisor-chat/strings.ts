@@ -1,4 +1,5 @@
 import { describeEvent, type Flag, type FlagEvent } from '@flagline/core';
+import { defaultContextStrings, type ContextStrings } from '../internal/context-view.js';
 
 /** Every visible or announced string of <supervisor-chat>, English by default. */
 export interface SupervisorChatStrings {
@@ -19,6 +20,8 @@ export interface SupervisorChatStrings {
   unknownFlag: string;
   noFlag: string;
   offline: string;
+  /** The shared conversation pinned at the top. */
+  context: ContextStrings;
 }
 
 export const defaultSupervisorChatStrings: SupervisorChatStrings = {
@@ -41,4 +44,5 @@ export const defaultSupervisorChatStrings: SupervisorChatStrings = {
   unknownFlag: 'This flag is not available.',
   noFlag: 'No conversation selected.',
   offline: 'Offline: messages will be sent when the connection returns.',
+  context: defaultContextStrings,
 };

@@ -1,9 +1,18 @@
 import { css } from 'lit';
+import { contextStyles } from '../internal/context-view.js';
 import { themeStyles } from '../internal/theme.styles.js';
 
 export const supervisorChatStyles = [
   themeStyles,
+  contextStyles,
   css`
+    /* Pinned: it stays in view while the log scrolls, and never takes more than a third of the chat. */
+    .context {
+      flex: none;
+      max-block-size: 33%;
+      overflow-y: auto;
+      margin: calc(var(--_space) / 2);
+    }
     :host {
       display: flex;
       flex-direction: column;

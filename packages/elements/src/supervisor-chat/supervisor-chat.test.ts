@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import { createFlagClient, type FlagClient } from '@flagline/core';
 import '../define.js';
 import type { SupervisorChat } from './supervisor-chat.js';
-import { $, $maybe, ann, losingNextMessage, next, sam, until, world, type World } from '../../test/harness.js';
+import { $, $maybe, ann, losingNextMessage, next, raisedWorld, sam, until, type World } from '../../test/harness.js';
 
 describe('<supervisor-chat>', () => {
   let w: World;
@@ -11,11 +11,7 @@ describe('<supervisor-chat>', () => {
   let supervisor: FlagClient;
   let flagId: string;
   beforeEach(async () => {
-    w = world();
-    agent = w.client(ann);
-    supervisor = w.client(sam);
-    flagId = (await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'Caller wants a refund <b>now</b>' })).flagId!;
-    await until(supervisor.$openFlags, (f) => f.length === 1);
+    ({ w, agent, supervisor, flagId } = await raisedWorld());
   });
   afterEach(() => w.close());
 

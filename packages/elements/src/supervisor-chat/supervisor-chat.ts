@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { DEFAULT_CONFIG, presentFlag, type Flag, type FlagClient, type TimelineItem } from '@flagline/core';
 import { isSubmitKey } from '../internal/composer-keys.js';
+import { renderFlagContext } from '../internal/context-view.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatTime } from '../internal/format.js';
 import { ListWindow } from '../internal/list-window.js';
@@ -31,6 +32,7 @@ const PINNED_SLACK = 40;
  * @fires {FlagStateEvent} flag-assigned - The host transferred the flag's interaction to another agent (not when `quiet`).
  * @fires {FlagStateEvent} message-received - Someone else wrote on the flag, `event.text` (not when `quiet`).
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of the flag, as a transcript line (not when `quiet`).
+ * @csspart context - The conversation the agent shared and the rule that raised the flag, pinned above the log.
  * @csspart log - The scrolling conversation (`role="log"`).
  * @csspart composer - The message form.
  * @csspart error - A failed command's message.
@@ -179,6 +181,7 @@ export class SupervisorChat extends FlaglineElement {
     const s = this.s;
     const flag = this.#flag.value;
     return html`
+      ${flag ? renderFlagContext(flag, s.context, { scrolls: true }) : nothing}
       <div
         class="log"
         part="log"
