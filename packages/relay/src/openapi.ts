@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { toJsonSchema } from '@valibot/to-json-schema';
+import { RuleSchema } from '@flagline/core/automation';
 import { HTTP_STATUS } from './http-status.js';
 import type { Route } from './service-routes.js';
 import * as S from './service-schemas.js';
@@ -27,6 +28,12 @@ const PARTICIPANT_ROUTES = [
     path: '/api/presence/{team}',
     summary: "Supervisors of a team with an open connection, for the team's members.",
     response: v.strictObject({ team: S.Agent.entries.id, supervisors: v.array(v.strictObject({ id: S.Agent.entries.id, name: v.string(), role: v.picklist(['agent', 'supervisor']) })) }),
+  },
+  {
+    operationId: 'getTeamRules',
+    path: '/api/rules/{team}',
+    summary: "The team's conversation rules (the relay's --rules file), for the team's members; 404 when the relay has none.",
+    response: v.strictObject({ team: S.Agent.entries.id, rules: v.array(RuleSchema) }),
   },
 ] as const;
 

@@ -46,7 +46,7 @@ describe('OpenAPI document', () => {
     // The participant routes are matched by regular expressions in http-routes.ts: read them there.
     const source = readFileSync(resolve(import.meta.dirname, '../src/http-routes.ts'), 'utf8');
     const participant = [...source.matchAll(/\/\^\\\/api\\\/(\w+)\\\/\(\[\^\/\]\+\)\$\//g)].map(([, name]) => `GET /api/${name}/{${name === 'transcript' ? 'interactionId' : 'team'}}`);
-    assert.deepEqual(participant.sort(), ['GET /api/presence/{team}', 'GET /api/transcript/{interactionId}']);
+    assert.deepEqual(participant.sort(), ['GET /api/presence/{team}', 'GET /api/rules/{team}', 'GET /api/transcript/{interactionId}']);
     const documented = operations().map(({ path, method }) => `${method} ${path}`);
     assert.deepEqual(documented.sort(), [...inCode, ...participant, 'GET /api/openapi.json'].sort());
   });
