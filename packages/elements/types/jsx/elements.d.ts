@@ -33,7 +33,9 @@ export interface FlaglineProperties {
   'flag-button': {
     channel?: FlagButton['channel'];
     client?: FlagButton['client'];
+    conversations?: FlagButton['conversations'];
     customerLabel?: FlagButton['customerLabel'];
+    engine?: FlagButton['engine'];
     interactionId?: FlagButton['interactionId'];
     shortcut?: FlagButton['shortcut'];
     strings?: FlagButton['strings'];
@@ -46,6 +48,7 @@ export interface FlaglineProperties {
   'raised-flags-widget': {
     channel?: RaisedFlagsWidget['channel'];
     client?: RaisedFlagsWidget['client'];
+    groupSimilar?: RaisedFlagsWidget['groupSimilar'];
     muted?: RaisedFlagsWidget['muted'];
     notifications?: RaisedFlagsWidget['notifications'];
     playSound?: RaisedFlagsWidget['playSound'];
