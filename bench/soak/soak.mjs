@@ -120,7 +120,7 @@ async function soak() {
   } finally {
     await browser.close();
     await gens.close();
-    node.child.connected && node.child.send({ type: 'close' });
+    if (node.child.connected) node.child.send({ type: 'close' });
     await stop(relay);
     await page.close();
     rmSync(dir, { recursive: true, force: true });
