@@ -1,5 +1,5 @@
 // `npm test`: everything, in order — types, lint, lit templates, browser tests (Chromium), Node tests (relay,
-// scale-out, reliability, security, end-to-end), the Storybook build and the benchmark smoke run
+// scale-out, reliability, security, end-to-end), the Storybook build, the benchmark and soak smoke runs
 // (each counted as one) — and one plain closing line `N passed, N failed` for CI.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -67,6 +67,12 @@ const steps = [
   },
   async () => {
     const r = await run('bench', 'npm', ['run', 'bench:smoke', '--silent']);
+    if (r.code === 0) passed++;
+    else failed++;
+  },
+  // The soak at a tiny scale (seconds): fails only if it produced no figures.
+  async () => {
+    const r = await run('soak', 'npm', ['run', 'soak', '--silent', '--', '--smoke']);
     if (r.code === 0) passed++;
     else failed++;
   },

@@ -1,4 +1,4 @@
-// One load-generator process (forked by bench/relay/relay.mjs; several run side by side). It
+// One load-generator process (forked by bench/relay/relay.mjs and bench/soak/soak.mjs; several run side by side). It
 // holds a share of the agents and supervisors and drives the contact-center workload:
 //   agent cycle:  raise → message → message → lower, one command at a time, paced by the step's rate
 //   supervisor:   acknowledges the flags it is responsible for and answers the first message
@@ -18,6 +18,15 @@ const idle = [];
 let seq = 0;
 let stats = null;
 let storm = null;
+/**
+ * The soak's additions (bench/soak): `joins` adds request-join (agent) → accept-join (supervisor)
+ * to every cycle; every `urgentEvery`-th raise of a generator is urgent and lowered at the agent's
+ * next turn (short-lived, so the newest is on a wallboard's first screen); supervisors leave every
+ * `unacknowledgedEvery`-th flag unacknowledged so it escalates.
+ */
+let workload = { joins: false, urgentEvery: 0, unacknowledgedEvery: 0 };
+let cycle = ['raise', 'message', 'message', 'lower'];
+let raises = 0;
 
 function freshStats() {
   return { inWindow: 0, errors: {}, rtt: [], raiseDelivery: [], messageDelivery: [], unmet: 0, windowOpen: false };
@@ -41,20 +50,23 @@ function onResult(id, outcome) {
   if (!a) return;
   if (p.type === 'raise' && outcome.ok) a.flagId = outcome.flagId;
   // After a failure: a failed raise or lower starts a new cycle, a failed message skips to lowering.
-  if (outcome.ok) a.step = (a.step + 1) % 4;
-  else a.step = p.type === 'send-message' ? 3 : 0;
+  if (outcome.ok) a.step = p.type === 'raise' && a.urgent ? cycle.length - 1 : (a.step + 1) % cycle.length;
+  else a.step = p.type === 'raise' || p.type === 'lower' ? 0 : cycle.length - 1;
   idle.push(a);
 }
 
 function nextAgentCommand(a) {
   const stamp = `t=${wall()}`;
-  switch (a.step) {
-    case 0:
+  switch (cycle[a.step]) {
+    case 'raise': {
       a.interaction++;
-      return command(a.conn, { type: 'raise', interactionId: `${a.p.id}-i${a.interaction}`, channel: CHANNELS[a.interaction % 3], customerLabel: `Customer ${a.interaction}`, message: `Refund question ${stamp}` }, a);
-    case 1:
-    case 2:
+      const urgent = (a.urgent = workload.urgentEvery > 0 && ++raises % workload.urgentEvery === 0);
+      return command(a.conn, { type: 'raise', interactionId: `${a.p.id}-i${a.interaction}`, channel: CHANNELS[a.interaction % 3], customerLabel: `Customer ${a.interaction}`, message: `${urgent ? 'Urgent: ' : ''}Refund question ${stamp}`, ...(urgent ? { severity: 'urgent' } : {}) }, a);
+    }
+    case 'message':
       return command(a.conn, { type: 'send-message', flagId: a.flagId, text: `Can you check this? ${stamp}` }, a);
+    case 'request-join':
+      return command(a.conn, { type: 'request-join', flagId: a.flagId }, a);
     default:
       return command(a.conn, { type: 'lower', flagId: a.flagId, reason: 'resolved' }, a);
   }
@@ -71,7 +83,10 @@ function supervisorEvent(s, event) {
   const mine = event.actor.role === 'agent' && agentNo % s.perTeam === s.indexInTeam;
   if (event.type === 'raised') {
     if (stats.windowOpen) stats.raiseDelivery.push(wall() - sentAt(event.message));
-    if (mine) command(s.conn, { type: 'acknowledge', flagId: event.flagId });
+    const interaction = Number(event.interactionId.slice(event.interactionId.lastIndexOf('i') + 1));
+    if (mine && !(workload.unacknowledgedEvery > 0 && interaction % workload.unacknowledgedEvery === 0)) command(s.conn, { type: 'acknowledge', flagId: event.flagId });
+  } else if (event.type === 'join-requested') {
+    if (mine) command(s.conn, { type: 'accept-join', flagId: event.flagId });
   } else if (event.type === 'message' && event.actor.role === 'agent') {
     if (stats.windowOpen) stats.messageDelivery.push(wall() - sentAt(event.text));
     if (mine && !s.answered.has(event.flagId)) {
@@ -81,7 +96,11 @@ function supervisorEvent(s, event) {
   } else if (event.type === 'lowered') s.answered.delete(event.flagId);
 }
 
-async function init({ protocol, clients }) {
+async function init({ protocol, clients, soak }) {
+  if (soak) {
+    workload = soak;
+    if (soak.joins) cycle = ['raise', 'message', 'request-join', 'message', 'lower'];
+  }
   const Conn = protocol === 'flagline' ? FlaglineConnection : SocketIoConnection;
   stats = freshStats();
   const started = performance.now();
@@ -116,7 +135,7 @@ async function init({ protocol, clients }) {
  * command mix of a step would depend on where the cycle happened to be.
  */
 async function prime() {
-  const priming = agents.filter((a) => Number(a.p.id.slice(1)) % 4 !== 0);
+  const priming = agents.filter((a) => Number(a.p.id.slice(1)) % cycle.length !== 0);
   for (const a of priming) {
     idle.splice(idle.indexOf(a), 1);
     nextAgentCommand(a);
@@ -124,7 +143,7 @@ async function prime() {
   const deadline = performance.now() + 60_000;
   while (pending.size && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   if (pending.size) throw new Error(`${pending.size} priming commands unanswered after 60 s`);
-  for (const a of priming) if (a.step === 1) a.step = Number(a.p.id.slice(1)) % 4;
+  for (const a of priming) if (a.step === 1) a.step = Number(a.p.id.slice(1)) % cycle.length;
 }
 
 /** Offer `rate` agent commands per second for `durationMs`, then wait up to 3 s for stragglers. */

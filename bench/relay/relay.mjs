@@ -18,29 +18,31 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Per agent cycle: 4 agent commands (raise, 2 messages, lower) and 2 supervisor ones (acknowledge, answer). */
 const AGENT_SHARE = 4 / 6;
 
+/** A relay token (HS256, 2 h) for a participant. */
+export function signToken(p, secret) {
+  return new SignJWT({ name: p.name, role: p.role, teams: p.teams })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(p.id)
+    .setIssuer('flagline')
+    .setAudience('flagline')
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(secret));
+}
+
 /** The participants: agents a0…, supervisors s0…, spread over teams t0…; each with a signed token. */
-async function participants({ agents, supervisors, teams }, secret) {
-  const key = new TextEncoder().encode(secret);
+export async function participants({ agents, supervisors, teams }, secret) {
   const perTeam = supervisors / teams;
   const list = [
     ...Array.from({ length: agents }, (_, i) => ({ id: `a${i}`, name: `Agent ${i}`, role: 'agent', teams: [`t${i % teams}`] })),
     ...Array.from({ length: supervisors }, (_, j) => ({ id: `s${j}`, name: `Supervisor ${j}`, role: 'supervisor', teams: [`t${j % teams}`], perTeam, indexInTeam: Math.floor(j / teams) })),
   ];
-  for (const p of list) {
-    p.token = await new SignJWT({ name: p.name, role: p.role, teams: p.teams })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(p.id)
-      .setIssuer('flagline')
-      .setAudience('flagline')
-      .setIssuedAt()
-      .setExpirationTime('2h')
-      .sign(key);
-  }
+  for (const p of list) p.token = await signToken(p, secret);
   return list;
 }
 
 /** Forked generators; `ask` sends a message to all and resolves with each one's first reply of `type`. */
-function generators(count) {
+export function generators(count) {
   const children = Array.from({ length: count }, (_, i) =>
     fork(resolve(import.meta.dirname, 'loadgen.mjs'), {
       cwd: root,

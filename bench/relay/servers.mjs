@@ -59,7 +59,7 @@ async function until(test, timeoutMs, what, proc) {
   }
 }
 
-/** The relay's real CLI; resolves once /readyz answers. Generous rate limits so the limiter is not what is measured. */
+/** The relay's real CLI; resolves once /readyz answers. Generous rate limits so the limiter is not what is measured; `extra` comes last, so it overrides. */
 export async function startRelay({ port, store, secret, extra = [] }) {
   const proc = track(
     spawn(
@@ -68,11 +68,11 @@ export async function startRelay({ port, store, secret, extra = [] }) {
         '--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'),
         '--port', String(port),
         '--store', store,
-        ...extra,
         '--rate-per-connection', '1000',
         '--rate-per-user', '1000',
         '--escalation-after-ms', '3600000',
         '--log-level', 'warn',
+        ...extra,
       ],
       { cwd: root, env: { ...process.env, FLAGLINE_JWT_SECRET: secret, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] },
     ),

@@ -21,13 +21,13 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-async function bundlePage() {
-  const result = await build({ ...browserBuild, entryPoints: [resolve(import.meta.dirname, 'page.ts')] });
+export async function bundlePage(entry = resolve(import.meta.dirname, 'page.ts')) {
+  const result = await build({ ...browserBuild, entryPoints: [entry] });
   return result.outputFiles[0].text;
 }
 
 /** Serves the page on loopback (a secure context, so crypto.randomUUID exists). */
-async function serve(script) {
+export async function serve(script) {
   const html = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Flagline render bench</title></head><body><script type="module" src="/page.js"></script></body></html>';
   const server = createServer((req, res) => {
     if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
@@ -37,7 +37,7 @@ async function serve(script) {
   return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-async function metrics(cdp) {
+export async function metrics(cdp) {
   const { metrics: list } = await cdp.send('Performance.getMetrics');
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
 }

@@ -1,4 +1,5 @@
 /** The few numbers /metrics exposes, in Prometheus text format (version 0.0.4), written by hand. */
+import { createHistogram } from 'node:perf_hooks';
 import type { Command } from '@flagline/core';
 import type { CheckpointReport } from '@flagline/core/authority';
 import type { Purged } from './store.js';
@@ -18,6 +19,8 @@ export function ruleRaiseOf(cmd: Command): { rule?: RuleRaise } {
 }
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const LAG_QUANTILES = [0.5, 0.9, 0.99];
+const LAG_SAMPLE_MS = 10;
 
 export class Metrics {
   connections = 0;
@@ -33,6 +36,28 @@ export class Metrics {
   readonly #start = { seconds: 0, events: 0 };
   readonly #checkpoints = { ok: 0, error: 0, pos: 0, events: 0, seconds: 0 };
   readonly #purge = { ok: 0, error: 0, flags: 0, events: 0, lastCutoff: 0 };
+  /** Event-loop lag in ns, sampled every LAG_SAMPLE_MS since the previous scrape. */
+  readonly #loopLagNs = createHistogram();
+  readonly #loopLag = { count: 0, sum: 0 };
+
+  /**
+   * Starts sampling the event loop's lag: how late a LAG_SAMPLE_MS timer fires. (perf_hooks'
+   * monitorEventLoopDelay would lose the sample that spans each scrape: its reset forgets the
+   * previous tick.) The returned function stops it.
+   */
+  watchEventLoop(): () => void {
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const lagMs = Math.max(0, now - last - LAG_SAMPLE_MS);
+      last = now;
+      this.#loopLagNs.record(Math.max(1, Math.round(lagMs * 1e6)));
+      this.#loopLag.count++;
+      this.#loopLag.sum += lagMs / 1000;
+    }, LAG_SAMPLE_MS);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
 
   /** How long the Authority took to open, and how many events it read. */
   started(seconds: number, events: number): void {
@@ -135,6 +160,7 @@ export class Metrics {
     out.push(`flagline_command_duration_seconds_bucket{le="+Inf"} ${this.#latencyCount}`);
     out.push(`flagline_command_duration_seconds_sum ${this.#latencySum}`);
     out.push(`flagline_command_duration_seconds_count ${this.#latencyCount}`);
+    this.#renderLoopLag(family, out);
     family('flagline_admissions_deferred_total', 'counter', 'New connections told to come back later (a bye with their slot) by admission control.');
     out.push(`flagline_admissions_deferred_total ${this.#deferred}`);
     family('flagline_errors_total', 'counter', 'Error frames sent, by code.');
@@ -146,5 +172,14 @@ export class Metrics {
     family('flagline_background_failures_total', 'counter', 'Failed background tasks (catch-up on shared storage, escalation timer), by source; each is also logged.');
     for (const [source, n] of this.#backgroundFailures) out.push(`flagline_background_failures_total{source="${source}"} ${n}`);
     return out.join('\n') + '\n';
+  }
+
+  /** A summary of the event-loop lag: quantiles since the previous scrape, count and sum since start. */
+  #renderLoopLag(family: (name: string, type: string, help: string) => void, out: string[]): void {
+    const h = this.#loopLagNs;
+    family('flagline_event_loop_lag_seconds', 'summary', 'How late a 10 ms timer fires: quantiles since the previous scrape, count and sum since start.');
+    for (const q of LAG_QUANTILES) out.push(`flagline_event_loop_lag_seconds{quantile="${q}"} ${h.count ? h.percentile(q * 100) / 1e9 : 0}`);
+    out.push(`flagline_event_loop_lag_seconds_sum ${this.#loopLag.sum}`, `flagline_event_loop_lag_seconds_count ${this.#loopLag.count}`);
+    h.reset();
   }
 }

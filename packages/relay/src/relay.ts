@@ -275,6 +275,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     server.listen(config.port, config.host, () => resolveListen());
   });
   const { port } = server.address() as AddressInfo;
+  const stopLoopWatch = metrics.watchEventLoop();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   if (devMode)
@@ -288,6 +289,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     server.close();
     server.closeIdleConnections();
     clearInterval(heartbeat);
+    stopLoopWatch();
     await Promise.allSettled([...ctx.inflight]);
     await retention?.stop();
     await webhooks?.close();

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { get } from 'node:http';
 import { DEFAULTS, OPTIONS, helpText, loadConfig } from '../src/config.js';
 import { DEV_DIRECTORY } from '../src/dev-directory.js';
+import { Metrics } from '../src/metrics.js';
 import { RelayProcess, tokenFor } from './helpers/relay-process.js';
 import { RawClient } from './helpers/raw-client.js';
 import { clientFor, until } from './helpers/clients.js';
@@ -87,6 +88,9 @@ describe('HTTP side', () => {
     assert.match(text, /^flagline_command_duration_seconds_bucket\{le="\+Inf"\} 2$/m);
     assert.match(text, /^flagline_errors_total\{code="invalid-frame"\} 1$/m);
     assert.match(text, /^# TYPE flagline_command_duration_seconds histogram$/m);
+    assert.match(text, /^# TYPE flagline_event_loop_lag_seconds summary$/m);
+    for (const q of ['0.5', '0.9', '0.99']) assert.match(text, new RegExp(`^flagline_event_loop_lag_seconds\\{quantile="${q}"\\} \\d`, 'm'));
+    assert.match(text, /^flagline_event_loop_lag_seconds_count \d+$/m);
     agent.close();
   });
 
@@ -114,6 +118,38 @@ describe('HTTP side', () => {
 
   it('only /ws upgrades', async () => {
     await assert.rejects(RawClient.open(`ws://127.0.0.1:${relay.port}/other`), { status: 404 });
+  });
+});
+
+describe('event-loop lag in /metrics', () => {
+  const lag = (text: string, series: string) => Number(new RegExp(`^flagline_event_loop_lag_seconds${series} (\\S+)$`, 'm').exec(text)?.[1]);
+
+  it('a blocked event loop shows in the p99 of the next scrape only; count and sum keep growing', async () => {
+    const metrics = new Metrics();
+    const stop = metrics.watchEventLoop();
+    const render = () => metrics.render({ ready: true, pos: 0, retainedHistories: 0 });
+    try {
+      // A first sample (the timer has run once).
+      while (lag(render(), '_count') === 0) await new Promise((resolve) => setTimeout(resolve, 25));
+      const blockedUntil = Date.now() + 200;
+      while (Date.now() < blockedUntil); // the loop is blocked for 200 ms
+      // The 10 ms sampling timer was due long before this one: it has recorded the block when this runs.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const first = render();
+      assert.ok(lag(first, '{quantile="0.99"}') >= 0.18, `p99 ${lag(first, '{quantile="0.99"}')} s after a 200 ms block`);
+      assert.ok(lag(first, '_sum') >= 0.18);
+      const count = lag(first, '_count');
+      assert.ok(count >= 1);
+      const blockedAgain = Date.now() + 50;
+      while (Date.now() < blockedAgain);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const second = render();
+      assert.ok(lag(second, '{quantile="0.99"}') < 0.18, 'the 200 ms block belongs to the previous scrape');
+      assert.ok(lag(second, '_count') > count);
+      assert.ok(lag(second, '_sum') > lag(first, '_sum'));
+    } finally {
+      stop();
+    }
   });
 });
 
