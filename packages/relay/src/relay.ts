@@ -25,7 +25,15 @@ export interface Relay {
   readonly storage: RelayStore;
   /** Graceful shutdown: stop accepting, finish in-flight commands, flush, send bye, close. */
   close(): Promise<void>;
+  /**
+   * Resolves (with the reason) when this relay must not keep serving: its state diverged from a
+   * replicated store after a failover. The CLI then closes and exits with EXIT_RESTART.
+   */
+  readonly mustRestart: Promise<string>;
 }
+
+/** Exit code of a relay that must be restarted (EX_TEMPFAIL): its supervisor starts it again. */
+export const EXIT_RESTART = 75;
 
 const LOOPBACK_NAMES = new Set(['::1', 'localhost', '[::1]']);
 /** 127.0.0.0/8, ::1 and localhost. */
@@ -85,7 +93,9 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   if (config.metricsToken === undefined && !isLoopback(config.host))
     log.warn('GET /metrics needs no credentials and the relay listens beyond loopback: set --metrics-token (or bind --host to loopback).', { host: config.host });
 
-  const storage = openStore(config, log);
+  let restart!: (reason: string) => void;
+  const mustRestart = new Promise<string>((resolve) => (restart = resolve));
+  const storage = openStore(config, log, restart);
   const authority = await Authority.open({
     storage,
     config: {
@@ -214,5 +224,6 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     authority,
     storage,
     close: () => (closing ??= close()),
+    mustRestart,
   };
 }

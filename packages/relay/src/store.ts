@@ -7,6 +7,7 @@ import type { AuthorityStorage } from '@flagline/core/authority';
 import type { RelayConfig } from './config.js';
 import type { EventReader } from './http-routes.js';
 import type { Logger } from './log.js';
+import { redisTarget } from './redis-connection.js';
 import { RedisStorage } from './redis-storage.js';
 import { SqliteStorage } from './sqlite-storage.js';
 
@@ -15,7 +16,8 @@ export interface RelayStore extends AuthorityStorage, EventReader {
   readonly failure: Error | null;
 }
 
-export function openStore(config: RelayConfig, log: Logger): RelayStore {
+/** `onDiverged`: the relay's state is not the store's any more (replicated Redis after a failover). */
+export function openStore(config: RelayConfig, log: Logger, onDiverged: (reason: string) => void): RelayStore {
   if (config.store.startsWith('sqlite:')) {
     return new SqliteStorage({
       file: config.store.slice('sqlite:'.length),
@@ -24,5 +26,15 @@ export function openStore(config: RelayConfig, log: Logger): RelayStore {
       onFailure: (err) => log.error('storage write failed; commands are refused until restart', { error: err.message }),
     });
   }
-  return new RedisStorage({ url: config.store, namespace: config.redisNamespace, warn: (message) => log.warn(message) });
+  return new RedisStorage({
+    url: config.store,
+    namespace: config.redisNamespace,
+    minReplicasAcked: config.minReplicasAcked ?? (redisTarget(config.store).kind === 'sentinel' ? 1 : 0),
+    replicaAckTimeoutMs: config.replicaAckTimeoutMs,
+    warn: (message) => log.warn(message),
+    onDiverged: (reason) => {
+      log.error('state diverged from Redis after a failover; restarting with a new epoch', { reason });
+      onDiverged(reason);
+    },
+  });
 }
