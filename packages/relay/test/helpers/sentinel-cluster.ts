@@ -81,6 +81,19 @@ export class RedisNode {
   resume(): void {
     this.proc?.kill('SIGCONT');
   }
+
+  /**
+   * Close this primary's links to its replicas (CLIENT KILL TYPE replica): with the replicas
+   * paused first, nothing written after this reaches them, not even from socket buffers.
+   */
+  async cutReplicas(): Promise<void> {
+    const redis = new Redis({ port: this.port, host: '127.0.0.1' });
+    try {
+      await redis.call('CLIENT', 'KILL', 'TYPE', 'replica');
+    } finally {
+      redis.disconnect();
+    }
+  }
 }
 
 export class SentinelNode {
