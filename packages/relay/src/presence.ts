@@ -86,6 +86,7 @@ export class RedisPresence implements Presence {
     for (const [team, members] of this.#written) if (members.size) multi.zrem(this.#prefix + team, ...members);
     await multi.exec().catch(() => {});
     await this.#redis.quit().catch(() => {});
+    this.#redis.disconnect(); // QUIT alone leaves Sentinel mode's failover-detector connections open
   }
 
   async #publish(): Promise<void> {

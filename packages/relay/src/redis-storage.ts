@@ -241,6 +241,7 @@ export class RedisStorage implements AuthorityStorage {
     this.#closed = true;
     this.#follower?.disconnect();
     await this.#redis.quit().catch(() => {});
+    this.#redis.disconnect(); // QUIT alone leaves Sentinel mode's failover-detector connections open
   }
 
   /**
