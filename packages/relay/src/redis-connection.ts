@@ -21,7 +21,7 @@ export function redisTarget(store: string): RedisTarget {
     const at = hostPort.lastIndexOf(':');
     const port = Number(hostPort.slice(at + 1));
     if (at <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`Sentinel address ${JSON.stringify(hostPort)} is not HOST:PORT`);
-    return { host: hostPort.slice(0, at), port };
+    return { host: hostPort.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port };
   });
   return { kind: 'sentinel', sentinels, name: decodeURIComponent(m[3]!), db: Number(m[4] ?? 0), ...(m[1] ? { password: decodeURIComponent(m[1]) } : {}) };
 }

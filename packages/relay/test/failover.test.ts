@@ -1,17 +1,17 @@
 /**
  * Relays on replicated Redis through Sentinel (real processes: a primary, one replica, three
  * Sentinels): an append is acknowledged only once a replica has it, no relay applies an entry
- * a failover can take away, and a relay whose state a failover did take away (replication
+ * a failover can take away, relays and presence follow the promoted replica without a restart, and a relay whose state a failover did take away (replication
  * guarantee waived with --min-replicas-acked 0) restarts with a new epoch instead of serving it.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import type { FlagClient, FlagError } from '@flagline/core';
-import { RelayProcess } from './helpers/relay-process.js';
+import { RelayProcess, tokenFor } from './helpers/relay-process.js';
 import { SentinelCluster } from './helpers/sentinel-cluster.js';
 import { clientFor, until } from './helpers/clients.js';
-import { ann, sam } from './helpers/people.js';
+import { ann, sam, sid } from './helpers/people.js';
 
 const ARGS = ['--rate-per-connection', '0', '--rate-per-user', '0', '--replica-ack-timeout-ms', '300'];
 
@@ -93,6 +93,16 @@ describe('relays on Redis with Sentinel', { timeout: 120_000 }, () => {
     assert.deepEqual(sup.timeline(flagId).get()[0]!.event, JSON.parse(stored[0]![1][1]!), 'the supervisor sees the stored event, not the lost one');
     assert.equal(a.proc.exitCode, null);
     assert.equal(b.proc.exitCode, null);
+
+    // Presence follows the new primary too: a supervisor who comes online on B now is listed by A.
+    const late = clientFor(b, sid);
+    cleanup.push(() => late.close());
+    await until(late.$status, (s) => s === 'online');
+    for (;;) {
+      const res = await fetch(`${a.url}/api/presence/billing`, { headers: { authorization: `Bearer ${await tokenFor(ann)}` } });
+      if (((await res.json()) as { supervisors: { id: string }[] }).supervisors.some((p) => p.id === 'sid')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
 
   it('with the guarantee waived (--min-replicas-acked 0) a lost acknowledged write makes every relay restart with a new epoch', async () => {
