@@ -192,6 +192,9 @@ export class RedisStorage implements AuthorityStorage {
     await this.#checkPersistence();
     await this.#redis.set(this.#keys.epoch, randomId(), 'NX');
     this.#epoch = (await this.#redis.get(this.#keys.epoch))!;
+    // Confirm what is already replicated (a log from before confirmations has none yet): best
+    // effort, a store that cannot reach its replicas now is followed once it can.
+    await this.#append(0, [], []).catch(() => {});
     const events = await this.#since(0);
     this.#loadedPos = events.at(-1)?.pos ?? 0;
     return { epoch: this.#epoch, events };
