@@ -25,7 +25,7 @@ const RUN_MS = scale(22_000, 180_000);
 /** Load between two faults (a fault itself lasts until the Sentinels agree on a new primary). */
 const GAP_MS = scale<[number, number]>([800, 2_000], [3_000, 8_000]);
 const SETTLE_MS = scale(30_000, 120_000);
-const FAULTS = ['kill -9 primary', 'SIGSTOP primary', 'restart a Sentinel'] as const;
+const FAULTS = ['kill -9 primary', 'restart a Sentinel', 'SIGSTOP primary', 'kill -9 primary'] as const;
 const RELAY_ARGS = ['--rate-per-connection', '0', '--rate-per-user', '0', '--escalation-after-ms', '86400000', '--heartbeat-ms', '10000'];
 const token = (p: Parameters<typeof tokenFor>[0]) => tokenFor(p, '1h');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -48,3 +48,25 @@ export function connectRedis(target: RedisTarget, extra: RedisOptions = {}): Red
     ...extra,
   });
 }
+
+/**
+ * How many replicas the Sentinels know for the master (down ones included; `replica-priority 0`
+ * ones, which are never promoted, left out): the first Sentinel that answers decides.
+ */
+export async function knownReplicas(target: Extract<RedisTarget, { kind: 'sentinel' }>): Promise<number> {
+  for (const { host, port } of target.sentinels) {
+    const sentinel = new Redis({ host, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    sentinel.on('error', () => {}); // the next Sentinel is asked instead
+    try {
+      await sentinel.connect();
+      const replicas = (await sentinel.call('SENTINEL', 'REPLICAS', target.name)) as string[][];
+      return replicas.filter((fields) => fields[fields.indexOf('slave-priority') + 1] !== '0').length;
+    } catch {
+      // unreachable or does not know the master: ask the next one
+    } finally {
+      sentinel.disconnect();
+    }
+  }
+  throw new Error(`No Sentinel answered for master ${JSON.stringify(target.name)}.`);
+}
+

@@ -20,7 +20,7 @@ import type { Redis } from 'ioredis';
 import { FlagError, type FlagEvent, type PositionedEvent } from '@flagline/core';
 import type { AuthorityStorage, CommitBatch, CommitResult, SharedLog, StoredOutcome } from '@flagline/core/authority';
 import { randomId } from '@flagline/core/authority';
-import { connectRedis, redisTarget } from './redis-connection.js';
+import { connectRedis, knownReplicas, redisTarget, type RedisTarget } from './redis-connection.js';
 
 /** The hash of the entry at a position ('' at 0 and on entries from before hashing; false if absent). */
 const HASH_AT = `
@@ -115,7 +115,10 @@ export interface RedisStorageOptions {
   url: string;
   /** Separates deployments sharing one Redis. */
   namespace?: string;
-  /** Replicas that must have an append before it is acknowledged (WAIT); 0: none. */
+  /**
+   * Replicas that must have an append before it is acknowledged (WAIT); 0: none. Default: 0
+   * with redis://; with redis-sentinel://, every replica the Sentinels know at start (at least 1).
+   */
   minReplicasAcked?: number;
   /** How long an append waits for them before its commands are answered `unavailable`. */
   replicaAckTimeoutMs?: number;
@@ -139,7 +142,8 @@ export class RedisStorage implements AuthorityStorage {
   /** Which interaction each flag belongs to, from every event this process has seen. */
   readonly #interactionOf = new Map<string, string>();
   readonly #opts: RedisStorageOptions;
-  readonly #minAcked: number;
+  readonly #target: RedisTarget;
+  #minAcked: number;
   /** Chained hashes of the confirmed entries this process read or wrote, by position (recent ones). */
   readonly #hashes = new Map<number, string>([[0, '']]);
   /** The highest confirmed position this process has seen. */
@@ -152,6 +156,7 @@ export class RedisStorage implements AuthorityStorage {
 
   constructor(opts: RedisStorageOptions) {
     this.#opts = opts;
+    this.#target = redisTarget(opts.url);
     this.#minAcked = opts.minReplicasAcked ?? 0;
     const tag = `{flagline:${opts.namespace ?? 'default'}}`;
     this.#keys = {
@@ -163,7 +168,7 @@ export class RedisStorage implements AuthorityStorage {
       confirmedPos: `${tag}:confirmed-pos`,
       confirmed: `${tag}:confirmed`,
     };
-    this.#redis = connectRedis(redisTarget(opts.url), { lazyConnect: true });
+    this.#redis = connectRedis(this.#target, { lazyConnect: true });
     // ioredis reconnects by itself; failed commands reject and reach the client as errors.
     // Report the outage once, not on every retry.
     let reported = false;
@@ -186,8 +191,14 @@ export class RedisStorage implements AuthorityStorage {
     return this.#diverged ?? (this.#redis.status === 'ready' ? null : new Error(`Redis is ${this.#redis.status}`));
   }
 
+  /** Replicas each append waits for (resolved by load()). */
+  get minReplicasAcked(): number {
+    return this.#minAcked;
+  }
+
   /** Only confirmed entries: anything after them may still be taken away by a failover. */
   async load(): Promise<{ epoch: string; events: PositionedEvent[] }> {
+    if (this.#opts.minReplicasAcked === undefined && this.#target.kind === 'sentinel') this.#minAcked = Math.max(1, await knownReplicas(this.#target));
     await this.#redis.connect();
     await this.#checkPersistence();
     await this.#redis.set(this.#keys.epoch, randomId(), 'NX');

@@ -7,7 +7,6 @@ import type { AuthorityStorage } from '@flagline/core/authority';
 import type { RelayConfig } from './config.js';
 import type { EventReader } from './http-routes.js';
 import type { Logger } from './log.js';
-import { redisTarget } from './redis-connection.js';
 import { RedisStorage } from './redis-storage.js';
 import { SqliteStorage } from './sqlite-storage.js';
 
@@ -29,7 +28,7 @@ export function openStore(config: RelayConfig, log: Logger, onDiverged: (reason:
   return new RedisStorage({
     url: config.store,
     namespace: config.redisNamespace,
-    minReplicasAcked: config.minReplicasAcked ?? (redisTarget(config.store).kind === 'sentinel' ? 1 : 0),
+    ...(config.minReplicasAcked !== undefined ? { minReplicasAcked: config.minReplicasAcked } : {}),
     replicaAckTimeoutMs: config.replicaAckTimeoutMs,
     warn: (message) => log.warn(message),
     onDiverged: (reason) => {

@@ -16,6 +16,13 @@ export const MASTER_NAME = 'flagline';
 export const DOWN_AFTER_MS = 1_000;
 export const FAILOVER_TIMEOUT_MS = 3_000;
 
+/** A one-off connection to a node or Sentinel: no reconnecting, failures are the caller's answer. */
+function probe(port: number): Redis {
+  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, commandTimeout: 2_000 });
+  redis.on('error', () => {}); // reported through the rejected command instead
+  return redis;
+}
+
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer();
@@ -87,8 +94,9 @@ export class RedisNode {
    * paused first, nothing written after this reaches them, not even from socket buffers.
    */
   async cutReplicas(): Promise<void> {
-    const redis = new Redis({ port: this.port, host: '127.0.0.1' });
+    const redis = probe(this.port);
     try {
+      await redis.connect();
       await redis.call('CLIENT', 'KILL', 'TYPE', 'replica');
     } finally {
       redis.disconnect();
@@ -156,15 +164,15 @@ export class SentinelCluster {
     await Promise.all(this.sentinels.map((s) => s.start()));
     // Sentinels discover the replicas and each other through the primary: wait until they do.
     for (const s of this.sentinels) {
-      const probe = new Redis({ port: s.port, host: '127.0.0.1', lazyConnect: true });
-      await probe.connect();
+      const sentinel = probe(s.port);
+      await sentinel.connect();
       for (;;) {
-        const master = (await probe.call('SENTINEL', 'MASTER', MASTER_NAME)) as string[];
+        const master = (await sentinel.call('SENTINEL', 'MASTER', MASTER_NAME)) as string[];
         const field = (k: string) => Number(master[master.indexOf(k) + 1]);
         if (field('num-slaves') === replicas && field('num-other-sentinels') === 2) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      probe.disconnect();
+      sentinel.disconnect();
     }
   }
 
@@ -172,15 +180,15 @@ export class SentinelCluster {
   async primaryPort(): Promise<number | null> {
     const votes = new Map<number, number>();
     for (const s of this.sentinels.filter((x) => x.proc)) {
-      const probe = new Redis({ port: s.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const sentinel = probe(s.port);
       try {
-        await probe.connect();
-        const [, port] = (await probe.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME)) as [string, string];
+        await sentinel.connect();
+        const [, port] = (await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME)) as [string, string];
         votes.set(Number(port), (votes.get(Number(port)) ?? 0) + 1);
       } catch {
         // a Sentinel being restarted does not vote
       } finally {
-        probe.disconnect();
+        sentinel.disconnect();
       }
     }
     for (const [port, n] of votes) if (n >= 2) return port;
@@ -204,14 +212,14 @@ export class SentinelCluster {
 
   /** ROLE of a node ('master' | 'slave'), or null when it does not answer. */
   async role(port: number): Promise<string | null> {
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, commandTimeout: 500 });
+    const node = probe(port);
     try {
-      await probe.connect();
-      return ((await probe.call('ROLE')) as [string])[0];
+      await node.connect();
+      return ((await node.call('ROLE')) as [string])[0];
     } catch {
       return null;
     } finally {
-      probe.disconnect();
+      node.disconnect();
     }
   }
 
