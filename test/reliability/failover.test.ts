@@ -57,6 +57,7 @@ describe('failover: nothing acknowledged is lost when the Redis primary dies or 
       });
     };
     for (let i = 0; i < RELAYS; i++) await startRelay(i);
+    assert.equal((await relays[0]!.waitForLog('listening')).minReplicasAcked, 2, 'by default every replica the Sentinels know');
 
     const ledger = new Ledger();
     for (const p of people(AGENTS, SUPERVISORS, TEAMS)) sims.push(simClient(p, () => relays[Math.floor(random() * relays.length)]!.wsUrl, token));

@@ -192,7 +192,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   const url = `http://${host}:${port}`;
   if (devMode)
     log.warn('DEV MODE: generated JWT secret, dev-only token endpoint POST /dev/token enabled. Never use this in production.', { url });
-  log.info('listening', { url, port, ws: `${url.replace('http', 'ws')}/ws`, store: config.store.replace(/\/\/[^@/]*@/, '//***@'), sync: config.sync, devMode, epoch: authority.epoch, pos: authority.pos });
+  log.info('listening', { url, port, ws: `${url.replace('http', 'ws')}/ws`, store: config.store.replace(/\/\/[^@/]*@/, '//***@'), sync: config.sync, devMode, epoch: authority.epoch, pos: authority.pos, ...(storage.minReplicasAcked !== undefined ? { minReplicasAcked: storage.minReplicasAcked } : {}) });
 
   let closing: Promise<void> | null = null;
   const close = async () => {

@@ -13,6 +13,8 @@ import { SqliteStorage } from './sqlite-storage.js';
 export interface RelayStore extends AuthorityStorage, EventReader {
   /** Why the store cannot take writes right now (readiness turns 503), or null. */
   readonly failure: Error | null;
+  /** Redis: the replicas each append waits for (logged at start). */
+  readonly minReplicasAcked?: number;
 }
 
 /** `onDiverged`: the relay's state is not the store's any more (replicated Redis after a failover). */

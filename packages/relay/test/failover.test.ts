@@ -60,6 +60,7 @@ describe('relays on Redis with Sentinel', { timeout: 120_000 }, () => {
 
   it('acknowledges only what a replica has, and no relay applies a write the failover then loses', async () => {
     const { cluster, primary, replica, a, b, agent, sup } = await setup([]);
+    assert.equal((await a.waitForLog('listening')).minReplicasAcked, 1, 'by default every replica the Sentinels know');
     await raise(agent, 'before');
     await until(sup.$flags, () => hasFlagFor(sup, 'before'));
 
