@@ -15,6 +15,7 @@ import { Auditor, readStore } from './support/auditor.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { Ledger, agentLoop, people, simClient, supervisorLoop, type Sim } from './support/workload.js';
 import { report, scale } from './support/scale.js';
+import { SEED, eventually, mulberry32 } from './support/seeded-random.js';
 
 const AGENTS = scale(16, 200);
 const SUPERVISORS = scale(6, 60);
@@ -23,31 +24,8 @@ const RUN_MS = scale(12_000, 180_000);
 const KILL_EVERY_MS = scale<[number, number]>([2_500, 4_000], [4_000, 9_000]);
 const CUT_EVERY_MS = 400;
 const SETTLE_MS = scale(30_000, 120_000);
-/** Seeded, so a failing run can be replayed. */
-const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 100_000);
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const RELAY_ARGS = ['--rate-per-connection', '0', '--rate-per-user', '0', '--escalation-after-ms', '86400000', '--heartbeat-ms', '10000'];
 const token = (p: Parameters<typeof tokenFor>[0]) => tokenFor(p, '1h');
-
-/** Resolves when `ok()` holds, polling; false if the deadline passed first. */
-async function eventually(ok: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return true;
-}
 
 describe('chaos: nothing acknowledged is ever lost', { timeout: RUN_MS + SETTLE_MS * 3 + 60_000 }, () => {
   let relay: RelayProcess;

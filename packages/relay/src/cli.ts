@@ -2,7 +2,7 @@
 /** `flagline-relay`: start a relay from flags, FLAGLINE_* env vars or a JSON file; SIGTERM drains it. */
 import { ConfigError, helpText, loadConfig } from './config.js';
 import { createLogger } from './log.js';
-import { startRelay } from './relay.js';
+import { EXIT_RESTART, startRelay } from './relay.js';
 
 async function main(): Promise<void> {
   const { config, help } = loadConfig(process.argv.slice(2), process.env);
@@ -15,18 +15,23 @@ async function main(): Promise<void> {
   // (after its "listening" line, before startRelay resolves) stops it once started, cleanly.
   const started = startRelay(config, log);
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     log.info('signal', { signal });
     started.then((relay) => relay.close()).then(
-      () => process.exit(0),
+      () => process.exit(code),
       (err: unknown) => {
         log.error('shutdown failed', { error: String(err) });
         process.exit(1);
       },
     );
   };
+  // A start that fails is reported by main's catch below.
+  started.then(
+    (relay) => relay.mustRestart.then(() => stop('must restart', EXIT_RESTART)),
+    () => undefined,
+  );
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   // Started by a parent with an IPC channel (a supervisor, the test harness): go when it goes.

@@ -4,6 +4,7 @@
  * `--help` is generated from the same table, so every option is documented where it is defined.
  */
 import { readFileSync } from 'node:fs';
+import { redisTarget } from './redis-connection.js';
 import { checkKeyUrl } from './remote-keys.js';
 import { loadTeamRules, type TeamRules } from './team-rules.js';
 import { DEFAULT_CONFIG, type FlagConfigInput } from '@flagline/core';
@@ -22,6 +23,9 @@ export interface RelayConfig {
   store: string;
   redisNamespace: string;
   presenceTtlMs: number;
+  /** Default: every replica the Sentinels know with redis-sentinel://, else 0. */
+  minReplicasAcked?: number;
+  replicaAckTimeoutMs: number;
   sync: 'full' | 'normal';
   jwtSecret?: string;
   jwtSecretFile?: string;
@@ -90,6 +94,7 @@ export const DEFAULTS: RelayConfig = {
   store: 'sqlite:flagline.db',
   redisNamespace: 'default',
   presenceTtlMs: 15_000,
+  replicaAckTimeoutMs: 1_000,
   sync: 'full',
   jwksRefreshMs: 600_000,
   jwksCooldownMs: 30_000,
@@ -140,9 +145,11 @@ export const DEFAULTS: RelayConfig = {
 export const OPTIONS: readonly OptionSpec[] = [
   { key: 'host', kind: 'string', help: 'Interface to bind. Dev mode only allows loopback.' },
   { key: 'port', kind: 'int', help: 'Port for HTTP and WebSocket (/ws); 0 picks a free one (logged).' },
-  { key: 'store', kind: 'string', help: "Where the log lives: 'sqlite:PATH' (embedded file, created on first start; one relay process) or 'redis://HOST:PORT[/DB]' (several relay processes share it; see the README's Scale-out)." },
+  { key: 'store', kind: 'string', help: "Where the log lives: 'sqlite:PATH' (embedded file, created on first start; one relay process) or 'redis://HOST:PORT[/DB]' (several relay processes share it; see the README's Scale-out) or 'redis-sentinel://HOST:PORT,HOST:PORT,…/MASTER-NAME[/DB]' (replicated Redis that fails over; see the README's Failover)." },
   { key: 'redisNamespace', kind: 'string', help: 'Key prefix in Redis, so deployments can share one Redis.' },
   { key: 'presenceTtlMs', kind: 'int', help: 'Redis only: a dead process\'s supervisors drop out of presence after this long.' },
+  { key: 'minReplicasAcked', kind: 'int', help: 'Redis only: a group of commands is acknowledged once this many replicas have it (WAIT); fewer within --replica-ack-timeout-ms answers unavailable (retried by clients). Default: with redis-sentinel://, every replica the Sentinels know at start; with redis://, 0.' },
+  { key: 'replicaAckTimeoutMs', kind: 'int', help: 'Redis only: how long an append waits for --min-replicas-acked replicas.' },
   { key: 'sync', kind: 'string', help: "SQLite only. 'full': fsync every group commit (survives power loss); 'normal': survives a killed process only." },
   { key: 'jwtSecret', kind: 'string', help: 'HS256 secret (>= 32 chars). Prefer --jwt-secret-file or the env var over the flag.' },
   { key: 'jwtSecretFile', kind: 'string', help: 'File holding the HS256 secret.' },
@@ -285,7 +292,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
   Object.assign(merged, fromFlags);
   const config = merged as unknown as RelayConfig;
   if (config.sync !== 'full' && config.sync !== 'normal') throw new ConfigError(`sync must be 'full' or 'normal'.`);
-  if (!/^(sqlite:.+|rediss?:\/\/.+)$/.test(config.store)) throw new ConfigError(`store must be sqlite:PATH or redis://HOST:PORT, got ${JSON.stringify(config.store)}.`);
+  if (!config.store.startsWith('sqlite:') || config.store === 'sqlite:') {
+    try {
+      redisTarget(config.store);
+    } catch (err) {
+      throw new ConfigError(`store must be sqlite:PATH, redis://HOST:PORT or redis-sentinel://HOST:PORT,…/MASTER-NAME: ${(err as Error).message}.`);
+    }
+  }
   if (!['error', 'warn', 'info', 'debug'].includes(config.logLevel)) throw new ConfigError('log-level must be error, warn, info or debug.');
   if (config.maxFrameBytes > config.maxPayloadBytes) throw new ConfigError('max-frame-bytes cannot exceed max-payload-bytes.');
   if (config.checkpointEvents < 1 || config.checkpointMs < 1) throw new ConfigError('checkpoint-events and checkpoint-ms must be at least 1.');

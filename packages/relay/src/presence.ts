@@ -3,8 +3,9 @@
  * with Redis every process publishes its own supervisors into one sorted set per team, scored
  * by an expiry it keeps pushing forward, so a process that dies drops out by itself.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Participant, ParticipantRef } from '@flagline/core';
+import { connectRedis, redisTarget } from './redis-connection.js';
 
 export interface Presence {
   /** A supervisor's connection opened; call the returned function when it closes. */
@@ -56,7 +57,7 @@ export class RedisPresence implements Presence {
   #written = new Map<string, Set<string>>();
 
   constructor(opts: { url: string; namespace: string; ttlMs?: number }) {
-    this.#redis = new Redis(opts.url);
+    this.#redis = connectRedis(redisTarget(opts.url));
     this.#redis.on('error', () => {}); // the store reports Redis outages
     this.#prefix = `{flagline:${opts.namespace}}:presence:`;
     this.#ttlMs = opts.ttlMs ?? 15_000;
@@ -85,6 +86,7 @@ export class RedisPresence implements Presence {
     for (const [team, members] of this.#written) if (members.size) multi.zrem(this.#prefix + team, ...members);
     await multi.exec().catch(() => {});
     await this.#redis.quit().catch(() => {});
+    this.#redis.disconnect(); // QUIT alone leaves Sentinel mode's failover-detector connections open
   }
 
   async #publish(): Promise<void> {

@@ -38,7 +38,15 @@ export interface Relay {
   readonly storage: RelayStore;
   /** Graceful shutdown: stop accepting, finish in-flight commands, flush, send bye, close. */
   close(): Promise<void>;
+  /**
+   * Resolves (with the reason) when this relay must not keep serving: its state diverged from a
+   * replicated store after a failover. The CLI then closes and exits with EXIT_RESTART.
+   */
+  readonly mustRestart: Promise<string>;
 }
+
+/** Exit code of a relay that must be restarted (EX_TEMPFAIL): its supervisor starts it again. */
+export const EXIT_RESTART = 75;
 
 /** Webhook delivery from the store's outbox: SQLite rows written in the events' commit, or the Redis log under a lease. */
 function startWebhooks(file: WebhookConfig | null, config: RelayConfig, storage: RelayStore, authority: Authority, log: Logger): WebhookDelivery | null {
@@ -135,7 +143,9 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
-  const storage = openStore(config, log);
+  let restart!: (reason: string) => void;
+  const mustRestart = new Promise<string>((resolve) => (restart = resolve));
+  const storage = openStore(config, log, restart);
   // The service API's audit log, assignments and blocked participants: in the SQLite file, or on Redis.
   const connections = new Set<RelayConnection>();
   const disconnect = (participantId: string, error: FlagError): number => {
@@ -280,7 +290,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   const url = `http://${host}:${port}`;
   if (devMode)
     log.warn('DEV MODE: generated JWT secret, dev-only token endpoint POST /dev/token enabled. Never use this in production.', { url });
-  log.info('listening', { url, port, ws: `${url.replace('http', 'ws')}/ws`, store: config.store.replace(/\/\/[^@/]*@/, '//***@'), sync: config.sync, devMode, epoch: authority.epoch, pos: authority.pos });
+  log.info('listening', { url, port, ws: `${url.replace('http', 'ws')}/ws`, store: config.store.replace(/\/\/[^@/]*@/, '//***@'), sync: config.sync, devMode, epoch: authority.epoch, pos: authority.pos, ...(storage.minReplicasAcked !== undefined ? { minReplicasAcked: storage.minReplicasAcked } : {}) });
 
   let closing: Promise<void> | null = null;
   const close = async () => {
@@ -316,5 +326,6 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     authority,
     storage,
     close: () => (closing ??= close()),
+    mustRestart,
   };
 }

@@ -7,7 +7,8 @@
  * participant blocked through any process has their sockets closed by every process
  * (`onBlock`).
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis, redisTarget } from './redis-connection.js';
 import type { Logger } from './log.js';
 import type { AuditRecord, ServiceState } from './service-store.js';
 
@@ -37,7 +38,7 @@ export class RedisServiceStore implements ServiceState {
     this.#opts = opts;
     const tag = `{flagline:${opts.namespace}}`;
     this.#keys = { auditSeq: `${tag}:service:audit-seq`, audit: `${tag}:service:audit`, assignments: `${tag}:service:assignments`, blocked: `${tag}:service:blocked`, changes: `${tag}:service:changes` };
-    this.#redis = new Redis(opts.url);
+    this.#redis = connectRedis(redisTarget(opts.url));
     this.#follower = this.#redis.duplicate();
     for (const r of [this.#redis, this.#follower]) r.on('error', (err: Error) => opts.log.debug('service store: redis error', { error: err.message }));
   }

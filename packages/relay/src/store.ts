@@ -13,6 +13,8 @@ import { SqliteStorage } from './sqlite-storage.js';
 export interface RelayStore extends AuthorityStorage, EventReader {
   /** Why the store cannot take writes right now (readiness turns 503), or null. */
   readonly failure: Error | null;
+  /** Redis: the replicas each append waits for (logged at start). */
+  readonly minReplicasAcked?: number;
   /** Events the last load() read: the whole log, or a checkpoint's replay window and what followed. */
   readonly loadedEvents: number;
   /** Both relay stores keep checkpoints. */
@@ -30,7 +32,8 @@ export interface Purged {
   events: number;
 }
 
-export function openStore(config: RelayConfig, log: Logger): RelayStore {
+/** `onDiverged`: the relay's state is not the store's any more (replicated Redis after a failover). */
+export function openStore(config: RelayConfig, log: Logger, onDiverged: (reason: string) => void): RelayStore {
   if (config.store.startsWith('sqlite:')) {
     return new SqliteStorage({
       file: config.store.slice('sqlite:'.length),
@@ -39,5 +42,15 @@ export function openStore(config: RelayConfig, log: Logger): RelayStore {
       onFailure: (err) => log.error('storage write failed; commands are refused until restart', { error: err.message }),
     });
   }
-  return new RedisStorage({ url: config.store, namespace: config.redisNamespace, warn: (message) => log.warn(message) });
+  return new RedisStorage({
+    url: config.store,
+    namespace: config.redisNamespace,
+    ...(config.minReplicasAcked !== undefined ? { minReplicasAcked: config.minReplicasAcked } : {}),
+    replicaAckTimeoutMs: config.replicaAckTimeoutMs,
+    warn: (message) => log.warn(message),
+    onDiverged: (reason) => {
+      log.error('state diverged from Redis after a failover; restarting with a new epoch', { reason });
+      onDiverged(reason);
+    },
+  });
 }

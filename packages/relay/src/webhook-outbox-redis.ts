@@ -12,7 +12,8 @@
  * again only what was in flight (at least once: the same webhook-ids, receivers dedupe).
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis, redisTarget } from './redis-connection.js';
 import type { Flag, FlagEvent } from '@flagline/core';
 import type { SharedLog } from '@flagline/core/authority';
 import type { Logger } from './log.js';
@@ -74,7 +75,7 @@ export class RedisOutbox implements Outbox {
   constructor(opts: RedisOutboxOptions) {
     this.#opts = opts;
     this.#tag = `{flagline:${opts.namespace}}`;
-    this.#redis = new Redis(opts.url, { lazyConnect: false, maxRetriesPerRequest: 2 });
+    this.#redis = connectRedis(redisTarget(opts.url), { lazyConnect: false, maxRetriesPerRequest: 2 });
     this.#redis.on('error', (err: Error) => opts.log.debug('webhook outbox: redis error', { error: err.message }));
   }
 

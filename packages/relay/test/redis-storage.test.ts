@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { Authority } from '@flagline/core/authority';
 import type { FlagEvent, PositionedEvent } from '@flagline/core';
 import type { StoredOutcome } from '@flagline/core/authority';
+import { Redis } from 'ioredis';
 import { RedisStorage } from '../src/redis-storage.js';
 import { RedisServer } from './helpers/redis-server.js';
 import { ann, sam, sid } from './helpers/people.js';
@@ -115,5 +116,23 @@ describe('RedisStorage (shared log for several relay processes)', () => {
     } finally {
       await weak.dispose();
     }
+  });
+
+  it('serves a log written before confirmations and chained hashes, and chains new entries onto it', async () => {
+    const name = namespace();
+    const writer = await authority(name);
+    await writer.execute(ann, { id: 'old', command: { type: 'raise', interactionId: 'i-old', channel: 'voice', message: 'from the old version' } });
+    // What the previous version left: entries without a hash, no confirmed position.
+    const raw = new Redis(redis.url);
+    const tag = `{flagline:${name}}`;
+    const [[, fields]] = (await raw.xrange(`${tag}:log`, '1-0', '1-0')) as [[string, string[]]];
+    await raw.multi().del(`${tag}:log`, `${tag}:confirmed-pos`, `${tag}:confirmed`).xadd(`${tag}:log`, '1-0', 'e', fields[1]!).exec();
+    const upgraded = await authority(name);
+    assert.equal(upgraded.pos, 1);
+    assert.equal(upgraded.flag('old')?.interactionId, 'i-old');
+    const next = await upgraded.execute(sam, { id: 'ack', command: { type: 'acknowledge', flagId: 'old' } });
+    assert.equal(next.ok, true);
+    assert.equal(await raw.get(`${tag}:confirmed-pos`), '2');
+    raw.disconnect();
   });
 });

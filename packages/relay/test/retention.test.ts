@@ -105,6 +105,53 @@ function purgeSuite(kind: string, setup: () => Promise<Env>) {
       assert.deepEqual(await env.raw('story', old), []);
     });
 
+    it('takes commands after a restart when the purge deleted the events up to the checkpoint’s own position', async () => {
+      const clock = { now: Date.parse('2026-11-20T09:00:00Z') };
+      const first = await open(env.store('head'), clock);
+      const old = await story(first, 'old-call', SECRET_TEXT);
+      await first.close(); // its checkpoint is at the old flag's lowering, the last event
+      clock.now += 2 * DAY_MS;
+      const purging = env.store('head');
+      assert.deepEqual(await job(await open(purging, clock), purging, clock).run(), { flags: 1, events: 3 });
+      await purging.close();
+      assert.deepEqual(await env.raw('head', old), []);
+
+      const storage = env.store('head');
+      const authority = await open(storage, clock); // the log holds nothing up to the checkpoint any more
+      const next = await story(authority, 'next-call', RECENT_TEXT); // appended right after the deleted position
+      await authority.close();
+      const reopened = await open(env.store('head'), clock);
+      assert.deepEqual(
+        (await reopened.history(sam, next, 0)).map((e) => e.type),
+        ['raised', 'message', 'lowered'],
+      );
+      assert.equal(reopened.flag(old), undefined);
+      await reopened.close();
+    });
+
+    it('restarts from a checkpoint whose replay window spans purged events', async () => {
+      const clock = { now: Date.parse('2026-11-25T09:00:00Z') };
+      const first = await open(env.store('window'), clock);
+      await story(first, 'old-call', SECRET_TEXT);
+      const stillOpen = await run(first, ben, { type: 'raise', interactionId: 'long-call', channel: 'voice', message: 'open for days' });
+      await first.close(); // its checkpoint's replay window starts at the old flag's raise
+      clock.now += 2 * DAY_MS;
+      // A purge behind that checkpoint without a newer one first (as when another process wrote the
+      // latest checkpoint): the window now has a hole before the checkpoint's position.
+      const purging = env.store('window');
+      await open(purging, clock);
+      assert.deepEqual(await purging.purge(clock.now - DAY_MS, 10), { flags: 1, events: 3 });
+      await purging.close();
+
+      const authority = await open(env.store('window'), clock);
+      await run(authority, sam, { type: 'acknowledge', flagId: stillOpen });
+      assert.deepEqual(
+        (await authority.history(sam, stillOpen, 0)).map((e) => e.type),
+        ['raised', 'acknowledged'],
+      );
+      await authority.close();
+    });
+
     it('purges in steps while commands keep being answered', async () => {
       const clock = { now: Date.parse('2026-11-10T09:00:00Z') };
       const storage = env.store('steps');

@@ -1,10 +1,11 @@
 /**
  * The no-loss auditor: compares the log of acknowledged commands with the store (the relay's
- * SQLite file), every client's view, every client's transcript sink and the relay's transcript
+ * SQLite file or Redis), every client's view, every client's transcript sink and the relay's transcript
  * endpoint. Counts what was lost, duplicated, reordered or diverged (zero is the only pass).
  */
 import { isDeepStrictEqual } from 'node:util';
 import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
 import { applyEvent, describeEvent, type Flag, type FlagEvent, type TranscriptEntry } from '@flagline/core';
 import type { Acked, Ledger, Sim } from './workload.js';
 
@@ -31,6 +32,21 @@ export function readStore(file: string): StoreLog {
     return { events, outcomes };
   } finally {
     db.close();
+  }
+}
+
+/** The same from a Redis store (the relay's stream and outcome hash), with its confirmed position. */
+export async function readRedisStore(port: number, namespace = 'default'): Promise<StoreLog & { confirmedPos: number }> {
+  const redis = new Redis({ port, host: '127.0.0.1' });
+  try {
+    const tag = `{flagline:${namespace}}`;
+    const entries = (await redis.xrange(`${tag}:log`, '-', '+')) as [string, string[]][];
+    const events = entries.map(([id, fields]) => ({ pos: Number(id.slice(0, id.indexOf('-'))), event: JSON.parse(fields[1]!) as FlagEvent }));
+    const raw = await redis.hgetall(`${tag}:outcomes`);
+    const outcomes = new Map(Object.entries(raw).map(([id, json]) => [id, (JSON.parse(json) as { actorId: string }).actorId]));
+    return { events, outcomes, confirmedPos: Number((await redis.get(`${tag}:confirmed-pos`)) ?? 0) };
+  } finally {
+    redis.disconnect();
   }
 }
 

@@ -56,7 +56,8 @@ export interface Sim {
   transcript: TranscriptEntry[];
 }
 
-export function simClient(me: Participant, wsUrl: string, token: (p: Participant) => Promise<string>): Sim {
+/** `wsUrl` may pick a relay at every (re)connect, as a load balancer would. */
+export function simClient(me: Participant, wsUrl: string | (() => string), token: (p: Participant) => Promise<string>): Sim {
   const transcript: TranscriptEntry[] = [];
   const transport = createWebSocketTransport({ url: wsUrl, token: () => token(me), WebSocket, backoff: { initialMs: 20, maxMs: 400 } });
   const client = createFlagClient({ transport, me, transcriptSink: { append: (entry) => void transcript.push(entry) } });

@@ -411,9 +411,7 @@ export class Authority implements DecisionState {
         });
         const events = plans.flatMap((p) => p.events).map((event, i) => ({ pos: this.#pos + 1 + i, event }));
         const batch: CommitBatch = { events, expectedPos: this.#pos, outcomes: plans.flatMap((p) => p.outcome ?? []) };
-        const committed = await this.#storage.commit(batch).catch((err: unknown) => {
-          throw new FlagError('internal', `Storage unavailable; retry the command: ${String(err)}`);
-        });
+        const committed = await this.#storage.commit(batch);
         if (committed && 'conflict' in committed) {
           await this.#catchUp();
           continue;
@@ -436,7 +434,9 @@ export class Authority implements DecisionState {
         return;
       }
     } catch (err) {
-      for (const job of jobs) job.reject(err);
+      // Shared storage that failed (a Redis outage or failover): nothing was applied, retrying the ids is safe.
+      const error = err instanceof FlagError ? err : new FlagError('unavailable', `Storage unavailable; retry the command: ${String(err)}`, { retryAfterMs: RETRY_AFTER_MS });
+      for (const job of jobs) job.reject(error);
     }
   }
 
@@ -621,6 +621,8 @@ interface Job {
 }
 
 const MAX_CONFLICTS = 100;
+/** When a client should resend a command its shared storage could not take. */
+const RETRY_AFTER_MS = 1_000;
 /** At most this many commands per group, so one write (one Redis script run) stays short. */
 const MAX_GROUP = 256;
 

@@ -137,6 +137,27 @@ describe('FrameTransport', () => {
     t.close();
   });
 
+  it('resends the same command id after retryAfterMs when the source of truth answers unavailable, reporting it', async () => {
+    const server = new ScriptedServer();
+    const t = new FrameTransport({ connect: server.connect, ...noJitter });
+    const r = recorder();
+    t.connect(r.handlers);
+    await server.hello();
+    server.welcome();
+    let settled = false;
+    const cmd = t.execute(raise).finally(() => (settled = true));
+    const sent = () => server.last.sent.filter((f) => f.t === 'cmd').length;
+    await server.until(() => sent() === 1);
+    server.reply({ t: 'error', rid: 'c1', error: { code: 'unavailable', message: 'no replica', details: { retryAfterMs: 5 } } });
+    await server.until(() => sent() === 2);
+    expect(server.last.sent.filter((f) => f.t === 'cmd')).to.deep.equal([{ v: 1, t: 'cmd', id: 'c1', cmd: raise.command }, { v: 1, t: 'cmd', id: 'c1', cmd: raise.command }]);
+    expect(settled).to.equal(false);
+    expect(r.errors.map((e) => e.code)).to.deep.equal(['unavailable']);
+    server.reply({ t: 'result', id: 'c1', outcome: { ok: true, flagId: 'c1', seq: 1, changed: true } });
+    expect(await cmd).to.deep.equal({ ok: true, flagId: 'c1', seq: 1, changed: true });
+    t.close();
+  });
+
   it('closes for good when the server says unauthenticated', async () => {
     const server = new ScriptedServer();
     const t = new FrameTransport({ connect: server.connect, ...noJitter });

@@ -249,7 +249,10 @@ export class FrameTransport implements Transport {
         return this.#settleRequest(frame.rid, (p) => p.resolve(frame));
       case 'error': {
         const error = FlagError.from(frame.error);
-        if (frame.rid !== undefined && this.#commands.has(frame.rid)) return this.#settleCommand(frame.rid, (w) => w.reject(error));
+        if (frame.rid !== undefined && this.#commands.has(frame.rid)) {
+          if (error.code === 'unavailable') return this.#resendLater(frame.rid, error);
+          return this.#settleCommand(frame.rid, (w) => w.reject(error));
+        }
         if (frame.rid !== undefined && this.#requests.has(frame.rid)) return this.#settleRequest(frame.rid, (p) => p.reject(error));
         h.error(error);
         if (error.code === 'unauthenticated') this.close();
@@ -262,6 +265,20 @@ export class FrameTransport implements Transport {
         this.#retry(frame.reason, byeDelay(frame.reconnectInMs, this.#opts.random));
         return;
     }
+  }
+
+  /**
+   * The source of truth could not make a command durable yet (its storage is failing over): the
+   * host hears of it, and the same id goes again after `retryAfterMs` — idempotent, so a command
+   * that was stored after all gets its stored outcome. A reconnect in between resends it anyway.
+   */
+  #resendLater(id: string, error: FlagError): void {
+    this.#handlers!.error(error);
+    const after = error.details?.retryAfterMs;
+    setTimeout(() => {
+      const entry = this.#commands.get(id);
+      if (entry && this.#online) this.#sendCommand(entry.envelope);
+    }, typeof after === 'number' ? after : 1_000);
   }
 
   #sendCommand(envelope: CommandEnvelope): void {
