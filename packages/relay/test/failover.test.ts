@@ -120,6 +120,9 @@ describe('relays on Redis with Sentinel', { timeout: 120_000 }, () => {
     await primary.kill();
     replica.resume();
     await cluster.failedOverFrom(primary.port, 30_000);
+    // A relay finds out at its next append or read past its position: make that happen now
+    // rather than wait for an escalation tick (the command is answered after the restart).
+    void raise(agent, 'after-failover').catch(() => {});
 
     // Both relays find their applied log is not the store's any more and exit to be restarted.
     for (const relay of [a, b]) {
