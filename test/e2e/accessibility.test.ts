@@ -5,15 +5,15 @@
  * The host settings' language picker localizes the Flagline elements (and only them); the
  * expected words come from the elements' own catalogs.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import axe from 'axe-core';
 import { ar } from '@flagline/elements/locales/ar.js';
 import { es } from '@flagline/elements/locales/es.js';
 import { fr } from '@flagline/elements/locales/fr.js';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { AgentDesk, tabTo, Wallboard } from './pages.js';
-import { launch, personPage, screenshot, Stack } from './stack.js';
+import { onStack, screenshot } from './stack.js';
 
 declare global {
   interface Window {
@@ -64,19 +64,10 @@ class Audit {
 }
 
 describe('Accessibility of the demo (axe, keyboard-free checks)', () => {
-  const stack = new Stack();
-  let browser: Browser;
+  const { open: person } = onStack();
 
-  before(async () => {
-    await stack.start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack.dispose();
-  });
 
-  const open = async (path: string, viewport: Viewport) => (await personPage(browser, `${stack.url}${path}`, viewport)).page;
+  const open = async (path: string, viewport: Viewport) => (await person(path, viewport)).page;
   const online = (page: Page) => page.getByTestId('connection-status').filter({ hasText: 'Online' }).waitFor();
   const colorScheme = (element: Locator) => element.evaluate((el) => getComputedStyle(el).colorScheme);
 

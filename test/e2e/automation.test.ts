@@ -5,25 +5,15 @@
  * raise similar flags, the wallboard groups them and one reply reaches all six. Each person in a
  * separate browser context of Debian's Chromium.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { AgentDesk, Wallboard } from './pages.js';
-import { launch, personPage, Stack } from './stack.js';
+import { onStack } from './stack.js';
 
 describe('Conversation automation, end to end', () => {
-  const stack = new Stack();
-  let browser: Browser;
-  const open = async (path: string) => (await personPage(browser, `${stack.url}${path}`)).page;
+  const { open: person } = onStack();
+  const open = async (path: string) => (await person(path)).page;
 
-  before(async () => {
-    await stack.start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack.dispose();
-  });
 
   it('the customer says "I want to cancel everything" → suggestion → one click raises with the conversation → the supervisor reads it', async () => {
     const sup = new Wallboard(await open('/wallboard.html?as=sam'));
@@ -72,7 +62,7 @@ describe('Conversation automation, end to end', () => {
     await sup.announcement.filter({ hasText: 'Reply sent on 6 of 6 flags' }).waitFor();
 
     for (const id of ['ann', 'ben', 'eve', 'fay', 'gus', 'hal']) {
-      const { context, page } = await personPage(browser, `${stack.url}/agent.html?as=${id}`);
+      const { context, page } = await person(`/agent.html?as=${id}`);
       const agent = new AgentDesk(page);
       await agent.select('Priya Natarajan');
       await agent.trigger.filter({ hasText: 'Flag raised' }).waitFor();

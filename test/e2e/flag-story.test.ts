@@ -3,18 +3,17 @@
  * Debian's Chromium, agent and supervisor in separate browser contexts. Screenshots of both
  * sides go to test-artifacts/ (not committed).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { AgentDesk, focused, tabTo, Wallboard } from './pages.js';
-import { launch, personPage, screenshot, Stack } from './stack.js';
+import { onStack, screenshot } from './stack.js';
 
 describe('Flagline end to end', () => {
-  const stack = new Stack();
-  let browser: Browser;
+  const { stack, open: person } = onStack();
   const pages: Page[] = [];
   const open = async (path: string) => {
-    const { page } = await personPage(browser, `${stack.url}${path}`);
+    const { page } = await person(path);
     pages.push(page);
     return page;
   };
@@ -23,14 +22,6 @@ describe('Flagline end to end', () => {
     await screenshot(sup, `${name}-supervisor`);
   };
 
-  before(async () => {
-    await stack.start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack.dispose();
-  });
 
   it('voice: raise → alert → acknowledge → chat both ways → join → supervisor lowers; transcript once, in order', async () => {
     const agent = new AgentDesk(await open('/agent.html?as=ann'));

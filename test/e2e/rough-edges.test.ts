@@ -2,11 +2,11 @@
  * The rough edges a new user met on the `npm start` stack (issue 17), one test each, agent and
  * supervisor in separate browser contexts of Debian's Chromium.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { AgentDesk, Wallboard } from './pages.js';
-import { launch, personPage, Stack } from './stack.js';
+import { onStack } from './stack.js';
 
 type Box = { x: number; y: number; width: number; height: number };
 
@@ -26,18 +26,9 @@ function inViewport(b: Box, page: Page): boolean {
 }
 
 describe('Rough edges, end to end', () => {
-  const stack = new Stack();
-  let browser: Browser;
-  const open = async (path: string, viewport?: { width: number; height: number }) => (await personPage(browser, `${stack.url}${path}`, viewport)).page;
+  const { open: person } = onStack();
+  const open = async (path: string, viewport?: { width: number; height: number }) => (await person(path, viewport)).page;
 
-  before(async () => {
-    await stack.start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack.dispose();
-  });
 
   /** Raise on the agent's shown interaction, acknowledge on the wallboard, and return the row. */
   async function raiseAndAcknowledge(agent: AgentDesk, sup: Wallboard, message: string): Promise<Locator> {

@@ -3,28 +3,18 @@
  * reference CRM receiver, and the agent desktop shows that server-side record next to the
  * browser sink's transcript — the same entries, in order, written with no browser involved.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { AgentDesk, Wallboard } from './pages.js';
-import { launch, personPage, Stack } from './stack.js';
+import { onStack } from './stack.js';
 
 describe('the CRM record written from webhooks, end to end', () => {
-  const stack = new Stack();
-  let browser: Browser;
+  const { open: person } = onStack();
 
-  before(async () => {
-    await stack.start();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack.dispose();
-  });
 
   it('a flag and its private chat reach the server-side record, in order, as in the browser transcript', async () => {
-    const agent = new AgentDesk((await personPage(browser, `${stack.url}/agent.html?as=ben`)).page);
-    const sup = new Wallboard((await personPage(browser, `${stack.url}/wallboard.html?as=sam`)).page);
+    const agent = new AgentDesk((await person('/agent.html?as=ben')).page);
+    const sup = new Wallboard((await person('/wallboard.html?as=sam')).page);
     await agent.select('Marco Rossi');
     await agent.raise('Server record: customer asks for a manager');
     await sup.row('Server record: customer asks for a manager').getByRole('button', { name: 'Acknowledge' }).click();

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -93,6 +94,24 @@ export async function personPage(browser: Browser, url: string, viewport = { wid
   page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
   await page.goto(url);
   return { context, page };
+}
+
+/**
+ * The `npm start` stack and one Chromium for the enclosing describe: started before its tests,
+ * stopped after. `open(path, viewport?)` is a person's page on the stack, in its own context.
+ */
+export function onStack(): { stack: Stack; open(path: string, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> } {
+  const stack = new Stack();
+  let browser: Browser | undefined;
+  before(async () => {
+    await stack.start();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack.dispose();
+  });
+  return { stack, open: (path, viewport) => personPage(browser!, `${stack.url}${path}`, viewport) };
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
