@@ -17,6 +17,7 @@ import { createHttpHandler } from './http-routes.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { LocalPresence, RedisPresence } from './presence.js';
+import { isLoopback } from './loopback.js';
 import { Admission } from './rate-limit.js';
 import { DAY_MS, RetentionJob } from './retention.js';
 import { openStore, type RelayStore } from './store.js';
@@ -76,10 +77,6 @@ function unlessBlocked(verify: Verifier, store: ServiceState): Verifier {
   };
   return Object.assign(checked, { service: verify.service, close: verify.close });
 }
-
-const LOOPBACK_NAMES = new Set(['::1', 'localhost', '[::1]']);
-/** 127.0.0.0/8, ::1 and localhost. */
-const isLoopback = (host: string): boolean => LOOPBACK_NAMES.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 
 export async function startRelay(config: RelayConfig, log: Logger = createLogger(config.logLevel)): Promise<Relay> {
   const remoteKeys = config.jwksUrl !== undefined || config.oidcIssuer !== undefined;
@@ -198,7 +195,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     } catch {
       return false;
     }
-    return devMode ? isLoopback(url.hostname.replace(/^\[|\]$/g, '')) : url.host === host;
+    return devMode ? isLoopback(url.hostname) : url.host === host;
   };
 
   const server = createServer(

@@ -14,6 +14,7 @@
  */
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
 import { FlagError } from '@flagline/core';
+import { isLoopback } from './loopback.js';
 
 export interface KeySetEvents {
   fetched?(info: { url: string; keys: number }): void;
@@ -32,7 +33,6 @@ const TIMEOUT_MS = 5_000;
 /** A failed discovery is retried on the next token after this long, not on every token. */
 const DISCOVERY_RETRY_MS = 5_000;
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** https, or http on loopback only (a test or a provider on the same machine). */
 export function checkKeyUrl(raw: string, what: string): URL {
@@ -42,7 +42,7 @@ export function checkKeyUrl(raw: string, what: string): URL {
   } catch {
     throw new Error(`${what} ${JSON.stringify(raw)} is not a URL.`);
   }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname))) return url;
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))) return url;
   throw new Error(`${what} must use https (http is accepted on loopback only): ${raw}`);
 }
 
