@@ -9,13 +9,12 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
 import { rmSync } from 'node:fs';
-import type { TranscriptEntry } from '@flagline/core';
 import { RelayProcess, tokenFor } from '../../packages/relay/test/helpers/relay-process.js';
-import { Auditor, readStore } from './support/auditor.js';
+import { Auditor, auditClients, readStore } from './support/auditor.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { Ledger, agentLoop, people, simClient, supervisorLoop, type Sim } from './support/workload.js';
 import { report, scale } from './support/scale.js';
-import { SEED, eventually, mulberry32 } from './support/seeded-random.js';
+import { SEED, mulberry32 } from './support/seeded-random.js';
 
 const AGENTS = scale(16, 200);
 const SUPERVISORS = scale(6, 60);
@@ -77,21 +76,7 @@ describe('chaos: nothing acknowledged is ever lost', { timeout: RUN_MS + SETTLE_
     auditor.commands();
     auditor.unanswered();
     // Clients converge once the last events reach them; a bounded wait, then whatever differs counts.
-    await eventually(() => sims.every((s) => auditor.viewDiff(s).length === 0 && auditor.sinkDiff(s).length === 0), SETTLE_MS);
-    for (const s of sims) auditor.count([...auditor.viewDiff(s), ...auditor.sinkDiff(s)]);
-
-    let transcripts = 0;
-    for (const s of sims.filter((x) => x.me.role === 'agent')) {
-      const interactions = new Set([...auditor.flags.values()].filter(({ flag }) => flag.agent.id === s.me.id).map(({ flag }) => flag.interactionId));
-      for (const interactionId of interactions) {
-        const res = await fetch(`${relay.url}/api/transcript/${encodeURIComponent(interactionId)}`, { headers: { authorization: `Bearer ${await token(s.me)}` } });
-        const { entries } = (await res.json()) as { entries: TranscriptEntry[] };
-        for (const { flag } of [...auditor.flags.values()].filter(({ flag }) => flag.interactionId === interactionId)) {
-          auditor.count(auditor.transcriptDiff('relay', flag.id, entries.filter((e) => e.flagId === flag.id)));
-          transcripts++;
-        }
-      }
-    }
+    const transcripts = await auditClients(auditor, sims, [{ url: relay.url, label: 'relay' }], token, SETTLE_MS);
 
     const refused = [...ledger.refused].map(([code, n]) => `${code}:${n}`).join(',') || 'none';
     const seconds = (Date.now() - started) / 1000;

@@ -9,13 +9,12 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TranscriptEntry } from '@flagline/core';
 import { RelayProcess, tokenFor } from '../../packages/relay/test/helpers/relay-process.js';
 import { FAILOVER_TIMEOUT_MS, SentinelCluster } from '../../packages/relay/test/helpers/sentinel-cluster.js';
-import { Auditor, readRedisStore } from './support/auditor.js';
+import { Auditor, auditClients, readRedisStore } from './support/auditor.js';
 import { Ledger, agentLoop, people, simClient, supervisorLoop, type Sim } from './support/workload.js';
 import { report, scale } from './support/scale.js';
-import { SEED, eventually, mulberry32 } from './support/seeded-random.js';
+import { SEED, mulberry32 } from './support/seeded-random.js';
 
 const AGENTS = scale(10, 120);
 const SUPERVISORS = scale(4, 36);
@@ -106,22 +105,7 @@ describe('failover: nothing acknowledged is lost when the Redis primary dies or 
     const auditor = new Auditor(store, ledger);
     auditor.commands();
     auditor.unanswered();
-    await eventually(() => sims.every((s) => auditor.viewDiff(s).length === 0 && auditor.sinkDiff(s).length === 0), SETTLE_MS);
-    for (const s of sims) auditor.count([...auditor.viewDiff(s), ...auditor.sinkDiff(s)]);
-
-    let transcripts = 0;
-    for (const s of sims.filter((x) => x.me.role === 'agent')) {
-      const interactions = new Set([...auditor.flags.values()].filter(({ flag }) => flag.agent.id === s.me.id).map(({ flag }) => flag.interactionId));
-      for (const interactionId of interactions) {
-        const relay = relays[transcripts % relays.length]!;
-        const res = await fetch(`${relay.url}/api/transcript/${encodeURIComponent(interactionId)}`, { headers: { authorization: `Bearer ${await token(s.me)}` } });
-        const { entries } = (await res.json()) as { entries: TranscriptEntry[] };
-        for (const { flag } of [...auditor.flags.values()].filter(({ flag }) => flag.interactionId === interactionId)) {
-          auditor.count(auditor.transcriptDiff(`relay :${relay.port}`, flag.id, entries.filter((e) => e.flagId === flag.id)));
-          transcripts++;
-        }
-      }
-    }
+    const transcripts = await auditClients(auditor, sims, relays.map((r) => ({ url: r.url, label: `relay :${r.port}` })), token, SETTLE_MS);
 
     const refused = [...ledger.refused].map(([code, n]) => `${code}:${n}`).join(',') || 'none';
     report('failover', {

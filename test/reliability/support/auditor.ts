@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { applyEvent, describeEvent, type Flag, type FlagEvent, type TranscriptEntry } from '@flagline/core';
+import { eventually } from './seeded-random.js';
 import type { Acked, Ledger, Sim } from './workload.js';
 
 export interface AuditResult {
@@ -223,4 +224,34 @@ export class Auditor {
     const r = this.result;
     return `acknowledged=${r.acknowledged} lost=${r.lost} duplicated=${r.duplicated} reordered=${r.reordered} diverged=${r.diverged}`;
   }
+}
+
+/**
+ * The audit every fault suite ends with, after `commands()` and `unanswered()`: each client's view
+ * and transcript sink once they had `settleMs` to converge, then every agent's interactions'
+ * transcripts read over HTTP from the relays in turn. Returns how many flag transcripts it compared.
+ */
+export async function auditClients(
+  auditor: Auditor,
+  sims: Sim[],
+  relays: { url: string; label: string }[],
+  token: (p: Sim['me']) => Promise<string>,
+  settleMs: number,
+): Promise<number> {
+  await eventually(() => sims.every((s) => auditor.viewDiff(s).length === 0 && auditor.sinkDiff(s).length === 0), settleMs);
+  for (const s of sims) auditor.count([...auditor.viewDiff(s), ...auditor.sinkDiff(s)]);
+  let transcripts = 0;
+  for (const s of sims.filter((x) => x.me.role === 'agent')) {
+    const interactions = new Set([...auditor.flags.values()].filter(({ flag }) => flag.agent.id === s.me.id).map(({ flag }) => flag.interactionId));
+    for (const interactionId of interactions) {
+      const relay = relays[transcripts % relays.length]!;
+      const res = await fetch(`${relay.url}/api/transcript/${encodeURIComponent(interactionId)}`, { headers: { authorization: `Bearer ${await token(s.me)}` } });
+      const { entries } = (await res.json()) as { entries: TranscriptEntry[] };
+      for (const { flag } of [...auditor.flags.values()].filter(({ flag }) => flag.interactionId === interactionId)) {
+        auditor.count(auditor.transcriptDiff(relay.label, flag.id, entries.filter((e) => e.flagId === flag.id)));
+        transcripts++;
+      }
+    }
+  }
+  return transcripts;
 }
