@@ -54,6 +54,7 @@ const relay = spawn(
     '--legacy-chat',
     '--second-tier-teams', 'escalations',
     '--webhooks', webhooks,
+    '--rules', resolve(root, 'demo/rules.json'),
     '--log-level', process.env.FLAGLINE_LOG_LEVEL ?? 'warn',
   ],
   { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, NODE_ENV: 'development' } },

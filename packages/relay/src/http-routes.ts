@@ -15,7 +15,8 @@ import { DEV_DIRECTORY, devParticipant } from './dev-directory.js';
 import { HTTP_STATUS } from './http-status.js';
 import { OPENAPI_PATH } from './openapi.js';
 import type { ServiceApi } from './service-api.js';
-import type { TeamRules } from './team-rules.js';
+import { parseSuggestionReport, type TeamRules } from './team-rules.js';
+import { TokenBucket } from './rate-limit.js';
 
 /** What the HTTP side reads from storage; any store (SQLite, Redis) can offer it. */
 export interface EventReader {
@@ -108,6 +109,8 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   if (get && presence) return json(res, 200, await readPresence(ctx, req, decodePath(presence[1]!)));
   const rules = /^\/api\/rules\/([^/]+)$/.exec(pathname);
   if (get && rules) return json(res, 200, await readRules(ctx, req, decodePath(rules[1]!)));
+  const feedback = /^\/api\/rules\/([^/]+)\/feedback$/.exec(pathname);
+  if (req.method === 'POST' && feedback) return json(res, 200, await recordFeedback(ctx, req, decodePath(feedback[1]!)));
   if (ctx.devToken && req.method === 'GET' && pathname === '/dev/directory') return json(res, 200, { devOnly: true, participants: DEV_DIRECTORY });
   if (ctx.devToken && req.method === 'POST' && pathname === '/dev/token') {
     const body = (await readJson(req)) as { participantId?: unknown };
@@ -132,6 +135,37 @@ async function readRules(ctx: HttpContext, req: IncomingMessage, team: string) {
   if (!participant.teams.includes(team)) throw new FlagError('not-allowed', `You are not a member of team ${team}.`);
   if (!ctx.teamRules) throw new FlagError('not-found', 'This relay serves no rules (start it with --rules FILE).');
   return { team, rules: ctx.teamRules.get(team) ?? [] };
+}
+
+/**
+ * What a team member's rules engine did with the suggestions since its last report: counted on
+ * `flagline_rule_suggestions_total`. Members only, rule ids of that team only, at most
+ * FEEDBACK_PER_SECOND reports a second per participant.
+ */
+async function recordFeedback(ctx: HttpContext, req: IncomingMessage, team: string) {
+  const { participant } = await ctx.verify(bearer(req));
+  if (!participant.teams.includes(team)) throw new FlagError('not-allowed', `You are not a member of team ${team}.`);
+  if (!ctx.teamRules) throw new FlagError('not-found', 'This relay serves no rules (start it with --rules FILE).');
+  const bucket = feedbackBucket(ctx, participant.id);
+  if (!bucket.take()) throw new FlagError('rate-limited', 'Too many suggestion reports; send them at most once a second.', { retryAfterMs: bucket.retryAfterMs() });
+  const report = parseSuggestionReport(ctx.teamRules, team, await readJson(req, 16_384));
+  for (const [rule, counts] of Object.entries(report)) ctx.metrics.ruleSuggestions(team, rule, counts);
+  return { recorded: Object.keys(report).length };
+}
+
+const FEEDBACK_PER_SECOND = 1;
+const feedbackBuckets = new WeakMap<HttpContext, Map<string, TokenBucket>>();
+function feedbackBucket(ctx: HttpContext, participantId: string): TokenBucket {
+  let buckets = feedbackBuckets.get(ctx);
+  if (!buckets) feedbackBuckets.set(ctx, (buckets = new Map()));
+  let bucket = buckets.get(participantId);
+  if (!bucket) {
+    // Bounded: the buckets of many participants are dropped together (they only refill anyway).
+    if (buckets.size >= 10_000) buckets.clear();
+    bucket = new TokenBucket(FEEDBACK_PER_SECOND, 5);
+    buckets.set(participantId, bucket);
+  }
+  return bucket;
 }
 
 /** Constant-time comparison (of digests, so the lengths leak nothing either). */

@@ -26,6 +26,9 @@ export class Metrics {
   connections = 0;
   readonly #commands = new Map<string, number>();
   readonly #ruleRaises = new Map<string, number>();
+  readonly #suggestions = new Map<string, number>();
+  /** The rule ids the relay serves (--rules): a raise naming another is counted as rule="other". */
+  readonly #ruleIds: ReadonlySet<string>;
   readonly #errors = new Map<string, number>();
   readonly #keyFetches = new Map<string, number>();
   #deferred = 0;
@@ -89,10 +92,25 @@ export class Metrics {
     for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) this.#buckets[i]!++;
   }
 
-  /** A flag raised by a rule, or from its suggestion: admins tune their rules by these. */
+  constructor(options: { ruleIds?: Iterable<string> } = {}) {
+    this.#ruleIds = new Set(options.ruleIds);
+  }
+
+  /**
+   * A flag raised by a rule, or from its suggestion: admins tune their rules by these. The rule id
+   * comes from an agent's command, so only ids of the served rules become labels (bounded).
+   */
   ruleRaise({ ruleId, how }: RuleRaise): void {
-    const key = `rule="${ruleId}",how="${how}"`;
+    const key = `rule="${this.#ruleIds.has(ruleId) ? ruleId : 'other'}",how="${how}"`;
     this.#ruleRaises.set(key, (this.#ruleRaises.get(key) ?? 0) + 1);
+  }
+
+  /** What a team's agents did with a rule's suggestions (a checked report: the rule is the team's). */
+  ruleSuggestions(team: string, ruleId: string, counts: Record<'shown' | 'accepted' | 'dismissed', number>): void {
+    for (const [outcome, n] of Object.entries(counts)) {
+      const key = `team="${team}",rule="${ruleId}",outcome="${outcome}"`;
+      this.#suggestions.set(key, (this.#suggestions.get(key) ?? 0) + n);
+    }
   }
 
   deferredAdmission(): void {
@@ -155,6 +173,8 @@ export class Metrics {
     for (const [labels, n] of this.#commands) out.push(`flagline_commands_total{${labels}} ${n}`);
     family('flagline_rule_raises_total', 'counter', 'Flags raised by a conversation rule (how="automatic") or by an agent accepting its suggestion (how="suggested"), by rule id.');
     for (const [labels, n] of this.#ruleRaises) out.push(`flagline_rule_raises_total{${labels}} ${n}`);
+    family('flagline_rule_suggestions_total', 'counter', "Conversation rules' suggestions shown to agents, accepted (raised) and dismissed, by team and rule, as the agents' rules engines report them.");
+    for (const [labels, n] of this.#suggestions) out.push(`flagline_rule_suggestions_total{${labels}} ${n}`);
     family('flagline_command_duration_seconds', 'histogram', 'Time from receiving a command to sending its durable result.');
     BUCKETS.forEach((le, i) => out.push(`flagline_command_duration_seconds_bucket{le="${le}"} ${this.#buckets[i]}`));
     out.push(`flagline_command_duration_seconds_bucket{le="+Inf"} ${this.#latencyCount}`);

@@ -88,7 +88,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   }
   const secret = devMode ? randomBytes(32).toString('base64url') : config.jwtSecret;
   const algorithms = config.jwtAlgorithms ?? (secret !== undefined ? ['HS256'] : remoteKeys ? REMOTE_ALGORITHMS : ['ES256']);
-  const metrics = new Metrics();
+  const metrics = new Metrics({ ruleIds: [...(config.teamRules?.values() ?? [])].flat().map((r) => r.id) });
   let verify: Verifier;
   try {
     verify = await createVerifier(

@@ -29,4 +29,5 @@ export {
 export { RuleEngine, systemClock, type Clock, type RuleCounters, type RuleEngineOptions, type RuleTrigger } from './rule-engine.js';
 export { groupSimilarFlags, tokenSetSimilarity, DEFAULT_SIMILARITY, type SimilarFlagInput, type SimilarGroup, type SimilarityOptions } from './similarity.js';
 export { EXAMPLE_RULES } from './example-rules.js';
+export { fetchTeamRules, SuggestionReporter, MAX_REPORTED_COUNT, type RelayRulesOptions, type SuggestionCounts, type SuggestionReport } from './team-rules.js';
 export { fold, stem } from './text.js';
