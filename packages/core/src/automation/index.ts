@@ -3,7 +3,7 @@
  * similar-flag grouping. Deterministic and offline; its own entry point so that hosts that do
  * not use it never load it.
  */
-export { TurnSchema, FlagContextSchema, MAX_CONTEXT_TURNS, MAX_CONTEXT_TEXT, MAX_CONTEXT_LENGTH, MAX_SUMMARY_SENTENCES, fitContext, type Turn, type FlagContext } from '../context.js';
+export { TurnSchema, FlagContextSchema, RuleRefSchema, MAX_CONTEXT_TURNS, MAX_CONTEXT_TEXT, MAX_CONTEXT_LENGTH, MAX_SUMMARY_SENTENCES, fitContext, type Turn, type FlagContext, type RuleRef } from '../context.js';
 export {
   ConversationStore,
   parseFlagContext,
