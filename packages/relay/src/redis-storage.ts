@@ -520,10 +520,18 @@ export class RedisStorage implements AuthorityStorage {
     return h;
   }
 
+  /**
+   * Keep the hashes of the positions within the window below the newest seen, by position: a
+   * reader catching up from far back (a webhook cursor, a replay) reads in pages of 5,000 and
+   * must never push out the hash at the head between two pages, when a commit may chain from it.
+   * Older positions are read unchecked by hash.
+   */
   #record(pos: number, hash: string): void {
-    this.#hashes.set(pos, hash);
     if (pos > this.#seenPos) this.#seenPos = pos;
-    if (this.#hashes.size > HASH_WINDOW) this.#hashes.delete(this.#hashes.keys().next().value!);
+    const floor = this.#seenPos - HASH_WINDOW;
+    if (pos <= floor) return;
+    this.#hashes.set(pos, hash);
+    if (this.#hashes.size > HASH_WINDOW + HASH_WINDOW / 10) for (const p of this.#hashes.keys()) if (p <= floor) this.#hashes.delete(p);
   }
 
   /**
