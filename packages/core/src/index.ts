@@ -16,3 +16,4 @@ export { FrameTransport, byeDelay, reconnectDelay, type FrameTransportOptions, t
 export { createBroadcastChannelTransport, type BroadcastChannelTransportOptions } from './transports/broadcast-channel.js';
 export { createWebSocketTransport, type WebSocketTransportOptions, type WebSocketConstructor, type WebSocketLike } from './transports/websocket.js';
 export { IndexedDbOutbox } from './transports/indexeddb-outbox.js';
+export * from './alerts/index.js';
