@@ -11,6 +11,7 @@ export * from './transport.js';
 export * from './transcript.js';
 export * from './client/types.js';
 export { createFlagClient } from './client/client.js';
+export { SYSTEM_CLOCK } from './client/clock.js';
 export { MemoryHub, type MemoryHubOptions } from './transports/memory.js';
 export { FrameTransport, byeDelay, reconnectDelay, type FrameTransportOptions, type Connector, type Pipe, type PipeHandlers, type Outbox } from './transports/frame-transport.js';
 export { createBroadcastChannelTransport, type BroadcastChannelTransportOptions } from './transports/broadcast-channel.js';
