@@ -29,7 +29,7 @@ export function renderAlertSettings(v: AlertSettingsView) {
   const intervals = [...new Set([...INTERVALS, settings.repeatMs])].sort((a, b) => a - b);
   return html`
     <button class="alert-settings-toggle" popovertarget="alert-settings" aria-haspopup="dialog">${s.settings}</button>
-    <div id="alert-settings" class="alert-settings" part="alert-settings" popover role="dialog" aria-labelledby="alert-settings-title">
+    <div id="alert-settings" class="alert-settings" part="alert-settings" popover="auto" role="dialog" aria-labelledby="alert-settings-title">
       <h3 id="alert-settings-title">${s.settings}</h3>
       ${v.offerSound
         ? html`<label><input type="checkbox" class="alert-sound" .checked=${live(settings.sound)}

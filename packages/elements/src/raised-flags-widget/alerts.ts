@@ -30,7 +30,8 @@ export function notificationsSupported(): boolean {
  * was discarded; else `new Notification`. Either way a click opens the flag (`open`).
  */
 export class DesktopNotifier {
-  #registration: Promise<ServiceWorkerRegistration | undefined> = Promise.resolve(undefined);
+  /** The service worker's registration, while one is used (undefined: the page shows them). */
+  #registration: Promise<ServiceWorkerRegistration | undefined> | undefined;
   #url = '';
   readonly #open: (flagId: string) => void;
   readonly #fail: (error: FlagError) => void;
@@ -48,10 +49,8 @@ export class DesktopNotifier {
   use(url: string): void {
     if (url === this.#url) return;
     this.#url = url;
-    if (!url) {
-      this.#registration = Promise.resolve(undefined);
-      return;
-    }
+    this.#registration = undefined;
+    if (!url) return;
     if (!('serviceWorker' in navigator)) {
       this.#fail(new FlagError('unavailable', 'This page cannot use a service worker (it needs https or localhost): notifications open no flag once the tab is gone.'));
       return;
@@ -75,7 +74,7 @@ export class DesktopNotifier {
 
   async show(flag: Flag, title: string, repeat: boolean): Promise<void> {
     if (!notificationsSupported() || Notification.permission !== 'granted') return;
-    const registration = await this.#registration;
+    const registration = this.#registration && (await this.#registration);
     if (registration) {
       const data: FlagNotificationData = { flagId: flag.id, url: location.href };
       // `renotify`: a repeat replaces the flag's notification and alerts again (not in TypeScript's DOM types yet).

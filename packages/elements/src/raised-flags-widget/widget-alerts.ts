@@ -67,6 +67,7 @@ export class WidgetAlerts implements ReactiveController {
   readonly #clientSubscription: Subscription<FlagClient>;
   /** A flag a notification asked to open before the client had it. */
   #pendingOpen: string | undefined;
+  #starting: Flag | undefined;
   showMissed = false;
 
   constructor(host: AlertsHost, deps: AlertsDeps) {
@@ -149,7 +150,10 @@ export class WidgetAlerts implements ReactiveController {
 
   /** A flag just started waiting in front of this supervisor (raised, escalated). */
   started(flag: Flag): void {
+    // The client tells of the event before its stores have the flag: the first round reads it here.
+    this.#starting = flag;
     this.#schedule?.start([flag.id]);
+    this.#starting = undefined;
   }
 
   openFlag(flagId: string): void {
@@ -170,7 +174,7 @@ export class WidgetAlerts implements ReactiveController {
     const s = this.#deps.strings();
     const byId = new Map(this.#deps.open().map((f) => [f.id, f]));
     for (const id of round.flagIds) {
-      const flag = byId.get(id);
+      const flag = this.#starting?.id === id ? this.#starting : byId.get(id);
       if (!flag) continue;
       const title = round.repeat ? s.alerts.stillWaiting(flag) : flag.escalation > 0 ? s.announceEscalated(flag) : s.announceRaised(flag);
       this.#notifier.show(flag, title, round.repeat).catch((error: unknown) => this.#deps.report(asError(error), 'notify', false));
