@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { presentFlag, CHANNELS, SYSTEM_CLOCK, type AlertSettings, type Channel, type Clock, type Command, type Flag, type FlagError } from '@flagline/core';
-import { FlagErrorEvent, FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
+import { AlertSettingsChangeEvent, FlagErrorEvent, FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
 import { renderFlagContext } from '../internal/context-view.js';
 import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
@@ -108,6 +108,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
     strings: () => this.s,
     lang: () => this.localized.lang,
     openFlag: (flag) => void this.#openChat(flag),
+    changed: (settings, chosen) => this.dispatchEvent(new AlertSettingsChangeEvent(settings, chosen)),
     report: (error, action, show) => this.#report(error, action, show),
   });
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();

@@ -13,7 +13,6 @@ import {
   type FlagClient,
   type MissedFlag,
 } from '@flagline/core';
-import { AlertSettingsChangeEvent } from '../internal/events.js';
 import { StoreController, Subscription } from '../internal/subscription.js';
 import { loadAlertSettings, saveAlertSettings } from './alert-settings-store.js';
 import { renderAlertSettings } from './alert-settings-view.js';
@@ -24,7 +23,7 @@ import type { RaisedFlagsWidgetStrings } from './strings.js';
 import { TitleBadge } from './title-badge.js';
 
 /** What the widget's alerts read from it. */
-export interface AlertsHost extends ReactiveControllerHost, EventTarget {
+export interface AlertsHost extends ReactiveControllerHost {
   readonly sound: boolean;
   readonly notifications: boolean;
   readonly serviceWorker: string;
@@ -42,6 +41,8 @@ export interface AlertsDeps {
   lang: () => string;
   /** Open a flag (a notification was clicked). */
   openFlag: (flag: Flag) => void;
+  /** The supervisor changed their settings (saved): tell the host. */
+  changed: (settings: AlertSettings, chosen: Partial<AlertSettings>) => void;
   /** A failure outside any command: `show` it to the supervisor, or only report it to the host. */
   report: (error: FlagError, action: string, show: boolean) => void;
 }
@@ -191,7 +192,7 @@ export class WidgetAlerts implements ReactiveController {
     } catch (error) {
       this.#deps.report(asError(error), 'alert-settings', true);
     }
-    this.#host.dispatchEvent(new AlertSettingsChangeEvent(this.settings, this.#chosen));
+    this.#deps.changed(this.settings, this.#chosen);
     this.#host.requestUpdate();
   }
 
