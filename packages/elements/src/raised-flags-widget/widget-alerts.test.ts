@@ -99,8 +99,13 @@ describe('<raised-flags-widget> alerts', () => {
     el.playSound = () => chimes++;
     await openSettings(el);
     await expect(el).to.be.accessible();
+    // Tab goes from the button into the popover, control by control.
+    const focusedClass = () => el.shadowRoot!.activeElement?.className;
+    for (const expected of ['alert-sound', 'alert-desktop', 'alert-repeat']) {
+      await sendKeys({ press: 'Tab' });
+      expect(focusedClass()).to.equal(expected);
+    }
     const changed = next(el, 'alert-settings-change');
-    $(el, '.alert-repeat').focus();
     // From "Every 30 sec" one option up: "Every 15 sec".
     await sendKeys({ press: 'ArrowUp' });
     const { settings, chosen } = await changed;
