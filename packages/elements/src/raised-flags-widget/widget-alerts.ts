@@ -102,10 +102,6 @@ export class WidgetAlerts implements ReactiveController {
     this.#hostChose = true;
   }
 
-  get missed(): readonly MissedFlag[] {
-    return this.#missed.value;
-  }
-
   hostConnected(): void {
     this.#schedule = new AlertSchedule((round) => this.#ring(round), this.#host.clock);
     this.#tracked = undefined;
