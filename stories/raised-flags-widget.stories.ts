@@ -171,3 +171,14 @@ export const TitleBadge: Story = {
     <raised-flags-widget .client=${(loaded.w as StoryWorld).supervisor} badge-title ?sound=${args.sound} ?notifications=${args.notifications}></raised-flags-widget>
   `,
 };
+
+/** Missed flags and Alert settings in Arabic, right to left. */
+export const AlertsArabic: Story = {
+  ...MissedFlags,
+  args: { sound: true, notifications: true },
+  render: (args, { loaded }) => html`<div dir="rtl" lang="ar">${render(loaded.w as StoryWorld, args)}</div>`,
+  play: async (ctx) => {
+    await MissedFlags.play!(ctx as Parameters<NonNullable<Story['play']>>[0]);
+    widgetIn(ctx.canvasElement).shadowRoot!.querySelector<HTMLButtonElement>('.alert-settings-toggle')!.click();
+  },
+};
