@@ -14,14 +14,12 @@ const me = personFromUrl('sam');
 applyTheme(loadSettings());
 const client: FlagClient = connect(me);
 const app = document.getElementById('app')!;
-/** What the supervisor chose on this wallboard survives a reload: alerts and the open chat. */
+/** The open chat survives a reload (the widget keeps the supervisor's alert settings itself). */
 const PREFS_KEY = `flagline-demo-wallboard:${me.id}`;
 interface WallboardPrefs {
-  sound: boolean;
-  notifications: boolean;
   selected: string | null;
 }
-let prefs: WallboardPrefs = { sound: false, notifications: false, selected: null, ...(JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}') as Partial<WallboardPrefs>) };
+let prefs: WallboardPrefs = { selected: null, ...(JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}') as Partial<WallboardPrefs>) };
 function setPrefs(patch: Partial<WallboardPrefs>) {
   prefs = { ...prefs, ...patch };
   localStorage.setItem(PREFS_KEY, JSON.stringify(prefs));
@@ -119,8 +117,6 @@ function view() {
       <a class="brand" href=${pageUrl('index', me.id)}>${flagMark()} Flagline <span>command center</span></a>
       <span class="who">${me.name} · Supervisor · ${me.teams.join(', ')}</span>
       ${statusPill(client)}
-      <label class="toggle"><input type="checkbox" .checked=${prefs.sound} @change=${(e: Event) => setPrefs({ sound: (e.target as HTMLInputElement).checked })} /> Sound</label>
-      <label class="toggle"><input type="checkbox" .checked=${prefs.notifications} @change=${(e: Event) => setPrefs({ notifications: (e.target as HTMLInputElement).checked })} /> Desktop notifications</label>
       <details class="settings"><summary>Display</summary>${themeToggle(update)}${languagePicker(update)}
         <button type="button" class="simulate-outage" @click=${outage}>Simulate an outage</button></details>
     </header>
@@ -129,8 +125,10 @@ function view() {
         <h1 id="flags-title" class="visually-hidden">Raised flags for ${me.teams.join(', ')}</h1>
         ${figures(open, all)}
         ${flagline(html`<raised-flags-widget
-          ?sound=${prefs.sound}
-          ?notifications=${prefs.notifications}
+          sound
+          notifications
+          badge-title
+          service-worker="./flagline-sw.js"
           selected-flag-id=${chatFlag?.id ?? ''}
           theme=${ifDefined(elementTheme())}
           .groupSimilar=${groupSimilarFlags}

@@ -2,7 +2,7 @@
  * Any text, any length, never breaks the layout. Every element in every state a person meets —
  * raised, acknowledged, join requested, joined, declined, lowered (the agent's notice), a failed
  * command, the widget's inline chat, the flag panel, a shared conversation (a row expanded, the
- * chat's pinned one), an automatic flag, a rule's suggestion — with one hostile text in every field it
+ * chat's pinned one), an automatic flag, a rule's suggestion, a missed flag, the alert settings — with one hostile text in every field it
  * renders (agent and supervisor names, customer label, message, reason; the team, an id, at its
  * 128-character limit): 10,000
  * characters with no break opportunity, right-to-left overrides, zero-width characters. At 390
@@ -110,7 +110,7 @@ describe('layout: any text, any length, never breaks an element', () => {
         await sup.lower(lowered!, text);
         const page = await fixture<HTMLElement>(html`
           <div style="inline-size: 100%; display: grid; gap: 8px">
-            <raised-flags-widget .client=${sup} style="--flagline-widget-height: 1800px"></raised-flags-widget>
+            <raised-flags-widget .client=${sup} sound notifications style="--flagline-widget-height: 1800px"></raised-flags-widget>
             <supervisor-chat .client=${sup} flag-id=${requested!}></supervisor-chat>
             <flag-button class="lowered" .client=${agent} interaction-id="i-5" customer-label=${text} channel="enhanced-chat"></flag-button>
             <flag-button class="requested" .client=${agent} interaction-id="i-2" customer-label=${text} channel="enhanced-chat"></flag-button>
@@ -143,8 +143,15 @@ describe('layout: any text, any length, never breaks an element', () => {
         await waitUntil(() => panelButton.shadowRoot?.querySelector('.trigger[data-state=join-requested][data-acknowledged]'), 'the flag button follows the flag', WAIT);
         panelButton.shadowRoot!.querySelector<HTMLButtonElement>('.trigger')!.click();
         await waitUntil(() => panelButton.shadowRoot!.querySelector('[popover] supervisor-chat')?.shadowRoot?.querySelector('.item.message'), 'the flag panel opens with its chat', WAIT);
+        // A flag lowered unanswered, under "Missed"; the Alert settings popover open.
+        await agent.lower(await raise(8));
+        await waitUntil(() => widget.shadowRoot!.querySelector('.missed-toggle'), 'the widget lists a missed flag', WAIT);
+        widget.shadowRoot!.querySelector<HTMLButtonElement>('.missed-toggle')!.click();
+        await waitUntil(() => widget.shadowRoot!.querySelector('.missed li'), 'the missed flags show', WAIT);
+        widget.shadowRoot!.querySelector<HTMLButtonElement>('.alert-settings-toggle')!.click();
         await frames();
         expect(layoutProblems(page)).to.deep.equal([]);
+        widget.shadowRoot!.querySelector<HTMLElement>('.alert-settings')!.hidePopover();
         // The suggestion reviewed: the composer with the conversation to share, every turn in it.
         const suggested = page.querySelector('flag-button.suggested')!;
         suggested.shadowRoot!.querySelector<HTMLButtonElement>('.review-suggestion')!.click();

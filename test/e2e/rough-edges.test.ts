@@ -198,20 +198,24 @@ describe('Rough edges, end to end', () => {
     await row.waitFor({ state: 'detached' });
   });
 
-  it('supervisor: sound, notifications and the open chat survive a reload', async () => {
+  it('supervisor: alert settings and the open chat survive a reload', async () => {
     const agent = new AgentDesk(await open('/agent.html?as=dev'));
     const page = await open('/wallboard.html?as=sue');
     const sup = new Wallboard(page);
     await agent.select('Jordan Price');
     await agent.raise('Survives a reload');
-    await page.getByLabel('Sound').check();
-    await page.getByLabel('Desktop notifications').check();
+    await page.getByRole('button', { name: 'Alert settings' }).click();
+    await page.getByLabel('Sound').uncheck();
+    await page.getByLabel('Repeat while unanswered').selectOption({ label: 'Every 1 min' });
+    await page.keyboard.press('Escape');
     await sup.row('Survives a reload').getByRole('button', { name: 'Open chat' }).click();
     await page.getByRole('heading', { name: 'Private chat with Dev Agent' }).waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'Private chat with Dev Agent' }).waitFor();
-    assert.ok(await page.getByLabel('Sound').isChecked());
-    assert.ok(await page.getByLabel('Desktop notifications').isChecked());
+    await page.getByRole('button', { name: 'Alert settings' }).click();
+    assert.equal(await page.getByLabel('Sound').isChecked(), false);
+    assert.equal(await page.getByLabel('Repeat while unanswered').inputValue(), '60000');
+    await page.keyboard.press('Escape');
     await sup.row('Survives a reload').getByRole('button', { name: 'Lower' }).click();
     await sup.row('Survives a reload').waitFor({ state: 'detached' });
   });

@@ -9,6 +9,8 @@ export { RaisedFlagsWidget } from './raised-flags-widget/raised-flags-widget.js'
 export { defaultFlagButtonStrings, type FlagButtonStrings } from './flag-button/strings.js';
 export { defaultSupervisorChatStrings, type SupervisorChatStrings } from './supervisor-chat/strings.js';
 export { defaultRaisedFlagsWidgetStrings, type RaisedFlagsWidgetStrings } from './raised-flags-widget/strings.js';
+export { defaultAlertStrings, type AlertStrings } from './raised-flags-widget/alert-strings.js';
+export { badgeIcon } from './raised-flags-widget/title-badge.js';
 export { registerLocale, type FlaglineMessages } from './internal/localize.js';
 export { plural, type PluralForms } from './internal/format.js';
 export * from './internal/events.js';

@@ -45,6 +45,9 @@ const SHOWS: Record<string, string> = {
   'automation / ExpandedContextRow': '[role=listitem] .context .turns',
   'automation / PinnedContextInChat': '.context + .log',
   'automation / GroupOfSimilarFlags': '.group',
+  'raisedFlagsWidget / AlertSettingsOpen': '.alert-settings:popover-open',
+  'raisedFlagsWidget / MissedFlags': '.missed li:nth-child(3)',
+  'raisedFlagsWidget / AlertsArabic': '.alert-settings:popover-open',
 };
 
 const files = { automation, bothSides, flagButton, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;

@@ -51,6 +51,7 @@ export const RaisedFlagsWidget = createComponent({
   elementClass: RaisedFlagsWidgetElement,
   displayName: 'RaisedFlagsWidget',
   events: {
+    onAlertSettingsChange: 'alert-settings-change' as EventName<GlobalEventHandlersEventMap['alert-settings-change']>,
     onFlagAcknowledged: 'flag-acknowledged' as EventName<GlobalEventHandlersEventMap['flag-acknowledged']>,
     onFlagAssigned: 'flag-assigned' as EventName<GlobalEventHandlersEventMap['flag-assigned']>,
     onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,

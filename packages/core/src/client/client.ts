@@ -16,6 +16,7 @@ import { FlagError } from '../errors.js';
 import { applyEvent, decide, type DecisionState } from '../machine.js';
 import { isOpen, type Channel, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint } from '../model.js';
 import type { ConnectionStatus } from '../transport.js';
+import { SYSTEM_CLOCK } from './clock.js';
 import { Expiry } from './expiry.js';
 import { KeyedStores } from './keyed-stores.js';
 import { SortedFlags } from './sorted-flags.js';
@@ -43,12 +44,6 @@ interface FlagLog {
   /** Messages from others after the last markRead. */
   unread: number;
 }
-
-const SYSTEM_CLOCK: Clock = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 export function createFlagClient(options: FlagClientOptions): FlagClient {
   return new Client(options);

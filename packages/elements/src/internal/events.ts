@@ -2,7 +2,7 @@
  * The DOM events Flagline elements dispatch for host integration. Every event bubbles and is
  * composed (it crosses shadow roots), and carries typed fields instead of a `detail` bag.
  */
-import type { Availability, Channel, Flag, FlagError, FlagEvent, TranscriptEntry } from '@flagline/core';
+import type { AlertSettings, Availability, Channel, Flag, FlagError, FlagEvent, TranscriptEntry } from '@flagline/core';
 
 const OPTIONS = { bubbles: true, composed: true } as const;
 
@@ -96,8 +96,22 @@ export class FlagOpenChatEvent extends Event {
   }
 }
 
+/** The supervisor changed their alert settings in the widget (saved in this browser; a host may save them elsewhere too). */
+export class AlertSettingsChangeEvent extends Event {
+  /** The settings in force now. */
+  readonly settings: AlertSettings;
+  /** What the supervisor chose (the rest comes from the attributes and core's defaults). */
+  readonly chosen: Partial<AlertSettings>;
+  constructor(settings: AlertSettings, chosen: Partial<AlertSettings>) {
+    super('alert-settings-change', OPTIONS);
+    this.settings = settings;
+    this.chosen = chosen;
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
+    'alert-settings-change': AlertSettingsChangeEvent;
     'flag-raised': FlagStateEvent;
     'flag-acknowledged': FlagStateEvent;
     'flag-escalated': FlagStateEvent;

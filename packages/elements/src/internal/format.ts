@@ -30,3 +30,10 @@ export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other
 export function plural(lang: string, n: number, forms: PluralForms): string {
   return (forms[new Intl.PluralRules(lang).select(n)] ?? forms.other).replace('#', formatNumber(lang, n));
 }
+
+/** An interval as one short unit: `30 sec`, `2 min` (whole minutes read as minutes). */
+export function formatInterval(ms: number, lang: string): string {
+  const s = Math.round(ms / 1000);
+  const [n, unit] = s % 60 === 0 ? [s / 60, 'minute'] : [s, 'second'];
+  return new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'short' }).format(n);
+}

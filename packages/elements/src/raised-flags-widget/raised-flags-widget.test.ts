@@ -12,7 +12,11 @@ describe('<raised-flags-widget>', () => {
   let w: World;
   let agent: FlagClient;
   let supervisor: FlagClient;
-  afterEach(() => w.close());
+  afterEach(() => {
+    // Alert settings persist per supervisor in this browser: each test starts with none.
+    localStorage.clear();
+    return w.close();
+  });
 
   async function widget(client: FlagClient = supervisor): Promise<RaisedFlagsWidget> {
     const el = await fixture<RaisedFlagsWidget>(html`<raised-flags-widget .client=${client}></raised-flags-widget>`);
@@ -179,7 +183,7 @@ describe('<raised-flags-widget>', () => {
       await waitUntil(() => el.shadowRoot!.activeElement === $(el, 'h2'), 'focus on the heading');
     });
 
-    it('asks for notification permission only when the supervisor clicks', async () => {
+    it('asks for notification permission only when the supervisor turns notifications on in Alert settings', async () => {
       const original = Notification.requestPermission;
       let asked = 0;
       Notification.requestPermission = async () => (asked++, 'denied');
@@ -192,9 +196,13 @@ describe('<raised-flags-widget>', () => {
         await waitUntil(() => rows(el).length === 1, 'row');
         expect(asked).to.equal(0);
         await expect(el).to.be.accessible();
-        $(el, '.notify').focus();
+        $(el, '.alert-settings-toggle').focus();
         await sendKeys({ press: 'Enter' });
+        expect($(el, '.alert-settings').matches(':popover-open')).to.equal(true);
+        $(el, '.alert-desktop').focus();
+        await sendKeys({ press: 'Space' });
         expect(asked).to.equal(1);
+        await waitUntil(() => !$<HTMLInputElement>(el, '.alert-desktop').checked, 'still off: the browser said no');
       } finally {
         Notification.requestPermission = original;
       }
@@ -216,7 +224,7 @@ describe('<raised-flags-widget>', () => {
       el.remove();
     });
 
-    it('chimes at most once a second, never when muted', async () => {
+    it('chimes once for flags raised together, never once the supervisor turned the sound off', async () => {
       const el = await widget();
       let chimes = 0;
       el.playSound = () => chimes++;
@@ -226,10 +234,11 @@ describe('<raised-flags-widget>', () => {
       await agent.raise({ interactionId: 'i-2', channel: 'voice', message: 'two' });
       await waitUntil(() => rows(el).length === 2, 'rows');
       expect(chimes).to.equal(1);
-      $(el, '.mute').focus();
+      $(el, '.alert-settings-toggle').focus();
       await sendKeys({ press: 'Enter' });
-      expect(el.muted).to.equal(true);
-      expect($(el, '.mute').getAttribute('aria-pressed')).to.equal('true');
+      $(el, '.alert-sound').focus();
+      await sendKeys({ press: 'Space' });
+      expect(el.alertSettings.sound).to.equal(false);
     });
 
     it('shows the offline notice while the connection is down', async () => {

@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { presentFlag, CHANNELS, type Channel, type Command, type Flag } from '@flagline/core';
-import { FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
+import { presentFlag, CHANNELS, SYSTEM_CLOCK, type AlertSettings, type Channel, type Clock, type Command, type Flag, type FlagError } from '@flagline/core';
+import { AlertSettingsChangeEvent, FlagErrorEvent, FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
 import { renderFlagContext } from '../internal/context-view.js';
 import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
@@ -9,7 +9,8 @@ import { formatWaiting } from '../internal/format.js';
 import { ListWindow } from '../internal/list-window.js';
 import { channelIcon } from '../internal/icons.js';
 import { StoreController } from '../internal/subscription.js';
-import { chime, notificationsSupported, SoundLimiter } from './alerts.js';
+import { chime } from './alerts.js';
+import { WidgetAlerts } from './widget-alerts.js';
 import { boardItems, SimilarGroups, type BoardItem, type GroupSimilar } from './similar-groups.js';
 import { raisedFlagsWidgetStyles } from './raised-flags-widget.styles.js';
 import { defaultRaisedFlagsWidgetStrings, type RaisedFlagsWidgetStrings } from './strings.js';
@@ -20,13 +21,15 @@ const HIGHLIGHT_MS = 6000;
 /**
  * The supervisor's wallboard: every open flag of their teams, urgent first then longest waiting,
  * with one-click Acknowledge, Open chat, Join and Lower. New and escalated flags are highlighted
- * and announced; sound and desktop notifications are opt-in. Virtualized for thousands of flags.
+ * and announced; sound and desktop notifications are opt-in and repeat while a flag waits for an
+ * answer (the supervisor's Alert settings); missed flags are listed. Virtualized for thousands of flags.
  *
  * @summary The supervisor's wallboard: every open flag, alerts, one-click actions.
  *
  * @fires {FlagJoinEvent} flag-join - Join pressed (cancelable). Unless prevented the widget accepts the join; `join-accepted` follows.
  * @fires {FlagOpenChatEvent} flag-open-chat - Open chat pressed (cancelable). Unless prevented the chat opens beside the list.
- * @fires {FlagErrorEvent} flag-error - A command the supervisor started failed; the message also shows on the row.
+ * @fires {FlagErrorEvent} flag-error - A command the supervisor started failed; the message also shows on the row. Also for alerts: `service-worker` (could not register), `notify`, `alert-settings` (could not save).
+ * @fires {AlertSettingsChangeEvent} alert-settings-change - The supervisor changed their alert settings (`settings` in force, `chosen`).
  * @fires {FlagStateEvent} flag-raised - A flag was raised (any flag this supervisor sees).
  * @fires {FlagStateEvent} flag-acknowledged - A supervisor acknowledged a flag.
  * @fires {FlagStateEvent} flag-escalated - A flag escalated (nobody acknowledged it in time).
@@ -45,6 +48,8 @@ const HIGHLIGHT_MS = 6000;
  * @csspart chat - The chat panel beside the list.
  * @csspart error - A failed command's message.
  * @csspart connection - The offline notice.
+ * @csspart alert-settings - The Alert settings popover.
+ * @csspart missed - The list of missed flags.
  * @cssprop [--flagline-widget-height=32rem] - Height of the list; the inline chat panel follows it.
  *
  * @tagname raised-flags-widget
@@ -56,12 +61,20 @@ export class RaisedFlagsWidget extends FlaglineElement {
   @property() team = '';
   /** Show only this channel's flags (empty: every channel). */
   @property() channel: Channel | '' = '';
-  /** Play a chime on new and escalated flags (at most one per second). */
+  /** Offer the sound: a chime on new and escalated flags (at most one a second), again while they wait. The supervisor turns it off in Alert settings. */
   @property({ type: Boolean }) sound = false;
-  /** Silence the chime; the supervisor toggles it with the mute button. */
-  @property({ type: Boolean, reflect: true }) muted = false;
-  /** Offer desktop notifications (permission is asked only when the supervisor clicks). */
+  /** Offer desktop notifications (permission is asked only when the supervisor turns them on in Alert settings). */
   @property({ type: Boolean }) notifications = false;
+  /** How often an unanswered flag alerts again, by default (the supervisor may choose another; core holds it to 5 s – 30 min). */
+  @property({ type: Number, attribute: 'alert-repeat-ms' }) alertRepeatMs: number | undefined;
+  /** How many times an unanswered flag alerts again, by default (0: never; at most 20). */
+  @property({ type: Number, attribute: 'alert-max-repeats' }) alertMaxRepeats: number | undefined;
+  /** URL of Flagline's service worker (`flagline-sw.js`, same origin, its scope covering this page): notifications come from it, and a click focuses this page, or opens it, on that flag. */
+  @property({ attribute: 'service-worker' }) serviceWorker = '';
+  /** While the page is hidden, show in its title and favicon how many flags wait for an answer. One widget per page. */
+  @property({ type: Boolean, attribute: 'badge-title' }) badgeTitle = false;
+  /** The clock alerts repeat by (default: the system's); tests pass one they move by hand. */
+  @property({ attribute: false }) clock: Clock = SYSTEM_CLOCK;
   /** Overrides for any visible string. */
   @property({ attribute: false }) strings: Partial<RaisedFlagsWidgetStrings> = {};
   /** The flag whose chat the host shows (its row is marked current); the widget's own chat panel marks its flag too. */
@@ -89,7 +102,15 @@ export class RaisedFlagsWidget extends FlaglineElement {
   readonly #open = new StoreController<readonly Flag[]>(this, []);
   readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
   readonly #busy = new StoreController<ReadonlyMap<string, readonly Command['type'][]>>(this, new Map());
-  readonly #sound = new SoundLimiter(() => this.playSound());
+  readonly #alerts = new WidgetAlerts(this, {
+    client: () => this.activeClient,
+    open: () => this.#open.value,
+    strings: () => this.s,
+    lang: () => this.localized.lang,
+    openFlag: (flag) => void this.#openChat(flag),
+    changed: (settings, chosen) => this.dispatchEvent(new AlertSettingsChangeEvent(settings, chosen)),
+    report: (error, action, show) => this.#report(error, action, show),
+  });
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #clock: ReturnType<typeof setInterval> | undefined;
   /** Only the rows near the visible part of the list are in the DOM. */
@@ -114,6 +135,20 @@ export class RaisedFlagsWidget extends FlaglineElement {
         if (live && (event.type === 'raised' || event.type === 'escalated')) this.#alert(flag, event.type);
       }),
     );
+  }
+
+  /**
+   * The supervisor's alert settings in force: what they chose (in Alert settings, kept in this
+   * browser per supervisor; or what the host sets here, e.g. from the relay) over the
+   * `alert-repeat-ms` / `alert-max-repeats` attributes over core's defaults.
+   */
+  get alertSettings(): AlertSettings {
+    return this.#alerts.settings;
+  }
+  set alertSettings(chosen: Partial<AlertSettings>) {
+    const old = this.alertSettings;
+    this.#alerts.choose(chosen);
+    this.requestUpdate('alertSettings', old);
   }
 
   private get s(): RaisedFlagsWidgetStrings {
@@ -141,6 +176,12 @@ export class RaisedFlagsWidget extends FlaglineElement {
     this.#open.store = client?.$openFlags;
     this.#unread.store = client?.$unread;
     this.#busy.store = client?.$busy;
+    this.#alerts.update();
+  }
+
+  #report(error: FlagError, action: string, show: boolean): void {
+    if (show) this.failure = { action, flagId: undefined, error };
+    this.dispatchEvent(new FlagErrorEvent(error, action));
   }
 
   /** The flags shown: filtered, urgent first, then longest waiting (the client's order). */
@@ -173,15 +214,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
       this.highlighted = next;
     }, HIGHLIGHT_MS);
     this.#timers.add(timer);
-    if (this.sound && !this.muted) this.#sound.ring();
-    if (this.notifications && notificationsSupported() && Notification.permission === 'granted')
-      new Notification(text, { body: flag.message, tag: flag.id });
+    this.#alerts.started(flag);
   }
-
-  #askNotifications = async (): Promise<void> => {
-    await Notification.requestPermission();
-    this.requestUpdate();
-  };
 
   protected override focusMoved(target: HTMLElement): void {
     const row = target.closest<HTMLElement>('[role="listitem"]');
@@ -238,13 +272,9 @@ export class RaisedFlagsWidget extends FlaglineElement {
       <header>
         <h2 tabindex="-1">${s.title} <span class="count">${s.count(rows.length)}</span></h2>
         ${this.#renderFilters()}
-        ${this.sound
-          ? html`<button class="mute" aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => (this.muted = !this.muted)}>${this.muted ? s.unmute : s.mute}</button>`
-          : nothing}
-        ${this.notifications && notificationsSupported() && Notification.permission === 'default'
-          ? html`<button class="notify" @click=${this.#askNotifications}>${s.enableNotifications}</button>`
-          : nothing}
+        ${this.#alerts.renderMissedToggle(this.now)} ${this.#alerts.renderSettings() ?? nothing}
       </header>
+      ${this.#alerts.renderMissed(this.now)}
       ${this.renderConnection(s.offline)} ${this.renderFailure((failure) => !rows.some((f) => f.id === failure.flagId))}
       <div class="body">
         ${rows.length === 0 ? html`<p class="empty muted">${s.empty}</p>` : nothing}

@@ -1,5 +1,6 @@
 import type { Channel, Flag } from '@flagline/core';
 import { defaultContextStrings, type ContextStrings } from '../internal/context-view.js';
+import { defaultAlertStrings, type AlertStrings } from './alert-strings.js';
 
 /** Every visible or announced string of <raised-flags-widget>, English by default. */
 export interface RaisedFlagsWidgetStrings {
@@ -30,9 +31,8 @@ export interface RaisedFlagsWidgetStrings {
   lower: string;
   chatTitle: (flag: Flag) => string;
   closeChat: string;
-  mute: string;
-  unmute: string;
-  enableNotifications: string;
+  /** Alert settings, missed flags, the tab title badge. */
+  alerts: AlertStrings;
   /** Announced politely to screen readers and used as the desktop notification title. */
   announceRaised: (flag: Flag) => string;
   announceEscalated: (flag: Flag) => string;
@@ -87,9 +87,7 @@ export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
   lower: 'Lower',
   chatTitle: (flag) => `Chat with ${flag.agent.name}`,
   closeChat: 'Close chat',
-  mute: 'Mute alerts',
-  unmute: 'Unmute alerts',
-  enableNotifications: 'Enable desktop notifications',
+  alerts: defaultAlertStrings,
   announceRaised: (flag) =>
     `${flag.severity === 'urgent' ? 'Urgent flag' : 'New flag'} from ${flag.agent.name}: ${flag.message}`,
   announceEscalated: (flag) => `Flag from ${flag.agent.name} escalated`,

@@ -13,10 +13,13 @@ export interface FlaglineAttributes {
   };
   'flagline-provider': Record<never, never>;
   'raised-flags-widget': {
+    'alert-max-repeats'?: RaisedFlagsWidget['alertMaxRepeats'];
+    'alert-repeat-ms'?: RaisedFlagsWidget['alertRepeatMs'];
+    'badge-title'?: RaisedFlagsWidget['badgeTitle'];
     'channel'?: RaisedFlagsWidget['channel'];
-    'muted'?: RaisedFlagsWidget['muted'];
     'notifications'?: RaisedFlagsWidget['notifications'];
     'selected-flag-id'?: RaisedFlagsWidget['selectedFlagId'];
+    'service-worker'?: RaisedFlagsWidget['serviceWorker'];
     'sound'?: RaisedFlagsWidget['sound'];
     'team'?: RaisedFlagsWidget['team'];
     'theme'?: RaisedFlagsWidget['theme'];
@@ -46,13 +49,18 @@ export interface FlaglineProperties {
     client?: FlaglineProvider['client'];
   };
   'raised-flags-widget': {
+    alertMaxRepeats?: RaisedFlagsWidget['alertMaxRepeats'];
+    alertRepeatMs?: RaisedFlagsWidget['alertRepeatMs'];
+    alertSettings?: RaisedFlagsWidget['alertSettings'];
+    badgeTitle?: RaisedFlagsWidget['badgeTitle'];
     channel?: RaisedFlagsWidget['channel'];
     client?: RaisedFlagsWidget['client'];
+    clock?: RaisedFlagsWidget['clock'];
     groupSimilar?: RaisedFlagsWidget['groupSimilar'];
-    muted?: RaisedFlagsWidget['muted'];
     notifications?: RaisedFlagsWidget['notifications'];
     playSound?: RaisedFlagsWidget['playSound'];
     selectedFlagId?: RaisedFlagsWidget['selectedFlagId'];
+    serviceWorker?: RaisedFlagsWidget['serviceWorker'];
     sound?: RaisedFlagsWidget['sound'];
     strings?: RaisedFlagsWidget['strings'];
     team?: RaisedFlagsWidget['team'];
@@ -86,6 +94,7 @@ export interface FlaglineEvents {
   };
   'flagline-provider': Record<never, never>;
   'raised-flags-widget': {
+    'alert-settings-change': GlobalEventHandlersEventMap['alert-settings-change'];
     'flag-acknowledged': GlobalEventHandlersEventMap['flag-acknowledged'];
     'flag-assigned': GlobalEventHandlersEventMap['flag-assigned'];
     'flag-error': GlobalEventHandlersEventMap['flag-error'];
