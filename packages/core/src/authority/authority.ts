@@ -9,9 +9,10 @@ import { FlagError } from '../errors.js';
 import { decide, decideForService, escalationDue, reduceEvents, type Decision, type DecisionState } from '../machine.js';
 import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type ServiceRef, type Snapshot } from '../model.js';
 import { canSee, checkAccess, noSuchFlag } from '../rules.js';
+import { HISTORY_PAGE_MAX, HISTORY_SCAN_MAX, matchesHistory, type HistoryPage, type HistoryQuery } from '../history.js';
 import { Audience, type Listener } from './audience.js';
 import { Draft, track, withStoredFlag, type Assignments } from './draft.js';
-import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, StoredOutcome } from './storage.js';
+import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, LoweredRef, StoredOutcome } from './storage.js';
 
 export interface AuthorityOptions {
   storage: AuthorityStorage;
@@ -257,6 +258,43 @@ export class Authority implements DecisionState {
     const denied = checkAccess(actor, flag, this.config);
     if (denied) throw denied;
     return events.filter((e) => e.seq > afterSeq);
+  }
+
+  /**
+   * Lowered flags the actor may see (core's `canSee`) that match the query, newest lowering
+   * first, each with all its events: those in memory, then, when the storage can list them
+   * (`loweredBefore`), older ones from storage. A page looks at HISTORY_SCAN_MAX lowerings at
+   * most, so a narrow filter over a long history answers with a short page and a `next`.
+   */
+  async historyPage(actor: Participant, query: HistoryQuery): Promise<HistoryPage> {
+    const limit = Math.min(query.limit ?? 50, HISTORY_PAGE_MAX);
+    let before = query.cursor === undefined ? Infinity : Number(query.cursor);
+    const flags: FlagEvent[][] = [];
+    let scanned = 0;
+    const take = (events: FlagEvent[], ref: LoweredRef): boolean => {
+      before = ref.pos;
+      scanned++;
+      const flag = reduceEvents(events);
+      if (flag && canSee(actor, flag, this.config) && matchesHistory(flag, query)) flags.push(events);
+      // Lowerings are in log order, so their times only go back (a shared log's clocks may differ a little).
+      return flags.length < limit && scanned < HISTORY_SCAN_MAX && (query.since === undefined || ref.at >= query.since);
+    };
+    let more = true;
+    for (let i = this.#lowered.length - 1; more && i >= this.#loweredHead; i--) {
+      const ref = this.#lowered[i]!;
+      if (ref.pos < before) more = take(this.#history.get(ref.flagId)!, ref);
+    }
+    const stored = this.#storage.loweredBefore?.bind(this.#storage);
+    const oldestInMemory = this.#lowered[this.#loweredHead]?.pos ?? this.#pos + 1;
+    before = Math.min(before, oldestInMemory);
+    while (more && stored) {
+      const refs = await stored(before, Math.min(HISTORY_PAGE_MAX, HISTORY_SCAN_MAX - scanned));
+      for (const ref of refs) if (more) more = take(await this.#storage.flagEvents(ref.flagId), ref);
+      if (refs.length === 0) return { flags, next: null };
+    }
+    if (more) return { flags, next: null };
+    const exhausted = query.since !== undefined && flags.length < limit && scanned < HISTORY_SCAN_MAX;
+    return { flags, next: exhausted ? null : String(before) };
   }
 
   /**
