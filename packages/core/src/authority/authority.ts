@@ -75,6 +75,7 @@ export class Authority implements DecisionState {
   readonly #log: PositionedEvent[] = [];
   readonly #inflight = new Map<string, { actorId: string; done: Promise<Outcome> }>();
   readonly #subscribers = new Audience();
+  readonly #observers = new Set<(event: FlagEvent, flag: Flag) => void>();
   /** Shared storage: commands waiting to be decided and committed as the next group. */
   readonly #waiting: Job[] = [];
   #queue: Promise<unknown> = Promise.resolve();
@@ -234,6 +235,15 @@ export class Authority implements DecisionState {
     return this.#subscribers.add({ actor, listener });
   }
 
+  /**
+   * Every new event, whoever may see it, with its flag as it stands after it: for the server's
+   * own bookkeeping (the relay's /metrics), never for participants (they `subscribe`).
+   */
+  observe(listener: (event: FlagEvent, flag: Flag) => void): () => void {
+    this.#observers.add(listener);
+    return () => void this.#observers.delete(listener);
+  }
+
   /** Events after a resume point that the actor may see, or null when only a snapshot can help. */
   replay(actor: Participant, point: ResumePoint): PositionedEvent[] | null {
     if (point.epoch !== this.epoch || point.pos > this.#pos) return null;
@@ -285,8 +295,8 @@ export class Authority implements DecisionState {
       if (ref.pos < before) more = take(this.#history.get(ref.flagId)!, ref);
     }
     const stored = this.#storage.loweredBefore?.bind(this.#storage);
-    const oldestInMemory = this.#lowered[this.#loweredHead]?.pos ?? this.#pos + 1;
-    before = Math.min(before, oldestInMemory);
+    // Storage holds the flags in memory too: go on from the oldest of those.
+    if (more) before = Math.min(before, this.#lowered[this.#loweredHead]?.pos ?? this.#pos + 1);
     while (more && stored) {
       const refs = await stored(before, Math.min(HISTORY_PAGE_MAX, HISTORY_SCAN_MAX - scanned));
       for (const ref of refs) if (more) more = take(await this.#storage.flagEvents(ref.flagId), ref);
@@ -541,6 +551,7 @@ export class Authority implements DecisionState {
   #fanOut(events: PositionedEvent[]): void {
     for (const pe of events) {
       const flag = this.#state.flags.get(pe.event.flagId)!;
+      for (const observer of this.#observers) observer(pe.event, flag);
       for (const sub of this.#subscribers.candidates(flag, pe.event)) {
         if (this.#visible(sub.actor, pe.event, flag)) sub.listener(pe);
       }

@@ -49,6 +49,9 @@ describe('Authority history of lowered flags', () => {
     expect(ids(await authority.historyPage(ann, {}))).to.deep.equal(['a2', 'a1']);
     expect(ids(await authority.historyPage(ben, {}))).to.deep.equal(['b1']);
     expect(ids(await authority.historyPage(tom, { team: 'team-a' }))).to.deep.equal([]);
+    const first = await authority.historyPage(sue, { limit: 1 });
+    expect(ids(first)).to.deep.equal(['a2']);
+    expect(ids(await authority.historyPage(sue, { limit: 1, cursor: first.next! }))).to.deep.equal(['a1']);
   });
 
   it('carries every event of a flag, its private messages included', async () => {
