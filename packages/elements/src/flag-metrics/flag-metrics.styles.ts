@@ -25,6 +25,9 @@ export const flagMetricsStyles = [
       gap: calc(var(--_space) / 2) var(--_space);
       margin: 0;
     }
+    .figures .wide {
+      grid-column: span 2;
+    }
     dt {
       color: var(--_muted);
       font-size: 0.85em;

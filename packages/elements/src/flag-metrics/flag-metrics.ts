@@ -103,7 +103,7 @@ export class FlagMetrics extends FlaglineElement {
         <dl class="figures" part="figures">
           ${this.#figure(s.open, formatNumber(lang, all.open))} ${this.#figure(s.waiting, formatNumber(lang, all.waiting))}
           ${this.#figure(s.acknowledged, formatNumber(lang, all.acknowledged))} ${this.#figure(s.escalated, formatNumber(lang, all.escalated))}
-          ${this.#figure(s.toAcknowledge, duration(all.timeToAcknowledge))} ${this.#figure(s.toLower, duration(all.timeToLower))}
+          ${this.#figure(s.toAcknowledge, duration(all.timeToAcknowledge), true)} ${this.#figure(s.toLower, duration(all.timeToLower), true)}
         </dl>
         <div class="charts">
           ${this.#renderSparkline(series, window.now)} ${this.#renderReasons(all)}
@@ -114,8 +114,8 @@ export class FlagMetrics extends FlaglineElement {
     `;
   }
 
-  #figure(term: string, value: string) {
-    return html`<div><dt>${term}</dt><dd>${value}</dd></div>`;
+  #figure(term: string, value: string, wide = false) {
+    return html`<div class=${wide ? 'wide' : ''}><dt>${term}</dt><dd>${value}</dd></div>`;
   }
 
   #renderSparkline(series: number[], now: number) {
