@@ -8,7 +8,6 @@ export { SupervisorChat } from './supervisor-chat/supervisor-chat.js';
 export { RaisedFlagsWidget } from './raised-flags-widget/raised-flags-widget.js';
 export { FlagHistory } from './flag-history/flag-history.js';
 export { FlagMetrics } from './flag-metrics/flag-metrics.js';
-export { FlagHistoryExportEvent } from './flag-history/export-event.js';
 export { defaultFlagButtonStrings, type FlagButtonStrings } from './flag-button/strings.js';
 export { defaultSupervisorChatStrings, type SupervisorChatStrings } from './supervisor-chat/strings.js';
 export { defaultRaisedFlagsWidgetStrings, type RaisedFlagsWidgetStrings } from './raised-flags-widget/strings.js';

@@ -1,10 +1,10 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { historyCsv, type FlagClient, type HistoryQuery, type LoweredFlag } from '@flagline/core';
+import { FlagHistoryExportEvent } from '../internal/events.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatDateTime, formatTime, formatWaiting } from '../internal/format.js';
 import { flagHistoryStyles } from './flag-history.styles.js';
-import { FlagHistoryExportEvent } from './export-event.js';
 import { defaultFlagHistoryStrings, HISTORY_RANGES, type FlagHistoryStrings, type HistoryRange } from './strings.js';
 
 const HOUR = 3_600_000;
