@@ -70,6 +70,15 @@ describe('<flag-history>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('adds a flag lowered while it is shown, newest first', async () => {
+    await lowered('i-1');
+    const el = await history();
+    await waitUntil(() => rows(el).length === 1, 'one row');
+    await lowered('i-2', { message: 'lowered just now' });
+    await waitUntil(() => rows(el).length === 2, 'the new one appears');
+    expect(rows(el)[0]!.querySelector('.message')!.textContent).to.equal('lowered just now');
+  });
+
   it('shows a supervisor only their teams’ flags and an agent only theirs', async () => {
     const other = w.client(ben);
     const greenLead = w.client(gus);
@@ -133,8 +142,9 @@ describe('<flag-history>', () => {
     await waitUntil(() => $maybe(el, '.error'), 'error shown');
     expect($(el, '.error').getAttribute('role')).to.equal('alert');
     await expect(el).to.be.accessible();
-    fail = false;
     await lowered('i-1');
+    await el.updateComplete;
+    fail = false;
     $<HTMLButtonElement>(el, '.retry').click();
     await waitUntil(() => rows(el).length === 1, 'recovered');
     expect($maybe(el, '.error')).to.equal(null);

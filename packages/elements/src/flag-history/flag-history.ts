@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { historyCsv, type FlagClient, type HistoryQuery, type LoweredFlag } from '@flagline/core';
+import { historyCsv, matchesHistory, type FlagClient, type HistoryQuery, type LoweredFlag } from '@flagline/core';
 import { FlagHistoryExportEvent } from '../internal/events.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatDateTime, formatTime, formatWaiting } from '../internal/format.js';
@@ -53,6 +53,17 @@ export class FlagHistory extends FlaglineElement {
   #loadedFor: [FlagClient | undefined, number, Filter] | undefined;
   /** People and reasons seen in rows so far: what the filters offer. */
   readonly #seen = { agents: new Map<string, string>(), supervisors: new Map<string, string>(), reasons: new Set<string>() };
+
+  constructor() {
+    super();
+    // A flag lowered now that the filters select appears at once, while the first page is what is shown.
+    this.subscribeClient((client) =>
+      client.on('event', ({ event, flag, live }) => {
+        const query = this.#query;
+        if (live && event.type === 'lowered' && query && matchesHistory(flag, { ...query, since: 0 }) && this.rows.length <= PAGE) void this.#load(true);
+      }),
+    );
+  }
 
   private get s(): FlagHistoryStrings {
     return { ...(this.localized.messages?.flagHistory ?? defaultFlagHistoryStrings), ...this.strings };
