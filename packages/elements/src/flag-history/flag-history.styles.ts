@@ -55,6 +55,12 @@ export const flagHistoryStyles = [
     }
     .head time {
       margin-inline-start: auto;
+      white-space: nowrap;
+    }
+    .toggle-chat {
+      max-inline-size: 100%;
+      overflow-wrap: anywhere;
+      text-align: start;
     }
     .figures {
       display: grid;
@@ -81,6 +87,9 @@ export const flagHistoryStyles = [
       padding: var(--_space);
       background: var(--_surface);
       border-radius: var(--_radius);
+    }
+    .chat li {
+      overflow-wrap: anywhere;
     }
     .chat li + li {
       margin-block-start: calc(var(--_space) / 2);

@@ -202,8 +202,8 @@ export class FlagHistory extends FlaglineElement {
     return html`
       <li class="row" data-flag-id=${flag.id}>
         <p class="head">
-          <strong class="agent">${flag.agent.name}</strong>
-          <span class="muted">${flag.team}</span>
+          <strong class="agent one-line" title=${flag.agent.name}>${flag.agent.name}</strong>
+          <span class="team muted one-line" title=${flag.team}>${flag.team}</span>
           <time datetime=${new Date(lowered.at).toISOString()}>${formatDateTime(lowered.at, lang)}</time>
         </p>
         <dl class="figures">
