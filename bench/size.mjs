@@ -17,6 +17,8 @@ export const ENTRIES = {
   '<flag-button>': `import '@flagline/elements/define-flag-button.js';`,
   '<supervisor-chat>': `import '@flagline/elements/define-supervisor-chat.js';`,
   '<raised-flags-widget>': `import '@flagline/elements/define-raised-flags-widget.js';`,
+  '<flag-history>': `import '@flagline/elements/define-flag-history.js';`,
+  '<flag-metrics>': `import '@flagline/elements/define-flag-metrics.js';`,
   'lit alone (shared by the elements)': `export { LitElement, html, css } from 'lit';`,
   'whole SDK (3 elements + provider + client + WebSocket)': `import '@flagline/elements/define.js'; export { createFlagClient, createWebSocketTransport } from '@flagline/core';`,
   'socket.io-client alone': `export { io } from 'socket.io-client';`,

@@ -147,6 +147,7 @@ function losingNextMessage(inner: Transport): Transport {
     },
     history: (flagId, afterSeq) => inner.history(flagId, afterSeq),
     snapshot: () => inner.snapshot(),
+    lowered: (query) => inner.lowered(query),
     close: () => inner.close(),
   };
 }

@@ -2,7 +2,8 @@
  * Any text, any length, never breaks the layout. Every element in every state a person meets —
  * raised, acknowledged, join requested, joined, declined, lowered (the agent's notice), a failed
  * command, the widget's inline chat, the flag panel, a shared conversation (a row expanded, the
- * chat's pinned one), an automatic flag, a rule's suggestion, a missed flag, the alert settings — with one hostile text in every field it
+ * chat's pinned one), an automatic flag, a rule's suggestion, a missed flag, the alert settings,
+ * a lowered flag's history row and its chat, the help-request metrics and their breakdowns — with one hostile text in every field it
  * renders (agent and supervisor names, customer label, message, reason; the team, an id, at its
  * 128-character limit): 10,000
  * characters with no break opportunity, right-to-left overrides, zero-width characters. At 390
@@ -14,6 +15,8 @@ import { setViewport } from '@web/test-runner-commands';
 import { createFlagClient, MemoryHub, type FlagClient, type Participant } from '@flagline/core';
 import { ConversationStore, RuleEngine } from '@flagline/core/automation';
 import '@flagline/elements/define.js';
+import '@flagline/elements/define-flag-history.js';
+import '@flagline/elements/define-flag-metrics.js';
 
 const TEXTS = {
   'an unbreakable 10,000-character word': 'W'.repeat(10_000),
@@ -115,6 +118,8 @@ describe('layout: any text, any length, never breaks an element', () => {
             <flag-button class="lowered" .client=${agent} interaction-id="i-5" customer-label=${text} channel="enhanced-chat"></flag-button>
             <flag-button class="requested" .client=${agent} interaction-id="i-2" customer-label=${text} channel="enhanced-chat"></flag-button>
             <flag-button class="suggested" .client=${agent} .conversations=${conversations} .engine=${engine} interaction-id="i-7" channel="enhanced-chat"></flag-button>
+            <flag-metrics .client=${sup}></flag-metrics>
+            <flag-history .client=${sup}></flag-history>
           </div>
         `);
         const widget = page.querySelector('raised-flags-widget')!;
@@ -149,6 +154,14 @@ describe('layout: any text, any length, never breaks an element', () => {
         widget.shadowRoot!.querySelector<HTMLButtonElement>('.missed-toggle')!.click();
         await waitUntil(() => widget.shadowRoot!.querySelector('.missed li'), 'the missed flags show', WAIT);
         widget.shadowRoot!.querySelector<HTMLButtonElement>('.alert-settings-toggle')!.click();
+        // The history's lowered flag with its chat expanded; the metrics' breakdowns open.
+        const history = page.querySelector('flag-history')!;
+        await waitUntil(() => history.shadowRoot?.querySelector('.toggle-chat'), 'the history lists the lowered flag', WAIT);
+        history.shadowRoot!.querySelector<HTMLButtonElement>('.toggle-chat')!.click();
+        await waitUntil(() => history.shadowRoot!.querySelector('.chat:not([hidden]) li'), 'the history row shows its chat', WAIT);
+        const metrics = page.querySelector('flag-metrics')!;
+        await waitUntil(() => metrics.shadowRoot?.querySelectorAll('details').length === 2, 'the metrics break down by team and supervisor', WAIT);
+        for (const details of metrics.shadowRoot!.querySelectorAll('details')) details.open = true;
         await frames();
         expect(layoutProblems(page)).to.deep.equal([]);
         widget.shadowRoot!.querySelector<HTMLElement>('.alert-settings')!.hidePopover();

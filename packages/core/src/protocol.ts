@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { FlagError } from './errors.js';
 import { AcceptedSchema, CommandSchema, ConfigSchema, Count, ErrorSchema, EventSchema, Id, MAX_FRAME_LENGTH, OutcomeSchema, ParticipantSchema, ServiceRefSchema, Text } from './schemas.js';
 import { CHANNELS, SEVERITIES } from './model.js';
+import { HistoryQuerySchema } from './history.js';
 
 export const PROTOCOL_VERSION = 1;
 export { MAX_FRAME_LENGTH };
@@ -41,6 +42,7 @@ const ClientFrameSchema = v.variant('t', [
   v.strictObject({ ...V, t: v.literal('cmd'), id: Id, cmd: CommandSchema }),
   v.strictObject({ ...V, t: v.literal('history'), rid: Id, flagId: Id, afterSeq: Count }),
   v.strictObject({ ...V, t: v.literal('snapshot'), rid: Id }),
+  v.strictObject({ ...V, t: v.literal('lowered'), rid: Id, query: HistoryQuerySchema }),
   v.strictObject({ ...V, t: v.literal('refresh'), token: v.pipe(v.string(), v.maxLength(8192)) }),
 ]);
 
@@ -49,6 +51,7 @@ const ServerFrameSchema = v.variant('t', [
   v.strictObject({ ...V, t: v.literal('event'), pos: Count, event: EventSchema }),
   v.strictObject({ ...V, t: v.literal('result'), id: Id, outcome: OutcomeSchema }),
   v.strictObject({ ...V, t: v.literal('history'), rid: Id, events: v.array(EventSchema) }),
+  v.strictObject({ ...V, t: v.literal('lowered'), rid: Id, flags: v.array(v.array(EventSchema)), next: v.nullable(v.string()) }),
   v.strictObject({ ...V, t: v.literal('snapshot'), rid: Id, snapshot: v.strictObject({ epoch: Id, pos: Count, events: v.array(EventSchema) }) }),
   v.strictObject({ ...V, t: v.literal('error'), rid: v.optional(Id), error: ErrorSchema }),
   v.strictObject({ ...V, t: v.literal('bye'), reason: Text, reconnectInMs: Count }),

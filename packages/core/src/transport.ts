@@ -5,6 +5,7 @@
 import type { CommandEnvelope, Outcome } from './commands.js';
 import type { FlagConfig } from './config.js';
 import type { FlagError } from './errors.js';
+import type { HistoryPage, HistoryQuery } from './history.js';
 import type { FlagEvent, Participant, PositionedEvent, ResumePoint, Snapshot } from './model.js';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'offline';
@@ -46,5 +47,7 @@ export interface Transport {
   history(flagId: string, afterSeq: number): Promise<FlagEvent[]>;
   /** Everything this participant may see, to rebuild from. */
   snapshot(): Promise<Snapshot>;
+  /** A page of lowered flags this participant may see that match the query, newest first (see history.ts). */
+  lowered(query: HistoryQuery): Promise<HistoryPage>;
   close(): void;
 }

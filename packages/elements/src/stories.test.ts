@@ -9,6 +9,8 @@ import './define.js';
 import * as automation from '../../../stories/automation.stories.js';
 import * as bothSides from '../../../stories/both-sides.stories.js';
 import * as flagButton from '../../../stories/flag-button.stories.js';
+import * as flagHistory from '../../../stories/flag-history.stories.js';
+import * as flagMetrics from '../../../stories/flag-metrics.stories.js';
 import * as raisedFlagsWidget from '../../../stories/raised-flags-widget.stories.js';
 import * as supervisorChat from '../../../stories/supervisor-chat.stories.js';
 import * as theming from '../../../stories/theming.stories.js';
@@ -48,9 +50,12 @@ const SHOWS: Record<string, string> = {
   'raisedFlagsWidget / AlertSettingsOpen': '.alert-settings:popover-open',
   'raisedFlagsWidget / MissedFlags': '.missed li:nth-child(3)',
   'raisedFlagsWidget / AlertsArabic': '.alert-settings:popover-open',
+  'flagHistory / WithData': '.row',
+  'flagHistory / ExpandedRow': '.chat:not([hidden]) .said',
+  'flagMetrics / WithData': '.reasons li',
 };
 
-const files = { automation, bothSides, flagButton, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;
+const files = { automation, bothSides, flagButton, flagHistory, flagMetrics, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;
 
 describe('stories', () => {
   afterEach(async () => {

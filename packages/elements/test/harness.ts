@@ -1,6 +1,6 @@
 /** Test setup shared by the element tests: one in-process hub, several people on it. */
 import { render, type TemplateResult } from 'lit';
-import { createFlagClient, FlagError, MemoryHub, type CommandEnvelope, type FlagClient, type FlagConfigInput, type Participant, type RaiseInput, type Transport } from '@flagline/core';
+import { createFlagClient, FlagError, MemoryHub, type CommandEnvelope, type FlagClient, type FlagConfigInput, type HistoryQuery, type Participant, type RaiseInput, type Transport } from '@flagline/core';
 
 export const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['blue'] };
 export const sam: Participant = { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', teams: ['blue'] };
@@ -82,6 +82,7 @@ export function losingNextMessage(inner: Transport): Transport & { armed: boolea
     },
     history: (flagId: string, afterSeq: number) => inner.history(flagId, afterSeq),
     snapshot: () => inner.snapshot(),
+    lowered: (query: HistoryQuery) => inner.lowered(query),
     close: () => inner.close(),
   };
   return wrapper;

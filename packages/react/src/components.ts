@@ -3,11 +3,15 @@ import * as React from 'react';
 import { createComponent, type EventName } from '@lit/react';
 import {
   FlagButton as FlagButtonElement,
+  FlagHistory as FlagHistoryElement,
+  FlagMetrics as FlagMetricsElement,
   FlaglineProvider as FlaglineProviderElement,
   RaisedFlagsWidget as RaisedFlagsWidgetElement,
   SupervisorChat as SupervisorChatElement,
 } from '@flagline/elements';
 import '@flagline/elements/define-flag-button.js';
+import '@flagline/elements/define-flag-history.js';
+import '@flagline/elements/define-flag-metrics.js';
 import '@flagline/elements/define-flagline-provider.js';
 import '@flagline/elements/define-raised-flags-widget.js';
 import '@flagline/elements/define-supervisor-chat.js';
@@ -32,6 +36,29 @@ export const FlagButton = createComponent({
     onJoinRequested: 'join-requested' as EventName<GlobalEventHandlersEventMap['join-requested']>,
     onMessageReceived: 'message-received' as EventName<GlobalEventHandlersEventMap['message-received']>,
     onTranscriptEntry: 'transcript-entry' as EventName<GlobalEventHandlersEventMap['transcript-entry']>,
+  },
+});
+
+/** React wrapper of `<flag-history>`: element properties as props, `on<Event>` callbacks for its events. */
+export const FlagHistory = createComponent({
+  react: React,
+  tagName: 'flag-history',
+  elementClass: FlagHistoryElement,
+  displayName: 'FlagHistory',
+  events: {
+    onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,
+    onFlagHistoryExport: 'flag-history-export' as EventName<GlobalEventHandlersEventMap['flag-history-export']>,
+  },
+});
+
+/** React wrapper of `<flag-metrics>`: element properties as props, `on<Event>` callbacks for its events. */
+export const FlagMetrics = createComponent({
+  react: React,
+  tagName: 'flag-metrics',
+  elementClass: FlagMetricsElement,
+  displayName: 'FlagMetrics',
+  events: {
+    onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,
   },
 });
 

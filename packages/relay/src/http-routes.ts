@@ -98,7 +98,7 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
       throw new FlagError('unauthenticated', 'GET /metrics needs Authorization: Bearer <metrics token>.');
     const webhooks = (await ctx.webhooks?.metrics()) ?? '';
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-    res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos, retainedHistories: ctx.authority.retainedHistories, ...(ctx.storage.stats ? { storage: ctx.storage.stats } : {}) }) + webhooks);
+    res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos, retainedHistories: ctx.authority.retainedHistories, openFlags: ctx.authority.openFlags(), ...(ctx.storage.stats ? { storage: ctx.storage.stats } : {}) }) + webhooks);
     return;
   }
   if (get && pathname === OPENAPI_PATH) return json(res, 200, ctx.serviceApi.document());

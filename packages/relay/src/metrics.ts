@@ -1,6 +1,6 @@
 /** The few numbers /metrics exposes, in Prometheus text format (version 0.0.4), written by hand. */
 import { createHistogram } from 'node:perf_hooks';
-import type { Command } from '@flagline/core';
+import { helpRequestMetrics, type Command, type Flag, type FlagEvent } from '@flagline/core';
 import type { CheckpointReport } from '@flagline/core/authority';
 import type { Purged } from './store.js';
 
@@ -19,6 +19,8 @@ export function ruleRaiseOf(cmd: Command): { rule?: RuleRaise } {
 }
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+/** Seconds: help requests are answered in seconds to minutes, lowered in minutes to an hour. */
+const HELP_BUCKETS = [5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 const LAG_QUANTILES = [0.5, 0.9, 0.99];
 const LAG_SAMPLE_MS = 10;
 
@@ -42,6 +44,8 @@ export class Metrics {
   /** Event-loop lag in ns, sampled every LAG_SAMPLE_MS since the previous scrape. */
   readonly #loopLagNs = createHistogram();
   readonly #loopLag = { count: 0, sum: 0 };
+  /** Time to acknowledge and to lower, by team (the same figures as core's helpRequestMetrics). */
+  readonly #helpTimes = { acknowledge: new Map<string, Histogram>(), lower: new Map<string, Histogram>() };
 
   /**
    * Starts sampling the event loop's lag: how late a LAG_SAMPLE_MS timer fires. (perf_hooks'
@@ -96,6 +100,19 @@ export class Metrics {
     this.#ruleIds = new Set(options.ruleIds);
   }
 
+  /** Every new event of the log (Authority.observe): acknowledgements and lowerings are timed. */
+  flagEvent(event: FlagEvent, flag: Flag): void {
+    const kind = event.type === 'acknowledged' ? 'acknowledge' : event.type === 'lowered' ? 'lower' : null;
+    if (kind === null) return;
+    const byTeam = this.#helpTimes[kind];
+    let h = byTeam.get(flag.team);
+    if (!h) byTeam.set(flag.team, (h = { buckets: new Array<number>(HELP_BUCKETS.length).fill(0), count: 0, sum: 0 }));
+    const seconds = (event.at - flag.raisedAt) / 1000;
+    h.count++;
+    h.sum += seconds;
+    for (let i = 0; i < HELP_BUCKETS.length; i++) if (seconds <= HELP_BUCKETS[i]!) h.buckets[i]!++;
+  }
+
   /**
    * A flag raised by a rule, or from its suggestion: admins tune their rules by these. The rule id
    * comes from an agent's command, so only ids of the served rules become labels (bounded).
@@ -130,7 +147,7 @@ export class Metrics {
     this.#backgroundFailures.set(source, (this.#backgroundFailures.get(source) ?? 0) + 1);
   }
 
-  render(extra: { ready: boolean; pos: number; retainedHistories: number; storage?: { transactions: number; batches: number } }): string {
+  render(extra: { ready: boolean; pos: number; retainedHistories: number; openFlags: Flag[]; storage?: { transactions: number; batches: number } }): string {
     const out: string[] = [];
     const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     family('flagline_connections', 'gauge', 'Open WebSocket connections.');
@@ -181,6 +198,7 @@ export class Metrics {
     out.push(`flagline_command_duration_seconds_sum ${this.#latencySum}`);
     out.push(`flagline_command_duration_seconds_count ${this.#latencyCount}`);
     this.#renderLoopLag(family, out);
+    this.#renderHelpRequests(family, out, extra.openFlags);
     family('flagline_admissions_deferred_total', 'counter', 'New connections told to come back later (a bye with their slot) by admission control.');
     out.push(`flagline_admissions_deferred_total ${this.#deferred}`);
     family('flagline_errors_total', 'counter', 'Error frames sent, by code.');
@@ -194,6 +212,32 @@ export class Metrics {
     return out.join('\n') + '\n';
   }
 
+  /** Help requests by team: open, waiting, acknowledged and escalated now; times to acknowledge and to lower. */
+  #renderHelpRequests(family: (name: string, type: string, help: string) => void, out: string[], openFlags: Flag[]): void {
+    const { teams } = helpRequestMetrics(openFlags, { now: 0, windowMs: 0 });
+    const gauges = [
+      ['open', 'Open flags (not lowered).'],
+      ['waiting', 'Open flags no supervisor acknowledged yet.'],
+      ['acknowledged', 'Open flags a supervisor acknowledged.'],
+      ['escalated', 'Open flags escalated at least once.'],
+    ] as const;
+    for (const [figure, help] of gauges) {
+      family(`flagline_flags_${figure}`, 'gauge', `${help} By team.`);
+      for (const [team, f] of teams) out.push(`flagline_flags_${figure}{team="${team}"} ${f[figure]}`);
+    }
+    const histograms = [
+      ['acknowledge', 'flagline_time_to_acknowledge_seconds', 'Time from raising a flag to its acknowledgement, by team.'],
+      ['lower', 'flagline_time_to_lower_seconds', 'Time from raising a flag to its lowering, by team.'],
+    ] as const;
+    for (const [kind, name, help] of histograms) {
+      family(name, 'histogram', help);
+      for (const [team, h] of this.#helpTimes[kind]) {
+        HELP_BUCKETS.forEach((le, i) => out.push(`${name}_bucket{team="${team}",le="${le}"} ${h.buckets[i]}`));
+        out.push(`${name}_bucket{team="${team}",le="+Inf"} ${h.count}`, `${name}_sum{team="${team}"} ${h.sum}`, `${name}_count{team="${team}"} ${h.count}`);
+      }
+    }
+  }
+
   /** A summary of the event-loop lag: quantiles since the previous scrape, count and sum since start. */
   #renderLoopLag(family: (name: string, type: string, help: string) => void, out: string[]): void {
     const h = this.#loopLagNs;
@@ -202,4 +246,10 @@ export class Metrics {
     out.push(`flagline_event_loop_lag_seconds_sum ${this.#loopLag.sum}`, `flagline_event_loop_lag_seconds_count ${this.#loopLag.count}`);
     h.reset();
   }
+}
+
+interface Histogram {
+  buckets: number[];
+  count: number;
+  sum: number;
 }

@@ -90,6 +90,10 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 5 (history): lowered flags by log position, newest first — how participants page history.
+  (db) => {
+    db.exec('CREATE INDEX lowered_by_pos ON lowered (pos)');
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

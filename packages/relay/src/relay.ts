@@ -171,6 +171,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     },
   });
   metrics.started((performance.now() - opening) / 1000, storage.loadedEvents);
+  authority.observe((event, flag) => metrics.flagEvent(event, flag));
   if (config.tickMs > 0) authority.start(config.tickMs);
   const retention =
     config.retentionDays > 0

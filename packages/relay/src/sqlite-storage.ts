@@ -7,7 +7,7 @@
  * Under load this turns N fsyncs into one without making anyone wait for a timer.
  */
 import Database from 'better-sqlite3';
-import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, StoredOutcome } from '@flagline/core/authority';
+import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, LoweredRef, StoredOutcome } from '@flagline/core/authority';
 import type { FlagEvent, PositionedEvent } from '@flagline/core';
 import { migrate } from './migrations.js';
 import type { Purged } from './store.js';
@@ -112,6 +112,11 @@ export class SqliteStorage implements AuthorityStorage {
     this.#db
       .prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET pos = excluded.pos, body = excluded.body WHERE excluded.pos >= checkpoint.pos')
       .run(checkpoint.pos, JSON.stringify(checkpoint));
+  }
+
+  /** Flags lowered before a log position, newest first (the Authority's history past its memory). */
+  async loweredBefore(beforePos: number, limit: number): Promise<LoweredRef[]> {
+    return this.#db.prepare('SELECT flag_id AS flagId, at, pos FROM lowered WHERE pos < ? ORDER BY pos DESC LIMIT ?').all(beforePos, limit) as LoweredRef[];
   }
 
   /**

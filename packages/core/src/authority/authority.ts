@@ -9,9 +9,10 @@ import { FlagError } from '../errors.js';
 import { decide, decideForService, escalationDue, reduceEvents, type Decision, type DecisionState } from '../machine.js';
 import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type ServiceRef, type Snapshot } from '../model.js';
 import { canSee, checkAccess, noSuchFlag } from '../rules.js';
+import { HISTORY_PAGE_MAX, HISTORY_SCAN_MAX, matchesHistory, type HistoryPage, type HistoryQuery } from '../history.js';
 import { Audience, type Listener } from './audience.js';
 import { Draft, track, withStoredFlag, type Assignments } from './draft.js';
-import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, StoredOutcome } from './storage.js';
+import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, LoweredRef, StoredOutcome } from './storage.js';
 
 export interface AuthorityOptions {
   storage: AuthorityStorage;
@@ -74,6 +75,7 @@ export class Authority implements DecisionState {
   readonly #log: PositionedEvent[] = [];
   readonly #inflight = new Map<string, { actorId: string; done: Promise<Outcome> }>();
   readonly #subscribers = new Audience();
+  readonly #observers = new Set<(event: FlagEvent, flag: Flag) => void>();
   /** Shared storage: commands waiting to be decided and committed as the next group. */
   readonly #waiting: Job[] = [];
   #queue: Promise<unknown> = Promise.resolve();
@@ -233,6 +235,15 @@ export class Authority implements DecisionState {
     return this.#subscribers.add({ actor, listener });
   }
 
+  /**
+   * Every new event, whoever may see it, with its flag as it stands after it: for the server's
+   * own bookkeeping (the relay's /metrics), never for participants (they `subscribe`).
+   */
+  observe(listener: (event: FlagEvent, flag: Flag) => void): () => void {
+    this.#observers.add(listener);
+    return () => void this.#observers.delete(listener);
+  }
+
   /** Events after a resume point that the actor may see, or null when only a snapshot can help. */
   replay(actor: Participant, point: ResumePoint): PositionedEvent[] | null {
     if (point.epoch !== this.epoch || point.pos > this.#pos) return null;
@@ -257,6 +268,43 @@ export class Authority implements DecisionState {
     const denied = checkAccess(actor, flag, this.config);
     if (denied) throw denied;
     return events.filter((e) => e.seq > afterSeq);
+  }
+
+  /**
+   * Lowered flags the actor may see (core's `canSee`) that match the query, newest lowering
+   * first, each with all its events: those in memory, then, when the storage can list them
+   * (`loweredBefore`), older ones from storage. A page looks at HISTORY_SCAN_MAX lowerings at
+   * most, so a narrow filter over a long history answers with a short page and a `next`.
+   */
+  async historyPage(actor: Participant, query: HistoryQuery): Promise<HistoryPage> {
+    const limit = Math.min(query.limit ?? 50, HISTORY_PAGE_MAX);
+    let before = query.cursor === undefined ? Infinity : Number(query.cursor);
+    const flags: FlagEvent[][] = [];
+    let scanned = 0;
+    const take = (events: FlagEvent[], ref: LoweredRef): boolean => {
+      before = ref.pos;
+      scanned++;
+      const flag = reduceEvents(events);
+      if (flag && canSee(actor, flag, this.config) && matchesHistory(flag, query)) flags.push(events);
+      // Lowerings are in log order, so their times only go back (a shared log's clocks may differ a little).
+      return flags.length < limit && scanned < HISTORY_SCAN_MAX && (query.since === undefined || ref.at >= query.since);
+    };
+    let more = true;
+    for (let i = this.#lowered.length - 1; more && i >= this.#loweredHead; i--) {
+      const ref = this.#lowered[i]!;
+      if (ref.pos < before) more = take(this.#history.get(ref.flagId)!, ref);
+    }
+    const stored = this.#storage.loweredBefore?.bind(this.#storage);
+    // Storage holds the flags in memory too: go on from the oldest of those.
+    if (more) before = Math.min(before, this.#lowered[this.#loweredHead]?.pos ?? this.#pos + 1);
+    while (more && stored) {
+      const refs = await stored(before, Math.min(HISTORY_PAGE_MAX, HISTORY_SCAN_MAX - scanned));
+      for (const ref of refs) if (more) more = take(await this.#storage.flagEvents(ref.flagId), ref);
+      if (refs.length === 0) return { flags, next: null };
+    }
+    if (more) return { flags, next: null };
+    const exhausted = query.since !== undefined && flags.length < limit && scanned < HISTORY_SCAN_MAX;
+    return { flags, next: exhausted ? null : String(before) };
   }
 
   /**
@@ -503,6 +551,7 @@ export class Authority implements DecisionState {
   #fanOut(events: PositionedEvent[]): void {
     for (const pe of events) {
       const flag = this.#state.flags.get(pe.event.flagId)!;
+      for (const observer of this.#observers) observer(pe.event, flag);
       for (const sub of this.#subscribers.candidates(flag, pe.event)) {
         if (this.#visible(sub.actor, pe.event, flag)) sub.listener(pe);
       }

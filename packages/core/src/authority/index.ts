@@ -5,6 +5,7 @@ export {
   type AuthorityStorage,
   type Checkpoint,
   type Loaded,
+  type LoweredRef,
   type CommitBatch,
   type CommitResult,
   type SharedLog,

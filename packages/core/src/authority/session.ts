@@ -168,6 +168,8 @@ export class AuthoritySession {
         return this.#send({ t: 'history', rid: frame.rid, events: await this.#authority.history(me, frame.flagId, frame.afterSeq) });
       case 'snapshot':
         return this.#send({ t: 'snapshot', rid: frame.rid, snapshot: this.#authority.snapshot(me) });
+      case 'lowered':
+        return this.#send({ t: 'lowered', rid: frame.rid, ...(await this.#authority.historyPage(me, frame.query)) });
     }
   }
 

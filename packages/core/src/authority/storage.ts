@@ -100,7 +100,20 @@ export interface AuthorityStorage {
    * `checkpoint.pos` is durable. Without it, load() reads the whole log.
    */
   saveCheckpoint?(checkpoint: Checkpoint): Promise<void>;
+  /**
+   * Optional: flags lowered at log positions before `beforePos`, newest first, at most `limit`.
+   * The Authority pages history past what it keeps in memory with it; without it, history
+   * reaches back as far as the Authority's retention.
+   */
+  loweredBefore?(beforePos: number, limit: number): Promise<LoweredRef[]>;
   close(): Promise<void>;
+}
+
+/** Where a flag's lowering stands in the log. */
+export interface LoweredRef {
+  flagId: string;
+  at: number;
+  pos: number;
 }
 
 
@@ -109,6 +122,7 @@ export class MemoryStorage implements AuthorityStorage {
   readonly #events: PositionedEvent[] = [];
   readonly #byFlag = new Map<string, FlagEvent[]>();
   readonly #outcomes = new Map<string, StoredOutcome>();
+  readonly #lowered: LoweredRef[] = [];
   readonly #epoch = randomId();
   #checkpoint: Checkpoint | undefined;
 
@@ -124,7 +138,8 @@ export class MemoryStorage implements AuthorityStorage {
 
   async commit(batch: CommitBatch): Promise<void> {
     this.#events.push(...batch.events);
-    for (const { event } of batch.events) {
+    for (const { pos, event } of batch.events) {
+      if (event.type === 'lowered') this.#lowered.push({ flagId: event.flagId, at: event.at, pos });
       const events = this.#byFlag.get(event.flagId);
       if (events) events.push(event);
       else this.#byFlag.set(event.flagId, [event]);
@@ -138,6 +153,12 @@ export class MemoryStorage implements AuthorityStorage {
 
   async flagEvents(flagId: string): Promise<FlagEvent[]> {
     return [...(this.#byFlag.get(flagId) ?? [])];
+  }
+
+  async loweredBefore(beforePos: number, limit: number): Promise<LoweredRef[]> {
+    const out: LoweredRef[] = [];
+    for (let i = this.#lowered.length - 1; i >= 0 && out.length < limit; i--) if (this.#lowered[i]!.pos < beforePos) out.push(this.#lowered[i]!);
+    return out;
   }
 
   async close() {}

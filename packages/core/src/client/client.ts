@@ -13,7 +13,8 @@ import { atom, computed, type ReadableAtom, type WritableAtom } from 'nanostores
 import type { Command, CommandEnvelope, Outcome } from '../commands.js';
 import { availability, clientConfig, resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
-import { applyEvent, decide, type DecisionState } from '../machine.js';
+import { applyEvent, decide, reduceEvents, type DecisionState } from '../machine.js';
+import type { HistoryQuery, LoweredFlag } from '../history.js';
 import { isOpen, type Channel, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint } from '../model.js';
 import type { ConnectionStatus } from '../transport.js';
 import { SYSTEM_CLOCK } from './clock.js';
@@ -122,6 +123,12 @@ class Client implements FlagClient {
 
   availability(channel: Channel) {
     return availability(this.config, channel);
+  }
+
+  async history(query: HistoryQuery = {}): Promise<{ flags: LoweredFlag[]; next: string | null }> {
+    if (this.#closed) throw new FlagError('transport-closed', 'This client was closed.');
+    const page = await this.#transport.lowered(query);
+    return { flags: page.flags.flatMap((events) => { const flag = reduceEvents(events); return flag ? [{ flag, events }] : []; }), next: page.next };
   }
 
   // ---- commands ------------------------------------------------------------------------

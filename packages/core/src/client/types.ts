@@ -3,6 +3,7 @@ import type { Command } from '../commands.js';
 import type { RuleRef, FlagContext } from '../context.js';
 import type { Availability, FlagConfig, FlagConfigInput } from '../config.js';
 import type { FlagError } from '../errors.js';
+import type { HistoryQuery, LoweredFlag } from '../history.js';
 import type { Channel, Flag, FlagEvent, Participant, Severity } from '../model.js';
 import type { TranscriptEntry, TranscriptSink } from '../transcript.js';
 import type { ConnectionStatus, Transport } from '../transport.js';
@@ -103,6 +104,8 @@ export interface FlagClient {
   /** The open flag of an interaction, else its most recent one. */
   flagFor(interactionId: string): ReadableAtom<Flag | undefined>;
   availability(channel: Channel): Availability;
+  /** A page of lowered flags this participant may see, newest first, with their events (messages included). */
+  history(query?: HistoryQuery): Promise<{ flags: LoweredFlag[]; next: string | null }>;
 
   raise(input: RaiseInput): Promise<CommandResult>;
   acknowledge(flagId: string): Promise<CommandResult>;

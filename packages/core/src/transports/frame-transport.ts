@@ -7,6 +7,7 @@
 import type { CommandEnvelope, Outcome } from '../commands.js';
 import { FlagError } from '../errors.js';
 import type { FlagEvent, Snapshot } from '../model.js';
+import type { HistoryPage, HistoryQuery } from '../history.js';
 import { decodeClientFrame, decodeServerFrame, encodeFrame, type ServerFrame } from '../protocol.js';
 import type { ConnectionStatus, Transport, TransportHandlers } from '../transport.js';
 
@@ -115,6 +116,13 @@ export class FrameTransport implements Transport {
     return this.#request((rid) => encodeFrame({ t: 'snapshot', rid })).then(
       (f) => (f as Extract<ServerFrame, { t: 'snapshot' }>).snapshot,
     );
+  }
+
+  lowered(query: HistoryQuery): Promise<HistoryPage> {
+    return this.#request((rid) => encodeFrame({ t: 'lowered', rid, query })).then((f) => {
+      const { flags, next } = f as Extract<ServerFrame, { t: 'lowered' }>;
+      return { flags, next };
+    });
   }
 
   /** Drop the connection as a network failure would (the transport reconnects). */
@@ -246,6 +254,7 @@ export class FrameTransport implements Transport {
         return this.#settleCommand(frame.id, (w) => w.resolve(frame.outcome));
       case 'history':
       case 'snapshot':
+      case 'lowered':
         return this.#settleRequest(frame.rid, (p) => p.resolve(frame));
       case 'error': {
         const error = FlagError.from(frame.error);

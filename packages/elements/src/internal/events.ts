@@ -109,9 +109,23 @@ export class AlertSettingsChangeEvent extends Event {
   }
 }
 
+/** <flag-history>'s CSV is ready. Cancelable: `preventDefault()` to save `csv` yourself instead of the download. */
+export class FlagHistoryExportEvent extends Event {
+  /** The CSV text (RFC 4180, CRLF, formula-safe). */
+  readonly csv: string;
+  /** The name the download would have. */
+  readonly filename: string;
+  constructor(csv: string, filename: string) {
+    super('flag-history-export', { ...OPTIONS, cancelable: true });
+    this.csv = csv;
+    this.filename = filename;
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'alert-settings-change': AlertSettingsChangeEvent;
+    'flag-history-export': FlagHistoryExportEvent;
     'flag-raised': FlagStateEvent;
     'flag-acknowledged': FlagStateEvent;
     'flag-escalated': FlagStateEvent;

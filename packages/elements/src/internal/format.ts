@@ -4,6 +4,11 @@ export function formatTime(at: number, lang: string): string {
   return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' }).format(at);
 }
 
+/** A date and time, short: history rows span days. */
+export function formatDateTime(at: number, lang: string): string {
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' }).format(at);
+}
+
 /**
  * How long someone has waited, in `lang`'s short units: `45 sec`, `3 min, 5 sec`, `1 hr, 12 min`
  * (es `3 min y 5 s`, ar `3 د و5 ث`). Intl.NumberFormat units joined by Intl.ListFormat give
