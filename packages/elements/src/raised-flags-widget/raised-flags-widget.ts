@@ -7,6 +7,7 @@ import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatWaiting } from '../internal/format.js';
 import { ListWindow } from '../internal/list-window.js';
+import { OncePerFrame } from '../internal/once-per-frame.js';
 import { channelIcon } from '../internal/icons.js';
 import { StoreController } from '../internal/subscription.js';
 import { chime, notificationsSupported, SoundLimiter } from './alerts.js';
@@ -16,11 +17,14 @@ import { defaultRaisedFlagsWidgetStrings, type RaisedFlagsWidgetStrings } from '
 
 /** How long a new or escalated flag stays highlighted. */
 const HIGHLIGHT_MS = 6000;
+/** More alerts than this in one frame are announced as their count. */
+const ANNOUNCED_ONE_BY_ONE = 3;
 
 /**
  * The supervisor's wallboard: every open flag of their teams, urgent first then longest waiting,
  * with one-click Acknowledge, Open chat, Join and Lower. New and escalated flags are highlighted
- * and announced; sound and desktop notifications are opt-in. Virtualized for thousands of flags.
+ * and announced; sound and desktop notifications are opt-in. Virtualized for thousands of flags,
+ * and rendered at most once per animation frame however many events arrive.
  *
  * @summary The supervisor's wallboard: every open flag, alerts, one-click actions.
  *
@@ -77,7 +81,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
 
   @state() private now = Date.now();
   @state() private chatFlagId: string | undefined;
-  @state() private announcement = '';
+  /** What the polite live region says: what happened since the previous render. */
+  @state() private announcements: readonly string[] = [];
   @state() private highlighted: ReadonlySet<string> = new Set();
   /** Rows whose shared conversation is shown. */
   @state() private expanded: ReadonlySet<string> = new Set();
@@ -105,6 +110,9 @@ export class RaisedFlagsWidget extends FlaglineElement {
   #shownItems: BoardItem[] = [];
   /** The row that last held focus, to land on its neighbour if it leaves the list. */
   #focusedRow: { id: string; index: number } | undefined;
+  readonly #frames = new OncePerFrame();
+  /** Alerts and outcomes since the last render, announced together by the next one. */
+  #unannounced: string[] = [];
 
   constructor() {
     super();
@@ -135,12 +143,20 @@ export class RaisedFlagsWidget extends FlaglineElement {
     this.#timers.clear();
   }
 
+  /** One render per animation frame: the events of a frame (hundreds a second on a busy floor) share it. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await this.#frames.wait();
+    await super.scheduleUpdate();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     const client = this.activeClient;
     this.#open.store = client?.$openFlags;
     this.#unread.store = client?.$unread;
     this.#busy.store = client?.$busy;
+    const told = this.#unannounced.splice(0);
+    if (told.length > 0) this.announcements = told.length > ANNOUNCED_ONE_BY_ONE ? [this.s.announceMany(told.length)] : told;
   }
 
   /** The flags shown: filtered, urgent first, then longest waiting (the client's order). */
@@ -164,7 +180,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
   #alert(flag: Flag, kind: 'raised' | 'escalated'): void {
     const s = this.s;
     const text = kind === 'raised' ? s.announceRaised(flag) : s.announceEscalated(flag);
-    this.announcement = text;
+    this.#announce(text);
     this.highlighted = new Set([...this.highlighted, flag.id]);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -176,6 +192,11 @@ export class RaisedFlagsWidget extends FlaglineElement {
     if (this.sound && !this.muted) this.#sound.ring();
     if (this.notifications && notificationsSupported() && Notification.permission === 'granted')
       new Notification(text, { body: flag.message, tag: flag.id });
+  }
+
+  #announce(text: string): void {
+    this.#unannounced.push(text);
+    this.requestUpdate();
   }
 
   #askNotifications = async (): Promise<void> => {
@@ -255,7 +276,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
         </div>
         ${this.#renderChat()}
       </div>
-      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcements.map((text) => html`<p>${text}</p>`)}</div>
     `;
   }
 
@@ -422,7 +443,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
         this.perform(action, id, (c) => (action === 'acknowledge' ? c.acknowledge(id) : action === 'lower' ? c.lower(id) : c.sendMessage(id, text))),
       ),
     );
-    this.announcement = this.s.announceEach(action, results.filter((r) => r !== undefined).length, flagIds.length);
+    this.#announce(this.s.announceEach(action, results.filter((r) => r !== undefined).length, flagIds.length));
   }
 
   #renderChat() {
