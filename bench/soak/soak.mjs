@@ -75,12 +75,15 @@ async function soak() {
     let before = await scrape(port);
     await tab.evaluate(() => window.flaglineSoak.take());
     for (let i = 0; i < 10; i++) {
-      const script0 = (await metrics(cdp)).ScriptDuration;
+      const chrome0 = await metrics(cdp);
       const machine0 = machineBusySeconds();
       const parts = await gens.ask(() => ({ type: 'step', rate: agentRate / plan.loadgens, durationMs: tenthMs }), 'stepDone', tenthMs + 60_000);
       const machineS = machineBusySeconds() - machine0;
       const { paints, offscreen, frames } = await tab.evaluate(() => window.flaglineSoak.take());
-      const script = (await metrics(cdp)).ScriptDuration - script0;
+      const chrome1 = await metrics(cdp);
+      const script = chrome1.ScriptDuration - chrome0.ScriptDuration;
+      // Style and layout: what the page's renders cost beyond their JavaScript (forced by measuring, or at each frame).
+      const layout = chrome1.LayoutDuration + chrome1.RecalcStyleDuration - chrome0.LayoutDuration - chrome0.RecalcStyleDuration;
       await cdp.send('HeapProfiler.collectGarbage');
       const chrome = await metrics(cdp);
       const nodeSample = await node.ask({ type: 'sample' }, 'sample');
@@ -91,6 +94,7 @@ async function soak() {
         paint: summarize(paints),
         offscreen,
         scriptMsPerUpdate: frames ? (script * 1000) / frames : undefined,
+        layoutMsPerUpdate: frames ? (layout * 1000) / frames : undefined,
         updates: frames,
         browserHeapBytes: chrome.JSHeapUsedSize,
         domNodes: chrome.Nodes,
@@ -130,6 +134,7 @@ async function soak() {
 const FIGURES = [
   ['wallboard new flag → painted p95 (ms)', (t) => t.paint.p95],
   ['wallboard scripting per update (ms)', (t) => t.scriptMsPerUpdate],
+  ['wallboard style + layout per update (ms)', (t) => t.layoutMsPerUpdate],
   ['wallboard JS heap after GC (MB)', (t) => t.browserHeapBytes / 2 ** 20],
   ['wallboard DOM nodes', (t) => t.domNodes],
   ['Node client heap after GC (MB)', (t) => t.nodeHeapBytes / 2 ** 20],
