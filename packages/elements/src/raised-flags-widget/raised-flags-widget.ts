@@ -111,8 +111,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
   /** The row that last held focus, to land on its neighbour if it leaves the list. */
   #focusedRow: { id: string; index: number } | undefined;
   readonly #frames = new OncePerFrame();
-  /** Alerts and outcomes since the last render, announced together by the next one. */
-  #unannounced: string[] = [];
+  /** Alerts (new, escalated flags) and outcomes (of group actions) since the last render, announced together by the next one. */
+  #unannounced: { alerts: string[]; outcomes: string[] } = { alerts: [], outcomes: [] };
 
   constructor() {
     super();
@@ -155,8 +155,11 @@ export class RaisedFlagsWidget extends FlaglineElement {
     this.#open.store = client?.$openFlags;
     this.#unread.store = client?.$unread;
     this.#busy.store = client?.$busy;
-    const told = this.#unannounced.splice(0);
-    if (told.length > 0) this.announcements = told.length > ANNOUNCED_ONE_BY_ONE ? [this.s.announceMany(told.length)] : told;
+    const { alerts, outcomes } = this.#unannounced;
+    if (alerts.length + outcomes.length > 0) {
+      this.announcements = [...(alerts.length > ANNOUNCED_ONE_BY_ONE ? [this.s.announceMany(alerts.length)] : alerts), ...outcomes];
+      this.#unannounced = { alerts: [], outcomes: [] };
+    }
   }
 
   /** The flags shown: filtered, urgent first, then longest waiting (the client's order). */
@@ -180,7 +183,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
   #alert(flag: Flag, kind: 'raised' | 'escalated'): void {
     const s = this.s;
     const text = kind === 'raised' ? s.announceRaised(flag) : s.announceEscalated(flag);
-    this.#announce(text);
+    this.#announce('alerts', text);
     this.highlighted = new Set([...this.highlighted, flag.id]);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -194,8 +197,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
       new Notification(text, { body: flag.message, tag: flag.id });
   }
 
-  #announce(text: string): void {
-    this.#unannounced.push(text);
+  #announce(kind: 'alerts' | 'outcomes', text: string): void {
+    this.#unannounced[kind].push(text);
     this.requestUpdate();
   }
 
@@ -443,7 +446,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
         this.perform(action, id, (c) => (action === 'acknowledge' ? c.acknowledge(id) : action === 'lower' ? c.lower(id) : c.sendMessage(id, text))),
       ),
     );
-    this.#announce(this.s.announceEach(action, results.filter((r) => r !== undefined).length, flagIds.length));
+    this.#announce('outcomes', this.s.announceEach(action, results.filter((r) => r !== undefined).length, flagIds.length));
   }
 
   #renderChat() {
