@@ -1,6 +1,6 @@
 import { noChange, type ChildPart } from 'lit';
 import { directive, Directive, PartType, type PartInfo } from 'lit/directive.js';
-import { clearPart, insertPart, setChildPartValue } from 'lit/directive-helpers.js';
+import { clearPart, insertPart, setChildPartValue, setCommittedValue } from 'lit/directive-helpers.js';
 
 type Row<T> = (item: T, index: number) => unknown;
 
@@ -38,14 +38,17 @@ class KeyedRows extends Directive {
     }
     const was = new Map(this.#order.filter((k) => wanted.has(k)).map((k, i) => [k, i]));
     const stay = increasingRun(keys.map((k) => was.get(k) ?? -1));
+    const parts = new Array<ChildPart>(items.length);
     let next: ChildPart | undefined;
     for (let i = items.length - 1; i >= 0; i--) {
       let part = this.#parts.get(keys[i]!);
       if (!part) this.#parts.set(keys[i]!, (part = insertPart(container, next)));
       else if (!stay.has(i)) move(part, next ? next.startNode : container.endNode);
       setChildPartValue(part, row(items[i]!, i));
-      next = part;
+      parts[i] = next = part;
     }
+    // As `repeat` does: the rows' parts are the container's value, so Lit tells them when it is disconnected.
+    setCommittedValue(container, parts);
     this.#order = keys;
     return noChange;
   }
