@@ -8,6 +8,7 @@ import { redisTarget } from './redis-connection.js';
 import { checkKeyUrl } from './remote-keys.js';
 import { loadTeamRules, type TeamRules } from './team-rules.js';
 import { DEFAULT_CONFIG, type FlagConfigInput } from '@flagline/core';
+import { HISTORY_MARGIN_MS } from '@flagline/core/authority';
 
 type Kind = 'string' | 'int' | 'bool' | 'list';
 
@@ -70,6 +71,7 @@ export interface RelayConfig {
   reasonLength: number;
   labelLength: number;
   recentMs: number;
+  historyMarginMs: number;
   checkpointEvents: number;
   checkpointMs: number;
   retentionDays: number;
@@ -131,6 +133,7 @@ export const DEFAULTS: RelayConfig = {
   reasonLength: DEFAULT_CONFIG.limits.reasonLength,
   labelLength: DEFAULT_CONFIG.limits.labelLength,
   recentMs: DEFAULT_CONFIG.recentMs,
+  historyMarginMs: HISTORY_MARGIN_MS,
   checkpointEvents: 20_000,
   checkpointMs: 300_000,
   retentionDays: 0,
@@ -194,6 +197,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'reasonLength', kind: 'int', help: 'Longest reason (raise, lower, decline), in characters.' },
   { key: 'labelLength', kind: 'int', help: 'Longest customer label, in characters.' },
   { key: 'recentMs', kind: 'int', help: 'Lowered flags stay in snapshots (and in clients) this long.' },
+  { key: 'historyMarginMs', kind: 'int', help: "A lowered flag's history stays in the relay's memory recent-ms plus this long; after that it is read from the store when named." },
   { key: 'checkpointEvents', kind: 'int', help: 'Write a checkpoint of the state after this many events (a start reads the latest checkpoint and the events after it).' },
   { key: 'checkpointMs', kind: 'int', help: 'Write a checkpoint after this long if anything happened, whichever of the two comes first.' },
   { key: 'retentionDays', kind: 'int', help: 'Delete the events (transcripts) of flags lowered more than this many days ago; 0 keeps them forever.' },

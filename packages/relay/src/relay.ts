@@ -164,6 +164,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
       log.error('background task failed', { source, code: error.code, error: error.message });
       metrics.backgroundFailure(source);
     },
+    historyRetentionMs: config.recentMs + config.historyMarginMs,
     checkpointEvery: { events: config.checkpointEvents, ms: config.checkpointMs },
     onCheckpoint: (report) => {
       metrics.checkpoint(report);

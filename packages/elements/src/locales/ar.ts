@@ -198,6 +198,15 @@ export const ar = {
     },
     announceRaised: (flag) => `${flag.severity === 'urgent' ? 'علم عاجل' : 'علم جديد'} من ${flag.agent.name}: ${flag.message}`,
     announceEscalated: (flag) => `صُعِّد علم ${flag.agent.name}`,
+    announceMany: (count) =>
+      plural('ar', count, {
+        zero: 'لا أعلام جديدة أو مُصعَّدة',
+        one: 'علم جديد أو مُصعَّد واحد',
+        two: 'علمان جديدان أو مُصعَّدان',
+        few: '# أعلام جديدة أو مُصعَّدة',
+        many: '# علمًا جديدًا أو مُصعَّدًا',
+        other: '# علم جديد أو مُصعَّد',
+      }),
     offline: 'غير متصل: جارٍ إعادة الاتصال…',
     automatic: 'تلقائي',
     showContext: 'عرض المحادثة',

@@ -167,6 +167,7 @@ export const es = {
     },
     announceRaised: (flag) => `${flag.severity === 'urgent' ? 'Bandera urgente' : 'Nueva bandera'} de ${flag.agent.name}: ${flag.message}`,
     announceEscalated: (flag) => `La bandera de ${flag.agent.name} se escaló`,
+    announceMany: (count) => plural('es', count, { one: '# bandera nueva o escalada', other: '# banderas nuevas o escaladas' }),
     offline: 'Sin conexión: reconectando…',
     automatic: 'Automática',
     showContext: 'Ver conversación',

@@ -167,6 +167,7 @@ export const fr = {
     },
     announceRaised: (flag) => `${flag.severity === 'urgent' ? 'Drapeau urgent' : 'Nouveau drapeau'} de ${flag.agent.name}\u00a0: ${flag.message}`,
     announceEscalated: (flag) => `Le drapeau de ${flag.agent.name} a été escaladé`,
+    announceMany: (count) => plural('fr', count, { one: '# drapeau nouveau ou escaladé', other: '# drapeaux nouveaux ou escaladés' }),
     offline: 'Hors ligne\u00a0: reconnexion…',
     automatic: 'Automatique',
     showContext: 'Voir la conversation',

@@ -79,6 +79,52 @@ describe('<raised-flags-widget>', () => {
       await expect(el).to.be.accessible();
     });
 
+    it('renders once per animation frame however many events arrive, and announces them all', async () => {
+      const el = await widget();
+      let renders = 0;
+      const view = el as unknown as { render(): unknown };
+      const render = view.render.bind(el);
+      view.render = () => (renders++, render());
+      // The test holds the frames: each event arrives in its own task, none may render before the frame.
+      const held: FrameRequestCallback[] = [];
+      const requestFrame = window.requestAnimationFrame;
+      const frame = async () => {
+        for (const callback of held.splice(0)) callback(performance.now());
+        await el.updateComplete;
+      };
+      const announced = () => [...el.shadowRoot!.querySelectorAll('[role="status"][aria-live="polite"] p')].map((p) => p.textContent);
+      /** A task: past the frame that was being produced (its one follow-up update is spent). */
+      const task = () => new Promise((resolve) => setTimeout(resolve));
+      await task();
+      await el.updateComplete;
+      window.requestAnimationFrame = (callback) => held.push(callback);
+      try {
+        for (let i = 0; i < 30; i++) await agent.raise({ interactionId: `i-${i}`, channel: 'voice', message: `flag ${i}` });
+        await until(supervisor.$openFlags, (f) => f.length === 30);
+        expect(renders).to.equal(0);
+        expect($(el, '.count').textContent).to.equal('0 open flags');
+        await frame();
+        // One render for the frame (and at most the list window's second pass after measuring, in the same frame).
+        expect(renders).to.be.within(1, 2);
+        expect($(el, '.count').textContent).to.equal('30 open flags');
+        expect(rows(el)[0]!.querySelector('.preview')!.textContent).to.equal('flag 0');
+        expect(announced()).to.deep.equal(['30 new or escalated flags']);
+
+        await task();
+        renders = 0;
+        await agent.raise({ interactionId: 'i-30', channel: 'voice', message: 'flag 30' });
+        await agent.raise({ interactionId: 'i-31', channel: 'voice', message: 'flag 31' });
+        await until(supervisor.$openFlags, (f) => f.length === 32);
+        expect(renders).to.equal(0);
+        await frame();
+        expect(announced()).to.deep.equal(['New flag from Ann Agent: flag 30', 'New flag from Ann Agent: flag 31']);
+        expect($(el, '.count').textContent).to.equal('32 open flags');
+      } finally {
+        window.requestAnimationFrame = requestFrame;
+      }
+      await expect(el).to.be.accessible();
+    });
+
     it('orders urgent first, then longest waiting, with set size and positions', async () => {
       const el = await widget();
       await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'first' });

@@ -7,6 +7,7 @@ import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatWaiting } from '../internal/format.js';
 import { ListWindow } from '../internal/list-window.js';
+import { OncePerFrame } from '../internal/once-per-frame.js';
 import { channelIcon } from '../internal/icons.js';
 import { StoreController } from '../internal/subscription.js';
 import { chime } from './alerts.js';
@@ -18,11 +19,15 @@ import { defaultRaisedFlagsWidgetStrings, type RaisedFlagsWidgetStrings } from '
 /** How long a new or escalated flag stays highlighted. */
 const HIGHLIGHT_MS = 6000;
 
+/** More alerts than this in one frame are announced as their count. */
+const ANNOUNCED_ONE_BY_ONE = 3;
+
 /**
  * The supervisor's wallboard: every open flag of their teams, urgent first then longest waiting,
  * with one-click Acknowledge, Open chat, Join and Lower. New and escalated flags are highlighted
  * and announced; sound and desktop notifications are opt-in and repeat while a flag waits for an
- * answer (the supervisor's Alert settings); missed flags are listed. Virtualized for thousands of flags.
+ * answer (the supervisor's Alert settings); missed flags are listed. Virtualized for thousands of flags,
+ * and rendered at most once per animation frame however many events arrive.
  *
  * @summary The supervisor's wallboard: every open flag, alerts, one-click actions.
  *
@@ -90,7 +95,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
 
   @state() private now = Date.now();
   @state() private chatFlagId: string | undefined;
-  @state() private announcement = '';
+  /** What the polite live region says: what happened since the previous render. */
+  @state() private announcements: readonly string[] = [];
   @state() private highlighted: ReadonlySet<string> = new Set();
   /** Rows whose shared conversation is shown. */
   @state() private expanded: ReadonlySet<string> = new Set();
@@ -151,6 +157,16 @@ export class RaisedFlagsWidget extends FlaglineElement {
     this.requestUpdate('alertSettings', old);
   }
 
+  readonly #frames = new OncePerFrame();
+  /** Alerts (new, escalated flags) and outcomes (of group actions) since the last render, announced together by the next one. */
+  #unannounced: { alerts: string[]; outcomes: string[] } = { alerts: [], outcomes: [] };
+
+  /** One render per animation frame: the events of a frame (hundreds a second on a busy floor) share it. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await this.#frames.wait();
+    await super.scheduleUpdate();
+  }
+
   private get s(): RaisedFlagsWidgetStrings {
     return { ...(this.localized.messages?.raisedFlagsWidget ?? defaultRaisedFlagsWidgetStrings), ...this.strings };
   }
@@ -177,6 +193,16 @@ export class RaisedFlagsWidget extends FlaglineElement {
     this.#unread.store = client?.$unread;
     this.#busy.store = client?.$busy;
     this.#alerts.update();
+    const { alerts, outcomes } = this.#unannounced;
+    if (alerts.length + outcomes.length > 0) {
+      this.announcements = [...(alerts.length > ANNOUNCED_ONE_BY_ONE ? [this.s.announceMany(alerts.length)] : alerts), ...outcomes];
+      this.#unannounced = { alerts: [], outcomes: [] };
+    }
+  }
+
+  #announce(kind: 'alerts' | 'outcomes', text: string): void {
+    this.#unannounced[kind].push(text);
+    this.requestUpdate();
   }
 
   #report(error: FlagError, action: string, show: boolean): void {
@@ -205,7 +231,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
   #alert(flag: Flag, kind: 'raised' | 'escalated'): void {
     const s = this.s;
     const text = kind === 'raised' ? s.announceRaised(flag) : s.announceEscalated(flag);
-    this.announcement = text;
+    this.#announce('alerts', text);
     this.highlighted = new Set([...this.highlighted, flag.id]);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -285,7 +311,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
         </div>
         ${this.#renderChat()}
       </div>
-      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcements.map((text) => html`<p>${text}</p>`)}</div>
     `;
   }
 
@@ -452,7 +478,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
         this.perform(action, id, (c) => (action === 'acknowledge' ? c.acknowledge(id) : action === 'lower' ? c.lower(id) : c.sendMessage(id, text))),
       ),
     );
-    this.announcement = this.s.announceEach(action, results.filter((r) => r !== undefined).length, flagIds.length);
+    this.#announce('outcomes', this.s.announceEach(action, results.filter((r) => r !== undefined).length, flagIds.length));
   }
 
   #renderChat() {

@@ -36,6 +36,8 @@ export interface RaisedFlagsWidgetStrings {
   /** Announced politely to screen readers and used as the desktop notification title. */
   announceRaised: (flag: Flag) => string;
   announceEscalated: (flag: Flag) => string;
+  /** Announced instead of each one when more than three flags are raised or escalate between two renders. */
+  announceMany: (count: number) => string;
   offline: string;
   /** The mark of a flag a rule raised by itself. */
   automatic: string;
@@ -91,6 +93,7 @@ export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
   announceRaised: (flag) =>
     `${flag.severity === 'urgent' ? 'Urgent flag' : 'New flag'} from ${flag.agent.name}: ${flag.message}`,
   announceEscalated: (flag) => `Flag from ${flag.agent.name} escalated`,
+  announceMany: (count) => `${count} new or escalated flags`,
   offline: 'Offline: reconnecting…',
   automatic: 'Automatic',
   showContext: 'Show conversation',
