@@ -14,7 +14,7 @@ import type { Command, CommandEnvelope, Outcome } from '../commands.js';
 import { availability, clientConfig, resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
 import { applyEvent, decide, type DecisionState } from '../machine.js';
-import { isOpen, type Channel, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint } from '../model.js';
+import { isOpen, type Channel, type Flag, type FlagEvent, type Participant, type PositionedEvent, type PresenceView, type ResumePoint, type SupervisorStatus } from '../model.js';
 import type { ConnectionStatus } from '../transport.js';
 import { Expiry } from './expiry.js';
 import { KeyedStores } from './keyed-stores.js';
@@ -66,6 +66,7 @@ class Client implements FlagClient {
   readonly $flags: ReadableAtom<ReadonlyMap<string, Flag>> = computed(this.#flagsChanged, () => new Map(this.#shownFlags));
   readonly $unread: WritableAtom<ReadonlyMap<string, number>> = atom(new Map());
   readonly $busy: WritableAtom<ReadonlyMap<string, readonly Command['type'][]>> = atom(new Map());
+  readonly $presence: WritableAtom<PresenceView | null> = atom(null);
   readonly #open = new SortedFlags(isOpen, (a, b) => a.raisedAt - b.raisedAt || a.id.localeCompare(b.id));
   readonly #mine = new SortedFlags((f) => f.agent.id === this.me.id, (a, b) => b.raisedAt - a.raisedAt || a.id.localeCompare(b.id));
   readonly $openFlags = this.#open.store;
@@ -107,6 +108,7 @@ class Client implements FlagClient {
       welcome: (info) => this.#welcome(info),
       event: (pe) => this.#receive(pe),
       status: (s) => this.$status.set(s),
+      presence: (view) => this.$presence.set(view),
       error: (error) => this.#emit('error', { error }),
     });
   }
@@ -166,6 +168,9 @@ class Client implements FlagClient {
   }
   endInteraction(interactionId: string) {
     return this.#run({ type: 'end-interaction', interactionId });
+  }
+  setStatus(status: SupervisorStatus) {
+    return this.#run({ type: 'set-status', status });
   }
 
   retryMessage(commandId: string) {

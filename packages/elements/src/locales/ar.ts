@@ -71,6 +71,10 @@ function systemLine(event: FlagEvent): string {
       return `رفض ${who} الانضمام${because(event.reason)}`;
     case 'join-cancelled':
       return `ألغى ${who} طلب الانضمام`;
+    case 'offered':
+      return `عُرضت الراية على ${event.to.name}`;
+    case 'offer-ended':
+      return 'عُرضت الراية على الفريق كله';
     case 'assigned':
       return `نُقل التفاعل من ${event.from.name} إلى ${event.agent.name}`;
     case 'message':

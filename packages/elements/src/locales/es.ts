@@ -57,6 +57,10 @@ function systemLine(event: FlagEvent): string {
       return `${who} canceló la solicitud de unirse`;
     case 'assigned':
       return `La interacción se transfirió de ${event.from.name} a ${event.agent.name}`;
+    case 'offered':
+      return `La bandera se ofreció a ${event.to.name}`;
+    case 'offer-ended':
+      return 'La bandera se ofreció a todo el equipo';
     case 'message':
       return `${who}: ${event.text}`;
   }

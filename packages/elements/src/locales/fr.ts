@@ -55,6 +55,10 @@ function systemLine(event: FlagEvent): string {
       return `${who} a refusé d’intervenir${because(event.reason)}`;
     case 'join-cancelled':
       return `${who} a annulé la demande d’intervention`;
+    case 'offered':
+      return `Le drapeau a été proposé à ${event.to.name}`;
+    case 'offer-ended':
+      return 'Le drapeau a été proposé à toute l’équipe';
     case 'assigned':
       return `L’interaction a été transférée de ${event.from.name} à ${event.agent.name}`;
     case 'message':
