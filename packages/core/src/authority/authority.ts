@@ -245,7 +245,7 @@ export class Authority implements DecisionState {
       // Loads are counted once per tick and kept up to date as this tick hands out offers.
       let load: Map<string, number> | undefined;
       for (const flag of open) {
-        let due: FlagEvent | null = null;
+        let due: FlagEvent | null;
         if (isRouting(flag, this.config)) {
           load ??= loadOf(open);
           due = routingDue(flag, now, this.config, this.#roster.candidates(flag.team, load));

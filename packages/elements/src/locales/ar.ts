@@ -72,9 +72,9 @@ function systemLine(event: FlagEvent): string {
     case 'join-cancelled':
       return `ألغى ${who} طلب الانضمام`;
     case 'offered':
-      return `عُرضت الراية على ${event.to.name}`;
+      return `عُرض العلم على ${event.to.name}`;
     case 'offer-ended':
-      return 'عُرضت الراية على الفريق كله';
+      return 'عُرض العلم على الفريق كله';
     case 'assigned':
       return `نُقل التفاعل من ${event.from.name} إلى ${event.agent.name}`;
     case 'message':
@@ -116,6 +116,7 @@ export const ar = {
     shareContext: 'مشاركة المحادثة',
     summaryLabel: 'الملخص (جملة في كل سطر)',
     context,
+    noSupervisor: 'لا يوجد مشرف متصل الآن: ينتظر العلم أول مشرف يتصل.',
     unavailable: (reason, channel) =>
       reason === 'fallback-mode'
         ? 'Flagline في وضع الاحتياط: تم إخفاء <flag-button>.'
@@ -205,6 +206,11 @@ export const ar = {
     lowerAll: (count) => `خفض الكل (${n(count)})`,
     announceEach: (action, done, of) =>
       `${action === 'acknowledge' ? 'تم الاستلام' : action === 'lower' ? 'تم الخفض' : 'أُرسل الرد'}: ${n(done)} من ${n(of)} أعلام`,
+    offeredToYou: (seconds) => `معروض عليك — ${n(seconds)} ث`,
+    offeredTo: (name, seconds) => `معروض على ${name} — ${n(seconds)} ث`,
+    announceOffered: (flag, seconds) => `عُرض عليك علم من ${flag.agent.name} لمدة ${n(seconds)} ثانية: ${flag.message}`,
+    status: 'حالتي',
+    statuses: { available: 'متاح', busy: 'مشغول', away: 'بعيد' },
   },
   error: (error) => ERRORS[error.code],
 } satisfies FlaglineMessages;

@@ -101,6 +101,7 @@ export const fr = {
     shareContext: 'Partager la conversation',
     summaryLabel: 'Résumé (une phrase par ligne)',
     context,
+    noSupervisor: 'Aucun superviseur en ligne pour l’instant\u00a0: un drapeau attendra le premier disponible.',
     unavailable: (reason, channel) =>
       reason === 'fallback-mode'
         ? 'Flagline est en mode dégradé\u00a0: <flag-button> est masqué.'
@@ -174,6 +175,11 @@ export const fr = {
     lowerAll: (count) => `Baisser les ${n(count)}`,
     announceEach: (action, done, of) =>
       `${action === 'acknowledge' ? 'Pris en charge' : action === 'lower' ? 'Baissés' : 'Réponse envoyée sur'}\u00a0: ${n(done)} drapeaux sur ${n(of)}`,
+    offeredToYou: (seconds) => `Vous est proposé — ${n(seconds)}\u00a0s`,
+    offeredTo: (name, seconds) => `Proposé à ${name} — ${n(seconds)}\u00a0s`,
+    announceOffered: (flag, seconds) => `Drapeau de ${flag.agent.name} qui vous est proposé pendant ${n(seconds)}\u00a0secondes\u00a0: ${flag.message}`,
+    status: 'Mon statut',
+    statuses: { available: 'Disponible', busy: 'Occupé', away: 'Absent' },
   },
   error: (error) => ERRORS[error.code],
 } satisfies FlaglineMessages;
