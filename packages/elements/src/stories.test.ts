@@ -45,6 +45,10 @@ const SHOWS: Record<string, string> = {
   'automation / ExpandedContextRow': '[role=listitem] .context .turns',
   'automation / PinnedContextInChat': '.context + .log',
   'automation / GroupOfSimilarFlags': '.group',
+  'raisedFlagsWidget / OfferedToYou': "[data-state='offered-to-me']",
+  'raisedFlagsWidget / OfferedToSomeoneElse': "[data-state='offered']",
+  'raisedFlagsWidget / StatusAway': "select.status[data-status='away']",
+  'flagButton / NoSupervisorOnline': '.no-supervisor',
 };
 
 const files = { automation, bothSides, flagButton, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;
