@@ -54,6 +54,8 @@ const relay = spawn(
     '--legacy-chat',
     '--second-tier-teams', 'escalations',
     '--webhooks', webhooks,
+    // Billing offers each new flag to one available supervisor at a time (demo/routing.json).
+    '--routing', resolve(root, 'demo/routing.json'),
     '--log-level', process.env.FLAGLINE_LOG_LEVEL ?? 'warn',
   ],
   { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, NODE_ENV: 'development' } },
