@@ -37,6 +37,9 @@ const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: tr
  * @fires {FlagStateEvent} join-declined - The supervisor declined the join.
  * @fires {FlagStateEvent} join-cancelled - The agent cancelled the join request.
  * @fires {FlagStateEvent} flag-assigned - The host transferred this interaction (and its flag) to another agent.
+ * @fires {FlagStateEvent} flag-offered - Offer routing offered the flag to one supervisor (`event.to`, `event.until`).
+ * @fires {FlagStateEvent} flag-offer-ended - Offer routing ran out of supervisors: the whole team may take the flag.
+ * @csspart hint - "No supervisor online right now", before raising, while no supervisor of the agent's team is online and available.
  * @fires {FlagStateEvent} message-received - Someone else wrote on this interaction's flag (`event.text`).
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of this interaction's flag, as a transcript line.
  * @csspart button - The flag button, showing the flag's state and the unread count.
