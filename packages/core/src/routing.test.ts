@@ -184,3 +184,29 @@ describe('offer routing (pure, fake clock)', () => {
     expect((d as { events: FlagEvent[] }).events.map((e) => e.type)).to.deep.equal(['raised']);
   });
 });
+
+describe('offer routing in the state machine: new events and what they refuse', () => {
+  it('an offer event for a flag that does not exist is impossible', () => {
+    const orphan = { type: 'offered', flagId: 'nope', seq: 2, at: 1, actor: { id: 'system', name: 'Flagline', role: 'supervisor' }, to: { id: 'sam', name: 'Sam', role: 'supervisor' }, until: 2 } as FlagEvent;
+    expect(() => applyEvent(undefined, orphan)).to.throw(FlagError);
+  });
+
+  it('set-status: a supervisor’s decision writes nothing to any flag; an agent is refused', () => {
+    const w = new World();
+    const ok = decide(w, sam, { id: 's1', command: { type: 'set-status', status: 'away' } }, w.now, config);
+    expect(ok).to.deep.equal({ flagId: null, events: [], changed: true });
+    expect((decide(w, ann, { id: 's2', command: { type: 'set-status', status: 'away' } }, w.now, config) as FlagError).code).to.equal('not-allowed');
+  });
+
+  it('while offered: lowering and chat stay open to all who may see it; the clock does not escalate it', () => {
+    const w = new World();
+    w.roster = [candidate(nia), candidate(sam, { status: 'busy' })];
+    w.raise();
+    expect(w.run(sam, { type: 'send-message', flagId: 'f1', text: 'I can see it' })).not.to.be.instanceOf(FlagError);
+    const flag = w.flags.get('f1')!;
+    expect(escalationDue(flag, w.now + 10 * 60_000, config), 'no escalation while an offer is pending').to.equal(null);
+    expect(w.run(ann, { type: 'lower', flagId: 'f1' })).not.to.be.instanceOf(FlagError);
+    w.now += 15_000;
+    expect(w.tick(), 'a lowered flag leaves routing').to.equal(null);
+  });
+});
