@@ -120,6 +120,17 @@ describe('offer routing (pure, fake clock)', () => {
     expect(w.tick()?.type).to.equal('offer-ended');
   });
 
+  it('keeps an offer to a supervisor it does not know (another process made it) until the offer ends', () => {
+    const w = new World();
+    w.roster = [candidate(nia)];
+    w.raise();
+    w.roster = [candidate(sam)];
+    w.now += 1_000;
+    expect(w.tick()).to.equal(null);
+    w.now += 14_000;
+    expect(offeredTo(w.tick())).to.equal('sam');
+  });
+
   it('honours skills: a supervisor with a skills list gets only the reasons on it', () => {
     const cfg = resolveConfig({ routing: { billing: { ...rule, skills: { nia: ['refund'] } } } });
     const w = new World(cfg);

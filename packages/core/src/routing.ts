@@ -66,10 +66,11 @@ function better(c: Candidate, best: Candidate | null): boolean {
 export function routingStep(flag: Flag, now: number, config: FlagConfig, candidates: readonly Candidate[]): RoutingStep | null {
   const rule = teamRouting(config, flag.team);
   if (!rule || !isRouting(flag, config)) return null;
-  // An offer runs its time unless its supervisor went offline, busy or away meanwhile.
+  // An offer runs its time unless its supervisor went offline, busy or away meanwhile. One this
+  // source of truth does not know (another relay process made the offer) keeps it until it ends.
   const { offer } = flag;
   const holder = offer && candidates.find((c) => c.ref.id === offer.to.id);
-  if (offer && now < offer.until && holder?.online && holder.status === 'available') return null;
+  if (offer && now < offer.until && (!holder || (holder.online && holder.status === 'available'))) return null;
   const to = pickSupervisor(flag, rule, candidates);
   return to ? { type: 'offered', to, until: now + rule.offerMs } : { type: 'offer-ended' };
 }
