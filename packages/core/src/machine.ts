@@ -156,16 +156,15 @@ export function decide(
   if (!isOpen(flag)) return new FlagError('invalid-state', `Flag ${flag.id} was lowered; it takes no more ${command.type.replace('-', ' ')} commands.`, { status: flag.status });
 
   switch (command.type) {
-    case 'acknowledge':
-      if (!flag.acknowledgedBy) {
-        const offered = offeredElsewhere(flag, actor, config);
-        if (offered) return offered;
-      }
+    case 'acknowledge': {
+      const offered = offeredElsewhere(flag, actor, config);
+      if (offered) return offered;
       if (flag.acknowledgedBy)
         return flag.acknowledgedBy.id === actor.id
           ? { flagId: flag.id, events: [], changed: false, note: 'already-acknowledged' }
           : alreadyClaimed(flag, flag.acknowledgedBy);
       return one({ type: 'acknowledged' });
+    }
     case 'send-message': {
       const bad = checkText(command.text, limits.messageLength, 'The message', true);
       if (bad) return bad;
@@ -187,7 +186,7 @@ export function decide(
         if (bad) return bad;
         return one({ type: 'join-declined', ...(command.reason ? { reason: command.reason } : {}) });
       }
-      const offered = flag.acknowledgedBy ? null : offeredElsewhere(flag, actor, config);
+      const offered = offeredElsewhere(flag, actor, config);
       if (offered) return offered;
       // Accepting an unclaimed flag claims it: everyone must see who is helping.
       const events: FlagEvent[] = [];
@@ -236,7 +235,7 @@ export function decideForService(state: DecisionState, service: ServiceRef, comm
   return { flagId: open.id, changed: true, events: [stamped(draft, open.id, open.seq, now, SYSTEM_ACTOR, service)] };
 }
 
-/** While a flag is offered to one supervisor, only they may claim it. */
+/** While a flag is offered to one supervisor (so nobody has claimed it yet), only they may claim it. */
 function offeredElsewhere(flag: Flag, actor: Participant, config: FlagConfig): FlagError | null {
   const { offer } = flag;
   if (!offer || offer.to.id === actor.id || !isRouting(flag, config)) return null;

@@ -231,9 +231,9 @@ export class Authority implements DecisionState {
   }
 
   /**
-   * Move offer routing on (next offer, or open to the team) and escalate every flag whose time
-   * is up, and drop from memory the histories whose retention
-   * ended. Runs on the timer from `start()`, or by hand in tests.
+   * Move offer routing on (next offer, or open to the team), escalate every flag whose time is
+   * up, and drop from memory the histories whose retention ended. Runs on the timer from
+   * `start()`, or by hand in tests.
    */
   tick(): Promise<void> {
     this.#evict();
