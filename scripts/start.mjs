@@ -55,6 +55,8 @@ const relay = spawn(
     '--second-tier-teams', 'escalations',
     '--webhooks', webhooks,
     '--rules', resolve(root, 'demo/rules.json'),
+    // Billing offers each new flag to one available supervisor at a time (demo/routing.json).
+    '--routing', resolve(root, 'demo/routing.json'),
     '--log-level', process.env.FLAGLINE_LOG_LEVEL ?? 'warn',
   ],
   { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, NODE_ENV: 'development' } },

@@ -3,7 +3,7 @@ import { html, nothing } from 'lit';
 import type { FlagClient } from '@flagline/core';
 import type { FlagButton } from '@flagline/elements';
 import './support/locales.js';
-import { ann, autoReply, ESCALATE_AFTER_MS, LONG_TEXT, storyWorld, type StoryWorld } from './support/world.js';
+import { ann, autoReply, ESCALATE_AFTER_MS, LONG_TEXT, presenceKnown, storyWorld, type StoryWorld } from './support/world.js';
 
 interface Args {
   channel: FlagButton['channel'];
@@ -58,6 +58,19 @@ export default meta;
 export const Idle: Story = {};
 
 export const Composing: Story = { play: openTrigger };
+
+/** Before raising: the only supervisor of Ann's team is away, so the button says nobody is online. */
+export const NoSupervisorOnline: Story = {
+  loaders: [
+    async () => {
+      const w = storyWorld();
+      await presenceKnown(w.supervisor);
+      await w.supervisor.setStatus('away');
+      await presenceKnown(w.agent);
+      return { w };
+    },
+  ],
+};
 
 export const Raised: Story = { loaders: [() => raised()] };
 

@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
 import { badgeIcon, type RaisedFlagsWidget } from '@flagline/elements';
 import './support/locales.js';
-import { agentNumber, ESCALATE_AFTER_MS, LONG_TEXT, raiseMany, simulateAgents, storyWorld, type StoryWorld } from './support/world.js';
+import { agentNumber, ESCALATE_AFTER_MS, LONG_TEXT, nia, OFFER_ROUTING, presenceKnown, raiseMany, simulateAgents, storyWorld, type StoryWorld } from './support/world.js';
 
 interface Args {
   team: string;
@@ -119,6 +119,44 @@ export const Spanish: Story = {
 /** French (`lang="fr"`). */
 export const French: Story = {
   render: (args, { loaded }) => html`<div lang="fr">${render(loaded.w as StoryWorld, args)}</div>`,
+};
+
+/** Offer routing: billing's new flag is offered to Sam alone, with a countdown (announced once). */
+export const OfferedToYou: Story = {
+  loaders: [
+    async () => {
+      const w = storyWorld(OFFER_ROUTING);
+      await presenceKnown(w.supervisor);
+      await w.client(agentNumber(1)).raise({ interactionId: 'c-1', channel: 'voice', customerLabel: 'Jon Doe', message: 'Refund above my limit, need approval' });
+      return { w };
+    },
+  ],
+};
+
+/** Offer routing: Sam is busy, so the flag is offered to Nia; Sam sees who has it, and cannot take it yet. */
+export const OfferedToSomeoneElse: Story = {
+  loaders: [
+    async () => {
+      const w = storyWorld(OFFER_ROUTING);
+      await presenceKnown(w.client(nia));
+      await presenceKnown(w.supervisor);
+      await w.supervisor.setStatus('busy');
+      await w.client(agentNumber(1)).raise({ interactionId: 'c-1', channel: 'voice', customerLabel: 'Jon Doe', message: 'Refund above my limit, need approval' });
+      return { w };
+    },
+  ],
+};
+
+/** The supervisor's own status in the header, set to Away: offer routing skips them. */
+export const StatusAway: Story = {
+  loaders: [
+    async () => {
+      const loaded = await wallboard();
+      await presenceKnown(loaded.w.supervisor);
+      await loaded.w.supervisor.setStatus('away');
+      return loaded;
+    },
+  ],
 };
 
 export const Dark: Story = {

@@ -210,13 +210,14 @@ function view() {
       <aside class="transcript" aria-labelledby="transcript-title">
         <h2 class="section-title" id="transcript-title">Interaction transcript</h2>
         <p class="muted small">Written to the CRM record by Flagline's transcript sink, as it happens.</p>
-        <ol class="entries" data-testid="transcript">
+        <!-- Scrollable once it grows: focusable, so a keyboard user can scroll it. -->
+        <ol class="entries" data-testid="transcript" tabindex="0" aria-labelledby="transcript-title">
           ${entries.length ? entries.map(transcriptLine) : html`<li class="muted">Nothing yet: raise a flag to see it here.</li>`}
         </ol>
         ${serverRecord.available
           ? html`<h2 class="section-title" id="server-transcript-title">CRM record (server side)</h2>
               <p class="muted small">Written by the CRM's backend from the relay's signed webhooks, with no browser involved.</p>
-              <ol class="entries" data-testid="server-transcript" aria-labelledby="server-transcript-title">
+              <ol class="entries" data-testid="server-transcript" tabindex="0" aria-labelledby="server-transcript-title">
                 ${serverEntries.length ? serverEntries.map(serverLine) : html`<li class="muted">Nothing yet.</li>`}
               </ol>`
           : nothing}

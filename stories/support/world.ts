@@ -35,6 +35,21 @@ export interface StoryWorld {
 
 export const ESCALATE_AFTER_MS = 90_000;
 
+/** Billing with offer routing (a minute per offer, so a story's countdown stays readable). */
+export const OFFER_ROUTING: FlagConfigInput = { routing: { billing: { mode: 'offer', offerMs: 60_000, maxPerSupervisor: 3 } } };
+export const nia: Participant = { id: 'nia', name: 'Nia Supervisor', role: 'supervisor', teams: ['billing'] };
+
+/** Resolves once the source of truth told the client its presence (it is then online, counted by routing). */
+export function presenceKnown(client: FlagClient): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = client.$presence.subscribe((p) => {
+      if (!p) return;
+      queueMicrotask(() => stop());
+      resolve();
+    });
+  });
+}
+
 const worlds = new Set<{ hub: MemoryHub; clients: FlagClient[]; timers: Set<ReturnType<typeof setInterval>> }>();
 
 /** Close every story world (hubs, clients, simulated people): for tests that render stories. */

@@ -9,6 +9,8 @@
  * characters with no break opportunity, right-to-left overrides, zero-width characters. At 390
  * and 1280 px, nothing may be wider than its container, nothing may scroll sideways (the page or
  * any box inside an element), and text cut with an ellipsis keeps its full wording in a tooltip.
+ * Offer routing's states (a row offered to you, to someone else, the status selector, the agent's
+ * "no supervisor online") are checked the same way, right to left.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
@@ -173,6 +175,39 @@ describe('layout: any text, any length, never breaks an element', () => {
         expect(layoutProblems(page)).to.deep.equal([]);
         suggested.shadowRoot!.querySelector<HTMLDialogElement>('dialog')!.close();
         engine.dispose();
+      });
+
+      it(`${what} in offer routing's states (offered to you, to someone else, status, no supervisor) at ${width} px, right to left`, async function () {
+        this.timeout(30_000);
+        await setViewport({ width, height: 900 });
+        const config = { limits: LIMITS, routing: { [TEAM]: { mode: 'offer' as const, offerMs: 60_000, maxPerSupervisor: 5 } } };
+        const hub = new MemoryHub({ tickMs: 0, config });
+        hubs.push(hub);
+        const client = (me: Participant) => {
+          const c = createFlagClient({ transport: hub.transport(me), me, config });
+          clients.push(c);
+          return c;
+        };
+        const agent = client({ id: 'agent', name: text, role: 'agent', teams: [TEAM] });
+        const sup = client({ id: 'sup', name: text, role: 'supervisor', teams: [TEAM] });
+        const other = client({ id: 'other', name: `${text}!`, role: 'supervisor', teams: [TEAM] });
+        await waitUntil(() => sup.$presence.get() && other.$presence.get() && agent.$presence.get()?.available[TEAM] === 2, 'both supervisors online', WAIT);
+        await sup.setStatus('busy');
+        await agent.raise({ interactionId: 'i-1', channel: 'voice', message: text, customerLabel: text });
+        await waitUntil(() => other.$openFlags.get()[0]?.offer?.to.id === 'other', 'offered to the other supervisor', WAIT);
+        await other.setStatus('away');
+        const page = await fixture<HTMLElement>(html`
+          <div dir="rtl" style="inline-size: 100%; display: grid; gap: 8px">
+            <raised-flags-widget class="theirs" .client=${sup}></raised-flags-widget>
+            <raised-flags-widget class="mine" .client=${other}></raised-flags-widget>
+            <flag-button .client=${agent} interaction-id="i-2" channel="voice"></flag-button>
+          </div>
+        `);
+        const state = (cls: string) => page.querySelector(`raised-flags-widget.${cls}`)!.shadowRoot?.querySelector('.row .state');
+        await waitUntil(() => state('theirs')?.getAttribute('data-state') === 'offered' && state('mine')?.getAttribute('data-state') === 'offered-to-me', 'both rows show the offer', WAIT);
+        await waitUntil(() => page.querySelector('flag-button')!.shadowRoot?.querySelector('.no-supervisor'), 'the agent is told nobody is online', WAIT);
+        await frames();
+        expect(layoutProblems(page)).to.deep.equal([]);
       });
     }
   }

@@ -45,6 +45,8 @@ const EXPECTED: Record<'agent' | 'supervisor', Record<Action, [own: Expect, othe
     'decline-join': ['not-allowed', 'not-allowed', 'not-allowed'],
     'cancel-join': ['allow', 'not-found', 'not-found'],
     'end-interaction': ['allow', 'not-allowed', 'not-allowed'],
+    // A status is the sender's own (identity from the token): only supervisors have one.
+    'set-status': ['not-allowed', 'not-allowed', 'not-allowed'],
     history: ['allow', 'not-found', 'not-found'],
   },
   supervisor: {
@@ -57,6 +59,7 @@ const EXPECTED: Record<'agent' | 'supervisor', Record<Action, [own: Expect, othe
     'decline-join': ['allow', 'already-acknowledged', 'not-found'],
     'cancel-join': ['not-allowed', 'not-allowed', 'not-allowed'],
     'end-interaction': ['not-allowed', 'not-allowed', 'not-allowed'],
+    'set-status': ['allow', 'allow', 'allow'],
     history: ['allow', 'allow', 'not-found'],
   },
 };
@@ -87,6 +90,8 @@ async function attempt(c: RawClient, action: Action, target: { flagId: string; i
       ? { type: 'raise', interactionId: ownership === 'own' ? uid('fresh-interaction') : interactionId, channel: 'voice', message: 'let me in' }
       : action === 'end-interaction'
         ? { type: 'end-interaction', interactionId }
+        : action === 'set-status'
+          ? { type: 'set-status', status: 'busy' }
         : action === 'send-message'
           ? { type: 'send-message', flagId, text: 'hello' }
           : action === 'lower' || action === 'decline-join'

@@ -6,6 +6,7 @@ export * from './commands.js';
 export * from './rules.js';
 export * from './machine.js';
 export * from './present.js';
+export * from './routing.js';
 export * from './protocol.js';
 export * from './transport.js';
 export * from './transcript.js';

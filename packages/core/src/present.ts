@@ -6,7 +6,8 @@
 import type { Command } from './commands.js';
 import type { FlagConfig } from './config.js';
 import { allowedActions, type FlagAction } from './machine.js';
-import { isOpen, type Flag, type Participant, type ParticipantRef } from './model.js';
+import { isOpen, type Flag, type Participant, type ParticipantRef, type PresenceView } from './model.js';
+import { isRouting } from './routing.js';
 
 /**
  * One word for where a flag stands, the most telling first: lowered; raising (this client's
@@ -28,6 +29,8 @@ export interface FlagView {
   busy: ReadonlySet<Command['type']>;
   /** Longest message, reason and customer label, in characters. */
   limits: FlagConfig['limits'];
+  /** Offer routing: the flag is offered to `to` (the viewer when `toMe`) until `until`; only they may take it meanwhile. */
+  offer?: { to: ParticipantRef; until: number; toMe: boolean };
 }
 
 export function presentFlag(
@@ -47,7 +50,16 @@ export function presentFlag(
     actions: allowedActions(me, flag, config),
     busy: inFlight,
     limits: config.limits,
+    ...(flag.offer && isRouting(flag, config) ? { offer: { ...flag.offer, toMe: flag.offer.to.id === me.id } } : {}),
   };
+}
+
+/**
+ * Whether the participant's flags would reach nobody now: presence is known and no supervisor
+ * of `team` (default: their first team, where a raise goes) is online and available.
+ */
+export function noSupervisorAvailable(presence: PresenceView | null, me: Participant, team = me.teams[0]): boolean {
+  return presence !== null && team !== undefined && presence.available[team] === 0;
 }
 
 function phaseOf(flag: Flag, busy: ReadonlySet<Command['type']>): { phase: FlagPhase; by?: ParticipantRef | undefined } {

@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import { FlagError } from './errors.js';
-import { AcceptedSchema, CommandSchema, ConfigSchema, Count, ErrorSchema, EventSchema, Id, MAX_FRAME_LENGTH, OutcomeSchema, ParticipantSchema, ServiceRefSchema, Text } from './schemas.js';
+import { AcceptedSchema, CommandSchema, ConfigSchema, Count, ErrorSchema, EventSchema, Id, MAX_FRAME_LENGTH, OutcomeSchema, ParticipantSchema, PresenceSchema, ServiceRefSchema, Text } from './schemas.js';
 import { CHANNELS, SEVERITIES } from './model.js';
 import { HistoryQuerySchema } from './history.js';
 
@@ -55,6 +55,8 @@ const ServerFrameSchema = v.variant('t', [
   v.strictObject({ ...V, t: v.literal('snapshot'), rid: Id, snapshot: v.strictObject({ epoch: Id, pos: Count, events: v.array(EventSchema) }) }),
   v.strictObject({ ...V, t: v.literal('error'), rid: v.optional(Id), error: ErrorSchema }),
   v.strictObject({ ...V, t: v.literal('bye'), reason: Text, reconnectInMs: Count }),
+  /** Presence as this participant may see it: sent after the welcome and on each change. */
+  v.strictObject({ ...V, t: v.literal('presence'), presence: PresenceSchema }),
 ]);
 
 /** Frames a client sends (the schema's output: one source for the type and the check). */

@@ -61,6 +61,10 @@ function describeAction(event: FlagEvent): string {
       return `${who} cancelled the join request`;
     case 'assigned':
       return `The interaction was transferred from ${event.from.name} to ${event.agent.name}`;
+    case 'offered':
+      return `The flag was offered to ${event.to.name}`;
+    case 'offer-ended':
+      return 'The flag was offered to the whole team';
     case 'message':
       return `${who}: ${event.text}`;
   }

@@ -6,7 +6,7 @@ import type { CommandEnvelope, Outcome } from './commands.js';
 import type { FlagConfig } from './config.js';
 import type { FlagError } from './errors.js';
 import type { HistoryPage, HistoryQuery } from './history.js';
-import type { FlagEvent, Participant, PositionedEvent, ResumePoint, Snapshot } from './model.js';
+import type { FlagEvent, Participant, PositionedEvent, PresenceView, ResumePoint, Snapshot } from './model.js';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'offline';
 
@@ -29,6 +29,8 @@ export interface TransportHandlers {
   /** Events in log order. Duplicates are allowed (the client drops what it has seen). */
   event(event: PositionedEvent): void;
   status(status: ConnectionStatus): void;
+  /** Presence as this participant may see it (optional: a transport without presence never calls it). */
+  presence?(view: PresenceView): void;
   /** A failure not tied to a command (bad frame from the server, authentication lost…). */
   error(error: FlagError): void;
 }

@@ -53,6 +53,10 @@ const SHOWS: Record<string, string> = {
   'flagHistory / WithData': '.row',
   'flagHistory / ExpandedRow': '.chat:not([hidden]) .said',
   'flagMetrics / WithData': '.reasons li',
+  'raisedFlagsWidget / OfferedToYou': "[data-state='offered-to-me']",
+  'raisedFlagsWidget / OfferedToSomeoneElse': "[data-state='offered']",
+  'raisedFlagsWidget / StatusAway': "select.status[data-status='away']",
+  'flagButton / NoSupervisorOnline': '.no-supervisor',
 };
 
 const files = { automation, bothSides, flagButton, flagHistory, flagMetrics, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { redisTarget } from './redis-connection.js';
 import { checkKeyUrl } from './remote-keys.js';
 import { loadTeamRules, type TeamRules } from './team-rules.js';
-import { DEFAULT_CONFIG, type FlagConfigInput } from '@flagline/core';
+import { DEFAULT_CONFIG, resolveConfig, type FlagConfigInput, type TeamRouting } from '@flagline/core';
 import { HISTORY_MARGIN_MS } from '@flagline/core/authority';
 
 type Kind = 'string' | 'int' | 'bool' | 'list';
@@ -81,6 +81,10 @@ export interface RelayConfig {
   rules?: string;
   /** The rules file's content, validated at start. */
   teamRules?: TeamRules;
+  /** JSON file of offer routing per team (`{ "billing": { "mode": "offer", "offerMs": 15000, "maxPerSupervisor": 2 } }`). */
+  routing?: string;
+  /** The routing file's content, validated at start (core's `resolveConfig`). */
+  teamRouting?: Record<string, TeamRouting>;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   // Service API (host backends)
   serviceRoles: string[];
@@ -204,6 +208,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'purgeIntervalMs', kind: 'int', help: 'How often the retention purge runs (also once at start).' },
   { key: 'static', kind: 'string', help: 'Serve this directory over HTTP (e.g. the built demo).' },
   { key: 'rules', kind: 'string', help: 'JSON file of conversation rules per team ({"billing": [rules]}, the schema of @flagline/core/automation), validated at start and served to each team\'s members at GET /api/rules/:team.' },
+  { key: 'routing', kind: 'string', help: 'JSON file of offer routing per team ({"billing": {"mode": "offer", "offerMs": 15000, "maxPerSupervisor": 2, "skills": {"sam": ["refund"]}}}): a new flag is offered to one available supervisor at a time, then to the whole team. Other teams broadcast. Validated at start.' },
   { key: 'logLevel', kind: 'string', help: 'error | warn | info | debug (JSON lines on stderr).' },
   // Service API (host backends)
   { key: 'serviceRoles', kind: 'list', help: 'Values of the role claim that make a service token (service API only; never accepted on the WebSocket).' },
@@ -227,6 +232,7 @@ export function flagConfigOf(config: RelayConfig, secondTierTeams: string[]): Fl
     recentMs: config.recentMs,
     escalation: { afterMs: config.escalationAfterMs, secondTierTeams },
     limits: { messageLength: config.messageLength, reasonLength: config.reasonLength, labelLength: config.labelLength },
+    ...(config.teamRouting ? { routing: config.teamRouting } : {}),
   };
 }
 
@@ -317,6 +323,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
       throw new ConfigError(`--rules: ${(err as Error).message}`);
     }
   }
+  if (config.routing !== undefined) config.teamRouting = loadRouting(config.routing);
   try {
     if (config.jwksUrl !== undefined) checkKeyUrl(config.jwksUrl, '--jwks-url');
     if (config.oidcIssuer !== undefined) checkKeyUrl(config.oidcIssuer, '--oidc-issuer');
@@ -324,6 +331,22 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
     throw new ConfigError((err as Error).message);
   }
   return { config, help };
+}
+
+/** The routing file: a JSON object from team id to core's TeamRouting, checked by core's own rules. */
+function loadRouting(file: string): Record<string, TeamRouting> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`--routing: cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError(`--routing: ${file}: expected a JSON object from team id to its routing.`);
+  try {
+    return resolveConfig({ routing: json as Record<string, TeamRouting> }).routing;
+  } catch (err) {
+    throw new ConfigError(`--routing: ${file}: ${(err as Error).message}`);
+  }
 }
 
 export function helpText(): string {

@@ -38,8 +38,9 @@ export function resolveAlertSettings(...inputs: (Partial<AlertSettings> | undefi
 }
 
 /** Whether a flag waits for a supervisor's answer: open and nobody acknowledged it. */
-export function awaitsAnswer(flag: Flag): boolean {
-  return isOpen(flag) && !flag.acknowledgedBy;
+export function awaitsAnswer(flag: Flag, meId?: string): boolean {
+  // Offered by offer routing to someone else: theirs to answer for now, not this supervisor's.
+  return isOpen(flag) && !flag.acknowledgedBy && (!flag.offer || flag.offer.to.id === meId);
 }
 
 function isNumber(value: unknown): value is number {

@@ -6,12 +6,14 @@
 import type { CommandEnvelope, Outcome, ServiceCommand } from '../commands.js';
 import { resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
-import { decide, decideForService, escalationDue, reduceEvents, type Decision, type DecisionState } from '../machine.js';
-import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type ServiceRef, type Snapshot } from '../model.js';
+import { decide, decideForService, escalationDue, reduceEvents, routingDue, type Decision, type DecisionState } from '../machine.js';
+import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type PresenceView, type ResumePoint, type ServiceRef, type Snapshot } from '../model.js';
+import { isRouting, loadOf, type Candidate } from '../routing.js';
 import { canSee, checkAccess, noSuchFlag } from '../rules.js';
 import { HISTORY_PAGE_MAX, HISTORY_SCAN_MAX, matchesHistory, type HistoryPage, type HistoryQuery } from '../history.js';
 import { Audience, type Listener } from './audience.js';
 import { Draft, track, withStoredFlag, type Assignments } from './draft.js';
+import { Roster } from './roster.js';
 import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, LoweredRef, StoredOutcome } from './storage.js';
 
 export interface AuthorityOptions {
@@ -76,6 +78,8 @@ export class Authority implements DecisionState {
   readonly #inflight = new Map<string, { actorId: string; done: Promise<Outcome> }>();
   readonly #subscribers = new Audience();
   readonly #observers = new Set<(event: FlagEvent, flag: Flag) => void>();
+  /** Supervisors' sessions and statuses: offer routing's candidates, everyone's presence. */
+  readonly #roster = new Roster();
   /** Shared storage: commands waiting to be decided and committed as the next group. */
   readonly #waiting: Job[] = [];
   #queue: Promise<unknown> = Promise.resolve();
@@ -165,7 +169,14 @@ export class Authority implements DecisionState {
   execute(actor: Participant, envelope: CommandEnvelope, via?: ServiceRef): Promise<Outcome> {
     const actorId = via ? serviceKey(via) : actor.id;
     const flagId = 'flagId' in envelope.command ? envelope.command.flagId : undefined;
-    return this.#run(envelope.id, actorId, flagId, () => this.execute(actor, envelope, via), (state) => decide(state, actor, envelope, this.#now(), this.config, via));
+    const done = this.#run(envelope.id, actorId, flagId, () => this.execute(actor, envelope, via), (state) => decide(state, actor, envelope, this.#now(), this.config, via));
+    const { command } = envelope;
+    if (command.type !== 'set-status') return done;
+    // A status is presence, not history: kept by the roster once the command is accepted.
+    return done.then((outcome) => {
+      if (outcome.ok) this.#roster.setStatus(actor, command.status, this.#now());
+      return outcome;
+    });
   }
 
   /** Run a host backend's own command (end or assign an interaction). */
@@ -209,8 +220,22 @@ export class Authority implements DecisionState {
   }
 
   /**
-   * Escalate every flag whose time is up, and drop from memory the histories whose retention
-   * ended. Runs on the timer from `start()`, or by hand in tests.
+   * Presence as `actor` may learn it, now and on each change (see Roster.watch); a supervisor
+   * counts as online while at least one such watch is open. Returns the function that ends it.
+   */
+  presence(actor: Participant, notify: (view: PresenceView) => void): () => void {
+    const leave = actor.role === 'supervisor' ? this.#roster.enter(actor, this.#now()) : () => {};
+    const unwatch = this.#roster.watch(actor, notify);
+    return () => {
+      unwatch();
+      leave();
+    };
+  }
+
+  /**
+   * Move offer routing on (next offer, or open to the team), escalate every flag whose time is
+   * up, and drop from memory the histories whose retention ended. Runs on the timer from
+   * `start()`, or by hand in tests.
    */
   tick(): Promise<void> {
     this.#evict();
@@ -218,8 +243,17 @@ export class Authority implements DecisionState {
     return this.#enqueue<void>(null, (state) => {
       const now = this.#now();
       const events: FlagEvent[] = [];
-      for (const flag of state.openFlags()) {
-        const due = escalationDue(flag, now, this.config);
+      const open = state.openFlags();
+      // Loads are counted once per tick and kept up to date as this tick hands out offers.
+      let load: Map<string, number> | undefined;
+      for (const flag of open) {
+        let due: FlagEvent | null;
+        if (isRouting(flag, this.config)) {
+          load ??= loadOf(open);
+          due = routingDue(flag, now, this.config, this.#roster.candidates(flag.team, load));
+          if (due && flag.offer) load.set(flag.offer.to.id, (load.get(flag.offer.to.id) ?? 1) - 1);
+          if (due?.type === 'offered') load.set(due.to.id, (load.get(due.to.id) ?? 0) + 1);
+        } else due = escalationDue(flag, now, this.config);
         if (due) events.push(due);
       }
       return { result: undefined, events };
@@ -404,8 +438,12 @@ export class Authority implements DecisionState {
     // The next start then reads a checkpoint at the head and no events after it.
     if (this.#sinceCheckpoint > 0 && !this.#failure) await this.checkpoint();
     this.#subscribers.clear();
+    this.#roster.clear();
     await this.#storage.close();
   }
+
+  /** Offer routing's candidates of a team, for decisions on a draft. */
+  readonly #candidates = (team: string, openFlags: Iterable<Flag>): readonly Candidate[] => this.#roster.candidates(team, loadOf(openFlags));
 
   #visible(actor: Participant, event: FlagEvent, flag = this.#state.flags.get(event.flagId)): boolean {
     // The agent a flag was transferred away from learns that it left them.
@@ -430,7 +468,7 @@ export class Authority implements DecisionState {
     const decided = this.#queue.then(async (): Promise<{ result: T; durable: Promise<void> }> => {
       const stored = key && (await this.#storage.outcome(key.id));
       if (stored) return { result: answer(stored, key) as T, durable: Promise.resolve() };
-      const { result, events, outcome } = plan(new Draft(this.#state, this.#assignments));
+      const { result, events, outcome } = plan(new Draft(this.#state, this.#assignments, this.#candidates));
       const positioned = events.map((event, i) => ({ pos: this.#pos + 1 + i, event }));
       return { result, durable: this.#pipeline({ events: positioned, expectedPos: this.#pos, outcomes: outcome ? [outcome] : [] }) };
     });
@@ -451,7 +489,7 @@ export class Authority implements DecisionState {
     try {
       for (let attempt = 0; jobs.length; attempt++) {
         if (attempt === MAX_CONFLICTS) throw new FlagError('internal', `Gave up after ${MAX_CONFLICTS} write conflicts with other relay processes.`);
-        const draft = new Draft(this.#state, this.#assignments);
+        const draft = new Draft(this.#state, this.#assignments, this.#candidates);
         const plans = jobs.map((job) => {
           const planned = job.plan(draft);
           draft.apply(planned.events);
@@ -565,6 +603,7 @@ export class Authority implements DecisionState {
     this.#remember(pe);
     this.#sinceCheckpoint++;
     if (event.type === 'lowered') this.#lowered.push({ flagId: flag.id, at: event.at, pos: pe.pos });
+    if (event.type === 'acknowledged') this.#roster.took(event.actor.id, event.at);
   }
 
   /** Apply an event to the flags' states and keep it in its flag's history. */

@@ -5,6 +5,10 @@
  */
 import { applyEvent, type DecisionState } from '../machine.js';
 import type { Flag, FlagEvent } from '../model.js';
+import type { Candidate } from '../routing.js';
+
+/** Offer routing's view of a team's supervisors, given the open flags (for their load). */
+export type CandidateSource = (team: string, openFlags: Iterable<Flag>) => readonly Candidate[];
 
 interface MapLike<V> {
   get(key: string): V | undefined;
@@ -74,10 +78,16 @@ export interface Assignments {
 export class Draft implements DecisionState {
   readonly #state: { flags: Overlay<Flag>; open: Overlay<string>; latest: Overlay<string> };
   readonly #assignments: Assignments | undefined;
+  readonly #candidates: CandidateSource | undefined;
 
-  constructor(base: BaseState, assignments?: Assignments) {
+  constructor(base: BaseState, assignments?: Assignments, candidates?: CandidateSource) {
     this.#state = { flags: new Overlay(base.flags), open: new Overlay(base.open), latest: new Overlay(base.latest) };
     this.#assignments = assignments;
+    this.#candidates = candidates;
+  }
+
+  candidates(team: string): readonly Candidate[] {
+    return this.#candidates?.(team, this.openFlags()) ?? [];
   }
 
   assignee(interactionId: string): string | undefined {
@@ -114,5 +124,6 @@ export function withStoredFlag(state: DecisionState, stored: Flag | undefined): 
     openFlagFor: (interactionId) => state.openFlagFor(interactionId),
     interactionAgent: (interactionId) => state.interactionAgent(interactionId),
     ...(state.assignee ? { assignee: (interactionId: string) => state.assignee!(interactionId) } : {}),
+    ...(state.candidates ? { candidates: (team: string) => state.candidates!(team) } : {}),
   };
 }

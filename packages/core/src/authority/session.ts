@@ -175,7 +175,12 @@ export class AuthoritySession {
 
   #subscribe(me: Participant): void {
     this.#unsubscribe?.();
-    this.#unsubscribe = this.#authority.subscribe(me, (pe) => this.#sendEvent(pe));
+    const events = this.#authority.subscribe(me, (pe) => this.#sendEvent(pe));
+    const presence = this.#authority.presence(me, (view) => this.#send({ t: 'presence', presence: view }));
+    this.#unsubscribe = () => {
+      events();
+      presence();
+    };
   }
 
   /** An event goes to every session that may see it: encoded once, whatever the audience. */

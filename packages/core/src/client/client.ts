@@ -15,7 +15,7 @@ import { availability, clientConfig, resolveConfig, type FlagConfig, type FlagCo
 import { FlagError } from '../errors.js';
 import { applyEvent, decide, reduceEvents, type DecisionState } from '../machine.js';
 import type { HistoryQuery, LoweredFlag } from '../history.js';
-import { isOpen, type Channel, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint } from '../model.js';
+import { isOpen, type Channel, type Flag, type FlagEvent, type Participant, type PositionedEvent, type PresenceView, type ResumePoint, type SupervisorStatus } from '../model.js';
 import type { ConnectionStatus } from '../transport.js';
 import { SYSTEM_CLOCK } from './clock.js';
 import { Expiry } from './expiry.js';
@@ -62,6 +62,7 @@ class Client implements FlagClient {
   readonly $flags: ReadableAtom<ReadonlyMap<string, Flag>> = computed(this.#flagsChanged, () => new Map(this.#shownFlags));
   readonly $unread: WritableAtom<ReadonlyMap<string, number>> = atom(new Map());
   readonly $busy: WritableAtom<ReadonlyMap<string, readonly Command['type'][]>> = atom(new Map());
+  readonly $presence: WritableAtom<PresenceView | null> = atom(null);
   readonly #open = new SortedFlags(isOpen, (a, b) => a.raisedAt - b.raisedAt || a.id.localeCompare(b.id));
   readonly #mine = new SortedFlags((f) => f.agent.id === this.me.id, (a, b) => b.raisedAt - a.raisedAt || a.id.localeCompare(b.id));
   readonly $openFlags = this.#open.store;
@@ -103,6 +104,7 @@ class Client implements FlagClient {
       welcome: (info) => this.#welcome(info),
       event: (pe) => this.#receive(pe),
       status: (s) => this.$status.set(s),
+      presence: (view) => this.$presence.set(view),
       error: (error) => this.#emit('error', { error }),
     });
   }
@@ -168,6 +170,9 @@ class Client implements FlagClient {
   }
   endInteraction(interactionId: string) {
     return this.#run({ type: 'end-interaction', interactionId });
+  }
+  setStatus(status: SupervisorStatus) {
+    return this.#run({ type: 'set-status', status });
   }
 
   retryMessage(commandId: string) {

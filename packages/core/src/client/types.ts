@@ -4,7 +4,7 @@ import type { RuleRef, FlagContext } from '../context.js';
 import type { Availability, FlagConfig, FlagConfigInput } from '../config.js';
 import type { FlagError } from '../errors.js';
 import type { HistoryQuery, LoweredFlag } from '../history.js';
-import type { Channel, Flag, FlagEvent, Participant, Severity } from '../model.js';
+import type { Channel, Flag, FlagEvent, Participant, PresenceView, Severity, SupervisorStatus } from '../model.js';
 import type { TranscriptEntry, TranscriptSink } from '../transcript.js';
 import type { ConnectionStatus, Transport } from '../transport.js';
 
@@ -94,6 +94,12 @@ export interface FlagClient {
   readonly $myFlags: ReadableAtom<readonly Flag[]>;
   /** Unread private messages per open flag (messages from others after the last `markRead`); a lowered flag has none. */
   readonly $unread: ReadableAtom<ReadonlyMap<string, number>>;
+  /**
+   * Presence as the source of truth lets this participant see it (per team: supervisors online
+   * and available; a supervisor's own status), or null until it said (a transport without
+   * presence never does).
+   */
+  readonly $presence: ReadableAtom<PresenceView | null>;
   /** Command types in flight per flag, e.g. to show a busy Acknowledge button. */
   readonly $busy: ReadableAtom<ReadonlyMap<string, readonly Command['type'][]>>;
 
@@ -120,6 +126,8 @@ export interface FlagClient {
   declineJoin(flagId: string, reason?: string): Promise<CommandResult>;
   cancelJoin(flagId: string): Promise<CommandResult>;
   endInteraction(interactionId: string): Promise<CommandResult>;
+  /** A supervisor sets their own status: offer routing offers flags only to `available` supervisors. */
+  setStatus(status: SupervisorStatus): Promise<CommandResult>;
   /** Mark every message of a flag as read (local to this client). */
   markRead(flagId: string): void;
 

@@ -250,6 +250,9 @@ export class FrameTransport implements Transport {
       case 'event':
         h.event({ pos: frame.pos, event: frame.event });
         return;
+      case 'presence':
+        h.presence?.(frame.presence);
+        return;
       case 'result':
         return this.#settleCommand(frame.id, (w) => w.resolve(frame.outcome));
       case 'history':

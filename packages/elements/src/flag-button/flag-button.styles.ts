@@ -104,6 +104,10 @@ export const flagButtonStyles = [
     .notice.auto {
       border-inline-start-color: var(--_accent);
     }
+    .no-supervisor {
+      margin: calc(var(--_space) / 2) 0 0;
+      overflow-wrap: anywhere;
+    }
     /* A suggestion sits under the button and waits: never modal, never in the agent's way. */
     .suggestion {
       margin: calc(var(--_space) / 2) 0 0;

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { DEFAULT_CONFIG, isOpen, presentFlag, type Channel, type Command, type Flag, type FlagClient, type FlagView, type RaiseInput } from '@flagline/core';
+import { DEFAULT_CONFIG, isOpen, noSupervisorAvailable, presentFlag, type Channel, type Command, type Flag, type FlagClient, type FlagView, type PresenceView, type RaiseInput } from '@flagline/core';
 // Types only: a host that uses automation passes its instances; this element never bundles that code.
 import type { ConversationStore, RuleEngine, RuleTrigger } from '@flagline/core/automation';
 import { isSubmitKey } from '../internal/composer-keys.js';
@@ -37,6 +37,9 @@ const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: tr
  * @fires {FlagStateEvent} join-declined - The supervisor declined the join.
  * @fires {FlagStateEvent} join-cancelled - The agent cancelled the join request.
  * @fires {FlagStateEvent} flag-assigned - The host transferred this interaction (and its flag) to another agent.
+ * @fires {FlagStateEvent} flag-offered - Offer routing offered the flag to one supervisor (`event.to`, `event.until`).
+ * @fires {FlagStateEvent} flag-offer-ended - Offer routing ran out of supervisors: the whole team may take the flag.
+ * @csspart hint - "No supervisor online right now", before raising, while no supervisor of the agent's team is online and available.
  * @fires {FlagStateEvent} message-received - Someone else wrote on this interaction's flag (`event.text`).
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of this interaction's flag, as a transcript line.
  * @csspart button - The flag button, showing the flag's state and the unread count.
@@ -97,6 +100,7 @@ export class FlagButton extends FlaglineElement {
   readonly #flag = new StoreController<Flag | undefined>(this, undefined);
   readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
   readonly #busy = new StoreController<ReadonlyMap<string, readonly Command['type'][]>>(this, new Map());
+  readonly #presence = new StoreController<PresenceView | null>(this, null);
   #flagClient: FlagClient | undefined;
   #flagInteraction = '';
   #reportedReason: string | null = null;
@@ -134,6 +138,7 @@ export class FlagButton extends FlaglineElement {
     }
     this.#unread.store = client?.$unread;
     this.#busy.store = client?.$busy;
+    this.#presence.store = client?.$presence;
     this.#suggestions.follow(this.engine, this.interactionId);
     const availability = client?.availability(this.channel);
     this.unavailable = !availability?.available;
@@ -215,7 +220,10 @@ export class FlagButton extends FlaglineElement {
       flag && !isOpen(flag) && !this.panelOpen && flag.id !== this.noticeClosed &&
       flag.lowered?.cause !== 'interaction-ended' && flag.lowered?.by.id !== this.activeClient?.me.id;
     const auto = flag && isOpen(flag) && flag.automatic && flag.id !== this.autoNoticeClosed ? flag : undefined;
+    const client = this.activeClient;
+    const alone = !this.openFlag && client !== undefined && noSupervisorAvailable(this.#presence.value, client.me);
     return html`<div class="notice-region" role="status">
+      ${alone ? html`<p class="no-supervisor muted" part="hint">${this.s.noSupervisor}</p>` : nothing}
       ${show
         ? html`<p class="notice" part="notice"><span dir="auto">${this.s.loweredBy(flag)}</span>
             <button class="close-notice" @click=${() => (this.noticeClosed = flag.id)}>${this.s.close}</button></p>`

@@ -37,6 +37,8 @@ export interface FlagButtonStrings {
   summaryLabel: string;
   /** Who said a turn, in the composer's conversation section. */
   context: ContextStrings;
+  /** Beside the button, before raising: no supervisor of the agent's team is online and available. */
+  noSupervisor: string;
   /** Console warning and event reason when the button hides itself. */
   unavailable: (reason: Extract<FlagErrorCode, 'fallback-mode' | 'channel-unavailable'>, channel: string) => string;
 }
@@ -75,6 +77,7 @@ export const defaultFlagButtonStrings: FlagButtonStrings = {
   shareContext: 'Share the conversation',
   summaryLabel: 'Summary (one sentence a line)',
   context: defaultContextStrings,
+  noSupervisor: 'No supervisor online right now: a flag waits until one is.',
   unavailable: (reason, channel) =>
     reason === 'fallback-mode'
       ? 'Flagline is in fallback mode: <flag-button> is hidden.'

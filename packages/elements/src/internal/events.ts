@@ -29,6 +29,8 @@ export const FLAG_STATE_EVENT_TYPES = {
   'join-declined': 'join-declined',
   'join-cancelled': 'join-cancelled',
   assigned: 'flag-assigned',
+  offered: 'flag-offered',
+  'offer-ended': 'flag-offer-ended',
   message: 'message-received',
 } as const satisfies Record<FlagEvent['type'], string>;
 export type FlagStateEventType = (typeof FLAG_STATE_EVENT_TYPES)[keyof typeof FLAG_STATE_EVENT_TYPES];
@@ -135,6 +137,8 @@ declare global {
     'join-declined': FlagStateEvent;
     'join-cancelled': FlagStateEvent;
     'flag-assigned': FlagStateEvent;
+    'flag-offered': FlagStateEvent;
+    'flag-offer-ended': FlagStateEvent;
     'message-received': FlagStateEvent;
     'transcript-entry': TranscriptEntryEvent;
     'flag-error': FlagErrorEvent;

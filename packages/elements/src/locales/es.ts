@@ -57,6 +57,10 @@ function systemLine(event: FlagEvent): string {
       return `${who} canceló la solicitud de unirse`;
     case 'assigned':
       return `La interacción se transfirió de ${event.from.name} a ${event.agent.name}`;
+    case 'offered':
+      return `La bandera se ofreció a ${event.to.name}`;
+    case 'offer-ended':
+      return 'La bandera se ofreció a todo el equipo';
     case 'message':
       return `${who}: ${event.text}`;
   }
@@ -97,6 +101,7 @@ export const es = {
     shareContext: 'Compartir la conversación',
     summaryLabel: 'Resumen (una frase por línea)',
     context,
+    noSupervisor: 'No hay ningún supervisor conectado ahora: la bandera esperará al primero que lo esté.',
     unavailable: (reason, channel) =>
       reason === 'fallback-mode'
         ? 'Flagline está en modo de respaldo: <flag-button> está oculto.'
@@ -184,6 +189,11 @@ export const es = {
     lowerAll: (count) => `Bajar las ${n(count)}`,
     announceEach: (action, done, of) =>
       `${action === 'acknowledge' ? 'Atendidas' : action === 'lower' ? 'Bajadas' : 'Respuesta enviada en'} ${n(done)} de ${n(of)} banderas`,
+    offeredToYou: (seconds) => `Ofrecida a ti — ${n(seconds)} s`,
+    offeredTo: (name, seconds) => `Ofrecida a ${name} — ${n(seconds)} s`,
+    announceOffered: (flag, seconds) => `Bandera de ${flag.agent.name} ofrecida a ti durante ${n(seconds)} segundos: ${flag.message}`,
+    status: 'Mi estado',
+    statuses: { available: 'Disponible', busy: 'Ocupado', away: 'Ausente' },
   },
   flagHistory: {
     title: 'Historial',

@@ -55,6 +55,10 @@ function systemLine(event: FlagEvent): string {
       return `${who} a refusé d’intervenir${because(event.reason)}`;
     case 'join-cancelled':
       return `${who} a annulé la demande d’intervention`;
+    case 'offered':
+      return `Le drapeau a été proposé à ${event.to.name}`;
+    case 'offer-ended':
+      return 'Le drapeau a été proposé à toute l’équipe';
     case 'assigned':
       return `L’interaction a été transférée de ${event.from.name} à ${event.agent.name}`;
     case 'message':
@@ -97,6 +101,7 @@ export const fr = {
     shareContext: 'Partager la conversation',
     summaryLabel: 'Résumé (une phrase par ligne)',
     context,
+    noSupervisor: 'Aucun superviseur en ligne pour l’instant\u00a0: un drapeau attendra le premier disponible.',
     unavailable: (reason, channel) =>
       reason === 'fallback-mode'
         ? 'Flagline est en mode dégradé\u00a0: <flag-button> est masqué.'
@@ -184,6 +189,11 @@ export const fr = {
     lowerAll: (count) => `Baisser les ${n(count)}`,
     announceEach: (action, done, of) =>
       `${action === 'acknowledge' ? 'Pris en charge' : action === 'lower' ? 'Baissés' : 'Réponse envoyée sur'}\u00a0: ${n(done)} drapeaux sur ${n(of)}`,
+    offeredToYou: (seconds) => `Vous est proposé — ${n(seconds)}\u00a0s`,
+    offeredTo: (name, seconds) => `Proposé à ${name} — ${n(seconds)}\u00a0s`,
+    announceOffered: (flag, seconds) => `Drapeau de ${flag.agent.name} qui vous est proposé pendant ${n(seconds)}\u00a0secondes\u00a0: ${flag.message}`,
+    status: 'Mon statut',
+    statuses: { available: 'Disponible', busy: 'Occupé', away: 'Absent' },
   },
   flagHistory: {
     title: 'Historique',

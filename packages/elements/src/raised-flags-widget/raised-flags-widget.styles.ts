@@ -87,6 +87,13 @@ export const raisedFlagsWidgetStyles = [
     .state[data-state='waiting'] {
       color: var(--_warning);
     }
+    /* Offer routing: the flag waits on this supervisor (accent edge and line), or on someone else. */
+    .row[data-state='offered-to-me'] {
+      border-inline-start-color: var(--_accent);
+    }
+    .state[data-state='offered-to-me'] {
+      color: var(--_accent);
+    }
     .row.highlight {
       background: var(--_highlight);
       animation: flagline-pulse 1s ease-in-out 3;

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { presentFlag, CHANNELS, SYSTEM_CLOCK, type AlertSettings, type Channel, type Clock, type Command, type Flag, type FlagError } from '@flagline/core';
+import { presentFlag, CHANNELS, SYSTEM_CLOCK, type AlertSettings, type Channel, type Clock, type Command, type Flag, type FlagError, type PresenceView, type SupervisorStatus } from '@flagline/core';
 import { AlertSettingsChangeEvent, FlagErrorEvent, FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
 import { renderFlagContext } from '../internal/context-view.js';
 import { isSubmitKey } from '../internal/composer-keys.js';
@@ -14,6 +14,7 @@ import { chime } from './alerts.js';
 import { WidgetAlerts } from './widget-alerts.js';
 import { boardItems, SimilarGroups, type BoardItem, type GroupSimilar } from './similar-groups.js';
 import { raisedFlagsWidgetStyles } from './raised-flags-widget.styles.js';
+import { renderStatusSelect } from './status-select.js';
 import { defaultRaisedFlagsWidgetStrings, type RaisedFlagsWidgetStrings } from './strings.js';
 
 /** How long a new or escalated flag stays highlighted. */
@@ -44,6 +45,8 @@ const ANNOUNCED_ONE_BY_ONE = 3;
  * @fires {FlagStateEvent} join-declined - A supervisor declined a join.
  * @fires {FlagStateEvent} join-cancelled - An agent cancelled a join request.
  * @fires {FlagStateEvent} flag-assigned - The host transferred a flag's interaction to another agent.
+ * @fires {FlagStateEvent} flag-offered - Offer routing offered a flag to one supervisor (`event.to`, `event.until`); announced to them once.
+ * @fires {FlagStateEvent} flag-offer-ended - Offer routing ran out of supervisors: the whole team may take the flag.
  * @fires {FlagStateEvent} message-received - Someone else wrote on a flag, `event.text`.
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of those flags, as a transcript line.
  * @csspart list - The scrolling list of flags (`role="list"`).
@@ -117,6 +120,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
     changed: (settings, chosen) => this.dispatchEvent(new AlertSettingsChangeEvent(settings, chosen)),
     report: (error, action, show) => this.#report(error, action, show),
   });
+  readonly #presence = new StoreController<PresenceView | null>(this, null);
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #clock: ReturnType<typeof setInterval> | undefined;
   /** Only the rows near the visible part of the list are in the DOM. */
@@ -139,6 +143,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
     this.subscribeClient((client) =>
       client.on('event', ({ event, flag, live }) => {
         if (live && (event.type === 'raised' || event.type === 'escalated')) this.#alert(flag, event.type);
+        if (live && event.type === 'offered' && event.to.id === client.me.id) this.#alert(flag, 'offered', Math.round((event.until - event.at) / 1000));
       }),
     );
   }
@@ -192,6 +197,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
     this.#open.store = client?.$openFlags;
     this.#unread.store = client?.$unread;
     this.#busy.store = client?.$busy;
+    this.#presence.store = client?.$presence;
     this.#alerts.update();
     const { alerts, outcomes } = this.#unannounced;
     if (alerts.length + outcomes.length > 0) {
@@ -228,9 +234,9 @@ export class RaisedFlagsWidget extends FlaglineElement {
     return boardItems(rows, groups);
   }
 
-  #alert(flag: Flag, kind: 'raised' | 'escalated'): void {
+  #alert(flag: Flag, kind: 'raised' | 'escalated' | 'offered', seconds = 0): void {
     const s = this.s;
-    const text = kind === 'raised' ? s.announceRaised(flag) : s.announceEscalated(flag);
+    const text = kind === 'raised' ? s.announceRaised(flag) : kind === 'escalated' ? s.announceEscalated(flag) : s.announceOffered(flag, seconds);
     this.#announce('alerts', text);
     this.highlighted = new Set([...this.highlighted, flag.id]);
     const timer = setTimeout(() => {
@@ -298,6 +304,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
       <header>
         <h2 tabindex="-1">${s.title} <span class="count">${s.count(rows.length)}</span></h2>
         ${this.#renderFilters()}
+        ${renderStatusSelect(this.#presence.value, s, (status: SupervisorStatus) => void this.perform('set-status', undefined, (c) => c.setStatus(status)))}
         ${this.#alerts.renderMissedToggle(this.now)} ${this.#alerts.renderSettings() ?? nothing}
       </header>
       ${this.#alerts.renderMissed(this.now)}
@@ -339,18 +346,22 @@ export class RaisedFlagsWidget extends FlaglineElement {
     const unread = this.#unread.value.get(flag.id) ?? 0;
     const client = this.activeClient!;
     // Offer only what the rules allow this supervisor now (e.g. Join only to whoever acknowledged).
-    const { actions: allowed, busy } = presentFlag(flag, client.me, client.config, this.#busy.value.get(flag.id));
+    const { actions: allowed, busy, offer } = presentFlag(flag, client.me, client.config, this.#busy.value.get(flag.id));
     const who = `who-${flag.id}`;
     const age = (since: number | undefined) => formatWaiting(this.now - (since ?? flag.raisedAt), this.localized.lang);
     // What the flag is waiting on now, and for how long: one line, so a glance across the room reads it.
-    const stateLine =
-      flag.join === 'accepted' && flag.joinBy
+    const left = offer ? Math.max(0, Math.ceil((offer.until - this.now) / 1000)) : 0;
+    const stateLine = offer
+      ? offer.toMe
+        ? s.offeredToYou(left)
+        : s.offeredTo(offer.to.name, left)
+      : flag.join === 'accepted' && flag.joinBy
         ? s.joined(flag.joinBy.name, age(flag.joinAt))
         : flag.acknowledgedBy
           ? s.acknowledgedBy(flag.acknowledgedBy.name, age(flag.acknowledgedAt))
           : s.waiting(age(flag.raisedAt));
     const current = flag.id === (this.chatFlagId ?? this.selectedFlagId);
-    const phase = flag.join === 'accepted' ? 'joined' : flag.acknowledgedBy ? 'acknowledged' : 'waiting';
+    const phase = offer ? (offer.toMe ? 'offered-to-me' : 'offered') : flag.join === 'accepted' ? 'joined' : flag.acknowledgedBy ? 'acknowledged' : 'waiting';
     const expanded = flag.context !== undefined && this.expanded.has(flag.id);
     return html`
       <div

@@ -1,4 +1,4 @@
-import type { Channel, Flag } from '@flagline/core';
+import type { Channel, Flag, SupervisorStatus } from '@flagline/core';
 import { defaultContextStrings, type ContextStrings } from '../internal/context-view.js';
 import { defaultAlertStrings, type AlertStrings } from './alert-strings.js';
 
@@ -57,6 +57,15 @@ export interface RaisedFlagsWidgetStrings {
   lowerAll: (count: number) => string;
   /** Announced when a group action is done: on how many of the flags it worked. */
   announceEach: (action: 'acknowledge' | 'lower' | 'send-message', done: number, of: number) => string;
+  /** Offer routing: the row's state line while the flag is offered to this supervisor, with the seconds left. */
+  offeredToYou: (seconds: number) => string;
+  /** Offer routing: the row's state line while the flag is offered to someone else. */
+  offeredTo: (name: string, seconds: number) => string;
+  /** Announced once (not every second) when a flag is offered to this supervisor. */
+  announceOffered: (flag: Flag, seconds: number) => string;
+  /** The label of the supervisor's own status selector, and its choices. */
+  status: string;
+  statuses: Record<SupervisorStatus, string>;
 }
 
 export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
@@ -110,4 +119,9 @@ export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
   lowerAll: (count) => `Lower all ${count}`,
   announceEach: (action, done, of) =>
     `${action === 'acknowledge' ? 'Acknowledged' : action === 'lower' ? 'Lowered' : 'Reply sent on'} ${done} of ${of} flags`,
+  offeredToYou: (seconds) => `Offered to you — ${seconds} s`,
+  offeredTo: (name, seconds) => `Offered to ${name} — ${seconds} s`,
+  announceOffered: (flag, seconds) => `Flag from ${flag.agent.name} offered to you for ${seconds} seconds: ${flag.message}`,
+  status: 'My status',
+  statuses: { available: 'Available', busy: 'Busy', away: 'Away' },
 };

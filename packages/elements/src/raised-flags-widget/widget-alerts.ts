@@ -160,7 +160,8 @@ export class WidgetAlerts implements ReactiveController {
   }
 
   #waiting(): Flag[] {
-    return this.#deps.open().filter(awaitsAnswer);
+    const me = this.#deps.client()?.me.id;
+    return this.#deps.open().filter((flag) => awaitsAnswer(flag, me));
   }
 
   #ring(round: AlertRound): void {

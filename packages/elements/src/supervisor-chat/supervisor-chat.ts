@@ -30,6 +30,8 @@ const PINNED_SLACK = 40;
  * @fires {FlagStateEvent} join-declined - The supervisor declined the join (not when `quiet`).
  * @fires {FlagStateEvent} join-cancelled - The agent cancelled the join request (not when `quiet`).
  * @fires {FlagStateEvent} flag-assigned - The host transferred the flag's interaction to another agent (not when `quiet`).
+ * @fires {FlagStateEvent} flag-offered - Offer routing offered the flag to one supervisor (not when `quiet`).
+ * @fires {FlagStateEvent} flag-offer-ended - Offer routing ran out of supervisors: the whole team may take the flag (not when `quiet`).
  * @fires {FlagStateEvent} message-received - Someone else wrote on the flag, `event.text` (not when `quiet`).
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of the flag, as a transcript line (not when `quiet`).
  * @csspart context - The conversation the agent shared and the rule that raised the flag, pinned above the log.

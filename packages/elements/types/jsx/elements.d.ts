@@ -103,6 +103,8 @@ export interface FlaglineEvents {
     'flag-error': GlobalEventHandlersEventMap['flag-error'];
     'flag-escalated': GlobalEventHandlersEventMap['flag-escalated'];
     'flag-lowered': GlobalEventHandlersEventMap['flag-lowered'];
+    'flag-offer-ended': GlobalEventHandlersEventMap['flag-offer-ended'];
+    'flag-offered': GlobalEventHandlersEventMap['flag-offered'];
     'flag-raised': GlobalEventHandlersEventMap['flag-raised'];
     'flag-unavailable': GlobalEventHandlersEventMap['flag-unavailable'];
     'join-accepted': GlobalEventHandlersEventMap['join-accepted'];
@@ -128,6 +130,8 @@ export interface FlaglineEvents {
     'flag-escalated': GlobalEventHandlersEventMap['flag-escalated'];
     'flag-join': GlobalEventHandlersEventMap['flag-join'];
     'flag-lowered': GlobalEventHandlersEventMap['flag-lowered'];
+    'flag-offer-ended': GlobalEventHandlersEventMap['flag-offer-ended'];
+    'flag-offered': GlobalEventHandlersEventMap['flag-offered'];
     'flag-open-chat': GlobalEventHandlersEventMap['flag-open-chat'];
     'flag-raised': GlobalEventHandlersEventMap['flag-raised'];
     'join-accepted': GlobalEventHandlersEventMap['join-accepted'];
@@ -143,6 +147,8 @@ export interface FlaglineEvents {
     'flag-error': GlobalEventHandlersEventMap['flag-error'];
     'flag-escalated': GlobalEventHandlersEventMap['flag-escalated'];
     'flag-lowered': GlobalEventHandlersEventMap['flag-lowered'];
+    'flag-offer-ended': GlobalEventHandlersEventMap['flag-offer-ended'];
+    'flag-offered': GlobalEventHandlersEventMap['flag-offered'];
     'flag-raised': GlobalEventHandlersEventMap['flag-raised'];
     'join-accepted': GlobalEventHandlersEventMap['join-accepted'];
     'join-cancelled': GlobalEventHandlersEventMap['join-cancelled'];
