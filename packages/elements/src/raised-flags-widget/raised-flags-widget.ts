@@ -163,8 +163,11 @@ export class RaisedFlagsWidget extends FlaglineElement {
   }
 
   readonly #frames = new OncePerFrame();
-  /** Alerts (new, escalated flags) and outcomes (of group actions) since the last render, announced together by the next one. */
-  #unannounced: { alerts: string[]; outcomes: string[] } = { alerts: [], outcomes: [] };
+  /**
+   * Alerts (new, escalated, offered flags; the latest per flag: "offered to you" says more than
+   * "new flag") and outcomes (of group actions) since the last render, announced together by the next one.
+   */
+  #unannounced: { alerts: Map<string, string>; outcomes: string[] } = { alerts: new Map(), outcomes: [] };
 
   /** One render per animation frame: the events of a frame (hundreds a second on a busy floor) share it. */
   protected override async scheduleUpdate(): Promise<void> {
@@ -200,14 +203,18 @@ export class RaisedFlagsWidget extends FlaglineElement {
     this.#presence.store = client?.$presence;
     this.#alerts.update();
     const { alerts, outcomes } = this.#unannounced;
-    if (alerts.length + outcomes.length > 0) {
-      this.announcements = [...(alerts.length > ANNOUNCED_ONE_BY_ONE ? [this.s.announceMany(alerts.length)] : alerts), ...outcomes];
-      this.#unannounced = { alerts: [], outcomes: [] };
+    if (alerts.size + outcomes.length > 0) {
+      this.announcements = [...(alerts.size > ANNOUNCED_ONE_BY_ONE ? [this.s.announceMany(alerts.size)] : alerts.values()), ...outcomes];
+      this.#unannounced = { alerts: new Map(), outcomes: [] };
     }
   }
 
-  #announce(kind: 'alerts' | 'outcomes', text: string): void {
-    this.#unannounced[kind].push(text);
+  #announce(text: string, flagId?: string): void {
+    if (flagId === undefined) this.#unannounced.outcomes.push(text);
+    else {
+      this.#unannounced.alerts.delete(flagId);
+      this.#unannounced.alerts.set(flagId, text);
+    }
     this.requestUpdate();
   }
 
@@ -237,7 +244,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
   #alert(flag: Flag, kind: 'raised' | 'escalated' | 'offered', seconds = 0): void {
     const s = this.s;
     const text = kind === 'raised' ? s.announceRaised(flag) : kind === 'escalated' ? s.announceEscalated(flag) : s.announceOffered(flag, seconds);
-    this.#announce('alerts', text);
+    this.#announce(text, flag.id);
     this.highlighted = new Set([...this.highlighted, flag.id]);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -489,7 +496,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
         this.perform(action, id, (c) => (action === 'acknowledge' ? c.acknowledge(id) : action === 'lower' ? c.lower(id) : c.sendMessage(id, text))),
       ),
     );
-    this.#announce('outcomes', this.s.announceEach(action, results.filter((r) => r !== undefined).length, flagIds.length));
+    this.#announce(this.s.announceEach(action, results.filter((r) => r !== undefined).length, flagIds.length));
   }
 
   #renderChat() {
