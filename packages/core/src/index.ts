@@ -16,3 +16,7 @@ export { FrameTransport, byeDelay, reconnectDelay, type FrameTransportOptions, t
 export { createBroadcastChannelTransport, type BroadcastChannelTransportOptions } from './transports/broadcast-channel.js';
 export { createWebSocketTransport, type WebSocketTransportOptions, type WebSocketConstructor, type WebSocketLike } from './transports/websocket.js';
 export { IndexedDbOutbox } from './transports/indexeddb-outbox.js';
+export * from './settings/schemas.js';
+export { checkSettingsRead, checkSettingsWrite, readableOwners, settingsOwner, validateSetting } from './settings/rules.js';
+export { fillPlaceholders, PLACEHOLDERS } from './settings/placeholders.js';
+export type { ClientSettings, PersonalSettings, Setting, TeamSettings } from './client/settings.js';

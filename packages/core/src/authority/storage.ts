@@ -1,6 +1,7 @@
 import type { Outcome } from '../commands.js';
 import type { FlagEvent, PositionedEvent } from '../model.js';
 import { randomId } from '../random-id.js';
+import { MemorySettings, type SettingsStorage } from '../settings/storage.js';
 
 /** A command's outcome as stored, with who sent it (a command id is never reusable by someone else). */
 export interface StoredOutcome {
@@ -100,6 +101,8 @@ export interface AuthorityStorage {
    * `checkpoint.pos` is durable. Without it, load() reads the whole log.
    */
   saveCheckpoint?(checkpoint: Checkpoint): Promise<void>;
+  /** Optional: team and personal settings documents (without it, settings requests are answered `unavailable`). */
+  readonly settings?: SettingsStorage;
   close(): Promise<void>;
 }
 
@@ -111,6 +114,11 @@ export class MemoryStorage implements AuthorityStorage {
   readonly #outcomes = new Map<string, StoredOutcome>();
   readonly #epoch = randomId();
   #checkpoint: Checkpoint | undefined;
+  readonly settings: MemorySettings;
+
+  constructor(settings: MemorySettings = new MemorySettings()) {
+    this.settings = settings;
+  }
 
   async load(): Promise<Loaded> {
     const from = this.#checkpoint?.replayFrom ?? 0;

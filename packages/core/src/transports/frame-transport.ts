@@ -9,6 +9,7 @@ import { FlagError } from '../errors.js';
 import type { FlagEvent, Snapshot } from '../model.js';
 import { decodeClientFrame, decodeServerFrame, encodeFrame, type ServerFrame } from '../protocol.js';
 import type { ConnectionStatus, Transport, TransportHandlers } from '../transport.js';
+import type { SettingDocument, SettingSave } from '../settings/schemas.js';
 
 export interface PipeHandlers {
   message(raw: string): void;
@@ -115,6 +116,14 @@ export class FrameTransport implements Transport {
     return this.#request((rid) => encodeFrame({ t: 'snapshot', rid })).then(
       (f) => (f as Extract<ServerFrame, { t: 'snapshot' }>).snapshot,
     );
+  }
+
+  settings(): Promise<SettingDocument[]> {
+    return this.#request((rid) => encodeFrame({ t: 'settings', rid })).then((f) => (f as Extract<ServerFrame, { t: 'settings' }>).docs);
+  }
+
+  saveSettings(save: SettingSave): Promise<SettingDocument> {
+    return this.#request((rid) => encodeFrame({ t: 'save-settings', rid, save })).then((f) => (f as Extract<ServerFrame, { t: 'settings' }>).docs[0]!);
   }
 
   /** Drop the connection as a network failure would (the transport reconnects). */
@@ -247,6 +256,10 @@ export class FrameTransport implements Transport {
       case 'history':
       case 'snapshot':
         return this.#settleRequest(frame.rid, (p) => p.resolve(frame));
+      case 'settings':
+        if (frame.rid !== undefined) return this.#settleRequest(frame.rid, (p) => p.resolve(frame));
+        h.settings?.(frame.docs);
+        return;
       case 'error': {
         const error = FlagError.from(frame.error);
         if (frame.rid !== undefined && this.#commands.has(frame.rid)) {

@@ -38,6 +38,7 @@ const ERRORS: Record<FlagErrorCode, string> = {
   'invalid-state': 'لا يمكن تنفيذ هذا الإجراء الآن.',
   'already-acknowledged': 'استلم مشرف آخر هذا العلم بالفعل.',
   'already-open': 'لهذا التفاعل علم مفتوح بالفعل.',
+  conflict: 'غيّر شخص آخر هذا أثناء تعديلك: أعد تحميله وكرر تعديلك.',
   'not-found': 'هذا العلم لم يعد موجودًا.',
   'not-allowed': 'ليس لديك إذن للقيام بذلك.',
   unauthenticated: 'جلستك غير صالحة: سجّل الدخول مجددًا.',

@@ -22,6 +22,7 @@ const ERRORS: Record<FlagErrorCode, string> = {
   'invalid-state': 'Esta acción no es posible ahora.',
   'already-acknowledged': 'Otro supervisor ya atendió esta bandera.',
   'already-open': 'Esta interacción ya tiene una bandera abierta.',
+  conflict: 'Otra persona cambió esto mientras lo editabas: vuelve a cargarlo y repite tu cambio.',
   'not-found': 'Esta bandera ya no existe.',
   'not-allowed': 'No tienes permiso para hacer esto.',
   unauthenticated: 'Tu sesión no es válida: vuelve a iniciar sesión.',

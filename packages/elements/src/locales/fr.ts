@@ -22,6 +22,7 @@ const ERRORS: Record<FlagErrorCode, string> = {
   'invalid-state': 'Cette action n’est pas possible pour le moment.',
   'already-acknowledged': 'Un autre superviseur a déjà pris ce drapeau en charge.',
   'already-open': 'Cette interaction a déjà un drapeau ouvert.',
+  conflict: 'Quelqu’un d’autre a modifié ceci pendant votre édition : rechargez et refaites votre modification.',
   'not-found': 'Ce drapeau n’existe plus.',
   'not-allowed': 'Vous n’avez pas l’autorisation de faire cela.',
   unauthenticated: 'Votre session n’est plus valide\u00a0: reconnectez-vous.',
