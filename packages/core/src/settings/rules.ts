@@ -17,6 +17,11 @@ export function readableOwners(p: Participant): string[] {
   return [...p.teams.map((team) => `team:${team}`), `person:${p.id}`];
 }
 
+/** The team an agent's raise goes to when it names none (the state machine's default too): whose quick reasons the composer offers. */
+export function defaultRaiseTeam(p: Participant): string | undefined {
+  return p.teams[0];
+}
+
 /** A member of the team (any role) reads its documents; everyone reads their own. */
 export function checkSettingsRead(p: Participant, scope: SettingsScope): FlagError | null {
   if (scope.kind === 'team' && !p.teams.includes(scope.team))

@@ -96,6 +96,7 @@ export const ar = {
     composerTitle: 'رفع علم',
     messageLabel: 'رسالة إلى مشرفك',
     reasonLabel: 'السبب (اختياري)',
+    quickReasons: 'أسباب شائعة',
     urgentLabel: 'عاجل',
     counter,
     submit: 'ارفع',

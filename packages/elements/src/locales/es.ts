@@ -80,6 +80,7 @@ export const es = {
     composerTitle: 'Levantar una bandera',
     messageLabel: 'Mensaje para tu supervisor',
     reasonLabel: 'Motivo (opcional)',
+    quickReasons: 'Motivos frecuentes',
     urgentLabel: 'Urgente',
     counter,
     submit: 'Levantar',

@@ -80,6 +80,7 @@ export const fr = {
     composerTitle: 'Lever un drapeau',
     messageLabel: 'Message pour votre superviseur',
     reasonLabel: 'Motif (facultatif)',
+    quickReasons: 'Motifs fréquents',
     urgentLabel: 'Urgent',
     counter,
     submit: 'Lever',
