@@ -6,7 +6,7 @@
 import { FlagError } from '../errors.js';
 import type { Participant } from '../model.js';
 import { checkSettingsWrite, readableOwners, settingsOwner, validateSetting } from './rules.js';
-import type { SettingDocument, SettingSave } from './schemas.js';
+import type { SettingDocument, SettingKey, SettingSave } from './schemas.js';
 import type { SettingsStorage, StoredSetting } from './storage.js';
 
 export type SettingsListener = (doc: SettingDocument) => void;
@@ -59,6 +59,22 @@ export class SettingsHub {
     }
     if (!this.#storage.follow) this.#notify(setting);
     return doc;
+  }
+
+  /**
+   * A team document the deployment starts with (the relay's `--settings-seed`), written only
+   * where the team has none yet, so supervisors' edits are never replaced. Resolves with whether
+   * it was written.
+   */
+  async seed(team: string, key: SettingKey, value: unknown): Promise<boolean> {
+    const system: Participant = { id: 'system', name: 'System', role: 'supervisor', teams: [team] };
+    try {
+      await this.save(system, { id: `seed.${team}.${key}`, scope: { kind: 'team', team }, key, value, version: 0 });
+      return true;
+    } catch (err) {
+      if (err instanceof FlagError && err.code === 'conflict') return false;
+      throw err;
+    }
   }
 
   /** Live documents this participant may read (their current teams, checked at each save), until unsubscribed. */
