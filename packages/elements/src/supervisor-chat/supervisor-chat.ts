@@ -37,6 +37,7 @@ const PINNED_SLACK = 40;
  * @csspart context - The conversation the agent shared and the rule that raised the flag, pinned above the log.
  * @csspart log - The scrolling conversation (`role="log"`).
  * @csspart composer - The message form.
+ * @csspart canned-replies - Supervisors' quick-reply list above the composer (open from `/` or the Quick replies button).
  * @csspart error - A failed command's message.
  * @csspart connection - The offline notice.
  * @cssprop [--flagline-chat-height=24rem] - Height of the element; the conversation scrolls inside it.
