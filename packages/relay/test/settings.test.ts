@@ -5,8 +5,11 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FlagClient, FlagError, ServerFrame, SettingsScope } from '@flagline/core';
-import { RelayProcess, tokenFor } from './helpers/relay-process.js';
+import { AUDIENCE, ISSUER, RelayProcess, SECRET, tokenFor } from './helpers/relay-process.js';
 import { RawClient } from './helpers/raw-client.js';
 import { RedisServer } from './helpers/redis-server.js';
 import { clientFor, until } from './helpers/clients.js';
@@ -103,3 +106,40 @@ for (const store of stores) {
     });
   });
 }
+
+describe('--settings-seed', () => {
+  const relays: RelayProcess[] = [];
+  const clients: FlagClient[] = [];
+  after(async () => {
+    for (const c of clients) c.close();
+    for (const r of relays.reverse()) await r.dispose();
+  });
+
+  it('writes a team’s documents where it has none, and never replaces a supervisor’s edit on the next start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flagline-seed-'));
+    const seed = join(dir, 'seed.json');
+    writeFileSync(seed, JSON.stringify({ billing: { quickReasons: ['Seeded reason'], cannedReplies: replies } }));
+    const first = await RelayProcess.start({ args: ['--settings-seed', seed] });
+    relays.push(first);
+    const samClient = clientFor(first, sam);
+    clients.push(samClient);
+    const reasons = await until(samClient.settings.team('billing').quickReasons, (s) => s.version === 1);
+    assert.deepEqual(reasons.value, ['Seeded reason']);
+    assert.equal(reasons.updatedBy?.id, 'system');
+    await samClient.saveSettings(billing, 'quickReasons', ['Edited'], 1);
+    samClient.close();
+    await first.stop();
+
+    const second = await RelayProcess.start({ db: first.db, args: ['--settings-seed', seed] });
+    relays.push(second);
+    const again = clientFor(second, sam);
+    clients.push(again);
+    assert.deepEqual((await until(again.settings.team('billing').quickReasons, (s) => s.version === 2)).value, ['Edited']);
+
+    writeFileSync(seed, JSON.stringify({ billing: { alerts: {} } }));
+    const refused = await RelayProcess.refuse({ args: ['--port', '0', '--store', `sqlite:${join(dir, 'x.db')}`, '--jwt-secret', SECRET, '--jwt-issuer', ISSUER, '--jwt-audience', AUDIENCE, '--settings-seed', seed] });
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.output, /alerts/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
