@@ -36,6 +36,7 @@ describe('canned replies and quick reasons end to end', () => {
     await sup.page.keyboard.press('Backspace');
     for (let i = 0; i < 'joining'.length - 1; i++) await sup.page.keyboard.press('Backspace');
     await list.getByRole('option').nth(2).waitFor();
+    await screenshot(sup.page, 'canned-reply-list');
     await sup.page.keyboard.press('ArrowDown');
     assert.equal(await box.getAttribute('aria-activedescendant'), 'canned-t-refund-ok');
     await sup.page.keyboard.press('ArrowUp');
