@@ -21,13 +21,16 @@ interface Editing {
 
 export const EDITOR_ID = 'canned-editor';
 
+/** The element the editor renders in: focus moves inside its shadow root after each step. */
+type EditorHost = ReactiveControllerHost & { renderRoot: ParentNode; updateComplete: Promise<boolean> };
+
 export class CannedEditor {
   #editing: Editing | null = null;
   #error: FlagErrorData | null = null;
   #saving = false;
-  readonly #host: ReactiveControllerHost;
+  readonly #host: EditorHost;
 
-  constructor(host: ReactiveControllerHost) {
+  constructor(host: EditorHost) {
     this.#host = host;
   }
 
@@ -46,7 +49,7 @@ export class CannedEditor {
     return html`<dialog id=${EDITOR_ID} class="canned-editor" aria-labelledby="canned-editor-title" @close=${() => (this.#editing = null)}>
       <h2 id="canned-editor-title">${s.editorTitle}</h2>
       ${lists.map(
-        (list, i) => html`<section aria-labelledby="canned-section-${i}">
+        (list, i) => html`<section aria-labelledby="canned-section-${i}" data-scope=${scopeKey(list.scope)}>
           <h3 id="canned-section-${i}">${heading(list.scope)}</h3>
           ${list.setting.value.length
             ? html`<ul>
@@ -102,10 +105,16 @@ export class CannedEditor {
     </form>`;
   }
 
-  #edit(editing: Editing | null): void {
+  /** Open the form (focus on its title) or close it (focus back on the section's Add). */
+  #edit(editing: Editing | null, section = editing?.scope ?? this.#editing?.scope): void {
     this.#editing = editing;
     this.#error = null;
     this.#host.requestUpdate();
+    this.#focus(editing ? '.reply-form input' : `section[data-scope="${section ? scopeKey(section) : ''}"] .add`);
+  }
+
+  #focus(selector: string): void {
+    void this.#host.updateComplete.then(() => this.#host.renderRoot.querySelector<HTMLElement>(`#${EDITOR_ID} ${selector}`)?.focus());
   }
 
   async #save(client: FlagClient | undefined, list: EditableList, replies: CannedReply[]): Promise<void> {
@@ -116,6 +125,7 @@ export class CannedEditor {
     try {
       await client.saveSettings(list.scope, 'cannedReplies', replies, list.setting.version);
       this.#editing = null;
+      this.#focus(`section[data-scope="${scopeKey(list.scope)}"] .add`);
     } catch (err) {
       this.#error = (err as { toJSON?: () => FlagErrorData }).toJSON?.() ?? { code: 'internal', message: String(err) };
     } finally {
@@ -123,6 +133,10 @@ export class CannedEditor {
       this.#host.requestUpdate();
     }
   }
+}
+
+function scopeKey(scope: SettingsScope): string {
+  return scope.kind === 'team' ? `team-${scope.team}` : 'personal';
 }
 
 function sameScope(a: SettingsScope, b: SettingsScope): boolean {

@@ -126,9 +126,9 @@ describe('<supervisor-chat> quick replies', () => {
     const dialog = $<HTMLDialogElement>(el, 'dialog');
     await waitUntil(() => dialog.open, 'editor open');
     await expect(el).to.be.accessible();
-    $<HTMLButtonElement>(el, 'dialog section .add').click();
-    await waitUntil(() => $maybe(el, '.reply-form input'));
-    $<HTMLInputElement>(el, '.reply-form input').focus();
+    $<HTMLButtonElement>(el, 'dialog section .add').focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => el.shadowRoot!.activeElement === $maybe(el, '.reply-form input'), 'the form takes focus');
     await sendKeys({ type: 'Escalating' });
     await sendKeys({ press: 'Tab' });
     await sendKeys({ type: 'Escalating to billing, {agent}.' });
@@ -136,6 +136,7 @@ describe('<supervisor-chat> quick replies', () => {
     await sendKeys({ press: 'Enter' });
     const saved = await until(supervisor.settings.team('blue').cannedReplies, (s) => s.version === 2);
     expect(saved.value.map((r) => r.title)).to.deep.equal(['Please hold', 'Refund approved', 'Escalating']);
+    await waitUntil(() => el.shadowRoot!.activeElement === $maybe(el, 'dialog section[data-scope="team-blue"] .add'), 'focus back on Add');
 
     // Someone else's save that this client has not heard of yet (written past the hub): the next save here is stale.
     const ahead = { ...saved, value: [], version: 3, updatedAt: 0, updatedBy: { id: 'sid', name: 'Sid', role: 'supervisor' as const } };
