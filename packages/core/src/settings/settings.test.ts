@@ -3,6 +3,8 @@ import { FlagError } from '../errors.js';
 import type { Flag, Participant } from '../model.js';
 import { MemoryHub } from '../transports/memory.js';
 import { onHub, until } from '../../test/harness.js';
+import { createFlagClient } from '../client/client.js';
+import type { Transport } from '../transport.js';
 import { fillPlaceholders } from './placeholders.js';
 import { checkSettingsRead, checkSettingsWrite, validateSetting } from './rules.js';
 import { SETTINGS_LIMITS, type CannedReply, type SettingsScope } from './schemas.js';
@@ -136,5 +138,27 @@ describe('settings over the memory hub', () => {
     expect(await authority.settings!.save(sue, save)).to.deep.equal(first);
     const other = await authority.settings!.save(sam, { ...save }).catch((e: unknown) => e);
     expect((other as FlagError).code).to.equal('conflict');
+  });
+});
+
+describe('settings over a transport that keeps none', () => {
+  const env = onHub(() => new MemoryHub({ tickMs: 0 }));
+
+  it('the stores keep their defaults, $available stays false and a save rejects with unavailable', async () => {
+    const inner = env.hub.transport(sue);
+    const bare: Transport = {
+      connect: (h) => inner.connect(h),
+      execute: (e) => inner.execute(e),
+      history: (f, a) => inner.history(f, a),
+      snapshot: () => inner.snapshot(),
+      close: () => inner.close(),
+    };
+    const client = createFlagClient({ transport: bare, me: sue });
+    await until(client.$status, (s) => s === 'online');
+    expect(client.settings.$available.get()).to.equal(false);
+    expect(client.settings.personal.alerts.get()).to.deep.equal({ value: { repeatMs: 30_000, maxRepeats: 5, sound: true, desktop: true }, version: 0 });
+    const err = await client.saveSettings(blue, 'quickReasons', ['x'], 0).catch((e: unknown) => e);
+    expect((err as FlagError).code).to.equal('unavailable');
+    client.close();
   });
 });
