@@ -38,15 +38,21 @@ export class RedisSettings implements SettingsStorage {
     redis.defineCommand('flaglineSaveSetting', { numberOfKeys: 2, lua: CAS });
   }
 
-  /** Subscribe before the relay serves anyone, so no save after start goes unheard. */
+  /**
+   * Subscribe before the relay serves anyone, so no save after start goes unheard. ioredis's own
+   * resubscribe after a reconnect (a failover) leaves its promise unhandled when the connection
+   * drops again before the reply, which would crash the process: this connection resubscribes
+   * itself, on every `ready` after the first, and a failed attempt waits for the next `ready`.
+   */
   async start(): Promise<void> {
-    const subscriber = (this.#subscriber = this.#redis.duplicate());
+    const subscriber = (this.#subscriber = this.#redis.duplicate({ autoResubscribe: false }));
     subscriber.on('error', () => {}); // the main connection reports outages
     subscriber.on('message', (_channel: string, message: string) => {
       const setting = JSON.parse(message) as StoredSetting;
       for (const deliver of this.#deliver) deliver(setting);
     });
     await subscriber.subscribe(this.#channel);
+    subscriber.on('ready', () => void subscriber.subscribe(this.#channel).catch(() => {}));
   }
 
   async read(owners: readonly string[]): Promise<StoredSetting[]> {
