@@ -22,3 +22,7 @@ export { createBroadcastChannelTransport, type BroadcastChannelTransportOptions 
 export { createWebSocketTransport, type WebSocketTransportOptions, type WebSocketConstructor, type WebSocketLike } from './transports/websocket.js';
 export { IndexedDbOutbox } from './transports/indexeddb-outbox.js';
 export * from './alerts/index.js';
+export * from './settings/schemas.js';
+export { checkSettingsRead, checkSettingsWrite, defaultRaiseTeam, readableOwners, settingsOwner, validateSetting } from './settings/rules.js';
+export { fillPlaceholders, PLACEHOLDERS } from './settings/placeholders.js';
+export type { ClientSettings, PersonalSettings, Setting, TeamSettings } from './client/settings.js';

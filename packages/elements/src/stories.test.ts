@@ -57,7 +57,26 @@ const SHOWS: Record<string, string> = {
   'raisedFlagsWidget / OfferedToSomeoneElse': "[data-state='offered']",
   'raisedFlagsWidget / StatusAway': "select.status[data-status='away']",
   'flagButton / NoSupervisorOnline': '.no-supervisor',
+  'supervisorChat / QuickRepliesOpen': '#canned-list [role=option] + [role=option]',
+  'supervisorChat / QuickRepliesFiltered': '#canned-list [role=option]:only-child',
+  'supervisorChat / QuickRepliesNoMatch': '.canned .empty',
+  'supervisorChat / QuickRepliesEmpty': '.canned .empty',
+  'supervisorChat / QuickRepliesEditor': 'dialog[open] .reply-form',
+  'supervisorChat / QuickRepliesArabicNarrow': '#canned-list [role=option]',
+  'flagButton / QuickReasons': 'dialog[open] .quick-reasons button',
+  'flagButton / QuickReasonsArabicNarrow': 'dialog[open] .quick-reasons button',
 };
+/** Stories at a narrow width: nothing inside their elements may be wider than the element (no horizontal overflow). */
+const NARROW = new Set(['supervisorChat / QuickRepliesArabicNarrow', 'flagButton / QuickReasonsArabicNarrow']);
+function overflowing(root: ShadowRoot): string[] {
+  const host = (root.host as HTMLElement).getBoundingClientRect();
+  return [...root.querySelectorAll<HTMLElement>('*')]
+    .filter((el) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && (r.left < host.left - 1 || r.right > host.right + 1) && !el.closest('dialog');
+    })
+    .map((el) => el.localName + (el.className ? `.${String(el.className).split(' ').join('.')}` : ''));
+}
 
 const files = { automation, bothSides, flagButton, flagHistory, flagMetrics, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;
 
@@ -87,6 +106,8 @@ describe('stories', () => {
         else expect(errors, 'no command failed').to.deep.equal([]);
         const shows = SHOWS[`${file} / ${name}`];
         if (shows) await waitUntil(() => flaglineElements(container).some((el) => el.shadowRoot?.querySelector(shows)), `shows ${shows}`);
+        if (NARROW.has(`${file} / ${name}`))
+          for (const el of flaglineElements(container)) expect(overflowing(el.shadowRoot!), `${el.localName} overflows`).to.deep.equal([]);
         await expect(container).to.be.accessible();
       });
     }

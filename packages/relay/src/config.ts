@@ -92,6 +92,7 @@ export interface RelayConfig {
   requireAssignment: boolean;
   serviceRate: number;
   webhooks?: string;
+  settingsSeed?: string;
 }
 
 export const DEFAULTS: RelayConfig = {
@@ -216,6 +217,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'requireAssignment', kind: 'bool', help: 'Agents may raise flags only on interactions the host assigned to them (service API).' },
   { key: 'serviceRate', kind: 'int', help: 'Service API calls per second per service (burst: twice that); 0 = unlimited.' },
   { key: 'webhooks', kind: 'string', help: 'JSON file of webhook endpoints (url, secret, event types, teams) and retry settings. See the Server-side integration guide.' },
+  { key: 'settingsSeed', kind: 'string', help: 'JSON file of team settings ({"billing": {"quickReasons": [...], "cannedReplies": [...]}}) written at start where a team has none yet.' },
 ];
 
 const flagName = (key: string) => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());

@@ -28,6 +28,7 @@ import type { AuthorityStorage, Checkpoint, CommitBatch, CommitResult, Loaded, S
 import { randomId } from '@flagline/core/authority';
 import { connectRedis, knownReplicas, redisTarget, type RedisTarget } from './redis-connection.js';
 import type { Purged } from './store.js';
+import { RedisSettings } from './settings-redis.js';
 
 /**
  * The chained hash at a position: '' at 0 and on entries from before hashing; the checkpoint's
@@ -182,6 +183,8 @@ const RETRY_AFTER_MS = 500;
 
 export class RedisStorage implements AuthorityStorage {
   readonly shared: SharedLog;
+  /** Team and personal settings documents, shared by every process (see settings-redis.ts). */
+  readonly settings: RedisSettings;
   readonly #redis: Redis;
   readonly #keys: Record<
     'epoch' | 'pos' | 'log' | 'outcomes' | 'byInteraction' | 'confirmedPos' | 'confirmed' | 'flags' | 'lowered' | 'checkpointPos' | 'checkpoint' | 'checkpointHash',
@@ -236,6 +239,7 @@ export class RedisStorage implements AuthorityStorage {
     this.#redis.defineCommand('flaglineConfirm', { numberOfKeys: 5, lua: CONFIRM });
     this.#redis.defineCommand('flaglineSaveCheckpoint', { numberOfKeys: 4, lua: SAVE_CHECKPOINT });
     this.#redis.defineCommand('flaglineNewEpoch', { numberOfKeys: 1, lua: NEW_EPOCH });
+    this.settings = new RedisSettings(this.#redis, tag, () => this.#minAcked);
     this.shared = {
       since: (pos) => this.#since(pos),
       follow: (deliver) => void this.#follow(deliver),
@@ -261,6 +265,7 @@ export class RedisStorage implements AuthorityStorage {
     if (this.#opts.minReplicasAcked === undefined && this.#target.kind === 'sentinel') this.#minAcked = Math.max(1, await knownReplicas(this.#target));
     await this.#redis.connect();
     await this.#checkPersistence();
+    await this.settings.start();
     await this.#redis.set(this.#keys.epoch, randomId(), 'NX');
     this.#epoch = (await this.#redis.get(this.#keys.epoch))!;
     // Confirm what is already replicated (a log from before confirmations has none yet): best
@@ -357,6 +362,7 @@ export class RedisStorage implements AuthorityStorage {
   async close(): Promise<void> {
     this.#closed = true;
     this.#follower?.disconnect();
+    this.settings.close();
     await this.#redis.quit().catch(() => {});
     this.#redis.disconnect(); // QUIT alone leaves Sentinel mode's failover-detector connections open
   }

@@ -21,6 +21,7 @@ import { isLoopback } from './loopback.js';
 import { Admission } from './rate-limit.js';
 import { DAY_MS, RetentionJob } from './retention.js';
 import { openStore, type RelayStore } from './store.js';
+import { applySettingsSeed, loadSettingsSeed, type SeedEntry } from './settings-seed.js';
 import { SqliteStorage } from './sqlite-storage.js';
 import { createServiceApi } from './service-api.js';
 import { blockedError } from './service-routes.js';
@@ -140,6 +141,12 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
+  let settingsSeed: SeedEntry[] = [];
+  try {
+    if (config.settingsSeed !== undefined) settingsSeed = loadSettingsSeed(config.settingsSeed);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
   let restart!: (reason: string) => void;
   const mustRestart = new Promise<string>((resolve) => (restart = resolve));
   const storage = openStore(config, log, restart);
@@ -173,6 +180,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   });
   metrics.started((performance.now() - opening) / 1000, storage.loadedEvents);
   authority.observe((event, flag) => metrics.flagEvent(event, flag));
+  if (settingsSeed.length && authority.settings) log.info('settings seeded', await applySettingsSeed(authority.settings, settingsSeed));
   if (config.tickMs > 0) authority.start(config.tickMs);
   const retention =
     config.retentionDays > 0

@@ -15,6 +15,7 @@ import { Audience, type Listener } from './audience.js';
 import { Draft, track, withStoredFlag, type Assignments } from './draft.js';
 import { Roster } from './roster.js';
 import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, LoweredRef, StoredOutcome } from './storage.js';
+import { SettingsHub } from '../settings/hub.js';
 
 export interface AuthorityOptions {
   storage: AuthorityStorage;
@@ -55,6 +56,8 @@ export const CHECKPOINT_EVERY_MS = 5 * 60_000;
 
 export class Authority implements DecisionState {
   readonly config: FlagConfig;
+  /** Team and personal settings, when the storage keeps them (`AuthorityStorage.settings`). */
+  readonly settings: SettingsHub | null;
   readonly epoch: string;
   #pos: number;
   readonly #storage: AuthorityStorage;
@@ -98,6 +101,7 @@ export class Authority implements DecisionState {
   private constructor(opts: AuthorityOptions, { epoch, checkpoint, events }: Loaded) {
     this.config = resolveConfig(opts.config);
     this.#storage = opts.storage;
+    this.settings = opts.storage.settings ? new SettingsHub(opts.storage.settings, opts.now) : null;
     this.#onError = opts.onError ?? ((error, source) => console.error(`[flagline] ${source} failed:`, error));
     this.#now = opts.now ?? Date.now;
     this.#assignments = opts.assignments;

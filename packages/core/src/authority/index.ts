@@ -13,3 +13,5 @@ export {
 } from './storage.js';
 export { SharedMemoryLog } from './shared-memory-log.js';
 export { randomId } from '../random-id.js';
+export { SettingsHub, type SettingsListener } from '../settings/hub.js';
+export { MemorySettings, type SettingsStorage, type SettingWrite, type StoredSetting } from '../settings/storage.js';

@@ -19,6 +19,7 @@ import { FlagError } from '../errors.js';
 import type { Participant, PositionedEvent } from '../model.js';
 import { decodeClientFrame, encodeFrame, type ClientFrame, type OutgoingServerFrame } from '../protocol.js';
 import type { Authority } from './authority.js';
+import type { SettingsHub } from '../settings/hub.js';
 
 /** A verified token: who it names and, if it expires, when (ms since the epoch). */
 export interface Authenticated {
@@ -170,16 +171,29 @@ export class AuthoritySession {
         return this.#send({ t: 'snapshot', rid: frame.rid, snapshot: this.#authority.snapshot(me) });
       case 'lowered':
         return this.#send({ t: 'lowered', rid: frame.rid, ...(await this.#authority.historyPage(me, frame.query)) });
+      case 'settings':
+        return this.#send({ t: 'settings', rid: frame.rid, docs: await this.#settings().read(me) });
+      case 'save-settings':
+        return this.#send({ t: 'settings', rid: frame.rid, docs: [await this.#settings().save(me, frame.save)] });
     }
+  }
+
+  #settings(): SettingsHub {
+    const hub = this.#authority.settings;
+    if (!hub) throw new FlagError('unavailable', 'This source of truth keeps no settings.');
+    return hub;
   }
 
   #subscribe(me: Participant): void {
     this.#unsubscribe?.();
     const events = this.#authority.subscribe(me, (pe) => this.#sendEvent(pe));
     const presence = this.#authority.presence(me, (view) => this.#send({ t: 'presence', presence: view }));
+    // Settings saved by others; the saver's own answer carries the document too (clients keep the higher version).
+    const settings = this.#authority.settings?.subscribe(me, (doc) => this.#send({ t: 'settings', docs: [doc] }));
     this.#unsubscribe = () => {
       events();
       presence();
+      settings?.();
     };
   }
 

@@ -1,6 +1,7 @@
 import type { Outcome } from '../commands.js';
 import type { FlagEvent, PositionedEvent } from '../model.js';
 import { randomId } from '../random-id.js';
+import { MemorySettings, type SettingsStorage } from '../settings/storage.js';
 
 /** A command's outcome as stored, with who sent it (a command id is never reusable by someone else). */
 export interface StoredOutcome {
@@ -106,6 +107,8 @@ export interface AuthorityStorage {
    * reaches back as far as the Authority's retention.
    */
   loweredBefore?(beforePos: number, limit: number): Promise<LoweredRef[]>;
+  /** Optional: team and personal settings documents (without it, settings requests are answered `unavailable`). */
+  readonly settings?: SettingsStorage;
   close(): Promise<void>;
 }
 
@@ -125,6 +128,11 @@ export class MemoryStorage implements AuthorityStorage {
   readonly #lowered: LoweredRef[] = [];
   readonly #epoch = randomId();
   #checkpoint: Checkpoint | undefined;
+  readonly settings: MemorySettings;
+
+  constructor(settings: MemorySettings = new MemorySettings()) {
+    this.settings = settings;
+  }
 
   async load(): Promise<Loaded> {
     const from = this.#checkpoint?.replayFrom ?? 0;

@@ -24,6 +24,8 @@ import { SortedFlags } from './sorted-flags.js';
 import { TranscriptFeed } from './transcript-feed.js';
 import type { ClientEventMap, Clock, CommandResult, FlagClient, FlagClientOptions, RaiseInput, TimelineItem } from './types.js';
 import { randomId } from '../random-id.js';
+import { SettingsStores } from './settings.js';
+import type { SettingKey, SettingValue, SettingsScope } from '../settings/schemas.js';
 
 /** Errors that depend only on the command and configuration: no point asking the source of truth. */
 const LOCAL_ERRORS = new Set(['fallback-mode', 'channel-unavailable', 'too-long', 'invalid-input', 'not-allowed']);
@@ -85,6 +87,7 @@ class Client implements FlagClient {
   readonly #feed: TranscriptFeed | null;
   #resume: ResumePoint | null = null;
   #closed = false;
+  readonly settings: SettingsStores;
 
   constructor(opts: FlagClientOptions) {
     this.config = resolveConfig(opts.config);
@@ -99,7 +102,9 @@ class Client implements FlagClient {
     this.#feed = opts.transcriptSink
       ? new TranscriptFeed(opts.transcriptSink, (entry, error) => this.#emit('transcript-error', { entry, error }))
       : null;
+    this.settings = new SettingsStores(this.#transport, () => this.me, this.#newId);
     this.#transport.connect({
+      settings: (docs) => this.settings.apply(docs),
       resumePoint: () => this.#resume,
       welcome: (info) => this.#welcome(info),
       event: (pe) => this.#receive(pe),
@@ -197,6 +202,15 @@ class Client implements FlagClient {
     this.#publishUnread([flagId]);
   }
 
+  saveSettings<K extends SettingKey>(scope: SettingsScope, key: K, value: SettingValue<K>, version: number) {
+    if (this.#closed) return Promise.reject(new FlagError('transport-closed', 'This client was closed.'));
+    return this.settings.save(scope, key, value, version).catch((err: unknown) => {
+      const error = asFlagError(err);
+      this.#emit('error', { error });
+      throw error;
+    });
+  }
+
   on<K extends keyof ClientEventMap>(type: K, listener: (detail: ClientEventMap[K]) => void) {
     let set = this.#listeners.get(type);
     if (!set) this.#listeners.set(type, (set = new Set()));
@@ -286,6 +300,7 @@ class Client implements FlagClient {
     const newIdentity = info.me.id !== this.me.id;
     this.me = info.me;
     if (newIdentity) this.#publishAll();
+    void this.settings.load().catch((error: unknown) => this.#emit('error', { error: asFlagError(error) }));
     if (info.resumed) return;
     void this.#transport.snapshot().then(
       (snapshot) => {

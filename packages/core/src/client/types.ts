@@ -7,6 +7,8 @@ import type { HistoryQuery, LoweredFlag } from '../history.js';
 import type { Channel, Flag, FlagEvent, Participant, PresenceView, Severity, SupervisorStatus } from '../model.js';
 import type { TranscriptEntry, TranscriptSink } from '../transcript.js';
 import type { ConnectionStatus, Transport } from '../transport.js';
+import type { SettingKey, SettingValue, SettingsScope } from '../settings/schemas.js';
+import type { ClientSettings, Setting } from './settings.js';
 
 export interface FlagClientOptions {
   transport: Transport;
@@ -103,6 +105,12 @@ export interface FlagClient {
   /** Command types in flight per flag, e.g. to show a busy Acknowledge button. */
   readonly $busy: ReadableAtom<ReadonlyMap<string, readonly Command['type'][]>>;
 
+  /**
+   * Team and personal settings (canned replies, quick raise reasons, alerts) as stores: each
+   * holds the key's default at version 0 until a document is loaded or saved.
+   */
+  readonly settings: ClientSettings;
+
   /** One flag, or undefined while it is unknown or after it left the client. Told only about this flag's changes. */
   flag(flagId: string): ReadableAtom<Flag | undefined>;
   /** The conversation of one flag: events and messages in order, then pending/failed messages. */
@@ -128,6 +136,13 @@ export interface FlagClient {
   endInteraction(interactionId: string): Promise<CommandResult>;
   /** A supervisor sets their own status: offer routing offers flags only to `available` supervisors. */
   setStatus(status: SupervisorStatus): Promise<CommandResult>;
+  /**
+   * Save a setting. `version` is the version your edit started from (the store's `version`): if
+   * someone saved since, it rejects with a `conflict` FlagError and stores nothing. Also rejects
+   * with `not-allowed` (an agent saving team settings, another team's), `too-long`, `invalid-input`
+   * or `unavailable` (a transport without settings). Resolves with the stored setting.
+   */
+  saveSettings<K extends SettingKey>(scope: SettingsScope, key: K, value: SettingValue<K>, version: number): Promise<Setting<K>>;
   /** Mark every message of a flag as read (local to this client). */
   markRead(flagId: string): void;
 

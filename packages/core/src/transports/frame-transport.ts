@@ -10,6 +10,7 @@ import type { FlagEvent, Snapshot } from '../model.js';
 import type { HistoryPage, HistoryQuery } from '../history.js';
 import { decodeClientFrame, decodeServerFrame, encodeFrame, type ServerFrame } from '../protocol.js';
 import type { ConnectionStatus, Transport, TransportHandlers } from '../transport.js';
+import type { SettingDocument, SettingSave } from '../settings/schemas.js';
 
 export interface PipeHandlers {
   message(raw: string): void;
@@ -123,6 +124,14 @@ export class FrameTransport implements Transport {
       const { flags, next } = f as Extract<ServerFrame, { t: 'lowered' }>;
       return { flags, next };
     });
+  }
+
+  settings(): Promise<SettingDocument[]> {
+    return this.#request((rid) => encodeFrame({ t: 'settings', rid })).then((f) => (f as Extract<ServerFrame, { t: 'settings' }>).docs);
+  }
+
+  saveSettings(save: SettingSave): Promise<SettingDocument> {
+    return this.#request((rid) => encodeFrame({ t: 'save-settings', rid, save })).then((f) => (f as Extract<ServerFrame, { t: 'settings' }>).docs[0]!);
   }
 
   /** Drop the connection as a network failure would (the transport reconnects). */
@@ -259,6 +268,10 @@ export class FrameTransport implements Transport {
       case 'snapshot':
       case 'lowered':
         return this.#settleRequest(frame.rid, (p) => p.resolve(frame));
+      case 'settings':
+        if (frame.rid !== undefined) return this.#settleRequest(frame.rid, (p) => p.resolve(frame));
+        h.settings?.(frame.docs);
+        return;
       case 'error': {
         const error = FlagError.from(frame.error);
         if (frame.rid !== undefined && this.#commands.has(frame.rid)) {

@@ -176,6 +176,23 @@ export const flagButtonStyles = [
       text-align: end;
       font-size: 0.85em;
     }
+    .quick-reasons {
+      display: flex;
+      flex-wrap: wrap;
+      gap: calc(var(--_space) / 2);
+      margin-block-start: calc(var(--_space) / 2);
+    }
+    .chip {
+      border-radius: 999px;
+      font-size: 0.9em;
+      max-inline-size: 100%;
+      overflow-wrap: anywhere;
+    }
+    .chip[aria-pressed='true'] {
+      background: var(--_accent);
+      color: var(--_accent-fg);
+      border-color: var(--_accent);
+    }
     .actions {
       display: flex;
       flex-wrap: wrap;

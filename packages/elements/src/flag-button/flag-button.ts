@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { DEFAULT_CONFIG, isOpen, noSupervisorAvailable, presentFlag, type Channel, type Command, type Flag, type FlagClient, type FlagView, type PresenceView, type RaiseInput } from '@flagline/core';
+import { DEFAULT_CONFIG, defaultRaiseTeam, isOpen, noSupervisorAvailable, presentFlag, type Channel, type Command, type Flag, type FlagClient, type FlagView, type PresenceView, type RaiseInput, type Setting } from '@flagline/core';
 // Types only: a host that uses automation passes its instances; this element never bundles that code.
 import type { ConversationStore, RuleEngine, RuleTrigger } from '@flagline/core/automation';
 import { isSubmitKey } from '../internal/composer-keys.js';
@@ -44,6 +44,7 @@ const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: tr
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of this interaction's flag, as a transcript line.
  * @csspart button - The flag button, showing the flag's state and the unread count.
  * @csspart composer - The raise dialog (a native modal `<dialog>`).
+ * @csspart quick-reasons - The team's quick raise reasons in the composer (toggle buttons that fill the reason).
  * @csspart panel - The popover with the flag's state, chat and actions.
  * @csspart error - A failed command's message.
  * @csspart notice - "Flag lowered by …" shown by the button when someone else lowered the flag while the panel was closed, or "Flag raised automatically: …".
@@ -101,6 +102,8 @@ export class FlagButton extends FlaglineElement {
   readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
   readonly #busy = new StoreController<ReadonlyMap<string, readonly Command['type'][]>>(this, new Map());
   readonly #presence = new StoreController<PresenceView | null>(this, null);
+  /** The quick raise reasons of the team this agent's flags go to. */
+  readonly #quickReasons = new StoreController<Setting<'quickReasons'> | undefined>(this, undefined);
   #flagClient: FlagClient | undefined;
   #flagInteraction = '';
   #reportedReason: string | null = null;
@@ -139,6 +142,8 @@ export class FlagButton extends FlaglineElement {
     this.#unread.store = client?.$unread;
     this.#busy.store = client?.$busy;
     this.#presence.store = client?.$presence;
+    const team = client && defaultRaiseTeam(client.me);
+    this.#quickReasons.store = client && team ? client.settings.team(team).quickReasons : undefined;
     this.#suggestions.follow(this.engine, this.interactionId);
     const availability = client?.availability(this.channel);
     this.unavailable = !availability?.available;
@@ -272,6 +277,7 @@ export class FlagButton extends FlaglineElement {
         <div id="counter" class="counter muted">${s.counter(this.draft.length, max)}</div>
         <label for="reason">${s.reasonLabel}</label>
         <input id="reason" maxlength=${reasonMax} .value=${this.reason} @input=${(e: Event) => (this.reason = (e.target as HTMLInputElement).value)} />
+        ${this.#renderQuickReasons(reasonMax)}
         <label class="check"
           ><input type="checkbox" .checked=${this.urgent} @change=${(e: Event) => (this.urgent = (e.target as HTMLInputElement).checked)} />
           ${s.urgentLabel}</label
@@ -283,6 +289,20 @@ export class FlagButton extends FlaglineElement {
         </div>
       </dialog>
     `;
+  }
+
+  /** The team's quick reasons as toggle chips: one fills the reason field (the agent can still edit it). */
+  #renderQuickReasons(max: number) {
+    const reasons = this.#quickReasons.value?.value ?? [];
+    if (reasons.length === 0) return nothing;
+    return html`<div class="quick-reasons" role="group" aria-label=${this.s.quickReasons} part="quick-reasons">
+      ${reasons.map(
+        (reason) =>
+          html`<button type="button" class="chip" dir="auto" aria-pressed=${this.reason === reason ? 'true' : 'false'} @click=${() => (this.reason = reason.slice(0, max))}>
+            ${reason}
+          </button>`,
+      )}
+    </div>`;
   }
 
   /** The conversation about to be shared: the agent sees all of it and edits the summary or leaves any of it out. */

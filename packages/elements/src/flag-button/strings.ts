@@ -15,6 +15,8 @@ export interface FlagButtonStrings {
   composerTitle: string;
   messageLabel: string;
   reasonLabel: string;
+  /** The team's quick raise reasons, offered under the reason field: picking one fills it. */
+  quickReasons: string;
   urgentLabel: string;
   counter: (length: number, max: number) => string;
   submit: string;
@@ -59,6 +61,7 @@ export const defaultFlagButtonStrings: FlagButtonStrings = {
   composerTitle: 'Raise a flag',
   messageLabel: 'Message to your supervisor',
   reasonLabel: 'Reason (optional)',
+  quickReasons: 'Common reasons',
   urgentLabel: 'Urgent',
   counter: (length, max) => `${length} / ${max}`,
   submit: 'Raise',

@@ -1,7 +1,7 @@
 /**
- * Where a supervisor's alert settings persist until the relay's settings store feeds
- * `alertSettings`: this browser's localStorage, one entry per supervisor. Swapping where they
- * persist is a change to this module only.
+ * This browser's copy of a supervisor's alert settings (localStorage, one entry per supervisor):
+ * what applies where the source of truth keeps no settings (a transport without them), and until
+ * it answered. Where it keeps them, its `alerts` document wins (see WidgetAlerts.settings).
  */
 import { FlagError, resolveAlertSettings, type AlertSettings } from '@flagline/core';
 

@@ -132,6 +132,27 @@ describe('<raised-flags-widget> alerts', () => {
     expect($<HTMLSelectElement>(lea, '.alert-repeat').value).to.equal('120000');
   });
 
+  it("follows the supervisor to another device: the source of truth keeps the choice, and it wins over a browser's old copy", async () => {
+    const el = await widget({ repeatMs: 30_000 });
+    await until(supervisor.settings.$available, (a) => a);
+    await openSettings(el);
+    for (let i = 0; i < 3; i++) await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'ArrowUp' });
+    const kept = await until(supervisor.settings.personal.alerts, (s) => s.version > 0);
+    expect(kept.value).to.include({ repeatMs: 15_000, sound: true });
+    el.remove();
+
+    // Another device: this browser's copy is gone (or says something older); the kept choice applies.
+    localStorage.clear();
+    localStorage.setItem(`flagline-alert-settings:${sam.id}`, JSON.stringify({ repeatMs: 60_000 }));
+    const elsewhere = w.client(sam);
+    const again = await widget({ repeatMs: 30_000 }, elsewhere);
+    await until(elsewhere.settings.personal.alerts, (s) => s.version > 0);
+    await again.updateComplete;
+    expect(again.alertSettings.repeatMs).to.equal(15_000);
+    expect($<HTMLSelectElement>(again, '.alert-repeat').value).to.equal('15000');
+  });
+
   it('lists flags lowered or escalated while nobody answered under "Missed", and clears them', async () => {
     const el = await widget();
     const { flagId } = await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'never mind' });

@@ -12,6 +12,7 @@ import {
   type Flag,
   type FlagClient,
   type MissedFlag,
+  type Setting,
 } from '@flagline/core';
 import { StoreController, Subscription } from '../internal/subscription.js';
 import { loadAlertSettings, saveAlertSettings } from './alert-settings-store.js';
@@ -62,6 +63,13 @@ export class WidgetAlerts implements ReactiveController {
   /** What the supervisor (or the host, through `alertSettings`) chose; the rest is defaults. */
   #chosen: Partial<AlertSettings> = {};
   #hostChose = false;
+  /** The supervisor's settings as the source of truth keeps them (across reloads and devices), when it keeps settings. */
+  readonly #saved: StoreController<Setting<'alerts'> | undefined>;
+  readonly #available: StoreController<boolean>;
+  /** Changes sent to the source of truth and not answered yet: shown meanwhile. */
+  #unsaved: Partial<AlertSettings> = {};
+  /** Saves go one after another, each from the version the previous one left. */
+  #saving: Promise<unknown> = Promise.resolve();
   /** The supervisor whose saved settings were loaded. */
   #loadedFor: string | undefined;
   #tracked: readonly Flag[] | undefined;
@@ -79,6 +87,8 @@ export class WidgetAlerts implements ReactiveController {
       (error) => deps.report(error, 'service-worker', false),
     );
     this.#missed = new StoreController<readonly MissedFlag[]>(host, []);
+    this.#saved = new StoreController<Setting<'alerts'> | undefined>(host, undefined);
+    this.#available = new StoreController<boolean>(host, false);
     this.#clientSubscription = new Subscription<FlagClient>(host, (client) => {
       const missed = (this.#missedFlags = new MissedFlags(client));
       this.#missed.store = missed.$missed;
@@ -91,9 +101,18 @@ export class WidgetAlerts implements ReactiveController {
     host.addController(this);
   }
 
-  /** The settings in force: the host's attributes, what was chosen over them, core's defaults and limits. */
+  /**
+   * The settings in force, each layer over the one before: core's defaults and limits, the host's
+   * attributes, this browser's copy, what the source of truth keeps for this supervisor (it wins
+   * over the browser's copy: it follows them across devices), what the host set through
+   * `alertSettings` (wins over both), changes still being saved.
+   */
   get settings(): AlertSettings {
-    return resolveAlertSettings({ repeatMs: this.#host.alertRepeatMs, maxRepeats: this.#host.alertMaxRepeats }, this.#chosen);
+    const saved = this.#available.value && this.#saved.value && this.#saved.value.version > 0 ? this.#saved.value.value : undefined;
+    const attributes = { repeatMs: this.#host.alertRepeatMs, maxRepeats: this.#host.alertMaxRepeats };
+    return this.#hostChose
+      ? resolveAlertSettings(attributes, saved, this.#chosen, this.#unsaved)
+      : resolveAlertSettings(attributes, this.#chosen, saved, this.#unsaved);
   }
 
   /** The host sets what the supervisor chose (e.g. from the relay): it wins over this browser's copy. */
@@ -126,6 +145,8 @@ export class WidgetAlerts implements ReactiveController {
   update(): void {
     const client = this.#deps.client();
     this.#clientSubscription.source = client;
+    this.#saved.store = client?.settings.personal.alerts;
+    this.#available.store = client?.settings.$available;
     const me = client?.me;
     if (me && me.id !== this.#loadedFor && !this.#hostChose) {
       this.#loadedFor = me.id;
@@ -183,14 +204,32 @@ export class WidgetAlerts implements ReactiveController {
     const chosen: Record<string, unknown> = { ...this.#chosen, ...patch };
     for (const key of Object.keys(chosen)) if (chosen[key] === undefined) delete chosen[key];
     this.#chosen = chosen as Partial<AlertSettings>;
-    const me = this.#deps.client()?.me;
+    const client = this.#deps.client();
     try {
-      if (me) saveAlertSettings(me.id, this.#chosen);
+      if (client) saveAlertSettings(client.me.id, this.#chosen);
     } catch (error) {
       this.#deps.report(asError(error), 'alert-settings', true);
     }
+    if (client && this.#available.value) this.#saveToSource(client, patch);
     this.#deps.changed(this.settings, this.#chosen);
     this.#host.requestUpdate();
+  }
+
+  /** Keep the change where the source of truth keeps this supervisor's settings; a failure is shown and the kept ones stay in force. */
+  #saveToSource(client: FlagClient, patch: Partial<Record<keyof AlertSettings, unknown>>): void {
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<AlertSettings>;
+    this.#unsaved = { ...this.#unsaved, ...defined };
+    this.#saving = this.#saving.then(async () => {
+      const kept = client.settings.personal.alerts.get();
+      try {
+        await client.saveSettings({ kind: 'personal' }, 'alerts', resolveAlertSettings(kept.version > 0 ? kept.value : this.settings, defined), kept.version);
+      } catch (error) {
+        this.#deps.report(asError(error), 'alert-settings', true);
+      } finally {
+        for (const key of Object.keys(defined) as (keyof AlertSettings)[]) if (this.#unsaved[key] === defined[key]) delete this.#unsaved[key];
+        this.#host.requestUpdate();
+      }
+    });
   }
 
   #askDesktop = async (): Promise<void> => {
