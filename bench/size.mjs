@@ -79,7 +79,7 @@ export async function measure(name, contents) {
     }
     return {
       file: file.path.replace(/^.*\//, ''),
-      entry: Boolean(meta.entryPoint),
+      entry: meta.entryPoint === 'size-entry:entry',
       imports: meta.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path.replace(/^.*\//, '')),
       // What the chunk is made of, for the per-chunk lines: its largest source files.
       sources: Object.entries(meta.inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput).slice(0, 3).map(([p]) => p.replace(/^.*?(packages\/|node_modules\/)/, '')),
