@@ -74,6 +74,13 @@ export function buildRelay() {
   return built;
 }
 
+/**
+ * Extra Node options for every relay the bench starts, e.g. a CPU profile of each:
+ * `FLAGLINE_RELAY_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'` (written when the relay exits;
+ * NODE_OPTIONS refuses --cpu-prof, and would profile the load generators too).
+ */
+const relayNodeArgs = (process.env.FLAGLINE_RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** The relay's real CLI, built; resolves once /readyz answers. Generous rate limits so the limiter is not what is measured; `extra` comes last, so it overrides. */
 export async function startRelay({ port, store, secret, extra = [] }) {
   await buildRelay();
@@ -81,6 +88,7 @@ export async function startRelay({ port, store, secret, extra = [] }) {
     spawn(
       process.execPath,
       [
+        ...relayNodeArgs,
         resolve(root, 'packages/relay/dist/cli.js'),
         '--port', String(port),
         '--store', store,
