@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream';
+import type { Writable } from 'node:stream';
 
 /**
  * Frames sent to one socket within one turn of the event loop leave in one write. A group commit
@@ -9,11 +9,11 @@ import type { Duplex } from 'node:stream';
  * Frames still go out only after what they announce is durable: this only groups the writes.
  */
 export class WriteBatch {
-  readonly #corked = new Set<Duplex>();
+  readonly #corked = new Set<Writable>();
   #scheduled = false;
 
   /** Call before writing to `socket`: holds its writes until the end of this turn. */
-  hold(socket: Duplex): void {
+  hold(socket: Writable): void {
     if (this.#corked.has(socket)) return;
     socket.cork();
     this.#corked.add(socket);
