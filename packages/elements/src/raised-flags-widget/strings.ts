@@ -1,5 +1,5 @@
 import type { Channel, Flag } from '@flagline/core';
-import { defaultContextStrings, type ContextStrings } from '../internal/context-view.js';
+import { defaultContextStrings, type ContextStrings } from '../internal/context-strings.js';
 
 /** Every visible or announced string of <raised-flags-widget>, English by default. */
 export interface RaisedFlagsWidgetStrings {
