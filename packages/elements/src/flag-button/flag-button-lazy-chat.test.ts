@@ -56,4 +56,20 @@ describe('<flag-button> loads its chat when it is needed', () => {
     await part.load().catch(() => {});
     expect(attempts).to.equal(2);
   });
+
+  it('prefetches once: a failed prefetch is not repeated on every render, only a load() tries again', async () => {
+    w = world();
+    let attempts = 0;
+    const part = new LazyPart('chat', () => {
+      attempts++;
+      return Promise.reject(new TypeError('Failed to fetch dynamically imported module'));
+    });
+    part.prefetch();
+    part.prefetch();
+    await Promise.resolve();
+    expect(attempts).to.equal(1);
+    const failure = await part.load().catch((e: unknown) => e);
+    expect(isFlagError(failure) && failure.message).to.equal('The chat could not be loaded: Failed to fetch dynamically imported module');
+    expect(attempts).to.equal(2);
+  });
 });

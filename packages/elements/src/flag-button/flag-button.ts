@@ -134,7 +134,7 @@ export class FlagButton extends FlaglineElement {
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     // A flag raised elsewhere (another tab, a rule, before a reload): the chat will be wanted.
-    if (this.openFlag && !chat.ready) chat.prefetch();
+    if (this.openFlag) chat.prefetch();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

@@ -10,6 +10,7 @@ import { FlagError } from '@flagline/core';
 export class LazyPart {
   #loading: Promise<void> | undefined;
   #ready = false;
+  #prefetched = false;
 
   constructor(
     private readonly what: string,
@@ -33,8 +34,13 @@ export class LazyPart {
     return this.#loading;
   }
 
-  /** Load ahead of need; a failure is reported by the `load()` that needs it, which tries again. */
+  /**
+   * Load ahead of need, once: a failure is reported by the `load()` that needs it, which tries
+   * again (so an element re-rendering without its chunk does not fetch it on every render).
+   */
   prefetch(): void {
+    if (this.#prefetched) return;
+    this.#prefetched = true;
     this.load().catch(() => {});
   }
 }
