@@ -45,6 +45,18 @@ export interface ConnectionContext {
 
 const MAX_TIMER = 2 ** 31 - 1;
 
+/**
+ * An event frame as UTF-8, made once for all its subscribers: the session shares one frame object
+ * per event, and `ws` would otherwise convert the same string for every socket.
+ */
+const eventBytes = new WeakMap<OutgoingServerFrame, Buffer>();
+function bytesOf(frame: string, sent: OutgoingServerFrame): string | Buffer {
+  if (sent.t !== 'event') return frame;
+  let bytes = eventBytes.get(sent);
+  if (!bytes) eventBytes.set(sent, (bytes = Buffer.from(frame)));
+  return bytes;
+}
+
 export class RelayConnection {
   alive = true;
   readonly #ws: WebSocket;
@@ -178,7 +190,7 @@ export class RelayConnection {
     }
     this.#observe(sent);
     this.#ctx.writes.hold(this.#socket);
-    this.#ws.send(frame);
+    this.#ws.send(bytesOf(frame, sent), { binary: false });
   }
 
   /** Metrics from the results and errors sent. */
