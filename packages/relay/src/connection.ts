@@ -3,6 +3,7 @@
  * token expiry, per-connection and per-user rate limits, per-user connection cap, frame size,
  * slow-consumer cut-off and metrics. The session does the protocol; this file does the socket.
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { AuthoritySession, type Authenticated, type Authority } from '@flagline/core/authority';
 import { FlagError, encodeFrame, type ClientFrame, type OutgoingServerFrame, type Participant } from '@flagline/core';
@@ -12,6 +13,7 @@ import type { Logger } from './log.js';
 import { ruleRaiseOf, type Metrics, type RuleRaise } from './metrics.js';
 import type { Presence } from './presence.js';
 import { TokenBucket } from './rate-limit.js';
+import type { WriteBatch } from './write-batch.js';
 
 /** Close codes the relay uses (4xxx: application codes, mirrored on HTTP statuses). */
 export const CLOSE = {
@@ -36,14 +38,30 @@ export interface ConnectionContext {
   perUser: Map<string, { connections: number; bucket: TokenBucket }>;
   /** Receives in progress, so shutdown can wait for their results to be sent. */
   inflight: Set<Promise<void>>;
+  /** Groups each socket's frames of one event-loop turn into one write. */
+  writes: WriteBatch;
   draining(): boolean;
 }
 
 const MAX_TIMER = 2 ** 31 - 1;
 
+/**
+ * An event frame as UTF-8, made once for all its subscribers: the session shares one frame object
+ * per event, and `ws` would otherwise convert the same string for every socket.
+ */
+const eventBytes = new WeakMap<OutgoingServerFrame, Buffer>();
+function bytesOf(frame: string, sent: OutgoingServerFrame): string | Buffer {
+  if (sent.t !== 'event') return frame;
+  let bytes = eventBytes.get(sent);
+  if (!bytes) eventBytes.set(sent, (bytes = Buffer.from(frame)));
+  return bytes;
+}
+
 export class RelayConnection {
   alive = true;
   readonly #ws: WebSocket;
+  /** The upgraded TCP socket under `#ws`, corked per turn by `ctx.writes`. */
+  readonly #socket: Duplex;
   readonly #ctx: ConnectionContext;
   readonly #session: AuthoritySession;
   readonly #bucket: TokenBucket;
@@ -56,8 +74,9 @@ export class RelayConnection {
   /** Resolves when the socket has closed. */
   readonly closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
 
-  constructor(ws: WebSocket, ctx: ConnectionContext, readonly remote: string) {
+  constructor(ws: WebSocket, socket: Duplex, ctx: ConnectionContext, readonly remote: string) {
     this.#ws = ws;
+    this.#socket = socket;
     this.#ctx = ctx;
     const { config } = ctx;
     this.#bucket = new TokenBucket(config.ratePerConnection, config.ratePerConnection * 2);
@@ -170,7 +189,8 @@ export class RelayConnection {
       return;
     }
     this.#observe(sent);
-    this.#ws.send(frame);
+    this.#ctx.writes.hold(this.#socket);
+    this.#ws.send(bytesOf(frame, sent), { binary: false });
   }
 
   /** Metrics from the results and errors sent. */

@@ -12,6 +12,7 @@ import { FlagError } from '@flagline/core';
 import { REMOTE_ALGORITHMS, createVerifier, signToken, type Verifier } from './auth.js';
 import { ConfigError, flagConfigOf, type RelayConfig } from './config.js';
 import { CLOSE, RelayConnection, type ConnectionContext } from './connection.js';
+import { WriteBatch } from './write-batch.js';
 import { DEV_DIRECTORY, DEV_SECOND_TIER_TEAMS } from './dev-directory.js';
 import { createHttpHandler } from './http-routes.js';
 import { createLogger, type Logger } from './log.js';
@@ -193,7 +194,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   let draining = false;
   const admission = new Admission(config.admitPerSecond, config.admitBurst);
   const verifyParticipant = unlessBlocked(verify, serviceStore);
-  const ctx: ConnectionContext = { authority, verify: verifyParticipant, config, metrics, log, presence, perUser: new Map(), inflight: new Set(), draining: () => draining };
+  const ctx: ConnectionContext = { authority, verify: verifyParticipant, config, metrics, log, presence, perUser: new Map(), inflight: new Set(), writes: new WriteBatch(), draining: () => draining };
 
   const originAllowed = (origin: string | undefined, host: string | undefined): boolean => {
     if (origin === undefined) return true; // not a browser: the token is the only gate
@@ -266,7 +267,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new RelayConnection(ws, ctx, req.socket.remoteAddress ?? '?');
+      const conn = new RelayConnection(ws, socket, ctx, req.socket.remoteAddress ?? '?');
       connections.add(conn);
       metrics.connections = connections.size;
       ws.on('close', () => {

@@ -6,6 +6,7 @@ import type { ConversationStore, RuleEngine, RuleTrigger } from '@flagline/core/
 import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlagUnavailableEvent } from '../internal/events.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
+import { LazyPart } from '../internal/lazy-part.js';
 import { StoreController } from '../internal/subscription.js';
 import { flagIcon } from '../internal/icons.js';
 import { flagButtonStyles } from './flag-button.styles.js';
@@ -15,6 +16,12 @@ import { SuggestionController } from './suggestions.js';
 import { defaultFlagButtonStrings, type FlagButtonStrings } from './strings.js';
 
 const warnedUnavailable = new Set<string>();
+
+/**
+ * The panel's chat (`<supervisor-chat>`: log, composer, windowing) is its own chunk: it loads when
+ * the panel first opens, prefetched as soon as the agent starts composing or has an open flag.
+ */
+const chat = new LazyPart('chat', () => import('../define-supervisor-chat.js'));
 
 /** The rule a trigger came from, as a flag records it. */
 const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: trigger.ruleName });
@@ -129,6 +136,12 @@ export class FlagButton extends FlaglineElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('keydown', this.#onShortcut);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // A flag raised elsewhere (another tab, a rule, before a reload): the chat will be wanted.
+    if (this.openFlag) chat.prefetch();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -346,7 +359,7 @@ export class FlagButton extends FlaglineElement {
         ${view && flag
           ? html`
               <p class="status" data-state=${view.open ? 'open' : 'lowered'}>${this.stateLabel(view)}</p>
-              ${this.panelOpen
+              ${this.panelOpen && chat.ready
                 ? html`<supervisor-chat .client=${this.activeClient} flag-id=${flag.id} quiet theme=${this.theme ?? nothing}></supervisor-chat>`
                 : nothing}
             `
@@ -384,9 +397,10 @@ export class FlagButton extends FlaglineElement {
    */
   #open(review?: RuleTrigger): void {
     if (this.openFlag) {
-      this.panel?.showPopover();
+      void this.#openPanel();
       return;
     }
+    chat.prefetch();
     this.failure = undefined;
     this.#reviewing = review;
     if (review) {
@@ -397,6 +411,16 @@ export class FlagButton extends FlaglineElement {
     this.contextDraft = draftOf(this.conversations?.contextFor(this.interactionId));
     this.composer?.showModal();
     this.renderRoot.querySelector<HTMLTextAreaElement>('#message')?.focus();
+  }
+
+  /**
+   * The panel opens with its chat in it: at once when the chat's code was prefetched, else once it
+   * has loaded. If it cannot load, the panel opens anyway with the error (`flag-error`, code
+   * `unavailable`) where the chat would be, so the flag can still be followed and lowered.
+   */
+  async #openPanel(): Promise<void> {
+    if (!chat.ready) await this.perform('open-chat', this.openFlag?.id, () => chat.load());
+    if (!this.panel?.matches(':popover-open')) this.panel?.showPopover();
   }
 
   /**

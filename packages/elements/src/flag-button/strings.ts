@@ -1,5 +1,5 @@
 import type { Flag, FlagErrorCode } from '@flagline/core';
-import { defaultContextStrings, type ContextStrings } from '../internal/context-view.js';
+import { defaultContextStrings, type ContextStrings } from '../internal/context-strings.js';
 
 /** Every visible or announced string of <flag-button>, English by default. */
 export interface FlagButtonStrings {

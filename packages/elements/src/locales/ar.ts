@@ -1,6 +1,6 @@
 import type { FlagErrorCode, FlagEvent } from '@flagline/core';
 import { formatNumber, plural, type PluralForms } from '../internal/format.js';
-import type { ContextStrings } from '../internal/context-view.js';
+import type { ContextStrings } from '../internal/context-strings.js';
 import type { FlaglineMessages } from '../internal/localize.js';
 
 /** Arabic (Modern Standard; six plural forms). Put the elements under `dir="rtl"`. `registerLocale('ar', ar)`. */

@@ -1,6 +1,6 @@
 import type { FlagErrorCode, FlagEvent } from '@flagline/core';
 import { formatNumber, plural } from '../internal/format.js';
-import type { ContextStrings } from '../internal/context-view.js';
+import type { ContextStrings } from '../internal/context-strings.js';
 import type { FlaglineMessages } from '../internal/localize.js';
 
 /** Spanish. `registerLocale('es', es)`. */

@@ -1,5 +1,5 @@
 import type { Channel, Flag, SupervisorStatus } from '@flagline/core';
-import { defaultContextStrings, type ContextStrings } from '../internal/context-view.js';
+import { defaultContextStrings, type ContextStrings } from '../internal/context-strings.js';
 import { defaultAlertStrings, type AlertStrings } from './alert-strings.js';
 
 /** Every visible or announced string of <raised-flags-widget>, English by default. */

@@ -1,5 +1,5 @@
 import { describeEvent, type Flag, type FlagEvent } from '@flagline/core';
-import { defaultContextStrings, type ContextStrings } from '../internal/context-view.js';
+import { defaultContextStrings, type ContextStrings } from '../internal/context-strings.js';
 import { defaultCannedStrings, type CannedStrings } from './canned-strings.js';
 
 /** Every visible or announced string of <supervisor-chat>, English by default. */
