@@ -42,6 +42,9 @@ export interface RelayConfig {
   agentRoles: string[];
   claimTeams: string;
   teamPrefix: string;
+  claimTenant: string;
+  maxTenants: number;
+  tenantIdleMs: number;
   metricsToken?: string;
   metricsTokenFile?: string;
   jwtAlgorithms?: string[];
@@ -105,6 +108,9 @@ export const DEFAULTS: RelayConfig = {
   agentRoles: ['agent'],
   claimTeams: 'teams',
   teamPrefix: '',
+  claimTenant: '',
+  maxTenants: 1_000,
+  tenantIdleMs: 900_000,
   jwtIssuer: 'flagline',
   jwtAudience: 'flagline',
   jwtMaxAge: '12h',
@@ -166,6 +172,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'agentRoles', kind: 'list', help: 'Values of the role claim that make an agent (when no supervisor value is present).' },
   { key: 'claimTeams', kind: 'string', help: 'Claim holding the teams: a list of strings (e.g. teams, groups).' },
   { key: 'teamPrefix', kind: 'string', help: "Only team-claim values starting with this count, prefix removed (e.g. 'flagline-team-' or '/flagline/')." },
+  { key: 'claimTenant', kind: 'string', help: "Claim naming the tenant (contact center) a token belongs to, e.g. tenant or org_id: one relay deployment then serves many tenants, each with its own log, teams, presence, transcripts, service API and webhooks (see the README's Tenants). Unset: one tenant, 'default'." },
+  { key: 'maxTenants', kind: 'int', help: 'Tenants open at once in this process; a token of one more tenant is answered unavailable (retryable) until one closes.' },
+  { key: 'tenantIdleMs', kind: 'int', help: 'A tenant with no connection and no request for this long is closed (its state stays in the store; the next token of that tenant opens it again).' },
   { key: 'metricsToken', kind: 'string', help: 'Bearer token GET /metrics requires. Without it /metrics is open (a warning is logged when the relay binds beyond loopback).' },
   { key: 'metricsTokenFile', kind: 'string', help: 'File holding the metrics bearer token.' },
   { key: 'jwtAlgorithms', kind: 'list', help: 'Accepted JWT algorithms (default HS256 with a secret, the asymmetric ones with a JWKS URL or OIDC issuer, else ES256).' },
@@ -301,6 +310,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
   }
   if (!['error', 'warn', 'info', 'debug'].includes(config.logLevel)) throw new ConfigError('log-level must be error, warn, info or debug.');
   if (config.maxFrameBytes > config.maxPayloadBytes) throw new ConfigError('max-frame-bytes cannot exceed max-payload-bytes.');
+  if (config.maxTenants < 1 || config.tenantIdleMs < 1) throw new ConfigError('max-tenants and tenant-idle-ms must be at least 1.');
   if (config.checkpointEvents < 1 || config.checkpointMs < 1) throw new ConfigError('checkpoint-events and checkpoint-ms must be at least 1.');
   if (config.retentionDays > 0 && config.purgeIntervalMs < 1) throw new ConfigError('purge-interval-ms must be at least 1.');
   if (config.jwtSecretFile) config.jwtSecret = readFileSync(config.jwtSecretFile, 'utf8').trim();
