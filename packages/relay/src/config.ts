@@ -151,10 +151,10 @@ export const DEFAULTS: RelayConfig = {
 export const OPTIONS: readonly OptionSpec[] = [
   { key: 'host', kind: 'string', help: 'Interface to bind. Dev mode only allows loopback.' },
   { key: 'port', kind: 'int', help: 'Port for HTTP and WebSocket (/ws); 0 picks a free one (logged).' },
-  { key: 'store', kind: 'string', help: "Where the log lives: 'sqlite:PATH' (embedded file, created on first start; one relay process) or 'redis://HOST:PORT[/DB]' (several relay processes share it; see the README's Scale-out) or 'redis-sentinel://HOST:PORT,HOST:PORT,…/MASTER-NAME[/DB]' (replicated Redis that fails over; see the README's Failover)." },
+  { key: 'store', kind: 'string', help: "Where the log lives: 'sqlite:PATH' (embedded file, created on first start; one relay process) or 'redis://HOST:PORT[/DB]' (several relay processes share it; see the README's Scale-out) or 'redis-sentinel://HOST:PORT,HOST:PORT,…/MASTER-NAME[/DB]' (replicated Redis that fails over; see the README's Failover) or 'redis-cluster://HOST:PORT,HOST:PORT,…' (a Redis Cluster: tenants spread over its shards; see the README's Tenants)." },
   { key: 'redisNamespace', kind: 'string', help: 'Key prefix in Redis, so deployments can share one Redis.' },
   { key: 'presenceTtlMs', kind: 'int', help: 'Redis only: a dead process\'s supervisors drop out of presence after this long.' },
-  { key: 'minReplicasAcked', kind: 'int', help: 'Redis only: a group of commands is acknowledged once this many replicas have it (WAIT); fewer within --replica-ack-timeout-ms answers unavailable (retried by clients). Default: with redis-sentinel://, every replica the Sentinels know at start; with redis://, 0.' },
+  { key: 'minReplicasAcked', kind: 'int', help: 'Redis only: a group of commands is acknowledged once this many replicas have it (WAIT); fewer within --replica-ack-timeout-ms answers unavailable (retried by clients). Default: with redis-sentinel://, every replica the Sentinels know at start; with redis-cluster://, 1; with redis://, 0.' },
   { key: 'replicaAckTimeoutMs', kind: 'int', help: 'Redis only: how long an append waits for --min-replicas-acked replicas.' },
   { key: 'sync', kind: 'string', help: "SQLite only. 'full': fsync every group commit (survives power loss); 'normal': survives a killed process only." },
   { key: 'jwtSecret', kind: 'string', help: 'HS256 secret (>= 32 chars). Prefer --jwt-secret-file or the env var over the flag.' },
@@ -305,7 +305,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
     try {
       redisTarget(config.store);
     } catch (err) {
-      throw new ConfigError(`store must be sqlite:PATH, redis://HOST:PORT or redis-sentinel://HOST:PORT,…/MASTER-NAME: ${(err as Error).message}.`);
+      throw new ConfigError(`store must be sqlite:PATH, redis://HOST:PORT, redis-sentinel://HOST:PORT,…/MASTER-NAME or redis-cluster://HOST:PORT,…: ${(err as Error).message}.`);
     }
   }
   if (!['error', 'warn', 'info', 'debug'].includes(config.logLevel)) throw new ConfigError('log-level must be error, warn, info or debug.');

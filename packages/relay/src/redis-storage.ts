@@ -162,7 +162,8 @@ export interface RedisStorageOptions {
   namespace?: string;
   /**
    * Replicas that must have an append before it is acknowledged (WAIT); 0: none. Default: 0
-   * with redis://; with redis-sentinel://, every replica the Sentinels know at start (at least 1).
+   * with redis://; with redis-sentinel://, every replica the Sentinels know at start (at least 1);
+   * with redis-cluster://, 1 (a shard's replica).
    */
   minReplicasAcked?: number;
   /** How long an append waits for them before its commands are answered `unavailable`. */
@@ -259,6 +260,8 @@ export class RedisStorage implements AuthorityStorage {
    */
   async load(): Promise<Loaded> {
     if (this.#opts.minReplicasAcked === undefined && this.#target.kind === 'sentinel') this.#minAcked = Math.max(1, await knownReplicas(this.#target));
+    // A Cluster's shards each run a primary and (at least) one replica: an append waits for one.
+    if (this.#opts.minReplicasAcked === undefined && this.#target.kind === 'cluster') this.#minAcked = 1;
     await this.#redis.connect();
     await this.#checkPersistence();
     await this.#redis.set(this.#keys.epoch, randomId(), 'NX');
