@@ -26,6 +26,7 @@ export interface RelayConfig {
   /** Default: every replica the Sentinels know with redis-sentinel://, else 0. */
   minReplicasAcked?: number;
   replicaAckTimeoutMs: number;
+  storeTimeoutMs: number;
   sync: 'full' | 'normal';
   jwtSecret?: string;
   jwtSecretFile?: string;
@@ -98,6 +99,7 @@ export const DEFAULTS: RelayConfig = {
   redisNamespace: 'default',
   presenceTtlMs: 15_000,
   replicaAckTimeoutMs: 1_000,
+  storeTimeoutMs: 3_000,
   sync: 'full',
   jwksRefreshMs: 600_000,
   jwksCooldownMs: 30_000,
@@ -156,6 +158,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'presenceTtlMs', kind: 'int', help: 'Redis only: a dead process\'s supervisors drop out of presence after this long.' },
   { key: 'minReplicasAcked', kind: 'int', help: 'Redis only: a group of commands is acknowledged once this many replicas have it (WAIT); fewer within --replica-ack-timeout-ms answers unavailable (retried by clients). Default: with redis-sentinel://, every replica the Sentinels know at start; with redis-cluster://, 1; with redis://, 0.' },
   { key: 'replicaAckTimeoutMs', kind: 'int', help: 'Redis only: how long an append waits for --min-replicas-acked replicas.' },
+  { key: 'storeTimeoutMs', kind: 'int', help: "Redis only: a tenant's Redis that answers nothing for this long (a network partition, a stalled primary) is lost: the relay closes that tenant's connections with 1013 and refuses new ones with unavailable, so clients go to another relay, until Redis answers again." },
   { key: 'sync', kind: 'string', help: "SQLite only. 'full': fsync every group commit (survives power loss); 'normal': survives a killed process only." },
   { key: 'jwtSecret', kind: 'string', help: 'HS256 secret (>= 32 chars). Prefer --jwt-secret-file or the env var over the flag.' },
   { key: 'jwtSecretFile', kind: 'string', help: 'File holding the HS256 secret.' },
@@ -310,6 +313,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
   }
   if (!['error', 'warn', 'info', 'debug'].includes(config.logLevel)) throw new ConfigError('log-level must be error, warn, info or debug.');
   if (config.maxFrameBytes > config.maxPayloadBytes) throw new ConfigError('max-frame-bytes cannot exceed max-payload-bytes.');
+  if (config.storeTimeoutMs < 1) throw new ConfigError('store-timeout-ms must be at least 1.');
   if (config.maxTenants < 1 || config.tenantIdleMs < 1) throw new ConfigError('max-tenants and tenant-idle-ms must be at least 1.');
   if (config.checkpointEvents < 1 || config.checkpointMs < 1) throw new ConfigError('checkpoint-events and checkpoint-ms must be at least 1.');
   if (config.retentionDays > 0 && config.purgeIntervalMs < 1) throw new ConfigError('purge-interval-ms must be at least 1.');

@@ -91,6 +91,11 @@ export class RelayConnection {
     this.#ws.terminate();
   }
 
+  /** This relay lost the tenant's store: say why, close 1013 so the client reconnects (to another relay, through the balancer). */
+  retryElsewhere(error: FlagError): void {
+    this.#close(CLOSE.tryAgainLater, error);
+  }
+
   /** The host ended this participant's sessions (service API): say why, close 4401. */
   end(error: FlagError): void {
     this.#close(CLOSE.unauthenticated, error);

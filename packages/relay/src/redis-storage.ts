@@ -248,6 +248,11 @@ export class RedisStorage implements AuthorityStorage {
     return this.#diverged ?? (this.#redis.status === 'ready' ? null : new Error(`Redis is ${this.#redis.status}`));
   }
 
+  /** Answers once Redis (on a Cluster, this namespace's shard) answers a read of one of its keys. */
+  async probe(): Promise<void> {
+    await this.#redis.get(this.#keys.confirmedPos);
+  }
+
   /** Replicas each append waits for (resolved by load()). */
   get minReplicasAcked(): number {
     return this.#minAcked;

@@ -106,7 +106,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   const ready = async () => {
     if (draining) return false;
     const open = await tenants.all();
-    return open.length === 0 || open.some((t) => t.storage.failure === null);
+    return open.length === 0 || open.some((t) => t.failure === null);
   };
 
   const originAllowed = (origin: string | undefined, host: string | undefined): boolean => {

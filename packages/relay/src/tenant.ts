@@ -23,11 +23,15 @@ import { blockedError } from './service-routes.js';
 import { ServiceStore, type ServiceState } from './service-store.js';
 import { RedisServiceStore } from './service-store-redis.js';
 import { SqliteStorage } from './sqlite-storage.js';
+import { StoreWatch } from './store-watch.js';
 import { openStore, type RelayStore } from './store.js';
 import { loadWebhookConfig, type WebhookConfig } from './webhook-config.js';
 import { WebhookDelivery, type Outbox } from './webhook-delivery.js';
 import { RedisOutbox } from './webhook-outbox-redis.js';
 import { SqliteOutbox } from './webhook-outbox-sqlite.js';
+
+/** Connections and requests of a tenant whose store answers nothing: retry, through the balancer, elsewhere. */
+export const storeLost = () => new FlagError('unavailable', 'This relay cannot reach its store right now; reconnect (to another relay).', { retryAfterMs: 1_000 });
 
 /** What every tenant of one relay process shares: configuration, logs, metrics, token keys. */
 export interface TenantEnv {
@@ -54,6 +58,10 @@ export interface Tenant {
   readonly perUser: Map<string, { connections: number; bucket: TokenBucket }>;
   /** When a connection or a request last used it (ms since the epoch). */
   lastUsed: number;
+  /** Its store has answered nothing for --store-timeout-ms (store-watch.ts). */
+  readonly unreachable: boolean;
+  /** Why it cannot serve now (its store failed, or is unreachable), or null. */
+  readonly failure: Error | null;
   close(): Promise<void>;
 }
 
@@ -160,6 +168,16 @@ export async function openTenant(id: string, env: TenantEnv): Promise<Tenant> {
     now: Date.now,
     disconnect,
   });
+  const watch = storage.probe
+    ? new StoreWatch(() => storage.probe!(), config.storeTimeoutMs, {
+        lost: () => {
+          log.error('the store answers nothing; closing connections so clients go to another relay', { timeoutMs: config.storeTimeoutMs, connections: connections.size });
+          for (const c of connections) c.retryElsewhere(storeLost());
+        },
+        back: () => log.warn('the store answers again'),
+      })
+    : null;
+  const lost = new Error(`No answer from the store for ${config.storeTimeoutMs} ms.`);
   return {
     id,
     authority,
@@ -171,7 +189,14 @@ export async function openTenant(id: string, env: TenantEnv): Promise<Tenant> {
     connections,
     perUser: new Map(),
     lastUsed: Date.now(),
+    get unreachable() {
+      return watch?.lost ?? false;
+    },
+    get failure() {
+      return storage.failure ?? (watch?.lost ? lost : null);
+    },
     close: async () => {
+      watch?.stop();
       await retention?.stop();
       await webhooks?.close();
       store.close();

@@ -9,7 +9,7 @@ import { FlagError } from '@flagline/core';
 import { DEFAULT_TENANT, type ServiceIdentity } from './claims.js';
 import type { TenantAuthenticated } from './auth.js';
 import { blockedError } from './service-routes.js';
-import { openTenant, type Tenant, type TenantEnv } from './tenant.js';
+import { openTenant, storeLost, type Tenant, type TenantEnv } from './tenant.js';
 
 const RETRY_AFTER_MS = 2_000;
 
@@ -37,7 +37,7 @@ export class Tenants {
   /** A participant's token: verified, its tenant opened, a participant the host blocked refused. */
   async authenticate(token: string | undefined): Promise<{ auth: TenantAuthenticated; tenant: Tenant }> {
     const auth = await this.#env.verify(token);
-    const tenant = await this.open(auth.tenant);
+    const tenant = this.#serving(await this.open(auth.tenant));
     const until = tenant.store.blockedUntil(auth.participant.id);
     if (until !== undefined && until > Date.now()) throw blockedError(until);
     return { auth, tenant };
@@ -46,7 +46,7 @@ export class Tenants {
   /** A service token: verified, its tenant opened. */
   async service(token: string | undefined): Promise<{ service: ServiceIdentity; tenant: Tenant }> {
     const service = await this.#env.verify.service(token);
-    return { service, tenant: await this.open(service.tenant) };
+    return { service, tenant: this.#serving(await this.open(service.tenant)) };
   }
 
   /** The tenant, opened if it is not (concurrent calls share one opening). */
@@ -83,6 +83,12 @@ export class Tenants {
     clearInterval(this.#timer);
     await Promise.all((await this.all()).map((t) => t.close()));
     this.#open.clear();
+  }
+
+  /** A tenant whose store answers nothing takes no new connection or request (they would wait, unanswered). */
+  #serving(tenant: Tenant): Tenant {
+    if (tenant.unreachable) throw storeLost();
+    return tenant;
   }
 
   async #opening(id: string): Promise<Tenant> {
