@@ -2,7 +2,8 @@
  * Is a tenant's Redis still answering? A relay cut off from Redis by the network sees no error:
  * its commands just wait (a silent link keeps TCP connections open for many minutes). So every
  * `timeoutMs / 3` the watch sends a probe (a read of one of the tenant's keys: on a Cluster it
- * goes to the tenant's shard), one at a time; with no answer for `timeoutMs` the store is lost
+ * goes to the tenant's shard), one at a time (one unanswered for `timeoutMs` is left behind and
+ * another sent: a client library may hold a command for long); with no answer for `timeoutMs` the store is lost
  * (`lost` runs once), and the first answer after that brings it back (`back`).
  */
 export interface StoreWatchEvents {
@@ -16,7 +17,8 @@ export class StoreWatch {
   readonly #events: StoreWatchEvents;
   readonly #timer: ReturnType<typeof setInterval>;
   #answeredAt = Date.now();
-  #probing = false;
+  /** When the probe in flight was sent (0: none): one that takes longer than the timeout is left behind, and another sent. */
+  #probeSentAt = 0;
   #lost = false;
 
   constructor(probe: () => Promise<unknown>, timeoutMs: number, events: StoreWatchEvents) {
@@ -37,20 +39,24 @@ export class StoreWatch {
   }
 
   #tick(): void {
-    if (!this.#probing) {
-      this.#probing = true;
+    const now = Date.now();
+    if (this.#probeSentAt === 0 || now - this.#probeSentAt > this.#timeoutMs) {
+      const sentAt = (this.#probeSentAt = now);
+      const settled = () => {
+        if (this.#probeSentAt === sentAt) this.#probeSentAt = 0;
+      };
       this.#probe().then(
         () => {
-          this.#probing = false;
+          settled();
           this.#answeredAt = Date.now();
           if (!this.#lost) return;
           this.#lost = false;
           this.#events.back();
         },
-        () => (this.#probing = false),
+        settled,
       );
     }
-    if (!this.#lost && Date.now() - this.#answeredAt > this.#timeoutMs) {
+    if (!this.#lost && now - this.#answeredAt > this.#timeoutMs) {
       this.#lost = true;
       this.#events.lost();
     }
