@@ -15,6 +15,17 @@ import { ann, ben, cara, sam, sid, sue } from '../../packages/relay/test/helpers
 import { report } from '../reliability/support/scale.js';
 import { createServiceClient } from '@flagline/relay/client';
 import { ALL_SCOPES, failure, serviceToken } from '../../packages/relay/test/helpers/service.js';
+import { WEBHOOK_SECRET } from '../../packages/relay/test/helpers/receiver-process.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Resolves once `check` holds (looked at every 20 ms; the test's timeout bounds the wait). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 20));
+}
 
 type Action = Command['type'] | 'history';
 type Ownership = 'own' | 'other-agent' | 'other-team';
@@ -314,8 +325,19 @@ describe('authorization matrix × tenants (real relay, --claim-tenant)', () => {
   let north: World;
   let south: World;
   const tokenIn = (tenant: string) => (p: Participant) => tokenFor(p, '10m', { tenant });
+  // Webhooks: north has a file naming a receiver, south none; the receiver records every delivery.
+  const delivered: string[] = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d));
+    req.on('end', () => (delivered.push(body), res.end('ok')));
+  });
+  const hooks = mkdtempSync(join(tmpdir(), 'flagline-tenant-hooks-'));
   before(async () => {
-    relay = await RelayProcess.start({ args: ['--rate-per-connection', '0', '--rate-per-user', '0', '--claim-tenant', 'tenant'] });
+    await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    writeFileSync(join(hooks, 'north.json'), JSON.stringify({ endpoints: [{ id: 'crm', url, secret: WEBHOOK_SECRET }] }));
+    relay = await RelayProcess.start({ args: ['--rate-per-connection', '0', '--rate-per-user', '0', '--claim-tenant', 'tenant', '--webhooks', join(hooks, '{tenant}.json')] });
     north = await world(relay, tokenIn('north'));
     south = await world(relay, tokenIn('south'));
   });
@@ -323,6 +345,8 @@ describe('authorization matrix × tenants (real relay, --claim-tenant)', () => {
     closeWorld(north);
     closeWorld(south);
     await relay?.dispose();
+    receiver.close();
+    rmSync(hooks, { recursive: true, force: true });
   });
 
   it('the matrix holds inside each tenant, with the same people and teams in both', async () => {
@@ -425,6 +449,13 @@ describe('authorization matrix × tenants (real relay, --claim-tenant)', () => {
       const answer = await c.next((f) => f.t === 'error' || f.t === 'welcome');
       assert.equal(answer.t === 'error' && answer.error.code, 'unauthenticated', JSON.stringify(claims));
     }
+
+    // Webhooks: north's file delivers north's events, and nothing of south's reaches it.
+    await until(() => delivered.some((d) => d.includes('north only')));
+    assert.ok(delivered.some((d) => d.includes('raised in north')));
+    assert.ok(!delivered.some((d) => d.includes('raised in south')), "no south event went to north's endpoint");
+    assert.equal(await failure(service('south').listWebhookEndpoints()), '404 not-found');
+    assert.deepEqual((await service('north').listWebhookEndpoints()).endpoints.map((e) => e.id), ['crm']);
 
     // /metrics: per-tenant series, labelled by tenant.
     const metrics = await (await fetch(`${relay.url}/metrics`)).text();

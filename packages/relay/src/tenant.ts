@@ -72,14 +72,15 @@ export interface Tenant {
  * over its shards while each tenant's keys share one slot.
  */
 export function tenantConfig(config: RelayConfig, tenant: string): RelayConfig {
-  if (tenant === DEFAULT_TENANT) return config;
-  const webhooks = config.webhooks?.replaceAll('{tenant}', tenant);
-  const withWebhooks = webhooks !== undefined && existsSync(webhooks) ? { webhooks } : {};
-  const { webhooks: _shared, ...rest } = config;
-  if (!config.store.startsWith('sqlite:')) return { ...rest, ...withWebhooks, redisNamespace: `${config.redisNamespace}/${tenant}` };
+  // Webhooks: `{tenant}` in the path names each tenant's file; a tenant without one has none.
+  const { webhooks: shared, ...rest } = config;
+  const webhooks = shared?.replaceAll('{tenant}', tenant);
+  const own = { ...rest, ...(webhooks !== undefined && (webhooks === shared || existsSync(webhooks)) ? { webhooks } : {}) };
+  if (tenant === DEFAULT_TENANT) return own;
+  if (!config.store.startsWith('sqlite:')) return { ...own, redisNamespace: `${config.redisNamespace}/${tenant}` };
   const file = config.store.slice('sqlite:'.length);
   const ext = extname(file);
-  return { ...rest, ...withWebhooks, store: `sqlite:${join(dirname(file), `${basename(file, ext)}.${tenant}${ext}`)}` };
+  return { ...own, store: `sqlite:${join(dirname(file), `${basename(file, ext)}.${tenant}${ext}`)}` };
 }
 
 /** Webhook delivery from the store's outbox: SQLite rows written in the events' commit, or the Redis log under a lease. */
