@@ -27,6 +27,7 @@ export interface RelayConfig {
   /** Default: every replica the Sentinels know with redis-sentinel://, else 0. */
   minReplicasAcked?: number;
   replicaAckTimeoutMs: number;
+  storeTimeoutMs: number;
   sync: 'full' | 'normal';
   jwtSecret?: string;
   jwtSecretFile?: string;
@@ -43,6 +44,9 @@ export interface RelayConfig {
   agentRoles: string[];
   claimTeams: string;
   teamPrefix: string;
+  claimTenant: string;
+  maxTenants: number;
+  tenantIdleMs: number;
   metricsToken?: string;
   metricsTokenFile?: string;
   jwtAlgorithms?: string[];
@@ -102,6 +106,7 @@ export const DEFAULTS: RelayConfig = {
   redisNamespace: 'default',
   presenceTtlMs: 15_000,
   replicaAckTimeoutMs: 1_000,
+  storeTimeoutMs: 3_000,
   sync: 'full',
   jwksRefreshMs: 600_000,
   jwksCooldownMs: 30_000,
@@ -112,6 +117,9 @@ export const DEFAULTS: RelayConfig = {
   agentRoles: ['agent'],
   claimTeams: 'teams',
   teamPrefix: '',
+  claimTenant: '',
+  maxTenants: 1_000,
+  tenantIdleMs: 900_000,
   jwtIssuer: 'flagline',
   jwtAudience: 'flagline',
   jwtMaxAge: '12h',
@@ -153,11 +161,12 @@ export const DEFAULTS: RelayConfig = {
 export const OPTIONS: readonly OptionSpec[] = [
   { key: 'host', kind: 'string', help: 'Interface to bind. Dev mode only allows loopback.' },
   { key: 'port', kind: 'int', help: 'Port for HTTP and WebSocket (/ws); 0 picks a free one (logged).' },
-  { key: 'store', kind: 'string', help: "Where the log lives: 'sqlite:PATH' (embedded file, created on first start; one relay process) or 'redis://HOST:PORT[/DB]' (several relay processes share it; see the README's Scale-out) or 'redis-sentinel://HOST:PORT,HOST:PORT,…/MASTER-NAME[/DB]' (replicated Redis that fails over; see the README's Failover)." },
+  { key: 'store', kind: 'string', help: "Where the log lives: 'sqlite:PATH' (embedded file, created on first start; one relay process) or 'redis://HOST:PORT[/DB]' (several relay processes share it; see the README's Scale-out) or 'redis-sentinel://HOST:PORT,HOST:PORT,…/MASTER-NAME[/DB]' (replicated Redis that fails over; see the README's Failover) or 'redis-cluster://HOST:PORT,HOST:PORT,…' (a Redis Cluster: tenants spread over its shards; see the README's Tenants)." },
   { key: 'redisNamespace', kind: 'string', help: 'Key prefix in Redis, so deployments can share one Redis.' },
   { key: 'presenceTtlMs', kind: 'int', help: 'Redis only: a dead process\'s supervisors drop out of presence after this long.' },
-  { key: 'minReplicasAcked', kind: 'int', help: 'Redis only: a group of commands is acknowledged once this many replicas have it (WAIT); fewer within --replica-ack-timeout-ms answers unavailable (retried by clients). Default: with redis-sentinel://, every replica the Sentinels know at start; with redis://, 0.' },
+  { key: 'minReplicasAcked', kind: 'int', help: 'Redis only: a group of commands is acknowledged once this many replicas have it (WAIT); fewer within --replica-ack-timeout-ms answers unavailable (retried by clients). Default: with redis-sentinel://, every replica the Sentinels know at start; with redis-cluster://, 1; with redis://, 0.' },
   { key: 'replicaAckTimeoutMs', kind: 'int', help: 'Redis only: how long an append waits for --min-replicas-acked replicas.' },
+  { key: 'storeTimeoutMs', kind: 'int', help: "Redis only: a tenant's Redis that answers nothing for this long (a network partition, a stalled primary) is lost: the relay closes that tenant's connections with 1013 and refuses new ones with unavailable, so clients go to another relay, until Redis answers again." },
   { key: 'sync', kind: 'string', help: "SQLite only. 'full': fsync every group commit (survives power loss); 'normal': survives a killed process only." },
   { key: 'jwtSecret', kind: 'string', help: 'HS256 secret (>= 32 chars). Prefer --jwt-secret-file or the env var over the flag.' },
   { key: 'jwtSecretFile', kind: 'string', help: 'File holding the HS256 secret.' },
@@ -174,6 +183,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'agentRoles', kind: 'list', help: 'Values of the role claim that make an agent (when no supervisor value is present).' },
   { key: 'claimTeams', kind: 'string', help: 'Claim holding the teams: a list of strings (e.g. teams, groups).' },
   { key: 'teamPrefix', kind: 'string', help: "Only team-claim values starting with this count, prefix removed (e.g. 'flagline-team-' or '/flagline/')." },
+  { key: 'claimTenant', kind: 'string', help: "Claim naming the tenant (contact center) a token belongs to, e.g. tenant or org_id: one relay deployment then serves many tenants, each with its own log, teams, presence, transcripts, service API and webhooks (see the README's Tenants). Unset: one tenant, 'default'." },
+  { key: 'maxTenants', kind: 'int', help: 'Tenants open at once in this process; a token of one more tenant is answered unavailable (retryable) until one closes.' },
+  { key: 'tenantIdleMs', kind: 'int', help: 'A tenant with no connection and no request for this long is closed (its state stays in the store; the next token of that tenant opens it again).' },
   { key: 'metricsToken', kind: 'string', help: 'Bearer token GET /metrics requires. Without it /metrics is open (a warning is logged when the relay binds beyond loopback).' },
   { key: 'metricsTokenFile', kind: 'string', help: 'File holding the metrics bearer token.' },
   { key: 'jwtAlgorithms', kind: 'list', help: 'Accepted JWT algorithms (default HS256 with a secret, the asymmetric ones with a JWKS URL or OIDC issuer, else ES256).' },
@@ -308,11 +320,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
     try {
       redisTarget(config.store);
     } catch (err) {
-      throw new ConfigError(`store must be sqlite:PATH, redis://HOST:PORT or redis-sentinel://HOST:PORT,…/MASTER-NAME: ${(err as Error).message}.`);
+      throw new ConfigError(`store must be sqlite:PATH, redis://HOST:PORT, redis-sentinel://HOST:PORT,…/MASTER-NAME or redis-cluster://HOST:PORT,…: ${(err as Error).message}.`);
     }
   }
   if (!['error', 'warn', 'info', 'debug'].includes(config.logLevel)) throw new ConfigError('log-level must be error, warn, info or debug.');
   if (config.maxFrameBytes > config.maxPayloadBytes) throw new ConfigError('max-frame-bytes cannot exceed max-payload-bytes.');
+  if (config.storeTimeoutMs < 1) throw new ConfigError('store-timeout-ms must be at least 1.');
+  if (config.maxTenants < 1 || config.tenantIdleMs < 1) throw new ConfigError('max-tenants and tenant-idle-ms must be at least 1.');
   if (config.checkpointEvents < 1 || config.checkpointMs < 1) throw new ConfigError('checkpoint-events and checkpoint-ms must be at least 1.');
   if (config.retentionDays > 0 && config.purgeIntervalMs < 1) throw new ConfigError('purge-interval-ms must be at least 1.');
   if (config.jwtSecretFile) config.jwtSecret = readFileSync(config.jwtSecretFile, 'utf8').trim();

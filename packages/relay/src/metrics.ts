@@ -18,6 +18,17 @@ export function ruleRaiseOf(cmd: Command): { rule?: RuleRaise } {
   return {};
 }
 
+/** One open tenant's figures; `tenant` labels them on a multi-tenant relay (bounded by --max-tenants). */
+export interface TenantFigures {
+  tenant?: string;
+  pos: number;
+  retainedHistories: number;
+  connections: number;
+  /** Its open flags: the help-request gauges by team (teams of the same name in several tenants are summed). */
+  openFlags: Flag[];
+  storage?: { transactions: number; batches: number };
+}
+
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 /** Seconds: help requests are answered in seconds to minutes, lowered in minutes to an hour. */
 const HELP_BUCKETS = [5, 10, 30, 60, 120, 300, 600, 1800, 3600];
@@ -147,22 +158,31 @@ export class Metrics {
     this.#backgroundFailures.set(source, (this.#backgroundFailures.get(source) ?? 0) + 1);
   }
 
-  render(extra: { ready: boolean; pos: number; retainedHistories: number; openFlags: Flag[]; storage?: { transactions: number; batches: number } }): string {
+  render(extra: { ready: boolean; tenants: TenantFigures[] }): string {
     const out: string[] = [];
     const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    const { tenants } = extra;
+    const labelled = (t: TenantFigures) => (t.tenant === undefined ? '' : `{tenant="${t.tenant}"}`);
     family('flagline_connections', 'gauge', 'Open WebSocket connections.');
     out.push(`flagline_connections ${this.connections}`);
     family('flagline_ready', 'gauge', '1 when the relay accepts connections.');
     out.push(`flagline_ready ${extra.ready ? 1 : 0}`);
-    family('flagline_log_position', 'gauge', 'Position of the last event in the log.');
-    out.push(`flagline_log_position ${extra.pos}`);
+    family('flagline_tenants_open', 'gauge', 'Tenants whose Authority is open in this process (at most --max-tenants).');
+    out.push(`flagline_tenants_open ${tenants.length}`);
+    family('flagline_log_position', 'gauge', "Position of the last event in the log (per tenant on a multi-tenant relay: each tenant's own log).");
+    for (const t of tenants) out.push(`flagline_log_position${labelled(t)} ${t.pos}`);
     family('flagline_retained_histories', 'gauge', 'Flags whose event histories are in memory (open or lowered within the retention).');
-    out.push(`flagline_retained_histories ${extra.retainedHistories}`);
-    if (extra.storage) {
+    for (const t of tenants) out.push(`flagline_retained_histories${labelled(t)} ${t.retainedHistories}`);
+    if (tenants.some((t) => t.tenant !== undefined)) {
+      family('flagline_tenant_connections', 'gauge', "Open connections of each open tenant.");
+      for (const t of tenants) out.push(`flagline_tenant_connections${labelled(t)} ${t.connections}`);
+    }
+    const stored = tenants.filter((t) => t.storage);
+    if (stored.length) {
       family('flagline_storage_transactions_total', 'counter', 'Group commits written (each one transaction).');
-      out.push(`flagline_storage_transactions_total ${extra.storage.transactions}`);
+      for (const t of stored) out.push(`flagline_storage_transactions_total${labelled(t)} ${t.storage!.transactions}`);
       family('flagline_storage_batches_total', 'counter', 'Command and timer writes committed; batches / transactions = group size.');
-      out.push(`flagline_storage_batches_total ${extra.storage.batches}`);
+      for (const t of stored) out.push(`flagline_storage_batches_total${labelled(t)} ${t.storage!.batches}`);
     }
     family('flagline_start_duration_seconds', 'gauge', 'Time the Authority took to open at start (checkpoint + events after it, or the whole log).');
     out.push(`flagline_start_duration_seconds ${this.#start.seconds}`);
@@ -198,7 +218,7 @@ export class Metrics {
     out.push(`flagline_command_duration_seconds_sum ${this.#latencySum}`);
     out.push(`flagline_command_duration_seconds_count ${this.#latencyCount}`);
     this.#renderLoopLag(family, out);
-    this.#renderHelpRequests(family, out, extra.openFlags);
+    this.#renderHelpRequests(family, out, tenants.flatMap((t) => t.openFlags));
     family('flagline_admissions_deferred_total', 'counter', 'New connections told to come back later (a bye with their slot) by admission control.');
     out.push(`flagline_admissions_deferred_total ${this.#deferred}`);
     family('flagline_errors_total', 'counter', 'Error frames sent, by code.');

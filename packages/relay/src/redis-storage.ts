@@ -163,7 +163,8 @@ export interface RedisStorageOptions {
   namespace?: string;
   /**
    * Replicas that must have an append before it is acknowledged (WAIT); 0: none. Default: 0
-   * with redis://; with redis-sentinel://, every replica the Sentinels know at start (at least 1).
+   * with redis://; with redis-sentinel://, every replica the Sentinels know at start (at least 1);
+   * with redis-cluster://, 1 (a shard's replica).
    */
   minReplicasAcked?: number;
   /** How long an append waits for them before its commands are answered `unavailable`. */
@@ -251,6 +252,11 @@ export class RedisStorage implements AuthorityStorage {
     return this.#diverged ?? (this.#redis.status === 'ready' ? null : new Error(`Redis is ${this.#redis.status}`));
   }
 
+  /** Answers once Redis (on a Cluster, this namespace's shard) answers a read of one of its keys. */
+  async probe(): Promise<void> {
+    await this.#redis.get(this.#keys.confirmedPos);
+  }
+
   /** Replicas each append waits for (resolved by load()). */
   get minReplicasAcked(): number {
     return this.#minAcked;
@@ -263,6 +269,8 @@ export class RedisStorage implements AuthorityStorage {
    */
   async load(): Promise<Loaded> {
     if (this.#opts.minReplicasAcked === undefined && this.#target.kind === 'sentinel') this.#minAcked = Math.max(1, await knownReplicas(this.#target));
+    // A Cluster's shards each run a primary and (at least) one replica: an append waits for one.
+    if (this.#opts.minReplicasAcked === undefined && this.#target.kind === 'cluster') this.#minAcked = 1;
     await this.#redis.connect();
     await this.#checkPersistence();
     await this.settings.start();

@@ -127,7 +127,7 @@ describe('event-loop lag in /metrics', () => {
   it('a blocked event loop shows in the p99 of the next scrape only; count and sum keep growing', async () => {
     const metrics = new Metrics();
     const stop = metrics.watchEventLoop();
-    const render = () => metrics.render({ ready: true, pos: 0, retainedHistories: 0, openFlags: [] });
+    const render = () => metrics.render({ ready: true, tenants: [] });
     try {
       // A first sample (the timer has run once).
       while (lag(render(), '_count') === 0) await new Promise((resolve) => setTimeout(resolve, 25));

@@ -1,5 +1,5 @@
 export { Authority, CHECKPOINT_EVERY_EVENTS, CHECKPOINT_EVERY_MS, HISTORY_MARGIN_MS, type AuthorityOptions, type CheckpointReport } from './authority.js';
-export { AuthoritySession, MAX_HELD, type Authenticated, type SessionOptions, type SessionPhase } from './session.js';
+export { AuthoritySession, MAX_HELD, type Authenticated, type AuthorityChoice, type SessionOptions, type SessionPhase } from './session.js';
 export {
   MemoryStorage,
   type AuthorityStorage,

@@ -46,6 +46,12 @@ export interface SessionOptions {
   admit?(frame: ClientFrame): void;
 }
 
+/**
+ * The session's Authority, or how to pick it once the hello's token is verified (a relay that
+ * serves several tenants has one Authority each; a session never changes it afterwards).
+ */
+export type AuthorityChoice = Authority | ((auth: Authenticated) => Authority);
+
 /** Event frames by the authority's (shared, immutable) positioned event: one encoding per event. */
 const encodedEvents = new WeakMap<PositionedEvent, { frame: OutgoingServerFrame; text: string }>();
 
@@ -60,11 +66,13 @@ export class AuthoritySession {
   #me: Participant | null = null;
   #held: Request[] = [];
   #unsubscribe: (() => void) | null = null;
-  readonly #authority: Authority;
+  readonly #choice: AuthorityChoice;
+  /** Set at the welcome: every frame after it goes to this Authority. */
+  #authority!: Authority;
   readonly #opts: SessionOptions;
 
-  constructor(authority: Authority, opts: SessionOptions) {
-    this.#authority = authority;
+  constructor(authority: AuthorityChoice, opts: SessionOptions) {
+    this.#choice = authority;
     this.#opts = opts;
   }
 
@@ -116,6 +124,7 @@ export class AuthoritySession {
       auth = await this.#opts.authenticate(frame.token);
       if (this.#phase !== 'verifying') return; // closed while the token was checked
       this.#opts.accept?.(auth, 'hello');
+      this.#authority = typeof this.#choice === 'function' ? this.#choice(auth) : this.#choice;
     } catch (err) {
       if (this.#phase !== 'verifying') return;
       this.#refuse(err);
