@@ -40,6 +40,14 @@ export interface Lowering {
   cause: LowerCause;
 }
 
+/** A hand-off waiting for its receiver: it expires `transferTimeoutMs` after `at`. */
+export interface Transfer {
+  from: ParticipantRef;
+  to: ParticipantRef;
+  at: number;
+  note?: string;
+}
+
 /** A flag as every participant who can see it sees it: the result of reducing its events. */
 export interface Flag {
   id: string;
@@ -70,6 +78,12 @@ export interface Flag {
   joinBy?: ParticipantRef;
   joinAt?: number;
   lowered?: Lowering;
+  /** Set on a check-in (a flag a supervisor opened with the agent): that supervisor. */
+  checkInBy?: ParticipantRef;
+  /** A pending hand-off: who offered it to whom, when, with what note. */
+  transfer?: Transfer;
+  /** When it last went back to its team's queue (handed back or an offer expired): escalation counts from then. */
+  queuedAt?: number;
   /** Sequence number of the last event applied. */
   seq: number;
 }
@@ -86,6 +100,7 @@ export type LoweredEvent = Extract<FlagEvent, { type: 'lowered' }>;
 export type JoinEvent = Extract<FlagEvent, { type: `join-${string}` }>;
 export type MessageEvent = Extract<FlagEvent, { type: 'message' }>;
 export type AssignedEvent = Extract<FlagEvent, { type: 'assigned' }>;
+export type TransferEvent = Extract<FlagEvent, { type: `transfer-${string}` | 'handed-back' }>;
 export type FlagEventType = FlagEvent['type'];
 
 /** An event with its position in the source of truth's log (used to resume). */

@@ -6,7 +6,7 @@
 import type { Command } from './commands.js';
 import type { FlagConfig } from './config.js';
 import { allowedActions, type FlagAction } from './machine.js';
-import { isOpen, type Flag, type Participant, type ParticipantRef } from './model.js';
+import { isOpen, type Flag, type Participant, type ParticipantRef, type Transfer } from './model.js';
 
 /**
  * One word for where a flag stands, the most telling first: lowered; raising (this client's
@@ -28,6 +28,10 @@ export interface FlagView {
   busy: ReadonlySet<Command['type']>;
   /** Longest message, reason and customer label, in characters. */
   limits: FlagConfig['limits'];
+  /** A pending hand-off: to whom (`toMe` when to the viewer), from whom, and when it expires. */
+  transfer?: Transfer & { toMe: boolean; expiresAt: number };
+  /** Set on a check-in (a supervisor opened it with the agent): that supervisor. */
+  checkInBy?: ParticipantRef;
 }
 
 export function presentFlag(
@@ -47,6 +51,8 @@ export function presentFlag(
     actions: allowedActions(me, flag, config),
     busy: inFlight,
     limits: config.limits,
+    ...(flag.transfer ? { transfer: { ...flag.transfer, toMe: flag.transfer.to.id === me.id, expiresAt: flag.transfer.at + config.transferTimeoutMs } } : {}),
+    ...(flag.checkInBy ? { checkInBy: flag.checkInBy } : {}),
   };
 }
 

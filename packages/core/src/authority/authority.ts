@@ -6,7 +6,7 @@
 import type { CommandEnvelope, Outcome, ServiceCommand } from '../commands.js';
 import { resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
-import { decide, decideForService, escalationDue, reduceEvents, type Decision, type DecisionState } from '../machine.js';
+import { decide, decideForService, escalationDue, reduceEvents, transferDue, type Decision, type DecisionState } from '../machine.js';
 import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type ServiceRef, type Snapshot } from '../model.js';
 import { canSee, checkAccess, noSuchFlag } from '../rules.js';
 import { Audience, type Listener } from './audience.js';
@@ -154,6 +154,9 @@ export class Authority implements DecisionState {
   assignee(interactionId: string): string | undefined {
     return this.#assignments?.get(interactionId);
   }
+  participant(id: string): Participant | undefined {
+    return this.#subscribers.participant(id);
+  }
 
   /**
    * Run a command for an authenticated actor — or, with `via`, for the participant a service
@@ -207,7 +210,7 @@ export class Authority implements DecisionState {
   }
 
   /**
-   * Escalate every flag whose time is up, and drop from memory the histories whose retention
+   * Escalate every flag whose time is up, expire the hand-offs nobody accepted in time, and drop from memory the histories whose retention
    * ended. Runs on the timer from `start()`, or by hand in tests.
    */
   tick(): Promise<void> {
@@ -217,7 +220,7 @@ export class Authority implements DecisionState {
       const now = this.#now();
       const events: FlagEvent[] = [];
       for (const flag of state.openFlags()) {
-        const due = escalationDue(flag, now, this.config);
+        const due = escalationDue(flag, now, this.config) ?? transferDue(flag, now, this.config);
         if (due) events.push(due);
       }
       return { result: undefined, events };
@@ -382,7 +385,7 @@ export class Authority implements DecisionState {
     const decided = this.#queue.then(async (): Promise<{ result: T; durable: Promise<void> }> => {
       const stored = key && (await this.#storage.outcome(key.id));
       if (stored) return { result: answer(stored, key) as T, durable: Promise.resolve() };
-      const { result, events, outcome } = plan(new Draft(this.#state, this.#assignments));
+      const { result, events, outcome } = plan(new Draft(this.#state, this.#subscribers, this.#assignments));
       const positioned = events.map((event, i) => ({ pos: this.#pos + 1 + i, event }));
       return { result, durable: this.#pipeline({ events: positioned, expectedPos: this.#pos, outcomes: outcome ? [outcome] : [] }) };
     });
@@ -403,7 +406,7 @@ export class Authority implements DecisionState {
     try {
       for (let attempt = 0; jobs.length; attempt++) {
         if (attempt === MAX_CONFLICTS) throw new FlagError('internal', `Gave up after ${MAX_CONFLICTS} write conflicts with other relay processes.`);
-        const draft = new Draft(this.#state, this.#assignments);
+        const draft = new Draft(this.#state, this.#subscribers, this.#assignments);
         const plans = jobs.map((job) => {
           const planned = job.plan(draft);
           draft.apply(planned.events);

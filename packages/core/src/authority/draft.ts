@@ -4,7 +4,7 @@
  * Authority's own state stays untouched until the group's commit succeeds.
  */
 import { applyEvent, type DecisionState } from '../machine.js';
-import type { Flag, FlagEvent } from '../model.js';
+import type { Flag, FlagEvent, Participant } from '../model.js';
 
 interface MapLike<V> {
   get(key: string): V | undefined;
@@ -71,13 +71,24 @@ export interface Assignments {
   get(interactionId: string): string | undefined;
 }
 
+/** Who is online at the source of truth, by id (its subscribers). */
+export interface Directory {
+  participant(id: string): Participant | undefined;
+}
+
 export class Draft implements DecisionState {
   readonly #state: { flags: Overlay<Flag>; open: Overlay<string>; latest: Overlay<string> };
   readonly #assignments: Assignments | undefined;
+  readonly #directory: Directory;
 
-  constructor(base: BaseState, assignments?: Assignments) {
+  constructor(base: BaseState, directory: Directory, assignments?: Assignments) {
     this.#state = { flags: new Overlay(base.flags), open: new Overlay(base.open), latest: new Overlay(base.latest) };
+    this.#directory = directory;
     this.#assignments = assignments;
+  }
+
+  participant(id: string): Participant | undefined {
+    return this.#directory.participant(id);
   }
 
   assignee(interactionId: string): string | undefined {
@@ -114,5 +125,6 @@ export function withStoredFlag(state: DecisionState, stored: Flag | undefined): 
     openFlagFor: (interactionId) => state.openFlagFor(interactionId),
     interactionAgent: (interactionId) => state.interactionAgent(interactionId),
     ...(state.assignee ? { assignee: (interactionId: string) => state.assignee!(interactionId) } : {}),
+    ...(state.participant ? { participant: (id: string) => state.participant!(id) } : {}),
   };
 }

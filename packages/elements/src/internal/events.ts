@@ -30,6 +30,11 @@ export const FLAG_STATE_EVENT_TYPES = {
   'join-cancelled': 'join-cancelled',
   assigned: 'flag-assigned',
   message: 'message-received',
+  'transfer-offered': 'transfer-offered',
+  'transfer-accepted': 'transfer-accepted',
+  'transfer-declined': 'transfer-declined',
+  'transfer-expired': 'transfer-expired',
+  'handed-back': 'flag-handed-back',
 } as const satisfies Record<FlagEvent['type'], string>;
 export type FlagStateEventType = (typeof FLAG_STATE_EVENT_TYPES)[keyof typeof FLAG_STATE_EVENT_TYPES];
 

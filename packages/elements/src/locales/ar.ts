@@ -56,6 +56,7 @@ function systemLine(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised':
+      if (event.agent) return `فتح ${who} متابعة مع ${event.agent.name}: «${event.message}»`;
       return `رفع ${who} علمًا${event.severity === 'urgent' ? ' (عاجل)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»${event.automatic ? ` (رُفع تلقائيًا بالقاعدة «${event.automatic.ruleName}»)` : event.suggested ? ` (اقترحته القاعدة «${event.suggested.ruleName}»)` : ''}`;
     case 'acknowledged':
       return `استلم ${who} العلم`;
@@ -73,6 +74,16 @@ function systemLine(event: FlagEvent): string {
       return `ألغى ${who} طلب الانضمام`;
     case 'assigned':
       return `نُقل التفاعل من ${event.from.name} إلى ${event.agent.name}`;
+    case 'transfer-offered':
+      return `عرض ${who} العلم على ${event.to.name}${because(event.note)}`;
+    case 'transfer-accepted':
+      return `تولّى ${who} العلم`;
+    case 'transfer-declined':
+      return `رفض ${who} التسليم${because(event.reason)}`;
+    case 'transfer-expired':
+      return 'لم يُقبل التسليم في الوقت المحدد: عاد العلم إلى قائمة الفريق';
+    case 'handed-back':
+      return `أعاد ${who} العلم إلى قائمة الفريق${because(event.note)}`;
     case 'message':
       return `${who}: ${event.text}`;
   }

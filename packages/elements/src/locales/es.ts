@@ -40,6 +40,7 @@ function systemLine(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised':
+      if (event.agent) return `${who} abrió una consulta con ${event.agent.name}: «${event.message}»`;
       return `${who} levantó una bandera${event.severity === 'urgent' ? ' (urgente)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»${event.automatic ? ` (levantada automáticamente por la regla «${event.automatic.ruleName}»)` : event.suggested ? ` (sugerida por la regla «${event.suggested.ruleName}»)` : ''}`;
     case 'acknowledged':
       return `${who} atendió la bandera`;
@@ -57,6 +58,16 @@ function systemLine(event: FlagEvent): string {
       return `${who} canceló la solicitud de unirse`;
     case 'assigned':
       return `La interacción se transfirió de ${event.from.name} a ${event.agent.name}`;
+    case 'transfer-offered':
+      return `${who} ofreció la bandera a ${event.to.name}${because(event.note)}`;
+    case 'transfer-accepted':
+      return `${who} se hizo cargo de la bandera`;
+    case 'transfer-declined':
+      return `${who} rechazó el traspaso${because(event.reason)}`;
+    case 'transfer-expired':
+      return 'Nadie aceptó el traspaso a tiempo: la bandera volvió a la cola del equipo';
+    case 'handed-back':
+      return `${who} devolvió la bandera a la cola del equipo${because(event.note)}`;
     case 'message':
       return `${who}: ${event.text}`;
   }

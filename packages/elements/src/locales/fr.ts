@@ -40,6 +40,7 @@ function systemLine(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised':
+      if (event.agent) return `${who} a ouvert un point avec ${event.agent.name}\u00a0: «\u00a0${event.message}\u00a0»`;
       return `${who} a levé un drapeau${event.severity === 'urgent' ? ' (urgent)' : ''}${event.reason ? ` [${event.reason}]` : ''}\u00a0: «\u00a0${event.message}\u00a0»${event.automatic ? ` (levé automatiquement par la règle «\u00a0${event.automatic.ruleName}\u00a0»)` : event.suggested ? ` (suggéré par la règle «\u00a0${event.suggested.ruleName}\u00a0»)` : ''}`;
     case 'acknowledged':
       return `${who} a pris en charge le drapeau`;
@@ -57,6 +58,16 @@ function systemLine(event: FlagEvent): string {
       return `${who} a annulé la demande d’intervention`;
     case 'assigned':
       return `L’interaction a été transférée de ${event.from.name} à ${event.agent.name}`;
+    case 'transfer-offered':
+      return `${who} a proposé le drapeau à ${event.to.name}${because(event.note)}`;
+    case 'transfer-accepted':
+      return `${who} a pris le relais`;
+    case 'transfer-declined':
+      return `${who} a refusé le relais${because(event.reason)}`;
+    case 'transfer-expired':
+      return 'Le relais n’a pas été accepté à temps\u00a0: le drapeau est revenu dans la file de l’équipe';
+    case 'handed-back':
+      return `${who} a rendu le drapeau à la file de l’équipe${because(event.note)}`;
     case 'message':
       return `${who}\u00a0: ${event.text}`;
   }
