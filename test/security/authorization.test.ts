@@ -33,6 +33,11 @@ type Expect = 'allow' | 'not-allowed' | 'not-found' | 'already-acknowledged';
  * (also billing); other-team = raised by Cara (support). For the supervisor (Sam, billing):
  * own = a billing flag Sam claimed; other-agent = a billing flag Sid claimed; other-team = a
  * support flag (Sue claimed). Every flag has a pending join request when the command comes.
+ * Hand-off (issue 15): only the supervisor helping hands a flag off (to Sid, online in billing);
+ * an offer is answered only by whom it is offered to — for these cells the claimer offered the
+ * flag to the other billing supervisor (Sam's to Sid, Sid's to Sam). A check-in is a
+ * supervisor's act with an agent of their team on that agent's interaction: own = Ann on a new
+ * interaction, other-agent = Ann on Ben's interaction, other-team = Cara (not Sam's team: not-found).
  */
 const EXPECTED: Record<'agent' | 'supervisor', Record<Action, [own: Expect, otherAgent: Expect, otherTeam: Expect]>> = {
   agent: {
@@ -45,6 +50,10 @@ const EXPECTED: Record<'agent' | 'supervisor', Record<Action, [own: Expect, othe
     'decline-join': ['not-allowed', 'not-allowed', 'not-allowed'],
     'cancel-join': ['allow', 'not-found', 'not-found'],
     'end-interaction': ['allow', 'not-allowed', 'not-allowed'],
+    transfer: ['not-allowed', 'not-allowed', 'not-allowed'],
+    'accept-transfer': ['not-allowed', 'not-allowed', 'not-allowed'],
+    'decline-transfer': ['not-allowed', 'not-allowed', 'not-allowed'],
+    'check-in': ['not-allowed', 'not-allowed', 'not-allowed'],
     history: ['allow', 'not-found', 'not-found'],
   },
   supervisor: {
@@ -57,6 +66,10 @@ const EXPECTED: Record<'agent' | 'supervisor', Record<Action, [own: Expect, othe
     'decline-join': ['allow', 'already-acknowledged', 'not-found'],
     'cancel-join': ['not-allowed', 'not-allowed', 'not-allowed'],
     'end-interaction': ['not-allowed', 'not-allowed', 'not-allowed'],
+    transfer: ['allow', 'not-allowed', 'not-found'],
+    'accept-transfer': ['not-allowed', 'allow', 'not-found'],
+    'decline-transfer': ['not-allowed', 'allow', 'not-found'],
+    'check-in': ['allow', 'not-allowed', 'not-found'],
     history: ['allow', 'allow', 'not-found'],
   },
 };
@@ -85,7 +98,11 @@ async function attempt(c: RawClient, action: Action, target: { flagId: string; i
   const cmd: Command =
     action === 'raise'
       ? { type: 'raise', interactionId: ownership === 'own' ? uid('fresh-interaction') : interactionId, channel: 'voice', message: 'let me in' }
-      : action === 'end-interaction'
+      : action === 'check-in'
+        ? { type: 'check-in', agentId: ownership === 'other-team' ? 'cara' : 'ann', interactionId: ownership === 'own' ? uid('fresh-interaction') : interactionId, channel: 'voice', message: 'checking in' }
+        : action === 'transfer'
+          ? { type: 'transfer', flagId, to: 'sid' }
+          : action === 'end-interaction'
         ? { type: 'end-interaction', interactionId }
         : action === 'send-message'
           ? { type: 'send-message', flagId, text: 'hello' }
@@ -126,13 +143,15 @@ describe('authorization matrix (real relay)', () => {
   }
 
   /** A flag in the state a cell needs: raised by `owner`, a join requested, claimed by `claimer`. */
-  async function fixture(owner: Participant, claimer: Participant): Promise<{ flagId: string; interactionId: string }> {
+  async function fixture(owner: Participant, claimer: Participant, action: Action): Promise<{ flagId: string; interactionId: string }> {
     const interactionId = uid(`i-${owner.id}`);
     const agent = setup.get(owner.id)!;
     const raised = await ok(agent, { type: 'raise', interactionId, channel: 'voice', message: 'matrix fixture' });
     const flagId = raised.outcome.flagId!;
     await ok(agent, { type: 'request-join', flagId });
     await ok(setup.get(claimer.id)!, { type: 'acknowledge', flagId });
+    const receiver = { sam: 'sid', sid: 'sam' }[claimer.id];
+    if ((action === 'accept-transfer' || action === 'decline-transfer') && receiver) await ok(setup.get(claimer.id)!, { type: 'transfer', flagId, to: receiver });
     return { flagId, interactionId };
   }
 
@@ -153,7 +172,7 @@ describe('authorization matrix (real relay)', () => {
           const cellsText: string[] = [];
           for (const [i, ownership] of OWNERSHIPS.entries()) {
             const [owner, claimer] = owners[role][ownership];
-            const got = await attempt(c, action, await fixture(owner, claimer), ownership);
+            const got = await attempt(c, action, await fixture(owner, claimer, action), ownership);
             cells++;
             const match = got === expected[i];
             if (!match) mismatches.push(`${role}/${state}/${action}/${ownership}: expected ${expected[i]}, got ${got}`);
@@ -262,7 +281,7 @@ describe('authorization matrix (real relay)', () => {
       const res = await fetch(`${relay.url}/api/transcript/${interactionId}`, { headers: { authorization: `Bearer ${await tokenFor(p)}` } });
       return `${res.status} ${(await res.text()).replace(interactionId, '<id>').replace(/"entries":\[.*\]/, '"entries":[…]')}`;
     };
-    const cfix = await fixture(cara, sue);
+    const cfix = await fixture(cara, sue, 'history');
     const unknown = await transcriptAs(ann, uid('never-flagged'));
     for (const [p, expected] of [[cara, '200 {"entries":[…]}'], [sue, '200 {"entries":[…]}'], [ann, unknown], [sam, unknown]] as const) {
       const answer = await transcriptAs(p, cfix.interactionId);

@@ -1,7 +1,7 @@
 /**
  * The sample people of dev mode: the dev-only token endpoint signs tokens for them, and the
  * demo offers them as "log in as". Two teams of agents (billing has six, for the demo's scripted
- * outage), a supervisor for each team, and a second-tier supervisor who sees escalated flags.
+ * outage), a supervisor for each team (two in billing, so a hand-off has someone to go to), and a second-tier supervisor who sees escalated flags.
  * Never used when a real key is configured.
  */
 import type { Participant } from '@flagline/core';
@@ -18,6 +18,7 @@ export const DEV_DIRECTORY: readonly Participant[] = Object.freeze([
   { id: 'cara', name: 'Cara Agent', role: 'agent', teams: ['support'] },
   { id: 'dev', name: 'Dev Agent', role: 'agent', teams: ['support'] },
   { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', teams: ['billing'] },
+  { id: 'nia', name: 'Nia Supervisor', role: 'supervisor', teams: ['billing'] },
   { id: 'sue', name: 'Sue Supervisor', role: 'supervisor', teams: ['support', 'escalations'] },
 ]) as readonly Participant[];
 
