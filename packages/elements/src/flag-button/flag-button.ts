@@ -85,7 +85,7 @@ export class FlagButton extends FlaglineElement {
   @state() private panelOpen = false;
   /** The lowered flag whose notice the agent closed. */
   @state() private noticeClosed = '';
-  /** The automatic flag whose notice the agent closed. */
+  /** The automatic or check-in flag whose notice the agent closed. */
   @state() private autoNoticeClosed = '';
   /** What the composer will share of the conversation (none without `conversations`). */
   @state() private contextDraft: ContextDraft | undefined;
@@ -175,7 +175,9 @@ export class FlagButton extends FlaglineElement {
       case 'join-requested':
         return s.joinRequested;
       case 'acknowledged':
-        return s.acknowledgedBy(view.by?.name ?? '');
+        if (view.transfer) return s.handingOff(view.transfer.from.name, view.transfer.to.name);
+        // Who helps now: the supervisor who opened the check-in, or whoever acknowledged or took the flag over.
+        return view.checkInBy?.id === view.by?.id ? s.checkInBy(view.by?.name ?? '') : s.acknowledgedBy(view.by?.name ?? '');
       case 'escalated':
         return s.escalated;
       case 'raised':
@@ -215,6 +217,7 @@ export class FlagButton extends FlaglineElement {
       flag && !isOpen(flag) && !this.panelOpen && flag.id !== this.noticeClosed &&
       flag.lowered?.cause !== 'interaction-ended' && flag.lowered?.by.id !== this.activeClient?.me.id;
     const auto = flag && isOpen(flag) && flag.automatic && flag.id !== this.autoNoticeClosed ? flag : undefined;
+    const checkIn = flag && isOpen(flag) && flag.checkInBy && !this.panelOpen && flag.id !== this.autoNoticeClosed ? flag.checkInBy : undefined;
     return html`<div class="notice-region" role="status">
       ${show
         ? html`<p class="notice" part="notice"><span dir="auto">${this.s.loweredBy(flag)}</span>
@@ -223,6 +226,10 @@ export class FlagButton extends FlaglineElement {
       ${auto
         ? html`<p class="notice auto" part="notice"><span dir="auto">${this.s.autoRaised(auto.automatic!.ruleName)}</span>
             <button class="close-notice" @click=${() => (this.autoNoticeClosed = auto.id)}>${this.s.close}</button></p>`
+        : nothing}
+      ${checkIn && flag
+        ? html`<p class="notice check-in" part="notice"><span dir="auto">${this.s.checkInNotice(checkIn.name)}</span>
+            <button class="close-notice" @click=${() => (this.autoNoticeClosed = flag.id)}>${this.s.close}</button></p>`
         : nothing}
       ${this.#renderSuggestion()}
     </div>`;

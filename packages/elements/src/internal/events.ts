@@ -113,6 +113,11 @@ declare global {
     'join-cancelled': FlagStateEvent;
     'flag-assigned': FlagStateEvent;
     'message-received': FlagStateEvent;
+    'transfer-offered': FlagStateEvent;
+    'transfer-accepted': FlagStateEvent;
+    'transfer-declined': FlagStateEvent;
+    'transfer-expired': FlagStateEvent;
+    'flag-handed-back': FlagStateEvent;
     'transcript-entry': TranscriptEntryEvent;
     'flag-error': FlagErrorEvent;
     'flag-unavailable': FlagUnavailableEvent;
