@@ -9,6 +9,7 @@ import './define.js';
 import * as automation from '../../../stories/automation.stories.js';
 import * as bothSides from '../../../stories/both-sides.stories.js';
 import * as flagButton from '../../../stories/flag-button.stories.js';
+import * as handoff from '../../../stories/handoff.stories.js';
 import * as raisedFlagsWidget from '../../../stories/raised-flags-widget.stories.js';
 import * as supervisorChat from '../../../stories/supervisor-chat.stories.js';
 import * as theming from '../../../stories/theming.stories.js';
@@ -45,9 +46,14 @@ const SHOWS: Record<string, string> = {
   'automation / ExpandedContextRow': '[role=listitem] .context .turns',
   'automation / PinnedContextInChat': '.context + .log',
   'automation / GroupOfSimilarFlags': '.group',
+  'handoff / OfferedToYou': 'button.accept-transfer',
+  'handoff / OfferedToYouArabic': 'button.accept-transfer',
+  'handoff / Transferred': '.transfer',
+  'handoff / HandoffDialog': 'dialog.handoff[open] input[value="nia"]',
+  'handoff / CheckIn': '.notice.check-in',
 };
 
-const files = { automation, bothSides, flagButton, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;
+const files = { automation, bothSides, flagButton, handoff, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;
 
 describe('stories', () => {
   afterEach(async () => {
