@@ -2,7 +2,8 @@
  * Any text, any length, never breaks the layout. Every element in every state a person meets —
  * raised, acknowledged, join requested, joined, declined, lowered (the agent's notice), a failed
  * command, the widget's inline chat, the flag panel, a shared conversation (a row expanded, the
- * chat's pinned one), an automatic flag, a rule's suggestion — with one hostile text in every field it
+ * chat's pinned one), an automatic flag, a rule's suggestion, a check-in, a hand-off on its way and
+ * the Hand off dialog — with one hostile text in every field it
  * renders (agent and supervisor names, customer label, message, reason; the team, an id, at its
  * 128-character limit): 10,000
  * characters with no break opportunity, right-to-left overrides, zero-width characters. At 390
@@ -108,6 +109,8 @@ describe('layout: any text, any length, never breaks an element', () => {
         await agent.sendMessage(requested!, text);
         await sup.sendMessage(requested!, text);
         await sup.lower(lowered!, text);
+        // A supervisor's check-in with the agent on an eighth interaction (issue 15).
+        await sup.checkIn({ agentId: 'agent', interactionId: 'i-8', channel: 'enhanced-chat', customerLabel: text, message: text });
         const page = await fixture<HTMLElement>(html`
           <div style="inline-size: 100%; display: grid; gap: 8px">
             <raised-flags-widget .client=${sup} style="--flagline-widget-height: 1800px"></raised-flags-widget>
@@ -115,6 +118,7 @@ describe('layout: any text, any length, never breaks an element', () => {
             <flag-button class="lowered" .client=${agent} interaction-id="i-5" customer-label=${text} channel="enhanced-chat"></flag-button>
             <flag-button class="requested" .client=${agent} interaction-id="i-2" customer-label=${text} channel="enhanced-chat"></flag-button>
             <flag-button class="suggested" .client=${agent} .conversations=${conversations} .engine=${engine} interaction-id="i-7" channel="enhanced-chat"></flag-button>
+            <flag-button class="check-in" .client=${agent} interaction-id="i-8" channel="enhanced-chat"></flag-button>
           </div>
         `);
         const widget = page.querySelector('raised-flags-widget')!;
@@ -152,6 +156,18 @@ describe('layout: any text, any length, never breaks an element', () => {
         await frames();
         expect(layoutProblems(page)).to.deep.equal([]);
         suggested.shadowRoot!.querySelector<HTMLDialogElement>('dialog')!.close();
+        await waitUntil(() => page.querySelector('flag-button.check-in')!.shadowRoot?.querySelector('.notice.check-in'), 'the agent is told of the check-in', WAIT);
+        // The Hand off dialog listing a colleague, then the hand-off on its way to them with a note.
+        widget.handoffTargets = () => [{ id: 'other', name: `${text}!`, role: 'supervisor' }];
+        row(requested!)!.querySelector<HTMLButtonElement>('.hand-off')!.click();
+        await waitUntil(() => widget.shadowRoot!.querySelector('dialog.handoff[open] input[value="other"]'), 'the dialog lists the colleague', WAIT);
+        await frames();
+        expect(layoutProblems(page)).to.deep.equal([]);
+        widget.shadowRoot!.querySelector<HTMLButtonElement>('dialog.handoff .cancel')!.click();
+        await sup.transfer(requested!, 'other', text);
+        await waitUntil(() => row(requested!)?.querySelector('.transfer'), 'the row says where the flag is going', WAIT);
+        await frames();
+        expect(layoutProblems(page)).to.deep.equal([]);
         engine.dispose();
       });
     }

@@ -243,8 +243,13 @@ export const raisedFlagsWidgetStyles = [
       box-sizing: border-box;
       resize: vertical;
     }
-    .handoff p {
+    .handoff p,
+    .handoff h3 {
       margin: 0;
+      overflow-wrap: anywhere;
+    }
+    .handoff .choice span {
+      min-inline-size: 0;
     }
     .handoff .actions {
       justify-content: flex-end;
