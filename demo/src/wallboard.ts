@@ -5,7 +5,8 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { flagMetrics, type Flag, type FlagClient } from '@flagline/core';
 import { groupSimilarFlags } from '@flagline/core/automation';
 import { flagMark } from './icons.js';
-import { applyTheme, connect, loadSettings, pageUrl, personFromUrl } from './connect.js';
+import { applyTheme, connect, handoffTargets, loadSettings, pageUrl, personFromUrl } from './connect.js';
+import { checkInForm } from './check-in.js';
 import { elementTheme, flagline, languagePicker, statusPill, themeToggle } from './chrome.js';
 import { simulateOutage } from './outage.js';
 import { PEOPLE } from './people.js';
@@ -13,6 +14,7 @@ import { PEOPLE } from './people.js';
 const me = personFromUrl('sam');
 applyTheme(loadSettings());
 const client: FlagClient = connect(me);
+const targets = handoffTargets(me);
 const app = document.getElementById('app')!;
 /** What the supervisor chose on this wallboard survives a reload: alerts and the open chat. */
 const PREFS_KEY = `flagline-demo-wallboard:${me.id}`;
@@ -128,12 +130,14 @@ function view() {
       <section aria-labelledby="flags-title" class="board">
         <h1 id="flags-title" class="visually-hidden">Raised flags for ${me.teams.join(', ')}</h1>
         ${figures(open, all)}
+        ${checkInForm(client, me, update, (flagId) => setPrefs({ selected: flagId }))}
         ${flagline(html`<raised-flags-widget
           ?sound=${prefs.sound}
           ?notifications=${prefs.notifications}
           selected-flag-id=${chatFlag?.id ?? ''}
           theme=${ifDefined(elementTheme())}
           .groupSimilar=${groupSimilarFlags}
+          .handoffTargets=${targets}
           @flag-open-chat=${openChat}
           @join-accepted=${onJoinAccepted}
         ></raised-flags-widget>`)}

@@ -90,6 +90,17 @@ describe('<raised-flags-widget>: hand-off', () => {
     expect($(el, '.state').textContent).to.match(/^Waiting /);
   });
 
+  it('says why nobody is listed when the host cannot tell who is online, and still offers the team queue', async () => {
+    const el = await fixture<RaisedFlagsWidget>(
+      html`<raised-flags-widget .client=${samClient} .handoffTargets=${() => Promise.reject(new Error('The relay did not say who is online (503).'))}></raised-flags-widget>`,
+    );
+    await waitUntil(() => $maybe(el, 'button.hand-off'), 'the row');
+    $(el, 'button.hand-off').click();
+    await waitUntil(() => $maybe(el, 'dialog.handoff [role="alert"]'), 'the failure shows');
+    expect($(el, 'dialog.handoff [role="alert"]').textContent).to.equal('The relay did not say who is online (503).');
+    expect([...el.shadowRoot!.querySelectorAll<HTMLInputElement>('dialog input[type="radio"]')].map((r) => r.value)).to.deep.equal(['']);
+  });
+
   it('marks the receiver’s refusal for the one who offered; the flag stays with them', async () => {
     const el = await widget(samClient);
     const theirs = await widget(niaClient);

@@ -27,6 +27,8 @@ export class HandoffDialog implements ReactiveController {
   #flag: Flag | undefined;
   #targets: readonly ParticipantRef[] = [];
   #loading = false;
+  /** Why the list of supervisors could not be had (the team queue is still offered). */
+  #failed = '';
   #choice = '';
   #note = '';
 
@@ -50,13 +52,19 @@ export class HandoffDialog implements ReactiveController {
     this.#choice = '';
     this.#note = '';
     this.#targets = [];
+    this.#failed = '';
     const source = this.wiring.targets();
     this.#loading = source !== undefined;
     this.host.requestUpdate();
     await this.host.updateComplete;
     this.#dialog()?.showModal();
     if (!source) return;
-    const targets = await source(flag);
+    let targets: readonly ParticipantRef[] = [];
+    try {
+      targets = await source(flag);
+    } catch (err) {
+      this.#failed = err instanceof Error ? err.message : String(err);
+    }
     if (this.#flag !== flag) return;
     this.#targets = targets.filter((t) => t.id !== me);
     this.#loading = false;
@@ -101,7 +109,8 @@ export class HandoffDialog implements ReactiveController {
           <legend>${s.handoffTo}</legend>
           ${this.#targets.map((t) => choice(t.id, t.name))} ${choice('', s.backToQueue)}
           ${this.#loading ? html`<p class="muted" role="status">${s.handoffLoading}</p>` : nothing}
-          ${!this.#loading && this.#targets.length === 0 ? html`<p class="muted">${s.noColleagues}</p>` : nothing}
+          ${this.#failed ? html`<p class="error" role="alert">${this.#failed}</p>` : nothing}
+          ${!this.#loading && !this.#failed && this.#targets.length === 0 ? html`<p class="muted">${s.noColleagues}</p>` : nothing}
         </fieldset>
         <label class="note">
           <span>${s.handoffNote}</span>
