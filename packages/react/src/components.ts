@@ -23,6 +23,7 @@ export const FlagButton = createComponent({
     onFlagAssigned: 'flag-assigned' as EventName<GlobalEventHandlersEventMap['flag-assigned']>,
     onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,
     onFlagEscalated: 'flag-escalated' as EventName<GlobalEventHandlersEventMap['flag-escalated']>,
+    onFlagHandedBack: 'flag-handed-back' as EventName<GlobalEventHandlersEventMap['flag-handed-back']>,
     onFlagLowered: 'flag-lowered' as EventName<GlobalEventHandlersEventMap['flag-lowered']>,
     onFlagRaised: 'flag-raised' as EventName<GlobalEventHandlersEventMap['flag-raised']>,
     onFlagUnavailable: 'flag-unavailable' as EventName<GlobalEventHandlersEventMap['flag-unavailable']>,
@@ -32,6 +33,10 @@ export const FlagButton = createComponent({
     onJoinRequested: 'join-requested' as EventName<GlobalEventHandlersEventMap['join-requested']>,
     onMessageReceived: 'message-received' as EventName<GlobalEventHandlersEventMap['message-received']>,
     onTranscriptEntry: 'transcript-entry' as EventName<GlobalEventHandlersEventMap['transcript-entry']>,
+    onTransferAccepted: 'transfer-accepted' as EventName<GlobalEventHandlersEventMap['transfer-accepted']>,
+    onTransferDeclined: 'transfer-declined' as EventName<GlobalEventHandlersEventMap['transfer-declined']>,
+    onTransferExpired: 'transfer-expired' as EventName<GlobalEventHandlersEventMap['transfer-expired']>,
+    onTransferOffered: 'transfer-offered' as EventName<GlobalEventHandlersEventMap['transfer-offered']>,
   },
 });
 
@@ -55,6 +60,7 @@ export const RaisedFlagsWidget = createComponent({
     onFlagAssigned: 'flag-assigned' as EventName<GlobalEventHandlersEventMap['flag-assigned']>,
     onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,
     onFlagEscalated: 'flag-escalated' as EventName<GlobalEventHandlersEventMap['flag-escalated']>,
+    onFlagHandedBack: 'flag-handed-back' as EventName<GlobalEventHandlersEventMap['flag-handed-back']>,
     onFlagJoin: 'flag-join' as EventName<GlobalEventHandlersEventMap['flag-join']>,
     onFlagLowered: 'flag-lowered' as EventName<GlobalEventHandlersEventMap['flag-lowered']>,
     onFlagOpenChat: 'flag-open-chat' as EventName<GlobalEventHandlersEventMap['flag-open-chat']>,
@@ -65,6 +71,10 @@ export const RaisedFlagsWidget = createComponent({
     onJoinRequested: 'join-requested' as EventName<GlobalEventHandlersEventMap['join-requested']>,
     onMessageReceived: 'message-received' as EventName<GlobalEventHandlersEventMap['message-received']>,
     onTranscriptEntry: 'transcript-entry' as EventName<GlobalEventHandlersEventMap['transcript-entry']>,
+    onTransferAccepted: 'transfer-accepted' as EventName<GlobalEventHandlersEventMap['transfer-accepted']>,
+    onTransferDeclined: 'transfer-declined' as EventName<GlobalEventHandlersEventMap['transfer-declined']>,
+    onTransferExpired: 'transfer-expired' as EventName<GlobalEventHandlersEventMap['transfer-expired']>,
+    onTransferOffered: 'transfer-offered' as EventName<GlobalEventHandlersEventMap['transfer-offered']>,
   },
 });
 
@@ -79,6 +89,7 @@ export const SupervisorChat = createComponent({
     onFlagAssigned: 'flag-assigned' as EventName<GlobalEventHandlersEventMap['flag-assigned']>,
     onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,
     onFlagEscalated: 'flag-escalated' as EventName<GlobalEventHandlersEventMap['flag-escalated']>,
+    onFlagHandedBack: 'flag-handed-back' as EventName<GlobalEventHandlersEventMap['flag-handed-back']>,
     onFlagLowered: 'flag-lowered' as EventName<GlobalEventHandlersEventMap['flag-lowered']>,
     onFlagRaised: 'flag-raised' as EventName<GlobalEventHandlersEventMap['flag-raised']>,
     onJoinAccepted: 'join-accepted' as EventName<GlobalEventHandlersEventMap['join-accepted']>,
@@ -87,5 +98,9 @@ export const SupervisorChat = createComponent({
     onJoinRequested: 'join-requested' as EventName<GlobalEventHandlersEventMap['join-requested']>,
     onMessageReceived: 'message-received' as EventName<GlobalEventHandlersEventMap['message-received']>,
     onTranscriptEntry: 'transcript-entry' as EventName<GlobalEventHandlersEventMap['transcript-entry']>,
+    onTransferAccepted: 'transfer-accepted' as EventName<GlobalEventHandlersEventMap['transfer-accepted']>,
+    onTransferDeclined: 'transfer-declined' as EventName<GlobalEventHandlersEventMap['transfer-declined']>,
+    onTransferExpired: 'transfer-expired' as EventName<GlobalEventHandlersEventMap['transfer-expired']>,
+    onTransferOffered: 'transfer-offered' as EventName<GlobalEventHandlersEventMap['transfer-offered']>,
   },
 });

@@ -38,6 +38,11 @@ const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: tr
  * @fires {FlagStateEvent} join-cancelled - The agent cancelled the join request.
  * @fires {FlagStateEvent} flag-assigned - The host transferred this interaction (and its flag) to another agent.
  * @fires {FlagStateEvent} message-received - Someone else wrote on this interaction's flag (`event.text`).
+ * @fires {FlagStateEvent} transfer-offered - The supervisor helping offered this interaction's flag to another (`event.to`).
+ * @fires {FlagStateEvent} transfer-accepted - Another supervisor took the flag over: they help now.
+ * @fires {FlagStateEvent} transfer-declined - The supervisor offered the flag declined; the one who offered it still helps.
+ * @fires {FlagStateEvent} transfer-expired - Nobody accepted the offer in time: the flag waits in its team's queue again.
+ * @fires {FlagStateEvent} flag-handed-back - The supervisor helping handed the flag back to its team's queue.
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of this interaction's flag, as a transcript line.
  * @csspart button - The flag button, showing the flag's state and the unread count.
  * @csspart composer - The raise dialog (a native modal `<dialog>`).

@@ -49,6 +49,7 @@ export interface FlaglineProperties {
     channel?: RaisedFlagsWidget['channel'];
     client?: RaisedFlagsWidget['client'];
     groupSimilar?: RaisedFlagsWidget['groupSimilar'];
+    handoffTargets?: RaisedFlagsWidget['handoffTargets'];
     muted?: RaisedFlagsWidget['muted'];
     notifications?: RaisedFlagsWidget['notifications'];
     playSound?: RaisedFlagsWidget['playSound'];
@@ -74,6 +75,7 @@ export interface FlaglineEvents {
     'flag-assigned': GlobalEventHandlersEventMap['flag-assigned'];
     'flag-error': GlobalEventHandlersEventMap['flag-error'];
     'flag-escalated': GlobalEventHandlersEventMap['flag-escalated'];
+    'flag-handed-back': GlobalEventHandlersEventMap['flag-handed-back'];
     'flag-lowered': GlobalEventHandlersEventMap['flag-lowered'];
     'flag-raised': GlobalEventHandlersEventMap['flag-raised'];
     'flag-unavailable': GlobalEventHandlersEventMap['flag-unavailable'];
@@ -83,6 +85,10 @@ export interface FlaglineEvents {
     'join-requested': GlobalEventHandlersEventMap['join-requested'];
     'message-received': GlobalEventHandlersEventMap['message-received'];
     'transcript-entry': GlobalEventHandlersEventMap['transcript-entry'];
+    'transfer-accepted': GlobalEventHandlersEventMap['transfer-accepted'];
+    'transfer-declined': GlobalEventHandlersEventMap['transfer-declined'];
+    'transfer-expired': GlobalEventHandlersEventMap['transfer-expired'];
+    'transfer-offered': GlobalEventHandlersEventMap['transfer-offered'];
   };
   'flagline-provider': Record<never, never>;
   'raised-flags-widget': {
@@ -90,6 +96,7 @@ export interface FlaglineEvents {
     'flag-assigned': GlobalEventHandlersEventMap['flag-assigned'];
     'flag-error': GlobalEventHandlersEventMap['flag-error'];
     'flag-escalated': GlobalEventHandlersEventMap['flag-escalated'];
+    'flag-handed-back': GlobalEventHandlersEventMap['flag-handed-back'];
     'flag-join': GlobalEventHandlersEventMap['flag-join'];
     'flag-lowered': GlobalEventHandlersEventMap['flag-lowered'];
     'flag-open-chat': GlobalEventHandlersEventMap['flag-open-chat'];
@@ -100,12 +107,17 @@ export interface FlaglineEvents {
     'join-requested': GlobalEventHandlersEventMap['join-requested'];
     'message-received': GlobalEventHandlersEventMap['message-received'];
     'transcript-entry': GlobalEventHandlersEventMap['transcript-entry'];
+    'transfer-accepted': GlobalEventHandlersEventMap['transfer-accepted'];
+    'transfer-declined': GlobalEventHandlersEventMap['transfer-declined'];
+    'transfer-expired': GlobalEventHandlersEventMap['transfer-expired'];
+    'transfer-offered': GlobalEventHandlersEventMap['transfer-offered'];
   };
   'supervisor-chat': {
     'flag-acknowledged': GlobalEventHandlersEventMap['flag-acknowledged'];
     'flag-assigned': GlobalEventHandlersEventMap['flag-assigned'];
     'flag-error': GlobalEventHandlersEventMap['flag-error'];
     'flag-escalated': GlobalEventHandlersEventMap['flag-escalated'];
+    'flag-handed-back': GlobalEventHandlersEventMap['flag-handed-back'];
     'flag-lowered': GlobalEventHandlersEventMap['flag-lowered'];
     'flag-raised': GlobalEventHandlersEventMap['flag-raised'];
     'join-accepted': GlobalEventHandlersEventMap['join-accepted'];
@@ -114,6 +126,10 @@ export interface FlaglineEvents {
     'join-requested': GlobalEventHandlersEventMap['join-requested'];
     'message-received': GlobalEventHandlersEventMap['message-received'];
     'transcript-entry': GlobalEventHandlersEventMap['transcript-entry'];
+    'transfer-accepted': GlobalEventHandlersEventMap['transfer-accepted'];
+    'transfer-declined': GlobalEventHandlersEventMap['transfer-declined'];
+    'transfer-expired': GlobalEventHandlersEventMap['transfer-expired'];
+    'transfer-offered': GlobalEventHandlersEventMap['transfer-offered'];
   };
 }
 
