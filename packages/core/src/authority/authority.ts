@@ -10,7 +10,7 @@ import { decide, decideForService, escalationDue, reduceEvents, transferDue, typ
 import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type ServiceRef, type Snapshot } from '../model.js';
 import { canSee, checkAccess, noSuchFlag } from '../rules.js';
 import { Audience, type Listener } from './audience.js';
-import { Draft, track, withStoredFlag, type Assignments } from './draft.js';
+import { Draft, track, withParticipant, withStoredFlag, type Assignments } from './draft.js';
 import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, StoredOutcome } from './storage.js';
 
 export interface AuthorityOptions {
@@ -40,6 +40,12 @@ export interface AuthorityOptions {
   onCheckpoint?: (report: CheckpointReport) => void;
   /** The host's assignments of interactions to agents (the relay's service API keeps them). */
   assignments?: Assignments;
+  /**
+   * Who else may be named by a hand-off or a check-in, beyond this authority's own subscribers
+   * (who are always known): e.g. the participants connected to the other relay processes of a
+   * shared log. Asked only when the one named is not subscribed here.
+   */
+  directory?: { participant(id: string): Promise<Participant | undefined> };
 }
 
 export type CheckpointReport = { pos: number; events: number; ms: number } | { error: Error };
@@ -88,6 +94,7 @@ export class Authority implements DecisionState {
   #checkpointAt: number;
   #checkpointing: Promise<unknown> | null = null;
   readonly #assignments: Assignments | undefined;
+  readonly #directory: AuthorityOptions['directory'];
 
   private constructor(opts: AuthorityOptions, { epoch, checkpoint, events }: Loaded) {
     this.config = resolveConfig(opts.config);
@@ -95,6 +102,7 @@ export class Authority implements DecisionState {
     this.#onError = opts.onError ?? ((error, source) => console.error(`[flagline] ${source} failed:`, error));
     this.#now = opts.now ?? Date.now;
     this.#assignments = opts.assignments;
+    this.#directory = opts.directory;
     this.#replayWindow = opts.replayWindow ?? 50_000;
     this.#retentionMs = opts.historyRetentionMs ?? this.config.recentMs + HISTORY_MARGIN_MS;
     if (!(this.#retentionMs >= this.config.recentMs))
@@ -166,7 +174,15 @@ export class Authority implements DecisionState {
   execute(actor: Participant, envelope: CommandEnvelope, via?: ServiceRef): Promise<Outcome> {
     const actorId = via ? serviceKey(via) : actor.id;
     const flagId = 'flagId' in envelope.command ? envelope.command.flagId : undefined;
-    return this.#run(envelope.id, actorId, flagId, () => this.execute(actor, envelope, via), (state) => decide(state, actor, envelope, this.#now(), this.config, via));
+    const run = (found?: Participant) =>
+      this.#run(envelope.id, actorId, flagId, () => this.execute(actor, envelope, via), (state) => decide(withParticipant(state, found), actor, envelope, this.#now(), this.config, via));
+    const { command } = envelope;
+    const named = command.type === 'transfer' ? command.to : command.type === 'check-in' ? command.agentId : undefined;
+    if (named === undefined || !this.#directory || this.#subscribers.participant(named)) return run();
+    return this.#directory.participant(named).then(run, (err: unknown): Outcome => ({
+      ok: false,
+      error: new FlagError('unavailable', `Could not look up ${named}; retry the command: ${String(err)}`, { retryAfterMs: RETRY_AFTER_MS }).toJSON(),
+    }));
   }
 
   /** Run a host backend's own command (end or assign an interaction). */

@@ -115,6 +115,21 @@ export class Draft implements DecisionState {
 }
 
 /**
+ * The state, plus someone the source of truth's directory found who is not subscribed here (on
+ * another relay process): a hand-off to them or a check-in with them is decided as for a subscriber.
+ */
+export function withParticipant(state: DecisionState, found: Participant | undefined): DecisionState {
+  if (!found) return state;
+  return {
+    flag: (id) => state.flag(id),
+    openFlagFor: (interactionId) => state.openFlagFor(interactionId),
+    interactionAgent: (interactionId) => state.interactionAgent(interactionId),
+    ...(state.assignee ? { assignee: (interactionId: string) => state.assignee!(interactionId) } : {}),
+    participant: (id) => state.participant?.(id) ?? (id === found.id ? found : undefined),
+  };
+}
+
+/**
  * The state, plus one flag read back from storage because it left memory (lowered long ago, so
  * it never changes again): a command on it is decided as if it had never left.
  */

@@ -45,6 +45,34 @@ describe('Authority: hand-off and check-in', () => {
     sueSub.leave();
   });
 
+  it('asks the directory for someone not subscribed here (another relay process), and says so when it cannot answer', async () => {
+    const asked: string[] = [];
+    let failing = false;
+    const authority = await Authority.open({
+      storage: new MemoryStorage(),
+      directory: {
+        participant: async (id) => {
+          asked.push(id);
+          if (failing) throw new Error('redis down');
+          return id === 'nia' ? nia : undefined;
+        },
+      },
+    });
+    record(authority, sue);
+    const flagId = await raise(authority);
+    await run(authority, sue, { type: 'acknowledge', flagId });
+    expect(code(await run(authority, sue, { type: 'transfer', flagId, to: 'ghost' }))).to.equal('not-found');
+    failing = true;
+    expect(code(await run(authority, sue, { type: 'transfer', flagId, to: 'nia' }))).to.equal('unavailable');
+    failing = false;
+    expect(code(await run(authority, sue, { type: 'transfer', flagId, to: 'nia' }))).to.equal('ok');
+    expect(authority.flag(flagId)!.transfer?.to).to.deep.equal({ id: 'nia', name: 'Nia Supervisor', role: 'supervisor' });
+    // Subscribers are known without asking.
+    record(authority, ann);
+    await run(authority, sue, { type: 'check-in', agentId: 'ann', interactionId: 'i-x', channel: 'voice', message: 'hi' });
+    expect(asked).to.deep.equal(['ghost', 'nia', 'nia']);
+  });
+
   it('expires an offer on the tick once transferTimeoutMs passed, back to the team queue; acceptance after it is refused', async () => {
     const { authority, clock } = await open();
     const sueSub = record(authority, sue);
