@@ -11,6 +11,7 @@ import type { RelayConfig } from './config.js';
 import type { Logger } from './log.js';
 import { ruleRaiseOf, type Metrics, type RuleRaise } from './metrics.js';
 import type { Presence } from './presence.js';
+import type { RedisKnownPeople } from './known-people.js';
 import { TokenBucket } from './rate-limit.js';
 
 /** Close codes the relay uses (4xxx: application codes, mirrored on HTTP statuses). */
@@ -32,6 +33,8 @@ export interface ConnectionContext {
   metrics: Metrics;
   log: Logger;
   presence: Presence;
+  /** With several processes on Redis: who connected anywhere, for hand-offs and check-ins naming them. */
+  people?: RedisKnownPeople;
   /** Open connections per participant id. */
   perUser: Map<string, { connections: number; bucket: TokenBucket }>;
   /** Receives in progress, so shutdown can wait for their results to be sent. */
@@ -138,6 +141,7 @@ export class RelayConnection {
       perUser.set(participant.id, user);
       this.#userId = participant.id;
       if (participant.role === 'supervisor') this.#leave = this.#ctx.presence.enter(participant);
+      this.#ctx.people?.remember(participant);
       clearTimeout(this.#helloTimer);
       this.#ctx.log.info('authenticated', { remote: this.remote, participant: participant.id, role: participant.role });
     }

@@ -17,6 +17,7 @@ import { createHttpHandler } from './http-routes.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { LocalPresence, RedisPresence } from './presence.js';
+import { RedisKnownPeople } from './known-people.js';
 import { isLoopback } from './loopback.js';
 import { Admission } from './rate-limit.js';
 import { DAY_MS, RetentionJob } from './retention.js';
@@ -155,10 +156,12 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     storage instanceof SqliteStorage
       ? new ServiceStore(storage.database)
       : await RedisServiceStore.open({ url: config.store, namespace: config.redisNamespace, log, onBlock: (id, until) => disconnect(id, blockedError(until)) });
+  const people = storage instanceof SqliteStorage ? undefined : new RedisKnownPeople({ url: config.store, namespace: config.redisNamespace, log });
   const opening = performance.now();
   const authority = await Authority.open({
     storage,
     assignments: serviceStore,
+    ...(people ? { directory: people } : {}),
     config: flagConfigOf(config, config.secondTierTeams.length || !devMode ? config.secondTierTeams : [...DEV_SECOND_TIER_TEAMS]),
     onError: (error, source) => {
       log.error('background task failed', { source, code: error.code, error: error.message });
@@ -183,7 +186,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   let draining = false;
   const admission = new Admission(config.admitPerSecond, config.admitBurst);
   const verifyParticipant = unlessBlocked(verify, serviceStore);
-  const ctx: ConnectionContext = { authority, verify: verifyParticipant, config, metrics, log, presence, perUser: new Map(), inflight: new Set(), draining: () => draining };
+  const ctx: ConnectionContext = { authority, verify: verifyParticipant, config, metrics, log, presence, ...(people ? { people } : {}), perUser: new Map(), inflight: new Set(), draining: () => draining };
 
   const originAllowed = (origin: string | undefined, host: string | undefined): boolean => {
     if (origin === undefined) return true; // not a browser: the token is the only gate
@@ -303,6 +306,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     serviceStore.close();
     await authority.close();
     await presence.close();
+    await people?.close();
     verify.close();
     await Promise.all(
       [...connections].map((c) => {
