@@ -55,8 +55,8 @@ describe('<raised-flags-widget>: hand-off', () => {
     await sendKeys({ press: 'Enter' });
     expect((await offered).flag.transfer).to.deep.include({ note: 'She handled the last refund' });
     expect(dialog(mine)).to.equal(null);
-    await waitUntil(() => focused(mine)?.classList.contains('hand-off') || $maybe(mine, '.transfer'), 'focus back on the row');
     await waitUntil(() => $maybe(mine, '.transfer')?.textContent?.includes('Offered to Nia Supervisor'), "Sam's row says where it is going");
+    await waitUntil(() => focused(mine)?.classList.contains('open-chat'), 'focus stays on the row (Hand off is gone while the offer is pending)');
 
     await waitUntil(() => $maybe(theirs, 'button.accept-transfer'), 'Accept on Nia’s row');
     expect($(theirs, '.transfer').textContent).to.contain('Offered to you by Sam Supervisor');

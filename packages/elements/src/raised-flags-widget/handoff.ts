@@ -76,9 +76,11 @@ export class HandoffDialog implements ReactiveController {
     this.#dialog()?.close();
     this.#flag = undefined;
     this.host.requestUpdate();
-    void this.host.updateComplete.then(() =>
-      this.host.renderRoot.querySelector<HTMLElement>(`[data-flag-id="${CSS.escape(flagId ?? '')}"] .hand-off`)?.focus(),
-    );
+    // Back to the row's Hand off, or (once an offer is pending and it is gone) to its Open chat.
+    void this.host.updateComplete.then(() => {
+      const row = this.host.renderRoot.querySelector<HTMLElement>(`[data-flag-id="${CSS.escape(flagId ?? '')}"]`);
+      (row?.querySelector<HTMLElement>('.hand-off') ?? row?.querySelector<HTMLElement>('.open-chat'))?.focus();
+    });
   }
 
   #dialog(): HTMLDialogElement | null {
