@@ -19,7 +19,10 @@ export default defineConfig({
         agent: resolve(demo, 'agent.html'),
         wallboard: resolve(demo, 'wallboard.html'),
         both: resolve(demo, 'both.html'),
+        // The wallboard's notification clicks: served from the site root (its scope is the whole demo).
+        'flagline-sw': resolve(import.meta.dirname, 'packages/elements/src/service-worker/flagline-sw.ts'),
       },
+      output: { entryFileNames: (chunk) => (chunk.name === 'flagline-sw' ? '[name].js' : 'assets/[name]-[hash].js') },
     },
   },
   esbuild: { target: 'es2022' },

@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, its comparison and ratio, as tables; full figures in
 // bench/results.json. `npm run bench:smoke` (or --smoke): the same code at a tiny scale, in
-// seconds, and a non-zero exit if any benchmark failed to produce its numbers. Timings are never
+// seconds, and a non-zero exit if any benchmark failed to produce its numbers or a bundle is over
+// its size budget (bench/size.mjs BUDGETS). Timings are never
 // asserted: these are figures, not tests. `--only=size,client,render,relay,restart,automation` runs a subset.
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { hasRedisServer } from './relay/servers.mjs';
 import { renderBench } from './render/render.mjs';
 import { printClientShift, printRelay, printRender, printRestart } from './report.mjs';
 import { restartBench } from './restart/restart.mjs';
-import { printSizes, sizes } from './size.mjs';
+import { checkBudgets, printSizes, sizes } from './size.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? ['size', 'client', 'render', 'relay', 'restart', 'automation'];
@@ -119,6 +120,9 @@ function missing() {
   if (only.includes('size')) {
     if (!Array.isArray(results.size)) problems.push(`size: ${results.size?.error}`);
     else for (const r of results.size) if (!num(r.gzip)) problems.push(`size ${r.name}: ${r.error}`);
+    // Sizes do not depend on the machine's load, so their budgets are judged here (issue 18).
+    if (Array.isArray(results.size))
+      for (const b of checkBudgets(results.size)) if (b.over) problems.push(`size ceiling: ${b.entry}, ${b.measure} ${((b.bytes ?? NaN) / 1024).toFixed(1)} KB gzip > ${b.ceiling} KB (goal ${b.goal} KB)`);
   }
   if (only.includes('client')) {
     const c = results.client;
@@ -170,6 +174,6 @@ function missing() {
 
 const problems = missing();
 if (problems.length) {
-  console.log(`\n${problems.length} benchmark(s) produced no figures:\n  ${problems.join('\n  ')}`);
+  console.log(`\n${problems.length} problem(s): a benchmark without figures or a size over budget:\n  ${problems.join('\n  ')}`);
   process.exitCode = 1;
 }

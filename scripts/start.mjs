@@ -54,6 +54,11 @@ const relay = spawn(
     '--legacy-chat',
     '--second-tier-teams', 'escalations',
     '--webhooks', webhooks,
+    '--rules', resolve(root, 'demo/rules.json'),
+    // Billing offers each new flag to one available supervisor at a time (demo/routing.json).
+    '--routing', resolve(root, 'demo/routing.json'),
+    // The billing and support teams' canned replies and quick raise reasons (kept once edited).
+    '--settings-seed', resolve(root, 'demo/settings-seed.json'),
     '--log-level', process.env.FLAGLINE_LOG_LEVEL ?? 'warn',
   ],
   { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, NODE_ENV: 'development' } },

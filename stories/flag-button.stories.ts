@@ -3,7 +3,7 @@ import { html, nothing } from 'lit';
 import type { FlagClient } from '@flagline/core';
 import type { FlagButton } from '@flagline/elements';
 import './support/locales.js';
-import { ann, autoReply, ESCALATE_AFTER_MS, LONG_TEXT, storyWorld, type StoryWorld } from './support/world.js';
+import { ann, autoReply, ESCALATE_AFTER_MS, LONG_TEXT, presenceKnown, seedSettings, storyWorld, type StoryWorld } from './support/world.js';
 
 interface Args {
   channel: FlagButton['channel'];
@@ -58,6 +58,19 @@ export default meta;
 export const Idle: Story = {};
 
 export const Composing: Story = { play: openTrigger };
+
+/** Before raising: the only supervisor of Ann's team is away, so the button says nobody is online. */
+export const NoSupervisorOnline: Story = {
+  loaders: [
+    async () => {
+      const w = storyWorld();
+      await presenceKnown(w.supervisor);
+      await w.supervisor.setStatus('away');
+      await presenceKnown(w.agent);
+      return { w };
+    },
+  ],
+};
 
 export const Raised: Story = { loaders: [() => raised()] };
 
@@ -184,4 +197,29 @@ export const Dark: Story = {
   loaders: [() => raised(undefined, (w, id) => w.supervisor.acknowledge(id))],
   parameters: { backgrounds: { default: 'dark' } },
   render: (args, { loaded }) => html`<div style="background:#121418;padding:24px">${render((loaded.w as StoryWorld).agent, args)}</div>`,
+};
+
+/** The team's quick raise reasons under the reason field: one click fills it. */
+export const QuickReasons: Story = {
+  loaders: [
+    async () => {
+      const w = storyWorld();
+      await seedSettings(w);
+      return { w };
+    },
+  ],
+  play: openTrigger,
+};
+
+/** Quick reasons in Arabic, right to left, 390 px wide. */
+export const QuickReasonsArabicNarrow: Story = {
+  loaders: [
+    async () => {
+      const w = storyWorld();
+      await seedSettings(w);
+      return { w };
+    },
+  ],
+  render: (args, { loaded }) => html`<div dir="rtl" lang="ar" style="inline-size: 390px">${render((loaded.w as StoryWorld).agent, args)}</div>`,
+  play: openTrigger,
 };

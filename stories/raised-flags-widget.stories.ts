@@ -1,8 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
-import type { RaisedFlagsWidget } from '@flagline/elements';
+import { badgeIcon, type RaisedFlagsWidget } from '@flagline/elements';
 import './support/locales.js';
-import { agentNumber, ESCALATE_AFTER_MS, LONG_TEXT, raiseMany, simulateAgents, storyWorld, type StoryWorld } from './support/world.js';
+import { agentNumber, ESCALATE_AFTER_MS, LONG_TEXT, nia, OFFER_ROUTING, presenceKnown, raiseMany, simulateAgents, storyWorld, type StoryWorld } from './support/world.js';
 
 interface Args {
   team: string;
@@ -12,6 +12,9 @@ interface Args {
   theme: '' | 'light' | 'dark';
 }
 type Story = StoryObj<Args>;
+
+/** The demo wallboard's favicon (a flag), to show the badge over. */
+const FLAG_ICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path fill="#3454d1" d="M3 1h1.5v14H3zM5.5 2h8l-2 3.5 2 3.5h-8z"/></svg>')}`;
 
 function render(w: StoryWorld, args: Args) {
   return html`<raised-flags-widget
@@ -118,7 +121,102 @@ export const French: Story = {
   render: (args, { loaded }) => html`<div lang="fr">${render(loaded.w as StoryWorld, args)}</div>`,
 };
 
+/** Offer routing: billing's new flag is offered to Sam alone, with a countdown (announced once). */
+export const OfferedToYou: Story = {
+  loaders: [
+    async () => {
+      const w = storyWorld(OFFER_ROUTING);
+      await presenceKnown(w.supervisor);
+      await w.client(agentNumber(1)).raise({ interactionId: 'c-1', channel: 'voice', customerLabel: 'Jon Doe', message: 'Refund above my limit, need approval' });
+      return { w };
+    },
+  ],
+};
+
+/** Offer routing: Sam is busy, so the flag is offered to Nia; Sam sees who has it, and cannot take it yet. */
+export const OfferedToSomeoneElse: Story = {
+  loaders: [
+    async () => {
+      const w = storyWorld(OFFER_ROUTING);
+      await presenceKnown(w.client(nia));
+      await presenceKnown(w.supervisor);
+      await w.supervisor.setStatus('busy');
+      await w.client(agentNumber(1)).raise({ interactionId: 'c-1', channel: 'voice', customerLabel: 'Jon Doe', message: 'Refund above my limit, need approval' });
+      return { w };
+    },
+  ],
+};
+
+/** The supervisor's own status in the header, set to Away: offer routing skips them. */
+export const StatusAway: Story = {
+  loaders: [
+    async () => {
+      const loaded = await wallboard();
+      await presenceKnown(loaded.w.supervisor);
+      await loaded.w.supervisor.setStatus('away');
+      return loaded;
+    },
+  ],
+};
+
 export const Dark: Story = {
   args: { theme: 'dark' },
   render: (args, { loaded }) => html`<div style="background:#121418;padding:24px">${render(loaded.w as StoryWorld, args)}</div>`,
+};
+
+const widgetIn = (canvas: HTMLElement) => canvas.querySelector('raised-flags-widget')!;
+
+/** Alert settings open: sound, desktop notifications (asked on the supervisor's click), how often an unanswered flag alerts again. */
+export const AlertSettingsOpen: Story = {
+  args: { sound: true, notifications: true },
+  play: async ({ canvasElement }) => {
+    const el = widgetIn(canvasElement);
+    await el.updateComplete;
+    el.shadowRoot!.querySelector<HTMLButtonElement>('.alert-settings-toggle')!.click();
+  },
+};
+
+/** "Missed (3)": flags lowered, or escalated past this supervisor, while nobody answered; Clear all. */
+export const MissedFlags: Story = {
+  loaders: [async () => ({ w: storyWorld() })],
+  play: async ({ canvasElement, loaded }) => {
+    const w = loaded.w as StoryWorld;
+    const el = widgetIn(canvasElement);
+    await el.updateComplete;
+    for (const [i, message] of ['Customer hung up, never mind', 'Sorted it out myself'].entries()) {
+      const agent = w.client(agentNumber(i + 1));
+      const { flagId } = await agent.raise({ interactionId: `m-${i}`, channel: 'voice', message });
+      await agent.lower(flagId!);
+    }
+    await w.client(agentNumber(3)).raise({ interactionId: 'm-3', channel: 'enhanced-chat', message: 'Refund approval needed' });
+    await w.advance(ESCALATE_AFTER_MS + 1);
+    // The supervisor's client has the escalation (and, before it, the lowers): the widget lists all three.
+    await new Promise<void>((resolve) => {
+      const stop = w.supervisor.$openFlags.subscribe((flags) => flags.some((f) => f.escalation > 0) && (queueMicrotask(() => stop()), resolve()));
+    });
+    await el.updateComplete;
+    el.shadowRoot!.querySelector<HTMLButtonElement>('.missed-toggle')!.click();
+  },
+};
+
+/**
+ * `badge-title`: while the wallboard's tab is in the background its title reads "(2) …" and its
+ * favicon carries the count (here the badge drawn over this page's icon, as the tab shows it).
+ */
+export const TitleBadge: Story = {
+  render: (args, { loaded }) => html`
+    <p><img src=${badgeIcon(2, FLAG_ICON)} width="32" height="32" alt="The tab's icon while 2 flags wait" /> (2) Supervisor wallboard</p>
+    <raised-flags-widget .client=${(loaded.w as StoryWorld).supervisor} badge-title ?sound=${args.sound} ?notifications=${args.notifications}></raised-flags-widget>
+  `,
+};
+
+/** Missed flags and Alert settings in Arabic, right to left. */
+export const AlertsArabic: Story = {
+  ...MissedFlags,
+  args: { sound: true, notifications: true },
+  render: (args, { loaded }) => html`<div dir="rtl" lang="ar">${render(loaded.w as StoryWorld, args)}</div>`,
+  play: async (ctx) => {
+    await MissedFlags.play!(ctx as Parameters<NonNullable<Story['play']>>[0]);
+    widgetIn(ctx.canvasElement).shadowRoot!.querySelector<HTMLButtonElement>('.alert-settings-toggle')!.click();
+  },
 };

@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
 import type { FlagClient } from '@flagline/core';
 import './support/locales.js';
-import { ann, autoReply, LONG_TEXT, sam, storyWorld, type StoryWorld } from './support/world.js';
+import { ann, autoReply, LONG_TEXT, sam, seedSettings, storyWorld, type StoryWorld } from './support/world.js';
 
 interface Args {
   side: 'agent' | 'supervisor';
@@ -137,4 +137,71 @@ export const French: Story = {
 export const Dark: Story = {
   args: { theme: 'dark' },
   render: (args, { loaded }) => html`<div style="background:#121418;padding:24px">${render(args, loaded as Loaded)}</div>`,
+};
+
+/** The chat of a supervisor story, updated. */
+async function chatIn(canvasElement: HTMLElement) {
+  const el = canvasElement.querySelector('supervisor-chat')!;
+  await el.updateComplete;
+  return el;
+}
+
+/** The composer's Quick replies button: the team's and Sam's own replies, placeholders shown as written. */
+const openQuickReplies = async ({ canvasElement }: { canvasElement: HTMLElement }) => {
+  const el = await chatIn(canvasElement);
+  el.shadowRoot!.querySelector<HTMLButtonElement>('.canned-open')?.click();
+  await el.updateComplete;
+};
+
+/** Typing `/` then letters at the start of the composer filters the replies inline. */
+const typeSlash =
+  (typed: string) =>
+  async ({ canvasElement }: { canvasElement: HTMLElement }) => {
+    const el = await chatIn(canvasElement);
+    const textarea = el.shadowRoot!.querySelector('textarea')!;
+    textarea.focus();
+    textarea.value = typed;
+    textarea.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    await el.updateComplete;
+  };
+
+export const QuickRepliesOpen: Story = {
+  loaders: [({ args }) => conversation(args.side, (w) => seedSettings(w))],
+  play: openQuickReplies,
+};
+
+export const QuickRepliesFiltered: Story = {
+  loaders: [({ args }) => conversation(args.side, (w) => seedSettings(w))],
+  play: typeSlash('/refund'),
+};
+
+/** Nothing matches what was typed after `/`. */
+export const QuickRepliesNoMatch: Story = {
+  loaders: [({ args }) => conversation(args.side, (w) => seedSettings(w))],
+  play: typeSlash('/zzz'),
+};
+
+/** Neither the team nor Sam has replies yet: the list says so and offers the editor. */
+export const QuickRepliesEmpty: Story = {
+  play: openQuickReplies,
+};
+
+/** The editor (a modal dialog): team and personal replies, add, edit, delete. */
+export const QuickRepliesEditor: Story = {
+  loaders: [({ args }) => conversation(args.side, (w) => seedSettings(w))],
+  play: async (ctx) => {
+    await openQuickReplies(ctx);
+    const el = await chatIn(ctx.canvasElement);
+    el.shadowRoot!.querySelector<HTMLButtonElement>('.canned .manage')?.click();
+    await el.updateComplete;
+    el.shadowRoot!.querySelector<HTMLButtonElement>('dialog section .edit')?.click();
+    await el.updateComplete;
+  },
+};
+
+/** Arabic, right to left, in a 390 px column: the picker wraps, nothing overflows. */
+export const QuickRepliesArabicNarrow: Story = {
+  loaders: [({ args }) => conversation(args.side, (w) => seedSettings(w))],
+  render: (args, { loaded }) => html`<div dir="rtl" lang="ar" style="inline-size: 390px">${render(args, loaded as Loaded)}</div>`,
+  play: openQuickReplies,
 };

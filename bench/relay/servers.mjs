@@ -1,7 +1,7 @@
 // Starting, watching and stopping the servers under test: the Flagline relay (its real CLI on a
-// SQLite file) and the Socket.IO comparison server. CPU and RSS come from /proc, so they are the
+// SQLite file, built to JavaScript as production runs it) and the Socket.IO comparison server. CPU and RSS come from /proc, so they are the
 // server process's own, never the load generator's.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -59,13 +59,37 @@ async function until(test, timeoutMs, what, proc) {
   }
 }
 
-/** The relay's real CLI; resolves once /readyz answers. Generous rate limits so the limiter is not what is measured; `extra` comes last, so it overrides. */
+let built;
+/**
+ * The relay as production runs it: `npm run build` of @flagline/core and @flagline/relay (tsc,
+ * once per bench process, so the figures are of the code checked out), then plain Node on
+ * `packages/relay/dist/cli.js`. Through tsx from the sources a start took ~1 s more (issue 18).
+ */
+export function buildRelay() {
+  built ??= new Promise((ok, fail) =>
+    execFile('npm', ['run', 'build', '--silent', '-w', '@flagline/core', '-w', '@flagline/relay'], { cwd: root }, (err, stdout, stderr) =>
+      err ? fail(new Error(`building the relay failed:\n${stdout}${stderr}`)) : ok(),
+    ),
+  );
+  return built;
+}
+
+/**
+ * Extra Node options for every relay the bench starts, e.g. a CPU profile of each:
+ * `FLAGLINE_RELAY_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'` (written when the relay exits;
+ * NODE_OPTIONS refuses --cpu-prof, and would profile the load generators too).
+ */
+const relayNodeArgs = (process.env.FLAGLINE_RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/** The relay's real CLI, built; resolves once /readyz answers. Generous rate limits so the limiter is not what is measured; `extra` comes last, so it overrides. */
 export async function startRelay({ port, store, secret, extra = [] }) {
+  await buildRelay();
   const proc = track(
     spawn(
       process.execPath,
       [
-        '--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'),
+        ...relayNodeArgs,
+        resolve(root, 'packages/relay/dist/cli.js'),
         '--port', String(port),
         '--store', store,
         '--rate-per-connection', '1000',

@@ -3,9 +3,9 @@ import '@flagline/elements/define.js';
 import { html, nothing, render } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { FlagClient, TranscriptEntry } from '@flagline/core';
-import { ConversationStore, EXAMPLE_RULES, RuleEngine } from '@flagline/core/automation';
+import { ConversationStore, EXAMPLE_RULES, fetchTeamRules, RuleEngine, SuggestionReporter } from '@flagline/core/automation';
 import { flagMark } from './icons.js';
-import { applyTheme, connect, loadSettings, pageUrl, personFromUrl, saveSettings, transportKind } from './connect.js';
+import { applyTheme, connect, loadSettings, pageUrl, personFromUrl, relayRules, saveSettings, transportKind } from './connect.js';
 import { CrmRecord } from './crm-record.js';
 import { ServerRecord, type ServerEntry } from './server-record.js';
 import { CHANNEL_LABEL, interactionsFor, type DemoInteraction } from './scripted.js';
@@ -31,11 +31,14 @@ const app = document.getElementById('app')!;
 const mySupervisor = PEOPLE.find((p) => p.role === 'supervisor' && p.teams.includes(me.teams[0]!)) ?? PEOPLE.find((p) => p.role === 'supervisor')!;
 const flagStores = new Map(interactions.map((i) => [i.id, client.flagFor(i.id)]));
 
-// The host feeds Flagline the customer conversations; the example rules watch them and suggest
-// (or raise) flags in each interaction's <flag-button>. Legacy chat shares no conversation.
+// The host feeds Flagline the customer conversations; the team's rules (from the relay, or the
+// example set when tabs talk with no server) watch them and suggest (or raise) flags in each
+// interaction's <flag-button>. Legacy chat shares no conversation.
 const conversations = new ConversationStore({ disabledChannels: ['legacy-chat'] });
+const rulesFrom = relayRules(me);
+let rulesLoaded = rulesFrom === null;
 const engine = new RuleEngine({
-  rules: EXAMPLE_RULES,
+  rules: rulesFrom === null ? EXAMPLE_RULES : [],
   conversations,
   isFlagOpen: (id) => {
     const flag = client.flagFor(id).get();
@@ -49,6 +52,21 @@ const engine = new RuleEngine({
   },
 });
 for (const i of interactions) if (!ended.has(i.id)) conversations.observeConversation(i.id, { channel: i.channel, startedAt: started });
+if (rulesFrom) {
+  fetchTeamRules(rulesFrom).then(
+    (rules) => {
+      engine.setRules(rules);
+      rulesLoaded = true;
+      feedConversations();
+    },
+    (err: Error) => alertHost(`Could not load the team's conversation rules: ${err.message}`),
+  );
+  // What the agent does with suggestions goes back to the relay's /metrics, for the admins.
+  const reporter = new SuggestionReporter(() => engine.counters(), rulesFrom);
+  const report = () => reporter.flush().catch((err: Error) => console.warn(`Suggestion report kept for later: ${err.message}`));
+  setInterval(report, 10_000);
+  addEventListener('pagehide', report);
+}
 
 function customerLines(i: DemoInteraction): string[] {
   const shown = 1 + Math.floor((Date.now() - started) / 5000);
@@ -57,6 +75,8 @@ function customerLines(i: DemoInteraction): string[] {
 
 /** Each scripted line the customer "says" goes to the conversation store once, as it appears. */
 function feedConversations() {
+  // Lines said before the rules arrived are fed once they have (the rules see every turn).
+  if (!rulesLoaded) return;
   for (const i of interactions) {
     if (ended.has(i.id)) continue;
     const lines = customerLines(i);
@@ -190,13 +210,14 @@ function view() {
       <aside class="transcript" aria-labelledby="transcript-title">
         <h2 class="section-title" id="transcript-title">Interaction transcript</h2>
         <p class="muted small">Written to the CRM record by Flagline's transcript sink, as it happens.</p>
-        <ol class="entries" data-testid="transcript">
+        <!-- Scrollable once it grows: focusable, so a keyboard user can scroll it. -->
+        <ol class="entries" data-testid="transcript" tabindex="0" aria-labelledby="transcript-title">
           ${entries.length ? entries.map(transcriptLine) : html`<li class="muted">Nothing yet: raise a flag to see it here.</li>`}
         </ol>
         ${serverRecord.available
           ? html`<h2 class="section-title" id="server-transcript-title">CRM record (server side)</h2>
               <p class="muted small">Written by the CRM's backend from the relay's signed webhooks, with no browser involved.</p>
-              <ol class="entries" data-testid="server-transcript" aria-labelledby="server-transcript-title">
+              <ol class="entries" data-testid="server-transcript" tabindex="0" aria-labelledby="server-transcript-title">
                 ${serverEntries.length ? serverEntries.map(serverLine) : html`<li class="muted">Nothing yet.</li>`}
               </ol>`
           : nothing}

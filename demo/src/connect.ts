@@ -16,6 +16,7 @@ import {
   type Transport,
 } from '@flagline/core';
 
+import type { RelayRulesOptions } from '@flagline/core/automation';
 import { PEOPLE, SECOND_TIER_TEAMS } from './people.js';
 
 export type TransportKind = 'relay' | 'broadcast';
@@ -55,14 +56,36 @@ export function personFromUrl(fallbackId: string): Participant {
 }
 
 /** Asks the relay's dev-only endpoint for a signed token (the demo's stand-in for your SSO). */
-async function devToken(participantId: string): Promise<string> {
+async function fetchDevToken(participantId: string): Promise<{ token: string; expiresAt: number }> {
   const res = await fetch('/dev/token', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ participantId }),
   });
   if (!res.ok) throw new Error(`The relay refused a dev token (${res.status}): ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
+  return (await res.json()) as { token: string; expiresAt: number };
+}
+
+let cached: { id: string; token: string; expiresAt: number } | undefined;
+/**
+ * The participant's token, reused while 5 minutes of it are left (the transport asks again a
+ * minute before it expires, and then gets a new one): a report sent on `pagehide`
+ * then needs no round trip first (the page may be gone by the time one would answer).
+ */
+async function devToken(participantId: string): Promise<string> {
+  if (cached?.id === participantId && cached.expiresAt - Date.now() > 300_000) return cached.token;
+  const { token, expiresAt } = await fetchDevToken(participantId);
+  cached = { id: participantId, token, expiresAt };
+  return token;
+}
+
+/**
+ * Where this page's team rules come from: the relay that serves them (`--rules`, with the
+ * participant's token), or null with ?transport=broadcast, where there is no server.
+ */
+export function relayRules(me: Participant): RelayRulesOptions | null {
+  if (transportKind() === 'broadcast') return null;
+  return { relayUrl: location.origin, team: me.teams[0]!, token: () => devToken(me.id) };
 }
 
 export function connect(me: Participant, transcriptSink?: TranscriptSink): FlagClient {

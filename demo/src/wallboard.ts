@@ -1,8 +1,9 @@
-/** The supervisor wallboard: live flags, the selected flag's private chat, alerts and figures. */
+/** The supervisor wallboard: live flags, the selected flag's private chat, alerts, figures and history. */
 import '@flagline/elements/define.js';
+import '@flagline/elements/define-flag-metrics.js';
 import { html, nothing, render } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { flagMetrics, type Flag, type FlagClient } from '@flagline/core';
+import type { Flag, FlagClient } from '@flagline/core';
 import { groupSimilarFlags } from '@flagline/core/automation';
 import { flagMark } from './icons.js';
 import { applyTheme, connect, handoffTargets, loadSettings, pageUrl, personFromUrl } from './connect.js';
@@ -16,14 +17,14 @@ applyTheme(loadSettings());
 const client: FlagClient = connect(me);
 const targets = handoffTargets(me);
 const app = document.getElementById('app')!;
-/** What the supervisor chose on this wallboard survives a reload: alerts and the open chat. */
+/** The open chat survives a reload (the widget keeps the supervisor's alert settings itself). */
 const PREFS_KEY = `flagline-demo-wallboard:${me.id}`;
 interface WallboardPrefs {
-  sound: boolean;
-  notifications: boolean;
   selected: string | null;
+  /** The live board, or the history of lowered flags. */
+  view: 'board' | 'history';
 }
-let prefs: WallboardPrefs = { sound: false, notifications: false, selected: null, ...(JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}') as Partial<WallboardPrefs>) };
+let prefs: WallboardPrefs = { selected: null, view: 'board', ...(JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}') as Partial<WallboardPrefs>) };
 function setPrefs(patch: Partial<WallboardPrefs>) {
   prefs = { ...prefs, ...patch };
   localStorage.setItem(PREFS_KEY, JSON.stringify(prefs));
@@ -45,27 +46,13 @@ async function outage() {
   update();
 }
 
-function minutes(ms: number | undefined): string {
-  if (ms === undefined) return '—';
-  const s = Math.round(ms / 1000);
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
+/** The history element loads on first use: the live board does not pay for it. The board stays mounted (its alerts keep ringing). */
+let historyLoaded: Promise<unknown> | undefined;
+function showView(view: WallboardPrefs['view']) {
+  if (view === 'history') historyLoaded ??= import('@flagline/elements/define-flag-history.js');
+  setPrefs({ view });
 }
-
-function figures(flags: readonly Flag[], all: ReadonlyMap<string, Flag>) {
-  const unacked = flags.filter((f) => f.status === 'raised').length;
-  const urgent = flags.filter((f) => f.severity === 'urgent').length;
-  const acks = [...all.values()].map((f) => flagMetrics(f).timeToAcknowledgeMs).filter((v): v is number => v !== undefined);
-  const avg = acks.length ? acks.reduce((a, b) => a + b, 0) / acks.length : undefined;
-  // A short label that fits its card; the whole phrase in the tooltip.
-  const figure = (label: string, full: string, value: unknown, testid?: string) =>
-    html`<div><dt title=${full}>${label}</dt><dd data-testid=${ifDefined(testid)}>${value}</dd></div>`;
-  return html`<dl class="figures">
-    ${figure('Open flags', 'Open flags', flags.length, 'open-count')}
-    ${figure('Waiting for someone', 'Flags nobody has acknowledged yet', unacked)}
-    ${figure('Urgent', 'Open urgent flags', urgent)}
-    ${figure('Avg. to acknowledge', 'Average time from raise to acknowledgement', minutes(avg))}
-  </dl>`;
-}
+if (prefs.view === 'history') historyLoaded = import('@flagline/elements/define-flag-history.js');
 
 function onJoinAccepted(e: Event & { flag?: Flag }) {
   // This is where a real host barges in with its softphone or messaging platform.
@@ -121,19 +108,23 @@ function view() {
       <a class="brand" href=${pageUrl('index', me.id)}>${flagMark()} Flagline <span>command center</span></a>
       <span class="who">${me.name} · Supervisor · ${me.teams.join(', ')}</span>
       ${statusPill(client)}
-      <label class="toggle"><input type="checkbox" .checked=${prefs.sound} @change=${(e: Event) => setPrefs({ sound: (e.target as HTMLInputElement).checked })} /> Sound</label>
-      <label class="toggle"><input type="checkbox" .checked=${prefs.notifications} @change=${(e: Event) => setPrefs({ notifications: (e.target as HTMLInputElement).checked })} /> Desktop notifications</label>
       <details class="settings"><summary>Display</summary>${themeToggle(update)}${languagePicker(update)}
         <button type="button" class="simulate-outage" @click=${outage}>Simulate an outage</button></details>
     </header>
-    <main class="wallboard-layout">
+    ${flagline(html`<flag-metrics class="header-metrics" theme=${ifDefined(elementTheme())}></flag-metrics>`)}
+    <nav class="views" aria-label="Wallboard views">
+      <button type="button" aria-pressed=${prefs.view === 'board' ? 'true' : 'false'} @click=${() => showView('board')}>Live flags</button>
+      <button type="button" aria-pressed=${prefs.view === 'history' ? 'true' : 'false'} @click=${() => showView('history')}>History</button>
+    </nav>
+    <main class="wallboard-layout" ?hidden=${prefs.view !== 'board'}>
       <section aria-labelledby="flags-title" class="board">
         <h1 id="flags-title" class="visually-hidden">Raised flags for ${me.teams.join(', ')}</h1>
-        ${figures(open, all)}
         ${checkInForm(client, me, update, (flagId) => setPrefs({ selected: flagId }))}
         ${flagline(html`<raised-flags-widget
-          ?sound=${prefs.sound}
-          ?notifications=${prefs.notifications}
+          sound
+          notifications
+          badge-title
+          service-worker="./flagline-sw.js"
           selected-flag-id=${chatFlag?.id ?? ''}
           theme=${ifDefined(elementTheme())}
           .groupSimilar=${groupSimilarFlags}
@@ -144,6 +135,12 @@ function view() {
       </section>
       ${chatPanel(chatFlag)}
     </main>
+    ${prefs.view === 'history'
+      ? html`<main class="history-view" aria-labelledby="history-title">
+          <h1 id="history-title" class="visually-hidden">History of lowered flags</h1>
+          ${flagline(html`<flag-history theme=${ifDefined(elementTheme())}></flag-history>`)}
+        </main>`
+      : nothing}
     <div role="status" class="toast-region">
       ${shownToast
         ? html`<p class="toast" data-testid="join-toast">${shownToast.text} <button type="button" @click=${() => { toast = null; update(); }}>Dismiss</button></p>`

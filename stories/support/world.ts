@@ -35,6 +35,21 @@ export interface StoryWorld {
 
 export const ESCALATE_AFTER_MS = 90_000;
 
+/** Billing with offer routing (a minute per offer, so a story's countdown stays readable). */
+export const OFFER_ROUTING: FlagConfigInput = { routing: { billing: { mode: 'offer', offerMs: 60_000, maxPerSupervisor: 3 } } };
+export const nia: Participant = { id: 'nia', name: 'Nia Supervisor', role: 'supervisor', teams: ['billing'] };
+
+/** Resolves once the source of truth told the client its presence (it is then online, counted by routing). */
+export function presenceKnown(client: FlagClient): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = client.$presence.subscribe((p) => {
+      if (!p) return;
+      queueMicrotask(() => stop());
+      resolve();
+    });
+  });
+}
+
 const worlds = new Set<{ hub: MemoryHub; clients: FlagClient[]; timers: Set<ReturnType<typeof setInterval>> }>();
 
 /** Close every story world (hubs, clients, simulated people): for tests that render stories. */
@@ -147,6 +162,31 @@ function losingNextMessage(inner: Transport): Transport {
     },
     history: (flagId, afterSeq) => inner.history(flagId, afterSeq),
     snapshot: () => inner.snapshot(),
+    lowered: (query) => inner.lowered(query),
     close: () => inner.close(),
   };
+}
+
+/** The billing team's quick replies and raise reasons, and Sam's own replies, as the stories show them. */
+export const TEAM_REPLIES = [
+  { id: 'hold', title: 'Looking into it', text: 'Hi {agent}, I am looking at {customer}’s account now. Keep them on the line.' },
+  { id: 'refund', title: 'Refund approved', text: 'Refund approved by {supervisor}: go ahead and tell {customer}.' },
+  { id: 'join', title: 'Joining the call', text: 'I am joining the call now, {agent}. Introduce me as the billing supervisor.' },
+];
+export const MY_REPLIES = [{ id: 'thanks', title: 'Thanks', text: 'Thanks {agent}, nicely handled.' }];
+export const QUICK_REASONS = ['Refund above my limit', 'Customer asks for a manager', 'Possible fraud', 'Technical issue'];
+
+/** Save the billing team's settings and Sam's replies, resolved once the agent and the supervisor hold them. */
+export async function seedSettings(world: StoryWorld, replies = TEAM_REPLIES): Promise<void> {
+  const billing = { kind: 'team', team: 'billing' } as const;
+  await world.supervisor.saveSettings(billing, 'cannedReplies', replies, 0);
+  await world.supervisor.saveSettings({ kind: 'personal' }, 'cannedReplies', MY_REPLIES, 0);
+  await world.supervisor.saveSettings(billing, 'quickReasons', QUICK_REASONS, 0);
+  await new Promise<void>((resolve) => {
+    const stop = world.agent.settings.team('billing').quickReasons.subscribe((s) => {
+      if (s.version === 0) return;
+      queueMicrotask(() => stop());
+      resolve();
+    });
+  });
 }

@@ -7,6 +7,8 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { createFlagClient, MemoryHub, type FlagClient, type Participant } from '@flagline/core';
 import '@flagline/elements/define.js';
+import '@flagline/elements/define-flag-history.js';
+import '@flagline/elements/define-flag-metrics.js';
 
 const LONG_WORD = 'W'.repeat(10_000);
 const PAYLOADS: string[] = [
@@ -177,5 +179,58 @@ describe('injection: hostile text renders as text in every element', () => {
     expect(overflowing).to.deep.equal([]);
 
     console.log(`[injection] payloads=${PAYLOADS.length} fields=${FIELDS.length} elements=3 payloads tried=${PAYLOADS.length * FIELDS.length * 3} injected=0 scripts run=0 overflowing=0`);
+  });
+
+  it(`${PAYLOADS.length} payloads in the history (every chat expanded) and the metrics: shown as text, nothing injected, nothing runs`, async function () {
+    this.timeout(60_000);
+    const limits = { messageLength: 20_000, reasonLength: 20_000, labelLength: 20_000 };
+    const hub = new MemoryHub({ tickMs: 0, config: { limits } });
+    hubs.push(hub);
+    const client = (me: Participant) => {
+      const c = createFlagClient({ transport: hub.transport(me), me, config: { limits } });
+      clients.push(c);
+      return c;
+    };
+    const viewer = client({ id: 'viewer', name: 'Vera Viewer', role: 'supervisor', teams: ['inj'] });
+    for (const [i, payload] of PAYLOADS.entries()) {
+      const agent = client({ id: `agent-${i}`, name: payload, role: 'agent', teams: ['inj'] });
+      const supervisor = client({ id: `sup-${i}`, name: payload, role: 'supervisor', teams: ['inj'] });
+      const { flagId } = await agent.raise({ interactionId: `inj-${i}`, channel: 'enhanced-chat', message: payload, reason: payload, customerLabel: payload });
+      await waitUntil(() => supervisor.$flags.get().has(flagId!), 'the supervisor sees the flag', WAIT);
+      await supervisor.acknowledge(flagId!);
+      await supervisor.sendMessage(flagId!, payload);
+      await supervisor.lower(flagId!, payload);
+    }
+    const box = 'display:block;width:400px;overflow:visible;margin:4px';
+    const page = await fixture<HTMLElement>(html`
+      <div>
+        <div class="box" style=${box}><flag-history .client=${viewer}></flag-history></div>
+        <div class="box" style=${box}><flag-metrics .client=${viewer}></flag-metrics></div>
+      </div>
+    `);
+    const history = page.querySelector('flag-history')!;
+    const rows = () => history.shadowRoot!.querySelectorAll('.row').length;
+    await waitUntil(() => rows() > 0 && !history.shadowRoot!.querySelector<HTMLButtonElement>('.more')?.disabled, 'the first page', WAIT);
+    history.shadowRoot!.querySelector<HTMLButtonElement>('.more')!.click();
+    await waitUntil(() => rows() === PAYLOADS.length, 'the history lists every flag', WAIT);
+    for (const toggle of history.shadowRoot!.querySelectorAll<HTMLButtonElement>('.toggle-chat')) toggle.click();
+    await waitUntil(() => history.shadowRoot!.querySelectorAll('.chat:not([hidden]) .said').length === PAYLOADS.length, 'every chat is open', WAIT);
+    const metrics = page.querySelector('flag-metrics')!;
+    await waitUntil(() => metrics.shadowRoot!.querySelectorAll('.reasons li').length > 0, 'the metrics show the reasons', WAIT);
+    for (const details of metrics.shadowRoot!.querySelectorAll('details')) details.open = true;
+    await metrics.updateComplete;
+    const historyText = deepText(history);
+    const metricsText = deepText(metrics);
+    for (const p of PAYLOADS) {
+      expect(historyText.includes(p), `history shows ${JSON.stringify(p).slice(0, 60)} as text`).to.equal(true);
+      expect(metricsText.includes(p), `metrics show the reason ${JSON.stringify(p).slice(0, 60)} as text`).to.equal(true);
+    }
+    await fetch('/__flagline_no_such_file__').catch(() => {});
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    expect(window.__pwned, 'a payload ran script').to.equal(undefined);
+    expect(violations).to.deep.equal([]);
+    expect(deepAll(page).filter((el) => el.matches(INJECTED)).map((el) => el.outerHTML.slice(0, 100))).to.deep.equal([]);
+    const overflowing = [...page.querySelectorAll<HTMLElement>('.box')].filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => `${b.firstElementChild!.localName} scrolls ${b.scrollWidth}px`);
+    expect(overflowing).to.deep.equal([]);
   });
 });

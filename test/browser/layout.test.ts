@@ -2,19 +2,24 @@
  * Any text, any length, never breaks the layout. Every element in every state a person meets —
  * raised, acknowledged, join requested, joined, declined, lowered (the agent's notice), a failed
  * command, the widget's inline chat, the flag panel, a shared conversation (a row expanded, the
- * chat's pinned one), an automatic flag, a rule's suggestion, a check-in, a hand-off on its way and
- * the Hand off dialog — with one hostile text in every field it
+ * chat's pinned one), an automatic flag, a rule's suggestion, a check-in, a hand-off on its way,
+ * the Hand off dialog, a missed flag, the alert settings, a lowered flag's history row and its
+ * chat, the help-request metrics and their breakdowns — with one hostile text in every field it
  * renders (agent and supervisor names, customer label, message, reason; the team, an id, at its
  * 128-character limit): 10,000
  * characters with no break opportunity, right-to-left overrides, zero-width characters. At 390
  * and 1280 px, nothing may be wider than its container, nothing may scroll sideways (the page or
  * any box inside an element), and text cut with an ellipsis keeps its full wording in a tooltip.
+ * Offer routing's states (a row offered to you, to someone else, the status selector, the agent's
+ * "no supervisor online") are checked the same way, right to left.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import { createFlagClient, MemoryHub, type FlagClient, type Participant } from '@flagline/core';
 import { ConversationStore, RuleEngine } from '@flagline/core/automation';
 import '@flagline/elements/define.js';
+import '@flagline/elements/define-flag-history.js';
+import '@flagline/elements/define-flag-metrics.js';
 
 const TEXTS = {
   'an unbreakable 10,000-character word': 'W'.repeat(10_000),
@@ -109,16 +114,18 @@ describe('layout: any text, any length, never breaks an element', () => {
         await agent.sendMessage(requested!, text);
         await sup.sendMessage(requested!, text);
         await sup.lower(lowered!, text);
-        // A supervisor's check-in with the agent on an eighth interaction (issue 15).
-        await sup.checkIn({ agentId: 'agent', interactionId: 'i-8', channel: 'enhanced-chat', customerLabel: text, message: text });
+        // A supervisor's check-in with the agent on a ninth interaction (issue 15; the eighth is the missed flag's).
+        await sup.checkIn({ agentId: 'agent', interactionId: 'i-9', channel: 'enhanced-chat', customerLabel: text, message: text });
         const page = await fixture<HTMLElement>(html`
           <div style="inline-size: 100%; display: grid; gap: 8px">
-            <raised-flags-widget .client=${sup} style="--flagline-widget-height: 1800px"></raised-flags-widget>
+            <raised-flags-widget .client=${sup} sound notifications style="--flagline-widget-height: 1800px"></raised-flags-widget>
             <supervisor-chat .client=${sup} flag-id=${requested!}></supervisor-chat>
             <flag-button class="lowered" .client=${agent} interaction-id="i-5" customer-label=${text} channel="enhanced-chat"></flag-button>
             <flag-button class="requested" .client=${agent} interaction-id="i-2" customer-label=${text} channel="enhanced-chat"></flag-button>
             <flag-button class="suggested" .client=${agent} .conversations=${conversations} .engine=${engine} interaction-id="i-7" channel="enhanced-chat"></flag-button>
-            <flag-button class="check-in" .client=${agent} interaction-id="i-8" channel="enhanced-chat"></flag-button>
+            <flag-button class="check-in" .client=${agent} interaction-id="i-9" channel="enhanced-chat"></flag-button>
+            <flag-metrics .client=${sup}></flag-metrics>
+            <flag-history .client=${sup}></flag-history>
           </div>
         `);
         const widget = page.querySelector('raised-flags-widget')!;
@@ -147,8 +154,23 @@ describe('layout: any text, any length, never breaks an element', () => {
         await waitUntil(() => panelButton.shadowRoot?.querySelector('.trigger[data-state=join-requested][data-acknowledged]'), 'the flag button follows the flag', WAIT);
         panelButton.shadowRoot!.querySelector<HTMLButtonElement>('.trigger')!.click();
         await waitUntil(() => panelButton.shadowRoot!.querySelector('[popover] supervisor-chat')?.shadowRoot?.querySelector('.item.message'), 'the flag panel opens with its chat', WAIT);
+        // A flag lowered unanswered, under "Missed"; the Alert settings popover open.
+        await agent.lower(await raise(8));
+        await waitUntil(() => widget.shadowRoot!.querySelector('.missed-toggle'), 'the widget lists a missed flag', WAIT);
+        widget.shadowRoot!.querySelector<HTMLButtonElement>('.missed-toggle')!.click();
+        await waitUntil(() => widget.shadowRoot!.querySelector('.missed li'), 'the missed flags show', WAIT);
+        widget.shadowRoot!.querySelector<HTMLButtonElement>('.alert-settings-toggle')!.click();
+        // The history's lowered flag with its chat expanded; the metrics' breakdowns open.
+        const history = page.querySelector('flag-history')!;
+        await waitUntil(() => history.shadowRoot?.querySelector('.toggle-chat'), 'the history lists the lowered flag', WAIT);
+        history.shadowRoot!.querySelector<HTMLButtonElement>('.toggle-chat')!.click();
+        await waitUntil(() => history.shadowRoot!.querySelector('.chat:not([hidden]) li'), 'the history row shows its chat', WAIT);
+        const metrics = page.querySelector('flag-metrics')!;
+        await waitUntil(() => metrics.shadowRoot?.querySelectorAll('details').length === 2, 'the metrics break down by team and supervisor', WAIT);
+        for (const details of metrics.shadowRoot!.querySelectorAll('details')) details.open = true;
         await frames();
         expect(layoutProblems(page)).to.deep.equal([]);
+        widget.shadowRoot!.querySelector<HTMLElement>('.alert-settings')!.hidePopover();
         // The suggestion reviewed: the composer with the conversation to share, every turn in it.
         const suggested = page.querySelector('flag-button.suggested')!;
         suggested.shadowRoot!.querySelector<HTMLButtonElement>('.review-suggestion')!.click();
@@ -169,6 +191,39 @@ describe('layout: any text, any length, never breaks an element', () => {
         await frames();
         expect(layoutProblems(page)).to.deep.equal([]);
         engine.dispose();
+      });
+
+      it(`${what} in offer routing's states (offered to you, to someone else, status, no supervisor) at ${width} px, right to left`, async function () {
+        this.timeout(30_000);
+        await setViewport({ width, height: 900 });
+        const config = { limits: LIMITS, routing: { [TEAM]: { mode: 'offer' as const, offerMs: 60_000, maxPerSupervisor: 5 } } };
+        const hub = new MemoryHub({ tickMs: 0, config });
+        hubs.push(hub);
+        const client = (me: Participant) => {
+          const c = createFlagClient({ transport: hub.transport(me), me, config });
+          clients.push(c);
+          return c;
+        };
+        const agent = client({ id: 'agent', name: text, role: 'agent', teams: [TEAM] });
+        const sup = client({ id: 'sup', name: text, role: 'supervisor', teams: [TEAM] });
+        const other = client({ id: 'other', name: `${text}!`, role: 'supervisor', teams: [TEAM] });
+        await waitUntil(() => sup.$presence.get() && other.$presence.get() && agent.$presence.get()?.available[TEAM] === 2, 'both supervisors online', WAIT);
+        await sup.setStatus('busy');
+        await agent.raise({ interactionId: 'i-1', channel: 'voice', message: text, customerLabel: text });
+        await waitUntil(() => other.$openFlags.get()[0]?.offer?.to.id === 'other', 'offered to the other supervisor', WAIT);
+        await other.setStatus('away');
+        const page = await fixture<HTMLElement>(html`
+          <div dir="rtl" style="inline-size: 100%; display: grid; gap: 8px">
+            <raised-flags-widget class="theirs" .client=${sup}></raised-flags-widget>
+            <raised-flags-widget class="mine" .client=${other}></raised-flags-widget>
+            <flag-button .client=${agent} interaction-id="i-2" channel="voice"></flag-button>
+          </div>
+        `);
+        const state = (cls: string) => page.querySelector(`raised-flags-widget.${cls}`)!.shadowRoot?.querySelector('.row .state');
+        await waitUntil(() => state('theirs')?.getAttribute('data-state') === 'offered' && state('mine')?.getAttribute('data-state') === 'offered-to-me', 'both rows show the offer', WAIT);
+        await waitUntil(() => page.querySelector('flag-button')!.shadowRoot?.querySelector('.no-supervisor'), 'the agent is told nobody is online', WAIT);
+        await frames();
+        expect(layoutProblems(page)).to.deep.equal([]);
       });
     }
   }

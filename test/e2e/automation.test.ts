@@ -7,11 +7,18 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { EXAMPLE_RULES } from '@flagline/core/automation';
 import { AgentDesk, Wallboard } from './pages.js';
 import { onStack } from './stack.js';
 
+/** Ann's token from the relay's dev endpoint, as the demo page gets it (run in the page). */
+async function devToken(): Promise<string> {
+  const res = await fetch('/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ participantId: 'ann' }) });
+  return ((await res.json()) as { token: string }).token;
+}
+
 describe('Conversation automation, end to end', () => {
-  const { open: person } = onStack();
+  const { open: person, stack } = onStack();
   const open = async (path: string) => (await person(path)).page;
 
 
@@ -44,6 +51,16 @@ describe('Conversation automation, end to end', () => {
     await raised.waitFor();
     assert.equal(await raised.count(), 1);
     assert.match(await raised.innerText(), /Customer: I want to cancel everything today\./);
+
+    // The agent's desktop ran the rules the relay serves for billing (demo/rules.json), and what
+    // Ann did with the suggestion reaches /metrics when she leaves the page.
+    const served = (await (await fetch(`${stack.url}/api/rules/billing`, { headers: { authorization: `Bearer ${await agent.page.evaluate(devToken)}` } })).json()) as { rules: { id: string }[] };
+    assert.deepEqual(served.rules.map((r) => r.id), EXAMPLE_RULES.map((r) => r.id));
+    await agent.page.goto('about:blank');
+    const accepted = /^flagline_rule_suggestions_total\{team="billing",rule="cancel",outcome="accepted"\} 1$/m;
+    const metrics = async () => (await fetch(`${stack.url}/metrics`)).text();
+    for (let tries = 0; tries < 100 && !accepted.test(await metrics()); tries++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(await metrics(), accepted);
   });
 
   it('a scripted outage: six agents raise similar flags → one group on the wallboard → one reply reaches all six', async () => {

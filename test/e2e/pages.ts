@@ -67,6 +67,19 @@ export class Wallboard {
   messages(): Locator {
     return this.chat.locator('[role=log] .item');
   }
+  /** Switch to the History view (its element loads on first use). */
+  async showHistory(): Promise<Locator> {
+    await this.page.getByRole('button', { name: 'History' }).click();
+    return this.page.locator('flag-history');
+  }
+  /** A row of the history, by the flag's message. */
+  historyRow(text: string): Locator {
+    return this.page.locator('flag-history .row', { hasText: text });
+  }
+  /** The header's help-request figure with this label. */
+  metric(label: string): Locator {
+    return this.page.locator('flag-metrics .figures > div', { has: this.page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
+  }
   /** One of my messages, once the relay has confirmed it. */
   sent(text: string): Locator {
     return this.chat.locator('[role=log] .item[data-state=sent]', { hasText: text });

@@ -13,6 +13,19 @@ import { AUDIENCE, ISSUER, RelayProcess, SECRET, tokenFor } from '../../packages
 import { RawClient } from '../../packages/relay/test/helpers/raw-client.js';
 import { ann, ben, cara, sam, sid, sue } from '../../packages/relay/test/helpers/people.js';
 import { report } from '../reliability/support/scale.js';
+import { createServiceClient } from '@flagline/relay/client';
+import { ALL_SCOPES, failure, serviceToken } from '../../packages/relay/test/helpers/service.js';
+import { WEBHOOK_SECRET } from '../../packages/relay/test/helpers/receiver-process.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Resolves once `check` holds (looked at every 20 ms; the test's timeout bounds the wait). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 20));
+}
 
 type Action = Command['type'] | 'history';
 type Ownership = 'own' | 'other-agent' | 'other-team';
@@ -54,6 +67,8 @@ const EXPECTED: Record<'agent' | 'supervisor', Record<Action, [own: Expect, othe
     'accept-transfer': ['not-allowed', 'not-allowed', 'not-allowed'],
     'decline-transfer': ['not-allowed', 'not-allowed', 'not-allowed'],
     'check-in': ['not-allowed', 'not-allowed', 'not-allowed'],
+    // A status is the sender's own (identity from the token): only supervisors have one.
+    'set-status': ['not-allowed', 'not-allowed', 'not-allowed'],
     history: ['allow', 'not-found', 'not-found'],
   },
   supervisor: {
@@ -70,6 +85,7 @@ const EXPECTED: Record<'agent' | 'supervisor', Record<Action, [own: Expect, othe
     'accept-transfer': ['not-allowed', 'allow', 'not-found'],
     'decline-transfer': ['not-allowed', 'allow', 'not-found'],
     'check-in': ['allow', 'not-allowed', 'not-found'],
+    'set-status': ['allow', 'allow', 'allow'],
     history: ['allow', 'allow', 'not-found'],
   },
 };
@@ -103,87 +119,114 @@ async function attempt(c: RawClient, action: Action, target: { flagId: string; i
         : action === 'transfer'
           ? { type: 'transfer', flagId, to: 'sid' }
           : action === 'end-interaction'
-        ? { type: 'end-interaction', interactionId }
-        : action === 'send-message'
-          ? { type: 'send-message', flagId, text: 'hello' }
-          : action === 'lower' || action === 'decline-join'
-            ? { type: action, flagId, reason: 'matrix' }
-            : { type: action, flagId };
+            ? { type: 'end-interaction', interactionId }
+            : action === 'set-status'
+              ? { type: 'set-status', status: 'busy' }
+              : action === 'send-message'
+                ? { type: 'send-message', flagId, text: 'hello' }
+                : action === 'lower' || action === 'decline-join'
+                  ? { type: action, flagId, reason: 'matrix' }
+                  : { type: action, flagId };
   const r = await c.command(uid('cmd'), cmd);
   if (r.t === 'error') return r.error.code;
   return r.outcome.ok ? 'allow' : r.outcome.error.code;
 }
 
+/** One tenant's people on a relay: how their tokens are made, and a connection each for setting up flags. */
+interface World {
+  relay: RelayProcess;
+  token(p: Participant): Promise<string>;
+  setup: Map<string, RawClient>;
+  opened: RawClient[];
+}
+
+async function world(relay: RelayProcess, token: (p: Participant) => Promise<string>): Promise<World> {
+  const w: World = { relay, token, setup: new Map(), opened: [] };
+  for (const p of [ann, ben, cara, sam, sid, sue]) w.setup.set(p.id, await RawClient.connect(relay.wsUrl, await token(p)));
+  return w;
+}
+
+const closeWorld = (w: World | undefined) => {
+  for (const c of [...(w?.setup.values() ?? []), ...(w?.opened ?? [])]) c.close();
+};
+
+/** A connection for the actor: fresh (hello without resume) or resumed (reconnected from a resume point). */
+async function connection(w: World, p: Participant, state: State): Promise<RawClient> {
+  const first = await RawClient.connect(w.relay.wsUrl, await w.token(p));
+  w.opened.push(first);
+  if (state === 'fresh') return first;
+  const welcome = first.log.find((f) => f.t === 'welcome')!;
+  first.close();
+  await first.closed;
+  const again = await RawClient.connect(w.relay.wsUrl, await w.token(p), { epoch: welcome.t === 'welcome' ? welcome.epoch : '', pos: welcome.t === 'welcome' ? welcome.pos : 0 });
+  w.opened.push(again);
+  const resumed = again.log.find((f) => f.t === 'welcome');
+  assert.ok(resumed?.t === 'welcome' && resumed.resumed, 'the relay resumed the connection');
+  return again;
+}
+
+/** A flag in the state a cell needs: raised by `owner`, a join requested, claimed by `claimer`. */
+async function fixture(w: World, owner: Participant, claimer: Participant, action: Action): Promise<{ flagId: string; interactionId: string }> {
+  const interactionId = uid(`i-${owner.id}`);
+  const agent = w.setup.get(owner.id)!;
+  const raised = await ok(agent, { type: 'raise', interactionId, channel: 'voice', message: 'matrix fixture' });
+  const flagId = raised.outcome.flagId!;
+  await ok(agent, { type: 'request-join', flagId });
+  await ok(w.setup.get(claimer.id)!, { type: 'acknowledge', flagId });
+  // An answer to a hand-off needs one pending: the claimer offers the flag to the other supervisor of the team.
+  const receiver = { sam: 'sid', sid: 'sam' }[claimer.id];
+  if ((action === 'accept-transfer' || action === 'decline-transfer') && receiver) await ok(w.setup.get(claimer.id)!, { type: 'transfer', flagId, to: receiver });
+  return { flagId, interactionId };
+}
+
+const OWNERS: Record<'agent' | 'supervisor', Record<Ownership, [owner: Participant, claimer: Participant]>> = {
+  agent: { own: [ann, sam], 'other-agent': [ben, sam], 'other-team': [cara, sue] },
+  supervisor: { own: [ann, sam], 'other-agent': [ben, sid], 'other-team': [cara, sue] },
+};
+
+/** Every command × role × ownership × connection state in one tenant; prints the table, returns the mismatches. */
+async function matrix(w: World, title: string): Promise<{ cells: number; mismatches: string[] }> {
+  const rows: string[] = [];
+  const mismatches: string[] = [];
+  let cells = 0;
+  for (const role of ['agent', 'supervisor'] as const) {
+    const actor = role === 'agent' ? ann : sam;
+    for (const state of STATES) {
+      const c = await connection(w, actor, state);
+      for (const [action, expected] of Object.entries(EXPECTED[role]) as [Action, Expect[]][]) {
+        const cellsText: string[] = [];
+        for (const [i, ownership] of OWNERSHIPS.entries()) {
+          const [owner, claimer] = OWNERS[role][ownership];
+          const got = await attempt(c, action, await fixture(w, owner, claimer, action), ownership);
+          cells++;
+          const match = got === expected[i];
+          if (!match) mismatches.push(`${title}: ${role}/${state}/${action}/${ownership}: expected ${expected[i]}, got ${got}`);
+          cellsText.push(`${(match ? '✓ ' : '✗ ') + got}`.padEnd(24));
+        }
+        rows.push(`${role.padEnd(10)} ${state.padEnd(7)} ${action.padEnd(15)} ${cellsText.join(' ')}`);
+      }
+    }
+  }
+  console.log(title);
+  console.log(`${'role'.padEnd(10)} ${'conn'.padEnd(7)} ${'command'.padEnd(15)} ${OWNERSHIPS.map((o) => o.padEnd(24)).join(' ')}`);
+  for (const row of rows) console.log(row);
+  return { cells, mismatches };
+}
+
 describe('authorization matrix (real relay)', () => {
   let relay: RelayProcess;
-  const setup = new Map<string, RawClient>();
-  const opened: RawClient[] = [];
+  let w: World;
   before(async () => {
     relay = await RelayProcess.start({ args: ['--rate-per-connection', '0', '--rate-per-user', '0'] });
-    for (const p of [ann, ben, cara, sam, sid, sue]) setup.set(p.id, await RawClient.connect(relay.wsUrl, await tokenFor(p)));
+    w = await world(relay, (p) => tokenFor(p));
   });
   after(async () => {
-    for (const c of [...setup.values(), ...opened]) c.close();
+    closeWorld(w);
     await relay?.dispose();
   });
 
-  /** A connection for the actor: fresh (hello without resume) or resumed (reconnected from a resume point). */
-  async function connection(p: Participant, state: State): Promise<RawClient> {
-    const first = await RawClient.connect(relay.wsUrl, await tokenFor(p));
-    opened.push(first);
-    if (state === 'fresh') return first;
-    const welcome = first.log.find((f) => f.t === 'welcome')!;
-    first.close();
-    await first.closed;
-    const again = await RawClient.connect(relay.wsUrl, await tokenFor(p), { epoch: welcome.t === 'welcome' ? welcome.epoch : '', pos: welcome.t === 'welcome' ? welcome.pos : 0 });
-    opened.push(again);
-    const resumed = again.log.find((f) => f.t === 'welcome');
-    assert.ok(resumed?.t === 'welcome' && resumed.resumed, 'the relay resumed the connection');
-    return again;
-  }
-
-  /** A flag in the state a cell needs: raised by `owner`, a join requested, claimed by `claimer`. */
-  async function fixture(owner: Participant, claimer: Participant, action: Action): Promise<{ flagId: string; interactionId: string }> {
-    const interactionId = uid(`i-${owner.id}`);
-    const agent = setup.get(owner.id)!;
-    const raised = await ok(agent, { type: 'raise', interactionId, channel: 'voice', message: 'matrix fixture' });
-    const flagId = raised.outcome.flagId!;
-    await ok(agent, { type: 'request-join', flagId });
-    await ok(setup.get(claimer.id)!, { type: 'acknowledge', flagId });
-    const receiver = { sam: 'sid', sid: 'sam' }[claimer.id];
-    if ((action === 'accept-transfer' || action === 'decline-transfer') && receiver) await ok(setup.get(claimer.id)!, { type: 'transfer', flagId, to: receiver });
-    return { flagId, interactionId };
-  }
-
-  const owners: Record<'agent' | 'supervisor', Record<Ownership, [owner: Participant, claimer: Participant]>> = {
-    agent: { own: [ann, sam], 'other-agent': [ben, sam], 'other-team': [cara, sue] },
-    supervisor: { own: [ann, sam], 'other-agent': [ben, sid], 'other-team': [cara, sue] },
-  };
-
   it('every command × role × ownership × connection state answers as the rules say', async () => {
-    const rows: string[] = [];
-    const mismatches: string[] = [];
-    let cells = 0;
-    for (const role of ['agent', 'supervisor'] as const) {
-      const actor = role === 'agent' ? ann : sam;
-      for (const state of STATES) {
-        const c = await connection(actor, state);
-        for (const [action, expected] of Object.entries(EXPECTED[role]) as [Action, Expect[]][]) {
-          const cellsText: string[] = [];
-          for (const [i, ownership] of OWNERSHIPS.entries()) {
-            const [owner, claimer] = owners[role][ownership];
-            const got = await attempt(c, action, await fixture(owner, claimer, action), ownership);
-            cells++;
-            const match = got === expected[i];
-            if (!match) mismatches.push(`${role}/${state}/${action}/${ownership}: expected ${expected[i]}, got ${got}`);
-            cellsText.push(`${(match ? '✓ ' : '✗ ') + got}`.padEnd(24));
-          }
-          rows.push(`${role.padEnd(10)} ${state.padEnd(7)} ${action.padEnd(15)} ${cellsText.join(' ')}`);
-        }
-      }
-    }
-    console.log(`${'role'.padEnd(10)} ${'conn'.padEnd(7)} ${'command'.padEnd(15)} ${OWNERSHIPS.map((o) => o.padEnd(24)).join(' ')}`);
-    for (const row of rows) console.log(row);
+    const { cells, mismatches } = await matrix(w, 'single-tenant relay');
     report('authz', { 'matrix cells': cells, mismatches: mismatches.length });
     assert.deepEqual(mismatches, []);
   });
@@ -224,7 +267,7 @@ describe('authorization matrix (real relay)', () => {
     const wrong: string[] = [];
     for (const [name, token, expected] of attacks) {
       const c = await RawClient.open(relay.wsUrl);
-      opened.push(c);
+      w.opened.push(c);
       c.send({ t: 'hello', token, resume: null });
       const err = await c.next((f) => f.t === 'error' || f.t === 'welcome');
       const got = err.t === 'error' ? err.error.code : 'welcome';
@@ -247,18 +290,18 @@ describe('authorization matrix (real relay)', () => {
       () => 'opened',
       (e: { status?: number }) => String(e.status),
     );
-    const same = await RawClient.open(relay.wsUrl, { Origin: `http://127.0.0.1:${relay.port}` }).then((c) => (opened.push(c), 'opened'));
+    const same = await RawClient.open(relay.wsUrl, { Origin: `http://127.0.0.1:${relay.port}` }).then((c) => (w.opened.push(c), 'opened'));
     lines.push(`${evil === '403' ? '✓' : '✗'} ${'wrong Origin (https://evil.example)'.padEnd(46)} → ${evil}`, `${same === 'opened' ? '✓' : '✗'} ${'same-host Origin'.padEnd(46)} → ${same}`);
     if (evil !== '403') wrong.push(`wrong Origin: ${evil}`);
     if (same !== 'opened') wrong.push(`same-host Origin: ${same}`);
 
     // A command id replayed by another user (fresh and resumed connections alike) is refused and changes nothing.
-    const owner = setup.get('ann')!;
+    const owner = w.setup.get('ann')!;
     const raised = await owner.command('replayed-raise', { type: 'raise', interactionId: uid('replay'), channel: 'voice', message: 'mine' });
     const flagId = raised.t === 'result' && raised.outcome.ok ? raised.outcome.flagId! : assert.fail('raise');
     await owner.command('replayed-msg', { type: 'send-message', flagId, text: 'original' });
     for (const [who, state] of [[ben, 'fresh'], [sam, 'fresh'], [sam, 'resumed']] as const) {
-      const c = await connection(who, state);
+      const c = await connection(w, who, state);
       for (const [id, cmd] of [
         ['replayed-raise', { type: 'raise', interactionId: uid('replay-other'), channel: 'voice', message: 'stolen id' }],
         ['replayed-msg', { type: 'send-message', flagId, text: 'stolen id' }],
@@ -281,7 +324,7 @@ describe('authorization matrix (real relay)', () => {
       const res = await fetch(`${relay.url}/api/transcript/${interactionId}`, { headers: { authorization: `Bearer ${await tokenFor(p)}` } });
       return `${res.status} ${(await res.text()).replace(interactionId, '<id>').replace(/"entries":\[.*\]/, '"entries":[…]')}`;
     };
-    const cfix = await fixture(cara, sue, 'history');
+    const cfix = await fixture(w, cara, sue, 'history');
     const unknown = await transcriptAs(ann, uid('never-flagged'));
     for (const [p, expected] of [[cara, '200 {"entries":[…]}'], [sue, '200 {"entries":[…]}'], [ann, unknown], [sam, unknown]] as const) {
       const answer = await transcriptAs(p, cfix.interactionId);
@@ -292,5 +335,162 @@ describe('authorization matrix (real relay)', () => {
     for (const line of lines) console.log(line);
     report('authz', { 'attacks tried': lines.length, refused_as_expected: lines.length - wrong.length });
     assert.deepEqual(wrong, []);
+  });
+});
+
+/*
+ * The tenant dimension: one relay, two contact centers (tenants north and south, from the token's
+ * `tenant` claim) with the same people, the same ids and the same teams. The matrix holds inside
+ * each; across them every command and read answers exactly as for a flag or interaction that
+ * does not exist, and changes nothing; command ids, transcripts, presence, the service API and
+ * /metrics are each tenant's own.
+ */
+describe('authorization matrix × tenants (real relay, --claim-tenant)', () => {
+  let relay: RelayProcess;
+  let north: World;
+  let south: World;
+  const tokenIn = (tenant: string) => (p: Participant) => tokenFor(p, '10m', { tenant });
+  // Webhooks: north has a file naming a receiver, south none; the receiver records every delivery.
+  const delivered: string[] = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d));
+    req.on('end', () => (delivered.push(body), res.end('ok')));
+  });
+  const hooks = mkdtempSync(join(tmpdir(), 'flagline-tenant-hooks-'));
+  before(async () => {
+    await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    writeFileSync(join(hooks, 'north.json'), JSON.stringify({ endpoints: [{ id: 'crm', url, secret: WEBHOOK_SECRET }] }));
+    relay = await RelayProcess.start({ args: ['--rate-per-connection', '0', '--rate-per-user', '0', '--claim-tenant', 'tenant', '--webhooks', join(hooks, '{tenant}.json')] });
+    north = await world(relay, tokenIn('north'));
+    south = await world(relay, tokenIn('south'));
+  });
+  after(async () => {
+    closeWorld(north);
+    closeWorld(south);
+    await relay?.dispose();
+    receiver.close();
+    rmSync(hooks, { recursive: true, force: true });
+  });
+
+  it('the matrix holds inside each tenant, with the same people and teams in both', async () => {
+    const results = [await matrix(north, 'tenant north'), await matrix(south, 'tenant south')];
+    report('authz', { 'tenant matrix cells': results[0]!.cells + results[1]!.cells });
+    assert.deepEqual(results.flatMap((r) => r.mismatches), []);
+  });
+
+  it("across tenants every command and read answers as for a flag that does not exist, and changes nothing", async () => {
+    const mismatches: string[] = [];
+    const rows: string[] = [];
+    let cells = 0;
+    for (const role of ['agent', 'supervisor'] as const) {
+      const actor = role === 'agent' ? ann : sam;
+      const c = await connection(south, actor, 'fresh');
+      for (const action of Object.keys(EXPECTED[role]) as Action[]) {
+        // The reference answer: the same act, in south, on ids nobody ever used there.
+        const absent = await attempt(c, action, { flagId: uid('never-raised'), interactionId: uid('never-flagged') }, 'other-team');
+        const texts: string[] = [];
+        for (const ownership of OWNERSHIPS) {
+          const [owner, claimer] = OWNERS[role][ownership];
+          const target = await fixture(north, owner, claimer, action);
+          const before = await north.setup.get(owner.id)!.history(target.flagId);
+          const got = await attempt(c, action, target, 'other-team');
+          const afterwards = await north.setup.get(owner.id)!.history(target.flagId);
+          cells++;
+          const pass = got === absent && JSON.stringify(afterwards) === JSON.stringify(before);
+          if (!pass) mismatches.push(`south ${role} ${action} on north's ${ownership} flag: ${got} (absent: ${absent}), north's history ${before.length} → ${afterwards.length} events`);
+          texts.push(`${pass ? '✓' : '✗'} ${got}`.padEnd(24));
+        }
+        rows.push(`${role.padEnd(10)} ${action.padEnd(15)} ${`absent: ${absent}`.padEnd(26)} ${texts.join(' ')}`);
+      }
+      // Not one of north's events reached this south connection: every event it got is of a flag it raised in south.
+      const southFlags = new Set(c.log.flatMap((f) => (f.t === 'result' && f.outcome.ok && f.outcome.flagId ? [f.outcome.flagId] : [])));
+      for (const f of c.log) if (f.t === 'event' && !southFlags.has(f.event.flagId)) mismatches.push(`south ${role} received north's event on ${f.event.flagId}`);
+    }
+    console.log('south acting on north\'s flags (same ids, same teams)');
+    for (const row of rows) console.log(row);
+    report('authz', { 'cross-tenant cells': cells, mismatches: mismatches.length });
+    assert.deepEqual(mismatches, []);
+  });
+
+  it('command ids, transcripts, presence, the service API, refresh and /metrics are per tenant', async () => {
+    const [annN, annS, samN, benS] = [north.setup.get('ann')!, south.setup.get('ann')!, north.setup.get('sam')!, south.setup.get('ben')!];
+    // The same command id and interaction in both tenants: two independent flags, not a replay.
+    for (const [c, text] of [[annN, 'north'], [annS, 'south']] as const) {
+      const r = await c.command('shared-id', { type: 'raise', interactionId: 'shared-call', channel: 'voice', message: `raised in ${text}` });
+      assert.ok(r.t === 'result' && r.outcome.ok && r.outcome.flagId === 'shared-id', `${text}: ${JSON.stringify(r)}`);
+    }
+    await ok(samN, { type: 'send-message', flagId: 'shared-id', text: 'north only' });
+    assert.deepEqual((await annS.history('shared-id')).map((e) => (e.type === 'raised' ? e.message : e.type)), ['raised in south']);
+    // Inside south the id is still Ann's: Ben replaying it is refused as before.
+    const replay = await benS.command('shared-id', { type: 'raise', interactionId: uid('other'), channel: 'voice', message: 'stolen id' });
+    assert.equal(replay.t === 'result' && !replay.outcome.ok ? replay.outcome.error.code : JSON.stringify(replay), 'not-allowed');
+
+    // Transcripts over HTTP: each tenant reads its own interaction of the same id.
+    const transcript = async (p: Participant, tenant: string) => {
+      const res = await fetch(`${relay.url}/api/transcript/shared-call`, { headers: { authorization: `Bearer ${await tokenIn(tenant)(p)}` } });
+      return ((await res.json()) as { entries: { text?: string; kind?: string }[] }).entries.map((e) => e.text ?? e.kind);
+    };
+    const northText = JSON.stringify(await transcript(sam, 'north'));
+    const southText = JSON.stringify(await transcript(sam, 'south'));
+    assert.match(northText, /north only/);
+    assert.doesNotMatch(southText, /north/);
+    assert.match(southText, /raised in south/);
+
+    // Presence: a supervisor of team night online in north only.
+    const zed: Participant = { id: 'zed', name: 'Zed Supervisor', role: 'supervisor', teams: ['night'] };
+    const nina: Participant = { id: 'nina', name: 'Nina Agent', role: 'agent', teams: ['night'] };
+    north.opened.push(await RawClient.connect(relay.wsUrl, await tokenIn('north')(zed)));
+    const presence = async (tenant: string) => {
+      const res = await fetch(`${relay.url}/api/presence/night`, { headers: { authorization: `Bearer ${await tokenIn(tenant)(nina)}` } });
+      return ((await res.json()) as { supervisors: { id: string }[] }).supervisors.map((s) => s.id);
+    };
+    assert.deepEqual(await presence('north'), ['zed']);
+    assert.deepEqual(await presence('south'), []);
+
+    // The service API: a south service token reaches south's flags only.
+    const service = (tenant: string) => createServiceClient({ baseUrl: relay.url, token: () => serviceToken(ALL_SCOPES, 'crm', 'Acme CRM', { tenant }) });
+    const northOnly = await fixture(north, cara, sue, 'history');
+    const southOpen = (await service('south').listOpenFlags({ limit: 500 })).flags.map((f) => f.id);
+    assert.ok(!southOpen.includes(northOnly.flagId), 'south lists no north flag');
+    assert.ok((await service('north').listOpenFlags({ limit: 500 })).flags.some((f) => f.id === northOnly.flagId));
+    assert.equal(await failure(service('south').getFlag(northOnly.flagId)), '404 not-found');
+    assert.equal(await failure(service('south').lowerFlag(northOnly.flagId, { as: sue, reason: 'cross-tenant' })), '404 not-found');
+    assert.equal(await failure(service('south').getTranscript(northOnly.interactionId)), '404 not-found');
+    assert.equal((await service('north').getFlag(northOnly.flagId)).flag.status, 'acknowledged');
+
+    // A refresh with the same person's token of another tenant is refused; the connection stays in its tenant.
+    annN.send({ t: 'refresh', token: await tokenIn('south')(ann) });
+    const refused = await annN.next((f) => f.t === 'error');
+    assert.equal(refused.t === 'error' && refused.error.code, 'unauthenticated');
+    assert.deepEqual((await annN.history('shared-id')).map((e) => e.type), ['raised', 'message']);
+
+    // Tokens without a tenant, or with one that is not a tenant id, are refused.
+    for (const claims of [{}, { tenant: '../north' }, { tenant: 'North' }, { tenant: 7 }]) {
+      const c = await RawClient.open(relay.wsUrl);
+      north.opened.push(c);
+      c.send({ t: 'hello', token: await tokenFor(ann, '10m', claims), resume: null });
+      const answer = await c.next((f) => f.t === 'error' || f.t === 'welcome');
+      assert.equal(answer.t === 'error' && answer.error.code, 'unauthenticated', JSON.stringify(claims));
+    }
+
+    // Webhooks: north's file delivers north's events, and nothing of south's reaches it.
+    await until(() => delivered.some((d) => d.includes('north only')));
+    assert.ok(delivered.some((d) => d.includes('raised in north')));
+    assert.ok(!delivered.some((d) => d.includes('raised in south')), "no south event went to north's endpoint");
+    assert.equal(await failure(service('south').listWebhookEndpoints()), '404 not-found');
+    assert.deepEqual((await service('north').listWebhookEndpoints()).endpoints.map((e) => e.id), ['crm']);
+
+    // /metrics: per-tenant series, labelled by tenant.
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    assert.match(metrics, /^flagline_tenants_open 2$/m);
+    assert.match(metrics, /^flagline_log_position\{tenant="north"\} \d+$/m);
+    assert.match(metrics, /^flagline_log_position\{tenant="south"\} \d+$/m);
+
+    // The host disconnects Ann in south: north's Ann stays connected.
+    await service('south').disconnectParticipant('ann', Date.now() + 60_000);
+    assert.equal((await annS.closed).code, 4401);
+    await annN.ping();
   });
 });

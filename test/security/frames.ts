@@ -38,6 +38,8 @@ export const clientFrame = fc.oneof(
   fc.record({ t: fc.constant('history'), rid: id, flagId: id, afterSeq: count }),
   fc.record({ t: fc.constant('snapshot'), rid: id }),
   fc.record({ t: fc.constant('refresh'), token: fc.string({ maxLength: 64 }) }),
+  fc.record({ t: fc.constant('settings'), rid: id }),
+  // (save-settings is left out: its `value` is any JSON by design, checked by the settings rules, not the frame schema.)
 ).map(withV);
 
 const eventBase = { flagId: id, seq, at: count, actor: ref };
@@ -49,6 +51,14 @@ const event = fc.oneof(
   fc.record({ ...eventBase, type: fc.constantFrom('join-requested', 'join-accepted', 'join-declined', 'join-cancelled') }),
   fc.record({ ...eventBase, type: fc.constant('message'), text, clientId: id }),
 );
+const settingDoc = fc.record({
+  scope: fc.oneof(fc.record({ kind: fc.constant('team'), team: id }), fc.record({ kind: fc.constant('personal') })),
+  key: fc.constant('quickReasons'),
+  value: fc.array(fc.constantFrom('Refund', 'Possible fraud'), { maxLength: 3 }),
+  version: fc.integer({ min: 1, max: 1_000_000 }),
+  updatedAt: count,
+  updatedBy: ref,
+});
 const errorData = fc.record(
   { code: fc.constantFrom('invalid-state', 'not-found', 'not-allowed', 'rate-limited', 'invalid-frame', 'internal'), message: text, details: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 })) },
   { requiredKeys: ['code', 'message'] },
@@ -62,6 +72,7 @@ export const serverFrame = fc.oneof(
   fc.record({ t: fc.constant('history'), rid: id, events: fc.array(event, { maxLength: 4 }) }),
   fc.record({ t: fc.constant('error'), rid: id, error: errorData }, { requiredKeys: ['t', 'error'] }),
   fc.record({ t: fc.constant('bye'), reason: text, reconnectInMs: count }),
+  fc.record({ t: fc.constant('settings'), rid: id, docs: fc.array(settingDoc, { maxLength: 2 }) }, { requiredKeys: ['t', 'docs'] }),
 ).map(withV);
 
 function withV<T extends object>(frame: T): T & { v: 1 } {

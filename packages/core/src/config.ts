@@ -1,4 +1,14 @@
+import * as v from 'valibot';
+import { FlagError } from './errors.js';
 import type { Channel } from './model.js';
+import { TeamRoutingSchema } from './schemas.js';
+
+/**
+ * How a team's new flags reach its supervisors when it chose offer routing (a team without one
+ * broadcasts to every supervisor of the team, the default): offered to one online, available
+ * supervisor at a time for `offerMs`, then the next, then the whole team (see routing.ts).
+ */
+export type TeamRouting = v.InferOutput<typeof TeamRoutingSchema>;
 
 /** Host and source-of-truth configuration. Every field has a default (see DEFAULT_CONFIG). */
 export interface FlagConfig {
@@ -26,6 +36,8 @@ export interface FlagConfig {
   requireAssignment: boolean;
   /** A hand-off not accepted within this long expires: the flag goes back to its team's queue. */
   transferTimeoutMs: number;
+  /** Teams that chose offer routing, by team id; every other team broadcasts. */
+  routing: Record<string, TeamRouting>;
 }
 
 export const DEFAULT_CONFIG: FlagConfig = Object.freeze({
@@ -36,6 +48,7 @@ export const DEFAULT_CONFIG: FlagConfig = Object.freeze({
   recentMs: 60 * 60_000,
   requireAssignment: false,
   transferTimeoutMs: 60_000,
+  routing: Object.freeze({}),
 }) as FlagConfig;
 
 export type FlagConfigInput = Partial<Omit<FlagConfig, 'escalation' | 'limits'>> & {
@@ -43,7 +56,12 @@ export type FlagConfigInput = Partial<Omit<FlagConfig, 'escalation' | 'limits'>>
   limits?: Partial<FlagConfig['limits']>;
 };
 
+/** Throws `invalid-input` for a routing entry that is not a TeamRouting (offerMs ≥ 1 s, cap ≥ 1). */
 export function resolveConfig(input: FlagConfigInput = {}): FlagConfig {
+  for (const [team, rule] of Object.entries(input.routing ?? {})) {
+    const checked = v.safeParse(TeamRoutingSchema, rule);
+    if (!checked.success) throw new FlagError('invalid-input', `routing.${team}: ${checked.issues[0].message} (${checked.issues[0].path?.map((p) => String(p.key)).join('.') ?? 'entry'}).`);
+  }
   return {
     ...DEFAULT_CONFIG,
     ...input,

@@ -5,6 +5,8 @@ export const ERROR_CODES = [
   'invalid-state',
   'already-acknowledged',
   'already-open',
+  /** A settings save based on an older version than the stored one (compare-and-set). */
+  'conflict',
   'not-found',
   'not-allowed',
   'unauthenticated',

@@ -18,6 +18,7 @@ import {
   SYSTEM_ACTOR,
 } from './model.js';
 import { parseOrError } from './parse.js';
+import { isRouting, routingStep, teamRouting, type Candidate } from './routing.js';
 import { checkAccess, checkAvailability, checkRole, noSuchFlag } from './rules.js';
 
 /** Read access to current state that a decision needs. */
@@ -34,6 +35,11 @@ export interface DecisionState {
    * leaves those commands to it.
    */
   participant?(id: string): Participant | undefined;
+  /**
+   * The supervisors of a team as offer routing sees them (presence, status, load). Only the
+   * source of truth knows them: a raise decided without it (a client's preview) is not routed.
+   */
+  candidates?(team: string): readonly Candidate[];
 }
 
 export interface Decision {
@@ -121,10 +127,15 @@ export function decide(
       ...(command.automatic ? { automatic: command.automatic } : {}),
       ...(command.suggested ? { suggested: command.suggested } : {}),
     };
-    return { flagId: envelope.id, changed: true, events: [stamp(draft, envelope.id, 0, now, who)] };
+    const raised = stamp(draft, envelope.id, 0, now, who);
+    // An offer-routed team's flag is offered in the same write: it is never open to all by accident.
+    const routed = state.candidates && teamRouting(config, team) ? routingDue(applyEvent(undefined, raised), now, config, state.candidates(team)) : null;
+    return { flagId: envelope.id, changed: true, events: routed ? [raised, routed] : [raised] };
   }
 
   if (command.type === 'check-in') return decideCheckIn(state, actor, envelope.id, command, now, config, stamp);
+
+  if (command.type === 'set-status') return { flagId: null, events: [], changed: true };
 
   if (command.type === 'end-interaction') {
     const notOwner = checkOwner(state, actor, command.interactionId, config);
@@ -153,12 +164,15 @@ export function decide(
   if (!isOpen(flag)) return new FlagError('invalid-state', `Flag ${flag.id} was lowered; it takes no more ${command.type.replace('-', ' ')} commands.`, { status: flag.status });
 
   switch (command.type) {
-    case 'acknowledge':
+    case 'acknowledge': {
+      const offered = offeredElsewhere(flag, actor, config);
+      if (offered) return offered;
       if (flag.acknowledgedBy)
         return flag.acknowledgedBy.id === actor.id
           ? { flagId: flag.id, events: [], changed: false, note: 'already-acknowledged' }
           : alreadyClaimed(flag, flag.acknowledgedBy);
       return one({ type: 'acknowledged' });
+    }
     case 'send-message': {
       const bad = checkText(command.text, limits.messageLength, 'The message', true);
       if (bad) return bad;
@@ -180,6 +194,8 @@ export function decide(
         if (bad) return bad;
         return one({ type: 'join-declined', ...(command.reason ? { reason: command.reason } : {}) });
       }
+      const offered = offeredElsewhere(flag, actor, config);
+      if (offered) return offered;
       // Accepting an unclaimed flag claims it: everyone must see who is helping.
       const events: FlagEvent[] = [];
       if (!flag.acknowledgedBy) events.push(stamp({ type: 'acknowledged' }, flag.id, flag.seq, now, who));
@@ -301,6 +317,13 @@ export function decideForService(state: DecisionState, service: ServiceRef, comm
   return { flagId: open.id, changed: true, events: [stamped(draft, open.id, open.seq, now, SYSTEM_ACTOR, service)] };
 }
 
+/** While a flag is offered to one supervisor (so nobody has claimed it yet), only they may claim it. */
+function offeredElsewhere(flag: Flag, actor: Participant, config: FlagConfig): FlagError | null {
+  const { offer } = flag;
+  if (!offer || offer.to.id === actor.id || !isRouting(flag, config)) return null;
+  return new FlagError('not-allowed', `Flag ${flag.id} is offered to ${offer.to.name} for now; the team can take it once the offers end.`, { offeredTo: offer.to, until: offer.until });
+}
+
 function alreadyClaimed(flag: Flag, by: ParticipantRef): FlagError {
   return new FlagError('already-acknowledged', `${by.name} already acknowledged flag ${flag.id}.`, { acknowledgedBy: by });
 }
@@ -311,9 +334,10 @@ function stamped(draft: Draft, flagId: string, prevSeq: number, at: number, acto
 
 /** The escalation the clock causes, if any, for a flag at `now`. */
 export function escalationDue(flag: Flag, now: number, config: FlagConfig): FlagEvent | null {
-  if (flag.status !== 'raised' || flag.escalation >= 2) return null;
-  // Back in the queue after a hand-off, the flag waits its full time again.
-  const since = Math.max(flag.escalation === 0 ? flag.raisedAt : (flag.escalatedAt ?? flag.raisedAt), flag.queuedAt ?? 0);
+  if (flag.status !== 'raised' || flag.escalation >= 2 || isRouting(flag, config)) return null;
+  // An offer-routed flag starts waiting on its team once the offers ended; back in the queue
+  // after a hand-off, the flag waits its full time again.
+  const since = Math.max(flag.escalation === 0 ? (flag.teamSince ?? flag.raisedAt) : (flag.escalatedAt ?? flag.raisedAt), flag.queuedAt ?? 0);
   if (now - since < config.escalation.afterMs) return null;
   const level = (flag.escalation + 1) as 1 | 2;
   return stamped({ type: 'escalated', level }, flag.id, flag.seq, now, SYSTEM_ACTOR);
@@ -324,6 +348,12 @@ export function escalationDue(flag: Flag, now: number, config: FlagConfig): Flag
 export function transferDue(flag: Flag, now: number, config: FlagConfig): FlagEvent | null {
   if (!isOpen(flag) || !flag.transfer || now - flag.transfer.at < config.transferTimeoutMs) return null;
   return stamped({ type: 'transfer-expired' }, flag.id, flag.seq, now, SYSTEM_ACTOR);
+}
+
+/** The routing event the clock causes for a flag at `now` (next offer, or open to the team), if any. */
+export function routingDue(flag: Flag, now: number, config: FlagConfig, candidates: readonly Candidate[]): FlagEvent | null {
+  const step = routingStep(flag, now, config, candidates);
+  return step && stamped(step, flag.id, flag.seq, now, SYSTEM_ACTOR);
 }
 
 /** Fold one event into a flag. `flag` is undefined only for `raised`. Throws on an impossible event. */
@@ -359,6 +389,15 @@ export function applyEvent(flag: Flag | undefined, event: FlagEvent): Flag {
       next.acknowledgedBy = event.actor;
       // Time to acknowledge counts to the first acknowledgement, not to a later one after a hand-back.
       next.acknowledgedAt = flag.acknowledgedAt ?? event.at;
+      delete next.offer;
+      break;
+    case 'offered':
+      next.offer = { to: event.to, until: event.until };
+      next.offeredTo = [...(flag.offeredTo ?? []), event.to.id];
+      break;
+    case 'offer-ended':
+      delete next.offer;
+      next.teamSince = event.at;
       break;
     case 'transfer-offered':
       next.transfer = { from: event.actor, to: event.to, at: event.at, ...(event.note ? { note: event.note } : {}) };
@@ -412,7 +451,7 @@ export function reduceEvents(events: readonly FlagEvent[]): Flag | undefined {
 }
 
 /** Commands on an existing flag, as an element would offer them. */
-export type FlagAction = Exclude<CommandEnvelope['command']['type'], 'raise' | 'end-interaction' | 'check-in'>;
+export type FlagAction = Exclude<CommandEnvelope['command']['type'], 'raise' | 'end-interaction' | 'check-in' | 'set-status'>;
 const FLAG_ACTIONS: readonly FlagAction[] = [
   'acknowledge',
   'lower',

@@ -4,13 +4,17 @@
  */
 import type { InferOutput } from 'valibot';
 import type { RuleRef, FlagContext } from './context.js';
-import type { EventSchema, ParticipantSchema, RefSchema, ServiceRefSchema } from './schemas.js';
+import type { EventSchema, ParticipantSchema, PresenceSchema, RefSchema, ServiceRefSchema } from './schemas.js';
 
 export const ROLES = ['agent', 'supervisor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const CHANNELS = ['voice', 'enhanced-messaging', 'enhanced-chat', 'legacy-chat'] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/** A supervisor's own presence status: offer routing offers flags only to `available` ones who are online. */
+export const SUPERVISOR_STATUSES = ['available', 'busy', 'away'] as const;
+export type SupervisorStatus = (typeof SUPERVISOR_STATUSES)[number];
 
 export const SEVERITIES = ['normal', 'urgent'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -23,6 +27,9 @@ export type Participant = InferOutput<typeof ParticipantSchema>;
  * authenticated by a service token. Recorded on the events it caused as `via`.
  */
 export type ServiceRef = InferOutput<typeof ServiceRefSchema>;
+
+/** Presence as one participant may see it: supervisors online and available per team of theirs, and a supervisor's own status. */
+export type PresenceView = InferOutput<typeof PresenceSchema>;
 
 /** The part of a participant recorded on events: who did it. */
 export type ParticipantRef = InferOutput<typeof RefSchema>;
@@ -84,6 +91,12 @@ export interface Flag {
   transfer?: Transfer;
   /** When it last went back to its team's queue (handed back or an offer expired): escalation counts from then. */
   queuedAt?: number;
+  /** Offer routing: the pending offer (only `to` may acknowledge until `until`). */
+  offer?: { to: ParticipantRef; until: number };
+  /** Offer routing: who it was offered to so far, in order (each is offered a flag once). */
+  offeredTo?: string[];
+  /** Offer routing: when the offers ended and the whole team could take it (the escalation clock starts here). */
+  teamSince?: number;
   /** Sequence number of the last event applied. */
   seq: number;
 }
@@ -101,6 +114,7 @@ export type JoinEvent = Extract<FlagEvent, { type: `join-${string}` }>;
 export type MessageEvent = Extract<FlagEvent, { type: 'message' }>;
 export type AssignedEvent = Extract<FlagEvent, { type: 'assigned' }>;
 export type TransferEvent = Extract<FlagEvent, { type: `transfer-${string}` | 'handed-back' }>;
+export type OfferedEvent = Extract<FlagEvent, { type: 'offered' }>;
 export type FlagEventType = FlagEvent['type'];
 
 /** An event with its position in the source of truth's log (used to resume). */

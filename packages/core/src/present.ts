@@ -6,7 +6,8 @@
 import type { Command } from './commands.js';
 import type { FlagConfig } from './config.js';
 import { allowedActions, type FlagAction } from './machine.js';
-import { isOpen, type Flag, type Participant, type ParticipantRef, type Transfer } from './model.js';
+import { isOpen, type Flag, type Participant, type ParticipantRef, type PresenceView, type Transfer } from './model.js';
+import { isRouting } from './routing.js';
 
 /**
  * One word for where a flag stands, the most telling first: lowered; raising (this client's
@@ -32,6 +33,8 @@ export interface FlagView {
   transfer?: Transfer & { toMe: boolean; expiresAt: number };
   /** Set on a check-in (a supervisor opened it with the agent): that supervisor. */
   checkInBy?: ParticipantRef;
+  /** Offer routing: the flag is offered to `to` (the viewer when `toMe`) until `until`; only they may take it meanwhile. */
+  offer?: { to: ParticipantRef; until: number; toMe: boolean };
 }
 
 export function presentFlag(
@@ -53,7 +56,16 @@ export function presentFlag(
     limits: config.limits,
     ...(flag.transfer ? { transfer: { ...flag.transfer, toMe: flag.transfer.to.id === me.id, expiresAt: flag.transfer.at + config.transferTimeoutMs } } : {}),
     ...(flag.checkInBy ? { checkInBy: flag.checkInBy } : {}),
+    ...(flag.offer && isRouting(flag, config) ? { offer: { ...flag.offer, toMe: flag.offer.to.id === me.id } } : {}),
   };
+}
+
+/**
+ * Whether the participant's flags would reach nobody now: presence is known and no supervisor
+ * of `team` (default: their first team, where a raise goes) is online and available.
+ */
+export function noSupervisorAvailable(presence: PresenceView | null, me: Participant, team = me.teams[0]): boolean {
+  return presence !== null && team !== undefined && presence.available[team] === 0;
 }
 
 function phaseOf(flag: Flag, busy: ReadonlySet<Command['type']>): { phase: FlagPhase; by?: ParticipantRef | undefined } {

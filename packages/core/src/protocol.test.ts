@@ -20,6 +20,10 @@ const clientFrames: ClientFrame[] = [
   { v: 1, t: 'history', rid: 'r1', flagId: 'f-1', afterSeq: 0 },
   { v: 1, t: 'snapshot', rid: 'r2' },
   { v: 1, t: 'refresh', token: 't' },
+  { v: 1, t: 'settings', rid: 'r4' },
+  { v: 1, t: 'save-settings', rid: 'r5', save: { id: 's-1', scope: { kind: 'team', team: 'team-a' }, key: 'quickReasons', value: ['Refund'], version: 0 } },
+  // The value is any JSON here: the settings rules check it (answering too-long or invalid-input, not invalid-frame).
+  { v: 1, t: 'save-settings', rid: 'r6', save: { id: 's-2', scope: { kind: 'personal' }, key: 'alerts', value: { anything: [1] }, version: 3 } },
 ];
 
 const serverFrames: ServerFrame[] = [
@@ -36,6 +40,8 @@ const serverFrames: ServerFrame[] = [
   { v: 1, t: 'error', error: { code: 'invalid-frame', message: 'bad' } },
   { v: 1, t: 'error', rid: 'r3', error: { code: 'not-allowed', message: 'no' } },
   { v: 1, t: 'bye', reason: 'restarting', reconnectInMs: 500 },
+  { v: 1, t: 'settings', rid: 'r4', docs: [{ scope: { kind: 'team', team: 'team-a' }, key: 'cannedReplies', value: [{ id: 'a', title: 'Hold', text: 'Hi {agent}' }], version: 2, updatedAt: 5, updatedBy: actor }] },
+  { v: 1, t: 'settings', docs: [{ scope: { kind: 'personal' }, key: 'alerts', value: { repeatMs: 30_000, maxRepeats: 5, sound: true, desktop: false }, version: 1, updatedAt: 5, updatedBy: actor }] },
 ];
 
 function invalid(decode: (raw: unknown) => unknown, raw: unknown): FlagError {

@@ -4,8 +4,10 @@
  */
 import * as v from 'valibot';
 import { FlagError } from './errors.js';
-import { AcceptedSchema, CommandSchema, ConfigSchema, Count, ErrorSchema, EventSchema, Id, MAX_FRAME_LENGTH, OutcomeSchema, ParticipantSchema, ServiceRefSchema, Text } from './schemas.js';
+import { AcceptedSchema, CommandSchema, ConfigSchema, Count, ErrorSchema, EventSchema, Id, MAX_FRAME_LENGTH, OutcomeSchema, ParticipantSchema, PresenceSchema, ServiceRefSchema, Text } from './schemas.js';
 import { CHANNELS, SEVERITIES } from './model.js';
+import { HistoryQuerySchema } from './history.js';
+import { SettingDocumentSchema, SettingSaveSchema } from './settings/schemas.js';
 
 export const PROTOCOL_VERSION = 1;
 export { MAX_FRAME_LENGTH };
@@ -16,6 +18,8 @@ export { MAX_FRAME_LENGTH };
 export const MAX_SERVER_FRAME_LENGTH = 64 * 1024 * 1024;
 
 const Resume = v.strictObject({ epoch: Id, pos: Count });
+/** Most documents in one settings frame: every team's and the participant's own (256 teams × 2 keys, and a margin). */
+const MAX_SETTINGS_DOCS = 1024;
 const V = { v: v.literal(PROTOCOL_VERSION) };
 
 /**
@@ -41,7 +45,12 @@ const ClientFrameSchema = v.variant('t', [
   v.strictObject({ ...V, t: v.literal('cmd'), id: Id, cmd: CommandSchema }),
   v.strictObject({ ...V, t: v.literal('history'), rid: Id, flagId: Id, afterSeq: Count }),
   v.strictObject({ ...V, t: v.literal('snapshot'), rid: Id }),
+  v.strictObject({ ...V, t: v.literal('lowered'), rid: Id, query: HistoryQuerySchema }),
   v.strictObject({ ...V, t: v.literal('refresh'), token: v.pipe(v.string(), v.maxLength(8192)) }),
+  /** The settings documents this participant may read (answered with a `settings` frame). */
+  v.strictObject({ ...V, t: v.literal('settings'), rid: Id }),
+  /** Save one setting (compare-and-set on `save.version`); answered with the stored document or an error. */
+  v.strictObject({ ...V, t: v.literal('save-settings'), rid: Id, save: SettingSaveSchema }),
 ]);
 
 const ServerFrameSchema = v.variant('t', [
@@ -49,9 +58,14 @@ const ServerFrameSchema = v.variant('t', [
   v.strictObject({ ...V, t: v.literal('event'), pos: Count, event: EventSchema }),
   v.strictObject({ ...V, t: v.literal('result'), id: Id, outcome: OutcomeSchema }),
   v.strictObject({ ...V, t: v.literal('history'), rid: Id, events: v.array(EventSchema) }),
+  v.strictObject({ ...V, t: v.literal('lowered'), rid: Id, flags: v.array(v.array(EventSchema)), next: v.nullable(v.string()) }),
   v.strictObject({ ...V, t: v.literal('snapshot'), rid: Id, snapshot: v.strictObject({ epoch: Id, pos: Count, events: v.array(EventSchema) }) }),
   v.strictObject({ ...V, t: v.literal('error'), rid: v.optional(Id), error: ErrorSchema }),
   v.strictObject({ ...V, t: v.literal('bye'), reason: Text, reconnectInMs: Count }),
+  /** Presence as this participant may see it: sent after the welcome and on each change. */
+  v.strictObject({ ...V, t: v.literal('presence'), presence: PresenceSchema }),
+  /** Settings documents: with `rid`, the answer to a request or save; without, another session saved them. */
+  v.strictObject({ ...V, t: v.literal('settings'), rid: v.optional(Id), docs: v.pipe(v.array(SettingDocumentSchema), v.maxLength(MAX_SETTINGS_DOCS)) }),
 ]);
 
 /** Frames a client sends (the schema's output: one source for the type and the check). */

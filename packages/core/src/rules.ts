@@ -22,6 +22,7 @@ const SUPERVISOR_ONLY: ReadonlySet<Command['type']> = new Set([
   'accept-transfer',
   'decline-transfer',
   'check-in',
+  'set-status',
 ]);
 const AGENT_ONLY: ReadonlySet<Command['type']> = new Set(['raise', 'request-join', 'cancel-join', 'end-interaction']);
 

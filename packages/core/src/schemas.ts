@@ -7,7 +7,7 @@
 import * as v from 'valibot';
 import { RuleRefSchema, FlagContextSchema } from './context.js';
 import { ERROR_CODES } from './errors.js';
-import { CHANNELS, ROLES, SEVERITIES } from './model.js';
+import { CHANNELS, ROLES, SEVERITIES, SUPERVISOR_STATUSES } from './model.js';
 
 /** Largest frame accepted, in UTF-16 code units of its JSON text (the relay also caps bytes). */
 export const MAX_FRAME_LENGTH = 64 * 1024;
@@ -75,6 +75,8 @@ export const CommandSchema = v.variant('type', [
     /** A team of both the supervisor and the agent; defaults to the supervisor's first team the agent is in. */
     team: v.optional(Id),
   }),
+  /** A supervisor sets their own presence status (offer routing skips busy and away). */
+  v.strictObject({ type: v.literal('set-status'), status: v.picklist(SUPERVISOR_STATUSES) }),
 ]);
 
 /**
@@ -123,6 +125,10 @@ export const EventSchema = v.variant('type', [
   v.strictObject({ ...base, type: v.picklist(['join-requested', 'join-accepted', 'join-declined', 'join-cancelled']), reason: v.optional(Text) }),
   /** The host transferred the flag's interaction to another agent (`from`): the flag moves with it. */
   v.strictObject({ ...base, type: v.literal('assigned'), from: RefSchema, agent: RefSchema, team: Id }),
+  /** Offer routing: the flag is offered to one supervisor, who alone may acknowledge it until `until`. */
+  v.strictObject({ ...base, type: v.literal('offered'), to: RefSchema, until: Count }),
+  /** Offer routing ran out of supervisors to offer it to: from now on the whole team may take it. */
+  v.strictObject({ ...base, type: v.literal('offer-ended') }),
   v.strictObject({
     ...base,
     type: v.literal('message'),
@@ -143,6 +149,21 @@ export const ErrorSchema = v.strictObject({
   message: Text,
   details: v.optional(v.pipe(v.record(v.string(), v.unknown()), v.check((d) => depthWithin(d, MAX_DETAILS_DEPTH), `error details nest at most ${MAX_DETAILS_DEPTH} levels`))),
 });
+/** What a participant may learn of presence: per team of theirs, supervisors online and available; a supervisor's own status. */
+export const PresenceSchema = v.strictObject({
+  status: v.optional(v.picklist(SUPERVISOR_STATUSES)),
+  available: v.pipe(v.record(Id, Count), v.check((r) => Object.keys(r).length <= 256, 'at most 256 teams')),
+});
+
+/** One team's offer routing (core's TeamRouting); validated by `resolveConfig` too. */
+export const TeamRoutingSchema = v.strictObject({
+  mode: v.literal('offer'),
+  offerMs: v.pipe(Count, v.minValue(1_000)),
+  maxPerSupervisor: v.pipe(Count, v.minValue(1)),
+  /** Supervisor id → the reasons they take; a supervisor not listed takes any reason. */
+  skills: v.optional(v.pipe(v.record(Id, v.pipe(v.array(Text), v.maxLength(64))), v.check((s) => Object.keys(s).length <= 1024, 'at most 1024 supervisors with skills'))),
+});
+
 /** The source of truth's rule configuration, as its welcome tells every client (core's FlagConfig). */
 export const ConfigSchema = v.strictObject({
   legacyChatEnabled: v.boolean(),
@@ -152,6 +173,7 @@ export const ConfigSchema = v.strictObject({
   limits: v.strictObject({ messageLength: Count, reasonLength: Count, labelLength: Count }),
   recentMs: Count,
   transferTimeoutMs: Count,
+  routing: v.pipe(v.record(Id, TeamRoutingSchema), v.check((r) => Object.keys(r).length <= 256, 'at most 256 routed teams')),
 });
 
 /** An outcome with `ok: true`: the command was accepted. */

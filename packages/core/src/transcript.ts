@@ -72,6 +72,10 @@ function describeAction(event: FlagEvent): string {
       return 'The hand-off was not accepted in time: the flag went back to the team queue';
     case 'handed-back':
       return `${who} handed the flag back to the team queue${note(event.note)}`;
+    case 'offered':
+      return `The flag was offered to ${event.to.name}`;
+    case 'offer-ended':
+      return 'The flag was offered to the whole team';
     case 'message':
       return `${who}: ${event.text}`;
   }

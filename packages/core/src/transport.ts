@@ -5,7 +5,9 @@
 import type { CommandEnvelope, Outcome } from './commands.js';
 import type { FlagConfig } from './config.js';
 import type { FlagError } from './errors.js';
-import type { FlagEvent, Participant, PositionedEvent, ResumePoint, Snapshot } from './model.js';
+import type { HistoryPage, HistoryQuery } from './history.js';
+import type { FlagEvent, Participant, PositionedEvent, PresenceView, ResumePoint, Snapshot } from './model.js';
+import type { SettingDocument, SettingSave } from './settings/schemas.js';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'offline';
 
@@ -28,8 +30,12 @@ export interface TransportHandlers {
   /** Events in log order. Duplicates are allowed (the client drops what it has seen). */
   event(event: PositionedEvent): void;
   status(status: ConnectionStatus): void;
+  /** Presence as this participant may see it (optional: a transport without presence never calls it). */
+  presence?(view: PresenceView): void;
   /** A failure not tied to a command (bad frame from the server, authentication lost…). */
   error(error: FlagError): void;
+  /** Settings documents another session saved (a transport with settings calls it). */
+  settings?(docs: SettingDocument[]): void;
 }
 
 export interface Transport {
@@ -46,5 +52,15 @@ export interface Transport {
   history(flagId: string, afterSeq: number): Promise<FlagEvent[]>;
   /** Everything this participant may see, to rebuild from. */
   snapshot(): Promise<Snapshot>;
+  /** A page of lowered flags this participant may see that match the query, newest first (see history.ts). */
+  lowered(query: HistoryQuery): Promise<HistoryPage>;
+  /**
+   * Optional (a transport without them makes the client's settings read-only defaults): the
+   * settings documents this participant may read, and saving one (compare-and-set; rejects with
+   * a FlagError such as `conflict`, `not-allowed`, `too-long`). Like commands, a save waits while
+   * offline and is resent on reconnect.
+   */
+  settings?(): Promise<SettingDocument[]>;
+  saveSettings?(save: SettingSave): Promise<SettingDocument>;
   close(): void;
 }

@@ -9,6 +9,8 @@ import './define.js';
 import * as automation from '../../../stories/automation.stories.js';
 import * as bothSides from '../../../stories/both-sides.stories.js';
 import * as flagButton from '../../../stories/flag-button.stories.js';
+import * as flagHistory from '../../../stories/flag-history.stories.js';
+import * as flagMetrics from '../../../stories/flag-metrics.stories.js';
 import * as handoff from '../../../stories/handoff.stories.js';
 import * as raisedFlagsWidget from '../../../stories/raised-flags-widget.stories.js';
 import * as supervisorChat from '../../../stories/supervisor-chat.stories.js';
@@ -51,9 +53,38 @@ const SHOWS: Record<string, string> = {
   'handoff / Transferred': '.transfer',
   'handoff / HandoffDialog': 'dialog.handoff[open] input[value="nia"]',
   'handoff / CheckIn': '.notice.check-in',
+  'raisedFlagsWidget / AlertSettingsOpen': '.alert-settings:popover-open',
+  'raisedFlagsWidget / MissedFlags': '.missed li:nth-child(3)',
+  'raisedFlagsWidget / AlertsArabic': '.alert-settings:popover-open',
+  'flagHistory / WithData': '.row',
+  'flagHistory / ExpandedRow': '.chat:not([hidden]) .said',
+  'flagMetrics / WithData': '.reasons li',
+  'raisedFlagsWidget / OfferedToYou': "[data-state='offered-to-me']",
+  'raisedFlagsWidget / OfferedToSomeoneElse': "[data-state='offered']",
+  'raisedFlagsWidget / StatusAway': "select.status[data-status='away']",
+  'flagButton / NoSupervisorOnline': '.no-supervisor',
+  'supervisorChat / QuickRepliesOpen': '#canned-list [role=option] + [role=option]',
+  'supervisorChat / QuickRepliesFiltered': '#canned-list [role=option]:only-child',
+  'supervisorChat / QuickRepliesNoMatch': '.canned .empty',
+  'supervisorChat / QuickRepliesEmpty': '.canned .empty',
+  'supervisorChat / QuickRepliesEditor': 'dialog[open] .reply-form',
+  'supervisorChat / QuickRepliesArabicNarrow': '#canned-list [role=option]',
+  'flagButton / QuickReasons': 'dialog[open] .quick-reasons button',
+  'flagButton / QuickReasonsArabicNarrow': 'dialog[open] .quick-reasons button',
 };
+/** Stories at a narrow width: nothing inside their elements may be wider than the element (no horizontal overflow). */
+const NARROW = new Set(['supervisorChat / QuickRepliesArabicNarrow', 'flagButton / QuickReasonsArabicNarrow']);
+function overflowing(root: ShadowRoot): string[] {
+  const host = (root.host as HTMLElement).getBoundingClientRect();
+  return [...root.querySelectorAll<HTMLElement>('*')]
+    .filter((el) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && (r.left < host.left - 1 || r.right > host.right + 1) && !el.closest('dialog');
+    })
+    .map((el) => el.localName + (el.className ? `.${String(el.className).split(' ').join('.')}` : ''));
+}
 
-const files = { automation, bothSides, flagButton, handoff, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;
+const files = { automation, bothSides, flagButton, flagHistory, flagMetrics, handoff, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;
 
 describe('stories', () => {
   afterEach(async () => {
@@ -81,6 +112,8 @@ describe('stories', () => {
         else expect(errors, 'no command failed').to.deep.equal([]);
         const shows = SHOWS[`${file} / ${name}`];
         if (shows) await waitUntil(() => flaglineElements(container).some((el) => el.shadowRoot?.querySelector(shows)), `shows ${shows}`);
+        if (NARROW.has(`${file} / ${name}`))
+          for (const el of flaglineElements(container)) expect(overflowing(el.shadowRoot!), `${el.localName} overflows`).to.deep.equal([]);
         await expect(container).to.be.accessible();
       });
     }

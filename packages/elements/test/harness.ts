@@ -1,6 +1,7 @@
 /** Test setup shared by the element tests: one in-process hub, several people on it. */
 import { render, type TemplateResult } from 'lit';
-import { createFlagClient, FlagError, MemoryHub, type CommandEnvelope, type FlagClient, type FlagConfigInput, type Participant, type RaiseInput, type Transport } from '@flagline/core';
+import { MemoryStorage } from '@flagline/core/authority';
+import { createFlagClient, FlagError, MemoryHub, type CommandEnvelope, type FlagClient, type FlagConfigInput, type HistoryQuery, type Participant, type RaiseInput, type Transport } from '@flagline/core';
 
 export const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['blue'] };
 export const sam: Participant = { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', teams: ['blue'] };
@@ -12,8 +13,8 @@ export interface World {
 }
 
 /** A hub (escalation timer off: tests call `hub.tick()`) and a factory of clients on it. */
-export function world(opts: { config?: FlagConfigInput; now?: () => number } = {}): World {
-  const hub = new MemoryHub({ tickMs: 0, ...(opts.config ? { config: opts.config } : {}), ...(opts.now ? { now: opts.now } : {}) });
+export function world(opts: { config?: FlagConfigInput; now?: () => number; storage?: MemoryStorage } = {}): World {
+  const hub = new MemoryHub({ tickMs: 0, ...(opts.config ? { config: opts.config } : {}), ...(opts.now ? { now: opts.now } : {}), ...(opts.storage ? { storage: opts.storage } : {}) });
   const clients: FlagClient[] = [];
   return {
     hub,
@@ -30,8 +31,8 @@ export function world(opts: { config?: FlagConfigInput; now?: () => number } = {
 }
 
 /** A world where Ann raised a flag (on `i-1`, by default) and Sam, her supervisor, sees it. */
-export async function raisedWorld(raise: Partial<RaiseInput> = {}): Promise<{ w: World; agent: FlagClient; supervisor: FlagClient; flagId: string }> {
-  const w = world();
+export async function raisedWorld(raise: Partial<RaiseInput> = {}, opts: Parameters<typeof world>[0] = {}): Promise<{ w: World; agent: FlagClient; supervisor: FlagClient; flagId: string }> {
+  const w = world(opts);
   const agent = w.client(ann);
   const supervisor = w.client(sam);
   const flagId = (await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'Caller wants a refund <b>now</b>', ...raise })).flagId!;
@@ -82,6 +83,7 @@ export function losingNextMessage(inner: Transport): Transport & { armed: boolea
     },
     history: (flagId: string, afterSeq: number) => inner.history(flagId, afterSeq),
     snapshot: () => inner.snapshot(),
+    lowered: (query: HistoryQuery) => inner.lowered(query),
     close: () => inner.close(),
   };
   return wrapper;

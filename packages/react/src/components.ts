@@ -3,11 +3,15 @@ import * as React from 'react';
 import { createComponent, type EventName } from '@lit/react';
 import {
   FlagButton as FlagButtonElement,
+  FlagHistory as FlagHistoryElement,
+  FlagMetrics as FlagMetricsElement,
   FlaglineProvider as FlaglineProviderElement,
   RaisedFlagsWidget as RaisedFlagsWidgetElement,
   SupervisorChat as SupervisorChatElement,
 } from '@flagline/elements';
 import '@flagline/elements/define-flag-button.js';
+import '@flagline/elements/define-flag-history.js';
+import '@flagline/elements/define-flag-metrics.js';
 import '@flagline/elements/define-flagline-provider.js';
 import '@flagline/elements/define-raised-flags-widget.js';
 import '@flagline/elements/define-supervisor-chat.js';
@@ -25,6 +29,8 @@ export const FlagButton = createComponent({
     onFlagEscalated: 'flag-escalated' as EventName<GlobalEventHandlersEventMap['flag-escalated']>,
     onFlagHandedBack: 'flag-handed-back' as EventName<GlobalEventHandlersEventMap['flag-handed-back']>,
     onFlagLowered: 'flag-lowered' as EventName<GlobalEventHandlersEventMap['flag-lowered']>,
+    onFlagOfferEnded: 'flag-offer-ended' as EventName<GlobalEventHandlersEventMap['flag-offer-ended']>,
+    onFlagOffered: 'flag-offered' as EventName<GlobalEventHandlersEventMap['flag-offered']>,
     onFlagRaised: 'flag-raised' as EventName<GlobalEventHandlersEventMap['flag-raised']>,
     onFlagUnavailable: 'flag-unavailable' as EventName<GlobalEventHandlersEventMap['flag-unavailable']>,
     onJoinAccepted: 'join-accepted' as EventName<GlobalEventHandlersEventMap['join-accepted']>,
@@ -37,6 +43,29 @@ export const FlagButton = createComponent({
     onTransferDeclined: 'transfer-declined' as EventName<GlobalEventHandlersEventMap['transfer-declined']>,
     onTransferExpired: 'transfer-expired' as EventName<GlobalEventHandlersEventMap['transfer-expired']>,
     onTransferOffered: 'transfer-offered' as EventName<GlobalEventHandlersEventMap['transfer-offered']>,
+  },
+});
+
+/** React wrapper of `<flag-history>`: element properties as props, `on<Event>` callbacks for its events. */
+export const FlagHistory = createComponent({
+  react: React,
+  tagName: 'flag-history',
+  elementClass: FlagHistoryElement,
+  displayName: 'FlagHistory',
+  events: {
+    onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,
+    onFlagHistoryExport: 'flag-history-export' as EventName<GlobalEventHandlersEventMap['flag-history-export']>,
+  },
+});
+
+/** React wrapper of `<flag-metrics>`: element properties as props, `on<Event>` callbacks for its events. */
+export const FlagMetrics = createComponent({
+  react: React,
+  tagName: 'flag-metrics',
+  elementClass: FlagMetricsElement,
+  displayName: 'FlagMetrics',
+  events: {
+    onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,
   },
 });
 
@@ -56,6 +85,7 @@ export const RaisedFlagsWidget = createComponent({
   elementClass: RaisedFlagsWidgetElement,
   displayName: 'RaisedFlagsWidget',
   events: {
+    onAlertSettingsChange: 'alert-settings-change' as EventName<GlobalEventHandlersEventMap['alert-settings-change']>,
     onFlagAcknowledged: 'flag-acknowledged' as EventName<GlobalEventHandlersEventMap['flag-acknowledged']>,
     onFlagAssigned: 'flag-assigned' as EventName<GlobalEventHandlersEventMap['flag-assigned']>,
     onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,
@@ -63,6 +93,8 @@ export const RaisedFlagsWidget = createComponent({
     onFlagHandedBack: 'flag-handed-back' as EventName<GlobalEventHandlersEventMap['flag-handed-back']>,
     onFlagJoin: 'flag-join' as EventName<GlobalEventHandlersEventMap['flag-join']>,
     onFlagLowered: 'flag-lowered' as EventName<GlobalEventHandlersEventMap['flag-lowered']>,
+    onFlagOfferEnded: 'flag-offer-ended' as EventName<GlobalEventHandlersEventMap['flag-offer-ended']>,
+    onFlagOffered: 'flag-offered' as EventName<GlobalEventHandlersEventMap['flag-offered']>,
     onFlagOpenChat: 'flag-open-chat' as EventName<GlobalEventHandlersEventMap['flag-open-chat']>,
     onFlagRaised: 'flag-raised' as EventName<GlobalEventHandlersEventMap['flag-raised']>,
     onJoinAccepted: 'join-accepted' as EventName<GlobalEventHandlersEventMap['join-accepted']>,
@@ -91,6 +123,8 @@ export const SupervisorChat = createComponent({
     onFlagEscalated: 'flag-escalated' as EventName<GlobalEventHandlersEventMap['flag-escalated']>,
     onFlagHandedBack: 'flag-handed-back' as EventName<GlobalEventHandlersEventMap['flag-handed-back']>,
     onFlagLowered: 'flag-lowered' as EventName<GlobalEventHandlersEventMap['flag-lowered']>,
+    onFlagOfferEnded: 'flag-offer-ended' as EventName<GlobalEventHandlersEventMap['flag-offer-ended']>,
+    onFlagOffered: 'flag-offered' as EventName<GlobalEventHandlersEventMap['flag-offered']>,
     onFlagRaised: 'flag-raised' as EventName<GlobalEventHandlersEventMap['flag-raised']>,
     onJoinAccepted: 'join-accepted' as EventName<GlobalEventHandlersEventMap['join-accepted']>,
     onJoinCancelled: 'join-cancelled' as EventName<GlobalEventHandlersEventMap['join-cancelled']>,

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { SignJWT, createLocalJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { FlagError } from '@flagline/core';
 import type { Authenticated } from '@flagline/core/authority';
-import { mapClaims, mapService, type ClaimMapping, type ServiceIdentity } from './claims.js';
+import { mapClaims, mapService, mapTenant, type ClaimMapping, type ServiceIdentity } from './claims.js';
 import { remoteKeySet, type KeySetEvents, type RemoteKeySet } from './remote-keys.js';
 
 export interface AuthConfig {
@@ -37,9 +37,14 @@ export interface AuthConfig {
   jwksCooldownMs?: number;
 }
 
+/** A verified participant token and the tenant it belongs to. */
+export interface TenantAuthenticated extends Authenticated {
+  tenant: string;
+}
+
 export interface Verifier {
   /** A participant's token (WebSocket, participant HTTP reads); service tokens are refused. */
-  (token: string | undefined): Promise<Authenticated>;
+  (token: string | undefined): Promise<TenantAuthenticated>;
   /** A service token (the service API), with the same keys, issuer, audience and age limits. */
   service(token: string | undefined): Promise<ServiceIdentity>;
   /** Stops background work (remote key refresh). */
@@ -70,9 +75,9 @@ export async function createVerifier(config: AuthConfig, events: KeySetEvents = 
     }
     return payload;
   };
-  const verify = async (token: string | undefined): Promise<Authenticated> => {
+  const verify = async (token: string | undefined): Promise<TenantAuthenticated> => {
     const payload = await verified(token);
-    return { participant: mapClaims(payload, config.claims), expiresAt: payload.exp! * 1000 };
+    return { participant: mapClaims(payload, config.claims), expiresAt: payload.exp! * 1000, tenant: mapTenant(payload, config.claims) };
   };
   const service = async (token: string | undefined) => mapService(await verified(token), config.claims);
   return Object.assign(verify, { service, close: () => source.close() });
@@ -120,9 +125,9 @@ async function resolveKey(config: AuthConfig, events: KeySetEvents): Promise<Key
 /** Signs an HS256 token (dev mode and tests). */
 export async function signToken(
   participant: { id: string; name: string; role: string; teams: string[] },
-  opts: { secret: string; issuer: string; audience: string; expiresIn?: string | number },
+  opts: { secret: string; issuer: string; audience: string; expiresIn?: string | number; claims?: Record<string, unknown> },
 ): Promise<string> {
-  return new SignJWT({ name: participant.name, role: participant.role, teams: participant.teams })
+  return new SignJWT({ ...opts.claims, name: participant.name, role: participant.role, teams: participant.teams })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(participant.id)
     .setIssuer(opts.issuer)

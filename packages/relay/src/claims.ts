@@ -11,6 +11,9 @@
  *   values that start with it count, with the prefix removed (e.g. `flagline-team-billing` →
  *   `billing`, Keycloak's `/flagline/billing` → `billing`).
  *
+ * - `tenant` (multi-tenant relays only): a claim holding the contact center the token belongs
+ *   to (see tenants.ts); empty = one tenant, `DEFAULT_TENANT`, for every token.
+ *
  * - service tokens (the service API, never the WebSocket): the role claim holds one of
  *   `serviceValues`; `scopes` names the claim with the granted scopes (OAuth's space-separated
  *   `scope` string, or a list such as `scp`).
@@ -31,6 +34,8 @@ export interface ClaimMapping {
   teamPrefix: string;
   serviceValues: string[];
   scopes: string;
+  /** Claim naming the tenant; '' = a single-tenant relay. */
+  tenant: string;
 }
 
 export const DEFAULT_CLAIMS: ClaimMapping = {
@@ -43,7 +48,21 @@ export const DEFAULT_CLAIMS: ClaimMapping = {
   teamPrefix: '',
   serviceValues: ['service'],
   scopes: 'scope',
+  tenant: '',
 };
+
+/** The tenant of every token on a single-tenant relay (no tenant claim configured). */
+export const DEFAULT_TENANT = 'default';
+/** Tenant ids name files and Redis keys: lower-case letters, digits and dashes only. */
+export const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** The token's tenant: DEFAULT_TENANT without a tenant claim configured, else the claim's value. */
+export function mapTenant(payload: JWTPayload, mapping: ClaimMapping): string {
+  if (!mapping.tenant) return DEFAULT_TENANT;
+  const tenant = claim(payload, mapping.tenant);
+  if (typeof tenant !== 'string' || !TENANT_ID.test(tenant)) throw bad(mapping.tenant, 'is missing or is not a tenant id ([a-z0-9-], 1–63 characters, not starting with a dash)');
+  return tenant;
+}
 
 /** What a service token grants on the service API. */
 export const SCOPES = ['flags:read', 'flags:write', 'transcripts:read', 'admin'] as const;
@@ -54,6 +73,8 @@ export interface ServiceIdentity {
   id: string;
   name: string;
   scopes: Scope[];
+  /** The tenant whose flags, transcripts and webhooks the token reaches (and no other). */
+  tenant: string;
 }
 
 const ID = /^[\w.:@-]{1,128}$/;
@@ -114,5 +135,5 @@ export function mapService(payload: JWTPayload, mapping: ClaimMapping): ServiceI
   if (!granted) throw bad(mapping.scopes, 'is missing or not a space-separated string or a list of strings');
   // Scopes Flagline does not define (another API's) are ignored, not refused.
   const scopes = SCOPES.filter((s) => granted.includes(s));
-  return { id, name: (named as string | undefined) ?? id, scopes };
+  return { id, name: (named as string | undefined) ?? id, scopes, tenant: mapTenant(payload, mapping) };
 }

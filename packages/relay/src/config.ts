@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { redisTarget } from './redis-connection.js';
 import { checkKeyUrl } from './remote-keys.js';
 import { loadTeamRules, type TeamRules } from './team-rules.js';
-import { DEFAULT_CONFIG, type FlagConfigInput } from '@flagline/core';
+import { DEFAULT_CONFIG, resolveConfig, type FlagConfigInput, type TeamRouting } from '@flagline/core';
+import { HISTORY_MARGIN_MS } from '@flagline/core/authority';
 
 type Kind = 'string' | 'int' | 'bool' | 'list';
 
@@ -26,6 +27,7 @@ export interface RelayConfig {
   /** Default: every replica the Sentinels know with redis-sentinel://, else 0. */
   minReplicasAcked?: number;
   replicaAckTimeoutMs: number;
+  storeTimeoutMs: number;
   sync: 'full' | 'normal';
   jwtSecret?: string;
   jwtSecretFile?: string;
@@ -42,6 +44,9 @@ export interface RelayConfig {
   agentRoles: string[];
   claimTeams: string;
   teamPrefix: string;
+  claimTenant: string;
+  maxTenants: number;
+  tenantIdleMs: number;
   metricsToken?: string;
   metricsTokenFile?: string;
   jwtAlgorithms?: string[];
@@ -71,6 +76,7 @@ export interface RelayConfig {
   labelLength: number;
   recentMs: number;
   transferTimeoutMs: number;
+  historyMarginMs: number;
   checkpointEvents: number;
   checkpointMs: number;
   retentionDays: number;
@@ -80,6 +86,10 @@ export interface RelayConfig {
   rules?: string;
   /** The rules file's content, validated at start. */
   teamRules?: TeamRules;
+  /** JSON file of offer routing per team (`{ "billing": { "mode": "offer", "offerMs": 15000, "maxPerSupervisor": 2 } }`). */
+  routing?: string;
+  /** The routing file's content, validated at start (core's `resolveConfig`). */
+  teamRouting?: Record<string, TeamRouting>;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   // Service API (host backends)
   serviceRoles: string[];
@@ -87,6 +97,7 @@ export interface RelayConfig {
   requireAssignment: boolean;
   serviceRate: number;
   webhooks?: string;
+  settingsSeed?: string;
 }
 
 export const DEFAULTS: RelayConfig = {
@@ -96,6 +107,7 @@ export const DEFAULTS: RelayConfig = {
   redisNamespace: 'default',
   presenceTtlMs: 15_000,
   replicaAckTimeoutMs: 1_000,
+  storeTimeoutMs: 3_000,
   sync: 'full',
   jwksRefreshMs: 600_000,
   jwksCooldownMs: 30_000,
@@ -106,6 +118,9 @@ export const DEFAULTS: RelayConfig = {
   agentRoles: ['agent'],
   claimTeams: 'teams',
   teamPrefix: '',
+  claimTenant: '',
+  maxTenants: 1_000,
+  tenantIdleMs: 900_000,
   jwtIssuer: 'flagline',
   jwtAudience: 'flagline',
   jwtMaxAge: '12h',
@@ -133,6 +148,7 @@ export const DEFAULTS: RelayConfig = {
   labelLength: DEFAULT_CONFIG.limits.labelLength,
   recentMs: DEFAULT_CONFIG.recentMs,
   transferTimeoutMs: DEFAULT_CONFIG.transferTimeoutMs,
+  historyMarginMs: HISTORY_MARGIN_MS,
   checkpointEvents: 20_000,
   checkpointMs: 300_000,
   retentionDays: 0,
@@ -147,11 +163,12 @@ export const DEFAULTS: RelayConfig = {
 export const OPTIONS: readonly OptionSpec[] = [
   { key: 'host', kind: 'string', help: 'Interface to bind. Dev mode only allows loopback.' },
   { key: 'port', kind: 'int', help: 'Port for HTTP and WebSocket (/ws); 0 picks a free one (logged).' },
-  { key: 'store', kind: 'string', help: "Where the log lives: 'sqlite:PATH' (embedded file, created on first start; one relay process) or 'redis://HOST:PORT[/DB]' (several relay processes share it; see the README's Scale-out) or 'redis-sentinel://HOST:PORT,HOST:PORT,…/MASTER-NAME[/DB]' (replicated Redis that fails over; see the README's Failover)." },
+  { key: 'store', kind: 'string', help: "Where the log lives: 'sqlite:PATH' (embedded file, created on first start; one relay process) or 'redis://HOST:PORT[/DB]' (several relay processes share it; see the README's Scale-out) or 'redis-sentinel://HOST:PORT,HOST:PORT,…/MASTER-NAME[/DB]' (replicated Redis that fails over; see the README's Failover) or 'redis-cluster://HOST:PORT,HOST:PORT,…' (a Redis Cluster: tenants spread over its shards; see the README's Tenants)." },
   { key: 'redisNamespace', kind: 'string', help: 'Key prefix in Redis, so deployments can share one Redis.' },
   { key: 'presenceTtlMs', kind: 'int', help: 'Redis only: a dead process\'s supervisors drop out of presence after this long.' },
-  { key: 'minReplicasAcked', kind: 'int', help: 'Redis only: a group of commands is acknowledged once this many replicas have it (WAIT); fewer within --replica-ack-timeout-ms answers unavailable (retried by clients). Default: with redis-sentinel://, every replica the Sentinels know at start; with redis://, 0.' },
+  { key: 'minReplicasAcked', kind: 'int', help: 'Redis only: a group of commands is acknowledged once this many replicas have it (WAIT); fewer within --replica-ack-timeout-ms answers unavailable (retried by clients). Default: with redis-sentinel://, every replica the Sentinels know at start; with redis-cluster://, 1; with redis://, 0.' },
   { key: 'replicaAckTimeoutMs', kind: 'int', help: 'Redis only: how long an append waits for --min-replicas-acked replicas.' },
+  { key: 'storeTimeoutMs', kind: 'int', help: "Redis only: a tenant's Redis that answers nothing for this long (a network partition, a stalled primary) is lost: the relay closes that tenant's connections with 1013 and refuses new ones with unavailable, so clients go to another relay, until Redis answers again." },
   { key: 'sync', kind: 'string', help: "SQLite only. 'full': fsync every group commit (survives power loss); 'normal': survives a killed process only." },
   { key: 'jwtSecret', kind: 'string', help: 'HS256 secret (>= 32 chars). Prefer --jwt-secret-file or the env var over the flag.' },
   { key: 'jwtSecretFile', kind: 'string', help: 'File holding the HS256 secret.' },
@@ -168,6 +185,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'agentRoles', kind: 'list', help: 'Values of the role claim that make an agent (when no supervisor value is present).' },
   { key: 'claimTeams', kind: 'string', help: 'Claim holding the teams: a list of strings (e.g. teams, groups).' },
   { key: 'teamPrefix', kind: 'string', help: "Only team-claim values starting with this count, prefix removed (e.g. 'flagline-team-' or '/flagline/')." },
+  { key: 'claimTenant', kind: 'string', help: "Claim naming the tenant (contact center) a token belongs to, e.g. tenant or org_id: one relay deployment then serves many tenants, each with its own log, teams, presence, transcripts, service API and webhooks (see the README's Tenants). Unset: one tenant, 'default'." },
+  { key: 'maxTenants', kind: 'int', help: 'Tenants open at once in this process; a token of one more tenant is answered unavailable (retryable) until one closes.' },
+  { key: 'tenantIdleMs', kind: 'int', help: 'A tenant with no connection and no request for this long is closed (its state stays in the store; the next token of that tenant opens it again).' },
   { key: 'metricsToken', kind: 'string', help: 'Bearer token GET /metrics requires. Without it /metrics is open (a warning is logged when the relay binds beyond loopback).' },
   { key: 'metricsTokenFile', kind: 'string', help: 'File holding the metrics bearer token.' },
   { key: 'jwtAlgorithms', kind: 'list', help: 'Accepted JWT algorithms (default HS256 with a secret, the asymmetric ones with a JWKS URL or OIDC issuer, else ES256).' },
@@ -197,12 +217,14 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'labelLength', kind: 'int', help: 'Longest customer label, in characters.' },
   { key: 'recentMs', kind: 'int', help: 'Lowered flags stay in snapshots (and in clients) this long.' },
   { key: 'transferTimeoutMs', kind: 'int', help: 'A hand-off to a supervisor not accepted within this long returns the flag to its team queue.' },
+  { key: 'historyMarginMs', kind: 'int', help: "A lowered flag's history stays in the relay's memory recent-ms plus this long; after that it is read from the store when named." },
   { key: 'checkpointEvents', kind: 'int', help: 'Write a checkpoint of the state after this many events (a start reads the latest checkpoint and the events after it).' },
   { key: 'checkpointMs', kind: 'int', help: 'Write a checkpoint after this long if anything happened, whichever of the two comes first.' },
   { key: 'retentionDays', kind: 'int', help: 'Delete the events (transcripts) of flags lowered more than this many days ago; 0 keeps them forever.' },
   { key: 'purgeIntervalMs', kind: 'int', help: 'How often the retention purge runs (also once at start).' },
   { key: 'static', kind: 'string', help: 'Serve this directory over HTTP (e.g. the built demo).' },
   { key: 'rules', kind: 'string', help: 'JSON file of conversation rules per team ({"billing": [rules]}, the schema of @flagline/core/automation), validated at start and served to each team\'s members at GET /api/rules/:team.' },
+  { key: 'routing', kind: 'string', help: 'JSON file of offer routing per team ({"billing": {"mode": "offer", "offerMs": 15000, "maxPerSupervisor": 2, "skills": {"sam": ["refund"]}}}): a new flag is offered to one available supervisor at a time, then to the whole team. Other teams broadcast. Validated at start.' },
   { key: 'logLevel', kind: 'string', help: 'error | warn | info | debug (JSON lines on stderr).' },
   // Service API (host backends)
   { key: 'serviceRoles', kind: 'list', help: 'Values of the role claim that make a service token (service API only; never accepted on the WebSocket).' },
@@ -210,6 +232,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'requireAssignment', kind: 'bool', help: 'Agents may raise flags only on interactions the host assigned to them (service API).' },
   { key: 'serviceRate', kind: 'int', help: 'Service API calls per second per service (burst: twice that); 0 = unlimited.' },
   { key: 'webhooks', kind: 'string', help: 'JSON file of webhook endpoints (url, secret, event types, teams) and retry settings. See the Server-side integration guide.' },
+  { key: 'settingsSeed', kind: 'string', help: 'JSON file of team settings ({"billing": {"quickReasons": [...], "cannedReplies": [...]}}) written at start where a team has none yet.' },
 ];
 
 const flagName = (key: string) => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
@@ -227,6 +250,7 @@ export function flagConfigOf(config: RelayConfig, secondTierTeams: string[]): Fl
     transferTimeoutMs: config.transferTimeoutMs,
     escalation: { afterMs: config.escalationAfterMs, secondTierTeams },
     limits: { messageLength: config.messageLength, reasonLength: config.reasonLength, labelLength: config.labelLength },
+    ...(config.teamRouting ? { routing: config.teamRouting } : {}),
   };
 }
 
@@ -300,11 +324,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
     try {
       redisTarget(config.store);
     } catch (err) {
-      throw new ConfigError(`store must be sqlite:PATH, redis://HOST:PORT or redis-sentinel://HOST:PORT,…/MASTER-NAME: ${(err as Error).message}.`);
+      throw new ConfigError(`store must be sqlite:PATH, redis://HOST:PORT, redis-sentinel://HOST:PORT,…/MASTER-NAME or redis-cluster://HOST:PORT,…: ${(err as Error).message}.`);
     }
   }
   if (!['error', 'warn', 'info', 'debug'].includes(config.logLevel)) throw new ConfigError('log-level must be error, warn, info or debug.');
   if (config.maxFrameBytes > config.maxPayloadBytes) throw new ConfigError('max-frame-bytes cannot exceed max-payload-bytes.');
+  if (config.storeTimeoutMs < 1) throw new ConfigError('store-timeout-ms must be at least 1.');
+  if (config.maxTenants < 1 || config.tenantIdleMs < 1) throw new ConfigError('max-tenants and tenant-idle-ms must be at least 1.');
   if (config.checkpointEvents < 1 || config.checkpointMs < 1) throw new ConfigError('checkpoint-events and checkpoint-ms must be at least 1.');
   if (config.retentionDays > 0 && config.purgeIntervalMs < 1) throw new ConfigError('purge-interval-ms must be at least 1.');
   if (config.jwtSecretFile) config.jwtSecret = readFileSync(config.jwtSecretFile, 'utf8').trim();
@@ -317,6 +343,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
       throw new ConfigError(`--rules: ${(err as Error).message}`);
     }
   }
+  if (config.routing !== undefined) config.teamRouting = loadRouting(config.routing);
   try {
     if (config.jwksUrl !== undefined) checkKeyUrl(config.jwksUrl, '--jwks-url');
     if (config.oidcIssuer !== undefined) checkKeyUrl(config.oidcIssuer, '--oidc-issuer');
@@ -324,6 +351,22 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
     throw new ConfigError((err as Error).message);
   }
   return { config, help };
+}
+
+/** The routing file: a JSON object from team id to core's TeamRouting, checked by core's own rules. */
+function loadRouting(file: string): Record<string, TeamRouting> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`--routing: cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError(`--routing: ${file}: expected a JSON object from team id to its routing.`);
+  try {
+    return resolveConfig({ routing: json as Record<string, TeamRouting> }).routing;
+  } catch (err) {
+    throw new ConfigError(`--routing: ${file}: ${(err as Error).message}`);
+  }
 }
 
 export function helpText(): string {

@@ -3,16 +3,17 @@
  * token expiry, per-connection and per-user rate limits, per-user connection cap, frame size,
  * slow-consumer cut-off and metrics. The session does the protocol; this file does the socket.
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { AuthoritySession, type Authenticated, type Authority } from '@flagline/core/authority';
+import { AuthoritySession, type Authenticated } from '@flagline/core/authority';
 import { FlagError, encodeFrame, type ClientFrame, type OutgoingServerFrame, type Participant } from '@flagline/core';
-import type { Verifier } from './auth.js';
 import type { RelayConfig } from './config.js';
 import type { Logger } from './log.js';
 import { ruleRaiseOf, type Metrics, type RuleRaise } from './metrics.js';
-import type { Presence } from './presence.js';
-import type { RedisKnownPeople } from './known-people.js';
 import { TokenBucket } from './rate-limit.js';
+import type { WriteBatch } from './write-batch.js';
+import type { Tenant } from './tenant.js';
+import type { Tenants } from './tenants.js';
 
 /** Close codes the relay uses (4xxx: application codes, mirrored on HTTP statuses). */
 export const CLOSE = {
@@ -27,31 +28,44 @@ export const CLOSE = {
 
 /** State shared by every connection of one relay. */
 export interface ConnectionContext {
-  authority: Authority;
-  verify: Verifier;
+  /** Verifies tokens and opens their tenants: a connection serves the tenant of its hello's token. */
+  tenants: Tenants;
   config: RelayConfig;
   metrics: Metrics;
   log: Logger;
-  presence: Presence;
-  /** With several processes on Redis: who connected anywhere, for hand-offs and check-ins naming them. */
-  people?: RedisKnownPeople;
-  /** Open connections per participant id. */
-  perUser: Map<string, { connections: number; bucket: TokenBucket }>;
   /** Receives in progress, so shutdown can wait for their results to be sent. */
   inflight: Set<Promise<void>>;
+  /** Groups each socket's frames of one event-loop turn into one write. */
+  writes: WriteBatch;
   draining(): boolean;
 }
 
 const MAX_TIMER = 2 ** 31 - 1;
 
+/**
+ * An event frame as UTF-8, made once for all its subscribers: the session shares one frame object
+ * per event, and `ws` would otherwise convert the same string for every socket.
+ */
+const eventBytes = new WeakMap<OutgoingServerFrame, Buffer>();
+function bytesOf(frame: string, sent: OutgoingServerFrame): string | Buffer {
+  if (sent.t !== 'event') return frame;
+  let bytes = eventBytes.get(sent);
+  if (!bytes) eventBytes.set(sent, (bytes = Buffer.from(frame)));
+  return bytes;
+}
+
 export class RelayConnection {
   alive = true;
   readonly #ws: WebSocket;
+  /** The upgraded TCP socket under `#ws`, corked per turn by `ctx.writes`. */
+  readonly #socket: Duplex;
   readonly #ctx: ConnectionContext;
   readonly #session: AuthoritySession;
   readonly #bucket: TokenBucket;
   readonly #started = new Map<string, { type: string; at: number; rule?: RuleRaise }>();
   #userId: string | null = null;
+  /** The tenant of the hello's token, from its verification on; refreshes must name the same one. */
+  #tenant: Tenant | null = null;
   #leave: (() => void) | null = null;
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -59,13 +73,14 @@ export class RelayConnection {
   /** Resolves when the socket has closed. */
   readonly closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
 
-  constructor(ws: WebSocket, ctx: ConnectionContext, readonly remote: string) {
+  constructor(ws: WebSocket, socket: Duplex, ctx: ConnectionContext, readonly remote: string) {
     this.#ws = ws;
+    this.#socket = socket;
     this.#ctx = ctx;
     const { config } = ctx;
     this.#bucket = new TokenBucket(config.ratePerConnection, config.ratePerConnection * 2);
-    this.#session = new AuthoritySession(ctx.authority, {
-      authenticate: (token) => ctx.verify(token),
+    this.#session = new AuthoritySession(() => this.#tenant!.authority, {
+      authenticate: (token) => this.#authenticate(token),
       accept: (auth, kind) => this.#accept(auth, kind),
       refused: (error) => this.#refused(error),
       send: (frame, sent) => this.#send(frame, sent),
@@ -95,6 +110,11 @@ export class RelayConnection {
     this.#ws.terminate();
   }
 
+  /** This relay lost the tenant's store: say why, close 1013 so the client reconnects (to another relay, through the balancer). */
+  retryElsewhere(error: FlagError): void {
+    this.#close(CLOSE.tryAgainLater, error);
+  }
+
   /** The host ended this participant's sessions (service API): say why, close 4401. */
   end(error: FlagError): void {
     this.#close(CLOSE.unauthenticated, error);
@@ -121,9 +141,21 @@ export class RelayConnection {
     if (frame.t === 'cmd') this.#started.set(frame.id, { type: frame.cmd.type, at: performance.now(), ...ruleRaiseOf(frame.cmd) });
     if (!this.#bucket.take())
       throw new FlagError('rate-limited', 'Too many frames on this connection; slow down.', { retryAfterMs: this.#bucket.retryAfterMs() });
-    const user = this.#userId === null ? undefined : this.#ctx.perUser.get(this.#userId);
+    const user = this.#userId === null ? undefined : this.#tenant?.perUser.get(this.#userId);
     if (user && !user.bucket.take())
       throw new FlagError('rate-limited', 'Too many frames for this participant; slow down.', { retryAfterMs: user.bucket.retryAfterMs() });
+  }
+
+  /** The hello's token opens its tenant; a refresh must be for the same tenant. */
+  async #authenticate(token: string | undefined): Promise<Authenticated> {
+    const { auth, tenant } = await this.#ctx.tenants.authenticate(token);
+    if (this.#tenant !== null && tenant.id !== this.#tenant.id) throw new FlagError('unauthenticated', 'A refreshed token must be for the same tenant.');
+    if (this.#tenant === null) {
+      this.#tenant = tenant;
+      // A socket closed while its token was checked is not counted (its close already ran).
+      if (this.#ws.readyState === this.#ws.OPEN) tenant.connections.add(this);
+    }
+    return auth;
   }
 
   /**
@@ -133,17 +165,18 @@ export class RelayConnection {
    */
   #accept({ participant, expiresAt }: Authenticated, kind: 'hello' | 'refresh'): void {
     if (kind === 'hello') {
-      const { config, perUser } = this.#ctx;
+      const { config } = this.#ctx;
+      const { perUser, presence, people } = this.#tenant!;
       const user = perUser.get(participant.id) ?? { connections: 0, bucket: new TokenBucket(config.ratePerUser, config.ratePerUser * 2) };
       if (user.connections >= config.maxConnectionsPerUser)
         throw new FlagError('rate-limited', `Too many connections for ${participant.id} (limit ${config.maxConnectionsPerUser}).`);
       user.connections++;
       perUser.set(participant.id, user);
       this.#userId = participant.id;
-      if (participant.role === 'supervisor') this.#leave = this.#ctx.presence.enter(participant);
-      this.#ctx.people?.remember(participant);
+      if (participant.role === 'supervisor') this.#leave = presence.enter(participant);
+      people?.remember(participant);
       clearTimeout(this.#helloTimer);
-      this.#ctx.log.info('authenticated', { remote: this.remote, participant: participant.id, role: participant.role });
+      this.#ctx.log.info('authenticated', { remote: this.remote, tenant: this.#tenant!.id, participant: participant.id, role: participant.role });
     }
     if (expiresAt !== undefined) this.#armExpiry(expiresAt);
   }
@@ -174,7 +207,8 @@ export class RelayConnection {
       return;
     }
     this.#observe(sent);
-    this.#ws.send(frame);
+    this.#ctx.writes.hold(this.#socket);
+    this.#ws.send(bytesOf(frame, sent), { binary: false });
   }
 
   /** Metrics from the results and errors sent. */
@@ -208,8 +242,12 @@ export class RelayConnection {
     clearTimeout(this.#expiryTimer);
     this.#session.close();
     this.#leave?.();
+    const tenant = this.#tenant;
+    if (tenant === null) return;
+    tenant.connections.delete(this);
+    tenant.lastUsed = Date.now();
     if (this.#userId === null) return;
-    const user = this.#ctx.perUser.get(this.#userId);
-    if (user && --user.connections <= 0) this.#ctx.perUser.delete(this.#userId);
+    const user = tenant.perUser.get(this.#userId);
+    if (user && --user.connections <= 0) tenant.perUser.delete(this.#userId);
   }
 }

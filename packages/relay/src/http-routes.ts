@@ -6,16 +6,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { Authority } from '@flagline/core/authority';
 import { FlagError, canSee, reduceEvents, toTranscriptEntry, type FlagEvent, type TranscriptEntry } from '@flagline/core';
-import type { Verifier } from './auth.js';
 import type { Metrics } from './metrics.js';
-import type { Presence } from './presence.js';
 import { DEV_DIRECTORY, devParticipant } from './dev-directory.js';
 import { HTTP_STATUS } from './http-status.js';
 import { OPENAPI_PATH } from './openapi.js';
-import type { ServiceApi } from './service-api.js';
-import type { TeamRules } from './team-rules.js';
+import { serviceApiDocument } from './service-api.js';
+import { parseSuggestionReport, type TeamRules } from './team-rules.js';
+import { TokenBucket } from './rate-limit.js';
+import type { Tenants } from './tenants.js';
 
 /** What the HTTP side reads from storage; any store (SQLite, Redis) can offer it. */
 export interface EventReader {
@@ -26,19 +25,15 @@ export interface EventReader {
 }
 
 export interface HttpContext {
-  authority: Authority;
-  storage: EventReader;
-  verify: Verifier;
+  /** Every token is answered from its own tenant's Authority, store and presence. */
+  tenants: Tenants;
   metrics: Metrics;
   /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
-  presence: Presence;
   originAllowed(origin: string | undefined, host: string | undefined): boolean;
-  ready(): boolean;
-  /** Webhook delivery, when endpoints are configured: its counters join /metrics. */
-  webhooks?: { metrics(): Promise<string> };
-  /** The service API (/api/v1/*) and the routes it serves (for the OpenAPI document). */
-  serviceApi: ServiceApi;
+  ready(): Promise<boolean>;
+  /** Label /metrics' per-tenant gauges by tenant (a multi-tenant relay). */
+  tenantLabels: boolean;
   /** Present only in dev mode. */
   devToken?: (participantId: string) => Promise<{ token: string; expiresAt: number }>;
   staticDir?: string;
@@ -91,23 +86,29 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   const { pathname } = url;
   const get = req.method === 'GET' || req.method === 'HEAD';
   if (get && pathname === '/healthz') return json(res, 200, { status: 'ok' });
-  if (get && pathname === '/readyz') return json(res, ctx.ready() ? 200 : 503, { status: ctx.ready() ? 'ready' : 'not-ready' });
+  if (get && pathname === '/readyz') {
+    const ready = await ctx.ready();
+    return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready' });
+  }
   if (get && pathname === '/metrics') {
     if (ctx.metricsToken !== undefined && !sameSecret(req.headers.authorization ?? '', `Bearer ${ctx.metricsToken}`))
       throw new FlagError('unauthenticated', 'GET /metrics needs Authorization: Bearer <metrics token>.');
-    const webhooks = (await ctx.webhooks?.metrics()) ?? '';
-    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-    res.end(ctx.metrics.render({ ready: ctx.ready(), pos: ctx.authority.pos, retainedHistories: ctx.authority.retainedHistories, ...(ctx.storage.stats ? { storage: ctx.storage.stats } : {}) }) + webhooks);
+    return renderMetrics(ctx, res);
+  }
+  if (get && pathname === OPENAPI_PATH) return json(res, 200, serviceApiDocument());
+  if (pathname.startsWith('/api/v1/')) {
+    const { tenant } = await ctx.tenants.service(bearer(req));
+    await tenant.serviceApi(req, res, url);
     return;
   }
-  if (get && pathname === OPENAPI_PATH) return json(res, 200, ctx.serviceApi.document());
-  if (await ctx.serviceApi(req, res, url)) return;
   const transcript = /^\/api\/transcript\/([^/]+)$/.exec(pathname);
   if (get && transcript) return json(res, 200, { entries: await readTranscript(ctx, req, decodePath(transcript[1]!)) });
   const presence = /^\/api\/presence\/([^/]+)$/.exec(pathname);
   if (get && presence) return json(res, 200, await readPresence(ctx, req, decodePath(presence[1]!)));
   const rules = /^\/api\/rules\/([^/]+)$/.exec(pathname);
   if (get && rules) return json(res, 200, await readRules(ctx, req, decodePath(rules[1]!)));
+  const feedback = /^\/api\/rules\/([^/]+)\/feedback$/.exec(pathname);
+  if (req.method === 'POST' && feedback) return json(res, 200, await recordFeedback(ctx, req, decodePath(feedback[1]!)));
   if (ctx.devToken && req.method === 'GET' && pathname === '/dev/directory') return json(res, 200, { devOnly: true, participants: DEV_DIRECTORY });
   if (ctx.devToken && req.method === 'POST' && pathname === '/dev/token') {
     const body = (await readJson(req)) as { participantId?: unknown };
@@ -119,19 +120,71 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   throw new FlagError('not-found', `No route for ${req.method} ${pathname}.`);
 }
 
+/**
+ * The relay's counters (every tenant's commands together) and, per open tenant, its log
+ * position, histories in memory, connections and webhook counters — labelled by tenant on a
+ * multi-tenant relay, so the series are bounded by --max-tenants.
+ */
+async function renderMetrics(ctx: HttpContext, res: ServerResponse): Promise<void> {
+  const tenants = await ctx.tenants.all();
+  const webhooks = await Promise.all(tenants.map((t) => t.webhooks?.metrics() ?? ''));
+  const perTenant = tenants.map((t) => ({
+    ...(ctx.tenantLabels ? { tenant: t.id } : {}),
+    pos: t.authority.pos,
+    retainedHistories: t.authority.retainedHistories,
+    connections: t.connections.size,
+    openFlags: t.authority.openFlags(),
+    ...(t.storage.stats ? { storage: t.storage.stats } : {}),
+  }));
+  res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+  res.end(ctx.metrics.render({ ready: await ctx.ready(), tenants: perTenant }) + webhooks.join(''));
+}
+
 /** Supervisors online for a team, for members of that team (agents and supervisors). */
 async function readPresence(ctx: HttpContext, req: IncomingMessage, team: string) {
-  const { participant } = await ctx.verify(bearer(req));
-  if (!participant.teams.includes(team)) throw new FlagError('not-allowed', `You are not a member of team ${team}.`);
-  return { team, supervisors: await ctx.presence.online(team) };
+  const { auth, tenant } = await ctx.tenants.authenticate(bearer(req));
+  if (!auth.participant.teams.includes(team)) throw new FlagError('not-allowed', `You are not a member of team ${team}.`);
+  return { team, supervisors: await tenant.presence.online(team) };
 }
 
 /** A team's conversation rules, for members of that team: what their agents' rules engines run. */
 async function readRules(ctx: HttpContext, req: IncomingMessage, team: string) {
-  const { participant } = await ctx.verify(bearer(req));
-  if (!participant.teams.includes(team)) throw new FlagError('not-allowed', `You are not a member of team ${team}.`);
+  const { auth } = await ctx.tenants.authenticate(bearer(req));
+  if (!auth.participant.teams.includes(team)) throw new FlagError('not-allowed', `You are not a member of team ${team}.`);
   if (!ctx.teamRules) throw new FlagError('not-found', 'This relay serves no rules (start it with --rules FILE).');
   return { team, rules: ctx.teamRules.get(team) ?? [] };
+}
+
+/**
+ * What a team member's rules engine did with the suggestions since its last report: counted on
+ * `flagline_rule_suggestions_total`. Members only, rule ids of that team only, at most
+ * FEEDBACK_PER_SECOND reports a second per participant.
+ */
+async function recordFeedback(ctx: HttpContext, req: IncomingMessage, team: string) {
+  const { auth, tenant } = await ctx.tenants.authenticate(bearer(req));
+  const { participant } = auth;
+  if (!participant.teams.includes(team)) throw new FlagError('not-allowed', `You are not a member of team ${team}.`);
+  if (!ctx.teamRules) throw new FlagError('not-found', 'This relay serves no rules (start it with --rules FILE).');
+  const bucket = feedbackBucket(ctx, `${tenant.id}/${participant.id}`);
+  if (!bucket.take()) throw new FlagError('rate-limited', 'Too many suggestion reports; send them at most once a second.', { retryAfterMs: bucket.retryAfterMs() });
+  const report = parseSuggestionReport(ctx.teamRules, team, await readJson(req, 16_384));
+  for (const [rule, counts] of Object.entries(report)) ctx.metrics.ruleSuggestions(team, rule, counts);
+  return { recorded: Object.keys(report).length };
+}
+
+const FEEDBACK_PER_SECOND = 1;
+const feedbackBuckets = new WeakMap<HttpContext, Map<string, TokenBucket>>();
+function feedbackBucket(ctx: HttpContext, participantId: string): TokenBucket {
+  let buckets = feedbackBuckets.get(ctx);
+  if (!buckets) feedbackBuckets.set(ctx, (buckets = new Map()));
+  let bucket = buckets.get(participantId);
+  if (!bucket) {
+    // Bounded: the buckets of many participants are dropped together (they only refill anyway).
+    if (buckets.size >= 10_000) buckets.clear();
+    bucket = new TokenBucket(FEEDBACK_PER_SECOND, 5);
+    buckets.set(participantId, bucket);
+  }
+  return bucket;
 }
 
 /** Constant-time comparison (of digests, so the lengths leak nothing either). */
@@ -152,11 +205,12 @@ export function bearer(req: IncomingMessage): string {
  * the caller learns nothing about what exists.
  */
 async function readTranscript(ctx: HttpContext, req: IncomingMessage, interactionId: string): Promise<TranscriptEntry[]> {
-  const { participant } = await ctx.verify(bearer(req));
-  const events = await ctx.storage.interactionEvents(interactionId);
+  const { auth, tenant } = await ctx.tenants.authenticate(bearer(req));
+  const { participant } = auth;
+  const events = await tenant.storage.interactionEvents(interactionId);
   const byFlag = new Map<string, FlagEvent[]>();
   for (const e of events) byFlag.set(e.flagId, [...(byFlag.get(e.flagId) ?? []), e]);
-  const visible = new Set([...byFlag].filter(([, flagEvents]) => canSee(participant, reduceEvents(flagEvents)!, ctx.authority.config)).map(([id]) => id));
+  const visible = new Set([...byFlag].filter(([, flagEvents]) => canSee(participant, reduceEvents(flagEvents)!, tenant.authority.config)).map(([id]) => id));
   if (visible.size === 0) throw new FlagError('not-found', `No transcript that you can read for interaction ${interactionId}.`);
   return events.filter((e) => visible.has(e.flagId)).map((e) => toTranscriptEntry(e, interactionId));
 }

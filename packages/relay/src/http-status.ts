@@ -10,6 +10,7 @@ export const HTTP_STATUS: Record<FlagErrorCode, number> = {
   'invalid-state': 409,
   'already-acknowledged': 409,
   'already-open': 409,
+  conflict: 409,
   'too-long': 422,
   'channel-unavailable': 422,
   'rate-limited': 429,

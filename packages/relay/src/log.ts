@@ -10,3 +10,9 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
   };
   return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }
+
+/** The same logger with `fields` on every line (e.g. the tenant). */
+export function withFields(log: Logger, fields: Record<string, unknown>): Logger {
+  const at = (l: LogLevel) => (msg: string, more?: Record<string, unknown>) => log[l](msg, { ...fields, ...more });
+  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+}

@@ -1,6 +1,6 @@
 /** The few numbers /metrics exposes, in Prometheus text format (version 0.0.4), written by hand. */
 import { createHistogram } from 'node:perf_hooks';
-import type { Command } from '@flagline/core';
+import { helpRequestMetrics, type Command, type Flag, type FlagEvent } from '@flagline/core';
 import type { CheckpointReport } from '@flagline/core/authority';
 import type { Purged } from './store.js';
 
@@ -18,7 +18,20 @@ export function ruleRaiseOf(cmd: Command): { rule?: RuleRaise } {
   return {};
 }
 
+/** One open tenant's figures; `tenant` labels them on a multi-tenant relay (bounded by --max-tenants). */
+export interface TenantFigures {
+  tenant?: string;
+  pos: number;
+  retainedHistories: number;
+  connections: number;
+  /** Its open flags: the help-request gauges by team (teams of the same name in several tenants are summed). */
+  openFlags: Flag[];
+  storage?: { transactions: number; batches: number };
+}
+
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+/** Seconds: help requests are answered in seconds to minutes, lowered in minutes to an hour. */
+const HELP_BUCKETS = [5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 const LAG_QUANTILES = [0.5, 0.9, 0.99];
 const LAG_SAMPLE_MS = 10;
 
@@ -26,6 +39,9 @@ export class Metrics {
   connections = 0;
   readonly #commands = new Map<string, number>();
   readonly #ruleRaises = new Map<string, number>();
+  readonly #suggestions = new Map<string, number>();
+  /** The rule ids the relay serves (--rules): a raise naming another is counted as rule="other". */
+  readonly #ruleIds: ReadonlySet<string>;
   readonly #errors = new Map<string, number>();
   readonly #keyFetches = new Map<string, number>();
   #deferred = 0;
@@ -39,6 +55,8 @@ export class Metrics {
   /** Event-loop lag in ns, sampled every LAG_SAMPLE_MS since the previous scrape. */
   readonly #loopLagNs = createHistogram();
   readonly #loopLag = { count: 0, sum: 0 };
+  /** Time to acknowledge and to lower, by team (the same figures as core's helpRequestMetrics). */
+  readonly #helpTimes = { acknowledge: new Map<string, Histogram>(), lower: new Map<string, Histogram>() };
 
   /**
    * Starts sampling the event loop's lag: how late a LAG_SAMPLE_MS timer fires. (perf_hooks'
@@ -89,10 +107,38 @@ export class Metrics {
     for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) this.#buckets[i]!++;
   }
 
-  /** A flag raised by a rule, or from its suggestion: admins tune their rules by these. */
+  constructor(options: { ruleIds?: Iterable<string> } = {}) {
+    this.#ruleIds = new Set(options.ruleIds);
+  }
+
+  /** Every new event of the log (Authority.observe): acknowledgements and lowerings are timed. */
+  flagEvent(event: FlagEvent, flag: Flag): void {
+    const kind = event.type === 'acknowledged' ? 'acknowledge' : event.type === 'lowered' ? 'lower' : null;
+    if (kind === null) return;
+    const byTeam = this.#helpTimes[kind];
+    let h = byTeam.get(flag.team);
+    if (!h) byTeam.set(flag.team, (h = { buckets: new Array<number>(HELP_BUCKETS.length).fill(0), count: 0, sum: 0 }));
+    const seconds = (event.at - flag.raisedAt) / 1000;
+    h.count++;
+    h.sum += seconds;
+    for (let i = 0; i < HELP_BUCKETS.length; i++) if (seconds <= HELP_BUCKETS[i]!) h.buckets[i]!++;
+  }
+
+  /**
+   * A flag raised by a rule, or from its suggestion: admins tune their rules by these. The rule id
+   * comes from an agent's command, so only ids of the served rules become labels (bounded).
+   */
   ruleRaise({ ruleId, how }: RuleRaise): void {
-    const key = `rule="${ruleId}",how="${how}"`;
+    const key = `rule="${this.#ruleIds.has(ruleId) ? ruleId : 'other'}",how="${how}"`;
     this.#ruleRaises.set(key, (this.#ruleRaises.get(key) ?? 0) + 1);
+  }
+
+  /** What a team's agents did with a rule's suggestions (a checked report: the rule is the team's). */
+  ruleSuggestions(team: string, ruleId: string, counts: Record<'shown' | 'accepted' | 'dismissed', number>): void {
+    for (const [outcome, n] of Object.entries(counts)) {
+      const key = `team="${team}",rule="${ruleId}",outcome="${outcome}"`;
+      this.#suggestions.set(key, (this.#suggestions.get(key) ?? 0) + n);
+    }
   }
 
   deferredAdmission(): void {
@@ -112,22 +158,31 @@ export class Metrics {
     this.#backgroundFailures.set(source, (this.#backgroundFailures.get(source) ?? 0) + 1);
   }
 
-  render(extra: { ready: boolean; pos: number; retainedHistories: number; storage?: { transactions: number; batches: number } }): string {
+  render(extra: { ready: boolean; tenants: TenantFigures[] }): string {
     const out: string[] = [];
     const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    const { tenants } = extra;
+    const labelled = (t: TenantFigures) => (t.tenant === undefined ? '' : `{tenant="${t.tenant}"}`);
     family('flagline_connections', 'gauge', 'Open WebSocket connections.');
     out.push(`flagline_connections ${this.connections}`);
     family('flagline_ready', 'gauge', '1 when the relay accepts connections.');
     out.push(`flagline_ready ${extra.ready ? 1 : 0}`);
-    family('flagline_log_position', 'gauge', 'Position of the last event in the log.');
-    out.push(`flagline_log_position ${extra.pos}`);
+    family('flagline_tenants_open', 'gauge', 'Tenants whose Authority is open in this process (at most --max-tenants).');
+    out.push(`flagline_tenants_open ${tenants.length}`);
+    family('flagline_log_position', 'gauge', "Position of the last event in the log (per tenant on a multi-tenant relay: each tenant's own log).");
+    for (const t of tenants) out.push(`flagline_log_position${labelled(t)} ${t.pos}`);
     family('flagline_retained_histories', 'gauge', 'Flags whose event histories are in memory (open or lowered within the retention).');
-    out.push(`flagline_retained_histories ${extra.retainedHistories}`);
-    if (extra.storage) {
+    for (const t of tenants) out.push(`flagline_retained_histories${labelled(t)} ${t.retainedHistories}`);
+    if (tenants.some((t) => t.tenant !== undefined)) {
+      family('flagline_tenant_connections', 'gauge', "Open connections of each open tenant.");
+      for (const t of tenants) out.push(`flagline_tenant_connections${labelled(t)} ${t.connections}`);
+    }
+    const stored = tenants.filter((t) => t.storage);
+    if (stored.length) {
       family('flagline_storage_transactions_total', 'counter', 'Group commits written (each one transaction).');
-      out.push(`flagline_storage_transactions_total ${extra.storage.transactions}`);
+      for (const t of stored) out.push(`flagline_storage_transactions_total${labelled(t)} ${t.storage!.transactions}`);
       family('flagline_storage_batches_total', 'counter', 'Command and timer writes committed; batches / transactions = group size.');
-      out.push(`flagline_storage_batches_total ${extra.storage.batches}`);
+      for (const t of stored) out.push(`flagline_storage_batches_total${labelled(t)} ${t.storage!.batches}`);
     }
     family('flagline_start_duration_seconds', 'gauge', 'Time the Authority took to open at start (checkpoint + events after it, or the whole log).');
     out.push(`flagline_start_duration_seconds ${this.#start.seconds}`);
@@ -155,12 +210,15 @@ export class Metrics {
     for (const [labels, n] of this.#commands) out.push(`flagline_commands_total{${labels}} ${n}`);
     family('flagline_rule_raises_total', 'counter', 'Flags raised by a conversation rule (how="automatic") or by an agent accepting its suggestion (how="suggested"), by rule id.');
     for (const [labels, n] of this.#ruleRaises) out.push(`flagline_rule_raises_total{${labels}} ${n}`);
+    family('flagline_rule_suggestions_total', 'counter', "Conversation rules' suggestions shown to agents, accepted (raised) and dismissed, by team and rule, as the agents' rules engines report them.");
+    for (const [labels, n] of this.#suggestions) out.push(`flagline_rule_suggestions_total{${labels}} ${n}`);
     family('flagline_command_duration_seconds', 'histogram', 'Time from receiving a command to sending its durable result.');
     BUCKETS.forEach((le, i) => out.push(`flagline_command_duration_seconds_bucket{le="${le}"} ${this.#buckets[i]}`));
     out.push(`flagline_command_duration_seconds_bucket{le="+Inf"} ${this.#latencyCount}`);
     out.push(`flagline_command_duration_seconds_sum ${this.#latencySum}`);
     out.push(`flagline_command_duration_seconds_count ${this.#latencyCount}`);
     this.#renderLoopLag(family, out);
+    this.#renderHelpRequests(family, out, tenants.flatMap((t) => t.openFlags));
     family('flagline_admissions_deferred_total', 'counter', 'New connections told to come back later (a bye with their slot) by admission control.');
     out.push(`flagline_admissions_deferred_total ${this.#deferred}`);
     family('flagline_errors_total', 'counter', 'Error frames sent, by code.');
@@ -174,6 +232,32 @@ export class Metrics {
     return out.join('\n') + '\n';
   }
 
+  /** Help requests by team: open, waiting, acknowledged and escalated now; times to acknowledge and to lower. */
+  #renderHelpRequests(family: (name: string, type: string, help: string) => void, out: string[], openFlags: Flag[]): void {
+    const { teams } = helpRequestMetrics(openFlags, { now: 0, windowMs: 0 });
+    const gauges = [
+      ['open', 'Open flags (not lowered).'],
+      ['waiting', 'Open flags no supervisor acknowledged yet.'],
+      ['acknowledged', 'Open flags a supervisor acknowledged.'],
+      ['escalated', 'Open flags escalated at least once.'],
+    ] as const;
+    for (const [figure, help] of gauges) {
+      family(`flagline_flags_${figure}`, 'gauge', `${help} By team.`);
+      for (const [team, f] of teams) out.push(`flagline_flags_${figure}{team="${team}"} ${f[figure]}`);
+    }
+    const histograms = [
+      ['acknowledge', 'flagline_time_to_acknowledge_seconds', 'Time from raising a flag to its acknowledgement, by team.'],
+      ['lower', 'flagline_time_to_lower_seconds', 'Time from raising a flag to its lowering, by team.'],
+    ] as const;
+    for (const [kind, name, help] of histograms) {
+      family(name, 'histogram', help);
+      for (const [team, h] of this.#helpTimes[kind]) {
+        HELP_BUCKETS.forEach((le, i) => out.push(`${name}_bucket{team="${team}",le="${le}"} ${h.buckets[i]}`));
+        out.push(`${name}_bucket{team="${team}",le="+Inf"} ${h.count}`, `${name}_sum{team="${team}"} ${h.sum}`, `${name}_count{team="${team}"} ${h.count}`);
+      }
+    }
+  }
+
   /** A summary of the event-loop lag: quantiles since the previous scrape, count and sum since start. */
   #renderLoopLag(family: (name: string, type: string, help: string) => void, out: string[]): void {
     const h = this.#loopLagNs;
@@ -182,4 +266,10 @@ export class Metrics {
     out.push(`flagline_event_loop_lag_seconds_sum ${this.#loopLag.sum}`, `flagline_event_loop_lag_seconds_count ${this.#loopLag.count}`);
     h.reset();
   }
+}
+
+interface Histogram {
+  buckets: number[];
+  count: number;
+  sum: number;
 }

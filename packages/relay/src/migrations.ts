@@ -90,6 +90,24 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 5 (history): lowered flags by log position, newest first — how participants page history.
+  (db) => {
+    db.exec('CREATE INDEX lowered_by_pos ON lowered (pos)');
+  },
+  // 6 (settings): team and personal settings documents, one row per (owner, key), with the
+  // version a compare-and-set save checks.
+  (db) => {
+    db.exec(`
+      CREATE TABLE settings (
+        owner TEXT NOT NULL,
+        key TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        write_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (owner, key)
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -28,6 +28,7 @@ import type { AuthorityStorage, Checkpoint, CommitBatch, CommitResult, Loaded, S
 import { randomId } from '@flagline/core/authority';
 import { connectRedis, knownReplicas, redisTarget, type RedisTarget } from './redis-connection.js';
 import type { Purged } from './store.js';
+import { RedisSettings } from './settings-redis.js';
 
 /**
  * The chained hash at a position: '' at 0 and on entries from before hashing; the checkpoint's
@@ -162,7 +163,8 @@ export interface RedisStorageOptions {
   namespace?: string;
   /**
    * Replicas that must have an append before it is acknowledged (WAIT); 0: none. Default: 0
-   * with redis://; with redis-sentinel://, every replica the Sentinels know at start (at least 1).
+   * with redis://; with redis-sentinel://, every replica the Sentinels know at start (at least 1);
+   * with redis-cluster://, 1 (a shard's replica).
    */
   minReplicasAcked?: number;
   /** How long an append waits for them before its commands are answered `unavailable`. */
@@ -182,6 +184,8 @@ const RETRY_AFTER_MS = 500;
 
 export class RedisStorage implements AuthorityStorage {
   readonly shared: SharedLog;
+  /** Team and personal settings documents, shared by every process (see settings-redis.ts). */
+  readonly settings: RedisSettings;
   readonly #redis: Redis;
   readonly #keys: Record<
     'epoch' | 'pos' | 'log' | 'outcomes' | 'byInteraction' | 'confirmedPos' | 'confirmed' | 'flags' | 'lowered' | 'checkpointPos' | 'checkpoint' | 'checkpointHash',
@@ -236,6 +240,7 @@ export class RedisStorage implements AuthorityStorage {
     this.#redis.defineCommand('flaglineConfirm', { numberOfKeys: 5, lua: CONFIRM });
     this.#redis.defineCommand('flaglineSaveCheckpoint', { numberOfKeys: 4, lua: SAVE_CHECKPOINT });
     this.#redis.defineCommand('flaglineNewEpoch', { numberOfKeys: 1, lua: NEW_EPOCH });
+    this.settings = new RedisSettings(this.#redis, tag, () => this.#minAcked);
     this.shared = {
       since: (pos) => this.#since(pos),
       follow: (deliver) => void this.#follow(deliver),
@@ -245,6 +250,11 @@ export class RedisStorage implements AuthorityStorage {
   /** Writes fail while Redis is unreachable (ioredis reconnects by itself), and for good once diverged. */
   get failure(): Error | null {
     return this.#diverged ?? (this.#redis.status === 'ready' ? null : new Error(`Redis is ${this.#redis.status}`));
+  }
+
+  /** Answers once Redis (on a Cluster, this namespace's shard) answers a read of one of its keys. */
+  async probe(): Promise<void> {
+    await this.#redis.get(this.#keys.confirmedPos);
   }
 
   /** Replicas each append waits for (resolved by load()). */
@@ -259,8 +269,11 @@ export class RedisStorage implements AuthorityStorage {
    */
   async load(): Promise<Loaded> {
     if (this.#opts.minReplicasAcked === undefined && this.#target.kind === 'sentinel') this.#minAcked = Math.max(1, await knownReplicas(this.#target));
+    // A Cluster's shards each run a primary and (at least) one replica: an append waits for one.
+    if (this.#opts.minReplicasAcked === undefined && this.#target.kind === 'cluster') this.#minAcked = 1;
     await this.#redis.connect();
     await this.#checkPersistence();
+    await this.settings.start();
     await this.#redis.set(this.#keys.epoch, randomId(), 'NX');
     this.#epoch = (await this.#redis.get(this.#keys.epoch))!;
     // Confirm what is already replicated (a log from before confirmations has none yet): best
@@ -357,6 +370,7 @@ export class RedisStorage implements AuthorityStorage {
   async close(): Promise<void> {
     this.#closed = true;
     this.#follower?.disconnect();
+    this.settings.close();
     await this.#redis.quit().catch(() => {});
     this.#redis.disconnect(); // QUIT alone leaves Sentinel mode's failover-detector connections open
   }
@@ -520,10 +534,18 @@ export class RedisStorage implements AuthorityStorage {
     return h;
   }
 
+  /**
+   * Keep the hashes of the positions within the window below the newest seen, by position: a
+   * reader catching up from far back (a webhook cursor, a replay) reads in pages of 5,000 and
+   * must never push out the hash at the head between two pages, when a commit may chain from it.
+   * Older positions are read unchecked by hash.
+   */
   #record(pos: number, hash: string): void {
-    this.#hashes.set(pos, hash);
     if (pos > this.#seenPos) this.#seenPos = pos;
-    if (this.#hashes.size > HASH_WINDOW) this.#hashes.delete(this.#hashes.keys().next().value!);
+    const floor = this.#seenPos - HASH_WINDOW;
+    if (pos <= floor) return;
+    this.#hashes.set(pos, hash);
+    if (this.#hashes.size > HASH_WINDOW + HASH_WINDOW / 10) for (const p of this.#hashes.keys()) if (p <= floor) this.#hashes.delete(p);
   }
 
   /**

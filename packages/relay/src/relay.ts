@@ -1,43 +1,30 @@
 /**
- * Starts a relay: one Authority on a SQLite file, an HTTP server, and a WebSocket endpoint at
- * /ws whose connections each wrap an AuthoritySession. `close()` is the graceful shutdown.
+ * Starts a relay: an HTTP server and a WebSocket endpoint at /ws whose connections each wrap an
+ * AuthoritySession on the Authority of their token's tenant (tenants.ts: one Authority per
+ * tenant, each on its own SQLite file or Redis namespace). `close()` is the graceful shutdown.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { encodeFrame } from '@flagline/core';
-import { Authority } from '@flagline/core/authority';
-import { FlagError } from '@flagline/core';
 import { REMOTE_ALGORITHMS, createVerifier, signToken, type Verifier } from './auth.js';
-import { ConfigError, flagConfigOf, type RelayConfig } from './config.js';
+import { ConfigError, type RelayConfig } from './config.js';
 import { CLOSE, RelayConnection, type ConnectionContext } from './connection.js';
-import { DEV_DIRECTORY, DEV_SECOND_TIER_TEAMS } from './dev-directory.js';
+import { WriteBatch } from './write-batch.js';
+import { DEV_DIRECTORY } from './dev-directory.js';
 import { createHttpHandler } from './http-routes.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
-import { LocalPresence, RedisPresence } from './presence.js';
-import { RedisKnownPeople } from './known-people.js';
 import { isLoopback } from './loopback.js';
 import { Admission } from './rate-limit.js';
-import { DAY_MS, RetentionJob } from './retention.js';
-import { openStore, type RelayStore } from './store.js';
-import { SqliteStorage } from './sqlite-storage.js';
-import { createServiceApi } from './service-api.js';
-import { blockedError } from './service-routes.js';
-import { ServiceStore, type ServiceState } from './service-store.js';
-import { RedisServiceStore } from './service-store-redis.js';
-import { loadWebhookConfig, type WebhookConfig } from './webhook-config.js';
-import { WebhookDelivery, type Outbox } from './webhook-delivery.js';
-import { SqliteOutbox } from './webhook-outbox-sqlite.js';
-import { RedisOutbox } from './webhook-outbox-redis.js';
+import { Tenants } from './tenants.js';
+import { loadSettingsSeed, type SeedEntry } from './settings-seed.js';
 
 export interface Relay {
   readonly port: number;
   readonly url: string;
   readonly devMode: boolean;
-  readonly authority: Authority;
-  readonly storage: RelayStore;
   /** Graceful shutdown: stop accepting, finish in-flight commands, flush, send bye, close. */
   close(): Promise<void>;
   /**
@@ -50,35 +37,6 @@ export interface Relay {
 /** Exit code of a relay that must be restarted (EX_TEMPFAIL): its supervisor starts it again. */
 export const EXIT_RESTART = 75;
 
-/** Webhook delivery from the store's outbox: SQLite rows written in the events' commit, or the Redis log under a lease. */
-function startWebhooks(file: WebhookConfig | null, config: RelayConfig, storage: RelayStore, authority: Authority, log: Logger): WebhookDelivery | null {
-  if (file === null) return null;
-  const teamOf = (flagId: string) => authority.flag(flagId)?.team;
-  let outbox: Outbox;
-  if (storage instanceof SqliteStorage) {
-    const sqlite = new SqliteOutbox(storage.database, file, teamOf);
-    storage.alsoWrite((events) => sqlite.enqueue(events));
-    outbox = sqlite;
-  } else {
-    outbox = new RedisOutbox({ url: config.store, namespace: config.redisNamespace, config: file, log, storage: storage.shared!, flag: (id) => authority.flag(id), pos: () => authority.pos });
-  }
-  const delivery = new WebhookDelivery(file, outbox, { epoch: authority.epoch, log });
-  if (outbox instanceof SqliteOutbox) outbox.onQueued = () => delivery.wake();
-  delivery.start();
-  return delivery;
-}
-
-/** A participant the host disconnected (service API) is refused until the time it set. */
-function unlessBlocked(verify: Verifier, store: ServiceState): Verifier {
-  const checked = async (token: string | undefined) => {
-    const auth = await verify(token);
-    const until = store.blockedUntil(auth.participant.id);
-    if (until !== undefined && until > Date.now()) throw blockedError(until);
-    return auth;
-  };
-  return Object.assign(checked, { service: verify.service, close: verify.close });
-}
-
 export async function startRelay(config: RelayConfig, log: Logger = createLogger(config.logLevel)): Promise<Relay> {
   const remoteKeys = config.jwksUrl !== undefined || config.oidcIssuer !== undefined;
   const devMode = config.jwtSecret === undefined && config.jwtPublicKey === undefined && config.jwks === undefined && !remoteKeys;
@@ -89,7 +47,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   }
   const secret = devMode ? randomBytes(32).toString('base64url') : config.jwtSecret;
   const algorithms = config.jwtAlgorithms ?? (secret !== undefined ? ['HS256'] : remoteKeys ? REMOTE_ALGORITHMS : ['ES256']);
-  const metrics = new Metrics();
+  const metrics = new Metrics({ ruleIds: [...(config.teamRules?.values() ?? [])].flat().map((r) => r.id) });
   let verify: Verifier;
   try {
     verify = await createVerifier(
@@ -116,6 +74,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
           teamPrefix: config.teamPrefix,
           serviceValues: config.serviceRoles,
           scopes: config.claimScopes,
+          tenant: config.claimTenant,
         },
       },
       {
@@ -135,58 +94,28 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   if (config.metricsToken === undefined && !isLoopback(config.host))
     log.warn('GET /metrics needs no credentials and the relay listens beyond loopback: set --metrics-token (or bind --host to loopback).', { host: config.host });
 
-  let webhookConfig: WebhookConfig | null = null;
+  let settingsSeed: SeedEntry[] = [];
   try {
-    if (config.webhooks !== undefined) webhookConfig = loadWebhookConfig(config.webhooks);
+    if (config.settingsSeed !== undefined) settingsSeed = loadSettingsSeed(config.settingsSeed);
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
+  if (config.claimTenant && config.webhooks !== undefined && !config.webhooks.includes('{tenant}'))
+    throw new ConfigError('With --claim-tenant, --webhooks names one file per tenant: put {tenant} in its path (e.g. /etc/flagline/webhooks/{tenant}.json).');
   let restart!: (reason: string) => void;
   const mustRestart = new Promise<string>((resolve) => (restart = resolve));
-  const storage = openStore(config, log, restart);
-  // The service API's audit log, assignments and blocked participants: in the SQLite file, or on Redis.
-  const connections = new Set<RelayConnection>();
-  const disconnect = (participantId: string, error: FlagError): number => {
-    const theirs = [...connections].filter((c) => c.participant?.id === participantId);
-    for (const c of theirs) c.end(error);
-    if (theirs.length) log.info('participant disconnected by the host', { participant: participantId, connections: theirs.length });
-    return theirs.length;
-  };
-  const serviceStore: ServiceState =
-    storage instanceof SqliteStorage
-      ? new ServiceStore(storage.database)
-      : await RedisServiceStore.open({ url: config.store, namespace: config.redisNamespace, log, onBlock: (id, until) => disconnect(id, blockedError(until)) });
-  const people = storage instanceof SqliteStorage ? undefined : new RedisKnownPeople({ url: config.store, namespace: config.redisNamespace, log });
-  const opening = performance.now();
-  const authority = await Authority.open({
-    storage,
-    assignments: serviceStore,
-    ...(people ? { directory: people } : {}),
-    config: flagConfigOf(config, config.secondTierTeams.length || !devMode ? config.secondTierTeams : [...DEV_SECOND_TIER_TEAMS]),
-    onError: (error, source) => {
-      log.error('background task failed', { source, code: error.code, error: error.message });
-      metrics.backgroundFailure(source);
-    },
-    checkpointEvery: { events: config.checkpointEvents, ms: config.checkpointMs },
-    onCheckpoint: (report) => {
-      metrics.checkpoint(report);
-      if ('error' in report) log.error('checkpoint failed; the next start reads more of the log', { error: report.error.message });
-    },
-  });
-  metrics.started((performance.now() - opening) / 1000, storage.loadedEvents);
-  if (config.tickMs > 0) authority.start(config.tickMs);
-  const retention =
-    config.retentionDays > 0
-      ? new RetentionJob({ authority, storage, metrics, log, retentionMs: config.retentionDays * DAY_MS, intervalMs: config.purgeIntervalMs })
-      : null;
-  retention?.start();
-  const webhooks = startWebhooks(webhookConfig, config, storage, authority, log);
-
-  const presence = config.store.startsWith('sqlite:') ? new LocalPresence() : new RedisPresence({ url: config.store, namespace: config.redisNamespace, ttlMs: config.presenceTtlMs });
+  const tenants = new Tenants({ config, devMode, log, metrics, verify, settingsSeed, onDiverged: restart });
+  await tenants.start();
   let draining = false;
+  const connections = new Set<RelayConnection>();
   const admission = new Admission(config.admitPerSecond, config.admitBurst);
-  const verifyParticipant = unlessBlocked(verify, serviceStore);
-  const ctx: ConnectionContext = { authority, verify: verifyParticipant, config, metrics, log, presence, ...(people ? { people } : {}), perUser: new Map(), inflight: new Set(), draining: () => draining };
+  const ctx: ConnectionContext = { tenants, config, metrics, log, inflight: new Set(), writes: new WriteBatch(), draining: () => draining };
+  // Ready unless draining or every open tenant's store has failed (one shard down pauses its tenants only).
+  const ready = async () => {
+    if (draining) return false;
+    const open = await tenants.all();
+    return open.length === 0 || open.some((t) => t.failure === null);
+  };
 
   const originAllowed = (origin: string | undefined, host: string | undefined): boolean => {
     if (origin === undefined) return true; // not a browser: the token is the only gate
@@ -203,26 +132,12 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
 
   const server = createServer(
     createHttpHandler({
-      authority,
-      storage,
-      verify: verifyParticipant,
+      tenants,
       metrics,
-      ...(webhooks ? { webhooks } : {}),
-      serviceApi: createServiceApi({
-        authority,
-        storage,
-        store: serviceStore,
-        verify,
-        rate: config.serviceRate,
-        webhooks,
-        log,
-        now: Date.now,
-        disconnect,
-      }),
+      tenantLabels: Boolean(config.claimTenant),
       ...(config.metricsToken !== undefined ? { metricsToken: config.metricsToken } : {}),
-      presence,
       originAllowed,
-      ready: () => !draining && storage.failure === null,
+      ready,
       ...(config.static !== undefined ? { staticDir: config.static } : {}),
       ...(config.teamRules ? { teamRules: config.teamRules } : {}),
       ...(devMode
@@ -259,7 +174,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new RelayConnection(ws, ctx, req.socket.remoteAddress ?? '?');
+      const conn = new RelayConnection(ws, socket, ctx, req.socket.remoteAddress ?? '?');
       connections.add(conn);
       metrics.connections = connections.size;
       ws.on('close', () => {
@@ -290,7 +205,12 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   const url = `http://${host}:${port}`;
   if (devMode)
     log.warn('DEV MODE: generated JWT secret, dev-only token endpoint POST /dev/token enabled. Never use this in production.', { url });
-  log.info('listening', { url, port, ws: `${url.replace('http', 'ws')}/ws`, store: config.store.replace(/\/\/[^@/]*@/, '//***@'), sync: config.sync, devMode, epoch: authority.epoch, pos: authority.pos, ...(storage.minReplicasAcked !== undefined ? { minReplicasAcked: storage.minReplicasAcked } : {}) });
+  // A single-tenant relay names its log's epoch and position; a multi-tenant one, its tenant claim.
+  const [only] = config.claimTenant ? [] : await tenants.all();
+  const state = only
+    ? { epoch: only.authority.epoch, pos: only.authority.pos, ...(only.storage.minReplicasAcked !== undefined ? { minReplicasAcked: only.storage.minReplicasAcked } : {}) }
+    : { tenantClaim: config.claimTenant, maxTenants: config.maxTenants };
+  log.info('listening', { url, port, ws: `${url.replace('http', 'ws')}/ws`, store: config.store.replace(/\/\/[^@/]*@/, '//***@'), sync: config.sync, devMode, ...state });
 
   let closing: Promise<void> | null = null;
   const close = async () => {
@@ -301,12 +221,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     clearInterval(heartbeat);
     stopLoopWatch();
     await Promise.allSettled([...ctx.inflight]);
-    await retention?.stop();
-    await webhooks?.close();
-    serviceStore.close();
-    await authority.close();
-    await presence.close();
-    await people?.close();
+    await tenants.close();
     verify.close();
     await Promise.all(
       [...connections].map((c) => {
@@ -324,8 +239,6 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     port,
     url,
     devMode,
-    authority,
-    storage,
     close: () => (closing ??= close()),
     mustRestart,
   };

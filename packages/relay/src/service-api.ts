@@ -37,7 +37,7 @@ function compile(route: Route): Compiled {
   return { route, pattern, names };
 }
 
-/** Handles /api/v1/* requests (false for other paths); `routes` is what it serves. */
+/** Handles /api/v1/* requests (false for other paths) of one tenant. */
 export function createServiceApi(ctx: ServiceContext) {
   const routes = serviceRoutes(ctx);
   const compiled = routes.map(compile);
@@ -76,8 +76,16 @@ export function createServiceApi(ctx: ServiceContext) {
     }
     return true;
   };
-  let document: Record<string, unknown> | undefined;
-  return Object.assign(handle, { routes, document: () => (document ??= openApiDocument(routes)) });
+  return handle;
+}
+
+let document: Record<string, unknown> | undefined;
+/**
+ * The OpenAPI document, the same for every tenant: built from the routes' shapes (paths,
+ * scopes, schemas) — their handlers, the only readers of the context, never run here.
+ */
+export function serviceApiDocument(): Record<string, unknown> {
+  return (document ??= openApiDocument(serviceRoutes({} as ServiceContext)));
 }
 
 export type ServiceApi = ReturnType<typeof createServiceApi>;

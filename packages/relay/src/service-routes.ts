@@ -71,7 +71,6 @@ const CURSOR: QueryParam = { name: 'cursor', type: 'string', description: 'The `
 
 /** The routes, given what they act on. */
 export function serviceRoutes(ctx: ServiceContext): Route[] {
-  const { authority } = ctx;
   const via = (service: ServiceIdentity): ServiceRef => ({ id: service.id, name: service.name });
   const sqlite = (): ServiceStore => {
     if (!(ctx.store instanceof ServiceStore)) throw new FlagError('unavailable', 'This call needs the SQLite store (--store sqlite:…); it is not available on Redis yet.');
@@ -105,7 +104,7 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
       async handle({ service, body, key }) {
         const { agent, ...raise } = body as v.InferOutput<typeof S.RaiseBody>;
         const actor: Participant = { ...agent, role: 'agent' };
-        return answered(await authority.execute(actor, { id: key, command: { type: 'raise', ...raise } }, via(service)));
+        return answered(await ctx.authority.execute(actor, { id: key, command: { type: 'raise', ...raise } }, via(service)));
       },
     },
     {
@@ -127,7 +126,7 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
       async handle({ query }) {
         const { team, agent, interactionId, status, minEscalation = 0, limit = 100, cursor } = query as Record<string, string | undefined> & { minEscalation?: number; limit?: number };
         const after = cursor === undefined ? null : parseCursor(cursor);
-        const flags = authority
+        const flags = ctx.authority
           .openFlags()
           .filter((f) => (team === undefined || f.team === team) && (agent === undefined || f.agent.id === agent))
           .filter((f) => (interactionId === undefined || f.interactionId === interactionId) && (status === undefined || f.status === status) && f.escalation >= minEscalation)
@@ -147,7 +146,7 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
       target: 'flagId',
       response: S.FlagResult,
       async handle({ params }) {
-        return { flag: known(authority.flag(params.flagId!), params.flagId!) };
+        return { flag: known(ctx.authority.flag(params.flagId!), params.flagId!) };
       },
     },
     {
@@ -162,7 +161,7 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
       response: S.CommandResult,
       async handle({ service, params, body, key }) {
         const { as, reason } = body as v.InferOutput<typeof S.LowerBody>;
-        return answered(await authority.execute(as, { id: key, command: { type: 'lower', flagId: params.flagId!, ...(reason !== undefined ? { reason } : {}) } }, via(service)));
+        return answered(await ctx.authority.execute(as, { id: key, command: { type: 'lower', flagId: params.flagId!, ...(reason !== undefined ? { reason } : {}) } }, via(service)));
       },
     },
     {
@@ -175,7 +174,7 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
       query: [LIMIT, { ...CURSOR, description: 'The `next` of the previous page (a sequence number).' }],
       response: S.EventPage,
       async handle({ params, query }) {
-        known(authority.flag(params.flagId!), params.flagId!);
+        known(ctx.authority.flag(params.flagId!), params.flagId!);
         const afterSeq = query.cursor === undefined ? 0 : Number(query.cursor);
         const events = (await ctx.storage.flagEvents(params.flagId!)).filter((e) => e.seq > afterSeq);
         const limit = (query.limit as number | undefined) ?? 100;
@@ -193,7 +192,7 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
       command: true,
       response: S.CommandResult,
       async handle({ service, params, key }) {
-        return answered(await authority.executeService(via(service), { id: key, command: { type: 'end-interaction', interactionId: params.interactionId! } }));
+        return answered(await ctx.authority.executeService(via(service), { id: key, command: { type: 'end-interaction', interactionId: params.interactionId! } }));
       },
     },
     {
@@ -213,11 +212,11 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
         // A retried key answers as the first time, without assigning again over a later assignment.
         if (!stored) {
           if (team !== undefined && !agent.teams.includes(team)) throw new FlagError('invalid-input', `Agent ${agent.id} is not a member of team ${team}.`);
-          if (authority.config.fallbackMode) throw new FlagError('fallback-mode', 'Flagline is in fallback mode: flags are unavailable.');
+          if (ctx.authority.config.fallbackMode) throw new FlagError('fallback-mode', 'Flagline is in fallback mode: flags are unavailable.');
           await ctx.store.assign(interactionId, agent.id, ctx.now());
         }
         const command = { type: 'assign' as const, interactionId, agent: { ...agent, role: 'agent' as const }, ...(team !== undefined ? { team } : {}) };
-        const { outcome } = answered(await authority.executeService(via(service), { id: key, command }));
+        const { outcome } = answered(await ctx.authority.executeService(via(service), { id: key, command }));
         return { interactionId, agentId: agent.id, outcome };
       },
     },
@@ -260,11 +259,11 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
         const interactionId = params.interactionId!;
         const serviceStore = sqlite();
         let erased = { flags: 0, events: 0 };
-        await authority.forgetInteraction(interactionId, () => {
+        await ctx.authority.forgetInteraction(interactionId, () => {
           erased = serviceStore.eraseInteraction(interactionId);
         });
         // A new checkpoint replaces the one that may still hold the forgotten flags' events.
-        await authority.checkpoint();
+        await ctx.authority.checkpoint();
         return { interactionId, flagsDeleted: erased.flags, eventsDeleted: erased.events };
       },
     },

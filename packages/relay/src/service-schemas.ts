@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { CHANNELS, ERROR_CODES, SEVERITIES, schemas } from '@flagline/core';
+import { FlagContextSchema, RuleRefSchema } from '@flagline/core/automation';
 
 const { Id, Text, Participant, ServiceRef, Event, Error: ErrorSchema, Accepted } = schemas;
 const Name = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
@@ -25,6 +26,10 @@ export const RaiseBody = v.strictObject({
   reason: v.optional(Text),
   severity: v.optional(v.picklist(SEVERITIES)),
   team: v.optional(Id),
+  /** The customer conversation the host shares with the supervisor (last turns, summary). */
+  context: v.optional(FlagContextSchema),
+  /** The host's own rule that raised it (e.g. keyword spotting on the call): shown as automatic. */
+  automatic: v.optional(RuleRefSchema),
 });
 
 export const LowerBody = v.strictObject({ as: Participant, reason: v.optional(Text) });
@@ -74,7 +79,7 @@ export const TranscriptEntry = v.strictObject({
   flagId: Id,
   seq: Count,
   at: Count,
-  type: v.picklist(['raised', 'acknowledged', 'escalated', 'lowered', 'join-requested', 'join-accepted', 'join-declined', 'join-cancelled', 'assigned', 'message', 'transfer-offered', 'transfer-accepted', 'transfer-declined', 'transfer-expired', 'handed-back']),
+  type: v.picklist(['raised', 'acknowledged', 'escalated', 'lowered', 'join-requested', 'join-accepted', 'join-declined', 'join-cancelled', 'assigned', 'offered', 'offer-ended', 'message', 'transfer-offered', 'transfer-accepted', 'transfer-declined', 'transfer-expired', 'handed-back']),
   actor: Ref,
   text: v.string(),
 });

@@ -7,9 +7,10 @@
  * Under load this turns N fsyncs into one without making anyone wait for a timer.
  */
 import Database from 'better-sqlite3';
-import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, StoredOutcome } from '@flagline/core/authority';
+import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, LoweredRef, StoredOutcome } from '@flagline/core/authority';
 import type { FlagEvent, PositionedEvent } from '@flagline/core';
 import { migrate } from './migrations.js';
+import { SqliteSettings } from './settings-sqlite.js';
 import type { Purged } from './store.js';
 
 export type SyncMode = 'full' | 'normal';
@@ -52,6 +53,8 @@ export class SqliteStorage implements AuthorityStorage {
   readonly stats = { transactions: 0, batches: 0 };
   /** Events the last load() read, for metrics and tests. */
   loadedEvents = 0;
+  /** Team and personal settings documents, in the same file. */
+  readonly settings: SqliteSettings;
 
   constructor(opts: SqliteStorageOptions) {
     this.#onFailure = opts.onFailure;
@@ -81,6 +84,7 @@ export class SqliteStorage implements AuthorityStorage {
     this.#selectFlagEvents = this.#db.prepare('SELECT body FROM events WHERE flag_id = ? ORDER BY seq');
     this.#selectInteraction = this.#db.prepare('SELECT interaction_id FROM events WHERE flag_id = ? AND seq = 1').pluck();
     this.#insertLowered = this.#db.prepare('INSERT INTO lowered (flag_id, at, pos) VALUES (?, ?, ?)');
+    this.settings = new SqliteSettings(this.#db);
     this.#writeGroup = this.#db.transaction((group: Waiter[]) => {
       for (const { batch } of group) {
         for (const { pos, event } of batch.events) {
@@ -112,6 +116,11 @@ export class SqliteStorage implements AuthorityStorage {
     this.#db
       .prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET pos = excluded.pos, body = excluded.body WHERE excluded.pos >= checkpoint.pos')
       .run(checkpoint.pos, JSON.stringify(checkpoint));
+  }
+
+  /** Flags lowered before a log position, newest first (the Authority's history past its memory). */
+  async loweredBefore(beforePos: number, limit: number): Promise<LoweredRef[]> {
+    return this.#db.prepare('SELECT flag_id AS flagId, at, pos FROM lowered WHERE pos < ? ORDER BY pos DESC LIMIT ?').all(beforePos, limit) as LoweredRef[];
   }
 
   /**

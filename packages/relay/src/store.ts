@@ -15,6 +15,8 @@ export interface RelayStore extends AuthorityStorage, EventReader {
   readonly failure: Error | null;
   /** Redis: the replicas each append waits for (logged at start). */
   readonly minReplicasAcked?: number;
+  /** Redis: resolves once the store answers a read (store-watch.ts); a store in this process's file has none. */
+  probe?(): Promise<void>;
   /** Events the last load() read: the whole log, or a checkpoint's replay window and what followed. */
   readonly loadedEvents: number;
   /** Both relay stores keep checkpoints. */

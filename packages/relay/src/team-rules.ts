@@ -1,11 +1,13 @@
 /**
  * Rules per team (`--rules FILE`): a JSON object from team id to a rule set, each validated with
  * core's `parseRules` when the relay starts, so a bad file stops it with the path of the problem
- * instead of reaching clients. Served to the team's members at GET /api/rules/:team.
+ * instead of reaching clients. Served to the team's members at GET /api/rules/:team; what their
+ * agents did with the suggestions comes back at POST /api/rules/:team/feedback.
  */
 import { readFileSync } from 'node:fs';
+import * as v from 'valibot';
 import { FlagError } from '@flagline/core';
-import { parseRules, type Rule } from '@flagline/core/automation';
+import { MAX_REPORTED_COUNT, parseRules, type Rule, type SuggestionReport } from '@flagline/core/automation';
 
 export type TeamRules = ReadonlyMap<string, readonly Rule[]>;
 
@@ -31,4 +33,26 @@ export function loadTeamRules(file: string): TeamRules {
     }
   }
   return rules;
+}
+
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_REPORTED_COUNT));
+const FeedbackSchema = v.strictObject({
+  counts: v.record(v.pipe(v.string(), v.maxLength(64)), v.strictObject({ shown: Count, accepted: Count, dismissed: Count })),
+});
+
+/**
+ * A suggestion report for `team`, checked: every rule id must be one of the team's rules (so the
+ * metric's labels stay the admins' rule ids, never a caller's strings), every count 0…1000.
+ */
+export function parseSuggestionReport(rules: TeamRules, team: string, body: unknown): SuggestionReport {
+  const parsed = v.safeParse(FeedbackSchema, body);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+    throw new FlagError('invalid-input', `Invalid suggestion report${path ? ` at ${path}` : ''}: ${issue.message}`);
+  }
+  const known = new Set((rules.get(team) ?? []).map((r) => r.id));
+  const unknown = Object.keys(parsed.output.counts).find((id) => !known.has(id));
+  if (unknown !== undefined) throw new FlagError('invalid-input', `Team ${team} has no rule ${JSON.stringify(unknown.slice(0, 64))}.`);
+  return parsed.output.counts;
 }

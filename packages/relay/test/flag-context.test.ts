@@ -5,6 +5,10 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXAMPLE_RULES } from '@flagline/core/automation';
 import type { FlagContext, ServerFrame } from '@flagline/core';
 import { RelayProcess, tokenFor } from './helpers/relay-process.js';
 import { RawClient } from './helpers/raw-client.js';
@@ -29,7 +33,10 @@ describe('flag context on the relay', () => {
   });
 
   it('reaches the team, not another team; counted on /metrics; survives a restart; a bad one is refused and stores nothing', async () => {
-    const first = await RelayProcess.start();
+    // The relay serves billing's rules: only their ids become metric labels.
+    const rules = join(mkdtempSync(join(tmpdir(), 'flagline-context-')), 'rules.json');
+    writeFileSync(rules, JSON.stringify({ billing: EXAMPLE_RULES.filter((r) => r.id === 'cancel') }));
+    const first = await RelayProcess.start({ args: ['--rules', rules] });
     relays.push(first);
     const agent = await RawClient.connect(first.wsUrl, await tokenFor(ann));
     const supervisor = await RawClient.connect(first.wsUrl, await tokenFor(sam));

@@ -39,7 +39,7 @@ describe('handshake state machine (real relay, pipelined frames)', () => {
         { t: 'snapshot', rid: 's1' },
       ]);
       await c.next((f) => f.t === 'snapshot');
-      assert.deepEqual(kinds(c).sort(), ['error:invalid-frame', 'snapshot', 'welcome'], `socket ${i}: ${kinds(c).join()}`);
+      assert.deepEqual(kinds(c).sort(), ['error:invalid-frame', 'presence', 'snapshot', 'welcome'], `socket ${i}: ${kinds(c).join()}`);
       assert.deepEqual(await presence(), ['sam'], 'present while connected');
       c.close();
       await closed();

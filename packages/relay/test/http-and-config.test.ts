@@ -127,7 +127,7 @@ describe('event-loop lag in /metrics', () => {
   it('a blocked event loop shows in the p99 of the next scrape only; count and sum keep growing', async () => {
     const metrics = new Metrics();
     const stop = metrics.watchEventLoop();
-    const render = () => metrics.render({ ready: true, pos: 0, retainedHistories: 0 });
+    const render = () => metrics.render({ ready: true, tenants: [] });
     try {
       // A first sample (the timer has run once).
       while (lag(render(), '_count') === 0) await new Promise((resolve) => setTimeout(resolve, 25));
@@ -246,6 +246,26 @@ describe('configuration', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ prot: 1 }));
     assert.throws(() => loadConfig(['--config', file], {}), /unknown option "prot"/);
+  });
+
+  it('lets a lowered flag leave memory after --recent-ms plus --history-margin-ms', { timeout: 30_000 }, async () => {
+    const relay = await RelayProcess.start({ args: ['--recent-ms', '100', '--history-margin-ms', '200', '--tick-ms', '50'] });
+    const agent = await RawClient.connect(relay.wsUrl, await tokenFor(ann));
+    try {
+      const retained = async () => Number(/^flagline_retained_histories (\d+)$/m.exec(await (await fetch(`${relay.url}/metrics`)).text())![1]);
+      const raised = await agent.command('hm-1', { type: 'raise', interactionId: 'i-hm', channel: 'voice', message: 'm' });
+      const flagId = raised.t === 'result' && raised.outcome.ok ? raised.outcome.flagId! : '';
+      assert.equal(await retained(), 1);
+      const lowered = await agent.command('hm-2', { type: 'lower', flagId });
+      assert.equal(lowered.t === 'result' && lowered.outcome.ok, true);
+      // The tick lets it go 300 ms after it was lowered; with the default margin (5 min) this waits past the test's timeout.
+      while ((await retained()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      // Still answered from the store.
+      assert.deepEqual((await agent.history(flagId)).map((e) => e.type), ['raised', 'lowered']);
+    } finally {
+      agent.close();
+      await relay.dispose();
+    }
   });
 
   it('passes every flag rule setting through to the source of truth (limits, fallback mode)', async () => {

@@ -1,4 +1,4 @@
-/** The Redis part of --store: one server or a primary found through Sentinel. */
+/** The Redis part of --store: one server, a primary found through Sentinel, or a Cluster. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../src/config.js';
@@ -20,9 +20,21 @@ describe('--store for Redis', () => {
     assert.deepEqual(redisTarget('redis://127.0.0.1:6379/1'), { kind: 'single', url: 'redis://127.0.0.1:6379/1' });
   });
 
+  it('reads Cluster node addresses and a password', () => {
+    assert.deepEqual(redisTarget('redis-cluster://10.0.0.1:7000,node-b:7001,[::1]:7002'), {
+      kind: 'cluster',
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: 'node-b', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+    });
+    assert.deepEqual(redisTarget('redis-cluster://:s%40cret@h:1/'), { kind: 'cluster', nodes: [{ host: 'h', port: 1 }], password: 's@cret' });
+  });
+
   it('refuses malformed addresses at start with a message naming the expected forms', () => {
-    for (const store of ['redis-sentinel://h:1', 'redis-sentinel://h/main', 'redis-sentinel://h:0/main', 'redis-sentinel://h:1,:2/main', 'mysql://x', 'sqlite:']) {
-      assert.throws(() => loadConfig(['--store', store], {}), (err: unknown) => err instanceof ConfigError && /redis-sentinel:\/\/HOST:PORT/.test(err.message), store);
+    for (const store of ['redis-sentinel://h:1', 'redis-sentinel://h/main', 'redis-sentinel://h:0/main', 'redis-sentinel://h:1,:2/main', 'redis-cluster://h', 'redis-cluster://h:1/x', 'mysql://x', 'sqlite:']) {
+      assert.throws(() => loadConfig(['--store', store], {}), (err: unknown) => err instanceof ConfigError && /redis-sentinel:\/\/HOST:PORT.*redis-cluster:\/\/HOST:PORT/.test(err.message), store);
     }
   });
 

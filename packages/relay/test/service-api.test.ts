@@ -54,6 +54,19 @@ describe('service API', () => {
     assert.deepEqual((await crm.listOpenFlags({ agent: 'ben' })).flags, []);
   });
 
+  it("a backend's own rule raises with the conversation it heard: the supervisor sees it automatic, with the context", async () => {
+    const crm = serviceClient(relay);
+    const supervisor = await online(sam);
+    const context = { turns: [{ from: 'customer' as const, text: 'I will call my lawyer.', at: 1_000 }], summary: ['I will call my lawyer.'] };
+    await crm.raiseFlag(
+      { agent: annAgent, interactionId: 'call-rule', channel: 'voice', message: 'Legal threat on the call', context, automatic: { ruleId: 'legal', ruleName: 'Legal threat' } },
+      { idempotencyKey: 'speech.call-rule' },
+    );
+    const flag = (await until(supervisor.$flags, (m) => m.has('speech.call-rule'))).get('speech.call-rule')!;
+    assert.deepEqual([flag.automatic, flag.context], [{ ruleId: 'legal', ruleName: 'Legal threat' }, context]);
+    assert.equal(await failure(crm.raiseFlag({ agent: annAgent, interactionId: 'call-rule-2', channel: 'voice', message: 'x', context: { turns: 'nope' } as never })), '400 invalid-input');
+  });
+
   it('ending an interaction with no browser open lowers its flag; a connected supervisor sees it lowered', async () => {
     const crm = serviceClient(relay);
     const agent = await online(ann);

@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE_RULES } from '@flagline/core/automation';
+import { ConversationStore, EXAMPLE_RULES, fetchTeamRules, RuleEngine, SuggestionReporter, type RuleTrigger } from '@flagline/core/automation';
+import { FlagError } from '@flagline/core';
 import { RelayProcess, tokenFor } from './helpers/relay-process.js';
+import { clientFor } from './helpers/clients.js';
 import { ann, cara, sam } from './helpers/people.js';
 
 describe('--rules: conversation rules per team', () => {
@@ -42,6 +44,75 @@ describe('--rules: conversation rules per team', () => {
     assert.equal(outsider.body.error?.code, 'not-allowed');
     assert.equal((await get('billing')).status, 401);
     assert.deepEqual((await get('support', await tokenFor(cara))).body.rules!.map((r) => r.id), ['cancel']);
+  });
+
+  it("counts what agents did with each rule's suggestions on /metrics, from the rules the relay served", async () => {
+    const relay = await RelayProcess.start({ args: ['--rules', file('feedback.json', { billing: EXAMPLE_RULES })] });
+    relays.push(relay);
+    const options = { relayUrl: relay.url, team: 'billing', token: () => tokenFor(ann) };
+    // Ann's desktop runs the team's rules as the relay serves them.
+    const conversations = new ConversationStore();
+    const triggers: RuleTrigger[] = [];
+    const engine = new RuleEngine({ rules: await fetchTeamRules(options), conversations, onTrigger: (t) => triggers.push(t) });
+    const reporter = new SuggestionReporter(() => engine.counters(), options);
+    for (const id of ['i1', 'i2', 'i3']) {
+      conversations.observeConversation(id, { channel: 'enhanced-chat', startedAt: Date.now() });
+      conversations.appendTurn(id, { from: 'customer', text: 'I want to cancel my subscription', at: Date.now() });
+    }
+    const cancels = triggers.filter((t) => t.ruleId === 'cancel');
+    assert.equal(cancels.length, 3);
+    engine.accept(cancels[0]!.id);
+    engine.dismiss(cancels[1]!.id);
+    await reporter.flush();
+    engine.dismiss(cancels[2]!.id);
+    await reporter.flush();
+    assert.deepEqual(reporter.pending(), {}, 'everything reported');
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    assert.match(metrics, /^flagline_rule_suggestions_total\{team="billing",rule="cancel",outcome="shown"\} 3$/m);
+    assert.match(metrics, /^flagline_rule_suggestions_total\{team="billing",rule="cancel",outcome="accepted"\} 1$/m);
+    assert.match(metrics, /^flagline_rule_suggestions_total\{team="billing",rule="cancel",outcome="dismissed"\} 2$/m);
+    engine.dispose();
+  });
+
+  it('refuses reports of rules the team does not have, from outsiders, and beyond the rate; keeps their counts pending', async () => {
+    const relay = await RelayProcess.start({ args: ['--rules', file('refuse.json', { billing: EXAMPLE_RULES })] });
+    relays.push(relay);
+    const counts = { shown: 1, accepted: 0, dismissed: 0, autoRaised: 0 };
+    const refusal = async (counters: Record<string, typeof counts>, who = ann, team = 'billing') => {
+      const reporter = new SuggestionReporter(() => counters, { relayUrl: relay.url, team, token: () => tokenFor(who) });
+      const error = await reporter.flush().then(() => null, (e: unknown) => e);
+      const [rule] = Object.keys(counters);
+      assert.deepEqual(reporter.pending(), error ? { [rule!]: { shown: 1, accepted: 0, dismissed: 0 } } : {}, 'a refused report stays pending, a recorded one does not');
+      return error;
+    };
+    const invented = await refusal({ 'made-up': counts });
+    assert.ok(invented instanceof FlagError && invented.code === 'invalid-input', String(invented));
+    assert.match(invented.message, /Team billing has no rule "made-up"/);
+    const outsider = await refusal({ cancel: counts }, cara);
+    assert.ok(outsider instanceof FlagError && outsider.code === 'not-allowed', String(outsider));
+    // Five in a burst, then one a second.
+    const results = await Promise.all(Array.from({ length: 7 }, () => refusal({ cancel: counts }, sam)));
+    assert.equal(results.filter((e) => e === null).length, 5);
+    assert.ok(results.every((e) => e === null || (e instanceof FlagError && e.code === 'rate-limited')));
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    assert.doesNotMatch(metrics, /made-up/);
+    assert.match(metrics, /^flagline_rule_suggestions_total\{team="billing",rule="cancel",outcome="shown"\} 5$/m);
+  });
+
+  it('labels a raise by a rule the relay does not serve as rule="other" (agents cannot mint metric labels)', async () => {
+    const relay = await RelayProcess.start({ args: ['--rules', file('labels.json', { billing: EXAMPLE_RULES })] });
+    relays.push(relay);
+    const client = clientFor(relay, ann);
+    try {
+      await client.raise({ interactionId: 'label-1', channel: 'voice', message: 'by a rule', automatic: { ruleId: 'cancel', ruleName: 'Cancel' } });
+      await client.raise({ interactionId: 'label-2', channel: 'voice', message: 'by a made-up rule', automatic: { ruleId: 'x-0123456789', ruleName: 'X' } });
+    } finally {
+      client.close();
+    }
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    assert.match(metrics, /^flagline_rule_raises_total\{rule="cancel",how="automatic"\} 1$/m);
+    assert.match(metrics, /^flagline_rule_raises_total\{rule="other",how="automatic"\} 1$/m);
+    assert.doesNotMatch(metrics, /x-0123456789/);
   });
 
   it('answers not-found when the relay was started without --rules', async () => {

@@ -37,8 +37,8 @@ export function readStore(file: string): StoreLog {
 }
 
 /** The same from a Redis store (the relay's stream and outcome hash), with its confirmed position. */
-export async function readRedisStore(port: number, namespace = 'default'): Promise<StoreLog & { confirmedPos: number }> {
-  const redis = new Redis({ port, host: '127.0.0.1' });
+export async function readRedisStore(port: number, namespace = 'default', host = '127.0.0.1'): Promise<StoreLog & { confirmedPos: number }> {
+  const redis = new Redis({ port, host });
   try {
     const tag = `{flagline:${namespace}}`;
     const entries = (await redis.xrange(`${tag}:log`, '-', '+')) as [string, string[]][];

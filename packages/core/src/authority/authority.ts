@@ -6,12 +6,16 @@
 import type { CommandEnvelope, Outcome, ServiceCommand } from '../commands.js';
 import { resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
-import { decide, decideForService, escalationDue, reduceEvents, transferDue, type Decision, type DecisionState } from '../machine.js';
-import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint, type ServiceRef, type Snapshot } from '../model.js';
+import { decide, decideForService, escalationDue, reduceEvents, routingDue, transferDue, type Decision, type DecisionState } from '../machine.js';
+import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type PresenceView, type ResumePoint, type ServiceRef, type Snapshot } from '../model.js';
+import { isRouting, loadOf, type Candidate } from '../routing.js';
 import { canSee, checkAccess, noSuchFlag } from '../rules.js';
+import { HISTORY_PAGE_MAX, HISTORY_SCAN_MAX, matchesHistory, type HistoryPage, type HistoryQuery } from '../history.js';
 import { Audience, type Listener } from './audience.js';
 import { Draft, track, withParticipant, withStoredFlag, type Assignments } from './draft.js';
-import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, StoredOutcome } from './storage.js';
+import { Roster } from './roster.js';
+import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, LoweredRef, StoredOutcome } from './storage.js';
+import { SettingsHub } from '../settings/hub.js';
 
 export interface AuthorityOptions {
   storage: AuthorityStorage;
@@ -58,6 +62,8 @@ export const CHECKPOINT_EVERY_MS = 5 * 60_000;
 
 export class Authority implements DecisionState {
   readonly config: FlagConfig;
+  /** Team and personal settings, when the storage keeps them (`AuthorityStorage.settings`). */
+  readonly settings: SettingsHub | null;
   readonly epoch: string;
   #pos: number;
   readonly #storage: AuthorityStorage;
@@ -80,6 +86,9 @@ export class Authority implements DecisionState {
   readonly #log: PositionedEvent[] = [];
   readonly #inflight = new Map<string, { actorId: string; done: Promise<Outcome> }>();
   readonly #subscribers = new Audience();
+  readonly #observers = new Set<(event: FlagEvent, flag: Flag) => void>();
+  /** Supervisors' sessions and statuses: offer routing's candidates, everyone's presence. */
+  readonly #roster = new Roster();
   /** Shared storage: commands waiting to be decided and committed as the next group. */
   readonly #waiting: Job[] = [];
   #queue: Promise<unknown> = Promise.resolve();
@@ -99,6 +108,7 @@ export class Authority implements DecisionState {
   private constructor(opts: AuthorityOptions, { epoch, checkpoint, events }: Loaded) {
     this.config = resolveConfig(opts.config);
     this.#storage = opts.storage;
+    this.settings = opts.storage.settings ? new SettingsHub(opts.storage.settings, opts.now) : null;
     this.#onError = opts.onError ?? ((error, source) => console.error(`[flagline] ${source} failed:`, error));
     this.#now = opts.now ?? Date.now;
     this.#assignments = opts.assignments;
@@ -174,9 +184,18 @@ export class Authority implements DecisionState {
   execute(actor: Participant, envelope: CommandEnvelope, via?: ServiceRef): Promise<Outcome> {
     const actorId = via ? serviceKey(via) : actor.id;
     const flagId = 'flagId' in envelope.command ? envelope.command.flagId : undefined;
-    const run = (found?: Participant) =>
-      this.#run(envelope.id, actorId, flagId, () => this.execute(actor, envelope, via), (state) => decide(withParticipant(state, found), actor, envelope, this.#now(), this.config, via));
     const { command } = envelope;
+    const run = (found?: Participant): Promise<Outcome> => {
+      const done = this.#run(envelope.id, actorId, flagId, () => this.execute(actor, envelope, via), (state) =>
+        decide(withParticipant(state, found), actor, envelope, this.#now(), this.config, via),
+      );
+      if (command.type !== 'set-status') return done;
+      // A status is presence, not history: kept by the roster once the command is accepted.
+      return done.then((outcome) => {
+        if (outcome.ok) this.#roster.setStatus(actor, command.status, this.#now());
+        return outcome;
+      });
+    };
     const named = command.type === 'transfer' ? command.to : command.type === 'check-in' ? command.agentId : undefined;
     if (named === undefined || !this.#directory || this.#subscribers.participant(named)) return run();
     return this.#directory.participant(named).then(run, (err: unknown): Outcome => ({
@@ -226,8 +245,22 @@ export class Authority implements DecisionState {
   }
 
   /**
-   * Escalate every flag whose time is up, expire the hand-offs nobody accepted in time, and drop from memory the histories whose retention
-   * ended. Runs on the timer from `start()`, or by hand in tests.
+   * Presence as `actor` may learn it, now and on each change (see Roster.watch); a supervisor
+   * counts as online while at least one such watch is open. Returns the function that ends it.
+   */
+  presence(actor: Participant, notify: (view: PresenceView) => void): () => void {
+    const leave = actor.role === 'supervisor' ? this.#roster.enter(actor, this.#now()) : () => {};
+    const unwatch = this.#roster.watch(actor, notify);
+    return () => {
+      unwatch();
+      leave();
+    };
+  }
+
+  /**
+   * Move offer routing on (next offer, or open to the team), escalate every flag whose time is
+   * up, expire the hand-offs nobody accepted in time, and drop from memory the histories whose retention ended. Runs on the timer from
+   * `start()`, or by hand in tests.
    */
   tick(): Promise<void> {
     this.#evict();
@@ -235,8 +268,17 @@ export class Authority implements DecisionState {
     return this.#enqueue<void>(null, (state) => {
       const now = this.#now();
       const events: FlagEvent[] = [];
-      for (const flag of state.openFlags()) {
-        const due = escalationDue(flag, now, this.config) ?? transferDue(flag, now, this.config);
+      const open = state.openFlags();
+      // Loads are counted once per tick and kept up to date as this tick hands out offers.
+      let load: Map<string, number> | undefined;
+      for (const flag of open) {
+        let due: FlagEvent | null;
+        if (isRouting(flag, this.config)) {
+          load ??= loadOf(open);
+          due = routingDue(flag, now, this.config, this.#roster.candidates(flag.team, load));
+          if (due && flag.offer) load.set(flag.offer.to.id, (load.get(flag.offer.to.id) ?? 1) - 1);
+          if (due?.type === 'offered') load.set(due.to.id, (load.get(due.to.id) ?? 0) + 1);
+        } else due = escalationDue(flag, now, this.config) ?? transferDue(flag, now, this.config);
         if (due) events.push(due);
       }
       return { result: undefined, events };
@@ -250,6 +292,15 @@ export class Authority implements DecisionState {
   /** Live events this actor may see, from now on. */
   subscribe(actor: Participant, listener: Listener): () => void {
     return this.#subscribers.add({ actor, listener });
+  }
+
+  /**
+   * Every new event, whoever may see it, with its flag as it stands after it: for the server's
+   * own bookkeeping (the relay's /metrics), never for participants (they `subscribe`).
+   */
+  observe(listener: (event: FlagEvent, flag: Flag) => void): () => void {
+    this.#observers.add(listener);
+    return () => void this.#observers.delete(listener);
   }
 
   /** Events after a resume point that the actor may see, or null when only a snapshot can help. */
@@ -276,6 +327,43 @@ export class Authority implements DecisionState {
     const denied = checkAccess(actor, flag, this.config);
     if (denied) throw denied;
     return events.filter((e) => e.seq > afterSeq);
+  }
+
+  /**
+   * Lowered flags the actor may see (core's `canSee`) that match the query, newest lowering
+   * first, each with all its events: those in memory, then, when the storage can list them
+   * (`loweredBefore`), older ones from storage. A page looks at HISTORY_SCAN_MAX lowerings at
+   * most, so a narrow filter over a long history answers with a short page and a `next`.
+   */
+  async historyPage(actor: Participant, query: HistoryQuery): Promise<HistoryPage> {
+    const limit = Math.min(query.limit ?? 50, HISTORY_PAGE_MAX);
+    let before = query.cursor === undefined ? Infinity : Number(query.cursor);
+    const flags: FlagEvent[][] = [];
+    let scanned = 0;
+    const take = (events: FlagEvent[], ref: LoweredRef): boolean => {
+      before = ref.pos;
+      scanned++;
+      const flag = reduceEvents(events);
+      if (flag && canSee(actor, flag, this.config) && matchesHistory(flag, query)) flags.push(events);
+      // Lowerings are in log order, so their times only go back (a shared log's clocks may differ a little).
+      return flags.length < limit && scanned < HISTORY_SCAN_MAX && (query.since === undefined || ref.at >= query.since);
+    };
+    let more = true;
+    for (let i = this.#lowered.length - 1; more && i >= this.#loweredHead; i--) {
+      const ref = this.#lowered[i]!;
+      if (ref.pos < before) more = take(this.#history.get(ref.flagId)!, ref);
+    }
+    const stored = this.#storage.loweredBefore?.bind(this.#storage);
+    // Storage holds the flags in memory too: go on from the oldest of those.
+    if (more) before = Math.min(before, this.#lowered[this.#loweredHead]?.pos ?? this.#pos + 1);
+    while (more && stored) {
+      const refs = await stored(before, Math.min(HISTORY_PAGE_MAX, HISTORY_SCAN_MAX - scanned));
+      for (const ref of refs) if (more) more = take(await this.#storage.flagEvents(ref.flagId), ref);
+      if (refs.length === 0) return { flags, next: null };
+    }
+    if (more) return { flags, next: null };
+    const exhausted = query.since !== undefined && flags.length < limit && scanned < HISTORY_SCAN_MAX;
+    return { flags, next: exhausted ? null : String(before) };
   }
 
   /**
@@ -375,8 +463,12 @@ export class Authority implements DecisionState {
     // The next start then reads a checkpoint at the head and no events after it.
     if (this.#sinceCheckpoint > 0 && !this.#failure) await this.checkpoint();
     this.#subscribers.clear();
+    this.#roster.clear();
     await this.#storage.close();
   }
+
+  /** Offer routing's candidates of a team, for decisions on a draft. */
+  readonly #candidates = (team: string, openFlags: Iterable<Flag>): readonly Candidate[] => this.#roster.candidates(team, loadOf(openFlags));
 
   #visible(actor: Participant, event: FlagEvent, flag = this.#state.flags.get(event.flagId)): boolean {
     // The agent a flag was transferred away from learns that it left them.
@@ -401,7 +493,7 @@ export class Authority implements DecisionState {
     const decided = this.#queue.then(async (): Promise<{ result: T; durable: Promise<void> }> => {
       const stored = key && (await this.#storage.outcome(key.id));
       if (stored) return { result: answer(stored, key) as T, durable: Promise.resolve() };
-      const { result, events, outcome } = plan(new Draft(this.#state, this.#subscribers, this.#assignments));
+      const { result, events, outcome } = plan(new Draft(this.#state, this.#subscribers, this.#assignments, this.#candidates));
       const positioned = events.map((event, i) => ({ pos: this.#pos + 1 + i, event }));
       return { result, durable: this.#pipeline({ events: positioned, expectedPos: this.#pos, outcomes: outcome ? [outcome] : [] }) };
     });
@@ -422,7 +514,7 @@ export class Authority implements DecisionState {
     try {
       for (let attempt = 0; jobs.length; attempt++) {
         if (attempt === MAX_CONFLICTS) throw new FlagError('internal', `Gave up after ${MAX_CONFLICTS} write conflicts with other relay processes.`);
-        const draft = new Draft(this.#state, this.#subscribers, this.#assignments);
+        const draft = new Draft(this.#state, this.#subscribers, this.#assignments, this.#candidates);
         const plans = jobs.map((job) => {
           const planned = job.plan(draft);
           draft.apply(planned.events);
@@ -522,6 +614,7 @@ export class Authority implements DecisionState {
   #fanOut(events: PositionedEvent[]): void {
     for (const pe of events) {
       const flag = this.#state.flags.get(pe.event.flagId)!;
+      for (const observer of this.#observers) observer(pe.event, flag);
       for (const sub of this.#subscribers.candidates(flag, pe.event)) {
         if (this.#visible(sub.actor, pe.event, flag)) sub.listener(pe);
       }
@@ -535,6 +628,7 @@ export class Authority implements DecisionState {
     this.#remember(pe);
     this.#sinceCheckpoint++;
     if (event.type === 'lowered') this.#lowered.push({ flagId: flag.id, at: event.at, pos: pe.pos });
+    if (event.type === 'acknowledged') this.#roster.took(event.actor.id, event.at);
   }
 
   /** Apply an event to the flags' states and keep it in its flag's history. */

@@ -5,6 +5,10 @@
  */
 import { applyEvent, type DecisionState } from '../machine.js';
 import type { Flag, FlagEvent, Participant } from '../model.js';
+import type { Candidate } from '../routing.js';
+
+/** Offer routing's view of a team's supervisors, given the open flags (for their load). */
+export type CandidateSource = (team: string, openFlags: Iterable<Flag>) => readonly Candidate[];
 
 interface MapLike<V> {
   get(key: string): V | undefined;
@@ -80,11 +84,17 @@ export class Draft implements DecisionState {
   readonly #state: { flags: Overlay<Flag>; open: Overlay<string>; latest: Overlay<string> };
   readonly #assignments: Assignments | undefined;
   readonly #directory: Directory;
+  readonly #candidates: CandidateSource | undefined;
 
-  constructor(base: BaseState, directory: Directory, assignments?: Assignments) {
+  constructor(base: BaseState, directory: Directory, assignments?: Assignments, candidates?: CandidateSource) {
     this.#state = { flags: new Overlay(base.flags), open: new Overlay(base.open), latest: new Overlay(base.latest) };
     this.#directory = directory;
     this.#assignments = assignments;
+    this.#candidates = candidates;
+  }
+
+  candidates(team: string): readonly Candidate[] {
+    return this.#candidates?.(team, this.openFlags()) ?? [];
   }
 
   participant(id: string): Participant | undefined {
@@ -125,6 +135,7 @@ export function withParticipant(state: DecisionState, found: Participant | undef
     openFlagFor: (interactionId) => state.openFlagFor(interactionId),
     interactionAgent: (interactionId) => state.interactionAgent(interactionId),
     ...(state.assignee ? { assignee: (interactionId: string) => state.assignee!(interactionId) } : {}),
+    ...(state.candidates ? { candidates: (team: string) => state.candidates!(team) } : {}),
     participant: (id) => state.participant?.(id) ?? (id === found.id ? found : undefined),
   };
 }
@@ -141,5 +152,6 @@ export function withStoredFlag(state: DecisionState, stored: Flag | undefined): 
     interactionAgent: (interactionId) => state.interactionAgent(interactionId),
     ...(state.assignee ? { assignee: (interactionId: string) => state.assignee!(interactionId) } : {}),
     ...(state.participant ? { participant: (id: string) => state.participant!(id) } : {}),
+    ...(state.candidates ? { candidates: (team: string) => state.candidates!(team) } : {}),
   };
 }

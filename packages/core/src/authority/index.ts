@@ -1,10 +1,11 @@
 export { Authority, CHECKPOINT_EVERY_EVENTS, CHECKPOINT_EVERY_MS, HISTORY_MARGIN_MS, type AuthorityOptions, type CheckpointReport } from './authority.js';
-export { AuthoritySession, MAX_HELD, type Authenticated, type SessionOptions, type SessionPhase } from './session.js';
+export { AuthoritySession, MAX_HELD, type Authenticated, type AuthorityChoice, type SessionOptions, type SessionPhase } from './session.js';
 export {
   MemoryStorage,
   type AuthorityStorage,
   type Checkpoint,
   type Loaded,
+  type LoweredRef,
   type CommitBatch,
   type CommitResult,
   type SharedLog,
@@ -12,3 +13,5 @@ export {
 } from './storage.js';
 export { SharedMemoryLog } from './shared-memory-log.js';
 export { randomId } from '../random-id.js';
+export { SettingsHub, type SettingsListener } from '../settings/hub.js';
+export { MemorySettings, type SettingsStorage, type SettingWrite, type StoredSetting } from '../settings/storage.js';

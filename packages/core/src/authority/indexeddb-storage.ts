@@ -6,8 +6,9 @@
 import type { FlagEvent, PositionedEvent } from '../model.js';
 import { randomId } from '../random-id.js';
 import type { AuthorityStorage, CommitBatch, StoredOutcome } from './storage.js';
+import type { SettingWrite, SettingsStorage, StoredSetting } from '../settings/storage.js';
 
-const VERSION = 2;
+const VERSION = 3;
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -36,6 +37,8 @@ export function openFlaglineDb(name: string): Promise<IDBDatabase> {
     }
     // Version 2: events by flag, for the history of flags the Authority no longer keeps in memory.
     if (event.oldVersion < 2) req.transaction!.objectStore('events').createIndex('byFlag', 'event.flagId');
+    // Version 3: team and personal settings, one record per (owner, key).
+    if (event.oldVersion < 3) db.createObjectStore('settings', { keyPath: ['owner', 'doc.key'] });
   };
   return request(req);
 }
@@ -43,6 +46,23 @@ export function openFlaglineDb(name: string): Promise<IDBDatabase> {
 export class IndexedDbStorage implements AuthorityStorage {
   readonly #name: string;
   #db: IDBDatabase | null = null;
+  readonly settings: SettingsStorage = {
+    read: async (owners) => {
+      const store = this.#db!.transaction('settings', 'readonly').objectStore('settings');
+      const found = await Promise.all(owners.map((owner) => request(store.getAll(IDBKeyRange.bound([owner, ''], [owner, '\uffff'])))));
+      return found.flat() as StoredSetting[];
+    },
+    // One readwrite transaction: IndexedDB runs them one at a time, so the check and the put are atomic.
+    write: async (setting, expected): Promise<SettingWrite> => {
+      const tx = this.#db!.transaction('settings', 'readwrite', { durability: 'strict' });
+      const store = tx.objectStore('settings');
+      const current = (await request(store.get([setting.owner, setting.doc.key]))) as StoredSetting | undefined;
+      if ((current?.doc.version ?? 0) !== expected) return { written: false, current };
+      store.put(setting);
+      await done(tx);
+      return { written: true };
+    },
+  };
 
   constructor(name: string) {
     this.#name = name;

@@ -3,7 +3,7 @@ import { FlagError } from '../errors.js';
 import type { Participant } from '../model.js';
 import { decodeServerFrame, encodeFrame, type ServerFrame } from '../protocol.js';
 import { Authority } from './authority.js';
-import { AuthoritySession, MAX_HELD, type SessionOptions } from './session.js';
+import { AuthoritySession, MAX_HELD, type AuthorityChoice, type SessionOptions } from './session.js';
 import { MemoryStorage } from './storage.js';
 
 const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['team-a'] };
@@ -13,7 +13,7 @@ const sue: Participant = { id: 'sue', name: 'Sue Supervisor', role: 'supervisor'
  * A session whose outgoing frames are decoded as a client would (so every frame it sends must
  * validate), and whose frames as data (what the relay's metrics read) are exactly what was sent.
  */
-function connect(authority: Authority, tokens: Record<string, Participant>, opts: Partial<SessionOptions> = {}) {
+function connect(authority: AuthorityChoice, tokens: Record<string, Participant>, opts: Partial<SessionOptions> = {}) {
   const frames: ServerFrame[] = [];
   const session = new AuthoritySession(authority, {
     authenticate: async (token) => {
@@ -43,13 +43,39 @@ describe('AuthoritySession', () => {
   it('welcomes the participant its token names, runs commands and streams the events it may see', async () => {
     const c = connect(authority, tokens);
     await c.send({ t: 'hello', token: 'ann-token', resume: null });
-    // The welcome also tells the client the rules it will be held to.
-    expect(c.frames).to.deep.equal([{ v: 1, t: 'welcome', me: ann, epoch: authority.epoch, pos: 0, resumed: false, config: authority.config }]);
+    // The welcome also tells the client the rules it will be held to; then what it may know of presence.
+    expect(c.frames).to.deep.equal([
+      { v: 1, t: 'welcome', me: ann, epoch: authority.epoch, pos: 0, resumed: false, config: authority.config },
+      { v: 1, t: 'presence', presence: { available: { 'team-a': 0 } } },
+    ]);
     expect(c.session.participant).to.deep.equal(ann);
     await c.send({ t: 'cmd', id: 'f1', cmd: { type: 'raise', interactionId: 'i-1', channel: 'voice', message: 'help' } });
-    expect(c.frames.slice(1).map((f) => f.t)).to.deep.equal(['event', 'result']);
-    expect(c.frames[2]).to.deep.equal({ v: 1, t: 'result', id: 'f1', outcome: { ok: true, flagId: 'f1', seq: 1, changed: true } });
-    expect(c.frames[1]).to.deep.include({ t: 'event', pos: 1 });
+    expect(c.frames.slice(2).map((f) => f.t)).to.deep.equal(['event', 'result']);
+    expect(c.frames[3]).to.deep.equal({ v: 1, t: 'result', id: 'f1', outcome: { ok: true, flagId: 'f1', seq: 1, changed: true } });
+    expect(c.frames[2]).to.deep.include({ t: 'event', pos: 1 });
+  });
+
+  it('works on the Authority its verified hello picks (one per tenant), frames pipelined behind the hello included', async () => {
+    const other = await Authority.open({ storage: new MemoryStorage() });
+    try {
+      const chosen: string[] = [];
+      const pick = (auth: { participant: Participant }) => (chosen.push(auth.participant.id), auth.participant.id === 'sue' ? other : authority);
+      const a = connect(pick, tokens);
+      const s = connect(pick, tokens);
+      await Promise.all([
+        a.send({ t: 'hello', token: 'ann-token', resume: null }),
+        a.send({ t: 'cmd', id: 'f1', cmd: { type: 'raise', interactionId: 'i-1', channel: 'voice', message: 'help' } }),
+      ]);
+      await s.send({ t: 'hello', token: 'sue-token', resume: null });
+      await s.send({ t: 'history', rid: 'h', flagId: 'f1', afterSeq: 0 });
+      expect(chosen).to.deep.equal(['ann', 'sue']);
+      expect(authority.flag('f1')?.status).to.equal('raised');
+      expect(other.flag('f1')).to.equal(undefined);
+      expect(s.frames.find((f) => f.t === 'welcome')).to.deep.include({ epoch: other.epoch, pos: 0 });
+      expect(errorCodes(s.frames)).to.deep.equal([['h', 'not-found']]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('takes identity only from authentication: frames before hello are refused; a refused hello ends the session', async () => {
@@ -80,7 +106,7 @@ describe('AuthoritySession', () => {
     const c = connect(authority, tokens, { accept: (auth, kind) => accepted.push(`${kind}:${auth.participant.id}`) });
     // Both frames arrive before either token is verified, as from one network write.
     await Promise.all([c.send({ t: 'hello', token: 'ann-token', resume: null }), c.send({ t: 'hello', token: 'sue-token', resume: null })]);
-    expect(c.frames.map((f) => f.t).sort()).to.deep.equal(['error', 'welcome']);
+    expect(c.frames.map((f) => f.t).sort()).to.deep.equal(['error', 'presence', 'welcome']);
     expect(errorCodes(c.frames)).to.deep.equal([[null, 'invalid-frame']]);
     expect(accepted).to.deep.equal(['hello:ann']);
     expect(c.session.participant).to.deep.equal(ann);
@@ -146,11 +172,11 @@ describe('AuthoritySession', () => {
     const c = connect(authority, tokens);
     await c.send({ t: 'hello', token: 'sue-token', resume: { epoch: authority.epoch, pos: 1 } });
     await authority.execute(sue, { id: 'a1', command: { type: 'acknowledge', flagId: 'f1' } });
-    expect(c.frames.map((f) => (f.t === 'event' ? f.pos : f.t))).to.deep.equal(['welcome', 2, 3]);
+    expect(c.frames.map((f) => (f.t === 'event' ? f.pos : f.t))).to.deep.equal(['welcome', 2, 'presence', 3]);
     expect(c.frames[0]).to.deep.include({ resumed: true, pos: 2 });
     const stale = connect(authority, tokens);
     await stale.send({ t: 'hello', token: 'sue-token', resume: { epoch: 'elsewhere', pos: 1 } });
-    expect(stale.frames).to.have.length(1);
+    expect(stale.frames.map((f) => f.t)).to.deep.equal(['welcome', 'presence']);
     expect(stale.frames[0]).to.deep.include({ t: 'welcome', resumed: false, pos: 3 });
   });
 
@@ -224,6 +250,6 @@ describe('AuthoritySession', () => {
     await live.send({ t: 'hello', token: 'ann-token', resume: null });
     live.session.close();
     await authority.execute(ann, { id: 'm1', command: { type: 'send-message', flagId: 'f1', text: 'x' } });
-    expect(live.frames.map((f) => f.t)).to.deep.equal(['welcome']);
+    expect(live.frames.map((f) => f.t)).to.deep.equal(['welcome', 'presence']);
   });
 });

@@ -19,6 +19,7 @@ import { FlagError } from '../errors.js';
 import type { Participant, PositionedEvent } from '../model.js';
 import { decodeClientFrame, encodeFrame, type ClientFrame, type OutgoingServerFrame } from '../protocol.js';
 import type { Authority } from './authority.js';
+import type { SettingsHub } from '../settings/hub.js';
 
 /** A verified token: who it names and, if it expires, when (ms since the epoch). */
 export interface Authenticated {
@@ -45,6 +46,12 @@ export interface SessionOptions {
   admit?(frame: ClientFrame): void;
 }
 
+/**
+ * The session's Authority, or how to pick it once the hello's token is verified (a relay that
+ * serves several tenants has one Authority each; a session never changes it afterwards).
+ */
+export type AuthorityChoice = Authority | ((auth: Authenticated) => Authority);
+
 /** Event frames by the authority's (shared, immutable) positioned event: one encoding per event. */
 const encodedEvents = new WeakMap<PositionedEvent, { frame: OutgoingServerFrame; text: string }>();
 
@@ -59,11 +66,13 @@ export class AuthoritySession {
   #me: Participant | null = null;
   #held: Request[] = [];
   #unsubscribe: (() => void) | null = null;
-  readonly #authority: Authority;
+  readonly #choice: AuthorityChoice;
+  /** Set at the welcome: every frame after it goes to this Authority. */
+  #authority!: Authority;
   readonly #opts: SessionOptions;
 
-  constructor(authority: Authority, opts: SessionOptions) {
-    this.#authority = authority;
+  constructor(authority: AuthorityChoice, opts: SessionOptions) {
+    this.#choice = authority;
     this.#opts = opts;
   }
 
@@ -115,6 +124,7 @@ export class AuthoritySession {
       auth = await this.#opts.authenticate(frame.token);
       if (this.#phase !== 'verifying') return; // closed while the token was checked
       this.#opts.accept?.(auth, 'hello');
+      this.#authority = typeof this.#choice === 'function' ? this.#choice(auth) : this.#choice;
     } catch (err) {
       if (this.#phase !== 'verifying') return;
       this.#refuse(err);
@@ -168,12 +178,32 @@ export class AuthoritySession {
         return this.#send({ t: 'history', rid: frame.rid, events: await this.#authority.history(me, frame.flagId, frame.afterSeq) });
       case 'snapshot':
         return this.#send({ t: 'snapshot', rid: frame.rid, snapshot: this.#authority.snapshot(me) });
+      case 'lowered':
+        return this.#send({ t: 'lowered', rid: frame.rid, ...(await this.#authority.historyPage(me, frame.query)) });
+      case 'settings':
+        return this.#send({ t: 'settings', rid: frame.rid, docs: await this.#settings().read(me) });
+      case 'save-settings':
+        return this.#send({ t: 'settings', rid: frame.rid, docs: [await this.#settings().save(me, frame.save)] });
     }
+  }
+
+  #settings(): SettingsHub {
+    const hub = this.#authority.settings;
+    if (!hub) throw new FlagError('unavailable', 'This source of truth keeps no settings.');
+    return hub;
   }
 
   #subscribe(me: Participant): void {
     this.#unsubscribe?.();
-    this.#unsubscribe = this.#authority.subscribe(me, (pe) => this.#sendEvent(pe));
+    const events = this.#authority.subscribe(me, (pe) => this.#sendEvent(pe));
+    const presence = this.#authority.presence(me, (view) => this.#send({ t: 'presence', presence: view }));
+    // Settings saved by others; the saver's own answer carries the document too (clients keep the higher version).
+    const settings = this.#authority.settings?.subscribe(me, (doc) => this.#send({ t: 'settings', docs: [doc] }));
+    this.#unsubscribe = () => {
+      events();
+      presence();
+      settings?.();
+    };
   }
 
   /** An event goes to every session that may see it: encoded once, whatever the audience. */

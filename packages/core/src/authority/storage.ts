@@ -1,6 +1,7 @@
 import type { Outcome } from '../commands.js';
 import type { FlagEvent, PositionedEvent } from '../model.js';
 import { randomId } from '../random-id.js';
+import { MemorySettings, type SettingsStorage } from '../settings/storage.js';
 
 /** A command's outcome as stored, with who sent it (a command id is never reusable by someone else). */
 export interface StoredOutcome {
@@ -100,7 +101,22 @@ export interface AuthorityStorage {
    * `checkpoint.pos` is durable. Without it, load() reads the whole log.
    */
   saveCheckpoint?(checkpoint: Checkpoint): Promise<void>;
+  /**
+   * Optional: flags lowered at log positions before `beforePos`, newest first, at most `limit`.
+   * The Authority pages history past what it keeps in memory with it; without it, history
+   * reaches back as far as the Authority's retention.
+   */
+  loweredBefore?(beforePos: number, limit: number): Promise<LoweredRef[]>;
+  /** Optional: team and personal settings documents (without it, settings requests are answered `unavailable`). */
+  readonly settings?: SettingsStorage;
   close(): Promise<void>;
+}
+
+/** Where a flag's lowering stands in the log. */
+export interface LoweredRef {
+  flagId: string;
+  at: number;
+  pos: number;
 }
 
 
@@ -109,8 +125,14 @@ export class MemoryStorage implements AuthorityStorage {
   readonly #events: PositionedEvent[] = [];
   readonly #byFlag = new Map<string, FlagEvent[]>();
   readonly #outcomes = new Map<string, StoredOutcome>();
+  readonly #lowered: LoweredRef[] = [];
   readonly #epoch = randomId();
   #checkpoint: Checkpoint | undefined;
+  readonly settings: MemorySettings;
+
+  constructor(settings: MemorySettings = new MemorySettings()) {
+    this.settings = settings;
+  }
 
   async load(): Promise<Loaded> {
     const from = this.#checkpoint?.replayFrom ?? 0;
@@ -124,7 +146,8 @@ export class MemoryStorage implements AuthorityStorage {
 
   async commit(batch: CommitBatch): Promise<void> {
     this.#events.push(...batch.events);
-    for (const { event } of batch.events) {
+    for (const { pos, event } of batch.events) {
+      if (event.type === 'lowered') this.#lowered.push({ flagId: event.flagId, at: event.at, pos });
       const events = this.#byFlag.get(event.flagId);
       if (events) events.push(event);
       else this.#byFlag.set(event.flagId, [event]);
@@ -138,6 +161,12 @@ export class MemoryStorage implements AuthorityStorage {
 
   async flagEvents(flagId: string): Promise<FlagEvent[]> {
     return [...(this.#byFlag.get(flagId) ?? [])];
+  }
+
+  async loweredBefore(beforePos: number, limit: number): Promise<LoweredRef[]> {
+    const out: LoweredRef[] = [];
+    for (let i = this.#lowered.length - 1; i >= 0 && out.length < limit; i--) if (this.#lowered[i]!.pos < beforePos) out.push(this.#lowered[i]!);
+    return out;
   }
 
   async close() {}

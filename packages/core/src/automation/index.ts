@@ -3,7 +3,7 @@
  * similar-flag grouping. Deterministic and offline; its own entry point so that hosts that do
  * not use it never load it.
  */
-export { TurnSchema, FlagContextSchema, MAX_CONTEXT_TURNS, MAX_CONTEXT_TEXT, MAX_CONTEXT_LENGTH, MAX_SUMMARY_SENTENCES, fitContext, type Turn, type FlagContext } from '../context.js';
+export { TurnSchema, FlagContextSchema, RuleRefSchema, MAX_CONTEXT_TURNS, MAX_CONTEXT_TEXT, MAX_CONTEXT_LENGTH, MAX_SUMMARY_SENTENCES, fitContext, type Turn, type FlagContext, type RuleRef } from '../context.js';
 export {
   ConversationStore,
   parseFlagContext,
@@ -29,4 +29,5 @@ export {
 export { RuleEngine, systemClock, type Clock, type RuleCounters, type RuleEngineOptions, type RuleTrigger } from './rule-engine.js';
 export { groupSimilarFlags, tokenSetSimilarity, DEFAULT_SIMILARITY, type SimilarFlagInput, type SimilarGroup, type SimilarityOptions } from './similarity.js';
 export { EXAMPLE_RULES } from './example-rules.js';
+export { fetchTeamRules, SuggestionReporter, MAX_REPORTED_COUNT, type RelayRulesOptions, type SuggestionCounts, type SuggestionReport } from './team-rules.js';
 export { fold, stem } from './text.js';

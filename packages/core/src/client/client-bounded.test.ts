@@ -9,33 +9,12 @@ import type { ReadableAtom } from 'nanostores';
 import { MemoryHub } from '../transports/memory.js';
 import { onHub, until } from '../../test/harness.js';
 import type { Flag, Participant } from '../model.js';
-import type { Clock, FlagClient } from './types.js';
+import type { FlagClient } from './types.js';
+import { ManualClock } from '../../test/manual-clock.js';
 
 const ann: Participant = { id: 'ann', name: 'Ann Agent', role: 'agent', teams: ['blue'] };
 const sue: Participant = { id: 'sue', name: 'Sue Super', role: 'supervisor', teams: ['blue'] };
 const RECENT_MS = 1000;
-
-class ManualClock implements Clock {
-  #now = 1_000_000;
-  #next = 1;
-  readonly #timers = new Map<number, { at: number; run: () => void }>();
-  now = () => this.#now;
-  setTimeout = (run: () => void, ms: number) => {
-    this.#timers.set(this.#next, { at: this.#now + ms, run });
-    return this.#next++;
-  };
-  clearTimeout = (handle: unknown) => void this.#timers.delete(handle as number);
-  /** Move time on, running every timer that falls due, in order. */
-  advance(ms: number) {
-    this.#now += ms;
-    for (;;) {
-      const due = [...this.#timers].filter(([, t]) => t.at <= this.#now).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) return;
-      this.#timers.delete(due[0]);
-      due[1].run();
-    }
-  }
-}
 
 describe('a bounded client', () => {
   let clock: ManualClock;

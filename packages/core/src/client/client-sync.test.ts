@@ -43,6 +43,9 @@ class ScriptedTransport implements Transport {
   async snapshot() {
     return this.snapshots.shift()!;
   }
+  lowered(): never {
+    throw new FlagError('unavailable', 'scripted');
+  }
   close() {}
   welcome(resumed: boolean, epoch = 'e1') {
     this.handlers.welcome({ me: sue, epoch, pos: 0, resumed });

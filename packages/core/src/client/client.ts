@@ -13,15 +13,19 @@ import { atom, computed, type ReadableAtom, type WritableAtom } from 'nanostores
 import type { Command, CommandEnvelope, Outcome } from '../commands.js';
 import { availability, clientConfig, resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
-import { applyEvent, decide, type DecisionState } from '../machine.js';
-import { isOpen, type Channel, type Flag, type FlagEvent, type Participant, type PositionedEvent, type ResumePoint } from '../model.js';
+import { applyEvent, decide, reduceEvents, type DecisionState } from '../machine.js';
+import type { HistoryQuery, LoweredFlag } from '../history.js';
+import { isOpen, type Channel, type Flag, type FlagEvent, type Participant, type PositionedEvent, type PresenceView, type ResumePoint, type SupervisorStatus } from '../model.js';
 import type { ConnectionStatus } from '../transport.js';
+import { SYSTEM_CLOCK } from './clock.js';
 import { Expiry } from './expiry.js';
 import { KeyedStores } from './keyed-stores.js';
 import { SortedFlags } from './sorted-flags.js';
 import { TranscriptFeed } from './transcript-feed.js';
 import type { CheckInInput, ClientEventMap, Clock, CommandResult, FlagClient, FlagClientOptions, RaiseInput, TimelineItem } from './types.js';
 import { randomId } from '../random-id.js';
+import { SettingsStores } from './settings.js';
+import type { SettingKey, SettingValue, SettingsScope } from '../settings/schemas.js';
 
 /** Errors that depend only on the command and configuration: no point asking the source of truth. */
 const LOCAL_ERRORS = new Set(['fallback-mode', 'channel-unavailable', 'too-long', 'invalid-input', 'not-allowed']);
@@ -44,12 +48,6 @@ interface FlagLog {
   unread: number;
 }
 
-const SYSTEM_CLOCK: Clock = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
 export function createFlagClient(options: FlagClientOptions): FlagClient {
   return new Client(options);
 }
@@ -66,6 +64,7 @@ class Client implements FlagClient {
   readonly $flags: ReadableAtom<ReadonlyMap<string, Flag>> = computed(this.#flagsChanged, () => new Map(this.#shownFlags));
   readonly $unread: WritableAtom<ReadonlyMap<string, number>> = atom(new Map());
   readonly $busy: WritableAtom<ReadonlyMap<string, readonly Command['type'][]>> = atom(new Map());
+  readonly $presence: WritableAtom<PresenceView | null> = atom(null);
   readonly #open = new SortedFlags(isOpen, (a, b) => a.raisedAt - b.raisedAt || a.id.localeCompare(b.id));
   readonly #mine = new SortedFlags((f) => f.agent.id === this.me.id, (a, b) => b.raisedAt - a.raisedAt || a.id.localeCompare(b.id));
   readonly $openFlags = this.#open.store;
@@ -88,6 +87,7 @@ class Client implements FlagClient {
   readonly #feed: TranscriptFeed | null;
   #resume: ResumePoint | null = null;
   #closed = false;
+  readonly settings: SettingsStores;
 
   constructor(opts: FlagClientOptions) {
     this.config = resolveConfig(opts.config);
@@ -102,11 +102,14 @@ class Client implements FlagClient {
     this.#feed = opts.transcriptSink
       ? new TranscriptFeed(opts.transcriptSink, (entry, error) => this.#emit('transcript-error', { entry, error }))
       : null;
+    this.settings = new SettingsStores(this.#transport, () => this.me, this.#newId);
     this.#transport.connect({
+      settings: (docs) => this.settings.apply(docs),
       resumePoint: () => this.#resume,
       welcome: (info) => this.#welcome(info),
       event: (pe) => this.#receive(pe),
       status: (s) => this.$status.set(s),
+      presence: (view) => this.$presence.set(view),
       error: (error) => this.#emit('error', { error }),
     });
   }
@@ -127,6 +130,12 @@ class Client implements FlagClient {
 
   availability(channel: Channel) {
     return availability(this.config, channel);
+  }
+
+  async history(query: HistoryQuery = {}): Promise<{ flags: LoweredFlag[]; next: string | null }> {
+    if (this.#closed) throw new FlagError('transport-closed', 'This client was closed.');
+    const page = await this.#transport.lowered(query);
+    return { flags: page.flags.flatMap((events) => { const flag = reduceEvents(events); return flag ? [{ flag, events }] : []; }), next: page.next };
   }
 
   // ---- commands ------------------------------------------------------------------------
@@ -185,6 +194,9 @@ class Client implements FlagClient {
   endInteraction(interactionId: string) {
     return this.#run({ type: 'end-interaction', interactionId });
   }
+  setStatus(status: SupervisorStatus) {
+    return this.#run({ type: 'set-status', status });
+  }
 
   retryMessage(commandId: string) {
     const pending = this.#pending.get(commandId);
@@ -206,6 +218,15 @@ class Client implements FlagClient {
     this.#lastRead.set(flagId, log.flag.seq);
     log.unread = 0;
     this.#publishUnread([flagId]);
+  }
+
+  saveSettings<K extends SettingKey>(scope: SettingsScope, key: K, value: SettingValue<K>, version: number) {
+    if (this.#closed) return Promise.reject(new FlagError('transport-closed', 'This client was closed.'));
+    return this.settings.save(scope, key, value, version).catch((err: unknown) => {
+      const error = asFlagError(err);
+      this.#emit('error', { error });
+      throw error;
+    });
   }
 
   on<K extends keyof ClientEventMap>(type: K, listener: (detail: ClientEventMap[K]) => void) {
@@ -297,6 +318,7 @@ class Client implements FlagClient {
     const newIdentity = info.me.id !== this.me.id;
     this.me = info.me;
     if (newIdentity) this.#publishAll();
+    void this.settings.load().catch((error: unknown) => this.#emit('error', { error: asFlagError(error) }));
     if (info.resumed) return;
     void this.#transport.snapshot().then(
       (snapshot) => {

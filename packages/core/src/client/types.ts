@@ -3,9 +3,12 @@ import type { Command } from '../commands.js';
 import type { RuleRef, FlagContext } from '../context.js';
 import type { Availability, FlagConfig, FlagConfigInput } from '../config.js';
 import type { FlagError } from '../errors.js';
-import type { Channel, Flag, FlagEvent, Participant, Severity } from '../model.js';
+import type { HistoryQuery, LoweredFlag } from '../history.js';
+import type { Channel, Flag, FlagEvent, Participant, PresenceView, Severity, SupervisorStatus } from '../model.js';
 import type { TranscriptEntry, TranscriptSink } from '../transcript.js';
 import type { ConnectionStatus, Transport } from '../transport.js';
+import type { SettingKey, SettingValue, SettingsScope } from '../settings/schemas.js';
+import type { ClientSettings, Setting } from './settings.js';
 
 export interface FlagClientOptions {
   transport: Transport;
@@ -104,8 +107,20 @@ export interface FlagClient {
   readonly $myFlags: ReadableAtom<readonly Flag[]>;
   /** Unread private messages per open flag (messages from others after the last `markRead`); a lowered flag has none. */
   readonly $unread: ReadableAtom<ReadonlyMap<string, number>>;
+  /**
+   * Presence as the source of truth lets this participant see it (per team: supervisors online
+   * and available; a supervisor's own status), or null until it said (a transport without
+   * presence never does).
+   */
+  readonly $presence: ReadableAtom<PresenceView | null>;
   /** Command types in flight per flag, e.g. to show a busy Acknowledge button. */
   readonly $busy: ReadableAtom<ReadonlyMap<string, readonly Command['type'][]>>;
+
+  /**
+   * Team and personal settings (canned replies, quick raise reasons, alerts) as stores: each
+   * holds the key's default at version 0 until a document is loaded or saved.
+   */
+  readonly settings: ClientSettings;
 
   /** One flag, or undefined while it is unknown or after it left the client. Told only about this flag's changes. */
   flag(flagId: string): ReadableAtom<Flag | undefined>;
@@ -114,6 +129,8 @@ export interface FlagClient {
   /** The open flag of an interaction, else its most recent one. */
   flagFor(interactionId: string): ReadableAtom<Flag | undefined>;
   availability(channel: Channel): Availability;
+  /** A page of lowered flags this participant may see, newest first, with their events (messages included). */
+  history(query?: HistoryQuery): Promise<{ flags: LoweredFlag[]; next: string | null }>;
 
   raise(input: RaiseInput): Promise<CommandResult>;
   acknowledge(flagId: string): Promise<CommandResult>;
@@ -134,6 +151,15 @@ export interface FlagClient {
   declineTransfer(flagId: string, reason?: string): Promise<CommandResult>;
   /** Open a private conversation with an agent on one of their interactions, with no flag raised. */
   checkIn(input: CheckInInput): Promise<CommandResult>;
+  /** A supervisor sets their own status: offer routing offers flags only to `available` supervisors. */
+  setStatus(status: SupervisorStatus): Promise<CommandResult>;
+  /**
+   * Save a setting. `version` is the version your edit started from (the store's `version`): if
+   * someone saved since, it rejects with a `conflict` FlagError and stores nothing. Also rejects
+   * with `not-allowed` (an agent saving team settings, another team's), `too-long`, `invalid-input`
+   * or `unavailable` (a transport without settings). Resolves with the stored setting.
+   */
+  saveSettings<K extends SettingKey>(scope: SettingsScope, key: K, value: SettingValue<K>, version: number): Promise<Setting<K>>;
   /** Mark every message of a flag as read (local to this client). */
   markRead(flagId: string): void;
 

@@ -47,6 +47,7 @@ function altered(inner: Transport, change: { execute?(env: CommandEnvelope): Pro
     execute: change.execute ?? ((env) => inner.execute(env)),
     history: (id, after) => inner.history(id, after),
     snapshot: () => inner.snapshot(),
+    lowered: (query) => inner.lowered(query),
     close: () => inner.close(),
   };
 }

@@ -1,5 +1,6 @@
 /** Conformance: authorization denials and invalid input, each with its stable error code. */
 import type { Command, CommandEnvelope } from '../commands.js';
+import { reduceEvents } from '../machine.js';
 import { anyFailure, equal, ok, refusal, show } from './check.js';
 import { envelope, expectOk, raiseFlag, uid } from './context.js';
 import type { Register } from './index.js';
@@ -57,6 +58,30 @@ export function ruleTests(test: Register): void {
       { type: 'send-message', flagId, text: 'hi' },
     ], 'a team-a flag, to tom');
     equal((await ann.transport.history(flagId, 0)).length, 1, 'events on the flag after the refusals');
+  });
+
+  test('the history of lowered flags holds an agent\'s own flags only and a supervisor\'s teams\' only, newest first, with their events', async (ctx) => {
+    const [ann, bob, cat, sue, tom] = [P.ann, P.bob, P.cat, P.sue, P.tom].map((p) => ctx.probe(p));
+    const lowered = async (agent: Probe) => {
+      const flagId = await raiseFlag(agent);
+      await expectOk(agent.transport.execute(envelope({ type: 'lower', flagId })), 'lower');
+      return flagId;
+    };
+    const a = await lowered(ann!);
+    const b = await lowered(bob!);
+    const c = await lowered(cat!);
+    const page = async (probe: Probe) => (await probe.transport.lowered({ limit: 100 })).flags.map((events) => reduceEvents(events)!);
+    const annSees = await page(ann!);
+    ok(annSees.every((f) => f.agent.id === P.ann.id), `an agent's history holds only their own flags: ${show(annSees.map((f) => f.agent.id))}`);
+    ok(annSees.some((f) => f.id === a) && !annSees.some((f) => f.id === b), "ann's history holds her flag and not bob's");
+    const sueSees = await page(sue!);
+    ok(sueSees.every((f) => f.team === 'team-a' || f.escalation > 0), `a supervisor's history holds only flags of teams they may see: ${show(sueSees.map((f) => f.team))}`);
+    equal(sueSees.filter((f) => f.id === a || f.id === b).map((f) => f.id), [b, a], "sue's history, newest lowering first");
+    ok(!sueSees.some((f) => f.id === c), "sue's history does not hold team-b's flag");
+    const tomSees = await page(tom!);
+    ok(tomSees.some((f) => f.id === c) && !tomSees.some((f) => f.id === a || f.id === b), "tom's history holds team-b's flag and none of team-a's");
+    const [events] = (await ann!.transport.lowered({ agent: P.ann.id, limit: 1 })).flags;
+    equal(events?.map((e) => e.type), ['raised', 'lowered'], "a lowered flag's events");
   });
 
   test('only supervisors acknowledge and answer joins; only agents raise (not-allowed)', async (ctx) => {

@@ -105,4 +105,17 @@ describe('broadcast-channel transport', () => {
     const flags = await until(reloaded.$flags, (m) => m.has(flagId!));
     expect(flags.get(flagId!)!.message).to.equal('persist me');
   });
+
+  it('keeps settings offline: a supervisor’s save reaches another tab live, a conflict is typed, and a reload loads it from IndexedDB', async () => {
+    const sup = tab(sue);
+    const agent = tab(ann);
+    await Promise.all([sup, agent].map((c) => until(c.settings.$available, (a) => a)));
+    await sup.saveSettings({ kind: 'team', team: 'blue' }, 'quickReasons', ['Refund'], 0);
+    expect((await until(agent.settings.team('blue').quickReasons, (s) => s.version === 1)).value).to.deep.equal(['Refund']);
+    const stale = await sup.saveSettings({ kind: 'team', team: 'blue' }, 'quickReasons', ['Other'], 0).catch((e: unknown) => e);
+    expect((stale as FlagError).code).to.equal('conflict');
+    for (const c of clients.splice(0)) c.close();
+    const reloaded = tab(ann);
+    expect((await until(reloaded.settings.team('blue').quickReasons, (s) => s.version === 1)).value).to.deep.equal(['Refund']);
+  });
 });

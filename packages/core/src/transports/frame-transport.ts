@@ -7,8 +7,10 @@
 import type { CommandEnvelope, Outcome } from '../commands.js';
 import { FlagError } from '../errors.js';
 import type { FlagEvent, Snapshot } from '../model.js';
+import type { HistoryPage, HistoryQuery } from '../history.js';
 import { decodeClientFrame, decodeServerFrame, encodeFrame, type ServerFrame } from '../protocol.js';
 import type { ConnectionStatus, Transport, TransportHandlers } from '../transport.js';
+import type { SettingDocument, SettingSave } from '../settings/schemas.js';
 
 export interface PipeHandlers {
   message(raw: string): void;
@@ -115,6 +117,21 @@ export class FrameTransport implements Transport {
     return this.#request((rid) => encodeFrame({ t: 'snapshot', rid })).then(
       (f) => (f as Extract<ServerFrame, { t: 'snapshot' }>).snapshot,
     );
+  }
+
+  lowered(query: HistoryQuery): Promise<HistoryPage> {
+    return this.#request((rid) => encodeFrame({ t: 'lowered', rid, query })).then((f) => {
+      const { flags, next } = f as Extract<ServerFrame, { t: 'lowered' }>;
+      return { flags, next };
+    });
+  }
+
+  settings(): Promise<SettingDocument[]> {
+    return this.#request((rid) => encodeFrame({ t: 'settings', rid })).then((f) => (f as Extract<ServerFrame, { t: 'settings' }>).docs);
+  }
+
+  saveSettings(save: SettingSave): Promise<SettingDocument> {
+    return this.#request((rid) => encodeFrame({ t: 'save-settings', rid, save })).then((f) => (f as Extract<ServerFrame, { t: 'settings' }>).docs[0]!);
   }
 
   /** Drop the connection as a network failure would (the transport reconnects). */
@@ -242,11 +259,19 @@ export class FrameTransport implements Transport {
       case 'event':
         h.event({ pos: frame.pos, event: frame.event });
         return;
+      case 'presence':
+        h.presence?.(frame.presence);
+        return;
       case 'result':
         return this.#settleCommand(frame.id, (w) => w.resolve(frame.outcome));
       case 'history':
       case 'snapshot':
+      case 'lowered':
         return this.#settleRequest(frame.rid, (p) => p.resolve(frame));
+      case 'settings':
+        if (frame.rid !== undefined) return this.#settleRequest(frame.rid, (p) => p.resolve(frame));
+        h.settings?.(frame.docs);
+        return;
       case 'error': {
         const error = FlagError.from(frame.error);
         if (frame.rid !== undefined && this.#commands.has(frame.rid)) {

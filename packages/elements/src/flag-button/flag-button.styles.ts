@@ -104,6 +104,10 @@ export const flagButtonStyles = [
     .notice.auto {
       border-inline-start-color: var(--_accent);
     }
+    .no-supervisor {
+      margin: calc(var(--_space) / 2) 0 0;
+      overflow-wrap: anywhere;
+    }
     /* A suggestion sits under the button and waits: never modal, never in the agent's way. */
     .suggestion {
       margin: calc(var(--_space) / 2) 0 0;
@@ -171,6 +175,23 @@ export const flagButtonStyles = [
     .counter {
       text-align: end;
       font-size: 0.85em;
+    }
+    .quick-reasons {
+      display: flex;
+      flex-wrap: wrap;
+      gap: calc(var(--_space) / 2);
+      margin-block-start: calc(var(--_space) / 2);
+    }
+    .chip {
+      border-radius: 999px;
+      font-size: 0.9em;
+      max-inline-size: 100%;
+      overflow-wrap: anywhere;
+    }
+    .chip[aria-pressed='true'] {
+      background: var(--_accent);
+      color: var(--_accent-fg);
+      border-color: var(--_accent);
     }
     .actions {
       display: flex;

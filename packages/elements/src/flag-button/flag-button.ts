@@ -1,11 +1,12 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { DEFAULT_CONFIG, isOpen, presentFlag, type Channel, type Command, type Flag, type FlagClient, type FlagView, type RaiseInput } from '@flagline/core';
+import { DEFAULT_CONFIG, defaultRaiseTeam, isOpen, noSupervisorAvailable, presentFlag, type Channel, type Command, type Flag, type FlagClient, type FlagView, type PresenceView, type RaiseInput, type Setting } from '@flagline/core';
 // Types only: a host that uses automation passes its instances; this element never bundles that code.
 import type { ConversationStore, RuleEngine, RuleTrigger } from '@flagline/core/automation';
 import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlagUnavailableEvent } from '../internal/events.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
+import { LazyPart } from '../internal/lazy-part.js';
 import { StoreController } from '../internal/subscription.js';
 import { flagIcon } from '../internal/icons.js';
 import { flagButtonStyles } from './flag-button.styles.js';
@@ -15,6 +16,12 @@ import { SuggestionController } from './suggestions.js';
 import { defaultFlagButtonStrings, type FlagButtonStrings } from './strings.js';
 
 const warnedUnavailable = new Set<string>();
+
+/**
+ * The panel's chat (`<supervisor-chat>`: log, composer, windowing) is its own chunk: it loads when
+ * the panel first opens, prefetched as soon as the agent starts composing or has an open flag.
+ */
+const chat = new LazyPart('chat', () => import('../define-supervisor-chat.js'));
 
 /** The rule a trigger came from, as a flag records it. */
 const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: trigger.ruleName });
@@ -37,6 +44,9 @@ const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: tr
  * @fires {FlagStateEvent} join-declined - The supervisor declined the join.
  * @fires {FlagStateEvent} join-cancelled - The agent cancelled the join request.
  * @fires {FlagStateEvent} flag-assigned - The host transferred this interaction (and its flag) to another agent.
+ * @fires {FlagStateEvent} flag-offered - Offer routing offered the flag to one supervisor (`event.to`, `event.until`).
+ * @fires {FlagStateEvent} flag-offer-ended - Offer routing ran out of supervisors: the whole team may take the flag.
+ * @csspart hint - "No supervisor online right now", before raising, while no supervisor of the agent's team is online and available.
  * @fires {FlagStateEvent} message-received - Someone else wrote on this interaction's flag (`event.text`).
  * @fires {FlagStateEvent} transfer-offered - The supervisor helping offered this interaction's flag to another (`event.to`).
  * @fires {FlagStateEvent} transfer-accepted - Another supervisor took the flag over: they help now.
@@ -46,6 +56,7 @@ const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: tr
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of this interaction's flag, as a transcript line.
  * @csspart button - The flag button, showing the flag's state and the unread count.
  * @csspart composer - The raise dialog (a native modal `<dialog>`).
+ * @csspart quick-reasons - The team's quick raise reasons in the composer (toggle buttons that fill the reason).
  * @csspart panel - The popover with the flag's state, chat and actions.
  * @csspart error - A failed command's message.
  * @csspart notice - "Flag lowered by …" shown by the button when someone else lowered the flag while the panel was closed, or "Flag raised automatically: …".
@@ -102,6 +113,9 @@ export class FlagButton extends FlaglineElement {
   readonly #flag = new StoreController<Flag | undefined>(this, undefined);
   readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
   readonly #busy = new StoreController<ReadonlyMap<string, readonly Command['type'][]>>(this, new Map());
+  readonly #presence = new StoreController<PresenceView | null>(this, null);
+  /** The quick raise reasons of the team this agent's flags go to. */
+  readonly #quickReasons = new StoreController<Setting<'quickReasons'> | undefined>(this, undefined);
   #flagClient: FlagClient | undefined;
   #flagInteraction = '';
   #reportedReason: string | null = null;
@@ -129,6 +143,12 @@ export class FlagButton extends FlaglineElement {
     document.removeEventListener('keydown', this.#onShortcut);
   }
 
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // A flag raised elsewhere (another tab, a rule, before a reload): the chat will be wanted.
+    if (this.openFlag) chat.prefetch();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     const client = this.activeClient;
@@ -139,6 +159,9 @@ export class FlagButton extends FlaglineElement {
     }
     this.#unread.store = client?.$unread;
     this.#busy.store = client?.$busy;
+    this.#presence.store = client?.$presence;
+    const team = client && defaultRaiseTeam(client.me);
+    this.#quickReasons.store = client && team ? client.settings.team(team).quickReasons : undefined;
     this.#suggestions.follow(this.engine, this.interactionId);
     const availability = client?.availability(this.channel);
     this.unavailable = !availability?.available;
@@ -223,7 +246,10 @@ export class FlagButton extends FlaglineElement {
       flag.lowered?.cause !== 'interaction-ended' && flag.lowered?.by.id !== this.activeClient?.me.id;
     const auto = flag && isOpen(flag) && flag.automatic && flag.id !== this.autoNoticeClosed ? flag : undefined;
     const checkIn = flag && isOpen(flag) && flag.checkInBy && !this.panelOpen && flag.id !== this.autoNoticeClosed ? flag.checkInBy : undefined;
+    const client = this.activeClient;
+    const alone = !this.openFlag && client !== undefined && noSupervisorAvailable(this.#presence.value, client.me);
     return html`<div class="notice-region" role="status">
+      ${alone ? html`<p class="no-supervisor muted" part="hint">${this.s.noSupervisor}</p>` : nothing}
       ${show
         ? html`<p class="notice" part="notice"><span dir="auto">${this.s.loweredBy(flag)}</span>
             <button class="close-notice" @click=${() => (this.noticeClosed = flag.id)}>${this.s.close}</button></p>`
@@ -276,6 +302,7 @@ export class FlagButton extends FlaglineElement {
         <div id="counter" class="counter muted">${s.counter(this.draft.length, max)}</div>
         <label for="reason">${s.reasonLabel}</label>
         <input id="reason" maxlength=${reasonMax} .value=${this.reason} @input=${(e: Event) => (this.reason = (e.target as HTMLInputElement).value)} />
+        ${this.#renderQuickReasons(reasonMax)}
         <label class="check"
           ><input type="checkbox" .checked=${this.urgent} @change=${(e: Event) => (this.urgent = (e.target as HTMLInputElement).checked)} />
           ${s.urgentLabel}</label
@@ -287,6 +314,20 @@ export class FlagButton extends FlaglineElement {
         </div>
       </dialog>
     `;
+  }
+
+  /** The team's quick reasons as toggle chips: one fills the reason field (the agent can still edit it). */
+  #renderQuickReasons(max: number) {
+    const reasons = this.#quickReasons.value?.value ?? [];
+    if (reasons.length === 0) return nothing;
+    return html`<div class="quick-reasons" role="group" aria-label=${this.s.quickReasons} part="quick-reasons">
+      ${reasons.map(
+        (reason) =>
+          html`<button type="button" class="chip" dir="auto" aria-pressed=${this.reason === reason ? 'true' : 'false'} @click=${() => (this.reason = reason.slice(0, max))}>
+            ${reason}
+          </button>`,
+      )}
+    </div>`;
   }
 
   /** The conversation about to be shared: the agent sees all of it and edits the summary or leaves any of it out. */
@@ -330,7 +371,7 @@ export class FlagButton extends FlaglineElement {
         ${view && flag
           ? html`
               <p class="status" data-state=${view.open ? 'open' : 'lowered'}>${this.stateLabel(view)}</p>
-              ${this.panelOpen
+              ${this.panelOpen && chat.ready
                 ? html`<supervisor-chat .client=${this.activeClient} flag-id=${flag.id} quiet theme=${this.theme ?? nothing}></supervisor-chat>`
                 : nothing}
             `
@@ -368,9 +409,10 @@ export class FlagButton extends FlaglineElement {
    */
   #open(review?: RuleTrigger): void {
     if (this.openFlag) {
-      this.panel?.showPopover();
+      void this.#openPanel();
       return;
     }
+    chat.prefetch();
     this.failure = undefined;
     this.#reviewing = review;
     if (review) {
@@ -381,6 +423,16 @@ export class FlagButton extends FlaglineElement {
     this.contextDraft = draftOf(this.conversations?.contextFor(this.interactionId));
     this.composer?.showModal();
     this.renderRoot.querySelector<HTMLTextAreaElement>('#message')?.focus();
+  }
+
+  /**
+   * The panel opens with its chat in it: at once when the chat's code was prefetched, else once it
+   * has loaded. If it cannot load, the panel opens anyway with the error (`flag-error`, code
+   * `unavailable`) where the chat would be, so the flag can still be followed and lowered.
+   */
+  async #openPanel(): Promise<void> {
+    if (!chat.ready) await this.perform('open-chat', this.openFlag?.id, () => chat.load());
+    if (!this.panel?.matches(':popover-open')) this.panel?.showPopover();
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Flag, FlagErrorCode } from '@flagline/core';
-import { defaultContextStrings, type ContextStrings } from '../internal/context-view.js';
+import { defaultContextStrings, type ContextStrings } from '../internal/context-strings.js';
 
 /** Every visible or announced string of <flag-button>, English by default. */
 export interface FlagButtonStrings {
@@ -21,6 +21,8 @@ export interface FlagButtonStrings {
   composerTitle: string;
   messageLabel: string;
   reasonLabel: string;
+  /** The team's quick raise reasons, offered under the reason field: picking one fills it. */
+  quickReasons: string;
   urgentLabel: string;
   counter: (length: number, max: number) => string;
   submit: string;
@@ -43,6 +45,8 @@ export interface FlagButtonStrings {
   summaryLabel: string;
   /** Who said a turn, in the composer's conversation section. */
   context: ContextStrings;
+  /** Beside the button, before raising: no supervisor of the agent's team is online and available. */
+  noSupervisor: string;
   /** Console warning and event reason when the button hides itself. */
   unavailable: (reason: Extract<FlagErrorCode, 'fallback-mode' | 'channel-unavailable'>, channel: string) => string;
 }
@@ -66,6 +70,7 @@ export const defaultFlagButtonStrings: FlagButtonStrings = {
   composerTitle: 'Raise a flag',
   messageLabel: 'Message to your supervisor',
   reasonLabel: 'Reason (optional)',
+  quickReasons: 'Common reasons',
   urgentLabel: 'Urgent',
   counter: (length, max) => `${length} / ${max}`,
   submit: 'Raise',
@@ -84,6 +89,7 @@ export const defaultFlagButtonStrings: FlagButtonStrings = {
   shareContext: 'Share the conversation',
   summaryLabel: 'Summary (one sentence a line)',
   context: defaultContextStrings,
+  noSupervisor: 'No supervisor online right now: a flag waits until one is.',
   unavailable: (reason, channel) =>
     reason === 'fallback-mode'
       ? 'Flagline is in fallback mode: <flag-button> is hidden.'

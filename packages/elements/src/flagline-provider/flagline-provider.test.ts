@@ -1,6 +1,9 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+import { ContextConsumer } from '@lit/context';
+import { LitElement } from 'lit';
 import type { FlagClient } from '@flagline/core';
+import { flagClientContext } from '../internal/context.js';
 import '../define.js';
 import { defineElement } from '../internal/define-element.js';
 import { FlagButton } from '../flag-button/flag-button.js';
@@ -40,6 +43,32 @@ describe('<flagline-provider>', () => {
     customElements.define('late-flagline-provider', class extends FlaglineProvider {});
     host.querySelector<FlaglineProvider>('late-flagline-provider')!.client = agent;
     await waitUntil(() => $maybe(button, '.trigger'), 'button rendered once the provider exists');
+  });
+
+  it('speaks the Context Protocol: a host’s own @lit/context consumer of flagClientContext gets the client and its changes', async () => {
+    class HostPanel extends LitElement {
+      readonly provided = new ContextConsumer(this, { context: flagClientContext, subscribe: true });
+    }
+    customElements.define('host-panel', HostPanel);
+    const el = await fixture<FlaglineProvider>(html`<flagline-provider .client=${agent}><div><host-panel></host-panel></div></flagline-provider>`);
+    const panel = el.querySelector<HostPanel>('host-panel')!;
+    expect(panel.provided.value).to.equal(agent);
+    const other = w.client({ ...ann, id: 'ann-2' });
+    el.client = other;
+    await el.updateComplete;
+    expect(panel.provided.value).to.equal(other);
+  });
+
+  it('hands elements inside a nested provider defined later to that provider', async () => {
+    const other = w.client({ ...ann, id: 'ann-3' });
+    const host = mount(html`<flagline-provider .client=${agent}><inner-flagline-provider><flag-button interaction-id="i-3"></flag-button></inner-flagline-provider></flagline-provider>`);
+    const button = host.querySelector('flag-button')!;
+    await waitUntil(() => $maybe(button, '.trigger'), 'button rendered with the outer client');
+    const activeClient = () => (button as unknown as { activeClient: FlagClient }).activeClient;
+    expect(activeClient()).to.equal(agent);
+    customElements.define('inner-flagline-provider', class extends FlaglineProvider {});
+    host.querySelector<FlaglineProvider>('inner-flagline-provider')!.client = other;
+    await waitUntil(() => activeClient() === other, 'the nearer provider answers');
   });
 
   it('lets an element’s own client win over the provided one', async () => {

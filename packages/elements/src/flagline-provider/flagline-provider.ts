@@ -1,8 +1,7 @@
-import { provide } from '@lit/context';
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { FlagClient } from '@flagline/core';
-import { flagClientContext } from '../internal/context.js';
+import { ClientProvision } from '../internal/context.js';
 import { VERSION } from '../internal/version.js';
 
 /**
@@ -26,9 +25,19 @@ export class FlaglineProvider extends LitElement {
   `;
 
   /** The client every element inside uses unless it has its own `client`. */
-  @provide({ context: flagClientContext })
   @property({ attribute: false })
   client?: FlagClient;
+
+  readonly #provision = new ClientProvision(this, () => this.client);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#provision.announce();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('client')) this.#provision.changed();
+  }
 
   protected override render() {
     return html`<slot></slot>`;

@@ -1,26 +1,6 @@
 import { css, html, nothing } from 'lit';
 import type { Flag } from '@flagline/core';
-
-/** The words of a shared conversation, the same in every element that shows one. */
-export interface ContextStrings {
-  /** The section's name, e.g. "Shared conversation". */
-  title: string;
-  summary: string;
-  /** Who said a turn. */
-  from: (from: 'customer' | 'agent') => string;
-  /** A flag a rule raised by itself. */
-  automatic: (ruleName: string) => string;
-  /** A flag the agent raised from a rule's suggestion. */
-  suggested: (ruleName: string) => string;
-}
-
-export const defaultContextStrings: ContextStrings = {
-  title: 'Shared conversation',
-  summary: 'Summary',
-  from: (from) => (from === 'customer' ? 'Customer' : 'Agent'),
-  automatic: (ruleName) => `Raised automatically: ${ruleName}`,
-  suggested: (ruleName) => `Suggested by a rule: ${ruleName}`,
-};
+import type { ContextStrings } from './context-strings.js';
 
 /**
  * What a flag carries besides its message: the rule that raised or suggested it and the

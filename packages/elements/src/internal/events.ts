@@ -2,7 +2,7 @@
  * The DOM events Flagline elements dispatch for host integration. Every event bubbles and is
  * composed (it crosses shadow roots), and carries typed fields instead of a `detail` bag.
  */
-import type { Availability, Channel, Flag, FlagError, FlagEvent, TranscriptEntry } from '@flagline/core';
+import type { AlertSettings, Availability, Channel, Flag, FlagError, FlagEvent, TranscriptEntry } from '@flagline/core';
 
 const OPTIONS = { bubbles: true, composed: true } as const;
 
@@ -29,6 +29,8 @@ export const FLAG_STATE_EVENT_TYPES = {
   'join-declined': 'join-declined',
   'join-cancelled': 'join-cancelled',
   assigned: 'flag-assigned',
+  offered: 'flag-offered',
+  'offer-ended': 'flag-offer-ended',
   message: 'message-received',
   'transfer-offered': 'transfer-offered',
   'transfer-accepted': 'transfer-accepted',
@@ -101,8 +103,36 @@ export class FlagOpenChatEvent extends Event {
   }
 }
 
+/** The supervisor changed their alert settings in the widget (saved in this browser; a host may save them elsewhere too). */
+export class AlertSettingsChangeEvent extends Event {
+  /** The settings in force now. */
+  readonly settings: AlertSettings;
+  /** What the supervisor chose (the rest comes from the attributes and core's defaults). */
+  readonly chosen: Partial<AlertSettings>;
+  constructor(settings: AlertSettings, chosen: Partial<AlertSettings>) {
+    super('alert-settings-change', OPTIONS);
+    this.settings = settings;
+    this.chosen = chosen;
+  }
+}
+
+/** <flag-history>'s CSV is ready. Cancelable: `preventDefault()` to save `csv` yourself instead of the download. */
+export class FlagHistoryExportEvent extends Event {
+  /** The CSV text (RFC 4180, CRLF, formula-safe). */
+  readonly csv: string;
+  /** The name the download would have. */
+  readonly filename: string;
+  constructor(csv: string, filename: string) {
+    super('flag-history-export', { ...OPTIONS, cancelable: true });
+    this.csv = csv;
+    this.filename = filename;
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
+    'alert-settings-change': AlertSettingsChangeEvent;
+    'flag-history-export': FlagHistoryExportEvent;
     'flag-raised': FlagStateEvent;
     'flag-acknowledged': FlagStateEvent;
     'flag-escalated': FlagStateEvent;
@@ -112,6 +142,8 @@ declare global {
     'join-declined': FlagStateEvent;
     'join-cancelled': FlagStateEvent;
     'flag-assigned': FlagStateEvent;
+    'flag-offered': FlagStateEvent;
+    'flag-offer-ended': FlagStateEvent;
     'message-received': FlagStateEvent;
     'transfer-offered': FlagStateEvent;
     'transfer-accepted': FlagStateEvent;

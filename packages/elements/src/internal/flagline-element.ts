@@ -1,8 +1,7 @@
-import { consume } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { FlagError, isFlagError, toTranscriptEntry, type ConnectionStatus, type Flag, type FlagClient, type FlagErrorData } from '@flagline/core';
-import { flagClientContext } from './context.js';
+import { ProvidedClient } from './context.js';
 import { FlagErrorEvent, FlagStateEvent, FLAG_STATE_EVENT_TYPES, TranscriptEntryEvent } from './events.js';
 import { LangController, langOf, localize, type Localized } from './localize.js';
 import { StoreController, Subscription } from './subscription.js';
@@ -49,9 +48,8 @@ export class FlaglineElement extends LitElement {
   /** `light` or `dark`; without it the element follows `prefers-color-scheme`. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
-  @consume({ context: flagClientContext, subscribe: true })
-  @state()
-  protected providedClient?: FlagClient;
+  /** The client of the enclosing `<flagline-provider>`, if any. */
+  readonly #provided = new ProvidedClient(this);
 
   /** The last failed command the user started here; cleared by the next one. */
   @state() protected failure: Failure | undefined;
@@ -120,7 +118,7 @@ export class FlaglineElement extends LitElement {
   }
 
   protected get activeClient(): FlagClient | undefined {
-    return this.client ?? this.providedClient;
+    return this.client ?? this.#provided.value;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

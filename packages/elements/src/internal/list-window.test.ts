@@ -121,6 +121,50 @@ describe('ListWindow', () => {
     expect(visible(el, scroller).ids[0]).to.equal('newest');
   });
 
+  it('leaves no nodes behind while thousands of items come, go and reorder (lit/lit#5010)', async () => {
+    const { el, scroller } = await list(items(40));
+    const bound = () => 3 * rendered(el).length + 8; // each item and its two markers; the spacers, the template's own nodes
+    expect(scroller.childNodes.length).to.be.at.most(bound());
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+    for (let step = 0; step < 3000; step++) {
+      const next = [...el.items];
+      next.splice(random(12), 1); // one of the rendered items leaves…
+      next.splice(random(12), 0, { id: `n${step}`, height: 20 + random(60) }); // …a new one comes in among them
+      if (step % 10 === 0) next.push(next.shift()!); // and now and then the first goes last
+      el.items = next;
+      await el.updateComplete;
+      if (step % 100 === 99) expect(scroller.childNodes.length, `after ${step + 1} changes`).to.be.at.most(bound());
+    }
+    await frames();
+    expect(rendered(el).length).to.be.within(4, 30);
+    expect(ids(el)).to.deep.equal(el.items.slice(0, rendered(el).length).map((i) => i.id));
+    expect(scroller.childNodes.length).to.be.at.most(bound());
+  });
+
+  it('keeps a focused item’s element, and focus in it, through updates and reorders', async () => {
+    const { el } = await list(items(50));
+    const button = rendered(el).find((r) => r.dataset.id === 'i3')!.querySelector('button')!;
+    button.focus();
+    const changes: ((list: Item[]) => Item[])[] = [
+      (list) => [...list, ...items(5, 'end')], // added after it
+      (list) => list.filter((item) => item.id !== 'i0'), // removed before it
+      (list) => list.map((item) => ({ ...item, height: item.height + 5 })), // every item changed
+      (list) => [list[1]!, list[0]!, ...list.slice(2)], // neighbours above it swapped
+      (list) => [list.find((item) => item.id === 'i3')!, ...list.filter((item) => item.id !== 'i3')], // it moved to the top
+      (list) => [...list.slice(0, 3).reverse(), ...list.slice(3)], // and back down
+    ];
+    for (const change of changes) {
+      el.items = change(el.items);
+      await frames();
+      // Compared as booleans: a failure must not ask the reporter to serialise DOM elements.
+      const step = `change ${changes.indexOf(change)}`;
+      expect(rendered(el).find((r) => r.dataset.id === 'i3')?.querySelector('button') === button, `${step}: same element`).to.equal(true);
+      expect(el.shadowRoot!.activeElement === button, `${step}: still focused`).to.equal(true);
+    }
+    expect(ids(el).slice(0, 4)).to.deep.equal(['i1', 'i2', 'i3', 'i4']);
+  });
+
   it('pinned to the end, follows appended items of any height', async () => {
     const { el, scroller } = await list(items(1000), true);
     expect(visible(el, scroller).ids.at(-1)).to.equal('i999');

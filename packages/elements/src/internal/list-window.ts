@@ -1,5 +1,5 @@
 import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
+import { keyedRows } from './keyed-rows.js';
 
 export interface ListWindowOptions<T> {
   /** The scrolling element; what `render()` returns is all it contains. */
@@ -56,7 +56,7 @@ export class ListWindow<T> implements ReactiveController {
     const [start, end] = this.#rangeAt(this.#intendedTop(viewport), viewport, viewport / 2);
     this.#start = start;
     this.#end = end;
-    return html`<div></div>${repeat(items.slice(start, end), key, (item, i) => renderItem(item, start + i))}<div></div>`;
+    return html`<div></div>${keyedRows(items.slice(start, end), key, (item, i) => renderItem(item, start + i))}<div></div>`;
   }
 
   hostConnected(): void {

@@ -1,6 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { FlagError, type FlagErrorData } from '@flagline/core';
 import type { FlagButtonStrings } from '../flag-button/strings.js';
+import type { FlagHistoryStrings } from '../flag-history/strings.js';
+import type { FlagMetricsStrings } from '../flag-metrics/strings.js';
 import type { RaisedFlagsWidgetStrings } from '../raised-flags-widget/strings.js';
 import type { SupervisorChatStrings } from '../supervisor-chat/strings.js';
 
@@ -13,6 +15,8 @@ export interface FlaglineMessages {
   flagButton: FlagButtonStrings;
   supervisorChat: SupervisorChatStrings;
   raisedFlagsWidget: RaisedFlagsWidgetStrings;
+  flagHistory: FlagHistoryStrings;
+  flagMetrics: FlagMetricsStrings;
   /** A failed command as the user reads it (the `flag-error` event keeps the original error). */
   error: (error: FlagErrorData) => string;
 }

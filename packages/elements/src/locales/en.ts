@@ -1,4 +1,6 @@
 import { defaultFlagButtonStrings } from '../flag-button/strings.js';
+import { defaultFlagHistoryStrings } from '../flag-history/strings.js';
+import { defaultFlagMetricsStrings } from '../flag-metrics/strings.js';
 import type { FlaglineMessages } from '../internal/localize.js';
 import { defaultRaisedFlagsWidgetStrings } from '../raised-flags-widget/strings.js';
 import { defaultSupervisorChatStrings } from '../supervisor-chat/strings.js';
@@ -8,5 +10,7 @@ export const en = {
   flagButton: defaultFlagButtonStrings,
   supervisorChat: defaultSupervisorChatStrings,
   raisedFlagsWidget: defaultRaisedFlagsWidgetStrings,
+  flagHistory: defaultFlagHistoryStrings,
+  flagMetrics: defaultFlagMetricsStrings,
   error: (error) => error.message,
 } satisfies FlaglineMessages;

@@ -132,7 +132,7 @@ export function renderTransfer(view: FlagView, s: RaisedFlagsWidgetStrings) {
   const t = view.transfer;
   if (!t) return nothing;
   return html`<p class="transfer" dir="auto" data-to-me=${t.toMe ? 'true' : 'false'}>
-    ${t.toMe ? s.offeredToYou(t.from.name) : s.offeredTo(t.to.name)}${t.note ? html` — <q>${t.note}</q>` : nothing}
+    ${t.toMe ? s.handoffOfferedToYou(t.from.name) : s.handoffOfferedTo(t.to.name)}${t.note ? html` — <q>${t.note}</q>` : nothing}
   </p>`;
 }
 
@@ -141,7 +141,7 @@ export function renderTransfer(view: FlagView, s: RaisedFlagsWidgetStrings) {
  * their own offer declined (they still help), a flag back in the team queue (it needs someone).
  */
 export function transferAnnouncement(event: FlagEvent, flag: Flag, me: string, s: RaisedFlagsWidgetStrings): string | undefined {
-  if (event.type === 'transfer-offered' && event.to.id === me) return s.announceOffered(flag, event.actor.name);
+  if (event.type === 'transfer-offered' && event.to.id === me) return s.announceHandoffOffered(flag, event.actor.name);
   if (event.type === 'transfer-declined' && flag.acknowledgedBy?.id === me) return s.announceDeclined(flag, event.actor.name);
   if (event.type === 'transfer-expired' || (event.type === 'handed-back' && event.actor.id !== me)) return s.announceBackInQueue(flag);
   return undefined;

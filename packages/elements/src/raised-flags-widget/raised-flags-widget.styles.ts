@@ -87,6 +87,13 @@ export const raisedFlagsWidgetStyles = [
     .state[data-state='waiting'] {
       color: var(--_warning);
     }
+    /* Offer routing: the flag waits on this supervisor (accent edge and line), or on someone else. */
+    .row[data-state='offered-to-me'] {
+      border-inline-start-color: var(--_accent);
+    }
+    .state[data-state='offered-to-me'] {
+      color: var(--_accent);
+    }
     .row.highlight {
       background: var(--_highlight);
       animation: flagline-pulse 1s ease-in-out 3;
@@ -280,6 +287,49 @@ export const raisedFlagsWidgetStyles = [
     .connection {
       color: var(--_warning);
       margin: 0 0 var(--_space);
+    }
+    /* In the top layer, centred by the browser; never wider than a phone. */
+    .alert-settings {
+      background: var(--_bg);
+      color: var(--_fg);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      padding: var(--_space);
+      inline-size: min(22rem, calc(100vw - 2rem));
+      box-sizing: border-box;
+    }
+    .alert-settings:popover-open {
+      display: grid;
+      gap: var(--_space);
+    }
+    .alert-settings label {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: calc(var(--_space) / 2);
+    }
+    .alert-settings p {
+      margin: 0;
+    }
+    .missed {
+      border: 1px solid var(--_border);
+      border-inline-start: 4px solid var(--_warning);
+      border-radius: var(--_radius);
+      padding: var(--_space);
+      margin-block-end: var(--_space);
+    }
+    .missed ul {
+      list-style: none;
+      margin: calc(var(--_space) / 2) 0;
+      padding: 0;
+      max-block-size: 12rem;
+      overflow: auto;
+    }
+    .missed li {
+      display: grid;
+      grid-template-columns: minmax(0, 1fr);
+      padding-block: calc(var(--_space) / 4);
+      overflow-wrap: anywhere;
     }
   `,
 ];

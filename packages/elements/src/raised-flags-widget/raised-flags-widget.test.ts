@@ -12,7 +12,11 @@ describe('<raised-flags-widget>', () => {
   let w: World;
   let agent: FlagClient;
   let supervisor: FlagClient;
-  afterEach(() => w.close());
+  afterEach(() => {
+    // Alert settings persist per supervisor in this browser: each test starts with none.
+    localStorage.clear();
+    return w.close();
+  });
 
   async function widget(client: FlagClient = supervisor): Promise<RaisedFlagsWidget> {
     const el = await fixture<RaisedFlagsWidget>(html`<raised-flags-widget .client=${client}></raised-flags-widget>`);
@@ -72,6 +76,52 @@ describe('<raised-flags-widget>', () => {
       const flags = await until(agent.$flags, (m) => m.get(mine.flagId!)?.join === 'declined');
       expect(flags.get(mine.flagId!)!.joinBy!.name).to.equal('Sam Supervisor');
       await waitUntil(() => !rowOf('claimed by me')!.querySelector('button.decline'), 'Decline gone once answered');
+      await expect(el).to.be.accessible();
+    });
+
+    it('renders once per animation frame however many events arrive, and announces them all', async () => {
+      const el = await widget();
+      let renders = 0;
+      const view = el as unknown as { render(): unknown };
+      const render = view.render.bind(el);
+      view.render = () => (renders++, render());
+      // The test holds the frames: each event arrives in its own task, none may render before the frame.
+      const held: FrameRequestCallback[] = [];
+      const requestFrame = window.requestAnimationFrame;
+      const frame = async () => {
+        for (const callback of held.splice(0)) callback(performance.now());
+        await el.updateComplete;
+      };
+      const announced = () => [...el.shadowRoot!.querySelectorAll('[role="status"][aria-live="polite"] p')].map((p) => p.textContent);
+      /** A task: past the frame that was being produced (its one follow-up update is spent). */
+      const task = () => new Promise((resolve) => setTimeout(resolve));
+      await task();
+      await el.updateComplete;
+      window.requestAnimationFrame = (callback) => held.push(callback);
+      try {
+        for (let i = 0; i < 30; i++) await agent.raise({ interactionId: `i-${i}`, channel: 'voice', message: `flag ${i}` });
+        await until(supervisor.$openFlags, (f) => f.length === 30);
+        expect(renders).to.equal(0);
+        expect($(el, '.count').textContent).to.equal('0 open flags');
+        await frame();
+        // One render for the frame (and at most the list window's second pass after measuring, in the same frame).
+        expect(renders).to.be.within(1, 2);
+        expect($(el, '.count').textContent).to.equal('30 open flags');
+        expect(rows(el)[0]!.querySelector('.preview')!.textContent).to.equal('flag 0');
+        expect(announced()).to.deep.equal(['30 new or escalated flags']);
+
+        await task();
+        renders = 0;
+        await agent.raise({ interactionId: 'i-30', channel: 'voice', message: 'flag 30' });
+        await agent.raise({ interactionId: 'i-31', channel: 'voice', message: 'flag 31' });
+        await until(supervisor.$openFlags, (f) => f.length === 32);
+        expect(renders).to.equal(0);
+        await frame();
+        expect(announced()).to.deep.equal(['New flag from Ann Agent: flag 30', 'New flag from Ann Agent: flag 31']);
+        expect($(el, '.count').textContent).to.equal('32 open flags');
+      } finally {
+        window.requestAnimationFrame = requestFrame;
+      }
       await expect(el).to.be.accessible();
     });
 
@@ -179,7 +229,7 @@ describe('<raised-flags-widget>', () => {
       await waitUntil(() => el.shadowRoot!.activeElement === $(el, 'h2'), 'focus on the heading');
     });
 
-    it('asks for notification permission only when the supervisor clicks', async () => {
+    it('asks for notification permission only when the supervisor turns notifications on in Alert settings', async () => {
       const original = Notification.requestPermission;
       let asked = 0;
       Notification.requestPermission = async () => (asked++, 'denied');
@@ -192,9 +242,13 @@ describe('<raised-flags-widget>', () => {
         await waitUntil(() => rows(el).length === 1, 'row');
         expect(asked).to.equal(0);
         await expect(el).to.be.accessible();
-        $(el, '.notify').focus();
+        $(el, '.alert-settings-toggle').focus();
         await sendKeys({ press: 'Enter' });
+        expect($(el, '.alert-settings').matches(':popover-open')).to.equal(true);
+        $(el, '.alert-desktop').focus();
+        await sendKeys({ press: 'Space' });
         expect(asked).to.equal(1);
+        await waitUntil(() => !$<HTMLInputElement>(el, '.alert-desktop').checked, 'still off: the browser said no');
       } finally {
         Notification.requestPermission = original;
       }
@@ -216,7 +270,7 @@ describe('<raised-flags-widget>', () => {
       el.remove();
     });
 
-    it('chimes at most once a second, never when muted', async () => {
+    it('chimes once for flags raised together, never once the supervisor turned the sound off', async () => {
       const el = await widget();
       let chimes = 0;
       el.playSound = () => chimes++;
@@ -226,10 +280,11 @@ describe('<raised-flags-widget>', () => {
       await agent.raise({ interactionId: 'i-2', channel: 'voice', message: 'two' });
       await waitUntil(() => rows(el).length === 2, 'rows');
       expect(chimes).to.equal(1);
-      $(el, '.mute').focus();
+      $(el, '.alert-settings-toggle').focus();
       await sendKeys({ press: 'Enter' });
-      expect(el.muted).to.equal(true);
-      expect($(el, '.mute').getAttribute('aria-pressed')).to.equal('true');
+      $(el, '.alert-sound').focus();
+      await sendKeys({ press: 'Space' });
+      expect(el.alertSettings.sound).to.equal(false);
     });
 
     it('shows the offline notice while the connection is down', async () => {

@@ -1,33 +1,42 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { presentFlag, CHANNELS, type Channel, type Command, type Flag } from '@flagline/core';
-import { FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
+import { presentFlag, CHANNELS, SYSTEM_CLOCK, type AlertSettings, type Channel, type Clock, type Command, type Flag, type FlagError, type PresenceView, type SupervisorStatus } from '@flagline/core';
+import { AlertSettingsChangeEvent, FlagErrorEvent, FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
 import { renderFlagContext } from '../internal/context-view.js';
 import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatWaiting } from '../internal/format.js';
 import { ListWindow } from '../internal/list-window.js';
+import { OncePerFrame } from '../internal/once-per-frame.js';
 import { channelIcon } from '../internal/icons.js';
 import { StoreController } from '../internal/subscription.js';
-import { chime, notificationsSupported, SoundLimiter } from './alerts.js';
+import { chime } from './alerts.js';
+import { WidgetAlerts } from './widget-alerts.js';
 import { boardItems, SimilarGroups, type BoardItem, type GroupSimilar } from './similar-groups.js';
 import { HandoffDialog, renderTransfer, transferAnnouncement, type HandoffTargets } from './handoff.js';
 import { raisedFlagsWidgetStyles } from './raised-flags-widget.styles.js';
+import { renderStatusSelect } from './status-select.js';
 import { defaultRaisedFlagsWidgetStrings, type RaisedFlagsWidgetStrings } from './strings.js';
 
 /** How long a new or escalated flag stays highlighted. */
 const HIGHLIGHT_MS = 6000;
 
+/** More alerts than this in one frame are announced as their count. */
+const ANNOUNCED_ONE_BY_ONE = 3;
+
 /**
  * The supervisor's wallboard: every open flag of their teams, urgent first then longest waiting,
  * with one-click Acknowledge, Open chat, Join and Lower. New and escalated flags are highlighted
- * and announced; sound and desktop notifications are opt-in. Virtualized for thousands of flags.
+ * and announced; sound and desktop notifications are opt-in and repeat while a flag waits for an
+ * answer (the supervisor's Alert settings); missed flags are listed. Virtualized for thousands of flags,
+ * and rendered at most once per animation frame however many events arrive.
  *
  * @summary The supervisor's wallboard: every open flag, alerts, one-click actions.
  *
  * @fires {FlagJoinEvent} flag-join - Join pressed (cancelable). Unless prevented the widget accepts the join; `join-accepted` follows.
  * @fires {FlagOpenChatEvent} flag-open-chat - Open chat pressed (cancelable). Unless prevented the chat opens beside the list.
- * @fires {FlagErrorEvent} flag-error - A command the supervisor started failed; the message also shows on the row.
+ * @fires {FlagErrorEvent} flag-error - A command the supervisor started failed; the message also shows on the row. Also for alerts: `service-worker` (could not register), `notify`, `alert-settings` (could not save).
+ * @fires {AlertSettingsChangeEvent} alert-settings-change - The supervisor changed their alert settings (`settings` in force, `chosen`).
  * @fires {FlagStateEvent} flag-raised - A flag was raised (any flag this supervisor sees).
  * @fires {FlagStateEvent} flag-acknowledged - A supervisor acknowledged a flag.
  * @fires {FlagStateEvent} flag-escalated - A flag escalated (nobody acknowledged it in time).
@@ -37,6 +46,8 @@ const HIGHLIGHT_MS = 6000;
  * @fires {FlagStateEvent} join-declined - A supervisor declined a join.
  * @fires {FlagStateEvent} join-cancelled - An agent cancelled a join request.
  * @fires {FlagStateEvent} flag-assigned - The host transferred a flag's interaction to another agent.
+ * @fires {FlagStateEvent} flag-offered - Offer routing offered a flag to one supervisor (`event.to`, `event.until`); announced to them once.
+ * @fires {FlagStateEvent} flag-offer-ended - Offer routing ran out of supervisors: the whole team may take the flag.
  * @fires {FlagStateEvent} message-received - Someone else wrote on a flag, `event.text`.
  * @fires {FlagStateEvent} transfer-offered - A supervisor offered a flag to another (`event.to`).
  * @fires {FlagStateEvent} transfer-accepted - The receiver took the flag over.
@@ -51,6 +62,8 @@ const HIGHLIGHT_MS = 6000;
  * @csspart chat - The chat panel beside the list.
  * @csspart error - A failed command's message.
  * @csspart connection - The offline notice.
+ * @csspart alert-settings - The Alert settings popover.
+ * @csspart missed - The list of missed flags.
  * @cssprop [--flagline-widget-height=32rem] - Height of the list; the inline chat panel follows it.
  *
  * @tagname raised-flags-widget
@@ -62,12 +75,20 @@ export class RaisedFlagsWidget extends FlaglineElement {
   @property() team = '';
   /** Show only this channel's flags (empty: every channel). */
   @property() channel: Channel | '' = '';
-  /** Play a chime on new and escalated flags (at most one per second). */
+  /** Offer the sound: a chime on new and escalated flags (at most one a second), again while they wait. The supervisor turns it off in Alert settings. */
   @property({ type: Boolean }) sound = false;
-  /** Silence the chime; the supervisor toggles it with the mute button. */
-  @property({ type: Boolean, reflect: true }) muted = false;
-  /** Offer desktop notifications (permission is asked only when the supervisor clicks). */
+  /** Offer desktop notifications (permission is asked only when the supervisor turns them on in Alert settings). */
   @property({ type: Boolean }) notifications = false;
+  /** How often an unanswered flag alerts again, by default (the supervisor may choose another; core holds it to 5 s – 30 min). */
+  @property({ type: Number, attribute: 'alert-repeat-ms' }) alertRepeatMs: number | undefined;
+  /** How many times an unanswered flag alerts again, by default (0: never; at most 20). */
+  @property({ type: Number, attribute: 'alert-max-repeats' }) alertMaxRepeats: number | undefined;
+  /** URL of Flagline's service worker (`flagline-sw.js`, same origin, its scope covering this page): notifications come from it, and a click focuses this page, or opens it, on that flag. */
+  @property({ attribute: 'service-worker' }) serviceWorker = '';
+  /** While the page is hidden, show in its title and favicon how many flags wait for an answer. One widget per page. */
+  @property({ type: Boolean, attribute: 'badge-title' }) badgeTitle = false;
+  /** The clock alerts repeat by (default: the system's); tests pass one they move by hand. */
+  @property({ attribute: false }) clock: Clock = SYSTEM_CLOCK;
   /** Overrides for any visible string. */
   @property({ attribute: false }) strings: Partial<RaisedFlagsWidgetStrings> = {};
   /** The flag whose chat the host shows (its row is marked current); the widget's own chat panel marks its flag too. */
@@ -88,7 +109,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
 
   @state() private now = Date.now();
   @state() private chatFlagId: string | undefined;
-  @state() private announcement = '';
+  /** What the polite live region says: what happened since the previous render. */
+  @state() private announcements: readonly string[] = [];
   @state() private highlighted: ReadonlySet<string> = new Set();
   /** Rows whose shared conversation is shown. */
   @state() private expanded: ReadonlySet<string> = new Set();
@@ -100,7 +122,16 @@ export class RaisedFlagsWidget extends FlaglineElement {
   readonly #open = new StoreController<readonly Flag[]>(this, []);
   readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
   readonly #busy = new StoreController<ReadonlyMap<string, readonly Command['type'][]>>(this, new Map());
-  readonly #sound = new SoundLimiter(() => this.playSound());
+  readonly #alerts = new WidgetAlerts(this, {
+    client: () => this.activeClient,
+    open: () => this.#open.value,
+    strings: () => this.s,
+    lang: () => this.localized.lang,
+    openFlag: (flag) => void this.#openChat(flag),
+    changed: (settings, chosen) => this.dispatchEvent(new AlertSettingsChangeEvent(settings, chosen)),
+    report: (error, action, show) => this.#report(error, action, show),
+  });
+  readonly #presence = new StoreController<PresenceView | null>(this, null);
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #clock: ReturnType<typeof setInterval> | undefined;
   /** Only the rows near the visible part of the list are in the DOM. */
@@ -128,9 +159,37 @@ export class RaisedFlagsWidget extends FlaglineElement {
       client.on('event', ({ event, flag, live }) => {
         if (live && (event.type === 'raised' || event.type === 'escalated')) this.#alert(flag, event.type);
         const handoff = live ? transferAnnouncement(event, flag, client.me.id, this.s) : undefined;
-        if (handoff) this.announcement = handoff;
+        if (handoff) this.#announce(handoff, flag.id);
+        if (live && event.type === 'offered' && event.to.id === client.me.id) this.#alert(flag, 'offered', Math.round((event.until - event.at) / 1000));
       }),
     );
+  }
+
+  /**
+   * The supervisor's alert settings in force: what they chose (in Alert settings, kept in this
+   * browser per supervisor; or what the host sets here, e.g. from the relay) over the
+   * `alert-repeat-ms` / `alert-max-repeats` attributes over core's defaults.
+   */
+  get alertSettings(): AlertSettings {
+    return this.#alerts.settings;
+  }
+  set alertSettings(chosen: Partial<AlertSettings>) {
+    const old = this.alertSettings;
+    this.#alerts.choose(chosen);
+    this.requestUpdate('alertSettings', old);
+  }
+
+  readonly #frames = new OncePerFrame();
+  /**
+   * Alerts (new, escalated, offered flags; the latest per flag: "offered to you" says more than
+   * "new flag") and outcomes (of group actions) since the last render, announced together by the next one.
+   */
+  #unannounced: { alerts: Map<string, string>; outcomes: string[] } = { alerts: new Map(), outcomes: [] };
+
+  /** One render per animation frame: the events of a frame (hundreds a second on a busy floor) share it. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await this.#frames.wait();
+    await super.scheduleUpdate();
   }
 
   private get s(): RaisedFlagsWidgetStrings {
@@ -158,6 +217,27 @@ export class RaisedFlagsWidget extends FlaglineElement {
     this.#open.store = client?.$openFlags;
     this.#unread.store = client?.$unread;
     this.#busy.store = client?.$busy;
+    this.#presence.store = client?.$presence;
+    this.#alerts.update();
+    const { alerts, outcomes } = this.#unannounced;
+    if (alerts.size + outcomes.length > 0) {
+      this.announcements = [...(alerts.size > ANNOUNCED_ONE_BY_ONE ? [this.s.announceMany(alerts.size)] : alerts.values()), ...outcomes];
+      this.#unannounced = { alerts: new Map(), outcomes: [] };
+    }
+  }
+
+  #announce(text: string, flagId?: string): void {
+    if (flagId === undefined) this.#unannounced.outcomes.push(text);
+    else {
+      this.#unannounced.alerts.delete(flagId);
+      this.#unannounced.alerts.set(flagId, text);
+    }
+    this.requestUpdate();
+  }
+
+  #report(error: FlagError, action: string, show: boolean): void {
+    if (show) this.failure = { action, flagId: undefined, error };
+    this.dispatchEvent(new FlagErrorEvent(error, action));
   }
 
   /** The flags shown: filtered, urgent first, then longest waiting (the client's order). */
@@ -178,10 +258,10 @@ export class RaisedFlagsWidget extends FlaglineElement {
     return boardItems(rows, groups);
   }
 
-  #alert(flag: Flag, kind: 'raised' | 'escalated'): void {
+  #alert(flag: Flag, kind: 'raised' | 'escalated' | 'offered', seconds = 0): void {
     const s = this.s;
-    const text = kind === 'raised' ? s.announceRaised(flag) : s.announceEscalated(flag);
-    this.announcement = text;
+    const text = kind === 'raised' ? s.announceRaised(flag) : kind === 'escalated' ? s.announceEscalated(flag) : s.announceOffered(flag, seconds);
+    this.#announce(text, flag.id);
     this.highlighted = new Set([...this.highlighted, flag.id]);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -190,15 +270,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
       this.highlighted = next;
     }, HIGHLIGHT_MS);
     this.#timers.add(timer);
-    if (this.sound && !this.muted) this.#sound.ring();
-    if (this.notifications && notificationsSupported() && Notification.permission === 'granted')
-      new Notification(text, { body: flag.message, tag: flag.id });
+    this.#alerts.started(flag);
   }
-
-  #askNotifications = async (): Promise<void> => {
-    await Notification.requestPermission();
-    this.requestUpdate();
-  };
 
   protected override focusMoved(target: HTMLElement): void {
     const row = target.closest<HTMLElement>('[role="listitem"]');
@@ -255,13 +328,10 @@ export class RaisedFlagsWidget extends FlaglineElement {
       <header>
         <h2 tabindex="-1">${s.title} <span class="count">${s.count(rows.length)}</span></h2>
         ${this.#renderFilters()}
-        ${this.sound
-          ? html`<button class="mute" aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => (this.muted = !this.muted)}>${this.muted ? s.unmute : s.mute}</button>`
-          : nothing}
-        ${this.notifications && notificationsSupported() && Notification.permission === 'default'
-          ? html`<button class="notify" @click=${this.#askNotifications}>${s.enableNotifications}</button>`
-          : nothing}
+        ${renderStatusSelect(this.#presence.value, s, (status: SupervisorStatus) => void this.perform('set-status', undefined, (c) => c.setStatus(status)))}
+        ${this.#alerts.renderMissedToggle(this.now)} ${this.#alerts.renderSettings() ?? nothing}
       </header>
+      ${this.#alerts.renderMissed(this.now)}
       ${this.renderConnection(s.offline)} ${this.renderFailure((failure) => !rows.some((f) => f.id === failure.flagId))}
       <div class="body">
         ${rows.length === 0 ? html`<p class="empty muted">${s.empty}</p>` : nothing}
@@ -273,7 +343,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
         ${this.#renderChat()}
       </div>
       ${this.#handoff.render(s, this.activeClient?.config.limits.messageLength ?? 0)}
-      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcements.map((text) => html`<p>${text}</p>`)}</div>
     `;
   }
 
@@ -302,18 +372,22 @@ export class RaisedFlagsWidget extends FlaglineElement {
     const client = this.activeClient!;
     // Offer only what the rules allow this supervisor now (e.g. Join only to whoever acknowledged).
     const view = presentFlag(flag, client.me, client.config, this.#busy.value.get(flag.id));
-    const { actions: allowed, busy } = view;
+    const { actions: allowed, busy, offer } = view;
     const who = `who-${flag.id}`;
     const age = (since: number | undefined) => formatWaiting(this.now - (since ?? flag.raisedAt), this.localized.lang);
     // What the flag is waiting on now, and for how long: one line, so a glance across the room reads it.
-    const stateLine =
-      flag.join === 'accepted' && flag.joinBy
+    const left = offer ? Math.max(0, Math.ceil((offer.until - this.now) / 1000)) : 0;
+    const stateLine = offer
+      ? offer.toMe
+        ? s.offeredToYou(left)
+        : s.offeredTo(offer.to.name, left)
+      : flag.join === 'accepted' && flag.joinBy
         ? s.joined(flag.joinBy.name, age(flag.joinAt))
         : flag.acknowledgedBy
           ? s.acknowledgedBy(flag.acknowledgedBy.name, age(flag.acknowledgedAt))
           : s.waiting(age(flag.raisedAt));
     const current = flag.id === (this.chatFlagId ?? this.selectedFlagId);
-    const phase = flag.join === 'accepted' ? 'joined' : flag.acknowledgedBy ? 'acknowledged' : 'waiting';
+    const phase = offer ? (offer.toMe ? 'offered-to-me' : 'offered') : flag.join === 'accepted' ? 'joined' : flag.acknowledgedBy ? 'acknowledged' : 'waiting';
     const expanded = flag.context !== undefined && this.expanded.has(flag.id);
     return html`
       <div
@@ -453,7 +527,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
         this.perform(action, id, (c) => (action === 'acknowledge' ? c.acknowledge(id) : action === 'lower' ? c.lower(id) : c.sendMessage(id, text))),
       ),
     );
-    this.announcement = this.s.announceEach(action, results.filter((r) => r !== undefined).length, flagIds.length);
+    this.#announce(this.s.announceEach(action, results.filter((r) => r !== undefined).length, flagIds.length));
   }
 
   #renderChat() {

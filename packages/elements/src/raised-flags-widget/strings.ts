@@ -1,5 +1,6 @@
-import type { Channel, Flag } from '@flagline/core';
-import { defaultContextStrings, type ContextStrings } from '../internal/context-view.js';
+import type { Channel, Flag, SupervisorStatus } from '@flagline/core';
+import { defaultContextStrings, type ContextStrings } from '../internal/context-strings.js';
+import { defaultAlertStrings, type AlertStrings } from './alert-strings.js';
 
 /** Every visible or announced string of <raised-flags-widget>, English by default. */
 export interface RaisedFlagsWidgetStrings {
@@ -30,12 +31,13 @@ export interface RaisedFlagsWidgetStrings {
   lower: string;
   chatTitle: (flag: Flag) => string;
   closeChat: string;
-  mute: string;
-  unmute: string;
-  enableNotifications: string;
+  /** Alert settings, missed flags, the tab title badge. */
+  alerts: AlertStrings;
   /** Announced politely to screen readers and used as the desktop notification title. */
   announceRaised: (flag: Flag) => string;
   announceEscalated: (flag: Flag) => string;
+  /** Announced instead of each one when more than three flags are raised or escalate between two renders. */
+  announceMany: (count: number) => string;
   offline: string;
   /** The mark of a flag a rule raised by itself. */
   automatic: string;
@@ -66,17 +68,26 @@ export interface RaisedFlagsWidgetStrings {
   handoffSubmit: string;
   handoffCancel: string;
   /** A row offered to the viewer: by whom; Accept / Decline follow. */
-  offeredToYou: (from: string) => string;
+  handoffOfferedToYou: (from: string) => string;
   /** A row on its way to another supervisor. */
-  offeredTo: (to: string) => string;
+  handoffOfferedTo: (to: string) => string;
   acceptTransfer: string;
   declineTransfer: string;
   /** The mark of a flag a supervisor opened with the agent (a check-in). */
   checkIn: string;
   /** Announced: a hand-off offered to the viewer; the viewer's offer declined; a flag back in the team queue. */
-  announceOffered: (flag: Flag, from: string) => string;
+  announceHandoffOffered: (flag: Flag, from: string) => string;
   announceDeclined: (flag: Flag, by: string) => string;
   announceBackInQueue: (flag: Flag) => string;
+  /** Offer routing: the row's state line while the flag is offered to this supervisor, with the seconds left. */
+  offeredToYou: (seconds: number) => string;
+  /** Offer routing: the row's state line while the flag is offered to someone else. */
+  offeredTo: (name: string, seconds: number) => string;
+  /** Announced once (not every second) when a flag is offered to this supervisor. */
+  announceOffered: (flag: Flag, seconds: number) => string;
+  /** The label of the supervisor's own status selector, and its choices. */
+  status: string;
+  statuses: Record<SupervisorStatus, string>;
 }
 
 export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
@@ -109,12 +120,11 @@ export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
   lower: 'Lower',
   chatTitle: (flag) => `Chat with ${flag.agent.name}`,
   closeChat: 'Close chat',
-  mute: 'Mute alerts',
-  unmute: 'Unmute alerts',
-  enableNotifications: 'Enable desktop notifications',
+  alerts: defaultAlertStrings,
   announceRaised: (flag) =>
     `${flag.severity === 'urgent' ? 'Urgent flag' : 'New flag'} from ${flag.agent.name}: ${flag.message}`,
   announceEscalated: (flag) => `Flag from ${flag.agent.name} escalated`,
+  announceMany: (count) => `${count} new or escalated flags`,
   offline: 'Offline: reconnecting…',
   automatic: 'Automatic',
   showContext: 'Show conversation',
@@ -140,12 +150,17 @@ export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
   handoffNote: 'Note (optional)',
   handoffSubmit: 'Hand off',
   handoffCancel: 'Cancel',
-  offeredToYou: (from) => `Offered to you by ${from}`,
-  offeredTo: (to) => `Offered to ${to}`,
+  handoffOfferedToYou: (from) => `Offered to you by ${from}`,
+  handoffOfferedTo: (to) => `Offered to ${to}`,
   acceptTransfer: 'Accept',
   declineTransfer: 'Decline hand-off',
   checkIn: 'Check-in',
-  announceOffered: (flag, from) => `${from} offers you the flag from ${flag.agent.name}`,
+  announceHandoffOffered: (flag, from) => `${from} offers you the flag from ${flag.agent.name}`,
   announceDeclined: (flag, by) => `${by} declined the flag from ${flag.agent.name}: it stays with you`,
   announceBackInQueue: (flag) => `The flag from ${flag.agent.name} is back in the team queue`,
+  offeredToYou: (seconds) => `Offered to you — ${seconds} s`,
+  offeredTo: (name, seconds) => `Offered to ${name} — ${seconds} s`,
+  announceOffered: (flag, seconds) => `Flag from ${flag.agent.name} offered to you for ${seconds} seconds: ${flag.message}`,
+  status: 'My status',
+  statuses: { available: 'Available', busy: 'Busy', away: 'Away' },
 };

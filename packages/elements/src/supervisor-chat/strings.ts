@@ -1,5 +1,6 @@
 import { describeEvent, type Flag, type FlagEvent } from '@flagline/core';
-import { defaultContextStrings, type ContextStrings } from '../internal/context-view.js';
+import { defaultContextStrings, type ContextStrings } from '../internal/context-strings.js';
+import { defaultCannedStrings, type CannedStrings } from './canned-strings.js';
 
 /** Every visible or announced string of <supervisor-chat>, English by default. */
 export interface SupervisorChatStrings {
@@ -22,6 +23,8 @@ export interface SupervisorChatStrings {
   offline: string;
   /** The shared conversation pinned at the top. */
   context: ContextStrings;
+  /** Quick replies (supervisors): the picker and its editor. */
+  canned: CannedStrings;
 }
 
 export const defaultSupervisorChatStrings: SupervisorChatStrings = {
@@ -45,4 +48,5 @@ export const defaultSupervisorChatStrings: SupervisorChatStrings = {
   noFlag: 'No conversation selected.',
   offline: 'Offline: messages will be sent when the connection returns.',
   context: defaultContextStrings,
+  canned: defaultCannedStrings,
 };

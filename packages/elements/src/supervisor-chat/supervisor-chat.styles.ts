@@ -1,10 +1,12 @@
 import { css } from 'lit';
 import { contextStyles } from '../internal/context-view.js';
 import { themeStyles } from '../internal/theme.styles.js';
+import { cannedStyles } from './canned.styles.js';
 
 export const supervisorChatStyles = [
   themeStyles,
   contextStyles,
+  cannedStyles,
   css`
     /* Pinned: it stays in view while the log scrolls, and never takes more than a third of the chat. */
     .context {
@@ -107,6 +109,12 @@ export const supervisorChatStyles = [
     }
     .composer textarea {
       resize: none;
+      min-inline-size: 0;
+    }
+    .composer .actions {
+      display: flex;
+      flex-direction: column;
+      gap: calc(var(--_space) / 2);
     }
     .counter {
       grid-column: 1 / -1;

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { DEFAULT_CONFIG, presentFlag, type Flag, type FlagClient, type TimelineItem } from '@flagline/core';
+import { DEFAULT_CONFIG, fillPlaceholders, presentFlag, type Flag, type FlagClient, type TimelineItem } from '@flagline/core';
 import { isSubmitKey } from '../internal/composer-keys.js';
 import { renderFlagContext } from '../internal/context-view.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
@@ -8,6 +8,8 @@ import { formatTime } from '../internal/format.js';
 import { ListWindow } from '../internal/list-window.js';
 import { StoreController } from '../internal/subscription.js';
 import { supervisorChatStyles } from './supervisor-chat.styles.js';
+import { CannedEditor, EDITOR_ID } from './canned-editor.js';
+import { CannedPicker, LIST_ID, type CannedEntry } from './canned-picker.js';
 import { defaultSupervisorChatStrings, type SupervisorChatStrings } from './strings.js';
 
 /** How close to the end (px) still counts as "reading the newest message". */
@@ -30,6 +32,8 @@ const PINNED_SLACK = 40;
  * @fires {FlagStateEvent} join-declined - The supervisor declined the join (not when `quiet`).
  * @fires {FlagStateEvent} join-cancelled - The agent cancelled the join request (not when `quiet`).
  * @fires {FlagStateEvent} flag-assigned - The host transferred the flag's interaction to another agent (not when `quiet`).
+ * @fires {FlagStateEvent} flag-offered - Offer routing offered the flag to one supervisor (not when `quiet`).
+ * @fires {FlagStateEvent} flag-offer-ended - Offer routing ran out of supervisors: the whole team may take the flag (not when `quiet`).
  * @fires {FlagStateEvent} message-received - Someone else wrote on the flag, `event.text` (not when `quiet`).
  * @fires {FlagStateEvent} transfer-offered - The supervisor helping offered the flag to another, `event.to` (not when `quiet`).
  * @fires {FlagStateEvent} transfer-accepted - The receiver took the flag over (not when `quiet`).
@@ -40,6 +44,7 @@ const PINNED_SLACK = 40;
  * @csspart context - The conversation the agent shared and the rule that raised the flag, pinned above the log.
  * @csspart log - The scrolling conversation (`role="log"`).
  * @csspart composer - The message form.
+ * @csspart canned-replies - Supervisors' quick-reply list above the composer (open from `/` or the Quick replies button).
  * @csspart error - A failed command's message.
  * @csspart connection - The offline notice.
  * @cssprop [--flagline-chat-height=24rem] - Height of the element; the conversation scrolls inside it.
@@ -65,6 +70,8 @@ export class SupervisorChat extends FlaglineElement {
   readonly #timeline = new StoreController<readonly TimelineItem[]>(this, []);
   readonly #flag = new StoreController<Flag | undefined>(this, undefined);
   readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
+  readonly #picker = new CannedPicker(this);
+  readonly #editor = new CannedEditor(this);
   #timelineOf: [FlagClient | undefined, string] = [undefined, ''];
   /** The timeline as last rendered, to tell what arrived since. */
   #seen: readonly TimelineItem[] = [];
@@ -119,6 +126,7 @@ export class SupervisorChat extends FlaglineElement {
     }
     this.#seen = this.#timeline.value;
     this.#unread.store = client?.$unread;
+    this.#picker.bind(client, this.#flag.value?.team);
     // Marking read here (not in updated()) folds the unread change into this same update.
     this.#markReadIfSeen();
   }
@@ -200,7 +208,10 @@ export class SupervisorChat extends FlaglineElement {
         ${this.#window.render(this.#timeline.value, (item) => this.#renderItem(item))}
       </div>
       ${this.newCount > 0 ? html`<button class="jump" @click=${this.#jump}>${s.newMessages(this.newCount)}</button>` : nothing}
-      ${this.renderConnection(s.offline)} ${this.renderFailure()} ${this.#renderComposer(flag)}
+      ${this.renderConnection(s.offline)} ${this.renderFailure()}
+      ${this.#picker.render(s.canned, { pick: this.#insert, keydown: this.#onListKey, focusout: this.#onPickerFocusOut, manage: this.#manage })}
+      ${this.#renderComposer(flag)}
+      ${this.#picker.enabled ? this.#editor.render(s.canned, this.activeClient, this.#picker.lists, (e) => this.errorText(e)) : nothing}
     `;
   }
 
@@ -240,6 +251,9 @@ export class SupervisorChat extends FlaglineElement {
     const view = flag && client ? presentFlag(flag, client.me, client.config) : undefined;
     const max = (view ?? client?.config ?? DEFAULT_CONFIG).limits.messageLength;
     const readOnly = !this.flagId ? s.noFlag : !view ? s.unknownFlag : view.actions.has('send-message') ? '' : s.readOnly(view.flag);
+    const picker = this.#picker;
+    const canned = picker.enabled && !readOnly;
+    const listShown = picker.mode !== null && picker.shown.length > 0;
     return html`
       ${readOnly ? html`<p class="readonly" id="readonly">${readOnly}</p>` : nothing}
       <div class="composer" part="composer">
@@ -248,22 +262,89 @@ export class SupervisorChat extends FlaglineElement {
           maxlength=${max}
           aria-label=${s.messageLabel}
           aria-describedby=${readOnly ? 'readonly' : 'counter'}
+          aria-autocomplete=${canned ? 'list' : nothing}
+          aria-controls=${canned && listShown ? LIST_ID : nothing}
+          aria-activedescendant=${picker.mode === 'slash' ? (picker.activeId ?? nothing) : nothing}
           ?disabled=${!!readOnly}
           .value=${this.draft}
-          @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)}
+          @input=${this.#onInput}
           @keydown=${this.#onKey}
+          @blur=${this.#onPickerFocusOut}
         ></textarea>
-        <button class="primary send" ?disabled=${!!readOnly || this.draft.trim() === ''} @click=${this.#send}>${s.send}</button>
+        <div class="actions">
+          ${canned
+            ? html`<button class="canned-open" aria-haspopup="listbox" aria-expanded=${picker.mode === 'button' ? 'true' : 'false'} @click=${this.#openPicker}>${s.canned.open}</button>`
+            : nothing}
+          <button class="primary send" ?disabled=${!!readOnly || this.draft.trim() === ''} @click=${this.#send}>${s.send}</button>
+        </div>
         <div id="counter" class="counter muted">${s.counter(this.draft.length, max)}</div>
+        ${canned ? html`<p class="visually-hidden" role="status">${picker.status(s.canned)}</p>` : nothing}
       </div>
     `;
   }
 
+  #onInput = (e: Event): void => {
+    this.draft = (e.target as HTMLTextAreaElement).value;
+    if (this.#picker.enabled) this.#picker.input(this.draft);
+  };
+
   #onKey = (e: KeyboardEvent): void => {
+    if (this.#picker.mode === 'slash') {
+      const handled = this.#picker.key(e);
+      if (handled) {
+        e.preventDefault();
+        e.stopPropagation();
+        if (typeof handled === 'object') this.#insert(handled);
+        return;
+      }
+    }
     if (!isSubmitKey(e)) return;
     e.preventDefault();
     void this.#send();
   };
+
+  #onListKey = (e: KeyboardEvent): void => {
+    const handled = this.#picker.key(e);
+    if (!handled) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (typeof handled === 'object') this.#insert(handled);
+    else if (!this.#picker.mode) this.#focusAfterUpdate('.canned-open');
+  };
+
+  /** Focus left the picker (and the composer): the list closes. */
+  #onPickerFocusOut = (e: FocusEvent): void => {
+    const to = e.relatedTarget as HTMLElement | null;
+    const stays = !!to && (!!this.renderRoot.querySelector('.canned')?.contains(to) || to.classList.contains('canned-open') || (this.#picker.mode === 'slash' && to.localName === 'textarea'));
+    if (this.#picker.mode && !stays) this.#picker.close();
+  };
+
+  #openPicker = (): void => {
+    this.#picker.openFromButton();
+    if (this.#picker.mode) this.#focusAfterUpdate(`#${LIST_ID}, .canned .manage`);
+  };
+
+  #manage = (): void => {
+    this.#picker.close();
+    this.#editor.open(this.renderRoot.querySelector<HTMLDialogElement>(`#${EDITOR_ID}`));
+  };
+
+  /** A canned reply, placeholders filled from the flag: replaces the `/…` typed, or goes in at the caret. */
+  #insert = (entry: CannedEntry): void => {
+    const flag = this.#flag.value;
+    const client = this.activeClient;
+    if (!flag || !client) return;
+    const text = fillPlaceholders(entry.reply.text, flag, client.me);
+    const textarea = this.renderRoot.querySelector('textarea');
+    if (this.#picker.mode === 'slash' || !textarea) this.draft = text;
+    else this.draft = this.draft.slice(0, textarea.selectionStart) + text + this.draft.slice(textarea.selectionEnd);
+    this.#picker.close();
+    this.#focusAfterUpdate('textarea');
+  };
+
+  #focusAfterUpdate(selector: string): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(selector)?.focus());
+  }
 
   #send = async (): Promise<void> => {
     const text = this.draft;

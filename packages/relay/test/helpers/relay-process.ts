@@ -160,6 +160,6 @@ export class RelayProcess {
   }
 }
 
-export function tokenFor(p: Participant, expiresIn: string | number = '10m'): Promise<string> {
-  return signToken(p, { secret: SECRET, issuer: ISSUER, audience: AUDIENCE, expiresIn });
+export function tokenFor(p: Participant, expiresIn: string | number = '10m', claims?: Record<string, unknown>): Promise<string> {
+  return signToken(p, { secret: SECRET, issuer: ISSUER, audience: AUDIENCE, expiresIn, ...(claims ? { claims } : {}) });
 }

@@ -66,11 +66,13 @@ export class RedisNode {
     readonly dir: string,
   ) {}
 
-  async start(replicaOf: number | null): Promise<void> {
+  /** `extra`: more redis-server options (a cluster node's). */
+  async start(replicaOf: number | null, extra: string[] = []): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
     // Sync a (re)started replica at once rather than after the default 5 s diskless delay.
     args.push('--repl-diskless-sync-delay', '0', '--protected-mode', 'no');
     if (replicaOf !== null) args.push('--replicaof', '127.0.0.1', String(replicaOf));
+    args.push(...extra);
     this.proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     await started(this.proc, /Ready to accept connections/, `redis-server :${this.port}`);
   }

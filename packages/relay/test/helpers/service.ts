@@ -8,8 +8,8 @@ import { AUDIENCE, ISSUER, SECRET, type RelayProcess } from './relay-process.js'
 
 export const ALL_SCOPES: Scope[] = ['flags:read', 'flags:write', 'transcripts:read', 'admin'];
 
-export function serviceToken(scopes: readonly string[] = ALL_SCOPES, id = 'crm', name = 'Acme CRM'): Promise<string> {
-  return new SignJWT({ name, role: 'service', scope: scopes.join(' ') })
+export function serviceToken(scopes: readonly string[] = ALL_SCOPES, id = 'crm', name = 'Acme CRM', claims: Record<string, unknown> = {}): Promise<string> {
+  return new SignJWT({ ...claims, name, role: 'service', scope: scopes.join(' ') })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(id)
     .setIssuer(ISSUER)

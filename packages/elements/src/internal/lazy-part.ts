@@ -1,0 +1,46 @@
+import { FlagError } from '@flagline/core';
+
+/**
+ * A part of an element whose code loads when the user first needs it (a dynamic `import()` of a
+ * `define-<tag>.js` registration module, which bundlers split into a chunk of its own). `load()`
+ * starts it once and may be called early to prefetch; `ready` says whether it is there, so the
+ * element can show it at once instead of a moment later. A failed load is an `unavailable`
+ * FlagError (the element reports it like a failed command), and the next `load()` tries again.
+ */
+export class LazyPart {
+  #loading: Promise<void> | undefined;
+  #ready = false;
+  #prefetched = false;
+
+  constructor(
+    private readonly what: string,
+    private readonly importer: () => Promise<unknown>,
+  ) {}
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  load(): Promise<void> {
+    this.#loading ??= this.importer().then(
+      () => {
+        this.#ready = true;
+      },
+      (cause: unknown) => {
+        this.#loading = undefined;
+        throw new FlagError('unavailable', `The ${this.what} could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`);
+      },
+    );
+    return this.#loading;
+  }
+
+  /**
+   * Load ahead of need, once: a failure is reported by the `load()` that needs it, which tries
+   * again (so an element re-rendering without its chunk does not fetch it on every render).
+   */
+  prefetch(): void {
+    if (this.#prefetched) return;
+    this.#prefetched = true;
+    this.load().catch(() => {});
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The tenants of one relay process, opened lazily: the first token of a tenant opens it (its
+ * store, its Authority), and a tenant with no connection and no request for `--tenant-idle-ms`
+ * is closed again (its state stays in the store). At most `--max-tenants` are open at once:
+ * opening one more first closes the least recently used tenant that has no connection, and when
+ * every open tenant has one the token is answered `unavailable` (the client retries).
+ */
+import { FlagError } from '@flagline/core';
+import { DEFAULT_TENANT, type ServiceIdentity } from './claims.js';
+import type { TenantAuthenticated } from './auth.js';
+import { blockedError } from './service-routes.js';
+import { openTenant, storeLost, type Tenant, type TenantEnv } from './tenant.js';
+
+const RETRY_AFTER_MS = 2_000;
+
+export class Tenants {
+  readonly #env: TenantEnv;
+  /** A single-tenant relay keeps its one tenant open from start to shutdown. */
+  readonly #pinned: string | null;
+  readonly #open = new Map<string, Promise<Tenant>>();
+  readonly #timer: ReturnType<typeof setInterval>;
+  #closed = false;
+
+  constructor(env: TenantEnv) {
+    this.#env = env;
+    this.#pinned = env.config.claimTenant ? null : DEFAULT_TENANT;
+    const { tenantIdleMs } = env.config;
+    this.#timer = setInterval(() => void this.#closeIdle(Date.now() - tenantIdleMs), Math.min(tenantIdleMs, 60_000));
+    this.#timer.unref();
+  }
+
+  /** Tenants open now (or opening). */
+  get size(): number {
+    return this.#open.size;
+  }
+
+  /** A participant's token: verified, its tenant opened, a participant the host blocked refused. */
+  async authenticate(token: string | undefined): Promise<{ auth: TenantAuthenticated; tenant: Tenant }> {
+    const auth = await this.#env.verify(token);
+    const tenant = this.#serving(await this.open(auth.tenant));
+    const until = tenant.store.blockedUntil(auth.participant.id);
+    if (until !== undefined && until > Date.now()) throw blockedError(until);
+    return { auth, tenant };
+  }
+
+  /** A service token: verified, its tenant opened. */
+  async service(token: string | undefined): Promise<{ service: ServiceIdentity; tenant: Tenant }> {
+    const service = await this.#env.verify.service(token);
+    return { service, tenant: this.#serving(await this.open(service.tenant)) };
+  }
+
+  /** The tenant, opened if it is not (concurrent calls share one opening). */
+  async open(id: string): Promise<Tenant> {
+    if (this.#closed) throw new FlagError('unavailable', 'The relay is shutting down.', { retryAfterMs: RETRY_AFTER_MS });
+    let opening = this.#open.get(id);
+    if (!opening) {
+      if (this.#open.size >= this.#env.config.maxTenants && !(await this.#evict()))
+        throw new FlagError('unavailable', `This relay serves ${this.#env.config.maxTenants} tenants at once, each with a connection; try again later.`, { retryAfterMs: RETRY_AFTER_MS });
+      opening = this.#opening(id);
+      this.#open.set(id, opening);
+    }
+    const tenant = await opening;
+    tenant.lastUsed = Date.now();
+    return tenant;
+  }
+
+  /** A single-tenant relay opens its tenant at start (its jobs and webhooks run from then on); a failure stops the start. */
+  async start(): Promise<void> {
+    if (this.#pinned === null) return;
+    const opening = openTenant(this.#pinned, this.#env);
+    this.#open.set(this.#pinned, opening);
+    await opening;
+  }
+
+  /** Every tenant open now (metrics, readiness, shutdown). */
+  async all(): Promise<Tenant[]> {
+    const settled = await Promise.allSettled(this.#open.values());
+    return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    await Promise.all((await this.all()).map((t) => t.close()));
+    this.#open.clear();
+  }
+
+  /** A tenant whose store answers nothing takes no new connection or request (they would wait, unanswered). */
+  #serving(tenant: Tenant): Tenant {
+    if (tenant.unreachable) throw storeLost();
+    return tenant;
+  }
+
+  async #opening(id: string): Promise<Tenant> {
+    try {
+      const tenant = await openTenant(id, this.#env);
+      this.#env.log.info('tenant opened', { tenant: id, pos: tenant.authority.pos, open: this.#open.size });
+      return tenant;
+    } catch (err) {
+      this.#open.delete(id);
+      this.#env.log.error('tenant failed to open', { tenant: id, error: String(err) });
+      throw err instanceof FlagError ? err : new FlagError('unavailable', 'This tenant cannot be opened right now; try again later.', { retryAfterMs: RETRY_AFTER_MS });
+    }
+  }
+
+  /** Closes the least recently used tenant with no connection; false when every one has one. */
+  async #evict(): Promise<boolean> {
+    const idle = (await this.all()).filter((t) => t.connections.size === 0 && t.id !== this.#pinned).sort((a, b) => a.lastUsed - b.lastUsed)[0];
+    if (!idle) return false;
+    await this.#closeOne(idle, 'evicted');
+    return true;
+  }
+
+  async #closeIdle(before: number): Promise<void> {
+    for (const t of await this.all()) if (t.connections.size === 0 && t.id !== this.#pinned && t.lastUsed < before) await this.#closeOne(t, 'idle');
+  }
+
+  async #closeOne(tenant: Tenant, why: string): Promise<void> {
+    if (this.#closed || this.#open.get(tenant.id) === undefined) return;
+    this.#open.delete(tenant.id);
+    await tenant.close();
+    this.#env.log.info('tenant closed', { tenant: tenant.id, why, open: this.#open.size });
+  }
+}
