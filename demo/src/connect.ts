@@ -8,8 +8,10 @@ import {
   createBroadcastChannelTransport,
   createFlagClient,
   createWebSocketTransport,
+  type Flag,
   type FlagClient,
   type Participant,
+  type ParticipantRef,
   type TranscriptSink,
   type Transport,
 } from '@flagline/core';
@@ -97,6 +99,19 @@ export function connect(me: Participant, transcriptSink?: TranscriptSink): FlagC
     config: { legacyChatEnabled: settings.legacyChatEnabled, fallbackMode: settings.fallbackMode },
     ...(transcriptSink ? { transcriptSink } : {}),
   });
+}
+
+/**
+ * Whom a supervisor can hand a flag to: the supervisors the relay sees online in the flag's team
+ * (GET /api/presence/:team). Tabs on a BroadcastChannel have no relay: the demo's people of the team.
+ */
+export function handoffTargets(me: Participant): (flag: Flag) => Promise<ParticipantRef[]> {
+  return async (flag) => {
+    if (transportKind() === 'broadcast') return PEOPLE.filter((p) => p.role === 'supervisor' && p.teams.includes(flag.team)).map(({ id, name, role }) => ({ id, name, role }));
+    const res = await fetch(`/api/presence/${encodeURIComponent(flag.team)}`, { headers: { authorization: `Bearer ${await devToken(me.id)}` } });
+    if (!res.ok) throw new Error(`The relay did not say who is online (${res.status}).`);
+    return ((await res.json()) as { supervisors: ParticipantRef[] }).supervisors;
+  };
 }
 
 /** Keeps the `transport` choice when linking between demo pages. */

@@ -6,7 +6,8 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Flag, FlagClient } from '@flagline/core';
 import { groupSimilarFlags } from '@flagline/core/automation';
 import { flagMark } from './icons.js';
-import { applyTheme, connect, loadSettings, pageUrl, personFromUrl } from './connect.js';
+import { applyTheme, connect, handoffTargets, loadSettings, pageUrl, personFromUrl } from './connect.js';
+import { checkInForm } from './check-in.js';
 import { elementTheme, flagline, languagePicker, statusPill, themeToggle } from './chrome.js';
 import { simulateOutage } from './outage.js';
 import { PEOPLE } from './people.js';
@@ -14,6 +15,7 @@ import { PEOPLE } from './people.js';
 const me = personFromUrl('sam');
 applyTheme(loadSettings());
 const client: FlagClient = connect(me);
+const targets = handoffTargets(me);
 const app = document.getElementById('app')!;
 /** The open chat survives a reload (the widget keeps the supervisor's alert settings itself). */
 const PREFS_KEY = `flagline-demo-wallboard:${me.id}`;
@@ -117,6 +119,7 @@ function view() {
     <main class="wallboard-layout" ?hidden=${prefs.view !== 'board'}>
       <section aria-labelledby="flags-title" class="board">
         <h1 id="flags-title" class="visually-hidden">Raised flags for ${me.teams.join(', ')}</h1>
+        ${checkInForm(client, me, update, (flagId) => setPrefs({ selected: flagId }))}
         ${flagline(html`<raised-flags-widget
           sound
           notifications
@@ -125,6 +128,7 @@ function view() {
           selected-flag-id=${chatFlag?.id ?? ''}
           theme=${ifDefined(elementTheme())}
           .groupSimilar=${groupSimilarFlags}
+          .handoffTargets=${targets}
           @flag-open-chat=${openChat}
           @join-accepted=${onJoinAccepted}
         ></raised-flags-widget>`)}

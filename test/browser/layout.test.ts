@@ -2,8 +2,9 @@
  * Any text, any length, never breaks the layout. Every element in every state a person meets —
  * raised, acknowledged, join requested, joined, declined, lowered (the agent's notice), a failed
  * command, the widget's inline chat, the flag panel, a shared conversation (a row expanded, the
- * chat's pinned one), an automatic flag, a rule's suggestion, a missed flag, the alert settings,
- * a lowered flag's history row and its chat, the help-request metrics and their breakdowns — with one hostile text in every field it
+ * chat's pinned one), an automatic flag, a rule's suggestion, a check-in, a hand-off on its way,
+ * the Hand off dialog, a missed flag, the alert settings, a lowered flag's history row and its
+ * chat, the help-request metrics and their breakdowns — with one hostile text in every field it
  * renders (agent and supervisor names, customer label, message, reason; the team, an id, at its
  * 128-character limit): 10,000
  * characters with no break opportunity, right-to-left overrides, zero-width characters. At 390
@@ -113,6 +114,8 @@ describe('layout: any text, any length, never breaks an element', () => {
         await agent.sendMessage(requested!, text);
         await sup.sendMessage(requested!, text);
         await sup.lower(lowered!, text);
+        // A supervisor's check-in with the agent on a ninth interaction (issue 15; the eighth is the missed flag's).
+        await sup.checkIn({ agentId: 'agent', interactionId: 'i-9', channel: 'enhanced-chat', customerLabel: text, message: text });
         const page = await fixture<HTMLElement>(html`
           <div style="inline-size: 100%; display: grid; gap: 8px">
             <raised-flags-widget .client=${sup} sound notifications style="--flagline-widget-height: 1800px"></raised-flags-widget>
@@ -120,6 +123,7 @@ describe('layout: any text, any length, never breaks an element', () => {
             <flag-button class="lowered" .client=${agent} interaction-id="i-5" customer-label=${text} channel="enhanced-chat"></flag-button>
             <flag-button class="requested" .client=${agent} interaction-id="i-2" customer-label=${text} channel="enhanced-chat"></flag-button>
             <flag-button class="suggested" .client=${agent} .conversations=${conversations} .engine=${engine} interaction-id="i-7" channel="enhanced-chat"></flag-button>
+            <flag-button class="check-in" .client=${agent} interaction-id="i-9" channel="enhanced-chat"></flag-button>
             <flag-metrics .client=${sup}></flag-metrics>
             <flag-history .client=${sup}></flag-history>
           </div>
@@ -174,6 +178,18 @@ describe('layout: any text, any length, never breaks an element', () => {
         await frames();
         expect(layoutProblems(page)).to.deep.equal([]);
         suggested.shadowRoot!.querySelector<HTMLDialogElement>('dialog')!.close();
+        await waitUntil(() => page.querySelector('flag-button.check-in')!.shadowRoot?.querySelector('.notice.check-in'), 'the agent is told of the check-in', WAIT);
+        // The Hand off dialog listing a colleague, then the hand-off on its way to them with a note.
+        widget.handoffTargets = () => [{ id: 'other', name: `${text}!`, role: 'supervisor' }];
+        row(requested!)!.querySelector<HTMLButtonElement>('.hand-off')!.click();
+        await waitUntil(() => widget.shadowRoot!.querySelector('dialog.handoff[open] input[value="other"]'), 'the dialog lists the colleague', WAIT);
+        await frames();
+        expect(layoutProblems(page)).to.deep.equal([]);
+        widget.shadowRoot!.querySelector<HTMLButtonElement>('dialog.handoff .cancel')!.click();
+        await sup.transfer(requested!, 'other', text);
+        await waitUntil(() => row(requested!)?.querySelector('.transfer'), 'the row says where the flag is going', WAIT);
+        await frames();
+        expect(layoutProblems(page)).to.deep.equal([]);
         engine.dispose();
       });
 

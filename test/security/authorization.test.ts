@@ -46,6 +46,11 @@ type Expect = 'allow' | 'not-allowed' | 'not-found' | 'already-acknowledged';
  * (also billing); other-team = raised by Cara (support). For the supervisor (Sam, billing):
  * own = a billing flag Sam claimed; other-agent = a billing flag Sid claimed; other-team = a
  * support flag (Sue claimed). Every flag has a pending join request when the command comes.
+ * Hand-off (issue 15): only the supervisor helping hands a flag off (to Sid, online in billing);
+ * an offer is answered only by whom it is offered to — for these cells the claimer offered the
+ * flag to the other billing supervisor (Sam's to Sid, Sid's to Sam). A check-in is a
+ * supervisor's act with an agent of their team on that agent's interaction: own = Ann on a new
+ * interaction, other-agent = Ann on Ben's interaction, other-team = Cara (not Sam's team: not-found).
  */
 const EXPECTED: Record<'agent' | 'supervisor', Record<Action, [own: Expect, otherAgent: Expect, otherTeam: Expect]>> = {
   agent: {
@@ -58,6 +63,10 @@ const EXPECTED: Record<'agent' | 'supervisor', Record<Action, [own: Expect, othe
     'decline-join': ['not-allowed', 'not-allowed', 'not-allowed'],
     'cancel-join': ['allow', 'not-found', 'not-found'],
     'end-interaction': ['allow', 'not-allowed', 'not-allowed'],
+    transfer: ['not-allowed', 'not-allowed', 'not-allowed'],
+    'accept-transfer': ['not-allowed', 'not-allowed', 'not-allowed'],
+    'decline-transfer': ['not-allowed', 'not-allowed', 'not-allowed'],
+    'check-in': ['not-allowed', 'not-allowed', 'not-allowed'],
     // A status is the sender's own (identity from the token): only supervisors have one.
     'set-status': ['not-allowed', 'not-allowed', 'not-allowed'],
     history: ['allow', 'not-found', 'not-found'],
@@ -72,6 +81,10 @@ const EXPECTED: Record<'agent' | 'supervisor', Record<Action, [own: Expect, othe
     'decline-join': ['allow', 'already-acknowledged', 'not-found'],
     'cancel-join': ['not-allowed', 'not-allowed', 'not-allowed'],
     'end-interaction': ['not-allowed', 'not-allowed', 'not-allowed'],
+    transfer: ['allow', 'not-allowed', 'not-found'],
+    'accept-transfer': ['not-allowed', 'allow', 'not-found'],
+    'decline-transfer': ['not-allowed', 'allow', 'not-found'],
+    'check-in': ['allow', 'not-allowed', 'not-found'],
     'set-status': ['allow', 'allow', 'allow'],
     history: ['allow', 'allow', 'not-found'],
   },
@@ -101,15 +114,19 @@ async function attempt(c: RawClient, action: Action, target: { flagId: string; i
   const cmd: Command =
     action === 'raise'
       ? { type: 'raise', interactionId: ownership === 'own' ? uid('fresh-interaction') : interactionId, channel: 'voice', message: 'let me in' }
-      : action === 'end-interaction'
-        ? { type: 'end-interaction', interactionId }
-        : action === 'set-status'
-          ? { type: 'set-status', status: 'busy' }
-        : action === 'send-message'
-          ? { type: 'send-message', flagId, text: 'hello' }
-          : action === 'lower' || action === 'decline-join'
-            ? { type: action, flagId, reason: 'matrix' }
-            : { type: action, flagId };
+      : action === 'check-in'
+        ? { type: 'check-in', agentId: ownership === 'other-team' ? 'cara' : 'ann', interactionId: ownership === 'own' ? uid('fresh-interaction') : interactionId, channel: 'voice', message: 'checking in' }
+        : action === 'transfer'
+          ? { type: 'transfer', flagId, to: 'sid' }
+          : action === 'end-interaction'
+            ? { type: 'end-interaction', interactionId }
+            : action === 'set-status'
+              ? { type: 'set-status', status: 'busy' }
+              : action === 'send-message'
+                ? { type: 'send-message', flagId, text: 'hello' }
+                : action === 'lower' || action === 'decline-join'
+                  ? { type: action, flagId, reason: 'matrix' }
+                  : { type: action, flagId };
   const r = await c.command(uid('cmd'), cmd);
   if (r.t === 'error') return r.error.code;
   return r.outcome.ok ? 'allow' : r.outcome.error.code;
@@ -149,13 +166,16 @@ async function connection(w: World, p: Participant, state: State): Promise<RawCl
 }
 
 /** A flag in the state a cell needs: raised by `owner`, a join requested, claimed by `claimer`. */
-async function fixture(w: World, owner: Participant, claimer: Participant): Promise<{ flagId: string; interactionId: string }> {
+async function fixture(w: World, owner: Participant, claimer: Participant, action: Action): Promise<{ flagId: string; interactionId: string }> {
   const interactionId = uid(`i-${owner.id}`);
   const agent = w.setup.get(owner.id)!;
   const raised = await ok(agent, { type: 'raise', interactionId, channel: 'voice', message: 'matrix fixture' });
   const flagId = raised.outcome.flagId!;
   await ok(agent, { type: 'request-join', flagId });
   await ok(w.setup.get(claimer.id)!, { type: 'acknowledge', flagId });
+  // An answer to a hand-off needs one pending: the claimer offers the flag to the other supervisor of the team.
+  const receiver = { sam: 'sid', sid: 'sam' }[claimer.id];
+  if ((action === 'accept-transfer' || action === 'decline-transfer') && receiver) await ok(w.setup.get(claimer.id)!, { type: 'transfer', flagId, to: receiver });
   return { flagId, interactionId };
 }
 
@@ -177,7 +197,7 @@ async function matrix(w: World, title: string): Promise<{ cells: number; mismatc
         const cellsText: string[] = [];
         for (const [i, ownership] of OWNERSHIPS.entries()) {
           const [owner, claimer] = OWNERS[role][ownership];
-          const got = await attempt(c, action, await fixture(w, owner, claimer), ownership);
+          const got = await attempt(c, action, await fixture(w, owner, claimer, action), ownership);
           cells++;
           const match = got === expected[i];
           if (!match) mismatches.push(`${title}: ${role}/${state}/${action}/${ownership}: expected ${expected[i]}, got ${got}`);
@@ -304,7 +324,7 @@ describe('authorization matrix (real relay)', () => {
       const res = await fetch(`${relay.url}/api/transcript/${interactionId}`, { headers: { authorization: `Bearer ${await tokenFor(p)}` } });
       return `${res.status} ${(await res.text()).replace(interactionId, '<id>').replace(/"entries":\[.*\]/, '"entries":[…]')}`;
     };
-    const cfix = await fixture(w, cara, sue);
+    const cfix = await fixture(w, cara, sue, 'history');
     const unknown = await transcriptAs(ann, uid('never-flagged'));
     for (const [p, expected] of [[cara, '200 {"entries":[…]}'], [sue, '200 {"entries":[…]}'], [ann, unknown], [sam, unknown]] as const) {
       const answer = await transcriptAs(p, cfix.interactionId);
@@ -373,7 +393,7 @@ describe('authorization matrix × tenants (real relay, --claim-tenant)', () => {
         const texts: string[] = [];
         for (const ownership of OWNERSHIPS) {
           const [owner, claimer] = OWNERS[role][ownership];
-          const target = await fixture(north, owner, claimer);
+          const target = await fixture(north, owner, claimer, action);
           const before = await north.setup.get(owner.id)!.history(target.flagId);
           const got = await attempt(c, action, target, 'other-team');
           const afterwards = await north.setup.get(owner.id)!.history(target.flagId);
@@ -431,7 +451,7 @@ describe('authorization matrix × tenants (real relay, --claim-tenant)', () => {
 
     // The service API: a south service token reaches south's flags only.
     const service = (tenant: string) => createServiceClient({ baseUrl: relay.url, token: () => serviceToken(ALL_SCOPES, 'crm', 'Acme CRM', { tenant }) });
-    const northOnly = await fixture(north, cara, sue);
+    const northOnly = await fixture(north, cara, sue, 'history');
     const southOpen = (await service('south').listOpenFlags({ limit: 500 })).flags.map((f) => f.id);
     assert.ok(!southOpen.includes(northOnly.flagId), 'south lists no north flag');
     assert.ok((await service('north').listOpenFlags({ limit: 500 })).flags.some((f) => f.id === northOnly.flagId));

@@ -34,6 +34,8 @@ export interface FlagConfig {
   recentMs: number;
   /** Agents may raise only on interactions the host assigned to them (the relay's `--require-assignment`). */
   requireAssignment: boolean;
+  /** A hand-off not accepted within this long expires: the flag goes back to its team's queue. */
+  transferTimeoutMs: number;
   /** Teams that chose offer routing, by team id; every other team broadcasts. */
   routing: Record<string, TeamRouting>;
 }
@@ -45,6 +47,7 @@ export const DEFAULT_CONFIG: FlagConfig = Object.freeze({
   limits: Object.freeze({ messageLength: 1000, reasonLength: 200, labelLength: 120 }),
   recentMs: 60 * 60_000,
   requireAssignment: false,
+  transferTimeoutMs: 60_000,
   routing: Object.freeze({}),
 }) as FlagConfig;
 

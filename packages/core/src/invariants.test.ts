@@ -29,9 +29,23 @@ const ACTORS = [
 /** Sees every flag: the reference observer. */
 const ROOT = supervisor('root', ['team-a', 'team-b']);
 const INTERACTIONS = ['i0', 'i1', 'i2', 'i3'];
-const CONFIG = { escalation: { afterMs: 100, secondTierTeams: ['tier-2'] } };
+const CONFIG = { escalation: { afterMs: 100, secondTierTeams: ['tier-2'] }, transferTimeoutMs: 100 };
 const config = resolveConfig(CONFIG);
-const TYPES = ['raise', 'acknowledge', 'lower', 'send-message', 'request-join', 'accept-join', 'decline-join', 'cancel-join', 'end-interaction'] as const;
+const TYPES = [
+  'raise',
+  'acknowledge',
+  'lower',
+  'send-message',
+  'request-join',
+  'accept-join',
+  'decline-join',
+  'cancel-join',
+  'end-interaction',
+  'transfer',
+  'accept-transfer',
+  'decline-transfer',
+  'check-in',
+] as const;
 
 interface CommandStep {
   actor: number;
@@ -42,6 +56,8 @@ interface CommandStep {
   reason: string | undefined;
   channel: number;
   team: number;
+  /** Whom a transfer goes to or a check-in is with: one of ACTORS, or (past the end) the team queue / nobody known. */
+  target: number;
   /** Reuse a previous command id (a retry when the same actor, a collision otherwise). */
   reuse: number | null;
 }
@@ -56,6 +72,7 @@ const commandStep: fc.Arbitrary<CommandStep> = fc.record({
   reason: fc.constantFrom(undefined, 'sorted', 'r'.repeat(201)),
   channel: fc.nat(CHANNELS.length - 1),
   team: fc.nat(2),
+  target: fc.nat(ACTORS.length),
   reuse: fc.option(fc.nat(), { freq: 5 }),
 });
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -78,6 +95,12 @@ function toCommand(s: CommandStep, flags: string[]): Command {
       return { type: s.type, flagId, ...reason };
     case 'end-interaction':
       return { type: 'end-interaction', interactionId };
+    case 'transfer':
+      return { type: 'transfer', flagId, ...(ACTORS[s.target] ? { to: ACTORS[s.target]!.id } : {}), ...(s.reason === undefined ? {} : { note: s.reason }) };
+    case 'decline-transfer':
+      return { type: s.type, flagId, ...reason };
+    case 'check-in':
+      return { type: 'check-in', agentId: ACTORS[s.target]?.id ?? 'nobody', interactionId, channel: CHANNELS[s.channel]!, message: s.text };
     default:
       return { type: s.type, flagId };
   }
@@ -91,6 +114,9 @@ interface Issued {
   reused: boolean;
   outcome?: Outcome;
 }
+
+/** Event types the runs produced (and whether a check-in was among the raises): the properties must have met each. */
+const produced = new Set<string>();
 
 async function runScenario(steps: Step[]): Promise<void> {
   const clock = { now: 0 };
@@ -131,6 +157,7 @@ async function runScenario(steps: Step[]): Promise<void> {
     await Promise.all(batch);
   }
 
+  for (const pe of log) produced.add(pe.event.type === 'raised' && pe.event.agent ? 'check-in' : pe.event.type);
   // Global log: positions 1..N, and the root (who sees everything) got every event once.
   expect(log.map((pe) => pe.pos)).to.deep.equal(log.map((_, i) => i + 1));
   expect(authority.pos).to.equal(log.length);
@@ -141,9 +168,11 @@ async function runScenario(steps: Step[]): Promise<void> {
     const chunk = chunks[i]!;
     const nextTickStart = chunks.slice(i + 1).find((c) => c.tickedFrom !== undefined)?.tickedFrom;
     if (chunk.tickedFrom !== undefined) {
-      while (cursor < log.length && log[cursor]!.event.type === 'escalated' && (nextTickStart === undefined || cursor < nextTickStart)) {
+      const byClock = (type: string) => type === 'escalated' || type === 'transfer-expired';
+      while (cursor < log.length && byClock(log[cursor]!.event.type) && (nextTickStart === undefined || cursor < nextTickStart)) {
         const before = reduceEvents(eventsOf(log, log[cursor]!.event.flagId, log[cursor]!.event.seq - 1))!;
-        expect(before.status, 'only unacknowledged flags escalate').to.equal('raised');
+        if (log[cursor]!.event.type === 'escalated') expect(before.status, 'only unacknowledged flags escalate').to.equal('raised');
+        else expect(before.transfer, 'only a pending hand-off expires').to.not.equal(undefined);
         cursor++;
       }
       continue;
@@ -178,6 +207,21 @@ async function runScenario(steps: Step[]): Promise<void> {
     expect(await authority.history(ROOT, flagId, 0)).to.deep.equal(events);
     const flag = reduceEvents(events)!;
     expect(flag).to.deep.equal(authority.flag(flagId));
+    // Hand-off: a pending offer is from whoever helps, to another supervisor who may see the flag;
+    // a flag nobody helps on is back to raised; a check-in was opened by a supervisor of its team.
+    for (let k = 1; k <= events.length; k++) {
+      const at = reduceEvents(events.slice(0, k))!;
+      if (at.transfer) {
+        expect(at.status).to.equal('acknowledged');
+        expect(at.acknowledgedBy?.id).to.equal(at.transfer.from.id);
+        const to = ACTORS.find((p) => p.id === at.transfer!.to.id)!;
+        expect(to.role).to.equal('supervisor');
+        expect(to.id).to.not.equal(at.transfer.from.id);
+        expect(canSee(to, at, config), `${to.id} may see ${flagId} offered to them`).to.equal(true);
+      }
+      if (at.status === 'raised') expect(at.acknowledgedBy).to.equal(undefined);
+    }
+    if (flag.checkInBy) expect(ACTORS.find((p) => p.id === flag.checkInBy!.id)!.teams).to.include(events[0]!.type === 'raised' ? events[0]!.team : '');
     if (flag.status !== 'lowered') openPerInteraction.set(flag.interactionId, (openPerInteraction.get(flag.interactionId) ?? 0) + 1);
   }
   for (const [interactionId, open] of openPerInteraction) expect(open, `open flags on ${interactionId}`).to.equal(1);
@@ -220,6 +264,55 @@ function stateAt(log: PositionedEvent[], pe: PositionedEvent): Flag {
 describe('invariants (property-based)', () => {
   it('hold for any sequence of commands from any participants', async () => {
     await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), runScenario), { numRuns: 150 });
+  });
+
+  it('hold for hand-off-heavy runs: offers, answers, expiries, hand-backs and check-ins racing lowers', async () => {
+    // The steps of a hand-off twice as likely as the rest.
+    const HANDOFF = ['raise', 'acknowledge', 'acknowledge', 'lower', 'send-message', 'transfer', 'transfer', 'accept-transfer', 'accept-transfer', 'decline-transfer', 'check-in'] as const;
+    // Fresh ids and valid text on team-a's voice calls, supervisors' commands mostly by team-a's
+    // supervisors and offers mostly to them, so runs get past validation to the hand-off rules.
+    const bySupervisor = new Set<string>(['acknowledge', 'transfer', 'accept-transfer', 'decline-transfer', 'check-in']);
+    const command = fc.tuple(commandStep, fc.constantFrom(...HANDOFF)).map(([c, type]): CommandStep => ({
+      ...c,
+      type,
+      reuse: null,
+      team: 0,
+      channel: 0,
+      text: 'hello',
+      actor: bySupervisor.has(type) ? [4, 5, 4, 5, 7][c.actor % 5]! : [0, 1, 3, 2][c.actor % 4]!,
+      target: type === 'check-in' ? [0, 1, 3, 2][c.target % 4]! : [4, 5, ACTORS.length, 7, 0][c.target % 5]!,
+    }));
+    const steps = fc.array(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.array(command, { minLength: 1, maxLength: 3 }).map((commands): Step => ({ kind: 'batch', commands })) },
+        { weight: 1, arbitrary: fc.constantFrom(40, 100).map((advanceMs): Step => ({ kind: 'clock', advanceMs })) },
+        { weight: 1, arbitrary: fc.constant<Step>({ kind: 'restart' }) },
+      ),
+      { minLength: 10, maxLength: 60 },
+    );
+    // Every run starts with one whole story (offer accepted, handed back, declined, expired, a
+    // check-in), then goes on at random: the invariants hold on the path through every state.
+    const cmd = (actor: number, type: CommandStep['type'], extra: Partial<CommandStep> = {}): Step => ({
+      kind: 'batch',
+      commands: [{ actor, type, interaction: 0, flag: 0, text: 'hello', reason: undefined, channel: 0, team: 0, target: ACTORS.length, reuse: null, ...extra }],
+    });
+    const [a1, sa1, sa2] = [0, 4, 5];
+    const story: Step[] = [
+      cmd(a1, 'raise'),
+      cmd(sa1, 'acknowledge'),
+      cmd(sa1, 'transfer', { target: sa2 }),
+      cmd(sa2, 'accept-transfer'),
+      cmd(sa2, 'transfer'),
+      cmd(sa1, 'acknowledge'),
+      cmd(sa1, 'transfer', { target: sa2 }),
+      cmd(sa2, 'decline-transfer'),
+      cmd(sa1, 'transfer', { target: sa2 }),
+      { kind: 'clock', advanceMs: 100 },
+      cmd(sa1, 'check-in', { target: 1, interaction: 1 }),
+    ];
+    produced.clear();
+    await fc.assert(fc.asyncProperty(steps, (rest) => runScenario([...story, ...rest])), { numRuns: 60 });
+    for (const type of ['transfer-offered', 'transfer-accepted', 'transfer-declined', 'transfer-expired', 'handed-back', 'check-in']) expect([...produced], 'the runs met it').to.include(type);
   });
 
   it('hold for long raise/lower-heavy runs on one interaction', async () => {

@@ -401,7 +401,8 @@ describe('allowedActions', () => {
     expect([...allowedActions(boss, flag, config)].sort()).to.deep.equal(['acknowledge', 'lower', 'send-message']);
     flag = applyEvent(flag, { type: 'acknowledged', flagId: 'f', seq: 2, at: 1, actor: { id: 's1', name: 'S', role: 'supervisor' } });
     flag = applyEvent(flag, { type: 'join-requested', flagId: 'f', seq: 3, at: 2, actor: agentRef });
-    expect([...allowedActions(boss, flag, config)].sort()).to.deep.equal(['accept-join', 'decline-join', 'lower', 'send-message']);
+    // The one helping may also hand it off.
+    expect([...allowedActions(boss, flag, config)].sort()).to.deep.equal(['accept-join', 'decline-join', 'lower', 'send-message', 'transfer']);
     // Only the supervisor who acknowledged may answer the join.
     expect([...allowedActions(other, flag, config)].sort()).to.deep.equal(['lower', 'send-message']);
     expect([...allowedActions(agent, flag, config)].sort()).to.deep.equal(['cancel-join', 'lower', 'send-message']);

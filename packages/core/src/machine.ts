@@ -30,6 +30,12 @@ export interface DecisionState {
   /** The agent the host assigned this interaction to (service API), if any: it overrides `interactionAgent`. */
   assignee?(interactionId: string): string | undefined;
   /**
+   * Someone online at the source of truth, by id: whom a flag can be handed to, with whom a
+   * check-in can be opened. A client deciding ahead of its source of truth knows nobody and
+   * leaves those commands to it.
+   */
+  participant?(id: string): Participant | undefined;
+  /**
    * The supervisors of a team as offer routing sees them (presence, status, load). Only the
    * source of truth knows them: a raise decided without it (a client's preview) is not routed.
    */
@@ -127,6 +133,8 @@ export function decide(
     return { flagId: envelope.id, changed: true, events: routed ? [raised, routed] : [raised] };
   }
 
+  if (command.type === 'check-in') return decideCheckIn(state, actor, envelope.id, command, now, config, stamp);
+
   if (command.type === 'set-status') return { flagId: null, events: [], changed: true };
 
   if (command.type === 'end-interaction') {
@@ -194,7 +202,81 @@ export function decide(
       events.push(stamp({ type: 'join-accepted' }, flag.id, flag.seq + events.length, now, who));
       return { flagId: flag.id, changed: true, events };
     }
+    case 'transfer': {
+      const bad = optional(command.note, limits.messageLength, 'The note');
+      if (bad) return bad;
+      if (!flag.acknowledgedBy) return new FlagError('invalid-state', `Nobody helps on flag ${flag.id} yet: acknowledge it instead of handing it off.`, { status: flag.status });
+      if (flag.acknowledgedBy.id !== actor.id) return new FlagError('not-allowed', `${flag.acknowledgedBy.name} helps on flag ${flag.id}; only they can hand it off.`, { acknowledgedBy: flag.acknowledgedBy });
+      if (flag.transfer) return new FlagError('invalid-state', `Flag ${flag.id} is already offered to ${flag.transfer.to.name}.`, { to: flag.transfer.to });
+      const note = command.note?.trim() ? { note: command.note } : {};
+      if (command.to === undefined) return one({ type: 'handed-back', ...note });
+      if (command.to === actor.id) return new FlagError('invalid-input', `You already help on flag ${flag.id}.`);
+      if (!state.participant) return leftToSource(command.type);
+      const to = state.participant(command.to);
+      // Unknown, not a supervisor, or not allowed to see the flag: one answer, so it tells nothing about who exists.
+      if (!to || to.role !== 'supervisor' || checkAccess(to, flag, config))
+        return new FlagError('not-found', `There is no supervisor ${command.to} online who can see flag ${flag.id}.`, { to: command.to });
+      return one({ type: 'transfer-offered', to: refOf(to), ...note });
+    }
+    case 'accept-transfer':
+    case 'decline-transfer': {
+      if (!flag.transfer) return new FlagError('invalid-state', `There is no pending hand-off of flag ${flag.id}.`);
+      if (flag.transfer.to.id !== actor.id) return new FlagError('not-allowed', `Flag ${flag.id} is offered to ${flag.transfer.to.name}, not to you.`, { to: flag.transfer.to });
+      if (command.type === 'accept-transfer') return one({ type: 'transfer-accepted' });
+      const bad = optional(command.reason, limits.reasonLength, 'The reason');
+      if (bad) return bad;
+      return one({ type: 'transfer-declined', ...(command.reason?.trim() ? { reason: command.reason } : {}) });
+    }
   }
+}
+
+function leftToSource(type: string): FlagError {
+  return new FlagError('unavailable', `Only the source of truth knows who is online: it decides ${type} commands.`);
+}
+
+/**
+ * A check-in: a supervisor opens a flag on an agent's interaction, already helping on it (a
+ * `raised` event naming the agent, then `acknowledged`, both by the supervisor). The agent must
+ * be online and share the team; the interaction must be theirs and have no open flag.
+ */
+function decideCheckIn(
+  state: DecisionState,
+  actor: Participant,
+  id: string,
+  command: Extract<CommandEnvelope['command'], { type: 'check-in' }>,
+  now: number,
+  config: FlagConfig,
+  stamp: (draft: Draft, flagId: string, prevSeq: number, at: number, by: ParticipantRef) => FlagEvent,
+): Decision | FlagError {
+  const unavailable = checkAvailability(config, command.channel);
+  if (unavailable) return unavailable;
+  const bad =
+    checkText(command.message, config.limits.messageLength, 'The message', true) ?? optional(command.customerLabel, config.limits.labelLength, 'The customer label');
+  if (bad) return bad;
+  if (command.team !== undefined && !actor.teams.includes(command.team)) return new FlagError('not-allowed', `You are not a member of team ${command.team}.`);
+  if (!state.participant) return leftToSource(command.type);
+  const agent = state.participant(command.agentId);
+  const team = command.team ?? actor.teams.find((t) => agent?.teams.includes(t));
+  // Unknown, offline, not an agent or not on your teams: one answer, so it tells nothing about who exists.
+  if (!agent || agent.role !== 'agent' || team === undefined || !agent.teams.includes(team))
+    return new FlagError('not-found', `There is no agent ${command.agentId} online on your teams.`, { agentId: command.agentId });
+  const notOwner = checkOwner(state, agent, command.interactionId, config);
+  if (notOwner) return new FlagError('not-allowed', `Interaction ${command.interactionId} is not ${agent.name}'s.`);
+  const open = state.openFlagFor(command.interactionId);
+  if (open) return new FlagError('already-open', `Interaction ${command.interactionId} already has an open flag (${open.id}).`, { flagId: open.id });
+  if (state.flag(id)) return new FlagError('invalid-input', `Command id ${id} was already used.`);
+  const who = refOf(actor);
+  const raised: Draft = {
+    type: 'raised',
+    interactionId: command.interactionId,
+    channel: command.channel,
+    customerLabel: command.customerLabel ?? '',
+    team,
+    message: command.message,
+    severity: 'normal',
+    agent: refOf(agent),
+  };
+  return { flagId: id, changed: true, events: [stamp(raised, id, 0, now, who), stamp({ type: 'acknowledged' }, id, 1, now, who)] };
 }
 
 /**
@@ -253,13 +335,20 @@ function stamped(draft: Draft, flagId: string, prevSeq: number, at: number, acto
 /** The escalation the clock causes, if any, for a flag at `now`. */
 export function escalationDue(flag: Flag, now: number, config: FlagConfig): FlagEvent | null {
   if (flag.status !== 'raised' || flag.escalation >= 2 || isRouting(flag, config)) return null;
-  // An offer-routed flag starts waiting on its team once the offers ended.
-  const since = flag.escalation === 0 ? (flag.teamSince ?? flag.raisedAt) : (flag.escalatedAt ?? flag.raisedAt);
+  // An offer-routed flag starts waiting on its team once the offers ended; back in the queue
+  // after a hand-off, the flag waits its full time again.
+  const since = Math.max(flag.escalation === 0 ? (flag.teamSince ?? flag.raisedAt) : (flag.escalatedAt ?? flag.raisedAt), flag.queuedAt ?? 0);
   if (now - since < config.escalation.afterMs) return null;
   const level = (flag.escalation + 1) as 1 | 2;
   return stamped({ type: 'escalated', level }, flag.id, flag.seq, now, SYSTEM_ACTOR);
 }
 
+
+/** The expiry the clock causes, if any, for a flag's pending hand-off at `now`: back to the team's queue. */
+export function transferDue(flag: Flag, now: number, config: FlagConfig): FlagEvent | null {
+  if (!isOpen(flag) || !flag.transfer || now - flag.transfer.at < config.transferTimeoutMs) return null;
+  return stamped({ type: 'transfer-expired' }, flag.id, flag.seq, now, SYSTEM_ACTOR);
+}
 
 /** The routing event the clock causes for a flag at `now` (next offer, or open to the team), if any. */
 export function routingDue(flag: Flag, now: number, config: FlagConfig, candidates: readonly Candidate[]): FlagEvent | null {
@@ -276,7 +365,8 @@ export function applyEvent(flag: Flag | undefined, event: FlagEvent): Flag {
       channel: event.channel,
       customerLabel: event.customerLabel,
       team: event.team,
-      agent: event.actor,
+      agent: event.agent ?? event.actor,
+      ...(event.agent ? { checkInBy: event.actor } : {}),
       ...(event.via ? { raisedVia: event.via } : {}),
       message: event.message,
       ...(event.reason ? { reason: event.reason } : {}),
@@ -297,7 +387,8 @@ export function applyEvent(flag: Flag | undefined, event: FlagEvent): Flag {
     case 'acknowledged':
       next.status = 'acknowledged';
       next.acknowledgedBy = event.actor;
-      next.acknowledgedAt = event.at;
+      // Time to acknowledge counts to the first acknowledgement, not to a later one after a hand-back.
+      next.acknowledgedAt = flag.acknowledgedAt ?? event.at;
       delete next.offer;
       break;
     case 'offered':
@@ -308,12 +399,30 @@ export function applyEvent(flag: Flag | undefined, event: FlagEvent): Flag {
       delete next.offer;
       next.teamSince = event.at;
       break;
+    case 'transfer-offered':
+      next.transfer = { from: event.actor, to: event.to, at: event.at, ...(event.note ? { note: event.note } : {}) };
+      break;
+    case 'transfer-accepted':
+      next.acknowledgedBy = event.actor;
+      delete next.transfer;
+      break;
+    case 'transfer-declined':
+      delete next.transfer;
+      break;
+    case 'transfer-expired':
+    case 'handed-back':
+      next.status = 'raised';
+      next.queuedAt = event.at;
+      delete next.acknowledgedBy;
+      delete next.transfer;
+      break;
     case 'escalated':
       next.escalation = event.level;
       next.escalatedAt = event.at;
       break;
     case 'lowered':
       next.status = 'lowered';
+      delete next.transfer;
       next.lowered = { by: event.actor, at: event.at, cause: event.cause, ...(event.reason ? { reason: event.reason } : {}) };
       break;
     case 'join-requested':
@@ -342,8 +451,19 @@ export function reduceEvents(events: readonly FlagEvent[]): Flag | undefined {
 }
 
 /** Commands on an existing flag, as an element would offer them. */
-export type FlagAction = Exclude<CommandEnvelope['command']['type'], 'raise' | 'end-interaction' | 'set-status'>;
-const FLAG_ACTIONS: readonly FlagAction[] = ['acknowledge', 'lower', 'send-message', 'request-join', 'cancel-join', 'accept-join', 'decline-join'];
+export type FlagAction = Exclude<CommandEnvelope['command']['type'], 'raise' | 'end-interaction' | 'check-in' | 'set-status'>;
+const FLAG_ACTIONS: readonly FlagAction[] = [
+  'acknowledge',
+  'lower',
+  'send-message',
+  'request-join',
+  'cancel-join',
+  'accept-join',
+  'decline-join',
+  'transfer',
+  'accept-transfer',
+  'decline-transfer',
+];
 
 /**
  * What `me` may do to `flag` right now, by the same rules the source of truth applies: the

@@ -47,6 +47,14 @@ export interface Lowering {
   cause: LowerCause;
 }
 
+/** A hand-off waiting for its receiver: it expires `transferTimeoutMs` after `at`. */
+export interface Transfer {
+  from: ParticipantRef;
+  to: ParticipantRef;
+  at: number;
+  note?: string;
+}
+
 /** A flag as every participant who can see it sees it: the result of reducing its events. */
 export interface Flag {
   id: string;
@@ -77,6 +85,12 @@ export interface Flag {
   joinBy?: ParticipantRef;
   joinAt?: number;
   lowered?: Lowering;
+  /** Set on a check-in (a flag a supervisor opened with the agent): that supervisor. */
+  checkInBy?: ParticipantRef;
+  /** A pending hand-off: who offered it to whom, when, with what note. */
+  transfer?: Transfer;
+  /** When it last went back to its team's queue (handed back or an offer expired): escalation counts from then. */
+  queuedAt?: number;
   /** Offer routing: the pending offer (only `to` may acknowledge until `until`). */
   offer?: { to: ParticipantRef; until: number };
   /** Offer routing: who it was offered to so far, in order (each is offered a flag once). */
@@ -99,6 +113,7 @@ export type LoweredEvent = Extract<FlagEvent, { type: 'lowered' }>;
 export type JoinEvent = Extract<FlagEvent, { type: `join-${string}` }>;
 export type MessageEvent = Extract<FlagEvent, { type: 'message' }>;
 export type AssignedEvent = Extract<FlagEvent, { type: 'assigned' }>;
+export type TransferEvent = Extract<FlagEvent, { type: `transfer-${string}` | 'handed-back' }>;
 export type OfferedEvent = Extract<FlagEvent, { type: 'offered' }>;
 export type FlagEventType = FlagEvent['type'];
 

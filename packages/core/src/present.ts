@@ -6,7 +6,7 @@
 import type { Command } from './commands.js';
 import type { FlagConfig } from './config.js';
 import { allowedActions, type FlagAction } from './machine.js';
-import { isOpen, type Flag, type Participant, type ParticipantRef, type PresenceView } from './model.js';
+import { isOpen, type Flag, type Participant, type ParticipantRef, type PresenceView, type Transfer } from './model.js';
 import { isRouting } from './routing.js';
 
 /**
@@ -29,6 +29,10 @@ export interface FlagView {
   busy: ReadonlySet<Command['type']>;
   /** Longest message, reason and customer label, in characters. */
   limits: FlagConfig['limits'];
+  /** A pending hand-off: to whom (`toMe` when to the viewer), from whom, and when it expires. */
+  transfer?: Transfer & { toMe: boolean; expiresAt: number };
+  /** Set on a check-in (a supervisor opened it with the agent): that supervisor. */
+  checkInBy?: ParticipantRef;
   /** Offer routing: the flag is offered to `to` (the viewer when `toMe`) until `until`; only they may take it meanwhile. */
   offer?: { to: ParticipantRef; until: number; toMe: boolean };
 }
@@ -50,6 +54,8 @@ export function presentFlag(
     actions: allowedActions(me, flag, config),
     busy: inFlight,
     limits: config.limits,
+    ...(flag.transfer ? { transfer: { ...flag.transfer, toMe: flag.transfer.to.id === me.id, expiresAt: flag.transfer.at + config.transferTimeoutMs } } : {}),
+    ...(flag.checkInBy ? { checkInBy: flag.checkInBy } : {}),
     ...(flag.offer && isRouting(flag, config) ? { offer: { ...flag.offer, toMe: flag.offer.to.id === me.id } } : {}),
   };
 }

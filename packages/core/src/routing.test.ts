@@ -31,6 +31,10 @@ class World implements DecisionState {
   interactionAgent() {
     return undefined;
   }
+  /** Online at the source of truth: whom a hand-off may name. */
+  participant(id: string) {
+    return [sam, nia].find((p) => p.id === id && this.roster.some((c) => c.ref.id === id && c.online));
+  }
   candidates() {
     return this.roster.map((c) => ({ ...c, inHand: c.inHand + (loadOf(this.flags.values()).get(c.ref.id) ?? 0) }));
   }
@@ -175,6 +179,24 @@ describe('offer routing (pure, fake clock)', () => {
     expect(w.flags.get('f1')).to.not.have.property('offer');
     w.now += 1_000_000;
     expect(w.tick()).to.equal(null);
+  });
+
+  it('a hand-off is not an offer: offered, acknowledged, handed off and accepted, then handed back to the whole team, not offered again', () => {
+    const w = new World();
+    w.roster = [candidate(sam), candidate(nia, { inHand: 1 })];
+    expect(offeredTo(w.raise()[1])).to.equal('sam');
+    w.run(sam, { type: 'acknowledge', flagId: 'f1' });
+    expect((w.run(sam, { type: 'transfer', flagId: 'f1', to: 'nia' }) as FlagEvent[]).map((e) => e.type)).to.deep.equal(['transfer-offered']);
+    expect(w.flags.get('f1')).to.not.have.property('offer');
+    w.run(nia, { type: 'accept-transfer', flagId: 'f1' });
+    w.now += 1_000;
+    expect((w.run(nia, { type: 'transfer', flagId: 'f1' }) as FlagEvent[]).map((e) => e.type)).to.deep.equal(['handed-back']);
+    // Back in the queue: any supervisor of the team may take it, nobody is offered it, and it escalates a full afterMs later.
+    expect(w.tick()).to.equal(null);
+    w.now += 59_999;
+    expect(w.tick()).to.equal(null);
+    w.now += 1;
+    expect(w.tick()?.type).to.equal('escalated');
   });
 
   it('a team without routing broadcasts as before: no offer on raise', () => {

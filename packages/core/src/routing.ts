@@ -29,9 +29,18 @@ export function teamRouting(config: FlagConfig, team: string): TeamRouting | und
   return Object.hasOwn(config.routing, team) ? config.routing[team] : undefined;
 }
 
-/** Whether offer routing still decides who gets this flag (a raised flag not yet opened to its team). */
+/**
+ * Whether offer routing still decides who gets this flag: a raised flag not yet opened to its
+ * team and never acknowledged (one handed back after a hand-off goes to the whole team).
+ */
 export function isRouting(flag: Flag, config: FlagConfig): boolean {
-  return flag.status === 'raised' && flag.escalation === 0 && flag.teamSince === undefined && teamRouting(config, flag.team) !== undefined;
+  return (
+    flag.status === 'raised' &&
+    flag.escalation === 0 &&
+    flag.teamSince === undefined &&
+    flag.acknowledgedAt === undefined &&
+    teamRouting(config, flag.team) !== undefined
+  );
 }
 
 /**

@@ -14,7 +14,16 @@ export function canSee(p: Participant, flag: Flag, config: FlagConfig): boolean 
   return flag.escalation >= 1 && p.teams.some((t) => config.escalation.secondTierTeams.includes(t));
 }
 
-const SUPERVISOR_ONLY: ReadonlySet<Command['type']> = new Set(['acknowledge', 'accept-join', 'decline-join', 'set-status']);
+const SUPERVISOR_ONLY: ReadonlySet<Command['type']> = new Set([
+  'acknowledge',
+  'accept-join',
+  'decline-join',
+  'transfer',
+  'accept-transfer',
+  'decline-transfer',
+  'check-in',
+  'set-status',
+]);
 const AGENT_ONLY: ReadonlySet<Command['type']> = new Set(['raise', 'request-join', 'cancel-join', 'end-interaction']);
 
 /** Role rules that need no state: checked first, by the client and the source of truth alike. */

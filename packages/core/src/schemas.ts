@@ -57,6 +57,24 @@ export const CommandSchema = v.variant('type', [
   v.strictObject({ type: v.picklist(['lower', 'decline-join']), flagId: Id, reason: v.optional(Text) }),
   v.strictObject({ type: v.literal('send-message'), flagId: Id, text: Text }),
   v.strictObject({ type: v.literal('end-interaction'), interactionId: Id }),
+  /** Hand a flag off (issue 15): to a supervisor, who must accept, or back to the team queue (`to` absent). */
+  v.strictObject({ type: v.literal('transfer'), flagId: Id, to: v.optional(Id), note: v.optional(Text) }),
+  v.strictObject({ type: v.literal('accept-transfer'), flagId: Id }),
+  v.strictObject({ type: v.literal('decline-transfer'), flagId: Id, reason: v.optional(Text) }),
+  /**
+   * A supervisor opens a private conversation with an agent on one of the agent's interactions,
+   * with no flag raised (a check-in): it becomes a flag the supervisor already helps on.
+   */
+  v.strictObject({
+    type: v.literal('check-in'),
+    agentId: Id,
+    interactionId: Id,
+    channel: Channel,
+    customerLabel: v.optional(Text),
+    message: Text,
+    /** A team of both the supervisor and the agent; defaults to the supervisor's first team the agent is in. */
+    team: v.optional(Id),
+  }),
   /** A supervisor sets their own presence status (offer routing skips busy and away). */
   v.strictObject({ type: v.literal('set-status'), status: v.picklist(SUPERVISOR_STATUSES) }),
 ]);
@@ -90,8 +108,18 @@ export const EventSchema = v.variant('type', [
     reason: v.optional(Text),
     severity: v.picklist(SEVERITIES),
     ...AutomationFields,
+    /** Set on a check-in: the agent it is with (the actor is the supervisor who opened it). */
+    agent: v.optional(RefSchema),
   }),
   v.strictObject({ ...base, type: v.literal('acknowledged') }),
+  /** The helping supervisor offered the flag to another (`to`), who must accept within `transferTimeoutMs`. */
+  v.strictObject({ ...base, type: v.literal('transfer-offered'), to: RefSchema, note: v.optional(Text) }),
+  v.strictObject({ ...base, type: v.literal('transfer-accepted') }),
+  v.strictObject({ ...base, type: v.literal('transfer-declined'), reason: v.optional(Text) }),
+  /** The offer was not accepted in time (by the system): the flag went back to its team's queue. */
+  v.strictObject({ ...base, type: v.literal('transfer-expired') }),
+  /** The helping supervisor handed the flag back to its team's queue. */
+  v.strictObject({ ...base, type: v.literal('handed-back'), note: v.optional(Text) }),
   v.strictObject({ ...base, type: v.literal('escalated'), level: v.picklist([1, 2]) }),
   v.strictObject({ ...base, type: v.literal('lowered'), cause: v.picklist(['agent', 'supervisor', 'interaction-ended']), reason: v.optional(Text) }),
   v.strictObject({ ...base, type: v.picklist(['join-requested', 'join-accepted', 'join-declined', 'join-cancelled']), reason: v.optional(Text) }),
@@ -144,6 +172,7 @@ export const ConfigSchema = v.strictObject({
   escalation: v.strictObject({ afterMs: Count, secondTierTeams: v.pipe(v.array(Id), v.maxLength(256)) }),
   limits: v.strictObject({ messageLength: Count, reasonLength: Count, labelLength: Count }),
   recentMs: Count,
+  transferTimeoutMs: Count,
   routing: v.pipe(v.record(Id, TeamRoutingSchema), v.check((r) => Object.keys(r).length <= 256, 'at most 256 routed teams')),
 });
 

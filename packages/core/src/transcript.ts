@@ -36,6 +36,7 @@ function describeAction(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised': {
+      if (event.agent) return `${who} opened a check-in with ${event.agent.name}: "${event.message}"`;
       const auto = event.automatic
         ? ` (raised automatically by the rule "${event.automatic.ruleName}")`
         : event.suggested
@@ -61,6 +62,16 @@ function describeAction(event: FlagEvent): string {
       return `${who} cancelled the join request`;
     case 'assigned':
       return `The interaction was transferred from ${event.from.name} to ${event.agent.name}`;
+    case 'transfer-offered':
+      return `${who} offered the flag to ${event.to.name}${note(event.note)}`;
+    case 'transfer-accepted':
+      return `${who} took over the flag`;
+    case 'transfer-declined':
+      return `${who} declined the hand-off${event.reason ? `: ${event.reason}` : ''}`;
+    case 'transfer-expired':
+      return 'The hand-off was not accepted in time: the flag went back to the team queue';
+    case 'handed-back':
+      return `${who} handed the flag back to the team queue${note(event.note)}`;
     case 'offered':
       return `The flag was offered to ${event.to.name}`;
     case 'offer-ended':
@@ -68,6 +79,10 @@ function describeAction(event: FlagEvent): string {
     case 'message':
       return `${who}: ${event.text}`;
   }
+}
+
+function note(text: string | undefined): string {
+  return text ? ` (note: "${text}")` : '';
 }
 
 /** A shared context as transcript lines: `Summary: …`, then `Customer: …` / `Agent: …` per turn. */

@@ -11,6 +11,7 @@ import * as bothSides from '../../../stories/both-sides.stories.js';
 import * as flagButton from '../../../stories/flag-button.stories.js';
 import * as flagHistory from '../../../stories/flag-history.stories.js';
 import * as flagMetrics from '../../../stories/flag-metrics.stories.js';
+import * as handoff from '../../../stories/handoff.stories.js';
 import * as raisedFlagsWidget from '../../../stories/raised-flags-widget.stories.js';
 import * as supervisorChat from '../../../stories/supervisor-chat.stories.js';
 import * as theming from '../../../stories/theming.stories.js';
@@ -47,6 +48,11 @@ const SHOWS: Record<string, string> = {
   'automation / ExpandedContextRow': '[role=listitem] .context .turns',
   'automation / PinnedContextInChat': '.context + .log',
   'automation / GroupOfSimilarFlags': '.group',
+  'handoff / OfferedToYou': 'button.accept-transfer',
+  'handoff / OfferedToYouArabic': 'button.accept-transfer',
+  'handoff / Transferred': '.transfer',
+  'handoff / HandoffDialog': 'dialog.handoff[open] input[value="nia"]',
+  'handoff / CheckIn': '.notice.check-in',
   'raisedFlagsWidget / AlertSettingsOpen': '.alert-settings:popover-open',
   'raisedFlagsWidget / MissedFlags': '.missed li:nth-child(3)',
   'raisedFlagsWidget / AlertsArabic': '.alert-settings:popover-open',
@@ -78,7 +84,7 @@ function overflowing(root: ShadowRoot): string[] {
     .map((el) => el.localName + (el.className ? `.${String(el.className).split(' ').join('.')}` : ''));
 }
 
-const files = { automation, bothSides, flagButton, flagHistory, flagMetrics, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;
+const files = { automation, bothSides, flagButton, flagHistory, flagMetrics, handoff, raisedFlagsWidget, supervisorChat, theming } as Record<string, Record<string, StoryLike>>;
 
 describe('stories', () => {
   afterEach(async () => {

@@ -27,6 +27,7 @@ export const FlagButton = createComponent({
     onFlagAssigned: 'flag-assigned' as EventName<GlobalEventHandlersEventMap['flag-assigned']>,
     onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,
     onFlagEscalated: 'flag-escalated' as EventName<GlobalEventHandlersEventMap['flag-escalated']>,
+    onFlagHandedBack: 'flag-handed-back' as EventName<GlobalEventHandlersEventMap['flag-handed-back']>,
     onFlagLowered: 'flag-lowered' as EventName<GlobalEventHandlersEventMap['flag-lowered']>,
     onFlagOfferEnded: 'flag-offer-ended' as EventName<GlobalEventHandlersEventMap['flag-offer-ended']>,
     onFlagOffered: 'flag-offered' as EventName<GlobalEventHandlersEventMap['flag-offered']>,
@@ -38,6 +39,10 @@ export const FlagButton = createComponent({
     onJoinRequested: 'join-requested' as EventName<GlobalEventHandlersEventMap['join-requested']>,
     onMessageReceived: 'message-received' as EventName<GlobalEventHandlersEventMap['message-received']>,
     onTranscriptEntry: 'transcript-entry' as EventName<GlobalEventHandlersEventMap['transcript-entry']>,
+    onTransferAccepted: 'transfer-accepted' as EventName<GlobalEventHandlersEventMap['transfer-accepted']>,
+    onTransferDeclined: 'transfer-declined' as EventName<GlobalEventHandlersEventMap['transfer-declined']>,
+    onTransferExpired: 'transfer-expired' as EventName<GlobalEventHandlersEventMap['transfer-expired']>,
+    onTransferOffered: 'transfer-offered' as EventName<GlobalEventHandlersEventMap['transfer-offered']>,
   },
 });
 
@@ -85,6 +90,7 @@ export const RaisedFlagsWidget = createComponent({
     onFlagAssigned: 'flag-assigned' as EventName<GlobalEventHandlersEventMap['flag-assigned']>,
     onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,
     onFlagEscalated: 'flag-escalated' as EventName<GlobalEventHandlersEventMap['flag-escalated']>,
+    onFlagHandedBack: 'flag-handed-back' as EventName<GlobalEventHandlersEventMap['flag-handed-back']>,
     onFlagJoin: 'flag-join' as EventName<GlobalEventHandlersEventMap['flag-join']>,
     onFlagLowered: 'flag-lowered' as EventName<GlobalEventHandlersEventMap['flag-lowered']>,
     onFlagOfferEnded: 'flag-offer-ended' as EventName<GlobalEventHandlersEventMap['flag-offer-ended']>,
@@ -97,6 +103,10 @@ export const RaisedFlagsWidget = createComponent({
     onJoinRequested: 'join-requested' as EventName<GlobalEventHandlersEventMap['join-requested']>,
     onMessageReceived: 'message-received' as EventName<GlobalEventHandlersEventMap['message-received']>,
     onTranscriptEntry: 'transcript-entry' as EventName<GlobalEventHandlersEventMap['transcript-entry']>,
+    onTransferAccepted: 'transfer-accepted' as EventName<GlobalEventHandlersEventMap['transfer-accepted']>,
+    onTransferDeclined: 'transfer-declined' as EventName<GlobalEventHandlersEventMap['transfer-declined']>,
+    onTransferExpired: 'transfer-expired' as EventName<GlobalEventHandlersEventMap['transfer-expired']>,
+    onTransferOffered: 'transfer-offered' as EventName<GlobalEventHandlersEventMap['transfer-offered']>,
   },
 });
 
@@ -111,6 +121,7 @@ export const SupervisorChat = createComponent({
     onFlagAssigned: 'flag-assigned' as EventName<GlobalEventHandlersEventMap['flag-assigned']>,
     onFlagError: 'flag-error' as EventName<GlobalEventHandlersEventMap['flag-error']>,
     onFlagEscalated: 'flag-escalated' as EventName<GlobalEventHandlersEventMap['flag-escalated']>,
+    onFlagHandedBack: 'flag-handed-back' as EventName<GlobalEventHandlersEventMap['flag-handed-back']>,
     onFlagLowered: 'flag-lowered' as EventName<GlobalEventHandlersEventMap['flag-lowered']>,
     onFlagOfferEnded: 'flag-offer-ended' as EventName<GlobalEventHandlersEventMap['flag-offer-ended']>,
     onFlagOffered: 'flag-offered' as EventName<GlobalEventHandlersEventMap['flag-offered']>,
@@ -121,5 +132,9 @@ export const SupervisorChat = createComponent({
     onJoinRequested: 'join-requested' as EventName<GlobalEventHandlersEventMap['join-requested']>,
     onMessageReceived: 'message-received' as EventName<GlobalEventHandlersEventMap['message-received']>,
     onTranscriptEntry: 'transcript-entry' as EventName<GlobalEventHandlersEventMap['transcript-entry']>,
+    onTransferAccepted: 'transfer-accepted' as EventName<GlobalEventHandlersEventMap['transfer-accepted']>,
+    onTransferDeclined: 'transfer-declined' as EventName<GlobalEventHandlersEventMap['transfer-declined']>,
+    onTransferExpired: 'transfer-expired' as EventName<GlobalEventHandlersEventMap['transfer-expired']>,
+    onTransferOffered: 'transfer-offered' as EventName<GlobalEventHandlersEventMap['transfer-offered']>,
   },
 });

@@ -75,6 +75,7 @@ export interface RelayConfig {
   reasonLength: number;
   labelLength: number;
   recentMs: number;
+  transferTimeoutMs: number;
   historyMarginMs: number;
   checkpointEvents: number;
   checkpointMs: number;
@@ -146,6 +147,7 @@ export const DEFAULTS: RelayConfig = {
   reasonLength: DEFAULT_CONFIG.limits.reasonLength,
   labelLength: DEFAULT_CONFIG.limits.labelLength,
   recentMs: DEFAULT_CONFIG.recentMs,
+  transferTimeoutMs: DEFAULT_CONFIG.transferTimeoutMs,
   historyMarginMs: HISTORY_MARGIN_MS,
   checkpointEvents: 20_000,
   checkpointMs: 300_000,
@@ -214,6 +216,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'reasonLength', kind: 'int', help: 'Longest reason (raise, lower, decline), in characters.' },
   { key: 'labelLength', kind: 'int', help: 'Longest customer label, in characters.' },
   { key: 'recentMs', kind: 'int', help: 'Lowered flags stay in snapshots (and in clients) this long.' },
+  { key: 'transferTimeoutMs', kind: 'int', help: 'A hand-off to a supervisor not accepted within this long returns the flag to its team queue.' },
   { key: 'historyMarginMs', kind: 'int', help: "A lowered flag's history stays in the relay's memory recent-ms plus this long; after that it is read from the store when named." },
   { key: 'checkpointEvents', kind: 'int', help: 'Write a checkpoint of the state after this many events (a start reads the latest checkpoint and the events after it).' },
   { key: 'checkpointMs', kind: 'int', help: 'Write a checkpoint after this long if anything happened, whichever of the two comes first.' },
@@ -244,6 +247,7 @@ export function flagConfigOf(config: RelayConfig, secondTierTeams: string[]): Fl
     fallbackMode: config.fallbackMode,
     requireAssignment: config.requireAssignment,
     recentMs: config.recentMs,
+    transferTimeoutMs: config.transferTimeoutMs,
     escalation: { afterMs: config.escalationAfterMs, secondTierTeams },
     limits: { messageLength: config.messageLength, reasonLength: config.reasonLength, labelLength: config.labelLength },
     ...(config.teamRouting ? { routing: config.teamRouting } : {}),

@@ -166,7 +166,7 @@ export class RelayConnection {
   #accept({ participant, expiresAt }: Authenticated, kind: 'hello' | 'refresh'): void {
     if (kind === 'hello') {
       const { config } = this.#ctx;
-      const { perUser, presence } = this.#tenant!;
+      const { perUser, presence, people } = this.#tenant!;
       const user = perUser.get(participant.id) ?? { connections: 0, bucket: new TokenBucket(config.ratePerUser, config.ratePerUser * 2) };
       if (user.connections >= config.maxConnectionsPerUser)
         throw new FlagError('rate-limited', `Too many connections for ${participant.id} (limit ${config.maxConnectionsPerUser}).`);
@@ -174,6 +174,7 @@ export class RelayConnection {
       perUser.set(participant.id, user);
       this.#userId = participant.id;
       if (participant.role === 'supervisor') this.#leave = presence.enter(participant);
+      people?.remember(participant);
       clearTimeout(this.#helloTimer);
       this.#ctx.log.info('authenticated', { remote: this.remote, tenant: this.#tenant!.id, participant: participant.id, role: participant.role });
     }

@@ -2,7 +2,7 @@
  * The sample people of dev mode: the dev-only token endpoint signs tokens for them, and the
  * demo offers them as "log in as". Two teams of agents (billing has six, for the demo's scripted
  * outage), a supervisor for each team (two for billing, whose flags are offer-routed in the
- * demo), and a second-tier supervisor who sees escalated flags.
+ * demo, and to whom a hand-off can go), and a second-tier supervisor who sees escalated flags.
  * Never used when a real key is configured.
  */
 import type { Participant } from '@flagline/core';

@@ -79,7 +79,7 @@ export const TranscriptEntry = v.strictObject({
   flagId: Id,
   seq: Count,
   at: Count,
-  type: v.picklist(['raised', 'acknowledged', 'escalated', 'lowered', 'join-requested', 'join-accepted', 'join-declined', 'join-cancelled', 'assigned', 'offered', 'offer-ended', 'message']),
+  type: v.picklist(['raised', 'acknowledged', 'escalated', 'lowered', 'join-requested', 'join-accepted', 'join-declined', 'join-cancelled', 'assigned', 'offered', 'offer-ended', 'message', 'transfer-offered', 'transfer-accepted', 'transfer-declined', 'transfer-expired', 'handed-back']),
   actor: Ref,
   text: v.string(),
 });

@@ -15,6 +15,7 @@ import type { RelayConnection } from './connection.js';
 import { DEV_SECOND_TIER_TEAMS } from './dev-directory.js';
 import { withFields, type Logger } from './log.js';
 import type { Metrics } from './metrics.js';
+import { RedisKnownPeople } from './known-people.js';
 import { LocalPresence, RedisPresence, type Presence } from './presence.js';
 import type { TokenBucket } from './rate-limit.js';
 import { DAY_MS, RetentionJob } from './retention.js';
@@ -53,6 +54,8 @@ export interface Tenant {
   readonly storage: RelayStore;
   readonly store: ServiceState;
   readonly presence: Presence;
+  /** With several processes on Redis: who connected to any of them, for hand-offs and check-ins naming them. */
+  readonly people: RedisKnownPeople | null;
   readonly serviceApi: ServiceApi;
   readonly webhooks: WebhookDelivery | null;
   /** This tenant's open connections (the service API's disconnect, the idle close). */
@@ -128,10 +131,13 @@ export async function openTenant(id: string, env: TenantEnv): Promise<Tenant> {
     storage instanceof SqliteStorage
       ? new ServiceStore(storage.database)
       : await RedisServiceStore.open({ url: config.store, namespace: config.redisNamespace, log, onBlock: (who, until) => disconnect(who, blockedError(until)) });
+  // Who connected to any process of this tenant's Redis namespace; one SQLite process knows everyone itself.
+  const people = storage instanceof SqliteStorage ? null : new RedisKnownPeople({ url: config.store, namespace: config.redisNamespace, log });
   const opening = performance.now();
   const authority = await Authority.open({
     storage,
     assignments: store,
+    ...(people ? { directory: people } : {}),
     config: flagConfigOf(config, config.secondTierTeams.length || !env.devMode ? config.secondTierTeams : [...DEV_SECOND_TIER_TEAMS]),
     onError: (error, source) => {
       log.error('background task failed', { source, code: error.code, error: error.message });
@@ -191,6 +197,7 @@ export async function openTenant(id: string, env: TenantEnv): Promise<Tenant> {
     storage,
     store,
     presence,
+    people,
     serviceApi,
     webhooks,
     connections,
@@ -209,6 +216,7 @@ export async function openTenant(id: string, env: TenantEnv): Promise<Tenant> {
       store.close();
       await authority.close();
       await presence.close();
+      await people?.close();
     },
   };
 }

@@ -13,7 +13,7 @@ import * as v from 'valibot';
 import { Webhook } from 'standardwebhooks';
 import { schemas } from '@flagline/core';
 
-const EVENT_TYPES = ['raised', 'acknowledged', 'escalated', 'lowered', 'join-requested', 'join-accepted', 'join-declined', 'join-cancelled', 'assigned', 'offered', 'offer-ended', 'message'] as const;
+const EVENT_TYPES = ['raised', 'acknowledged', 'escalated', 'lowered', 'join-requested', 'join-accepted', 'join-declined', 'join-cancelled', 'assigned', 'offered', 'offer-ended', 'message', 'transfer-offered', 'transfer-accepted', 'transfer-declined', 'transfer-expired', 'handed-back'] as const;
 const Ms = v.pipe(v.number(), v.integer(), v.minValue(1));
 
 const EndpointSchema = v.strictObject({

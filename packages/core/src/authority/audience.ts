@@ -18,18 +18,38 @@ export class Audience {
   readonly #byAgent = new Map<string, Set<Subscriber>>();
   readonly #byTeam = new Map<string, Set<Subscriber>>();
   readonly #supervisors = new Set<Subscriber>();
+  /** Who is subscribed, by id (as of their latest subscription), with how many subscriptions. */
+  readonly #people = new Map<string, { actor: Participant; count: number }>();
+
+  /** Someone subscribed right now, by id: the directory hand-offs and check-ins are decided with. */
+  participant(id: string): Participant | undefined {
+    return this.#people.get(id)?.actor;
+  }
 
   add(sub: Subscriber): () => void {
     const { actor } = sub;
+    const person = this.#people.get(actor.id);
+    this.#people.set(actor.id, { actor, count: (person?.count ?? 0) + 1 });
+    let left = false;
+    const forget = () => {
+      if (left) return;
+      left = true;
+      const p = this.#people.get(actor.id)!;
+      if (--p.count === 0) this.#people.delete(actor.id);
+    };
     if (actor.role === 'agent') {
       const key = actor.id;
       join(this.#byAgent, key, sub);
-      return () => leave(this.#byAgent, key, sub);
+      return () => {
+        forget();
+        leave(this.#byAgent, key, sub);
+      };
     }
     const teams = [...actor.teams];
     this.#supervisors.add(sub);
     for (const team of teams) join(this.#byTeam, team, sub);
     return () => {
+      forget();
       this.#supervisors.delete(sub);
       for (const team of teams) leave(this.#byTeam, team, sub);
     };
@@ -50,6 +70,7 @@ export class Audience {
     this.#byAgent.clear();
     this.#byTeam.clear();
     this.#supervisors.clear();
+    this.#people.clear();
   }
 }
 

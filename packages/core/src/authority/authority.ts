@@ -6,13 +6,13 @@
 import type { CommandEnvelope, Outcome, ServiceCommand } from '../commands.js';
 import { resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
-import { decide, decideForService, escalationDue, reduceEvents, routingDue, type Decision, type DecisionState } from '../machine.js';
+import { decide, decideForService, escalationDue, reduceEvents, routingDue, transferDue, type Decision, type DecisionState } from '../machine.js';
 import { isOpen, type Flag, type FlagEvent, type Participant, type PositionedEvent, type PresenceView, type ResumePoint, type ServiceRef, type Snapshot } from '../model.js';
 import { isRouting, loadOf, type Candidate } from '../routing.js';
 import { canSee, checkAccess, noSuchFlag } from '../rules.js';
 import { HISTORY_PAGE_MAX, HISTORY_SCAN_MAX, matchesHistory, type HistoryPage, type HistoryQuery } from '../history.js';
 import { Audience, type Listener } from './audience.js';
-import { Draft, track, withStoredFlag, type Assignments } from './draft.js';
+import { Draft, track, withParticipant, withStoredFlag, type Assignments } from './draft.js';
 import { Roster } from './roster.js';
 import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, LoweredRef, StoredOutcome } from './storage.js';
 import { SettingsHub } from '../settings/hub.js';
@@ -44,6 +44,12 @@ export interface AuthorityOptions {
   onCheckpoint?: (report: CheckpointReport) => void;
   /** The host's assignments of interactions to agents (the relay's service API keeps them). */
   assignments?: Assignments;
+  /**
+   * Who else may be named by a hand-off or a check-in, beyond this authority's own subscribers
+   * (who are always known): e.g. the participants connected to the other relay processes of a
+   * shared log. Asked only when the one named is not subscribed here.
+   */
+  directory?: { participant(id: string): Promise<Participant | undefined> };
 }
 
 export type CheckpointReport = { pos: number; events: number; ms: number } | { error: Error };
@@ -97,6 +103,7 @@ export class Authority implements DecisionState {
   #checkpointAt: number;
   #checkpointing: Promise<unknown> | null = null;
   readonly #assignments: Assignments | undefined;
+  readonly #directory: AuthorityOptions['directory'];
 
   private constructor(opts: AuthorityOptions, { epoch, checkpoint, events }: Loaded) {
     this.config = resolveConfig(opts.config);
@@ -105,6 +112,7 @@ export class Authority implements DecisionState {
     this.#onError = opts.onError ?? ((error, source) => console.error(`[flagline] ${source} failed:`, error));
     this.#now = opts.now ?? Date.now;
     this.#assignments = opts.assignments;
+    this.#directory = opts.directory;
     this.#replayWindow = opts.replayWindow ?? 50_000;
     this.#retentionMs = opts.historyRetentionMs ?? this.config.recentMs + HISTORY_MARGIN_MS;
     if (!(this.#retentionMs >= this.config.recentMs))
@@ -164,6 +172,9 @@ export class Authority implements DecisionState {
   assignee(interactionId: string): string | undefined {
     return this.#assignments?.get(interactionId);
   }
+  participant(id: string): Participant | undefined {
+    return this.#subscribers.participant(id);
+  }
 
   /**
    * Run a command for an authenticated actor — or, with `via`, for the participant a service
@@ -173,14 +184,24 @@ export class Authority implements DecisionState {
   execute(actor: Participant, envelope: CommandEnvelope, via?: ServiceRef): Promise<Outcome> {
     const actorId = via ? serviceKey(via) : actor.id;
     const flagId = 'flagId' in envelope.command ? envelope.command.flagId : undefined;
-    const done = this.#run(envelope.id, actorId, flagId, () => this.execute(actor, envelope, via), (state) => decide(state, actor, envelope, this.#now(), this.config, via));
     const { command } = envelope;
-    if (command.type !== 'set-status') return done;
-    // A status is presence, not history: kept by the roster once the command is accepted.
-    return done.then((outcome) => {
-      if (outcome.ok) this.#roster.setStatus(actor, command.status, this.#now());
-      return outcome;
-    });
+    const run = (found?: Participant): Promise<Outcome> => {
+      const done = this.#run(envelope.id, actorId, flagId, () => this.execute(actor, envelope, via), (state) =>
+        decide(withParticipant(state, found), actor, envelope, this.#now(), this.config, via),
+      );
+      if (command.type !== 'set-status') return done;
+      // A status is presence, not history: kept by the roster once the command is accepted.
+      return done.then((outcome) => {
+        if (outcome.ok) this.#roster.setStatus(actor, command.status, this.#now());
+        return outcome;
+      });
+    };
+    const named = command.type === 'transfer' ? command.to : command.type === 'check-in' ? command.agentId : undefined;
+    if (named === undefined || !this.#directory || this.#subscribers.participant(named)) return run();
+    return this.#directory.participant(named).then(run, (err: unknown): Outcome => ({
+      ok: false,
+      error: new FlagError('unavailable', `Could not look up ${named}; retry the command: ${String(err)}`, { retryAfterMs: RETRY_AFTER_MS }).toJSON(),
+    }));
   }
 
   /** Run a host backend's own command (end or assign an interaction). */
@@ -238,7 +259,7 @@ export class Authority implements DecisionState {
 
   /**
    * Move offer routing on (next offer, or open to the team), escalate every flag whose time is
-   * up, and drop from memory the histories whose retention ended. Runs on the timer from
+   * up, expire the hand-offs nobody accepted in time, and drop from memory the histories whose retention ended. Runs on the timer from
    * `start()`, or by hand in tests.
    */
   tick(): Promise<void> {
@@ -257,7 +278,7 @@ export class Authority implements DecisionState {
           due = routingDue(flag, now, this.config, this.#roster.candidates(flag.team, load));
           if (due && flag.offer) load.set(flag.offer.to.id, (load.get(flag.offer.to.id) ?? 1) - 1);
           if (due?.type === 'offered') load.set(due.to.id, (load.get(due.to.id) ?? 0) + 1);
-        } else due = escalationDue(flag, now, this.config);
+        } else due = escalationDue(flag, now, this.config) ?? transferDue(flag, now, this.config);
         if (due) events.push(due);
       }
       return { result: undefined, events };
@@ -472,7 +493,7 @@ export class Authority implements DecisionState {
     const decided = this.#queue.then(async (): Promise<{ result: T; durable: Promise<void> }> => {
       const stored = key && (await this.#storage.outcome(key.id));
       if (stored) return { result: answer(stored, key) as T, durable: Promise.resolve() };
-      const { result, events, outcome } = plan(new Draft(this.#state, this.#assignments, this.#candidates));
+      const { result, events, outcome } = plan(new Draft(this.#state, this.#subscribers, this.#assignments, this.#candidates));
       const positioned = events.map((event, i) => ({ pos: this.#pos + 1 + i, event }));
       return { result, durable: this.#pipeline({ events: positioned, expectedPos: this.#pos, outcomes: outcome ? [outcome] : [] }) };
     });
@@ -493,7 +514,7 @@ export class Authority implements DecisionState {
     try {
       for (let attempt = 0; jobs.length; attempt++) {
         if (attempt === MAX_CONFLICTS) throw new FlagError('internal', `Gave up after ${MAX_CONFLICTS} write conflicts with other relay processes.`);
-        const draft = new Draft(this.#state, this.#assignments, this.#candidates);
+        const draft = new Draft(this.#state, this.#subscribers, this.#assignments, this.#candidates);
         const plans = jobs.map((job) => {
           const planned = job.plan(draft);
           draft.apply(planned.events);

@@ -4,7 +4,7 @@
  * Authority's own state stays untouched until the group's commit succeeds.
  */
 import { applyEvent, type DecisionState } from '../machine.js';
-import type { Flag, FlagEvent } from '../model.js';
+import type { Flag, FlagEvent, Participant } from '../model.js';
 import type { Candidate } from '../routing.js';
 
 /** Offer routing's view of a team's supervisors, given the open flags (for their load). */
@@ -75,19 +75,30 @@ export interface Assignments {
   get(interactionId: string): string | undefined;
 }
 
+/** Who is online at the source of truth, by id (its subscribers). */
+export interface Directory {
+  participant(id: string): Participant | undefined;
+}
+
 export class Draft implements DecisionState {
   readonly #state: { flags: Overlay<Flag>; open: Overlay<string>; latest: Overlay<string> };
   readonly #assignments: Assignments | undefined;
+  readonly #directory: Directory;
   readonly #candidates: CandidateSource | undefined;
 
-  constructor(base: BaseState, assignments?: Assignments, candidates?: CandidateSource) {
+  constructor(base: BaseState, directory: Directory, assignments?: Assignments, candidates?: CandidateSource) {
     this.#state = { flags: new Overlay(base.flags), open: new Overlay(base.open), latest: new Overlay(base.latest) };
+    this.#directory = directory;
     this.#assignments = assignments;
     this.#candidates = candidates;
   }
 
   candidates(team: string): readonly Candidate[] {
     return this.#candidates?.(team, this.openFlags()) ?? [];
+  }
+
+  participant(id: string): Participant | undefined {
+    return this.#directory.participant(id);
   }
 
   assignee(interactionId: string): string | undefined {
@@ -114,6 +125,22 @@ export class Draft implements DecisionState {
 }
 
 /**
+ * The state, plus someone the source of truth's directory found who is not subscribed here (on
+ * another relay process): a hand-off to them or a check-in with them is decided as for a subscriber.
+ */
+export function withParticipant(state: DecisionState, found: Participant | undefined): DecisionState {
+  if (!found) return state;
+  return {
+    flag: (id) => state.flag(id),
+    openFlagFor: (interactionId) => state.openFlagFor(interactionId),
+    interactionAgent: (interactionId) => state.interactionAgent(interactionId),
+    ...(state.assignee ? { assignee: (interactionId: string) => state.assignee!(interactionId) } : {}),
+    ...(state.candidates ? { candidates: (team: string) => state.candidates!(team) } : {}),
+    participant: (id) => state.participant?.(id) ?? (id === found.id ? found : undefined),
+  };
+}
+
+/**
  * The state, plus one flag read back from storage because it left memory (lowered long ago, so
  * it never changes again): a command on it is decided as if it had never left.
  */
@@ -124,6 +151,7 @@ export function withStoredFlag(state: DecisionState, stored: Flag | undefined): 
     openFlagFor: (interactionId) => state.openFlagFor(interactionId),
     interactionAgent: (interactionId) => state.interactionAgent(interactionId),
     ...(state.assignee ? { assignee: (interactionId: string) => state.assignee!(interactionId) } : {}),
+    ...(state.participant ? { participant: (id: string) => state.participant!(id) } : {}),
     ...(state.candidates ? { candidates: (team: string) => state.candidates!(team) } : {}),
   };
 }

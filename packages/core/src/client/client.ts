@@ -22,7 +22,7 @@ import { Expiry } from './expiry.js';
 import { KeyedStores } from './keyed-stores.js';
 import { SortedFlags } from './sorted-flags.js';
 import { TranscriptFeed } from './transcript-feed.js';
-import type { ClientEventMap, Clock, CommandResult, FlagClient, FlagClientOptions, RaiseInput, TimelineItem } from './types.js';
+import type { CheckInInput, ClientEventMap, Clock, CommandResult, FlagClient, FlagClientOptions, RaiseInput, TimelineItem } from './types.js';
 import { randomId } from '../random-id.js';
 import { SettingsStores } from './settings.js';
 import type { SettingKey, SettingValue, SettingsScope } from '../settings/schemas.js';
@@ -173,6 +173,24 @@ class Client implements FlagClient {
   cancelJoin(flagId: string) {
     return this.#run({ type: 'cancel-join', flagId });
   }
+  /** Hand the flag off to a supervisor (`to`), who must accept, or back to the team queue (no `to`). */
+  transfer(flagId: string, to?: string, note?: string) {
+    return this.#run({ type: 'transfer', flagId, ...(to ? { to } : {}), ...(note?.trim() ? { note } : {}) });
+  }
+  acceptTransfer(flagId: string) {
+    return this.#run({ type: 'accept-transfer', flagId });
+  }
+  declineTransfer(flagId: string, reason?: string) {
+    return this.#run(reason ? { type: 'decline-transfer', flagId, reason } : { type: 'decline-transfer', flagId });
+  }
+  /** A supervisor opens a private conversation with an agent on one of the agent's interactions (the flag's id is the command's). */
+  checkIn(input: CheckInInput) {
+    const { agentId, interactionId, channel, message } = input;
+    const command: Command = { type: 'check-in', agentId, interactionId, channel, message };
+    if (input.customerLabel !== undefined) command.customerLabel = input.customerLabel;
+    if (input.team) command.team = input.team;
+    return this.#run(command);
+  }
   endInteraction(interactionId: string) {
     return this.#run({ type: 'end-interaction', interactionId });
   }
@@ -246,7 +264,7 @@ class Client implements FlagClient {
 
   async #send(pending: PendingCommand): Promise<CommandResult> {
     const { envelope } = pending;
-    const flagId = flagIdOf(envelope.command) ?? (envelope.command.type === 'raise' ? envelope.id : null);
+    const flagId = flagIdOf(envelope.command) ?? (envelope.command.type === 'raise' || envelope.command.type === 'check-in' ? envelope.id : null);
     pending.state = 'sending';
     delete pending.error;
     this.#changed(flagId);

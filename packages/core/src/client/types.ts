@@ -46,6 +46,17 @@ export interface RaiseInput {
   suggested?: RuleRef;
 }
 
+/** A supervisor's check-in: the agent, one of their interactions, and the first message. */
+export interface CheckInInput {
+  agentId: string;
+  interactionId: string;
+  channel: Channel;
+  customerLabel?: string;
+  message: string;
+  /** A team of both; defaults to the supervisor's first team the agent is in. */
+  team?: string;
+}
+
 /** What a command resolves with once the source of truth accepted it. */
 export interface CommandResult {
   commandId: string;
@@ -134,6 +145,12 @@ export interface FlagClient {
   declineJoin(flagId: string, reason?: string): Promise<CommandResult>;
   cancelJoin(flagId: string): Promise<CommandResult>;
   endInteraction(interactionId: string): Promise<CommandResult>;
+  /** Hand the flag off to a supervisor (`to`), who must accept within `transferTimeoutMs`, or back to the team queue. */
+  transfer(flagId: string, to?: string, note?: string): Promise<CommandResult>;
+  acceptTransfer(flagId: string): Promise<CommandResult>;
+  declineTransfer(flagId: string, reason?: string): Promise<CommandResult>;
+  /** Open a private conversation with an agent on one of their interactions, with no flag raised. */
+  checkIn(input: CheckInInput): Promise<CommandResult>;
   /** A supervisor sets their own status: offer routing offers flags only to `available` supervisors. */
   setStatus(status: SupervisorStatus): Promise<CommandResult>;
   /**

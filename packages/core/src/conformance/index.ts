@@ -26,6 +26,7 @@
  */
 import { TestContext, type TransportHarness } from './context.js';
 import { commandTests } from './suite-commands.js';
+import { handoffTests } from './suite-handoff.js';
 import { resumeTests } from './suite-resume.js';
 import { ruleTests } from './suite-rules.js';
 
@@ -83,6 +84,7 @@ export function runTransportConformance(options: ConformanceOptions): void {
   describe(`${options.name}: Flagline transport conformance`, () => {
     describe('commands, ordering and idempotency', () => commandTests(register));
     describe('authorization and invalid input', () => ruleTests(register));
+    describe('hand-off and check-in', () => handoffTests(register));
     describe('resume, reconnect and restart', () => resumeTests(register, features));
   });
 }

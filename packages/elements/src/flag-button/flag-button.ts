@@ -48,6 +48,11 @@ const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: tr
  * @fires {FlagStateEvent} flag-offer-ended - Offer routing ran out of supervisors: the whole team may take the flag.
  * @csspart hint - "No supervisor online right now", before raising, while no supervisor of the agent's team is online and available.
  * @fires {FlagStateEvent} message-received - Someone else wrote on this interaction's flag (`event.text`).
+ * @fires {FlagStateEvent} transfer-offered - The supervisor helping offered this interaction's flag to another (`event.to`).
+ * @fires {FlagStateEvent} transfer-accepted - Another supervisor took the flag over: they help now.
+ * @fires {FlagStateEvent} transfer-declined - The supervisor offered the flag declined; the one who offered it still helps.
+ * @fires {FlagStateEvent} transfer-expired - Nobody accepted the offer in time: the flag waits in its team's queue again.
+ * @fires {FlagStateEvent} flag-handed-back - The supervisor helping handed the flag back to its team's queue.
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of this interaction's flag, as a transcript line.
  * @csspart button - The flag button, showing the flag's state and the unread count.
  * @csspart composer - The raise dialog (a native modal `<dialog>`).
@@ -96,7 +101,7 @@ export class FlagButton extends FlaglineElement {
   @state() private panelOpen = false;
   /** The lowered flag whose notice the agent closed. */
   @state() private noticeClosed = '';
-  /** The automatic flag whose notice the agent closed. */
+  /** The automatic or check-in flag whose notice the agent closed. */
   @state() private autoNoticeClosed = '';
   /** What the composer will share of the conversation (none without `conversations`). */
   @state() private contextDraft: ContextDraft | undefined;
@@ -198,7 +203,9 @@ export class FlagButton extends FlaglineElement {
       case 'join-requested':
         return s.joinRequested;
       case 'acknowledged':
-        return s.acknowledgedBy(view.by?.name ?? '');
+        if (view.transfer) return s.handingOff(view.transfer.from.name, view.transfer.to.name);
+        // Who helps now: the supervisor who opened the check-in, or whoever acknowledged or took the flag over.
+        return view.checkInBy?.id === view.by?.id ? s.checkInBy(view.by?.name ?? '') : s.acknowledgedBy(view.by?.name ?? '');
       case 'escalated':
         return s.escalated;
       case 'raised':
@@ -238,6 +245,7 @@ export class FlagButton extends FlaglineElement {
       flag && !isOpen(flag) && !this.panelOpen && flag.id !== this.noticeClosed &&
       flag.lowered?.cause !== 'interaction-ended' && flag.lowered?.by.id !== this.activeClient?.me.id;
     const auto = flag && isOpen(flag) && flag.automatic && flag.id !== this.autoNoticeClosed ? flag : undefined;
+    const checkIn = flag && isOpen(flag) && flag.checkInBy && !this.panelOpen && flag.id !== this.autoNoticeClosed ? flag.checkInBy : undefined;
     const client = this.activeClient;
     const alone = !this.openFlag && client !== undefined && noSupervisorAvailable(this.#presence.value, client.me);
     return html`<div class="notice-region" role="status">
@@ -249,6 +257,10 @@ export class FlagButton extends FlaglineElement {
       ${auto
         ? html`<p class="notice auto" part="notice"><span dir="auto">${this.s.autoRaised(auto.automatic!.ruleName)}</span>
             <button class="close-notice" @click=${() => (this.autoNoticeClosed = auto.id)}>${this.s.close}</button></p>`
+        : nothing}
+      ${checkIn && flag
+        ? html`<p class="notice check-in" part="notice"><span dir="auto">${this.s.checkInNotice(checkIn.name)}</span>
+            <button class="close-notice" @click=${() => (this.autoNoticeClosed = flag.id)}>${this.s.close}</button></p>`
         : nothing}
       ${this.#renderSuggestion()}
     </div>`;

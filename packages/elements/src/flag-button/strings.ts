@@ -8,6 +8,12 @@ export interface FlagButtonStrings {
   raised: string;
   escalated: string;
   acknowledgedBy: (name: string) => string;
+  /** A flag a supervisor opened with the agent (a check-in), while that supervisor still helps. */
+  checkInBy: (name: string) => string;
+  /** The supervisor helping offered the flag to another, who has not answered yet. */
+  handingOff: (from: string, to: string) => string;
+  /** Announced beside the button when a supervisor opens a check-in. */
+  checkInNotice: (name: string) => string;
   joinRequested: string;
   joinedBy: (name: string) => string;
   loweredBy: (flag: Flag) => string;
@@ -51,6 +57,9 @@ export const defaultFlagButtonStrings: FlagButtonStrings = {
   raised: 'Flag raised',
   escalated: 'Flag escalated',
   acknowledgedBy: (name) => `Acknowledged by ${name}`,
+  checkInBy: (name) => `Check-in from ${name}`,
+  handingOff: (from, to) => `${from} is handing you over to ${to}`,
+  checkInNotice: (name) => `${name} opened a check-in with you: open the chat to answer`,
   joinRequested: 'Join requested',
   joinedBy: (name) => `${name} joined`,
   loweredBy: (flag) =>

@@ -32,6 +32,11 @@ export const FLAG_STATE_EVENT_TYPES = {
   offered: 'flag-offered',
   'offer-ended': 'flag-offer-ended',
   message: 'message-received',
+  'transfer-offered': 'transfer-offered',
+  'transfer-accepted': 'transfer-accepted',
+  'transfer-declined': 'transfer-declined',
+  'transfer-expired': 'transfer-expired',
+  'handed-back': 'flag-handed-back',
 } as const satisfies Record<FlagEvent['type'], string>;
 export type FlagStateEventType = (typeof FLAG_STATE_EVENT_TYPES)[keyof typeof FLAG_STATE_EVENT_TYPES];
 
@@ -140,6 +145,11 @@ declare global {
     'flag-offered': FlagStateEvent;
     'flag-offer-ended': FlagStateEvent;
     'message-received': FlagStateEvent;
+    'transfer-offered': FlagStateEvent;
+    'transfer-accepted': FlagStateEvent;
+    'transfer-declined': FlagStateEvent;
+    'transfer-expired': FlagStateEvent;
+    'flag-handed-back': FlagStateEvent;
     'transcript-entry': TranscriptEntryEvent;
     'flag-error': FlagErrorEvent;
     'flag-unavailable': FlagUnavailableEvent;

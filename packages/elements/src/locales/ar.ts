@@ -57,6 +57,7 @@ function systemLine(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised':
+      if (event.agent) return `فتح ${who} متابعة مع ${event.agent.name}: «${event.message}»`;
       return `رفع ${who} علمًا${event.severity === 'urgent' ? ' (عاجل)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»${event.automatic ? ` (رُفع تلقائيًا بالقاعدة «${event.automatic.ruleName}»)` : event.suggested ? ` (اقترحته القاعدة «${event.suggested.ruleName}»)` : ''}`;
     case 'acknowledged':
       return `استلم ${who} العلم`;
@@ -78,6 +79,16 @@ function systemLine(event: FlagEvent): string {
       return 'عُرض العلم على الفريق كله';
     case 'assigned':
       return `نُقل التفاعل من ${event.from.name} إلى ${event.agent.name}`;
+    case 'transfer-offered':
+      return `عرض ${who} العلم على ${event.to.name}${because(event.note)}`;
+    case 'transfer-accepted':
+      return `تولّى ${who} العلم`;
+    case 'transfer-declined':
+      return `رفض ${who} التسليم${because(event.reason)}`;
+    case 'transfer-expired':
+      return 'لم يُقبل التسليم في الوقت المحدد: عاد العلم إلى قائمة الفريق';
+    case 'handed-back':
+      return `أعاد ${who} العلم إلى قائمة الفريق${because(event.note)}`;
     case 'message':
       return `${who}: ${event.text}`;
   }
@@ -90,6 +101,9 @@ export const ar = {
     raised: 'تم رفع العلم',
     escalated: 'تم تصعيد العلم',
     acknowledgedBy: (name) => `استلمه ${name}`,
+    checkInBy: (name) => `متابعة من ${name}`,
+    handingOff: (from, to) => `يسلّمك ${from} إلى ${to}`,
+    checkInNotice: (name) => `فتح ${name} متابعة معك: افتح المحادثة للرد`,
     joinRequested: 'طُلب الانضمام',
     joinedBy: (name) => `انضم ${name}`,
     loweredBy: (flag) =>
@@ -250,6 +264,23 @@ export const ar = {
     lowerAll: (count) => `خفض الكل (${n(count)})`,
     announceEach: (action, done, of) =>
       `${action === 'acknowledge' ? 'تم الاستلام' : action === 'lower' ? 'تم الخفض' : 'أُرسل الرد'}: ${n(done)} من ${n(of)} أعلام`,
+    handOff: 'تسليم',
+    handoffTitle: (flag) => `تسليم علم ${flag.agent.name}`,
+    handoffTo: 'إلى',
+    backToQueue: 'العودة إلى قائمة الفريق',
+    handoffLoading: 'جارٍ البحث عن المتصلين…',
+    noColleagues: 'لا يوجد مشرف آخر متصل من هذا الفريق.',
+    handoffNote: 'ملاحظة (اختيارية)',
+    handoffSubmit: 'تسليم',
+    handoffCancel: 'إلغاء',
+    handoffOfferedToYou: (from) => `عرضه عليك ${from}`,
+    handoffOfferedTo: (to) => `معروض على ${to}`,
+    acceptTransfer: 'قبول',
+    declineTransfer: 'رفض التسليم',
+    checkIn: 'متابعة',
+    announceHandoffOffered: (flag, from) => `يعرض عليك ${from} علم ${flag.agent.name}`,
+    announceDeclined: (flag, by) => `رفض ${by} علم ${flag.agent.name}: يبقى معك`,
+    announceBackInQueue: (flag) => `عاد علم ${flag.agent.name} إلى قائمة الفريق`,
     offeredToYou: (seconds) => `معروض عليك — ${n(seconds)} ث`,
     offeredTo: (name, seconds) => `معروض على ${name} — ${n(seconds)} ث`,
     announceOffered: (flag, seconds) => `عُرض عليك علم من ${flag.agent.name} لمدة ${n(seconds)} ثانية: ${flag.message}`,

@@ -41,6 +41,7 @@ function systemLine(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised':
+      if (event.agent) return `${who} abrió una consulta con ${event.agent.name}: «${event.message}»`;
       return `${who} levantó una bandera${event.severity === 'urgent' ? ' (urgente)' : ''}${event.reason ? ` [${event.reason}]` : ''}: «${event.message}»${event.automatic ? ` (levantada automáticamente por la regla «${event.automatic.ruleName}»)` : event.suggested ? ` (sugerida por la regla «${event.suggested.ruleName}»)` : ''}`;
     case 'acknowledged':
       return `${who} atendió la bandera`;
@@ -58,6 +59,16 @@ function systemLine(event: FlagEvent): string {
       return `${who} canceló la solicitud de unirse`;
     case 'assigned':
       return `La interacción se transfirió de ${event.from.name} a ${event.agent.name}`;
+    case 'transfer-offered':
+      return `${who} ofreció la bandera a ${event.to.name}${because(event.note)}`;
+    case 'transfer-accepted':
+      return `${who} se hizo cargo de la bandera`;
+    case 'transfer-declined':
+      return `${who} rechazó el traspaso${because(event.reason)}`;
+    case 'transfer-expired':
+      return 'Nadie aceptó el traspaso a tiempo: la bandera volvió a la cola del equipo';
+    case 'handed-back':
+      return `${who} devolvió la bandera a la cola del equipo${because(event.note)}`;
     case 'offered':
       return `La bandera se ofreció a ${event.to.name}`;
     case 'offer-ended':
@@ -74,6 +85,9 @@ export const es = {
     raised: 'Bandera levantada',
     escalated: 'Bandera escalada',
     acknowledgedBy: (name) => `Atendida por ${name}`,
+    checkInBy: (name) => `Consulta de ${name}`,
+    handingOff: (from, to) => `${from} te está pasando a ${to}`,
+    checkInNotice: (name) => `${name} abrió una consulta contigo: abre el chat para responder`,
     joinRequested: 'Incorporación solicitada',
     joinedBy: (name) => `${name} se unió`,
     loweredBy: (flag) =>
@@ -211,6 +225,23 @@ export const es = {
     lowerAll: (count) => `Bajar las ${n(count)}`,
     announceEach: (action, done, of) =>
       `${action === 'acknowledge' ? 'Atendidas' : action === 'lower' ? 'Bajadas' : 'Respuesta enviada en'} ${n(done)} de ${n(of)} banderas`,
+    handOff: 'Traspasar',
+    handoffTitle: (flag) => `Traspasar la bandera de ${flag.agent.name}`,
+    handoffTo: 'A',
+    backToQueue: 'De vuelta a la cola del equipo',
+    handoffLoading: 'Buscando quién está conectado…',
+    noColleagues: 'No hay otro supervisor de este equipo conectado.',
+    handoffNote: 'Nota (opcional)',
+    handoffSubmit: 'Traspasar',
+    handoffCancel: 'Cancelar',
+    handoffOfferedToYou: (from) => `${from} te la ofrece`,
+    handoffOfferedTo: (to) => `Ofrecida a ${to}`,
+    acceptTransfer: 'Aceptar',
+    declineTransfer: 'Rechazar traspaso',
+    checkIn: 'Consulta',
+    announceHandoffOffered: (flag, from) => `${from} te ofrece la bandera de ${flag.agent.name}`,
+    announceDeclined: (flag, by) => `${by} rechazó la bandera de ${flag.agent.name}: sigue contigo`,
+    announceBackInQueue: (flag) => `La bandera de ${flag.agent.name} volvió a la cola del equipo`,
     offeredToYou: (seconds) => `Ofrecida a ti — ${n(seconds)} s`,
     offeredTo: (name, seconds) => `Ofrecida a ${name} — ${n(seconds)} s`,
     announceOffered: (flag, seconds) => `Bandera de ${flag.agent.name} ofrecida a ti durante ${n(seconds)} segundos: ${flag.message}`,

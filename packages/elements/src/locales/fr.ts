@@ -41,6 +41,7 @@ function systemLine(event: FlagEvent): string {
   const who = event.actor.name;
   switch (event.type) {
     case 'raised':
+      if (event.agent) return `${who} a ouvert un point avec ${event.agent.name}\u00a0: «\u00a0${event.message}\u00a0»`;
       return `${who} a levé un drapeau${event.severity === 'urgent' ? ' (urgent)' : ''}${event.reason ? ` [${event.reason}]` : ''}\u00a0: «\u00a0${event.message}\u00a0»${event.automatic ? ` (levé automatiquement par la règle «\u00a0${event.automatic.ruleName}\u00a0»)` : event.suggested ? ` (suggéré par la règle «\u00a0${event.suggested.ruleName}\u00a0»)` : ''}`;
     case 'acknowledged':
       return `${who} a pris en charge le drapeau`;
@@ -62,6 +63,16 @@ function systemLine(event: FlagEvent): string {
       return 'Le drapeau a été proposé à toute l’équipe';
     case 'assigned':
       return `L’interaction a été transférée de ${event.from.name} à ${event.agent.name}`;
+    case 'transfer-offered':
+      return `${who} a proposé le drapeau à ${event.to.name}${because(event.note)}`;
+    case 'transfer-accepted':
+      return `${who} a pris le relais`;
+    case 'transfer-declined':
+      return `${who} a refusé le relais${because(event.reason)}`;
+    case 'transfer-expired':
+      return 'Le relais n’a pas été accepté à temps\u00a0: le drapeau est revenu dans la file de l’équipe';
+    case 'handed-back':
+      return `${who} a rendu le drapeau à la file de l’équipe${because(event.note)}`;
     case 'message':
       return `${who}\u00a0: ${event.text}`;
   }
@@ -74,6 +85,9 @@ export const fr = {
     raised: 'Drapeau levé',
     escalated: 'Drapeau escaladé',
     acknowledgedBy: (name) => `Pris en charge par ${name}`,
+    checkInBy: (name) => `Point avec ${name}`,
+    handingOff: (from, to) => `${from} vous confie à ${to}`,
+    checkInNotice: (name) => `${name} a ouvert un point avec vous\u00a0: ouvrez la discussion pour répondre`,
     joinRequested: 'Intervention demandée',
     joinedBy: (name) => `${name} a rejoint`,
     loweredBy: (flag) =>
@@ -211,6 +225,23 @@ export const fr = {
     lowerAll: (count) => `Baisser les ${n(count)}`,
     announceEach: (action, done, of) =>
       `${action === 'acknowledge' ? 'Pris en charge' : action === 'lower' ? 'Baissés' : 'Réponse envoyée sur'}\u00a0: ${n(done)} drapeaux sur ${n(of)}`,
+    handOff: 'Passer le relais',
+    handoffTitle: (flag) => `Passer le relais pour le drapeau de ${flag.agent.name}`,
+    handoffTo: 'À',
+    backToQueue: 'Retour dans la file de l’équipe',
+    handoffLoading: 'Recherche des personnes en ligne…',
+    noColleagues: 'Aucun autre superviseur de cette équipe n’est en ligne.',
+    handoffNote: 'Note (facultative)',
+    handoffSubmit: 'Passer le relais',
+    handoffCancel: 'Annuler',
+    handoffOfferedToYou: (from) => `${from} vous le propose`,
+    handoffOfferedTo: (to) => `Proposé à ${to}`,
+    acceptTransfer: 'Accepter',
+    declineTransfer: 'Refuser le relais',
+    checkIn: 'Point',
+    announceHandoffOffered: (flag, from) => `${from} vous propose le drapeau de ${flag.agent.name}`,
+    announceDeclined: (flag, by) => `${by} a refusé le drapeau de ${flag.agent.name}\u00a0: il reste chez vous`,
+    announceBackInQueue: (flag) => `Le drapeau de ${flag.agent.name} est revenu dans la file de l’équipe`,
     offeredToYou: (seconds) => `Vous est proposé — ${n(seconds)}\u00a0s`,
     offeredTo: (name, seconds) => `Proposé à ${name} — ${n(seconds)}\u00a0s`,
     announceOffered: (flag, seconds) => `Drapeau de ${flag.agent.name} qui vous est proposé pendant ${n(seconds)}\u00a0secondes\u00a0: ${flag.message}`,

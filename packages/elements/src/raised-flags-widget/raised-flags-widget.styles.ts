@@ -199,8 +199,67 @@ export const raisedFlagsWidgetStyles = [
     .reply-all-form .actions {
       justify-content: flex-end;
     }
-    .mark.automatic {
+    .mark.automatic,
+    .mark.check-in {
       color: var(--_accent);
+    }
+    .transfer {
+      margin: 0;
+      overflow-wrap: anywhere;
+    }
+    .transfer[data-to-me='true'] {
+      font-weight: 600;
+      color: var(--_accent);
+    }
+    dialog.handoff {
+      background: var(--_bg);
+      color: var(--_fg);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      padding: calc(var(--_space) * 2);
+      inline-size: min(26rem, 92vw);
+      max-block-size: calc(100dvh - 2 * var(--_space));
+      overflow: auto;
+    }
+    dialog.handoff::backdrop {
+      background: rgb(0 0 0 / 0.35);
+    }
+    .handoff form {
+      display: flex;
+      flex-direction: column;
+      gap: var(--_space);
+    }
+    .handoff fieldset {
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      margin: 0;
+      display: flex;
+      flex-direction: column;
+      gap: calc(var(--_space) / 2);
+      min-inline-size: 0;
+    }
+    .handoff .choice {
+      display: flex;
+      gap: calc(var(--_space) / 2);
+      align-items: center;
+      overflow-wrap: anywhere;
+    }
+    .handoff .note textarea {
+      display: block;
+      inline-size: 100%;
+      box-sizing: border-box;
+      resize: vertical;
+    }
+    .handoff p,
+    .handoff h3 {
+      margin: 0;
+      overflow-wrap: anywhere;
+    }
+    .handoff .choice span {
+      min-inline-size: 0;
+    }
+    .handoff .actions {
+      justify-content: flex-end;
     }
     .chat-panel {
       flex: 1 1 20rem;

@@ -13,6 +13,7 @@ import { StoreController } from '../internal/subscription.js';
 import { chime } from './alerts.js';
 import { WidgetAlerts } from './widget-alerts.js';
 import { boardItems, SimilarGroups, type BoardItem, type GroupSimilar } from './similar-groups.js';
+import { HandoffDialog, renderTransfer, transferAnnouncement, type HandoffTargets } from './handoff.js';
 import { raisedFlagsWidgetStyles } from './raised-flags-widget.styles.js';
 import { renderStatusSelect } from './status-select.js';
 import { defaultRaisedFlagsWidgetStrings, type RaisedFlagsWidgetStrings } from './strings.js';
@@ -48,6 +49,11 @@ const ANNOUNCED_ONE_BY_ONE = 3;
  * @fires {FlagStateEvent} flag-offered - Offer routing offered a flag to one supervisor (`event.to`, `event.until`); announced to them once.
  * @fires {FlagStateEvent} flag-offer-ended - Offer routing ran out of supervisors: the whole team may take the flag.
  * @fires {FlagStateEvent} message-received - Someone else wrote on a flag, `event.text`.
+ * @fires {FlagStateEvent} transfer-offered - A supervisor offered a flag to another (`event.to`).
+ * @fires {FlagStateEvent} transfer-accepted - The receiver took the flag over.
+ * @fires {FlagStateEvent} transfer-declined - The receiver declined; the flag stays with the one who offered it.
+ * @fires {FlagStateEvent} transfer-expired - Nobody accepted the offer in time: the flag is back in its team's queue.
+ * @fires {FlagStateEvent} flag-handed-back - The supervisor helping handed the flag back to its team's queue.
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of those flags, as a transcript line.
  * @csspart list - The scrolling list of flags (`role="list"`).
  * @csspart row - One flag.
@@ -95,6 +101,11 @@ export class RaisedFlagsWidget extends FlaglineElement {
    * `@flagline/core/automation` (or your own). Run at most once a second. Unset: no grouping.
    */
   @property({ attribute: false }) groupSimilar: GroupSimilar | undefined;
+  /**
+   * Whom the supervisor may hand a flag to: the supervisors online in its team (e.g. from the
+   * relay's `GET /api/presence/:team`). Unset: the hand-off dialog offers only the team queue.
+   */
+  @property({ attribute: false }) handoffTargets: HandoffTargets | undefined;
 
   @state() private now = Date.now();
   @state() private chatFlagId: string | undefined;
@@ -130,6 +141,10 @@ export class RaisedFlagsWidget extends FlaglineElement {
     estimate: 120,
   });
   readonly #groups = new SimilarGroups();
+  readonly #handoff = new HandoffDialog(this, {
+    targets: () => this.handoffTargets,
+    handOff: (flag, to, note) => this.perform('transfer', flag.id, (c) => c.transfer(flag.id, to, note)),
+  });
   #regroup: ReturnType<typeof setTimeout> | undefined;
 
   /** The list's items as last rendered. */
@@ -143,6 +158,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
     this.subscribeClient((client) =>
       client.on('event', ({ event, flag, live }) => {
         if (live && (event.type === 'raised' || event.type === 'escalated')) this.#alert(flag, event.type);
+        const handoff = live ? transferAnnouncement(event, flag, client.me.id, this.s) : undefined;
+        if (handoff) this.#announce(handoff, flag.id);
         if (live && event.type === 'offered' && event.to.id === client.me.id) this.#alert(flag, 'offered', Math.round((event.until - event.at) / 1000));
       }),
     );
@@ -325,6 +342,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
         </div>
         ${this.#renderChat()}
       </div>
+      ${this.#handoff.render(s, this.activeClient?.config.limits.messageLength ?? 0)}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcements.map((text) => html`<p>${text}</p>`)}</div>
     `;
   }
@@ -353,7 +371,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
     const unread = this.#unread.value.get(flag.id) ?? 0;
     const client = this.activeClient!;
     // Offer only what the rules allow this supervisor now (e.g. Join only to whoever acknowledged).
-    const { actions: allowed, busy, offer } = presentFlag(flag, client.me, client.config, this.#busy.value.get(flag.id));
+    const view = presentFlag(flag, client.me, client.config, this.#busy.value.get(flag.id));
+    const { actions: allowed, busy, offer } = view;
     const who = `who-${flag.id}`;
     const age = (since: number | undefined) => formatWaiting(this.now - (since ?? flag.raisedAt), this.localized.lang);
     // What the flag is waiting on now, and for how long: one line, so a glance across the room reads it.
@@ -392,12 +411,20 @@ export class RaisedFlagsWidget extends FlaglineElement {
         ${flag.reason ? html`<p class="reason muted" dir="auto">${s.reason(flag.reason)}</p>` : nothing}
         <div class="marks">
           ${flag.severity === 'urgent' ? html`<span class="mark urgent">${s.urgent}</span>` : nothing}
+          ${flag.checkInBy ? html`<span class="mark check-in">${s.checkIn}</span>` : nothing}
           ${flag.automatic ? html`<span class="mark automatic" title=${s.context.automatic(flag.automatic.ruleName)}>${s.automatic}</span>` : nothing}
           ${flag.escalation > 0 ? html`<span class="mark escalated">${s.escalated}</span>` : nothing}
           ${flag.join === 'requested' ? html`<span class="mark join">${s.joinRequested}</span>` : nothing}
           ${unread > 0 ? html`<span class="mark unread">${s.unread(unread)}</span>` : nothing}
         </div>
+        ${renderTransfer(view, s)}
         <div class="actions">
+          ${allowed.has('accept-transfer')
+            ? html`<button class="accept-transfer primary" aria-describedby=${who} ?disabled=${busy.has('accept-transfer')}
+                @click=${() => this.perform('accept-transfer', flag.id, (c) => c.acceptTransfer(flag.id))}>${s.acceptTransfer}</button>
+              <button class="decline-transfer" aria-describedby=${who} ?disabled=${busy.has('decline-transfer')}
+                @click=${() => this.perform('decline-transfer', flag.id, (c) => c.declineTransfer(flag.id))}>${s.declineTransfer}</button>`
+            : nothing}
           ${allowed.has('acknowledge')
             ? html`<button class="acknowledge primary" aria-describedby=${who} ?disabled=${busy.has('acknowledge')}
                 @click=${() => this.perform('acknowledge', flag.id, (c) => c.acknowledge(flag.id))}>${s.acknowledge}</button>`
@@ -411,6 +438,10 @@ export class RaisedFlagsWidget extends FlaglineElement {
             ? html`<button class="join" aria-describedby=${who} ?disabled=${busy.has('accept-join')} @click=${() => this.#join(flag)}>${s.join}</button>
                 <button class="decline" aria-describedby=${who} ?disabled=${busy.has('decline-join')}
                   @click=${() => this.perform('decline-join', flag.id, (c) => c.declineJoin(flag.id))}>${s.decline}</button>`
+            : nothing}
+          ${allowed.has('transfer')
+            ? html`<button class="hand-off" aria-describedby=${who} aria-haspopup="dialog" ?disabled=${busy.has('transfer')}
+                @click=${() => void this.#handoff.open(flag, client.me.id)}>${s.handOff}</button>`
             : nothing}
           ${allowed.has('lower')
             ? html`<button class="lower" aria-describedby=${who} ?disabled=${busy.has('lower')}

@@ -57,6 +57,28 @@ export interface RaisedFlagsWidgetStrings {
   lowerAll: (count: number) => string;
   /** Announced when a group action is done: on how many of the flags it worked. */
   announceEach: (action: 'acknowledge' | 'lower' | 'send-message', done: number, of: number) => string;
+  /** The row's button that opens the hand-off dialog, and the dialog's words. */
+  handOff: string;
+  handoffTitle: (flag: Flag) => string;
+  handoffTo: string;
+  backToQueue: string;
+  handoffLoading: string;
+  noColleagues: string;
+  handoffNote: string;
+  handoffSubmit: string;
+  handoffCancel: string;
+  /** A row offered to the viewer: by whom; Accept / Decline follow. */
+  handoffOfferedToYou: (from: string) => string;
+  /** A row on its way to another supervisor. */
+  handoffOfferedTo: (to: string) => string;
+  acceptTransfer: string;
+  declineTransfer: string;
+  /** The mark of a flag a supervisor opened with the agent (a check-in). */
+  checkIn: string;
+  /** Announced: a hand-off offered to the viewer; the viewer's offer declined; a flag back in the team queue. */
+  announceHandoffOffered: (flag: Flag, from: string) => string;
+  announceDeclined: (flag: Flag, by: string) => string;
+  announceBackInQueue: (flag: Flag) => string;
   /** Offer routing: the row's state line while the flag is offered to this supervisor, with the seconds left. */
   offeredToYou: (seconds: number) => string;
   /** Offer routing: the row's state line while the flag is offered to someone else. */
@@ -119,6 +141,23 @@ export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
   lowerAll: (count) => `Lower all ${count}`,
   announceEach: (action, done, of) =>
     `${action === 'acknowledge' ? 'Acknowledged' : action === 'lower' ? 'Lowered' : 'Reply sent on'} ${done} of ${of} flags`,
+  handOff: 'Hand off',
+  handoffTitle: (flag) => `Hand off ${flag.agent.name}'s flag`,
+  handoffTo: 'To',
+  backToQueue: 'Back to the team queue',
+  handoffLoading: 'Finding who is online…',
+  noColleagues: 'No other supervisor of this team is online.',
+  handoffNote: 'Note (optional)',
+  handoffSubmit: 'Hand off',
+  handoffCancel: 'Cancel',
+  handoffOfferedToYou: (from) => `Offered to you by ${from}`,
+  handoffOfferedTo: (to) => `Offered to ${to}`,
+  acceptTransfer: 'Accept',
+  declineTransfer: 'Decline hand-off',
+  checkIn: 'Check-in',
+  announceHandoffOffered: (flag, from) => `${from} offers you the flag from ${flag.agent.name}`,
+  announceDeclined: (flag, by) => `${by} declined the flag from ${flag.agent.name}: it stays with you`,
+  announceBackInQueue: (flag) => `The flag from ${flag.agent.name} is back in the team queue`,
   offeredToYou: (seconds) => `Offered to you — ${seconds} s`,
   offeredTo: (name, seconds) => `Offered to ${name} — ${seconds} s`,
   announceOffered: (flag, seconds) => `Flag from ${flag.agent.name} offered to you for ${seconds} seconds: ${flag.message}`,

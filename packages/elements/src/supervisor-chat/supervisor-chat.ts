@@ -35,6 +35,11 @@ const PINNED_SLACK = 40;
  * @fires {FlagStateEvent} flag-offered - Offer routing offered the flag to one supervisor (not when `quiet`).
  * @fires {FlagStateEvent} flag-offer-ended - Offer routing ran out of supervisors: the whole team may take the flag (not when `quiet`).
  * @fires {FlagStateEvent} message-received - Someone else wrote on the flag, `event.text` (not when `quiet`).
+ * @fires {FlagStateEvent} transfer-offered - The supervisor helping offered the flag to another, `event.to` (not when `quiet`).
+ * @fires {FlagStateEvent} transfer-accepted - The receiver took the flag over (not when `quiet`).
+ * @fires {FlagStateEvent} transfer-declined - The receiver declined the hand-off (not when `quiet`).
+ * @fires {FlagStateEvent} transfer-expired - Nobody accepted the hand-off in time: back in the team's queue (not when `quiet`).
+ * @fires {FlagStateEvent} flag-handed-back - The supervisor helping handed the flag back to the team's queue (not when `quiet`).
  * @fires {TranscriptEntryEvent} transcript-entry - Every confirmed event of the flag, as a transcript line (not when `quiet`).
  * @csspart context - The conversation the agent shared and the rule that raised the flag, pinned above the log.
  * @csspart log - The scrolling conversation (`role="log"`).

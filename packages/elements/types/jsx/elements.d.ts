@@ -77,6 +77,7 @@ export interface FlaglineProperties {
     client?: RaisedFlagsWidget['client'];
     clock?: RaisedFlagsWidget['clock'];
     groupSimilar?: RaisedFlagsWidget['groupSimilar'];
+    handoffTargets?: RaisedFlagsWidget['handoffTargets'];
     notifications?: RaisedFlagsWidget['notifications'];
     playSound?: RaisedFlagsWidget['playSound'];
     selectedFlagId?: RaisedFlagsWidget['selectedFlagId'];
@@ -102,6 +103,7 @@ export interface FlaglineEvents {
     'flag-assigned': GlobalEventHandlersEventMap['flag-assigned'];
     'flag-error': GlobalEventHandlersEventMap['flag-error'];
     'flag-escalated': GlobalEventHandlersEventMap['flag-escalated'];
+    'flag-handed-back': GlobalEventHandlersEventMap['flag-handed-back'];
     'flag-lowered': GlobalEventHandlersEventMap['flag-lowered'];
     'flag-offer-ended': GlobalEventHandlersEventMap['flag-offer-ended'];
     'flag-offered': GlobalEventHandlersEventMap['flag-offered'];
@@ -113,6 +115,10 @@ export interface FlaglineEvents {
     'join-requested': GlobalEventHandlersEventMap['join-requested'];
     'message-received': GlobalEventHandlersEventMap['message-received'];
     'transcript-entry': GlobalEventHandlersEventMap['transcript-entry'];
+    'transfer-accepted': GlobalEventHandlersEventMap['transfer-accepted'];
+    'transfer-declined': GlobalEventHandlersEventMap['transfer-declined'];
+    'transfer-expired': GlobalEventHandlersEventMap['transfer-expired'];
+    'transfer-offered': GlobalEventHandlersEventMap['transfer-offered'];
   };
   'flag-history': {
     'flag-error': GlobalEventHandlersEventMap['flag-error'];
@@ -128,6 +134,7 @@ export interface FlaglineEvents {
     'flag-assigned': GlobalEventHandlersEventMap['flag-assigned'];
     'flag-error': GlobalEventHandlersEventMap['flag-error'];
     'flag-escalated': GlobalEventHandlersEventMap['flag-escalated'];
+    'flag-handed-back': GlobalEventHandlersEventMap['flag-handed-back'];
     'flag-join': GlobalEventHandlersEventMap['flag-join'];
     'flag-lowered': GlobalEventHandlersEventMap['flag-lowered'];
     'flag-offer-ended': GlobalEventHandlersEventMap['flag-offer-ended'];
@@ -140,12 +147,17 @@ export interface FlaglineEvents {
     'join-requested': GlobalEventHandlersEventMap['join-requested'];
     'message-received': GlobalEventHandlersEventMap['message-received'];
     'transcript-entry': GlobalEventHandlersEventMap['transcript-entry'];
+    'transfer-accepted': GlobalEventHandlersEventMap['transfer-accepted'];
+    'transfer-declined': GlobalEventHandlersEventMap['transfer-declined'];
+    'transfer-expired': GlobalEventHandlersEventMap['transfer-expired'];
+    'transfer-offered': GlobalEventHandlersEventMap['transfer-offered'];
   };
   'supervisor-chat': {
     'flag-acknowledged': GlobalEventHandlersEventMap['flag-acknowledged'];
     'flag-assigned': GlobalEventHandlersEventMap['flag-assigned'];
     'flag-error': GlobalEventHandlersEventMap['flag-error'];
     'flag-escalated': GlobalEventHandlersEventMap['flag-escalated'];
+    'flag-handed-back': GlobalEventHandlersEventMap['flag-handed-back'];
     'flag-lowered': GlobalEventHandlersEventMap['flag-lowered'];
     'flag-offer-ended': GlobalEventHandlersEventMap['flag-offer-ended'];
     'flag-offered': GlobalEventHandlersEventMap['flag-offered'];
@@ -156,6 +168,10 @@ export interface FlaglineEvents {
     'join-requested': GlobalEventHandlersEventMap['join-requested'];
     'message-received': GlobalEventHandlersEventMap['message-received'];
     'transcript-entry': GlobalEventHandlersEventMap['transcript-entry'];
+    'transfer-accepted': GlobalEventHandlersEventMap['transfer-accepted'];
+    'transfer-declined': GlobalEventHandlersEventMap['transfer-declined'];
+    'transfer-expired': GlobalEventHandlersEventMap['transfer-expired'];
+    'transfer-offered': GlobalEventHandlersEventMap['transfer-offered'];
   };
 }
 
