@@ -52,7 +52,8 @@ export function messageBusTransport(bus: MessageBus, token: () => Promise<string
 /**
  * In the backend: one AuthoritySession per connection. `authenticate` is your own sign-in check
  * (verify the token, return `{ participant }`; throw FlagError('unauthenticated') to refuse).
- * Identity comes only from it.
+ * Identity comes only from it. A backend serving several tenants passes, instead of the
+ * Authority, a function from the verified hello to that tenant's Authority (the relay does).
  */
 export function serveFlaglineOnBus(bus: MessageBus, authority: Authority, authenticate: (token: string | undefined) => Promise<Authenticated>) {
   const connections = new Map<string, () => void>();
