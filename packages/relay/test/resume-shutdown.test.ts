@@ -101,7 +101,7 @@ describe('graceful shutdown', () => {
     const bye = await agent.c.next<Extract<ServerFrame, { t: 'bye' }>>((f) => f.t === 'bye');
     assert.equal(bye.reconnectInMs, 1234);
     assert.equal((await agent.c.closed).code, 1012);
-    assert.deepEqual(await exit, { code: 0, signal: null });
+    assert.deepEqual(await exit, { code: 0, signal: null }, relay.output.slice(-3000));
     const byeAt = agent.c.log.indexOf(bye);
     assert.ok(agent.c.log.slice(byeAt + 1).length === 0, 'nothing after bye');
     const answered = agent.c.log.filter((f): f is ResultFrame => f.t === 'result' && f.id.startsWith('sd-'));

@@ -71,4 +71,13 @@ describe('Audience: the fan-out index', () => {
     const f = fc.sample(flag, { numRuns: 1, seed: 3 })[0]!;
     expect([...audience.candidates({ ...f, agent: { id: 'p1', name: 'A', role: 'agent' }, team: 'a', escalation: 0 }, event)]).to.deep.equal([agent, mine]);
   });
+
+  it('lets a subscription leave after the Authority cleared the index (a relay shutting down)', () => {
+    const audience = new Audience();
+    const sup: Subscriber = { actor: { id: 'sup', name: 'S', role: 'supervisor', teams: ['a'] }, listener: () => {} };
+    const leave = audience.add(sup);
+    audience.clear();
+    expect(() => leave()).not.to.throw();
+    expect(audience.participant('sup')).to.equal(undefined);
+  });
 });

@@ -34,8 +34,9 @@ export class Audience {
     const forget = () => {
       if (left) return;
       left = true;
-      const p = this.#people.get(actor.id)!;
-      if (--p.count === 0) this.#people.delete(actor.id);
+      // Gone already when the Authority closed (clear()) before its sessions did.
+      const p = this.#people.get(actor.id);
+      if (p && --p.count === 0) this.#people.delete(actor.id);
     };
     if (actor.role === 'agent') {
       const key = actor.id;
