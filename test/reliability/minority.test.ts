@@ -69,7 +69,9 @@ describe('minority partition: a Redis primary cut from its replicas and Sentinel
   const sentinels: SentinelNode[] = [];
   const relays: RelayProcess[] = [];
   const sims: Sim[] = [];
+  let disposing = false;
   after(async () => {
+    disposing = true;
     for (const s of sims) s.client.close();
     if (host instanceof RedisHost) host.heal(0);
     await Promise.all(relays.map((r) => r.dispose()));
@@ -107,16 +109,21 @@ describe('minority partition: a Redis primary cut from its replicas and Sentinel
 
     const sentinelList = (at: string) => sentinels.map((s) => `${at}:${s.port}`).join(',');
     const exits: string[] = [];
-    const startRelay = async (opts: Parameters<typeof RelayProcess.start>[0]) => {
+    /** Relay i, restarted on its port if it exits (a relay that diverged exits with 75 to be restarted). */
+    const startRelay = async (i: number, opts: Parameters<typeof RelayProcess.start>[0]): Promise<RelayProcess> => {
       const relay = await RelayProcess.start({ args: RELAY_ARGS, ...opts });
-      void relay.exited.then((exit) => exits.push(`relay ${relay.url} exited (${exit.code ?? exit.signal})`));
-      relays.push(relay);
+      relays[i] = relay;
+      void relay.exited.then(async (exit) => {
+        if (disposing) return;
+        exits.push(`relay ${relay.url} exited (${exit.code ?? exit.signal})`);
+        await startRelay(i, { ...opts, port: relay.port });
+      });
       return relay;
     };
-    await startRelay({ store: `redis-sentinel://${sentinelList('127.0.0.1')}/${MASTER_NAME}` });
-    await startRelay({ store: `redis-sentinel://${sentinelList('127.0.0.1')}/${MASTER_NAME}` });
+    await startRelay(0, { store: `redis-sentinel://${sentinelList('127.0.0.1')}/${MASTER_NAME}` });
+    await startRelay(1, { store: `redis-sentinel://${sentinelList('127.0.0.1')}/${MASTER_NAME}` });
     // Beside the primary: reaches the Sentinels over link 0, is reached by its clients over link 1.
-    const beside = await startRelay({ store: `redis-sentinel://${sentinelList(h.gateway(0))}/${MASTER_NAME}`, netns: h.namespace, host: h.address(1) });
+    const beside = await startRelay(2, { store: `redis-sentinel://${sentinelList(h.gateway(0))}/${MASTER_NAME}`, netns: h.namespace, host: h.address(1) });
     assert.equal((await beside.waitForLog('listening')).minReplicasAcked, 2, 'by default every replica the Sentinels know');
 
     const random = mulberry32(SEED);
