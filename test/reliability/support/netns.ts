@@ -25,8 +25,11 @@ export class RedisHost {
     this.#links = [0, 1].map((i) => ({ host: `fl${id}${'ab'[i]}h`, inside: `fl${id}${'ab'[i]}r`, address: `10.${213 + i}.${id % 250}.2` }));
   }
 
-  /** The host, or why this machine cannot make one (not root, no `ip`, no namespaces): the test says so and skips. */
-  static async create(): Promise<RedisHost | string> {
+  /**
+   * The host, or why this machine cannot make one (not root, no `ip`, no namespaces): the test says
+   * so and skips. `redisArgs`: more redis-server options (a replicated primary's).
+   */
+  static async create(redisArgs: string[] = []): Promise<RedisHost | string> {
     const host = new RedisHost(process.pid % 60_000);
     try {
       ip('netns', 'add', host.#ns);
@@ -44,13 +47,23 @@ export class RedisHost {
       ip('netns', 'exec', host.#ns, 'ip', 'addr', 'add', `${link.address}/30`, 'dev', link.inside);
       ip('netns', 'exec', host.#ns, 'ip', 'link', 'set', link.inside, 'up');
     }
-    await host.#start();
+    await host.#start(redisArgs);
     return host;
   }
 
   /** The Redis address over link 0 or 1. */
   address(link: number): string {
     return this.#links[link]!.address;
+  }
+
+  /** This machine's end of link 0 or 1: how processes inside the namespace reach it. */
+  gateway(link: number): string {
+    return this.#links[link]!.address.replace(/\.2$/, '.1');
+  }
+
+  /** The namespace's name, for `ip netns exec` (a relay run inside it). */
+  get namespace(): string {
+    return this.#ns;
   }
 
   cut(link: number): void {
@@ -61,8 +74,8 @@ export class RedisHost {
     ip('netns', 'exec', this.#ns, 'ip', 'link', 'set', this.#links[link]!.inside, 'up');
   }
 
-  async #start(): Promise<void> {
-    const args = ['--port', String(REDIS_PORT), '--bind', ...this.#links.map((l) => l.address), '--protected-mode', 'no', '--dir', this.dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
+  async #start(extra: string[]): Promise<void> {
+    const args = ['--port', String(REDIS_PORT), '--bind', ...this.#links.map((l) => l.address), '--protected-mode', 'no', '--dir', this.dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', ...extra];
     // `ip netns exec` execs redis-server itself: this child is the server.
     const proc = spawn('ip', ['netns', 'exec', this.#ns, 'redis-server', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#redis = proc;

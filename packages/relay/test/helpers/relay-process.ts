@@ -26,6 +26,10 @@ export interface StartOptions {
   /** Leave out the test secret/issuer/audience (dev mode, other key types). */
   noAuthArgs?: boolean;
   env?: Record<string, string>;
+  /** Run inside this network namespace (`ip netns exec`, root only). */
+  netns?: string;
+  /** Interface to bind (`--host`) and to reach it by; default loopback. */
+  host?: string;
 }
 
 export interface Exit {
@@ -48,25 +52,30 @@ export class RelayProcess {
   }
 
   port = 0;
+  host = '127.0.0.1';
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${this.host}:${this.port}`;
   }
   get wsUrl(): string {
-    return `ws://127.0.0.1:${this.port}/ws`;
+    return `ws://${this.host}:${this.port}/ws`;
   }
 
   static async start(opts: StartOptions = {}): Promise<RelayProcess> {
     const dir = opts.db ? null : mkdtempSync(join(tmpdir(), 'flagline-relay-'));
     const db = opts.db ?? join(dir!, 'relay.db');
     const auth = opts.noAuthArgs ? [] : ['--jwt-secret', SECRET, '--jwt-issuer', ISSUER, '--jwt-audience', AUDIENCE];
-    const args = ['--port', String(opts.port ?? 0), '--store', opts.store ?? `sqlite:${db}`, '--log-level', 'info', ...auth, ...(opts.args ?? [])];
-    const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'), ...args], {
+    const args = ['--port', String(opts.port ?? 0), '--store', opts.store ?? `sqlite:${db}`, '--log-level', 'info', ...auth, ...(opts.host ? ['--host', opts.host] : []), ...(opts.args ?? [])];
+    const node = [process.execPath, '--conditions=source', '--import', 'tsx', resolve(root, 'packages/relay/src/cli.ts'), ...args];
+    // `ip netns exec` execs node itself: the child is the relay, and the IPC channel still works.
+    const [command, ...argv] = opts.netns ? ['ip', 'netns', 'exec', opts.netns, ...node] : node;
+    const proc = spawn(command!, argv, {
       cwd: root,
       env: { ...process.env, NODE_ENV: 'test', ...opts.env },
       // The IPC channel makes the relay stop if this test process dies without cleaning up.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const relay = new RelayProcess(proc, db, dir);
+    if (opts.host) relay.host = opts.host;
     await relay.#listening();
     return relay;
   }

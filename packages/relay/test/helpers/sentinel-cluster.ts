@@ -113,17 +113,20 @@ export class SentinelNode {
     readonly conf: string,
   ) {}
 
-  /** A new Sentinel writes its config file; a restarted one reads back what it learnt. */
-  static async create(dir: string, primaryPort: number): Promise<SentinelNode> {
+  /**
+   * A new Sentinel writes its config file; a restarted one reads back what it learnt. `at`: the
+   * primary's host and the Sentinel's bind address when they are not loopback (another namespace).
+   */
+  static async create(dir: string, primaryPort: number, at = { primary: '127.0.0.1', bind: '127.0.0.1' }): Promise<SentinelNode> {
     const port = await freePort();
     const conf = join(dir, `sentinel-${port}.conf`);
     writeFileSync(
       conf,
       [
         `port ${port}`,
-        'bind 127.0.0.1',
+        `bind ${at.bind}`,
         `dir ${dir}`,
-        `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${primaryPort} 2`,
+        `sentinel monitor ${MASTER_NAME} ${at.primary} ${primaryPort} 2`,
         `sentinel down-after-milliseconds ${MASTER_NAME} ${DOWN_AFTER_MS}`,
         `sentinel failover-timeout ${MASTER_NAME} ${FAILOVER_TIMEOUT_MS}`,
         `sentinel parallel-syncs ${MASTER_NAME} 2`,
