@@ -62,6 +62,15 @@ export function resolveConfig(input: FlagConfigInput = {}): FlagConfig {
     const checked = v.safeParse(TeamRoutingSchema, rule);
     if (!checked.success) throw new FlagError('invalid-input', `routing.${team}: ${checked.issues[0].message} (${checked.issues[0].path?.map((p) => String(p.key)).join('.') ?? 'entry'}).`);
   }
+  return mergeConfig(input);
+}
+
+/**
+ * The defaults with the input's settings over them, unchecked: what a client previews with until
+ * its source of truth tells its own (`clientConfig`). Only a source of truth routes, so only
+ * `resolveConfig` checks routing (and keeps valibot out of a client's bundle).
+ */
+export function mergeConfig(input: FlagConfigInput = {}): FlagConfig {
   return {
     ...DEFAULT_CONFIG,
     ...input,

@@ -34,11 +34,15 @@ function decideRaise(extra: Partial<Raise>) {
   return decide(none, ann, { id: 'f-1', command: raise(extra) }, 5_000, config);
 }
 
-function refusedAsInvalidInput(extra: Partial<Raise>, mentions: string): void {
-  const decision = decideRaise(extra);
-  expect(decision).to.be.instanceOf(FlagError);
-  expect((decision as FlagError).code).to.equal('invalid-input');
-  expect((decision as FlagError).message).to.contain(mentions);
+/** Refused where commands enter: the frame is `invalid-frame`, its message names where (the relay answers the command's id with it). */
+function refusedAtTheBoundary(extra: Partial<Raise>, mentions: string): void {
+  const frame = encodeFrame({ t: 'cmd', id: 'c-1', cmd: raise(extra) });
+  expect(() => decodeClientFrame(frame)).to.throw(FlagError, mentions);
+  try {
+    decodeClientFrame(frame);
+  } catch (err) {
+    expect((err as FlagError).code).to.equal('invalid-frame');
+  }
 }
 
 const long = (n: number) => 'x'.repeat(n);
@@ -66,16 +70,16 @@ describe('flag context and automatic mark: the state machine', () => {
     }
   });
 
-  it('refuses a bad context as invalid-input naming where, and raises nothing', () => {
+  it('a bad context is refused where the command enters, naming where', () => {
     const turn = context.turns[0]!;
-    refusedAsInvalidInput({ context: { ...context, turns: Array.from({ length: MAX_CONTEXT_TURNS + 1 }, () => turn) } }, 'context at turns');
-    refusedAsInvalidInput({ context: { ...context, turns: [{ ...turn, text: long(MAX_CONTEXT_TEXT + 1) }] } }, 'context at turns.0.text');
-    refusedAsInvalidInput({ context: { ...context, summary: Array.from({ length: MAX_SUMMARY_SENTENCES + 1 }, () => 'a') } }, 'context at summary');
-    refusedAsInvalidInput({ context: { ...context, turns: [{ ...turn, from: 'supervisor' as 'agent' }] } }, 'context at turns.0.from');
-    refusedAsInvalidInput({ context: { ...context, turns: [{ ...turn, at: -1 }] } }, 'context at turns.0.at');
-    refusedAsInvalidInput({ context: { ...context, extra: 1 } as FlagContext }, 'context at extra');
+    refusedAtTheBoundary({ context: { ...context, turns: Array.from({ length: MAX_CONTEXT_TURNS + 1 }, () => turn) } }, 'cmd.context.turns');
+    refusedAtTheBoundary({ context: { ...context, turns: [{ ...turn, text: long(MAX_CONTEXT_TEXT + 1) }] } }, 'cmd.context.turns.0.text');
+    refusedAtTheBoundary({ context: { ...context, summary: Array.from({ length: MAX_SUMMARY_SENTENCES + 1 }, () => 'a') } }, 'cmd.context.summary');
+    refusedAtTheBoundary({ context: { ...context, turns: [{ ...turn, from: 'supervisor' as 'agent' }] } }, 'cmd.context.turns.0.from');
+    refusedAtTheBoundary({ context: { ...context, turns: [{ ...turn, at: -1 }] } }, 'cmd.context.turns.0.at');
+    refusedAtTheBoundary({ context: { ...context, extra: 1 } as FlagContext }, 'cmd.context.extra');
     const full = long(MAX_CONTEXT_TEXT);
-    refusedAsInvalidInput(
+    refusedAtTheBoundary(
       { context: { turns: Array.from({ length: Math.ceil(MAX_CONTEXT_LENGTH / MAX_CONTEXT_TEXT) + 1 }, () => ({ ...turn, text: full })), summary: [] } },
       `at most ${MAX_CONTEXT_LENGTH} characters of text in all`,
     );
@@ -86,14 +90,17 @@ describe('flag context and automatic mark: the state machine', () => {
     if (decision instanceof FlagError) throw decision;
     expect(applyEvent(undefined, decision.events[0]!).suggested).to.deep.equal(automatic);
     expect(describeEvent(decision.events[0]!)).to.equal('Ann Agent raised a flag: "Wants to cancel" (suggested by the rule "Customer mentions cancelling")');
-    refusedAsInvalidInput({ automatic, suggested: automatic }, 'not both');
-    refusedAsInvalidInput({ suggested: { ruleId: 'ok', ruleName: '' } }, 'suggested at ruleName');
+    const both = decideRaise({ automatic, suggested: automatic });
+    expect(both).to.be.instanceOf(FlagError);
+    expect((both as FlagError).code).to.equal('invalid-input');
+    expect((both as FlagError).message).to.contain('not both');
+    refusedAtTheBoundary({ suggested: { ruleId: 'ok', ruleName: '' } }, 'cmd.suggested.ruleName');
   });
 
-  it('refuses a bad automatic mark as invalid-input', () => {
-    refusedAsInvalidInput({ automatic: { ruleId: 'has space', ruleName: 'x' } }, 'automatic at ruleId');
-    refusedAsInvalidInput({ automatic: { ruleId: 'ok', ruleName: '' } }, 'automatic at ruleName');
-    refusedAsInvalidInput({ automatic: { ruleId: 'ok', ruleName: long(81) } }, 'automatic at ruleName');
+  it('a bad automatic mark is refused where the command enters', () => {
+    refusedAtTheBoundary({ automatic: { ruleId: 'has space', ruleName: 'x' } }, 'cmd.automatic.ruleId');
+    refusedAtTheBoundary({ automatic: { ruleId: 'ok', ruleName: '' } }, 'cmd.automatic.ruleName');
+    refusedAtTheBoundary({ automatic: { ruleId: 'ok', ruleName: long(81) } }, 'cmd.automatic.ruleName');
   });
 
   it('only an agent raises, with or without a context', () => {

@@ -4,7 +4,6 @@
  * use these two functions, so the rules exist exactly once.
  */
 import type { FlagConfig } from './config.js';
-import { RuleRefSchema, FlagContextSchema } from './context.js';
 import type { CommandEnvelope, ServiceCommand } from './commands.js';
 import { FlagError } from './errors.js';
 import {
@@ -17,7 +16,6 @@ import {
   type ServiceRef,
   SYSTEM_ACTOR,
 } from './model.js';
-import { parseOrError } from './parse.js';
 import { isRouting, routingStep, teamRouting, type Candidate } from './routing.js';
 import { checkAccess, checkAvailability, checkRole, noSuchFlag } from './rules.js';
 
@@ -63,16 +61,11 @@ function optional(value: string | undefined, max: number, what: string): FlagErr
 }
 
 /**
- * A raise's context and automatic mark, checked here too (not only when a frame is decoded) so
- * that every transport and the client's own preview refuse a bad one the same way.
+ * A raise is marked by a rule that raised it (automatic) or suggested it (suggested), not both.
+ * The context and the marks' fields are checked where commands enter (the protocol's frames, the
+ * service API), with the rest of the command's fields.
  */
 function checkAutomation(command: Extract<CommandEnvelope['command'], { type: 'raise' }>): FlagError | null {
-  const context = command.context === undefined ? null : parseOrError(FlagContextSchema, command.context, 'context');
-  if (context instanceof FlagError) return context;
-  for (const field of ['automatic', 'suggested'] as const) {
-    const rule = command[field] === undefined ? null : parseOrError(RuleRefSchema, command[field], field);
-    if (rule instanceof FlagError) return rule;
-  }
   if (command.automatic && command.suggested) return new FlagError('invalid-input', 'A flag is raised by a rule (automatic) or suggested by one (suggested), not both.');
   return null;
 }

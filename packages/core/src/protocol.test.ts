@@ -102,7 +102,7 @@ describe('protocol: invalid frames are FlagError invalid-frame with a helpful me
       ['{"v":1,"t":"cmd","id":"c","cmd":{"type":"raise","interactionId":"i","channel":"voice","message":"m","severity":"panic"}}', 'cmd.severity'],
     ];
     for (const [raw, path] of cases) expect(invalid(decodeClientFrame, raw).message).to.contain(`at ${path}`);
-    expect(invalid(decodeServerFrame, encodeFrame({ t: 'event', pos: 1, event: { ...raised, seq: 0 } })).message).to.contain('event.seq');
+    expect(invalid(decodeServerFrame, encodeFrame({ t: 'event', pos: 1, event: { ...raised, seq: '1' as unknown as number } })).message).to.contain('event.seq');
     expect(invalid(decodeServerFrame, '{"v":1,"t":"welcome","me":{"id":"a","name":"A","role":"admin","teams":[]},"epoch":"e","pos":0,"resumed":false}').message).to.contain('me.role');
   });
 

@@ -7,10 +7,9 @@
 import * as v from 'valibot';
 import { RuleRefSchema, FlagContextSchema } from './context.js';
 import { ERROR_CODES } from './errors.js';
+import { MAX_FRAME_LENGTH } from './wire/frames.js';
 import { CHANNELS, ROLES, SEVERITIES, SUPERVISOR_STATUSES } from './model.js';
 
-/** Largest frame accepted, in UTF-16 code units of its JSON text (the relay also caps bytes). */
-export const MAX_FRAME_LENGTH = 64 * 1024;
 
 export const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(128), v.regex(/^[\w.:@-]+$/, 'ids use letters, digits and _ . : @ -'));
 export const Text = v.pipe(v.string(), v.maxLength(MAX_FRAME_LENGTH));

@@ -18,6 +18,7 @@
 import { FlagError } from '../errors.js';
 import type { Participant, PositionedEvent } from '../model.js';
 import { decodeClientFrame, encodeFrame, type ClientFrame, type OutgoingServerFrame } from '../protocol.js';
+import { ID_PATTERN } from '../wire/frames.js';
 import type { Authority } from './authority.js';
 import type { SettingsHub } from '../settings/hub.js';
 
@@ -237,7 +238,7 @@ function requestIdOf(raw: unknown): string | undefined {
     const data: unknown = JSON.parse(raw);
     if (typeof data !== 'object' || data === null) return undefined;
     const id = (data as { id?: unknown; rid?: unknown }).id ?? (data as { rid?: unknown }).rid;
-    return typeof id === 'string' && /^[\w.:@-]{1,128}$/.test(id) ? id : undefined;
+    return typeof id === 'string' && ID_PATTERN.test(id) ? id : undefined;
   } catch {
     return undefined;
   }

@@ -254,12 +254,13 @@ describe('createFlagClient over the memory hub', () => {
     expect(entries[0]!.text).to.contain('\nCustomer: I want to cancel everything.');
   });
 
-  it('rejects a raise with a bad context as invalid-input and leaves no flag behind', async () => {
+  it('rejects a raise with a bad context (its source of truth refuses the frame, naming where) and leaves no flag behind', async () => {
     const agent = connect(ann);
     const summary = ['x'.repeat(501)];
     const error = await agent.raise({ interactionId: 'call-1', channel: 'voice', message: 'm', context: { turns: [], summary } }).then(() => null, (err: unknown) => err);
     expect(error).to.be.instanceOf(FlagError);
-    expect((error as FlagError).code).to.equal('invalid-input');
+    expect((error as FlagError).code).to.equal('invalid-frame');
+    expect((error as FlagError).message).to.contain('at cmd.context.summary.0');
     expect(agent.$flags.get().size).to.equal(0);
   });
 });

@@ -11,7 +11,7 @@
  */
 import { atom, computed, type ReadableAtom, type WritableAtom } from 'nanostores';
 import type { Command, CommandEnvelope, Outcome } from '../commands.js';
-import { availability, clientConfig, resolveConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
+import { availability, clientConfig, mergeConfig, type FlagConfig, type FlagConfigInput } from '../config.js';
 import { FlagError } from '../errors.js';
 import { applyEvent, decide, reduceEvents, type DecisionState } from '../machine.js';
 import type { HistoryQuery, LoweredFlag } from '../history.js';
@@ -90,7 +90,7 @@ class Client implements FlagClient {
   readonly settings: SettingsStores;
 
   constructor(opts: FlagClientOptions) {
-    this.config = resolveConfig(opts.config);
+    this.config = mergeConfig(opts.config);
     this.#hostConfig = opts.config;
     this.me = opts.me;
     this.#transport = opts.transport;

@@ -1,13 +1,14 @@
 /**
  * The client's settings: one store per (scope, key) holding the highest version seen, loaded at
- * each welcome and kept live by the documents other sessions save; saves checked locally with
- * the same rules as the source of truth, then compare-and-set there.
+ * each welcome and kept live by the documents other sessions save; who may save what is checked
+ * locally with the source of truth's rules, the value there (with the compare-and-set).
  */
 import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
 import { FlagError } from '../errors.js';
 import type { Participant, ParticipantRef } from '../model.js';
-import { checkSettingsRead, checkSettingsWrite, validateSetting } from '../settings/rules.js';
-import { SETTING_DEFAULTS, type PersonalSettingKey, type SettingDocument, type SettingKey, type SettingValue, type SettingsScope, type TeamSettingKey } from '../settings/schemas.js';
+import { checkSettingsRead, checkSettingsWrite } from '../settings/rules.js';
+import { SETTING_DEFAULTS, type PersonalSettingKey, type SettingKey, type SettingValue, type TeamSettingKey } from '../settings/keys.js';
+import type { SettingDocument, SettingsScope } from '../settings/schemas.js';
 import type { Transport } from '../transport.js';
 
 /** A setting as the client holds it: version 0 (and the key's default value) until one is saved. */
@@ -85,9 +86,9 @@ export class SettingsStores implements ClientSettings {
     if (!this.#transport.saveSettings) throw new FlagError('unavailable', 'This transport keeps no settings.');
     const denied = checkSettingsWrite(this.#me(), scope, key);
     if (denied) throw denied;
-    const valid = validateSetting(key, value);
-    if (valid instanceof FlagError) throw valid;
-    const doc = await this.#transport.saveSettings({ id: this.#newId(), scope, key, value: valid, version });
+    // The value's schema and size are checked by the source of truth, which answers with the
+    // stored (trimmed) document or a `too-long` / `invalid-input` error.
+    const doc = await this.#transport.saveSettings({ id: this.#newId(), scope, key, value, version });
     this.apply([doc]);
     return this.store(scope, key).get();
   }

@@ -5,7 +5,8 @@
 import * as v from 'valibot';
 import { FlagError } from '../errors.js';
 import type { Participant } from '../model.js';
-import { MAX_SETTING_LENGTH, SCOPE_KEYS, SETTING_SCHEMAS, type SettingKey, type SettingValue, type SettingsScope } from './schemas.js';
+import { MAX_SETTING_LENGTH, SCOPE_KEYS, type SettingKey, type SettingValue } from './keys.js';
+import { SETTING_SCHEMAS, type SettingsScope } from './schemas.js';
 
 /** The storage key of a scope's documents: `team:<team>` or `person:<participant id>`. */
 export function settingsOwner(p: Participant, scope: SettingsScope): string {

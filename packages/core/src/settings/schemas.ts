@@ -6,19 +6,10 @@
  */
 import * as v from 'valibot';
 import { Count, Id, RefSchema } from '../schemas.js';
-import { ALERT_SETTINGS_LIMITS, DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../alerts/settings.js';
+import { ALERT_SETTINGS_LIMITS, type AlertSettings } from '../alerts/settings.js';
+import { SETTING_KEYS, SETTINGS_LIMITS, type SettingKey } from './keys.js';
 
-/** Bounds of every setting value (a document is also at most MAX_SETTING_LENGTH characters of JSON). */
-export const SETTINGS_LIMITS = {
-  cannedReplies: 50,
-  replyTitle: 60,
-  replyText: 500,
-  quickReasons: 20,
-  quickReason: 80,
-} as const;
-
-/** Largest setting value, in characters of its JSON text. */
-export const MAX_SETTING_LENGTH = 32 * 1024;
+export * from './keys.js';
 
 const Line = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max));
 
@@ -52,25 +43,7 @@ export const SETTING_SCHEMAS = {
   cannedReplies: CannedRepliesSchema,
   quickReasons: QuickReasonsSchema,
   alerts: AlertSettingsSchema,
-} as const;
-export type SettingKey = keyof typeof SETTING_SCHEMAS;
-export type SettingValue<K extends SettingKey> = v.InferOutput<(typeof SETTING_SCHEMAS)[K]>;
-export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as SettingKey[];
-
-/** Which keys each kind of document holds. */
-export const SCOPE_KEYS = {
-  team: ['cannedReplies', 'quickReasons'],
-  personal: ['cannedReplies', 'alerts'],
-} as const satisfies Record<SettingsScope['kind'], readonly SettingKey[]>;
-export type TeamSettingKey = (typeof SCOPE_KEYS.team)[number];
-export type PersonalSettingKey = (typeof SCOPE_KEYS.personal)[number];
-
-/** The value a key has before anyone saved it (version 0). */
-export const SETTING_DEFAULTS: { [K in SettingKey]: SettingValue<K> } = {
-  cannedReplies: [],
-  quickReasons: [],
-  alerts: DEFAULT_ALERT_SETTINGS,
-};
+} as const satisfies Record<SettingKey, v.GenericSchema>;
 
 /** A team's documents, or the authenticated participant's own (never anybody else's). */
 export const SettingsScopeSchema = v.variant('kind', [v.strictObject({ kind: v.literal('team'), team: Id }), v.strictObject({ kind: v.literal('personal') })]);

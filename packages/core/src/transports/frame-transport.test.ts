@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import type { CommandEnvelope } from '../commands.js';
 import { FlagError } from '../errors.js';
 import type { Participant } from '../model.js';
-import { decodeClientFrame, encodeFrame, type ClientFrame } from '../protocol.js';
+import { decodeClientFrame, encodeFrame, MAX_FRAME_LENGTH, type ClientFrame } from '../protocol.js';
 import type { ConnectionStatus, TransportHandlers } from '../transport.js';
 import { FrameTransport, reconnectDelay, type FrameTransportOptions, type Outbox, type PipeHandlers } from './frame-transport.js';
 
@@ -214,12 +214,15 @@ describe('FrameTransport', () => {
     t.close();
   });
 
-  it('refuses at once a command no server could decode, keeping it out of the outbox', async () => {
+  it('refuses at once a command no server could answer (an unusable id, a frame too long to read), keeping it out of the outbox', async () => {
     const puts: string[] = [];
     const t = new FrameTransport({ connect: new ScriptedServer().connect, outbox: { load: async () => [], put: async (e) => void puts.push(e.id), delete: async () => {} } });
     const err = (await rejection(t.execute({ id: 'has spaces', command: raise.command }))) as FlagError;
     expect(err.code).to.equal('invalid-frame');
     expect(err.message).to.contain('at id');
+    const long = (await rejection(t.execute({ id: 'c-long', command: { type: 'send-message', flagId: 'f-1', text: 'x'.repeat(MAX_FRAME_LENGTH) } }))) as FlagError;
+    expect(long.code).to.equal('too-long');
+    expect(long.details).to.include({ limit: MAX_FRAME_LENGTH });
     expect(puts).to.deep.equal([]);
   });
 });

@@ -8,7 +8,8 @@ import type { CommandEnvelope, Outcome } from '../commands.js';
 import { FlagError } from '../errors.js';
 import type { FlagEvent, Snapshot } from '../model.js';
 import type { HistoryPage, HistoryQuery } from '../history.js';
-import { decodeClientFrame, decodeServerFrame, encodeFrame, type ServerFrame } from '../protocol.js';
+import type { ServerFrame } from '../protocol.js';
+import { decodeServerFrame, encodeFrame, ID_PATTERN, MAX_FRAME_LENGTH } from '../wire/frames.js';
 import type { ConnectionStatus, Transport, TransportHandlers } from '../transport.js';
 import type { SettingDocument, SettingSave } from '../settings/schemas.js';
 
@@ -86,13 +87,15 @@ export class FrameTransport implements Transport {
 
   execute(envelope: CommandEnvelope): Promise<Outcome> {
     if (this.#closed) return Promise.reject(closedError());
-    // A command the source of truth cannot decode would never be answered (and would be resent
-    // on every reconnect): refuse it here with the same validation the server applies.
-    try {
-      decodeClientFrame(encodeFrame({ t: 'cmd', id: envelope.id, cmd: envelope.command }));
-    } catch (err) {
-      return Promise.reject(err instanceof FlagError ? err : new FlagError('invalid-frame', `The command cannot be encoded: ${String(err)}`));
-    }
+    // The source of truth answers a command it cannot decode with an error naming the command's
+    // id, so it is checked there (lengths, formats) — but a command without a usable id, or in a
+    // frame too long to be read at all, would never be answered and would be resent on every
+    // reconnect: refuse those here.
+    if (!ID_PATTERN.test(envelope.id))
+      return Promise.reject(new FlagError('invalid-frame', `Invalid frame at id: a command id is 1 to 128 letters, digits and _ . : @ - (got ${JSON.stringify(envelope.id).slice(0, 40)}).`));
+    const length = encodeFrame({ t: 'cmd', id: envelope.id, cmd: envelope.command }).length;
+    if (length > MAX_FRAME_LENGTH)
+      return Promise.reject(new FlagError('too-long', `The command's frame is ${length} characters; the limit is ${MAX_FRAME_LENGTH}.`, { limit: MAX_FRAME_LENGTH, length }));
     return new Promise<Outcome>((resolve, reject) => {
       const existing = this.#commands.get(envelope.id);
       if (existing) {

@@ -5,7 +5,7 @@
  * frame, so a long shift never drops for an expired token.
  */
 import { FlagError } from '../errors.js';
-import { encodeFrame } from '../protocol.js';
+import { encodeFrame } from '../wire/frames.js';
 import { FrameTransport, type Connector, type Outbox } from './frame-transport.js';
 
 /** The part of the WebSocket API used here: browsers' WebSocket and Node's `ws` both fit. */
