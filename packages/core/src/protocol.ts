@@ -10,7 +10,7 @@ import { HistoryQuerySchema } from './history.js';
 import { SettingDocumentSchema, SettingSaveSchema } from './settings/schemas.js';
 import { invalidFrame, MAX_FRAME_LENGTH, parseFrame, PROTOCOL_VERSION } from './wire/frames.js';
 
-export { decodeServerFrame, encodeFrame, MAX_FRAME_LENGTH, MAX_SERVER_FRAME_LENGTH, PROTOCOL_VERSION, type OutgoingServerFrame } from './wire/frames.js';
+export { decodeServerFrame, encodeFrame, MAX_FRAME_LENGTH, MAX_SERVER_FRAME_LENGTH, PROTOCOL_VERSION, requestIdOf, type OutgoingServerFrame } from './wire/frames.js';
 
 const Resume = v.strictObject({ epoch: Id, pos: Count });
 /** Most documents in one settings frame: every team's and the participant's own (256 teams × 2 keys, and a margin). */

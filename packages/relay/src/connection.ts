@@ -6,7 +6,7 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { AuthoritySession, type Authenticated } from '@flagline/core/authority';
-import { FlagError, encodeFrame, type ClientFrame, type OutgoingServerFrame, type Participant } from '@flagline/core';
+import { FlagError, encodeFrame, requestIdOf, type ClientFrame, type OutgoingServerFrame, type Participant } from '@flagline/core';
 import type { RelayConfig } from './config.js';
 import type { Logger } from './log.js';
 import { ruleRaiseOf, type Metrics, type RuleRaise } from './metrics.js';
@@ -130,8 +130,9 @@ export class RelayConnection {
     // outbox and are sent again after the reconnect the bye frame asks for.
     if (this.#ctx.draining()) return;
     if (isBinary) return this.#sendError(new FlagError('invalid-frame', 'Frames are JSON text, not binary.'));
+    // Answered with the command's or request's id when one can be read, so its sender is not left waiting.
     if (data.length > this.#ctx.config.maxFrameBytes)
-      return this.#sendError(new FlagError('invalid-frame', `Frame of ${data.length} bytes exceeds the ${this.#ctx.config.maxFrameBytes}-byte limit.`));
+      return this.#sendError(new FlagError('invalid-frame', `Frame of ${data.length} bytes exceeds the ${this.#ctx.config.maxFrameBytes}-byte limit.`), requestIdOf(data.toString('utf8')));
     const done = this.#session.receive(data.toString('utf8'));
     this.#ctx.inflight.add(done);
     void done.finally(() => this.#ctx.inflight.delete(done));
@@ -224,8 +225,8 @@ export class RelayConnection {
     if (started.rule && frame.t === 'result' && frame.outcome.ok && frame.outcome.changed) this.#ctx.metrics.ruleRaise(started.rule);
   }
 
-  #sendError(error: FlagError): void {
-    const frame = { t: 'error', error: error.toJSON() } as const;
+  #sendError(error: FlagError, rid?: string): void {
+    const frame = rid === undefined ? ({ t: 'error', error: error.toJSON() } as const) : ({ t: 'error', rid, error: error.toJSON() } as const);
     this.#send(encodeFrame(frame), frame);
   }
 

@@ -76,6 +76,8 @@ describe('frames and rules', () => {
     c.sendRaw(big);
     const err = await c.next(isError);
     assert.deepEqual([err.error.code, err.error.message], ['invalid-frame', `Frame of ${Buffer.byteLength(big)} bytes exceeds the 32768-byte limit.`]);
+    // Answered with its request id, so a waiting sender settles instead of hanging.
+    assert.equal(err.rid, 'pad');
     await c.ping();
 
     c.sendRaw('x'.repeat(100 * 1024));

@@ -18,7 +18,7 @@
 import { FlagError } from '../errors.js';
 import type { Participant, PositionedEvent } from '../model.js';
 import { decodeClientFrame, encodeFrame, type ClientFrame, type OutgoingServerFrame } from '../protocol.js';
-import { ID_PATTERN } from '../wire/frames.js';
+import { requestIdOf } from '../wire/frames.js';
 import type { Authority } from './authority.js';
 import type { SettingsHub } from '../settings/hub.js';
 
@@ -229,17 +229,4 @@ export class AuthoritySession {
 
 function idOf(frame: ClientFrame): string | undefined {
   return 'rid' in frame ? frame.rid : frame.t === 'cmd' ? frame.id : undefined;
-}
-
-/** The id of a request or command in a frame that failed validation, so its sender is answered. */
-function requestIdOf(raw: unknown): string | undefined {
-  if (typeof raw !== 'string' || raw.length > 65_536) return undefined;
-  try {
-    const data: unknown = JSON.parse(raw);
-    if (typeof data !== 'object' || data === null) return undefined;
-    const id = (data as { id?: unknown; rid?: unknown }).id ?? (data as { rid?: unknown }).rid;
-    return typeof id === 'string' && ID_PATTERN.test(id) ? id : undefined;
-  } catch {
-    return undefined;
-  }
 }

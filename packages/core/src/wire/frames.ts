@@ -67,3 +67,16 @@ export type OutgoingServerFrame = WithoutV<ServerFrame>;
 export function encodeFrame(frame: WithoutV<ClientFrame> | OutgoingServerFrame): string {
   return JSON.stringify({ v: PROTOCOL_VERSION, ...frame });
 }
+
+/** The id of a request or command in a frame that failed validation, so its sender is answered. */
+export function requestIdOf(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || raw.length > MAX_FRAME_LENGTH) return undefined;
+  try {
+    const data: unknown = JSON.parse(raw);
+    if (typeof data !== 'object' || data === null) return undefined;
+    const id = (data as { id?: unknown; rid?: unknown }).id ?? (data as { rid?: unknown }).rid;
+    return typeof id === 'string' && ID_PATTERN.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
