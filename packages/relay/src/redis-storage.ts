@@ -1,8 +1,8 @@
 /**
  * Shared storage on Redis for several relay processes. One Redis Stream is the ordered,
  * durable log of every flag event (stream id = log position), a hash holds every command's
- * outcome forever, indexes find a flag's or an interaction's events and the flags lowered by
- * time, one key holds the latest checkpoint, and one Lua script appends atomically only if the
+ * outcome forever, indexes find a flag's or an interaction's events and the flags lowered (by
+ * time for retention, by log position for history), one key holds the latest checkpoint, and one Lua script appends atomically only if the
  * log is still where the deciding process saw it and none of its commands has an outcome yet
  * (optimistic concurrency: see core's SharedLog); a process appends a whole group of commands
  * in one script run. All keys share one hash tag, so a Redis Cluster keeps them in one slot.
@@ -24,7 +24,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { FlagError, type FlagEvent, type PositionedEvent } from '@flagline/core';
-import type { AuthorityStorage, Checkpoint, CommitBatch, CommitResult, Loaded, SharedLog, StoredOutcome } from '@flagline/core/authority';
+import type { AuthorityStorage, Checkpoint, CommitBatch, CommitResult, Loaded, LoweredRef, SharedLog, StoredOutcome } from '@flagline/core/authority';
 import { randomId } from '@flagline/core/authority';
 import { connectRedis, knownReplicas, redisTarget, type RedisTarget } from './redis-connection.js';
 import type { Purged } from './store.js';
@@ -60,7 +60,7 @@ end
 `;
 
 // KEYS: pos, log, outcomes, by-interaction, epoch, confirmed-pos, confirmed, flag-interaction,
-// lowered, checkpoint-pos, checkpoint-hash.
+// lowered, checkpoint-pos, checkpoint-hash, lowered-pos.
 // ARGV: expectedPos, its hash, epoch, confirm now (1: no replicas to wait for), n,
 // then n pairs (command id, stored outcome), then one quadruple per event: interaction id,
 // flag id, mark ('r' for a raise, the time for a lowering, else ''), event.
@@ -105,7 +105,10 @@ for i = last + 1, #ARGV, 4 do
   redis.call('ZADD', KEYS[4], 0, ARGV[i] .. '|' .. string.format('%016d', pos))
   local mark = ARGV[i + 2]
   if mark == 'r' then redis.call('HSET', KEYS[8], ARGV[i + 1], ARGV[i])
-  elseif mark ~= '' then redis.call('ZADD', KEYS[9], tonumber(mark), ARGV[i + 1]) end
+  elseif mark ~= '' then
+    redis.call('ZADD', KEYS[9], tonumber(mark), ARGV[i + 1])
+    redis.call('ZADD', KEYS[12], pos, ARGV[i + 1])
+  end
 end
 if n > 0 then redis.call('HSET', KEYS[3], unpack(ARGV, 6, last)) end
 return answer('ok', {})
@@ -188,7 +191,7 @@ export class RedisStorage implements AuthorityStorage {
   readonly settings: RedisSettings;
   readonly #redis: Redis;
   readonly #keys: Record<
-    'epoch' | 'pos' | 'log' | 'outcomes' | 'byInteraction' | 'confirmedPos' | 'confirmed' | 'flags' | 'lowered' | 'checkpointPos' | 'checkpoint' | 'checkpointHash',
+    'epoch' | 'pos' | 'log' | 'outcomes' | 'byInteraction' | 'confirmedPos' | 'confirmed' | 'flags' | 'lowered' | 'loweredPos' | 'loweredPosFilled' | 'checkpointPos' | 'checkpoint' | 'checkpointHash',
     string
   >;
   /** Which interaction each open flag belongs to, from the events this process has seen (older ones: the flags hash). */
@@ -223,6 +226,8 @@ export class RedisStorage implements AuthorityStorage {
       confirmed: `${tag}:confirmed`,
       flags: `${tag}:flag-interaction`,
       lowered: `${tag}:lowered`,
+      loweredPos: `${tag}:lowered-pos`,
+      loweredPosFilled: `${tag}:lowered-pos-filled`,
       checkpointPos: `${tag}:checkpoint-pos`,
       checkpoint: `${tag}:checkpoint`,
       checkpointHash: `${tag}:checkpoint-hash`,
@@ -236,7 +241,7 @@ export class RedisStorage implements AuthorityStorage {
       reported = true;
     });
     this.#redis.on('ready', () => (reported = false));
-    this.#redis.defineCommand('flaglineAppend', { numberOfKeys: 11, lua: APPEND });
+    this.#redis.defineCommand('flaglineAppend', { numberOfKeys: 12, lua: APPEND });
     this.#redis.defineCommand('flaglineConfirm', { numberOfKeys: 5, lua: CONFIRM });
     this.#redis.defineCommand('flaglineSaveCheckpoint', { numberOfKeys: 4, lua: SAVE_CHECKPOINT });
     this.#redis.defineCommand('flaglineNewEpoch', { numberOfKeys: 1, lua: NEW_EPOCH });
@@ -288,6 +293,7 @@ export class RedisStorage implements AuthorityStorage {
     }
     const events = await this.#since(checkpoint ? checkpoint.replayFrom - 1 : 0);
     if (!checkpoint) await this.#fillIndexes(events);
+    await this.#fillLoweredPositions();
     this.#loadedPos = Math.max(checkpoint?.pos ?? 0, events.at(-1)?.pos ?? 0);
     this.loadedEvents = events.length;
     return { epoch: this.#epoch, ...(checkpoint ? { checkpoint } : {}), events };
@@ -359,12 +365,23 @@ export class RedisStorage implements AuthorityStorage {
       if (interactionId !== undefined && entries.length) tx.zrem(k.byInteraction, ...entries.map((pe) => indexMember(interactionId, pe.pos)));
       tx.hdel(k.flags, flagId);
       tx.zrem(k.lowered, flagId);
+      tx.zrem(k.loweredPos, flagId);
       flags++;
       events += entries.length;
     }
     if (flags) await tx.exec();
     else tx.discard();
     return { flags, events };
+  }
+
+  /** Flags lowered before a log position, newest first (the Authority's history past its memory). */
+  async loweredBefore(beforePos: number, limit: number): Promise<LoweredRef[]> {
+    const k = this.#keys;
+    const found = await this.#redis.zrevrangebyscore(k.loweredPos, `(${beforePos}`, '-inf', 'WITHSCORES', 'LIMIT', 0, limit);
+    const flagIds = found.filter((_, i) => i % 2 === 0);
+    if (flagIds.length === 0) return [];
+    const times = await this.#redis.zmscore(k.lowered, ...flagIds);
+    return flagIds.map((flagId, i) => ({ flagId, pos: Number(found[2 * i + 1]), at: Number(times[i] ?? 0) }));
   }
 
   async close(): Promise<void> {
@@ -405,6 +422,7 @@ export class RedisStorage implements AuthorityStorage {
       k.lowered,
       k.checkpointPos,
       k.checkpointHash,
+      k.loweredPos,
       ...args,
     );
     if (this.#minAcked > 0) pipeline.wait(this.#minAcked, this.#opts.replicaAckTimeoutMs ?? 1000);
@@ -621,6 +639,21 @@ export class RedisStorage implements AuthorityStorage {
       else if (event.type === 'lowered') pipeline.zadd(this.#keys.lowered, event.at, event.flagId);
     }
     if (pipeline.length) for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+  }
+
+  /**
+   * A log written before the by-position index of lowerings existed: fill it once from each
+   * lowered flag's events (idempotent, so processes starting together may both do it; marked
+   * done only after every flag is in). New lowerings are indexed by the append script.
+   */
+  async #fillLoweredPositions(): Promise<void> {
+    const k = this.#keys;
+    if (await this.#redis.exists(k.loweredPosFilled)) return;
+    for (const flagId of await this.#redis.zrange(k.lowered, 0, -1)) {
+      const lowered = (await this.#flagEntries(flagId)).events.find((pe) => pe.event.type === 'lowered');
+      if (lowered) await this.#redis.zadd(k.loweredPos, lowered.pos, flagId);
+    }
+    await this.#redis.set(k.loweredPosFilled, '1');
   }
 
   /** "Acknowledged ⇒ durable" needs the append-only file; fsync on every write for power loss. */
