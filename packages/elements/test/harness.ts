@@ -30,11 +30,32 @@ export function world(opts: { config?: FlagConfigInput; now?: () => number; stor
   };
 }
 
-/** A world where Ann raised a flag (on `i-1`, by default) and Sam, her supervisor, sees it. */
-export async function raisedWorld(raise: Partial<RaiseInput> = {}, opts: Parameters<typeof world>[0] = {}): Promise<{ w: World; agent: FlagClient; supervisor: FlagClient; flagId: string }> {
+export interface AnnAndSam {
+  w: World;
+  agent: FlagClient;
+  supervisor: FlagClient;
+}
+
+/** A world with Ann (an agent) and Sam (her supervisor) connected to it. */
+export function annAndSam(opts: Parameters<typeof world>[0] = {}): AnnAndSam {
   const w = world(opts);
-  const agent = w.client(ann);
-  const supervisor = w.client(sam);
+  return { w, agent: w.client(ann), supervisor: w.client(sam) };
+}
+
+/**
+ * Registers hooks in the enclosing `describe`: each test gets a fresh `annAndSam(opts)`, closed
+ * after it. The returned object's fields are replaced per test, so read them inside the tests.
+ */
+export function annAndSamEachTest(opts: Parameters<typeof world>[0] = {}): Readonly<AnnAndSam> {
+  const current = {} as AnnAndSam;
+  beforeEach(() => Object.assign(current, annAndSam(opts)));
+  afterEach(() => current.w.close());
+  return current;
+}
+
+/** A world where Ann raised a flag (on `i-1`, by default) and Sam, her supervisor, sees it. */
+export async function raisedWorld(raise: Partial<RaiseInput> = {}, opts: Parameters<typeof world>[0] = {}): Promise<AnnAndSam & { flagId: string }> {
+  const { w, agent, supervisor } = annAndSam(opts);
   const flagId = (await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'Caller wants a refund <b>now</b>', ...raise })).flagId!;
   await until(supervisor.$openFlags, (f) => f.length === 1);
   return { w, agent, supervisor, flagId };

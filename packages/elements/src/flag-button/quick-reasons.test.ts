@@ -1,26 +1,17 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { FlagClient } from '@flagline/core';
 import '../define.js';
 import type { FlagButton } from './flag-button.js';
-import { $, $maybe, ann, sam, until, world, type World } from '../../test/harness.js';
+import { $, $maybe, annAndSamEachTest, until } from '../../test/harness.js';
 
 describe('<flag-button> quick raise reasons', () => {
-  let w: World;
-  let agent: FlagClient;
-  let supervisor: FlagClient;
-  beforeEach(() => {
-    w = world();
-    agent = w.client(ann);
-    supervisor = w.client(sam);
-  });
-  afterEach(() => w.close());
+  const t = annAndSamEachTest();
 
-  const button = () => fixture<FlagButton>(html`<flag-button .client=${agent} interaction-id="i-1" channel="voice"></flag-button>`);
+  const button = () => fixture<FlagButton>(html`<flag-button .client=${t.agent} interaction-id="i-1" channel="voice"></flag-button>`);
   const chips = (el: FlagButton) => [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('.quick-reasons button')];
 
   it('offers the team’s reasons; picking one by keyboard fills the reason that the raise carries', async () => {
-    await supervisor.saveSettings({ kind: 'team', team: 'blue' }, 'quickReasons', ['Refund above limit', 'Angry caller'], 0);
+    await t.supervisor.saveSettings({ kind: 'team', team: 'blue' }, 'quickReasons', ['Refund above limit', 'Angry caller'], 0);
     const el = await button();
     $<HTMLButtonElement>(el, '.trigger').focus();
     await sendKeys({ press: 'Enter' });
@@ -34,7 +25,7 @@ describe('<flag-button> quick raise reasons', () => {
     $<HTMLTextAreaElement>(el, '#message').focus();
     await sendKeys({ type: 'Please help' });
     await sendKeys({ press: 'Enter' });
-    const [flag] = await until(supervisor.$openFlags, (f) => f.length === 1);
+    const [flag] = await until(t.supervisor.$openFlags, (f) => f.length === 1);
     expect(flag!.reason).to.equal('Angry caller');
   });
 
@@ -43,7 +34,7 @@ describe('<flag-button> quick raise reasons', () => {
     $<HTMLButtonElement>(el, '.trigger').click();
     await waitUntil(() => $maybe(el, '#reason'));
     expect($maybe(el, '.quick-reasons')).to.equal(null);
-    await supervisor.saveSettings({ kind: 'team', team: 'blue' }, 'quickReasons', ['Billing dispute'], 0);
+    await t.supervisor.saveSettings({ kind: 'team', team: 'blue' }, 'quickReasons', ['Billing dispute'], 0);
     await waitUntil(() => chips(el).map((c) => c.textContent?.trim()).join() === 'Billing dispute', 'live update');
   });
 });

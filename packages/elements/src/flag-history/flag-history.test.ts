@@ -3,31 +3,23 @@ import { sendKeys } from '@web/test-runner-commands';
 import { FlagError, type FlagClient, type Participant } from '@flagline/core';
 import '../define-flag-history.js';
 import type { FlagHistory } from './flag-history.js';
-import { $, $maybe, ann, next, sam, until, world, type World } from '../../test/harness.js';
+import { $, $maybe, annAndSamEachTest, next, until } from '../../test/harness.js';
 
 const ben: Participant = { id: 'ben', name: 'Ben Agent', role: 'agent', teams: ['green'] };
 const gus: Participant = { id: 'gus', name: 'Gus Supervisor', role: 'supervisor', teams: ['green'] };
 
 describe('<flag-history>', () => {
-  let w: World;
-  let agent: FlagClient;
-  let supervisor: FlagClient;
-  beforeEach(() => {
-    w = world();
-    agent = w.client(ann);
-    supervisor = w.client(sam);
-  });
-  afterEach(() => w.close());
+  const t = annAndSamEachTest();
 
   /** Ann raises on `interactionId`, Sam acknowledges and writes, then lowers. */
   async function lowered(interactionId: string, opts: { reason?: string; message?: string; reply?: string } = {}) {
-    const { flagId } = await agent.raise({ interactionId, channel: 'voice', message: opts.message ?? `help on ${interactionId}`, ...(opts.reason ? { reason: opts.reason } : {}) });
-    await supervisor.acknowledge(flagId!);
-    if (opts.reply) await supervisor.sendMessage(flagId!, opts.reply);
-    await supervisor.lower(flagId!, 'done');
+    const { flagId } = await t.agent.raise({ interactionId, channel: 'voice', message: opts.message ?? `help on ${interactionId}`, ...(opts.reason ? { reason: opts.reason } : {}) });
+    await t.supervisor.acknowledge(flagId!);
+    if (opts.reply) await t.supervisor.sendMessage(flagId!, opts.reply);
+    await t.supervisor.lower(flagId!, 'done');
     return flagId!;
   }
-  async function history(client: FlagClient = supervisor): Promise<FlagHistory> {
+  async function history(client: FlagClient = t.supervisor): Promise<FlagHistory> {
     const el = await fixture<FlagHistory>(html`<flag-history .client=${client}></flag-history>`);
     await waitUntil(() => $maybe(el, '[role="status"]')?.textContent?.includes('shown'), 'loaded');
     return el;
@@ -80,12 +72,12 @@ describe('<flag-history>', () => {
   });
 
   it('shows a supervisor only their teams’ flags and an agent only theirs', async () => {
-    const other = w.client(ben);
-    const greenLead = w.client(gus);
+    const other = t.w.client(ben);
+    const greenLead = t.w.client(gus);
     await lowered('i-1');
     const { flagId } = await other.raise({ interactionId: 'g-1', channel: 'voice', message: 'green help' });
     await other.lower(flagId!);
-    const blue = await history(supervisor);
+    const blue = await history(t.supervisor);
     await waitUntil(() => rows(blue).length === 1);
     expect(agents(blue)).to.deep.equal(['Ann Agent']);
     const green = await history(greenLead);
@@ -136,9 +128,9 @@ describe('<flag-history>', () => {
 
   it('shows a failed load with Try again, and recovers', async () => {
     let fail = true;
-    const real = supervisor.history.bind(supervisor);
-    supervisor.history = (q) => (fail ? Promise.reject(new FlagError('unavailable', 'History is down.')) : real(q));
-    const el = await fixture<FlagHistory>(html`<flag-history .client=${supervisor}></flag-history>`);
+    const real = t.supervisor.history.bind(t.supervisor);
+    t.supervisor.history = (q) => (fail ? Promise.reject(new FlagError('unavailable', 'History is down.')) : real(q));
+    const el = await fixture<FlagHistory>(html`<flag-history .client=${t.supervisor}></flag-history>`);
     await waitUntil(() => $maybe(el, '.error'), 'error shown');
     expect($(el, '.error').getAttribute('role')).to.equal('alert');
     await expect(el).to.be.accessible();
@@ -153,7 +145,7 @@ describe('<flag-history>', () => {
   it('is keyboard-usable from the range filter to the rows', async () => {
     await lowered('i-1');
     const el = await history();
-    await until(supervisor.$status, (s) => s === 'online');
+    await until(t.supervisor.$status, (s) => s === 'online');
     await waitUntil(() => rows(el).length === 1);
     $<HTMLSelectElement>(el, '.filter-hours').focus();
     await sendKeys({ press: 'Tab' });
