@@ -13,6 +13,7 @@ export * from './transcript.js';
 export * from './history.js';
 export * from './metrics.js';
 export * from './csv.js';
+export { EVENT_TYPES } from './event-types.js';
 export * from './client/types.js';
 export { createFlagClient } from './client/client.js';
 export { SYSTEM_CLOCK } from './client/clock.js';

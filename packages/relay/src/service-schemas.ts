@@ -5,7 +5,7 @@
  * has one definition on the WebSocket and on HTTP.
  */
 import * as v from 'valibot';
-import { CHANNELS, ERROR_CODES, SEVERITIES, schemas } from '@flagline/core';
+import { CHANNELS, ERROR_CODES, EVENT_TYPES, SEVERITIES, schemas } from '@flagline/core';
 import { FlagContextSchema, RuleRefSchema } from '@flagline/core/automation';
 
 const { Id, Text, Participant, ServiceRef, Event, Error: ErrorSchema, Accepted } = schemas;
@@ -79,7 +79,7 @@ export const TranscriptEntry = v.strictObject({
   flagId: Id,
   seq: Count,
   at: Count,
-  type: v.picklist(['raised', 'acknowledged', 'escalated', 'lowered', 'join-requested', 'join-accepted', 'join-declined', 'join-cancelled', 'assigned', 'offered', 'offer-ended', 'message', 'transfer-offered', 'transfer-accepted', 'transfer-declined', 'transfer-expired', 'handed-back']),
+  type: v.picklist(EVENT_TYPES),
   actor: Ref,
   text: v.string(),
 });

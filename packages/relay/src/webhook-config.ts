@@ -11,9 +11,8 @@
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { Webhook } from 'standardwebhooks';
-import { schemas } from '@flagline/core';
+import { EVENT_TYPES, schemas } from '@flagline/core';
 
-const EVENT_TYPES = ['raised', 'acknowledged', 'escalated', 'lowered', 'join-requested', 'join-accepted', 'join-declined', 'join-cancelled', 'assigned', 'offered', 'offer-ended', 'message', 'transfer-offered', 'transfer-accepted', 'transfer-declined', 'transfer-expired', 'handed-back'] as const;
 const Ms = v.pipe(v.number(), v.integer(), v.minValue(1));
 
 const EndpointSchema = v.strictObject({
