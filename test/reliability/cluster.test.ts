@@ -43,7 +43,7 @@ describe('tenants across a Redis Cluster: a shard failing over pauses only its t
   const runs: TenantRun[] = [];
   after(async () => {
     for (const s of runs.flatMap((r) => r.sims)) s.client.close();
-    // kill -9: a relay whose shard is down (a failed run) would wait for it on a graceful stop.
+    // kill -9: a relay whose shard is down (a failed run) would wait --shutdown-timeout-ms for it on a graceful stop.
     await Promise.all(relays.map((r) => r.kill9().then(() => r.dispose())));
     await cluster.dispose();
   });

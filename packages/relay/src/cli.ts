@@ -2,7 +2,7 @@
 /** `flagline-relay`: start a relay from flags, FLAGLINE_* env vars or a JSON file; SIGTERM drains it. */
 import { ConfigError, helpText, loadConfig } from './config.js';
 import { createLogger } from './log.js';
-import { EXIT_RESTART, startRelay } from './relay.js';
+import { EXIT_RESTART, EXIT_UNFLUSHED, startRelay } from './relay.js';
 
 async function main(): Promise<void> {
   const { config, help } = loadConfig(process.argv.slice(2), process.env);
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info('signal', { signal });
     started.then((relay) => relay.close()).then(
-      () => process.exit(code),
+      ({ flushed }) => process.exit(code === 0 && !flushed ? EXIT_UNFLUSHED : code),
       (err: unknown) => {
         log.error('shutdown failed', { error: String(err) });
         process.exit(1);

@@ -64,6 +64,7 @@ export interface RelayConfig {
   maxFrameBytes: number;
   maxPayloadBytes: number;
   reconnectHintMs: number;
+  shutdownTimeoutMs: number;
   admitPerSecond: number;
   admitBurst: number;
   tickMs: number;
@@ -135,6 +136,7 @@ export const DEFAULTS: RelayConfig = {
   maxFrameBytes: 32 * 1024,
   maxPayloadBytes: 64 * 1024,
   reconnectHintMs: 1_000,
+  shutdownTimeoutMs: 10_000,
   admitPerSecond: 2_000,
   admitBurst: 1_000,
   tickMs: 1_000,
@@ -205,6 +207,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'maxFrameBytes', kind: 'int', help: 'Largest client frame processed; larger (up to maxPayloadBytes) gets an invalid-frame error.' },
   { key: 'maxPayloadBytes', kind: 'int', help: 'Largest WebSocket message read at all; larger closes the connection (1009).' },
   { key: 'reconnectHintMs', kind: 'int', help: 'reconnectInMs sent in bye frames on shutdown.' },
+  { key: 'shutdownTimeoutMs', kind: 'int', help: "On SIGTERM/SIGINT: how long the relay waits for its store to take what is in flight, the checkpoint and presence; past it (a store cut off) it stops without them, logs what was not flushed and exits 69." },
   { key: 'admitPerSecond', kind: 'int', help: 'New connections admitted per second beyond --admit-burst; the excess gets a bye frame naming its own later slot (a reconnect herd is spread, not refused). 0 = unlimited.' },
   { key: 'admitBurst', kind: 'int', help: 'New connections admitted at once before --admit-per-second spreads them.' },
   { key: 'tickMs', kind: 'int', help: 'Escalation timer period.' },
@@ -329,7 +332,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
   }
   if (!['error', 'warn', 'info', 'debug'].includes(config.logLevel)) throw new ConfigError('log-level must be error, warn, info or debug.');
   if (config.maxFrameBytes > config.maxPayloadBytes) throw new ConfigError('max-frame-bytes cannot exceed max-payload-bytes.');
-  if (config.storeTimeoutMs < 1) throw new ConfigError('store-timeout-ms must be at least 1.');
+  if (config.storeTimeoutMs < 1 || config.shutdownTimeoutMs < 1) throw new ConfigError('store-timeout-ms and shutdown-timeout-ms must be at least 1.');
   if (config.maxTenants < 1 || config.tenantIdleMs < 1) throw new ConfigError('max-tenants and tenant-idle-ms must be at least 1.');
   if (config.checkpointEvents < 1 || config.checkpointMs < 1) throw new ConfigError('checkpoint-events and checkpoint-ms must be at least 1.');
   if (config.retentionDays > 0 && config.purgeIntervalMs < 1) throw new ConfigError('purge-interval-ms must be at least 1.');

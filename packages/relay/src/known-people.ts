@@ -40,6 +40,11 @@ export class RedisKnownPeople {
 
   async close(): Promise<void> {
     await this.#redis.quit().catch(() => {});
+    this.disconnect();
+  }
+
+  /** Drop the connection now: what waits on it fails at once. */
+  disconnect(): void {
     this.#redis.disconnect();
   }
 }

@@ -13,6 +13,8 @@ export interface Presence {
   /** Supervisors online for a team, by name. */
   online(team: string): Promise<ParticipantRef[]>;
   close(): Promise<void>;
+  /** Redis: drop the connection now, leaving this process's entries to expire. */
+  disconnect?(): void;
 }
 
 /** Open supervisor connections of this process: participant id → count and teams. */
@@ -86,7 +88,12 @@ export class RedisPresence implements Presence {
     for (const [team, members] of this.#written) if (members.size) multi.zrem(this.#prefix + team, ...members);
     await multi.exec().catch(() => {});
     await this.#redis.quit().catch(() => {});
-    this.#redis.disconnect(); // QUIT alone leaves Sentinel mode's failover-detector connections open
+    this.disconnect(); // QUIT alone leaves Sentinel mode's failover-detector connections open
+  }
+
+  disconnect(): void {
+    clearInterval(this.#timer);
+    this.#redis.disconnect();
   }
 
   async #publish(): Promise<void> {

@@ -385,11 +385,20 @@ export class RedisStorage implements AuthorityStorage {
   }
 
   async close(): Promise<void> {
+    this.#stopFollowing();
+    await this.#redis.quit().catch(() => {});
+    this.#redis.disconnect(); // QUIT alone leaves Sentinel mode's failover-detector connections open
+  }
+
+  disconnect(): void {
+    this.#stopFollowing();
+    this.#redis.disconnect();
+  }
+
+  #stopFollowing(): void {
     this.#closed = true;
     this.#follower?.disconnect();
     this.settings.close();
-    await this.#redis.quit().catch(() => {});
-    this.#redis.disconnect(); // QUIT alone leaves Sentinel mode's failover-detector connections open
   }
 
   /**

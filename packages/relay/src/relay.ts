@@ -25,8 +25,12 @@ export interface Relay {
   readonly port: number;
   readonly url: string;
   readonly devMode: boolean;
-  /** Graceful shutdown: stop accepting, finish in-flight commands, flush, send bye, close. */
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: stop accepting, finish in-flight commands, flush, send bye, close.
+   * `flushed` is false when the store did not take the flush within --shutdown-timeout-ms (cut
+   * off): the relay stopped without it and logged what was left.
+   */
+  close(): Promise<{ flushed: boolean }>;
   /**
    * Resolves (with the reason) when this relay must not keep serving: its state diverged from a
    * replicated store after a failover. The CLI then closes and exits with EXIT_RESTART.
@@ -36,6 +40,8 @@ export interface Relay {
 
 /** Exit code of a relay that must be restarted (EX_TEMPFAIL): its supervisor starts it again. */
 export const EXIT_RESTART = 75;
+/** Exit code of a relay stopped without flushing to its store, which answered nothing (EX_UNAVAILABLE). */
+export const EXIT_UNFLUSHED = 69;
 
 export async function startRelay(config: RelayConfig, log: Logger = createLogger(config.logLevel)): Promise<Relay> {
   const remoteKeys = config.jwksUrl !== undefined || config.oidcIssuer !== undefined;
@@ -212,7 +218,33 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     : { tenantClaim: config.claimTenant, maxTenants: config.maxTenants };
   log.info('listening', { url, port, ws: `${url.replace('http', 'ws')}/ws`, store: config.store.replace(/\/\/[^@/]*@/, '//***@'), sync: config.sync, devMode, ...state });
 
-  let closing: Promise<void> | null = null;
+  /** In-flight commands answered, then every tenant closed (checkpoint, presence, store connections). */
+  const flush = async () => {
+    await Promise.allSettled([...ctx.inflight]);
+    await tenants.close();
+  };
+  /**
+   * The flush, or after --shutdown-timeout-ms (a store cut off answers nothing, and would be
+   * waited for forever) a stop without it: the stores' connections are dropped and what was
+   * left is logged. Nothing acknowledged is lost: an acknowledgement waits for the store.
+   */
+  const flushWithin = async (timeoutMs: number): Promise<boolean> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A flush that fails after the timeout (what waited on the dropped connections) rejects into
+    // the race, already settled: that failure is the one logged below.
+    const flushed = await Promise.race([flush().then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
+    clearTimeout(timer);
+    if (flushed) return true;
+    log.error('shutdown: the store did not answer; stopping without it', {
+      timeoutMs,
+      unansweredCommands: ctx.inflight.size,
+      unflushedTenants: tenants.disconnect(),
+      left: 'unanswered commands stay in the clients\' outboxes and are sent again; no checkpoint (the next start reads more of the log); presence entries expire after --presence-ttl-ms',
+    });
+    return false;
+  };
+
+  let closing: Promise<{ flushed: boolean }> | null = null;
   const close = async () => {
     draining = true;
     log.info('shutting down', { connections: connections.size });
@@ -220,8 +252,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     server.closeIdleConnections();
     clearInterval(heartbeat);
     stopLoopWatch();
-    await Promise.allSettled([...ctx.inflight]);
-    await tenants.close();
+    const flushed = await flushWithin(config.shutdownTimeoutMs);
     verify.close();
     await Promise.all(
       [...connections].map((c) => {
@@ -232,7 +263,8 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
       }),
     );
     wss.close();
-    log.info('stopped');
+    log.info('stopped', { flushed });
+    return { flushed };
   };
 
   return {

@@ -17,6 +17,8 @@ export interface RelayStore extends AuthorityStorage, EventReader {
   readonly minReplicasAcked?: number;
   /** Redis: resolves once the store answers a read (store-watch.ts); a store in this process's file has none. */
   probe?(): Promise<void>;
+  /** Redis: drop the connections now, so what waits on them fails at once (a stop that cannot wait for a store cut off). */
+  disconnect?(): void;
   /** Events the last load() read: the whole log, or a checkpoint's replay window and what followed. */
   readonly loadedEvents: number;
   /** Both relay stores keep checkpoints. */

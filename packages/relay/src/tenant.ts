@@ -69,6 +69,8 @@ export interface Tenant {
   /** Why it cannot serve now (its store failed, or is unreachable), or null. */
   readonly failure: Error | null;
   close(): Promise<void>;
+  /** Gives up on the store (a stop that cannot wait any longer): drops its connections, so what waits on them fails at once. */
+  disconnect(): void;
 }
 
 /**
@@ -158,7 +160,7 @@ export async function openTenant(id: string, env: TenantEnv): Promise<Tenant> {
     config.retentionDays > 0 ? new RetentionJob({ authority, storage, metrics, log, retentionMs: config.retentionDays * DAY_MS, intervalMs: config.purgeIntervalMs }) : null;
   retention?.start();
   const webhooks = startWebhooks(webhookConfig, config, storage, authority, log);
-  const presence = config.store.startsWith('sqlite:') ? new LocalPresence() : new RedisPresence({ url: config.store, namespace: config.redisNamespace, ttlMs: config.presenceTtlMs });
+  const presence: Presence = config.store.startsWith('sqlite:') ? new LocalPresence() : new RedisPresence({ url: config.store, namespace: config.redisNamespace, ttlMs: config.presenceTtlMs });
   // A service token reaches its own tenant's API only (the dispatcher picked this tenant by it).
   const service: Verifier['service'] = async (token) => {
     const identity = await env.verify.service(token);
@@ -217,6 +219,14 @@ export async function openTenant(id: string, env: TenantEnv): Promise<Tenant> {
       await authority.close();
       await presence.close();
       await people?.close();
+    },
+    disconnect: () => {
+      watch?.stop();
+      storage.disconnect?.();
+      store.close();
+      presence.disconnect?.();
+      people?.disconnect();
+      webhooks?.disconnect();
     },
   };
 }

@@ -78,11 +78,27 @@ export class Tenants {
     return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   }
 
+  /** Closes every tenant; each stays in #open until its close is done (see disconnect). */
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
-    await Promise.all((await this.all()).map((t) => t.close()));
-    this.#open.clear();
+    await Promise.all(
+      (await this.all()).map(async (t) => {
+        await t.close();
+        this.#open.delete(t.id);
+      }),
+    );
+  }
+
+  /**
+   * Gives up on the stores of the tenants not closed yet (a stop that cannot wait any longer):
+   * drops their connections, so what waits on them fails at once (a tenant still opening, once
+   * open). Returns their ids.
+   */
+  disconnect(): string[] {
+    // A tenant that failed to open holds no connection (its failure was logged by #opening).
+    for (const opening of this.#open.values()) void opening.then((t) => t.disconnect(), () => undefined);
+    return [...this.#open.keys()];
   }
 
   /** A tenant whose store answers nothing takes no new connection or request (they would wait, unanswered). */

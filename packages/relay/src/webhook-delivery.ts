@@ -44,6 +44,8 @@ export interface Outbox {
   /** Whether this process delivers now (a shared store elects one); may do housekeeping. */
   active(): boolean | Promise<boolean>;
   close(): void | Promise<void>;
+  /** A shared store: drop its connection now, so what waits on it fails at once. */
+  disconnect?(): void;
 }
 
 export interface EndpointStatus {
@@ -174,6 +176,11 @@ export class WebhookDelivery {
     for (const abort of this.#aborts) abort.abort();
     await Promise.allSettled([...this.#running, this.#pumping]);
     await this.#outbox.close();
+  }
+
+  /** Drop the outbox's store connection now (a stop that cannot wait for a store cut off): what waits on it fails. */
+  disconnect(): void {
+    this.#outbox.disconnect?.();
   }
 
   #endpoint(id: string): WebhookEndpoint {

@@ -230,6 +230,11 @@ export class RedisOutbox implements Outbox {
 
   async close(): Promise<void> {
     if (this.#leader) await this.#redis.eval(RELEASE, 1, this.#leaseKey, this.#me).catch(() => 0);
+    this.disconnect();
+  }
+
+  /** Drop the connection now: the lease is left to expire (another process takes over after leaseMs). */
+  disconnect(): void {
     this.#redis.disconnect();
   }
 }

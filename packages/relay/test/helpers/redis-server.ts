@@ -44,11 +44,24 @@ export class RedisServer {
     });
   }
 
+  /**
+   * SIGSTOP: what a network partition looks like to a client: its connections stay open, new
+   * ones are accepted by the kernel, and nothing is ever answered. Undo with `resume()`.
+   */
+  pause(): void {
+    this.#proc?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.#proc?.kill('SIGCONT');
+  }
+
   /** kill -9: no chance to flush anything it had not already written. */
   async kill(): Promise<void> {
     const proc = this.#proc;
     if (!proc || proc.exitCode !== null) return;
     const gone = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGCONT'); // a stopped process cannot die until it runs
     proc.kill('SIGKILL');
     await gone;
     this.#proc = null;
