@@ -25,7 +25,10 @@ const warnedUnavailable = new Set<string>();
 const panel = new LazyPart('flag panel', () => import('./flag-panel.js'));
 
 /** Idle time, where the browser tells (Safari does not): a moment later there. */
-const whenIdle = (run: () => void): unknown => ('requestIdleCallback' in window ? requestIdleCallback(run) : setTimeout(run, 200));
+function whenIdle(run: () => void): void {
+  if ('requestIdleCallback' in window) requestIdleCallback(run);
+  else setTimeout(run, 200);
+}
 
 /** The rule a trigger came from, as a flag records it. */
 const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: trigger.ruleName });
