@@ -100,14 +100,17 @@ export class FlagPanel implements ReactiveController {
     });
     await this.#host.element.updateComplete;
     const composer = this.#composer;
-    if (!composer || composer.open) return;
+    // The button may have left the page while its panel loaded.
+    if (!composer?.isConnected || composer.open) return;
     composer.showModal();
     this.#host.element.renderRoot.querySelector<HTMLTextAreaElement>('#message')?.focus();
   }
 
   /** Opens the flag panel: its state, the chat, join and lower. */
   openPanel(): void {
-    if (!this.#panel?.matches(':popover-open')) this.#panel?.showPopover();
+    const panel = this.#panel;
+    // The button may have left the page while its panel loaded.
+    if (panel?.isConnected && !panel.matches(':popover-open')) panel.showPopover();
   }
 
   closePanel(): void {
