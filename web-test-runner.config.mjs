@@ -7,25 +7,10 @@ import { defaultReporter } from '@web/test-runner';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/**
- * A page that sets the cookie `flagline-unreachable=<file>` gets a 503 for that module, as if the
- * network dropped it: how the lazy-chunk tests make a chunk fail. Cookies are per browser context,
- * so one page never affects another.
- */
-function unreachableModules(ctx, next) {
-  const file = /(?:^|;\s*)flagline-unreachable=([^;]+)/.exec(ctx.get('cookie'))?.[1];
-  if (file && ctx.path.endsWith(`/${file}`)) {
-    ctx.status = 503;
-    return undefined;
-  }
-  return next();
-}
-
 export default {
   files: ['packages/*/src/**/*.test.ts', 'test/browser/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'development', 'source'] },
   concurrency: 2,
-  middleware: [unreachableModules],
   testFramework: { config: { timeout: 10000 } },
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022', define: { 'process.env.NODE_ENV': '"development"' } }),

@@ -70,7 +70,8 @@ export function $maybe<E extends Element = HTMLElement>(host: Element, selector:
  * of its own), so it may show a moment after the click or the key.
  */
 export async function opened<E extends Element = HTMLElement>(host: Element, selector = 'dialog[open], [popover]:popover-open'): Promise<E> {
-  await waitUntil(() => $maybe(host, selector), `${host.localName}: ${selector} shows`);
+  // Longer than waitUntil's 1 s: on a busy machine the dev server compiles the chunk on first request.
+  await waitUntil(() => $maybe(host, selector), `${host.localName}: ${selector} shows`, { timeout: 5000 });
   return $<E>(host, selector);
 }
 

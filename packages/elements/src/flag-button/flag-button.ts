@@ -8,21 +8,14 @@ import { FlaglineElement } from '../internal/flagline-element.js';
 import { StoreController } from '../internal/subscription.js';
 import { flagIcon } from '../internal/icons.js';
 import { flagButtonStyles } from './flag-button.styles.js';
-import { LazyPart } from '../internal/lazy-part.js';
-// Types only: the panel's code is a chunk of its own (below).
+// Types only: the panel's code is a chunk of its own (panel-part.ts).
 import type { FlagPanel } from './flag-panel.js';
+import { panelPart } from './panel-part.js';
 import { matchesShortcut, parseShortcut, startsShortcut } from './shortcut.js';
 import { SuggestionController } from './suggestions.js';
 import { defaultFlagButtonStrings, type FlagButtonStrings } from './strings.js';
 
 const warnedUnavailable = new Set<string>();
-
-/**
- * The panel behind the button (the raise composer; the flag panel with its `<supervisor-chat>`) is
- * a chunk of its own: it loads when the agent first opens it, prefetched when that is likely
- * (pointer over or focus on the button, the shortcut's first key, an open flag, idle time once online).
- */
-const panel = new LazyPart('flag panel', () => import('./flag-panel.js'));
 
 /** Idle time, where the browser tells (Safari does not): a moment later there. */
 function whenIdle(run: () => void): void {
@@ -144,11 +137,11 @@ export class FlagButton extends FlaglineElement {
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     // A flag raised elsewhere (another tab, a rule, before a reload): the panel will be wanted.
-    if (this.openFlag) panel.prefetch();
+    if (this.openFlag) panelPart.prefetch();
     // Once online the page has done its work: fetch the panel while nothing else happens.
     if (!this.#idlePrefetch && this.connection.value === 'online') {
       this.#idlePrefetch = true;
-      whenIdle(() => panel.prefetch());
+      whenIdle(() => panelPart.prefetch());
     }
   }
 
@@ -296,7 +289,7 @@ export class FlagButton extends FlaglineElement {
     else void this.#open();
   };
 
-  #prefetchPanel = (): void => panel.prefetch();
+  #prefetchPanel = (): void => panelPart.prefetch();
 
   /**
    * Opens the composer when there is no open flag (prefilled from a suggestion under review), the
@@ -313,8 +306,8 @@ export class FlagButton extends FlaglineElement {
   }
 
   async #buildPanel(): Promise<FlagPanel | undefined> {
-    if (!panel.ready) await this.perform('open-panel', this.openFlag?.id, () => panel.load());
-    const module = panel.module;
+    if (!panelPart.ready) await this.perform('open-panel', this.openFlag?.id, () => panelPart.load());
+    const module = panelPart.module;
     if (!module || this.#panel) return this.#panel;
     // The panel's styles come with its code: added to this element's own.
     adoptStyles(this.renderRoot as ShadowRoot, [...(this.constructor as typeof FlagButton).elementStyles, module.flagPanelStyles]);
@@ -368,7 +361,7 @@ export class FlagButton extends FlaglineElement {
     const shortcut = this.shortcut ? parseShortcut(this.shortcut) : null;
     if (!shortcut || this.unavailable) return;
     // The shortcut's first key: the panel is likely wanted in a moment.
-    if (startsShortcut(e, shortcut)) panel.prefetch();
+    if (startsShortcut(e, shortcut)) panelPart.prefetch();
     if (!matchesShortcut(e, shortcut)) return;
     e.preventDefault();
     if (this.#panel?.showing) return;
