@@ -36,10 +36,13 @@ async function raised(message = 'Caller disputes a charge', then?: (w: StoryWorl
   return { w };
 }
 
+/** Clicks the button; done once the composer or the panel shows (their code loads on the first opening). */
 const openTrigger = async ({ canvasElement }: { canvasElement: HTMLElement }) => {
   const el = canvasElement.querySelector('flag-button')!;
   await el.updateComplete;
+  const shown = new Promise((resolve) => el.shadowRoot!.addEventListener('toggle', resolve, { capture: true, once: true }));
   el.shadowRoot!.querySelector<HTMLButtonElement>('.trigger')!.click();
+  await shown;
 };
 
 const meta: Meta<Args> = {
@@ -102,13 +105,13 @@ export const JoinAccepted: Story = {
   loaders: [() => raised(undefined, async (w, id) => (await w.agent.requestJoin(id), w.supervisor.acceptJoin(id)))],
 };
 
-/** Lowered by the supervisor: the button is ready to raise again; the panel keeps the chat readable. */
+/** Lowered by the supervisor while the panel was open: the button is ready to raise again; the panel keeps the chat readable. */
 export const Lowered: Story = {
-  loaders: [() => raised(undefined, async (w, id) => (await w.supervisor.sendMessage(id, 'Resolved, thanks!'), w.supervisor.lower(id, 'resolved')))],
+  loaders: [() => raised(undefined, (w, id) => w.supervisor.sendMessage(id, 'Resolved, thanks!'))],
   play: async (ctx) => {
-    const el = ctx.canvasElement.querySelector('flag-button')!;
-    await el.updateComplete;
-    el.shadowRoot!.querySelector<HTMLElement>('[popover]')!.showPopover();
+    await openTrigger(ctx);
+    const w = ctx.loaded.w as StoryWorld;
+    await w.supervisor.lower(w.agent.flagFor(INTERACTION).get()!.id, 'resolved');
   },
 };
 

@@ -134,6 +134,8 @@ describe('Flagline end to end', () => {
     const sup = new Wallboard(await open('/wallboard.html?as=sue'));
     await tabTo(page, (f) => f.tag === 'button' && f.text.includes('Raise flag'));
     await page.keyboard.press('Enter');
+    // The composer shows once its code is there (fetched ahead, at the latest on this first opening).
+    await page.getByLabel('Message to your supervisor').waitFor();
     assert.equal((await focused(page)).tag, 'textarea', 'the composer takes focus');
     await page.keyboard.type('Keyboard only: caller is escalating');
     await page.keyboard.press('Enter');

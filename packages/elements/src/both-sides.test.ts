@@ -9,7 +9,7 @@ import './define.js';
 import type { FlagButton } from './flag-button/flag-button.js';
 import type { RaisedFlagsWidget } from './raised-flags-widget/raised-flags-widget.js';
 import type { SupervisorChat } from './supervisor-chat/supervisor-chat.js';
-import { $, $maybe, ann, mount, next, sam, unmount, world, type World } from '../test/harness.js';
+import { $, $maybe, ann, mount, next, opened, sam, unmount, world, type World } from '../test/harness.js';
 
 describe('agent and supervisor, both sides', () => {
   let w: World;
@@ -57,6 +57,7 @@ describe('agent and supervisor, both sides', () => {
 
     // Raise with a message.
     await press(trigger());
+    await opened(button, 'dialog[open]');
     await sendKeys({ type: 'Caller disputes a charge' });
     const alerted = next(widget, 'flag-raised');
     await sendKeys({ press: 'Enter' });

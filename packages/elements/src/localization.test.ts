@@ -12,7 +12,7 @@ import { ar } from './locales/ar.js';
 import { es } from './locales/es.js';
 import { fr } from './locales/fr.js';
 import type { SupervisorChat } from './supervisor-chat/supervisor-chat.js';
-import { $, $maybe, ann, losingNextMessage, next, sam, until, world, type World } from '../test/harness.js';
+import { $, $maybe, ann, losingNextMessage, next, opened, sam, until, world, type World } from '../test/harness.js';
 
 /** French and Intl put no-break spaces (U+00A0, U+202F) where a reader sees a space. */
 const text = (el: Element | null | undefined) => (el?.textContent ?? '').replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
@@ -54,7 +54,7 @@ describe('localization', () => {
       const el = await inLang('es', 'flag-button');
       expect(text(trigger(el))).to.equal('Levantar bandera');
       trigger(el).click();
-      await el.updateComplete;
+      await opened(el, 'dialog[open]');
       expect(text($(el, '#composer-title'))).to.equal('Levantar una bandera');
       expect(text($(el, 'label[for="message"]'))).to.equal('Mensaje para tu supervisor');
       expect(text($(el, 'label[for="reason"]'))).to.equal('Motivo (opcional)');
@@ -72,7 +72,7 @@ describe('localization', () => {
       await waitUntil(() => text($maybe(el, '.badge')) === '2 sin leer', 'unread badge');
       expect(text(trigger(el))).to.equal('Atendida por Sam Supervisor 2 sin leer');
       trigger(el).click();
-      await el.updateComplete;
+      await opened(el, '[popover]:popover-open');
       expect(text($(el, '#panel-title'))).to.equal('Tu bandera');
       expect([text($(el, '.join')), text($(el, '.lower')), text($(el, '.close'))]).to.deep.equal(['Pedir al supervisor que se una', 'Bajar bandera', 'Cerrar']);
       const chat = await waitUntil(() => $maybe<SupervisorChat>(el, 'supervisor-chat'), 'the chat in the panel').then(() => $<SupervisorChat>(el, 'supervisor-chat'));
@@ -88,7 +88,7 @@ describe('localization', () => {
       const el = await inLang('fr', 'flag-button');
       agent.close();
       trigger(el).click();
-      await el.updateComplete;
+      await opened(el, 'dialog[open]');
       await sendKeys({ type: 'Aidez-moi' });
       const failed = next(el, 'flag-error');
       await sendKeys({ press: 'Enter' });

@@ -9,7 +9,7 @@ import './define.js';
 import type { FlagButton } from './flag-button/flag-button.js';
 import type { RaisedFlagsWidget } from './raised-flags-widget/raised-flags-widget.js';
 import type { SupervisorChat } from './supervisor-chat/supervisor-chat.js';
-import { $, $maybe, ann, sam, until, world, type World } from '../test/harness.js';
+import { $, $maybe, ann, opened, sam, until, world, type World } from '../test/harness.js';
 
 /** The widget's row buttons and the action each one sends. */
 const ROW_BUTTONS: Record<string, FlagAction> = { '.acknowledge': 'acknowledge', '.join': 'accept-join', '.decline': 'decline-join', '.lower': 'lower' };
@@ -75,6 +75,8 @@ describe('elements follow the view model of @flagline/core', () => {
 
     const { flagId } = await agent.raise({ interactionId: 'i-3', channel: 'voice', message: 'help' });
     await waitUntil(() => state() === 'raised', 'raised');
+    $(button, '.trigger').click();
+    await opened(button, '[popover]:popover-open');
     await agent.requestJoin(flagId!);
     await waitUntil(() => state() === 'join-requested', 'join requested');
     expect($maybe(button, '[popover] .join')?.textContent).to.equal('Cancel join request');

@@ -1,4 +1,5 @@
 /** Test setup shared by the element tests: one in-process hub, several people on it. */
+import { waitUntil } from '@open-wc/testing';
 import { render, type TemplateResult } from 'lit';
 import { MemoryStorage } from '@flagline/core/authority';
 import { createFlagClient, FlagError, MemoryHub, type CommandEnvelope, type FlagClient, type FlagConfigInput, type HistoryQuery, type Participant, type RaiseInput, type Transport } from '@flagline/core';
@@ -83,6 +84,16 @@ export function $<E extends Element = HTMLElement>(host: Element, selector: stri
 
 export function $maybe<E extends Element = HTMLElement>(host: Element, selector: string): E | null {
   return host.shadowRoot?.querySelector<E>(selector) ?? null;
+}
+
+/**
+ * The flag button's composer or panel, once it shows: the first opening loads its code (a chunk
+ * of its own), so it may show a moment after the click or the key.
+ */
+export async function opened<E extends Element = HTMLElement>(host: Element, selector = 'dialog[open], [popover]:popover-open'): Promise<E> {
+  // Longer than waitUntil's 1 s: on a busy machine the dev server compiles the chunk on first request.
+  await waitUntil(() => $maybe(host, selector), `${host.localName}: ${selector} shows`, { timeout: 5000 });
+  return $<E>(host, selector);
 }
 
 /** The next `type` event from `target`, typed from GlobalEventHandlersEventMap. */

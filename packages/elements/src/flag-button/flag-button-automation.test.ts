@@ -4,7 +4,7 @@ import type { Channel, FlagClient } from '@flagline/core';
 import { ConversationStore, RuleEngine, type RuleInput } from '@flagline/core/automation';
 import '../define.js';
 import type { FlagButton } from './flag-button.js';
-import { $, $maybe, ann, next, sam, until, world, type World } from '../../test/harness.js';
+import { $, $maybe, ann, next, opened, sam, until, world, type World } from '../../test/harness.js';
 
 const CANCEL: RuleInput = {
   id: 'cancel',
@@ -105,8 +105,7 @@ describe('<flag-button> with conversations and rules', () => {
     await el.updateComplete;
     $(el, '.review-suggestion').focus();
     await sendKeys({ press: 'Enter' });
-    await el.updateComplete;
-    expect($<HTMLDialogElement>(el, 'dialog').open).to.equal(true);
+    await opened(el, 'dialog[open]');
     expect($<HTMLTextAreaElement>(el, '#message').value).to.equal('Customer wants to cancel');
     expect($<HTMLInputElement>(el, '#reason').value).to.equal('retention');
     const turns = [...el.shadowRoot!.querySelectorAll<HTMLLIElement>('.turns li')];
@@ -140,7 +139,7 @@ describe('<flag-button> with conversations and rules', () => {
   it('shares nothing when the agent unticks the conversation', async () => {
     const el = await button();
     $(el, '.trigger').click();
-    await el.updateComplete;
+    await opened(el);
     $<HTMLInputElement>(el, '.share-context').click();
     await el.updateComplete;
     expect($maybe(el, '#summary')).to.equal(null);
@@ -160,7 +159,7 @@ describe('<flag-button> with conversations and rules', () => {
       html`<flag-button .client=${w.client({ ...ann, id: 'ann' })} .conversations=${conversations} interaction-id="i-2" channel="voice"></flag-button>`,
     );
     $(el, '.trigger').click();
-    await el.updateComplete;
+    await opened(el);
     expect($maybe(el, 'fieldset.context')).to.equal(null);
   });
 

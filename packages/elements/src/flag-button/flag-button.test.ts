@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import { isOpen, type Channel, type FlagClient } from '@flagline/core';
 import '../define.js';
 import type { FlagButton } from './flag-button.js';
-import { $, $maybe, ann, next, sam, until, world, type World } from '../../test/harness.js';
+import { $, $maybe, ann, next, opened, sam, until, world, type World } from '../../test/harness.js';
 
 describe('<flag-button>', () => {
   let w: World;
@@ -38,8 +38,8 @@ describe('<flag-button>', () => {
       const el = await button();
       trigger(el).focus();
       await sendKeys({ press: 'Enter' });
-      const dialog = $<HTMLDialogElement>(el, 'dialog');
-      expect(dialog.open).to.equal(true);
+      const dialog = await opened<HTMLDialogElement>(el);
+      expect(el.shadowRoot!.activeElement, 'focus in the message').to.equal($(el, '#message'));
       await expect(el).to.be.accessible();
       await sendKeys({ type: 'Caller is angry' });
       await sendKeys({ down: 'Shift' });
@@ -61,7 +61,7 @@ describe('<flag-button>', () => {
     it('does not raise on Enter while an input method is composing', async () => {
       const el = await button();
       trigger(el).click();
-      await el.updateComplete;
+      await opened(el);
       const textarea = $<HTMLTextAreaElement>(el, '#message');
       textarea.focus();
       await sendKeys({ type: 'kanji' });
@@ -75,6 +75,7 @@ describe('<flag-button>', () => {
       const el = await button();
       trigger(el).focus();
       await sendKeys({ press: 'Space' });
+      await opened(el);
       await sendKeys({ type: 'never mind' });
       await sendKeys({ press: 'Escape' });
       await el.updateComplete;
@@ -86,7 +87,7 @@ describe('<flag-button>', () => {
     it('raises an urgent flag with a reason by clicking Raise', async () => {
       const el = await button();
       trigger(el).click();
-      await el.updateComplete;
+      await opened(el);
       await sendKeys({ type: 'Need help' });
       $<HTMLInputElement>(el, '#reason').focus();
       await sendKeys({ type: 'refund' });
@@ -102,18 +103,20 @@ describe('<flag-button>', () => {
     it('opens with the host-enabled shortcut, and not without it', async () => {
       const el = await button();
       await pressShortcut();
-      expect($<HTMLDialogElement>(el, 'dialog').open).to.equal(false);
+      await el.updateComplete;
+      expect($maybe(el, 'dialog[open]')).to.equal(null);
       el.shortcut = 'Alt+Shift+F';
       await el.updateComplete;
       await pressShortcut();
-      expect($<HTMLDialogElement>(el, 'dialog').open).to.equal(true);
+      await opened(el, 'dialog[open]');
+      expect(el.shadowRoot!.activeElement, 'focus in the message').to.equal($(el, '#message'));
     });
 
     it('shows a failed raise under the button and fires flag-error', async () => {
       const teamless = w.client({ ...ann, id: 'nobody', teams: [] });
       const el = await button('voice', teamless);
       trigger(el).click();
-      await el.updateComplete;
+      await opened(el);
       await sendKeys({ type: 'help' });
       const failed = next(el, 'flag-error');
       await sendKeys({ press: 'Enter' });
@@ -231,8 +234,7 @@ describe('<flag-button>', () => {
     it('opens a panel to chat, request and cancel a join, and lower, all by keyboard', async () => {
       trigger(el).focus();
       await sendKeys({ press: 'Enter' });
-      const panel = $(el, '[popover]');
-      expect(panel.matches(':popover-open')).to.equal(true);
+      const panel = await opened(el, '[popover]:popover-open');
       await el.updateComplete;
       expect($maybe(el, 'supervisor-chat')).to.not.equal(null);
       await expect(el).to.be.accessible();
@@ -261,7 +263,7 @@ describe('<flag-button>', () => {
 
     it('shows a failed panel action in the panel, not under the button', async () => {
       trigger(el).click();
-      await el.updateComplete;
+      await opened(el, '[popover]:popover-open');
       agent.close();
       const failed = next(el, 'flag-error');
       $(el, '.lower').focus();

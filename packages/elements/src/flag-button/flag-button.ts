@@ -1,27 +1,27 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { adoptStyles, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { DEFAULT_CONFIG, defaultRaiseTeam, isOpen, noSupervisorAvailable, presentFlag, type Channel, type Command, type Flag, type FlagClient, type FlagView, type PresenceView, type RaiseInput, type Setting } from '@flagline/core';
+import { isOpen, noSupervisorAvailable, presentFlag, type Channel, type Command, type Flag, type FlagClient, type FlagContext, type FlagView, type PresenceView, type RaiseInput } from '@flagline/core';
 // Types only: a host that uses automation passes its instances; this element never bundles that code.
 import type { ConversationStore, RuleEngine, RuleTrigger } from '@flagline/core/automation';
-import { isSubmitKey } from '../internal/composer-keys.js';
 import { FlagUnavailableEvent } from '../internal/events.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
-import { LazyPart } from '../internal/lazy-part.js';
 import { StoreController } from '../internal/subscription.js';
 import { flagIcon } from '../internal/icons.js';
 import { flagButtonStyles } from './flag-button.styles.js';
-import { draftOf, sharedContext, type ContextDraft } from './context-draft.js';
-import { matchesShortcut, parseShortcut } from './shortcut.js';
+// Types only: the panel's code is a chunk of its own (panel-part.ts).
+import type { FlagPanel } from './flag-panel.js';
+import { panelPart } from './panel-part.js';
+import { matchesShortcut, parseShortcut, startsShortcut } from './shortcut.js';
 import { SuggestionController } from './suggestions.js';
 import { defaultFlagButtonStrings, type FlagButtonStrings } from './strings.js';
 
 const warnedUnavailable = new Set<string>();
 
-/**
- * The panel's chat (`<supervisor-chat>`: log, composer, windowing) is its own chunk: it loads when
- * the panel first opens, prefetched as soon as the agent starts composing or has an open flag.
- */
-const chat = new LazyPart('chat', () => import('../define-supervisor-chat.js'));
+/** Idle time, where the browser tells (Safari does not): a moment later there. */
+function whenIdle(run: () => void): void {
+  if ('requestIdleCallback' in window) requestIdleCallback(run);
+  else setTimeout(run, 200);
+}
 
 /** The rule a trigger came from, as a flag records it. */
 const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: trigger.ruleName });
@@ -95,34 +95,25 @@ export class FlagButton extends FlaglineElement {
   /** Reflected while flags are unavailable here; the element then renders nothing. */
   @property({ type: Boolean, reflect: true }) unavailable = false;
 
-  @state() private draft = '';
-  @state() private reason = '';
-  @state() private urgent = false;
-  @state() private panelOpen = false;
   /** The lowered flag whose notice the agent closed. */
   @state() private noticeClosed = '';
   /** The automatic or check-in flag whose notice the agent closed. */
   @state() private autoNoticeClosed = '';
-  /** What the composer will share of the conversation (none without `conversations`). */
-  @state() private contextDraft: ContextDraft | undefined;
 
   @query('.trigger') private trigger!: HTMLButtonElement | null;
-  @query('dialog') private composer!: HTMLDialogElement | null;
-  @query('[popover]') private panel!: HTMLElement | null;
 
   readonly #flag = new StoreController<Flag | undefined>(this, undefined);
   readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
   readonly #busy = new StoreController<ReadonlyMap<string, readonly Command['type'][]>>(this, new Map());
   readonly #presence = new StoreController<PresenceView | null>(this, null);
-  /** The quick raise reasons of the team this agent's flags go to. */
-  readonly #quickReasons = new StoreController<Setting<'quickReasons'> | undefined>(this, undefined);
   #flagClient: FlagClient | undefined;
   #flagInteraction = '';
   #reportedReason: string | null = null;
   readonly #suggestions = new SuggestionController(this);
   #shared: { key: string; store: ConversationStore | undefined; size: { turns: number; summary: boolean } | null } | undefined;
-  /** The suggestion the composer was opened to review: accepted when the agent raises. */
-  #reviewing: RuleTrigger | undefined;
+  /** The composer and the flag panel, built when the agent first opens one (its code is a chunk of its own). */
+  #panel: FlagPanel | undefined;
+  #idlePrefetch = false;
 
   constructor() {
     super();
@@ -145,8 +136,13 @@ export class FlagButton extends FlaglineElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    // A flag raised elsewhere (another tab, a rule, before a reload): the chat will be wanted.
-    if (this.openFlag) chat.prefetch();
+    // A flag raised elsewhere (another tab, a rule, before a reload): the panel will be wanted.
+    if (this.openFlag) panelPart.prefetch();
+    // Once online the page has done its work: fetch the panel while nothing else happens.
+    if (!this.#idlePrefetch && this.connection.value === 'online') {
+      this.#idlePrefetch = true;
+      whenIdle(() => panelPart.prefetch());
+    }
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -160,8 +156,6 @@ export class FlagButton extends FlaglineElement {
     this.#unread.store = client?.$unread;
     this.#busy.store = client?.$busy;
     this.#presence.store = client?.$presence;
-    const team = client && defaultRaiseTeam(client.me);
-    this.#quickReasons.store = client && team ? client.settings.team(team).quickReasons : undefined;
     this.#suggestions.follow(this.engine, this.interactionId);
     const availability = client?.availability(this.channel);
     this.unavailable = !availability?.available;
@@ -225,13 +219,15 @@ export class FlagButton extends FlaglineElement {
         data-state=${open?.phase ?? 'idle'}
         ?data-acknowledged=${open?.flag.acknowledgedBy !== undefined}
         aria-haspopup="dialog"
-        aria-expanded=${open && this.panelOpen ? 'true' : 'false'}
+        aria-expanded=${open && this.#panel?.panelOpen ? 'true' : 'false'}
         @click=${this.#onTrigger}
+        @pointerenter=${this.#prefetchPanel}
+        @focus=${this.#prefetchPanel}
       >
         ${flagIcon()}<span title=${open ? this.stateLabel(open) : s.raise}>${open ? this.stateLabel(open) : s.raise}</span>
         ${unread > 0 ? html`<span class="badge">${s.unread(unread)}</span>` : nothing}
       </button>
-      ${this.#renderNotice()} ${this.renderFailure((f) => f.action === 'raise')} ${this.#renderComposer()} ${this.#renderPanel()}
+      ${this.#renderNotice()} ${this.renderFailure((f) => f.action === 'raise' || f.action === 'open-panel')} ${this.#panel?.render() ?? nothing}
     `;
   }
 
@@ -241,11 +237,12 @@ export class FlagButton extends FlaglineElement {
    */
   #renderNotice() {
     const flag = this.#flag.value;
+    const panelOpen = this.#panel?.panelOpen ?? false;
     const show =
-      flag && !isOpen(flag) && !this.panelOpen && flag.id !== this.noticeClosed &&
+      flag && !isOpen(flag) && !panelOpen && flag.id !== this.noticeClosed &&
       flag.lowered?.cause !== 'interaction-ended' && flag.lowered?.by.id !== this.activeClient?.me.id;
     const auto = flag && isOpen(flag) && flag.automatic && flag.id !== this.autoNoticeClosed ? flag : undefined;
-    const checkIn = flag && isOpen(flag) && flag.checkInBy && !this.panelOpen && flag.id !== this.autoNoticeClosed ? flag.checkInBy : undefined;
+    const checkIn = flag && isOpen(flag) && flag.checkInBy && !panelOpen && flag.id !== this.autoNoticeClosed ? flag.checkInBy : undefined;
     const client = this.activeClient;
     const alone = !this.openFlag && client !== undefined && noSupervisorAvailable(this.#presence.value, client.me);
     return html`<div class="notice-region" role="status">
@@ -283,156 +280,55 @@ export class FlagButton extends FlaglineElement {
     </div>`;
   }
 
-  #renderComposer() {
-    const s = this.s;
-    const { messageLength: max, reasonLength: reasonMax } = (this.activeClient?.config ?? DEFAULT_CONFIG).limits;
-    return html`
-      <dialog part="composer" aria-labelledby="composer-title" @close=${this.#onComposerClose}>
-        <h2 id="composer-title">${s.composerTitle}</h2>
-        <label for="message">${s.messageLabel}</label>
-        <textarea dir="auto"
-          id="message"
-          rows="3"
-          maxlength=${max}
-          aria-describedby="counter"
-          .value=${this.draft}
-          @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)}
-          @keydown=${this.#onComposerKey}
-        ></textarea>
-        <div id="counter" class="counter muted">${s.counter(this.draft.length, max)}</div>
-        <label for="reason">${s.reasonLabel}</label>
-        <input id="reason" maxlength=${reasonMax} .value=${this.reason} @input=${(e: Event) => (this.reason = (e.target as HTMLInputElement).value)} />
-        ${this.#renderQuickReasons(reasonMax)}
-        <label class="check"
-          ><input type="checkbox" .checked=${this.urgent} @change=${(e: Event) => (this.urgent = (e.target as HTMLInputElement).checked)} />
-          ${s.urgentLabel}</label
-        >
-        ${this.#renderContextDraft()}
-        <div class="actions">
-          <button class="cancel" @click=${() => this.composer?.close()}>${s.cancel}</button>
-          <button class="primary submit" ?disabled=${this.draft.trim() === ''} @click=${this.#raise}>${s.submit}</button>
-        </div>
-      </dialog>
-    `;
-  }
-
-  /** The team's quick reasons as toggle chips: one fills the reason field (the agent can still edit it). */
-  #renderQuickReasons(max: number) {
-    const reasons = this.#quickReasons.value?.value ?? [];
-    if (reasons.length === 0) return nothing;
-    return html`<div class="quick-reasons" role="group" aria-label=${this.s.quickReasons} part="quick-reasons">
-      ${reasons.map(
-        (reason) =>
-          html`<button type="button" class="chip" dir="auto" aria-pressed=${this.reason === reason ? 'true' : 'false'} @click=${() => (this.reason = reason.slice(0, max))}>
-            ${reason}
-          </button>`,
-      )}
-    </div>`;
-  }
-
-  /** The conversation about to be shared: the agent sees all of it and edits the summary or leaves any of it out. */
-  #renderContextDraft() {
-    const draft = this.contextDraft;
-    if (!draft) return nothing;
-    const s = this.s;
-    const edit = (change: Partial<ContextDraft>) => (this.contextDraft = { ...draft, ...change });
-    return html`<fieldset class="context" part="context">
-      <legend>${s.contextLegend}</legend>
-      <label class="check"
-        ><input type="checkbox" class="share-context" .checked=${draft.share} @change=${(e: Event) => edit({ share: (e.target as HTMLInputElement).checked })} />
-        ${s.shareContext}</label
-      >
-      ${draft.share
-        ? html`<label for="summary">${s.summaryLabel}</label>
-            <textarea id="summary" dir="auto" rows="2" .value=${draft.summary} @input=${(e: Event) => edit({ summary: (e.target as HTMLTextAreaElement).value })}></textarea>
-            <ul class="turns">
-              ${draft.turns.map(
-                (t, i) => html`<li>
-                  <label class="check"
-                    ><input type="checkbox" .checked=${t.included}
-                      @change=${(e: Event) => edit({ turns: draft.turns.map((u, j) => (j === i ? { ...u, included: (e.target as HTMLInputElement).checked } : u)) })} />
-                    <span dir="auto"><strong>${s.context.from(t.turn.from)}</strong> ${t.turn.text}</span></label
-                  >
-                </li>`,
-              )}
-            </ul>`
-        : nothing}
-    </fieldset>`;
-  }
-
-  #renderPanel() {
-    const s = this.s;
-    const view = this.#view(this.#flag.value);
-    const flag = view?.flag;
-    const actions = view?.actions ?? new Set();
-    return html`
-      <div popover="auto" part="panel" role="dialog" aria-labelledby="panel-title" @toggle=${this.#onPanelToggle}>
-        <h2 id="panel-title">${s.panelTitle}</h2>
-        ${view && flag
-          ? html`
-              <p class="status" data-state=${view.open ? 'open' : 'lowered'}>${this.stateLabel(view)}</p>
-              ${this.panelOpen && chat.ready
-                ? html`<supervisor-chat .client=${this.activeClient} flag-id=${flag.id} quiet theme=${this.theme ?? nothing}></supervisor-chat>`
-                : nothing}
-            `
-          : nothing}
-        ${this.renderFailure((f) => f.action !== 'raise')}
-        <div class="actions">
-          ${flag && (actions.has('request-join') || actions.has('cancel-join'))
-            ? html`<button class="join" @click=${() => this.#toggleJoin(flag, actions.has('cancel-join'))}>${actions.has('cancel-join') ? s.cancelJoin : s.requestJoin}</button>`
-            : nothing}
-          ${flag && actions.has('lower') ? html`<button class="lower" @click=${() => this.perform('lower', flag.id, (c) => c.lower(flag.id))}>${s.lower}</button>` : nothing}
-          <button class="close" @click=${() => this.panel?.hidePopover()}>${s.close}</button>
-        </div>
-      </div>
-    `;
-  }
-
-  /** One button that requests or cancels, so focus stays on it as the label changes. */
-  #toggleJoin(flag: Flag, cancel: boolean): void {
-    if (cancel) void this.perform('cancel-join', flag.id, (c) => c.cancelJoin(flag.id));
-    else void this.perform('request-join', flag.id, (c) => c.requestJoin(flag.id));
-  }
-
   protected override focusFallback(): HTMLElement | null | undefined {
-    return this.panelOpen ? this.renderRoot.querySelector<HTMLElement>('[popover] .close') : this.trigger;
+    return this.#panel?.panelOpen ? this.renderRoot.querySelector<HTMLElement>('[popover] .close') : this.trigger;
   }
 
   #onTrigger = (): void => {
-    if (this.panelOpen) this.panel?.hidePopover();
-    else this.#open();
+    if (this.#panel?.panelOpen) this.#panel.closePanel();
+    else void this.#open();
   };
+
+  #prefetchPanel = (): void => panelPart.prefetch();
 
   /**
    * Opens the composer when there is no open flag (prefilled from a suggestion under review), the
-   * flag panel otherwise. The conversation to share is read now, as it stands.
+   * flag panel otherwise: at once when the panel's code is there, else as soon as it has loaded. If
+   * it cannot load, the failure (`flag-error`, code `unavailable`) shows at the button, and the next
+   * opening loads again.
    */
-  #open(review?: RuleTrigger): void {
-    if (this.openFlag) {
-      void this.#openPanel();
-      return;
-    }
-    chat.prefetch();
+  async #open(review?: RuleTrigger): Promise<void> {
+    const built = this.#panel ?? (await this.#buildPanel());
+    if (!built) return;
+    if (this.openFlag) return built.openPanel();
     this.failure = undefined;
-    this.#reviewing = review;
-    if (review) {
-      this.draft = review.raise.message;
-      this.reason = review.raise.reason ?? '';
-      this.urgent = review.raise.severity === 'urgent';
-    }
-    this.contextDraft = draftOf(this.conversations?.contextFor(this.interactionId));
-    this.composer?.showModal();
-    this.renderRoot.querySelector<HTMLTextAreaElement>('#message')?.focus();
+    return built.openComposer(review);
   }
 
-  /**
-   * The panel opens with its chat in it: at once when the chat's code was prefetched, else once it
-   * has loaded. If it cannot load, the panel opens anyway with the error (`flag-error`, code
-   * `unavailable`) where the chat would be, so the flag can still be followed and lowered.
-   */
-  async #openPanel(): Promise<void> {
-    if (!chat.ready) await this.perform('open-chat', this.openFlag?.id, () => chat.load());
-    if (!this.panel?.matches(':popover-open')) this.panel?.showPopover();
+  async #buildPanel(): Promise<FlagPanel | undefined> {
+    if (!panelPart.ready) await this.perform('open-panel', this.openFlag?.id, () => panelPart.load());
+    const module = panelPart.module;
+    if (!module || this.#panel) return this.#panel;
+    // The panel's styles come with its code: added to this element's own.
+    adoptStyles(this.renderRoot as ShadowRoot, [...(this.constructor as typeof FlagButton).elementStyles, module.flagPanelStyles]);
+    this.#panel = new module.FlagPanel({
+      element: this,
+      strings: () => this.s,
+      client: () => this.activeClient,
+      view: () => this.#view(this.#flag.value),
+      stateLabel: (view) => this.stateLabel(view),
+      perform: (action, flagId, command) => this.perform(action, flagId, command),
+      renderFailure: (where) => this.renderFailure(where),
+      raise: (input, context) => this.#raiseWith(input, context),
+      acceptReviewed: () => {
+        const trigger = this.#suggestions.accept();
+        return trigger && ruleOf(trigger);
+      },
+      focusTrigger: () => this.trigger?.focus(),
+    });
+    this.requestUpdate();
+    await this.updateComplete;
+    return this.#panel;
   }
 
   /**
@@ -455,62 +351,21 @@ export class FlagButton extends FlaglineElement {
     if (trigger) void this.#raiseWith({ ...trigger.raise, suggested: ruleOf(trigger) }, this.conversations?.contextFor(this.interactionId));
   };
 
-  #raiseWith(input: RaiseInput, context: RaiseInput['context'] | null | undefined) {
+  #raiseWith(input: RaiseInput, context: FlagContext | null | undefined) {
     return this.perform('raise', undefined, (c) =>
       c.raise({ ...input, ...(context ? { context } : {}), ...(this.customerLabel ? { customerLabel: this.customerLabel } : {}) }),
     );
   }
 
-  #onComposerKey = (e: KeyboardEvent): void => {
-    if (!isSubmitKey(e)) return;
-    e.preventDefault();
-    if (this.draft.trim() !== '') void this.#raise();
-  };
-
-  #raise = async (): Promise<void> => {
-    const message = this.draft;
-    const reason = this.reason.trim();
-    const context = sharedContext(this.contextDraft);
-    const suggested = this.#reviewing ? this.#suggestions.accept() : undefined;
-    // Optimistic: the flag shows as raising at once; a failure comes back as a message and event.
-    this.composer?.close();
-    const result = await this.#raiseWith(
-      {
-        interactionId: this.interactionId,
-        channel: this.channel,
-        message,
-        severity: this.urgent ? 'urgent' : 'normal',
-        ...(reason ? { reason } : {}),
-        ...(suggested ? { suggested: ruleOf(suggested) } : {}),
-      },
-      context,
-    );
-    if (result) {
-      this.draft = '';
-      this.reason = '';
-      this.urgent = false;
-    }
-  };
-
-  #onComposerClose = (): void => {
-    this.#reviewing = undefined;
-    this.trigger?.focus();
-  };
-
-  #onPanelToggle = (e: ToggleEvent): void => {
-    this.panelOpen = e.newState === 'open';
-    if (this.panelOpen) return;
-    // Focus was inside the panel (now hidden): give it back to the button, as a dialog would.
-    const active = this.shadowRoot?.activeElement;
-    if (!active || this.panel?.contains(active) || document.activeElement === document.body) this.trigger?.focus();
-  };
-
   #onShortcut = (e: KeyboardEvent): void => {
     const shortcut = this.shortcut ? parseShortcut(this.shortcut) : null;
-    if (!shortcut || this.unavailable || !matchesShortcut(e, shortcut)) return;
+    if (!shortcut || this.unavailable) return;
+    // The shortcut's first key: the panel is likely wanted in a moment.
+    if (startsShortcut(e, shortcut)) panelPart.prefetch();
+    if (!matchesShortcut(e, shortcut)) return;
     e.preventDefault();
-    if (this.composer?.open || this.panelOpen) return;
-    this.#open();
+    if (this.#panel?.showing) return;
+    void this.#open();
   };
 }
 

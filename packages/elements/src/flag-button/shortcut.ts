@@ -25,3 +25,11 @@ export function matchesShortcut(e: KeyboardEvent, s: Shortcut): boolean {
   const key = e.key.toLowerCase() === s.key || e.code.toLowerCase() === `key${s.key}`;
   return key && e.altKey === s.alt && e.ctrlKey === s.ctrl && e.metaKey === s.meta && e.shiftKey === s.shift;
 }
+
+const MODIFIER_KEYS = { Alt: 'alt', Control: 'ctrl', Meta: 'meta', Shift: 'shift' } as const;
+
+/** One of the shortcut's modifiers went down: the rest of the shortcut may follow. */
+export function startsShortcut(e: KeyboardEvent, s: Shortcut): boolean {
+  const modifier = MODIFIER_KEYS[e.key as keyof typeof MODIFIER_KEYS];
+  return modifier !== undefined && s[modifier];
+}

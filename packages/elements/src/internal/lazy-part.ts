@@ -2,29 +2,35 @@ import { FlagError } from '@flagline/core';
 
 /**
  * A part of an element whose code loads when the user first needs it (a dynamic `import()` of a
- * `define-<tag>.js` registration module, which bundlers split into a chunk of its own). `load()`
- * starts it once and may be called early to prefetch; `ready` says whether it is there, so the
- * element can show it at once instead of a moment later. A failed load is an `unavailable`
- * FlagError (the element reports it like a failed command), and the next `load()` tries again.
+ * `define-<tag>.js` registration module or of the part's own module, which bundlers split into a
+ * chunk of its own). `load()` starts it once and may be called early to prefetch; `ready` says
+ * whether it is there, so the element can show it at once instead of a moment later, and `module`
+ * is what the import gave. A failed load is an `unavailable` FlagError (the element reports it
+ * like a failed command), and the next `load()` tries again.
  */
-export class LazyPart {
+export class LazyPart<M = unknown> {
   #loading: Promise<void> | undefined;
-  #ready = false;
+  #module: { value: M } | undefined;
   #prefetched = false;
 
   constructor(
     private readonly what: string,
-    private readonly importer: () => Promise<unknown>,
+    private readonly importer: () => Promise<M>,
   ) {}
 
   get ready(): boolean {
-    return this.#ready;
+    return this.#module !== undefined;
+  }
+
+  /** The loaded module (undefined until `ready`). */
+  get module(): M | undefined {
+    return this.#module?.value;
   }
 
   load(): Promise<void> {
     this.#loading ??= this.importer().then(
-      () => {
-        this.#ready = true;
+      (value) => {
+        this.#module = { value };
       },
       (cause: unknown) => {
         this.#loading = undefined;

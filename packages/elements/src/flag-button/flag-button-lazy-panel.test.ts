@@ -1,27 +1,30 @@
-// Only the button's registration: the chat's code must arrive by itself when it is needed.
+// Only the button's registration: the panel's code (composer, flag panel, chat) must arrive by itself when it is needed.
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { isFlagError, type FlagClient } from '@flagline/core';
 import '../define-flag-button.js';
 import { LazyPart } from '../internal/lazy-part.js';
 import type { FlagButton } from './flag-button.js';
-import { $, ann, next, sam, world, type World } from '../../test/harness.js';
+import { $, $maybe, ann, next, opened, sam, world, type World } from '../../test/harness.js';
 
-describe('<flag-button> loads its chat when it is needed', () => {
+describe('<flag-button> loads its panel when it is needed', () => {
   let w: World;
   afterEach(() => w.close());
 
-  it('prefetches the chat while the agent composes, and the panel opens with the chat ready to type in', async () => {
+  it('renders only the button at first; Enter opens the composer with focus in the message, and the panel opens with the chat ready to type in', async () => {
     w = world();
     const agent: FlagClient = w.client(ann);
     const supervisor = w.client(sam);
     const el = await fixture<FlagButton>(html`<flag-button .client=${agent} interaction-id="i-1" channel="voice"></flag-button>`);
-    expect(customElements.get('supervisor-chat')).to.equal(undefined);
+    expect($maybe(el, 'dialog'), 'no composer in the first load').to.equal(null);
+    expect($maybe(el, '[popover]'), 'no flag panel in the first load').to.equal(null);
 
     $<HTMLButtonElement>(el, '.trigger').focus();
     await sendKeys({ press: 'Enter' });
-    // Loaded while composing: nothing but opening the form has happened (no wall-clock limit: the test's own timeout).
-    await customElements.whenDefined('supervisor-chat');
+    await opened(el, 'dialog[open]');
+    expect(el.shadowRoot!.activeElement, 'focus in the message').to.equal($(el, '#message'));
+    expect(customElements.get('supervisor-chat'), 'the chat came with the panel').to.not.equal(undefined);
+    await expect(el).to.be.accessible();
     await sendKeys({ type: 'Caller is angry' });
     const raised = next(el, 'flag-raised');
     await sendKeys({ press: 'Enter' });
@@ -54,8 +57,18 @@ describe('<flag-button> loads its chat when it is needed', () => {
     const failure = await part.load().catch((e: unknown) => e);
     expect(isFlagError(failure) && failure.code).to.equal('unavailable');
     expect(part.ready).to.equal(false);
+    expect(part.module).to.equal(undefined);
     await part.load().catch(() => {});
     expect(attempts).to.equal(2);
+  });
+
+  it('gives what the import gave once it is there', async () => {
+    w = world();
+    const part = new LazyPart('part', () => Promise.resolve({ answer: 42 }));
+    expect(part.module).to.equal(undefined);
+    await part.load();
+    expect(part.ready).to.equal(true);
+    expect(part.module).to.deep.equal({ answer: 42 });
   });
 
   it('prefetches once: a failed prefetch is not repeated on every render, only a load() tries again', async () => {
