@@ -1,16 +1,10 @@
 import { css } from 'lit';
-import { themeStyles } from '../internal/theme.styles.js';
+import { cardStyles, themeStyles } from '../internal/theme.styles.js';
 
 export const flagHistoryStyles = [
   themeStyles,
+  cardStyles,
   css`
-    :host {
-      display: block;
-      background: var(--_bg);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      padding: var(--_space);
-    }
     header {
       display: flex;
       flex-wrap: wrap;

@@ -1,16 +1,10 @@
 import { css } from 'lit';
-import { themeStyles } from '../internal/theme.styles.js';
+import { cardStyles, themeStyles } from '../internal/theme.styles.js';
 
 export const flagMetricsStyles = [
   themeStyles,
+  cardStyles,
   css`
-    :host {
-      display: block;
-      background: var(--_bg);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      padding: var(--_space);
-    }
     h2 {
       font-size: 1em;
       margin: 0 0 calc(var(--_space) / 2);

@@ -140,3 +140,14 @@ export const themeStyles = css`
     }
   }
 `;
+
+/** The look of an element that stands alone on a page as a card (the wallboard, history, metrics). */
+export const cardStyles = css`
+  :host {
+    display: block;
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: var(--_space);
+  }
+`;

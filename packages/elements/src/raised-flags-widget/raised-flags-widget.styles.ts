@@ -1,18 +1,12 @@
 import { css } from 'lit';
 import { contextStyles } from '../internal/context-view.js';
-import { themeStyles } from '../internal/theme.styles.js';
+import { cardStyles, themeStyles } from '../internal/theme.styles.js';
 
 export const raisedFlagsWidgetStyles = [
   themeStyles,
+  cardStyles,
   contextStyles,
   css`
-    :host {
-      display: block;
-      background: var(--_bg);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      padding: var(--_space);
-    }
     header {
       display: flex;
       flex-wrap: wrap;
