@@ -38,9 +38,9 @@ export const ENTRIES = {
  * see bench/README.md, section 1).
  */
 export const BUDGETS = [
-  { entry: 'agent page (provider + flag-button + client + WebSocket)', measure: 'initial', goal: 16, ceiling: 32 },
+  { entry: 'agent page (provider + flag-button + client + WebSocket)', measure: 'initial', goal: 16, ceiling: 30 },
   { entry: 'supervisor page (provider + widget + chat + client + WebSocket)', measure: 'initial', goal: 22, ceiling: 46 },
-  { entry: 'whole SDK (3 elements + provider + client + WebSocket)', measure: 'total', goal: 30, ceiling: 53 },
+  { entry: 'whole SDK (3 elements + provider + client + WebSocket)', measure: 'total', goal: 30, ceiling: 54 },
 ];
 
 /** The package a bundled file belongs to: a workspace package or node_modules/<name>. */
