@@ -212,8 +212,9 @@ export function printStorms(storms) {
       ]),
     [
       'Authority open and events read: the new relay\'s flagline_start_duration_seconds and flagline_start_loaded_events. Attempts: every',
-      'connection attempt of the clients during the storm (upgraded to a WebSocket; refused, no relay listening or upgrade refused; told',
-      'to come back later by a bye: the old relay's on a restart, admission control's). Relay CPU: % of one core from spawn to the last client back; machine: the whole box (2 cores = 200%).',
+      'connection attempt of the clients during the storm (upgraded to a WebSocket; refused: no relay listening, or the upgrade refused; bye:',
+      "told when to come back: the old relay's bye on a restart, admission control's). Relay CPU: % of one core from spawn to the last",
+      'client back; machine: the whole box (2 cores = 200%).',
     ],
   );
 }
