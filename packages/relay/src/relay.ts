@@ -201,7 +201,10 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     if (!originAllowed(req.headers.origin, req.headers.host)) return refuse(req, socket, 403, 'Forbidden');
     if (connections.size + hold.size >= config.maxConnections) return refuse(req, socket, 503, 'Service Unavailable');
     if (loaded) return upgrade(req, socket, head);
-    if (config.startHoldMs > 0) return hold.hold(req, socket, head);
+    if (config.startHoldMs > 0) {
+      log.info('upgrade held while the state loads', { remote: req.socket.remoteAddress });
+      return hold.hold(req, socket, head);
+    }
     starting(req, socket);
   });
 
@@ -225,6 +228,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => resolveListen());
   });
   const { port } = server.address() as AddressInfo;
+  log.info('loading', { port, holdMs: config.startHoldMs });
   try {
     await tenants.start();
   } catch (err) {
