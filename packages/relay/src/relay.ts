@@ -221,8 +221,8 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
 
   // Listen first, then load the state: connections that come meanwhile wait (held) instead of
   // being refused into a backoff. The backlog holds the TCP connections of a reconnect storm
-  // while loading keeps the event loop busy (Node's default, 511, would drop the rest's SYNs
-  // and cost them a 1 s retransmit); the kernel caps it at net.core.somaxconn.
+  // while loading keeps the event loop busy (beyond Node's default of 511 the kernel drops
+  // handshakes, and those clients wait for a TCP retransmit); it is capped at net.core.somaxconn.
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => resolveListen());
