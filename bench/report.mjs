@@ -172,22 +172,51 @@ export function printRelay(relay) {
     ['Ratios are against Socket.IO.'],
   );
 
-  const f = relay.flagline;
-  if (f.storms) {
-    printTable(
-      'Reconnect storm: every client dropped at once, relay restarted on the same SQLite file',
-      ['', 'clients', 'old relay gone', 'new relay ready', '100% back after', 'resumed', 'needed a snapshot'],
-      f.storms.map((x) =>
-        x.error
-          ? [x.kind, x.error, '', '', '', '', '']
-          : [x.kind === 'crash' ? 'crash (SIGKILL)' : 'restart (SIGTERM, bye frame)', int(x.clients), ms(x.shutdownMs), ms(x.relayDownMs), ms(x.allResumedMs), int(x.resumed), int(x.snapshots)],
-      ),
-      [
-        'All times from the signal. Clients reconnect with the FrameTransport policy: after a bye, its reconnectInMs (1 s) + up to 1 s of jitter;',
-        'after a drop, full-jitter backoff from 250 ms, capped at 1 s for the first 10 s of an outage (then 5 s); a busy relay hands out slots in bye frames. Socket.IO has no resume: not compared.',
-      ],
-    );
-  }
+  if (relay.flagline.storms) printStorms(relay.flagline.storms);
+}
+
+/** The reconnect storms (bench/relay/relay.mjs `storm`): the times, then what the new relay went through. */
+export function printStorms(storms) {
+  const label = (x) => (x.kind === 'crash' ? 'crash (SIGKILL)' : 'restart (SIGTERM, bye frame)');
+  printTable(
+    'Reconnect storm: every client dropped at once, relay restarted on the same SQLite file',
+    ['', 'clients', 'old relay gone', 'new relay ready', 'first back', '100% back after', 'back after ready', 'resumed', 'needed a snapshot'],
+    storms.map((x) =>
+      x.error
+        ? [x.kind, x.error, '', '', '', '', '', '', '']
+        : [label(x), int(x.clients), ms(x.shutdownMs), ms(x.relayDownMs), ms(x.firstBackMs), ms(x.allResumedMs), ms(x.backAfterReadyMs), int(x.resumed), int(x.snapshots)],
+    ),
+    [
+      'All times from the signal (back after ready: from /readyz answering). Clients reconnect with the FrameTransport policy: after a bye,',
+      'its reconnectInMs + up to a quarter of it (≤ 1 s) as jitter; after a drop, full-jitter backoff from 250 ms, capped at 1 s for the first',
+      '10 s of an outage (then 5 s); a busy relay hands out slots in bye frames. Socket.IO has no resume: not compared.',
+    ],
+  );
+  printTable(
+    'Reconnect storm: the new relay',
+    ['', 'spawn → ready', 'Authority open', 'events read', 'welcomes/s peak (250 ms)', 'welcomes/s mean', 'attempts: upgraded', 'refused', 'bye', 'relay CPU spawn → all back', 'machine'],
+    storms
+      .filter((x) => !x.error)
+      .map((x) => [
+        label(x),
+        ms(x.readyAfterSpawnMs),
+        ms(x.startDurationMs),
+        int(x.loadedEvents),
+        int(x.acceptPeakPerSec),
+        int(x.acceptMeanPerSec),
+        int(x.attempts.opened),
+        int(x.attempts.refused),
+        int(x.attempts.bye),
+        `${pct(x.relayCpuPct)} (${int(x.relayCpuMs)} ms, ${int(x.relayCpuToReadyMs)} to ready)`,
+        pct(x.machineCpuPct),
+      ]),
+    [
+      'Authority open and events read: the new relay\'s flagline_start_duration_seconds and flagline_start_loaded_events. Attempts: every',
+      'connection attempt of the clients during the storm (upgraded to a WebSocket; refused: no relay listening, or the upgrade refused; bye:',
+      "told when to come back: the old relay's bye on a restart, admission control's). Relay CPU: % of one core from spawn to the last",
+      'client back; machine: the whole box (2 cores = 200%).',
+    ],
+  );
 }
 
 /** bench/client-shift.mjs: one client pair over a compressed shift. */

@@ -2,16 +2,17 @@
 // bench/results.json. `npm run bench:smoke` (or --smoke): the same code at a tiny scale, in
 // seconds, and a non-zero exit if any benchmark failed to produce its numbers or a bundle is over
 // its size budget (bench/size.mjs BUDGETS). Timings are never
-// asserted: these are figures, not tests. `--only=size,client,render,relay,restart,automation` runs a subset.
+// asserted: these are figures, not tests. `--only=size,client,render,relay,restart,automation` runs a subset;
+// `--only=storm` runs the relay's reconnect storms alone (not part of the default set: `relay` ends with them).
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { relayBench } from './relay/relay.mjs';
+import { relayBench, stormBench } from './relay/relay.mjs';
 import { automationBench, printAutomation } from './automation.mjs';
 import { hasRedisServer } from './relay/servers.mjs';
 import { renderBench } from './render/render.mjs';
-import { printClientShift, printRelay, printRender, printRestart } from './report.mjs';
+import { printClientShift, printRelay, printRender, printRestart, printStorms } from './report.mjs';
 import { restartBench } from './restart/restart.mjs';
 import { checkBudgets, printSizes, sizes } from './size.mjs';
 
@@ -24,6 +25,8 @@ const PLANS = {
     render: { sizes: [100, 1000, 10_000], events: 200, chatMessages: 10_000, appends: 200, budgetMs: 130_000 },
     // 2,000 connections as in the issue; rates step up until the 2-core machine saturates.
     relay: { agents: 1800, supervisors: 200, teams: 20, loadgens: 2, rates: [300, 600, 1200, 2400, 4800], stepMs: 8000, warmupMs: 2000, storms: ['restart', 'crash'] },
+    // The relay's storms alone: the same clients, one load step writing about the log the rate steps write (~50k events).
+    storm: { agents: 1800, supervisors: 200, teams: 20, loadgens: 2, loadRate: 2400, loadMs: 20_000, storms: ['restart', 'crash'] },
     // The issue's measurement: cost per cycle at the start of a shift and after 8,000 flags.
     client: { flags: 8000, window: 500 },
     // Issue 13's figure: relay start-up after 10^6 events, before and after a checkpoint.
@@ -33,6 +36,7 @@ const PLANS = {
   smoke: {
     render: { sizes: [100], events: 5, chatMessages: 200, appends: 5, budgetMs: 10_000 },
     relay: { agents: 36, supervisors: 4, teams: 2, loadgens: 2, rates: [60], stepMs: 1000, warmupMs: 300, storms: ['crash'] },
+    storm: { agents: 36, supervisors: 4, teams: 2, loadgens: 2, loadRate: 60, loadMs: 1000, storms: ['restart', 'crash'] },
     client: { flags: 300, window: 100 },
     restart: { events: 10_000 },
     automation: { groupSizes: [100], runs: 2, turns: 50, rules: 10, interactions: 5, engineTurns: 100 },
@@ -82,6 +86,12 @@ await section('relay', async () => {
   const relay = await relayBench(plan.relay, log);
   printRelay(relay);
   return relay;
+});
+await section('storm', async () => {
+  const storm = await stormBench(plan.storm, log);
+  if (storm.error) console.log(`\nStorm benchmark failed: ${storm.error}`);
+  else printStorms(storm.flagline.storms);
+  return storm;
 });
 await section('restart', async () => {
   const restart = await restartBench(plan.restart, log);
@@ -156,6 +166,11 @@ function missing() {
           for (const storm of x.storms ?? []) if (storm.error || storm.resumed + storm.snapshots !== storm.clients) problems.push(`storm ${storm.kind}: ${storm.error ?? 'not everyone came back'}`);
         }
       }
+  }
+  if (only.includes('storm')) {
+    const r = results.storm;
+    if (r?.error) problems.push(`storm: ${r.error}`);
+    else for (const storm of r.flagline.storms) if (storm.error || storm.resumed + storm.snapshots !== storm.clients) problems.push(`storm ${storm.kind}: ${storm.error ?? 'not everyone came back'}`);
   }
   if (only.includes('restart')) {
     const r = results.restart;

@@ -18,6 +18,8 @@ export class FlaglineConnection {
   onEvent = () => {};
   /** Called on every welcome: `resumed` false means a snapshot was needed (and was fetched). */
   onReady = () => {};
+  /** Counted per attempt: `opened` (the WebSocket upgrade succeeded), `refused` (no relay), `bye` (told when to come back). */
+  onAttempt = () => {};
 
   #ws = null;
   #attempt = 0;
@@ -49,7 +51,12 @@ export class FlaglineConnection {
     const ws = new WebSocket(this.url);
     this.#ws = ws;
     let bye = null;
-    ws.on('open', () => ws.send(encodeFrame({ t: 'hello', token: this.token, resume: this.#resume })));
+    let opened = false;
+    ws.on('open', () => {
+      opened = true;
+      this.onAttempt('opened');
+      ws.send(encodeFrame({ t: 'hello', token: this.token, resume: this.#resume }));
+    });
     ws.on('message', (data) => {
       const frame = decodeServerFrame(data.toString());
       switch (frame.t) {
@@ -71,7 +78,7 @@ export class FlaglineConnection {
           return this.onReady(false);
         case 'bye':
           bye = frame.reconnectInMs;
-          return;
+          return this.onAttempt('bye');
         case 'error':
           return frame.rid ? this.onResult(frame.rid, { ok: false, error: frame.error }) : this.onResult(null, { ok: false, error: frame.error });
       }
@@ -79,6 +86,7 @@ export class FlaglineConnection {
     ws.on('error', () => {});
     ws.on('close', () => {
       if (this.#closing) return;
+      if (!opened) this.onAttempt('refused');
       if (this.#attempt === 0) this.#lostAt = Date.now();
       const wait = bye !== null ? byeDelay(bye) : reconnectDelay(this.#attempt, Date.now() - this.#lostAt);
       this.#attempt++;

@@ -123,7 +123,10 @@ async function init({ protocol, clients, soak }) {
       }),
     );
   }
-  for (const conn of conns) conn.onReady = (resumed) => stormReady(resumed);
+  for (const conn of conns) {
+    conn.onReady = (resumed) => stormReady(resumed);
+    conn.onAttempt = (outcome) => storm && storm.attempts[outcome]++;
+  }
   const connectMs = performance.now() - started;
   await prime();
   return { connectMs };
@@ -186,14 +189,17 @@ function stormReady(resumed) {
   if (!storm) return;
   if (resumed) storm.resumed++;
   else storm.snapshots++;
+  storm.welcomes.push(wall());
   if (storm.resumed + storm.snapshots === conns.length) {
-    storm.done({ resumed: storm.resumed, snapshots: storm.snapshots, lastAt: wall() });
+    const { done, ...report } = storm;
+    done({ ...report, lastAt: wall() });
     storm = null;
   }
 }
 
+/** The storm as this generator saw it: who came back (resumed or by snapshot), when, and every connection attempt on the way. */
 function stormWatch() {
-  return new Promise((done) => (storm = { resumed: 0, snapshots: 0, done }));
+  return new Promise((done) => (storm = { resumed: 0, snapshots: 0, welcomes: [], attempts: { opened: 0, refused: 0, bye: 0 }, done }));
 }
 
 process.on('message', async (msg) => {

@@ -134,6 +134,7 @@ async function bringUp(name, plan, people, secret, log) {
     const spec = await sideSpec(name, secret, dir);
     side.extra = spec.extra;
     side.start = spec.start;
+    side.urls = spec.urls;
     side.procs = await spec.start();
     side.gens = generators(plan.loadgens);
     await sleep(500);
@@ -175,27 +176,75 @@ async function runStep(side, rate, durationMs, plan) {
   return step;
 }
 
-/** Every client dropped at once (SIGTERM: graceful, with bye frames; SIGKILL: a crash), relay restarted on the same file. */
+/** A Prometheus gauge or counter of the relay at `wsUrl` (its /metrics), or undefined. */
+async function relayMetric(wsUrl, name) {
+  try {
+    const text = await (await fetch(wsUrl.replace(/^ws/, 'http').replace(/\/ws$/, '/metrics'))).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line === undefined ? undefined : Number(line.slice(name.length + 1));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Most welcomes within any `windowMs`, per second: how hard the herd hit the new relay at its peak. */
+function peakPerSecond(times, windowMs) {
+  let best = 0;
+  for (let i = 0, j = 0; j < times.length; j++) {
+    while (times[j] - times[i] > windowMs) i++;
+    best = Math.max(best, j - i + 1);
+  }
+  return Math.round((best * 1000) / windowMs);
+}
+
+/**
+ * Every client dropped at once (SIGTERM: graceful, with bye frames; SIGKILL: a crash), relay
+ * restarted on the same file. Besides the times, what the new relay went through: how fast it
+ * welcomed clients (peak over 250 ms and on average), its CPU from spawn to everyone back, and
+ * the connection attempts the clients made (refused while no relay listened, bye frames of
+ * admission control).
+ */
 async function storm(side, kind, clients) {
   await side.gens.ask(() => ({ type: 'storm' }), 'stormArmed');
   const done = Promise.all(side.gens.children.map((c) => new Promise((ok) => c.on('message', (m) => m.type === 'stormDone' && ok(m)))));
   const killedAt = wall();
   await stop(side.procs[0], kind === 'crash' ? 'SIGKILL' : 'SIGTERM');
   const exitedAt = wall();
+  const machine0 = machineBusySeconds();
   side.procs = await side.start();
   const listeningAt = wall();
+  const relayCpuAtReadyS = cpuOf(side.procs);
   let timer;
   const reports = await Promise.race([done, new Promise((ok) => (timer = setTimeout(() => ok(null), 90_000)))]);
   clearTimeout(timer);
+  const relayCpuS = cpuOf(side.procs);
+  const machineS = machineBusySeconds() - machine0;
   if (!reports) return { kind, error: 'not every client was back within 90 s' };
+  const lastAt = Math.max(...reports.map((r) => r.lastAt));
+  const welcomes = reports.flatMap((r) => r.welcomes).sort((a, b) => a - b);
+  const attempts = (k) => reports.reduce((n, r) => n + r.attempts[k], 0);
+  const url = side.urls[0];
   return {
     kind,
     clients,
     shutdownMs: Math.round(exitedAt - killedAt),
     relayDownMs: Math.round(listeningAt - killedAt),
-    allResumedMs: Math.round(Math.max(...reports.map((r) => r.lastAt)) - killedAt),
+    readyAfterSpawnMs: Math.round(listeningAt - exitedAt),
+    firstBackMs: Math.round(welcomes[0] - killedAt),
+    allResumedMs: Math.round(lastAt - killedAt),
+    backAfterReadyMs: Math.round(lastAt - listeningAt),
     resumed: reports.reduce((n, r) => n + r.resumed, 0),
     snapshots: reports.reduce((n, r) => n + r.snapshots, 0),
+    acceptPeakPerSec: peakPerSecond(welcomes, 250),
+    acceptMeanPerSec: Math.round((welcomes.length * 1000) / Math.max(1, welcomes.at(-1) - welcomes[0])),
+    attempts: { opened: attempts('opened'), refused: attempts('refused'), bye: attempts('bye') },
+    relayCpuMs: Math.round(relayCpuS * 1000),
+    relayCpuToReadyMs: Math.round(relayCpuAtReadyS * 1000),
+    relayCpuPct: Math.round((relayCpuS / ((lastAt - exitedAt) / 1000)) * 100),
+    machineCpuPct: Math.round((machineS / ((lastAt - exitedAt) / 1000)) * 100),
+    startDurationMs: Math.round((await relayMetric(url, 'flagline_start_duration_seconds')) * 1000),
+    loadedEvents: await relayMetric(url, 'flagline_start_loaded_events'),
+    admissionsDeferred: await relayMetric(url, 'flagline_admissions_deferred_total'),
   };
 }
 
@@ -236,6 +285,35 @@ export async function relayBench(plan, log = () => {}) {
     out.error = String(err?.stack ?? err).slice(0, 2000);
   } finally {
     for (const side of sides) await side.close();
+  }
+  return out;
+}
+
+/**
+ * The reconnect storm alone (`node bench/run.mjs --only=storm`): the SQLite relay only, its
+ * clients connected, one load step to fill the log about as the full run's rate steps do
+ * (`loadRate` commands/s for `loadMs`), then the storms.
+ * @param {{ agents: number, supervisors: number, teams: number, loadgens: number, loadRate: number, loadMs: number, storms: string[] }} plan
+ */
+export async function stormBench(plan, log = () => {}) {
+  const secret = randomBytes(32).toString('hex');
+  const people = await participants(plan, secret);
+  const out = { plan };
+  let side;
+  try {
+    side = await bringUp('flagline', plan, people, secret, log);
+    log(`storm bench: filling the log: ${plan.loadRate} commands/s for ${plan.loadMs / 1000} s`);
+    side.steps.push(await runStep(side, plan.loadRate, plan.loadMs, plan));
+    side.result.storms = [];
+    for (const kind of plan.storms) {
+      log(`storm bench: reconnect storm (${kind})`);
+      side.result.storms.push(await storm(side, kind, people.length));
+    }
+    out.flagline = side.result;
+  } catch (err) {
+    out.error = String(err?.stack ?? err).slice(0, 2000);
+  } finally {
+    await side?.close();
   }
   return out;
 }

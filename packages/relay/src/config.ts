@@ -67,6 +67,7 @@ export interface RelayConfig {
   shutdownTimeoutMs: number;
   admitPerSecond: number;
   admitBurst: number;
+  startHoldMs: number;
   tickMs: number;
   escalationAfterMs: number;
   secondTierTeams: string[];
@@ -139,6 +140,7 @@ export const DEFAULTS: RelayConfig = {
   shutdownTimeoutMs: 10_000,
   admitPerSecond: 2_000,
   admitBurst: 1_000,
+  startHoldMs: 10_000,
   tickMs: 1_000,
   // The flag rules' defaults are core's (one place for each).
   escalationAfterMs: DEFAULT_CONFIG.escalation.afterMs,
@@ -210,6 +212,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'shutdownTimeoutMs', kind: 'int', help: "On SIGTERM/SIGINT: how long the relay waits for its store to take what is in flight, the checkpoint and presence; past it (a store cut off) it stops without them, logs what was not flushed and exits 69." },
   { key: 'admitPerSecond', kind: 'int', help: 'New connections admitted per second beyond --admit-burst; the excess gets a bye frame naming its own later slot (a reconnect herd is spread, not refused). 0 = unlimited.' },
   { key: 'admitBurst', kind: 'int', help: 'New connections admitted at once before --admit-per-second spreads them.' },
+  { key: 'startHoldMs', kind: 'int', help: 'The relay listens at once and loads its state; a WebSocket upgrade arriving meanwhile waits up to this long (then HTTP 503, Retry-After: 1), all being let in together when the state is loaded. 0 = refuse them (503) until ready.' },
   { key: 'tickMs', kind: 'int', help: 'Escalation timer period.' },
   { key: 'escalationAfterMs', kind: 'int', help: 'An unacknowledged flag escalates after this long (and again after as long).' },
   { key: 'secondTierTeams', kind: 'list', help: 'Teams whose supervisors see flags at escalation level 1.' },

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { encodeFrame } from '@flagline/core';
@@ -19,6 +20,7 @@ import { Metrics } from './metrics.js';
 import { isLoopback } from './loopback.js';
 import { Admission } from './rate-limit.js';
 import { Tenants } from './tenants.js';
+import { UpgradeHold } from './upgrade-hold.js';
 import { loadSettingsSeed, type SeedEntry } from './settings-seed.js';
 
 export interface Relay {
@@ -42,6 +44,9 @@ export interface Relay {
 export const EXIT_RESTART = 75;
 /** Exit code of a relay stopped without flushing to its store, which answered nothing (EX_UNAVAILABLE). */
 export const EXIT_UNFLUSHED = 69;
+
+/** TCP connections the kernel queues for the relay to accept (see the listen below). */
+const LISTEN_BACKLOG = 4_096;
 
 export async function startRelay(config: RelayConfig, log: Logger = createLogger(config.logLevel)): Promise<Relay> {
   const remoteKeys = config.jwksUrl !== undefined || config.oidcIssuer !== undefined;
@@ -111,14 +116,15 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   let restart!: (reason: string) => void;
   const mustRestart = new Promise<string>((resolve) => (restart = resolve));
   const tenants = new Tenants({ config, devMode, log, metrics, verify, settingsSeed, onDiverged: restart });
-  await tenants.start();
   let draining = false;
+  /** The state is loaded (the single tenant's Authority is open): until then upgrades are held and /readyz answers 503. */
+  let loaded = false;
   const connections = new Set<RelayConnection>();
   const admission = new Admission(config.admitPerSecond, config.admitBurst);
   const ctx: ConnectionContext = { tenants, config, metrics, log, inflight: new Set(), writes: new WriteBatch(), draining: () => draining };
-  // Ready unless draining or every open tenant's store has failed (one shard down pauses its tenants only).
+  // Ready once loaded, unless draining or every open tenant's store has failed (one shard down pauses its tenants only).
   const ready = async () => {
-    if (draining) return false;
+    if (draining || !loaded) return false;
     const open = await tenants.all();
     return open.length === 0 || open.some((t) => t.failure === null);
   };
@@ -160,15 +166,11 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   // No permessage-deflate: small frames gain little, and it opens the door to compression bombs.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes, perMessageDeflate: false });
 
-  server.on('upgrade', (req: IncomingMessage, socket, head) => {
-    const refuse = (status: number, text: string) => {
-      log.info('upgrade refused', { remote: req.socket.remoteAddress, status, reason: text, origin: req.headers.origin });
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
-    };
-    if (new URL(req.url ?? '/', 'http://relay').pathname !== '/ws') return refuse(404, 'Not Found');
-    if (draining) return refuse(503, 'Service Unavailable');
-    if (!originAllowed(req.headers.origin, req.headers.host)) return refuse(403, 'Forbidden');
-    if (connections.size >= config.maxConnections) return refuse(503, 'Service Unavailable');
+  const refuse = (req: IncomingMessage, socket: Duplex, status: number, text: string, headers = '') => {
+    log.info('upgrade refused', { remote: req.socket.remoteAddress, status, reason: text, origin: req.headers.origin });
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n${headers}Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+  };
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const slot = admission.slot();
     if (slot > 0) {
       // Too many at once (a reconnect storm): this one is told exactly when its turn comes.
@@ -188,6 +190,22 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
         metrics.connections = connections.size;
       });
     });
+  };
+  // Upgrades that arrive while the state loads wait for it (upgrade-hold.ts), up to --start-hold-ms.
+  const starting = (req: IncomingMessage, socket: Duplex) => refuse(req, socket, 503, 'Service Unavailable', 'Retry-After: 1\r\n');
+  const hold = new UpgradeHold(config.startHoldMs, starting);
+
+  server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://relay').pathname !== '/ws') return refuse(req, socket, 404, 'Not Found');
+    if (draining) return refuse(req, socket, 503, 'Service Unavailable');
+    if (!originAllowed(req.headers.origin, req.headers.host)) return refuse(req, socket, 403, 'Forbidden');
+    if (connections.size + hold.size >= config.maxConnections) return refuse(req, socket, 503, 'Service Unavailable');
+    if (loaded) return upgrade(req, socket, head);
+    if (config.startHoldMs > 0) {
+      log.info('upgrade held while the state loads', { remote: req.socket.remoteAddress });
+      return hold.hold(req, socket, head);
+    }
+    starting(req, socket);
   });
 
   const heartbeat = setInterval(() => {
@@ -201,11 +219,25 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   }, config.heartbeatMs);
   heartbeat.unref();
 
+  // Listen first, then load the state: connections that come meanwhile wait (held) instead of
+  // being refused into a backoff. The backlog holds the TCP connections of a reconnect storm
+  // while loading keeps the event loop busy (beyond Node's default of 511 the kernel drops
+  // handshakes, and those clients wait for a TCP retransmit); it is capped at net.core.somaxconn.
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => resolveListen());
+    server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => resolveListen());
   });
   const { port } = server.address() as AddressInfo;
+  log.info('loading', { port, holdMs: config.startHoldMs });
+  try {
+    await tenants.start();
+  } catch (err) {
+    hold.refuseAll();
+    server.close();
+    throw err;
+  }
+  loaded = true;
+  hold.release(upgrade);
   const stopLoopWatch = metrics.watchEventLoop();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;

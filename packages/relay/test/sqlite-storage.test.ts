@@ -42,6 +42,25 @@ describe('SqliteStorage', () => {
     await b.close();
   });
 
+  it('load after a checkpoint: the replay window holds every event, those of flags in the checkpoint as its own objects', async () => {
+    const f = file();
+    const a = new SqliteStorage({ file: f });
+    await a.load();
+    // f1 is in the checkpoint's memory; f2 left it (lowered long ago) but is still in the replay window; f3 came after.
+    await a.commit({ events: [raised('f1', 1), raised('f2', 2), message('f1', 2, 3), message('f2', 2, 4)], expectedPos: 0 });
+    const inMemory = [raised('f1', 1).event, message('f1', 2, 3).event];
+    await a.saveCheckpoint({ v: 1, pos: 4, replayFrom: 1, events: inMemory, lowered: [] });
+    await a.commit({ events: [raised('f3', 5), message('f1', 3, 6)], expectedPos: 4 });
+    await a.close();
+    const b = new SqliteStorage({ file: f });
+    const { checkpoint, events } = await b.load();
+    assert.deepEqual(events, [raised('f1', 1), raised('f2', 2), message('f1', 2, 3), message('f2', 2, 4), raised('f3', 5), message('f1', 3, 6)]);
+    assert.equal(events[0]!.event, checkpoint!.events[0], 'not parsed twice');
+    assert.equal(events[2]!.event, checkpoint!.events[1]);
+    assert.equal(b.loadedEvents, 6);
+    await b.close();
+  });
+
   it('group commit: batches of one turn go in one transaction and resolve in order', async () => {
     const s = new SqliteStorage({ file: file() });
     await s.load();

@@ -30,6 +30,8 @@ export interface StartOptions {
   netns?: string;
   /** Interface to bind (`--host`) and to reach it by; default loopback. */
   host?: string;
+  /** Resolve once it listens and loads its state (the "loading" line), not once it is loaded ("listening"). */
+  loading?: boolean;
 }
 
 export interface Exit {
@@ -76,7 +78,7 @@ export class RelayProcess {
     });
     const relay = new RelayProcess(proc, db, dir);
     if (opts.host) relay.host = opts.host;
-    await relay.#listening();
+    await relay.#listening(opts.loading ? 'loading' : 'listening');
     return relay;
   }
 
@@ -120,10 +122,10 @@ export class RelayProcess {
     this.proc.stderr!.on('data', read);
   }
 
-  #listening(): Promise<void> {
+  #listening(msg: 'loading' | 'listening'): Promise<void> {
     return new Promise((ok, fail) => {
       this.#collect((entry) => {
-        if (entry.msg === 'listening') {
+        if (entry.msg === msg) {
           this.port = entry.port as number;
           ok();
         }
