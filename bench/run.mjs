@@ -3,6 +3,8 @@
 // seconds, and a non-zero exit if any benchmark failed to produce its numbers or a bundle is over
 // its size budget (bench/size.mjs BUDGETS). Timings are never
 // asserted: these are figures, not tests. `--only=size,client,render,relay,restart,automation` runs a subset.
+// For the relay section, `--relay-rates=300,600`, `--relay-sides=flagline,socketio` and
+// `--relay-storms=` (none) narrow the plan, to iterate on one part (issue 18).
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -39,6 +41,9 @@ const PLANS = {
   },
 };
 const plan = smoke ? PLANS.smoke : PLANS.full;
+const listArg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',').filter(Boolean);
+plan.relay.rates = listArg('relay-rates')?.map(Number) ?? plan.relay.rates;
+plan.relay.storms = listArg('relay-storms') ?? plan.relay.storms;
 const log = (msg) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${msg}\n`);
 
 const started = performance.now();
@@ -79,6 +84,7 @@ await section('render', async () => {
 await section('relay', async () => {
   // The Redis side needs Debian's redis-server (apt-get install -y redis-server).
   plan.relay.redis = await hasRedisServer();
+  plan.relay.sides = (listArg('relay-sides') ?? ['flagline', 'flagline-redis', 'socketio']).filter((name) => name !== 'flagline-redis' || plan.relay.redis);
   const relay = await relayBench(plan.relay, log);
   printRelay(relay);
   return relay;
@@ -147,7 +153,7 @@ function missing() {
     const r = results.relay;
     if (r?.error) problems.push(`relay: ${r.error}`);
     else
-      for (const name of ['flagline', ...(r.plan.redis ? ['flagline-redis'] : []), 'socketio']) {
+      for (const name of r.plan.sides) {
         const x = r[name];
         if (x.error) problems.push(`relay ${name}: ${x.error}`);
         else {
