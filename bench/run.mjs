@@ -3,8 +3,8 @@
 // seconds, and a non-zero exit if any benchmark failed to produce its numbers or a bundle is over
 // its size budget (bench/size.mjs BUDGETS). Timings are never
 // asserted: these are figures, not tests. `--only=size,client,render,relay,restart,automation` runs a subset.
-// For the relay section, `--relay-rates=300,600`, `--relay-sides=flagline,socketio` and
-// `--relay-storms=` (none) narrow the plan, to iterate on one part (issue 18).
+// For the relay section, `--relay-rates=300,600`, `--relay-sides=flagline` (Socket.IO always
+// runs too) and `--relay-storms=` (none) narrow the plan, to iterate on one part (issue 18).
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -84,7 +84,8 @@ await section('render', async () => {
 await section('relay', async () => {
   // The Redis side needs Debian's redis-server (apt-get install -y redis-server).
   plan.relay.redis = await hasRedisServer();
-  plan.relay.sides = (listArg('relay-sides') ?? ['flagline', 'flagline-redis', 'socketio']).filter((name) => name !== 'flagline-redis' || plan.relay.redis);
+  // Socket.IO always runs: every figure is read against it.
+  plan.relay.sides = [...(listArg('relay-sides') ?? ['flagline', 'flagline-redis']).filter((name) => name !== 'socketio' && (name !== 'flagline-redis' || plan.relay.redis)), 'socketio'];
   const relay = await relayBench(plan.relay, log);
   printRelay(relay);
   return relay;
