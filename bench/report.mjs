@@ -97,7 +97,7 @@ export function printRelay(relay) {
   const scale = `${int(plan.agents)} agents + ${int(plan.supervisors)} supervisors in ${plan.teams} teams, ${plan.loadgens} load-generator processes`;
   const rows = [];
   plan.rates.forEach((rate, i) => {
-    rows.push([`offered ${int(rate)}/s`, ...Array(13).fill('')]);
+    rows.push([`offered ${int(rate)}/s`, ...Array(14).fill('')]);
     for (const [key, label] of sides) {
       const x = relay[key].steps[i];
       rows.push([
@@ -109,8 +109,9 @@ export function printRelay(relay) {
         ms(x.raiseDelivery.p99),
         ms(x.messageDelivery.p50),
         ms(x.messageDelivery.p99),
-        pct(x.serverCpuPct),
+        `${pct(x.serverCpuPct)} (${pct(x.serverSystemPct)} sys)`,
         cpuPerCommand(x),
+        x.syscallsPerCommand?.toFixed(1) ?? '—',
         pct(x.loadgenCpuPct),
         pct(x.machineCpuPct),
         int(x.unmetPerSec),
@@ -131,6 +132,7 @@ export function printRelay(relay) {
         ratio(a.messageDelivery.p99, b.messageDelivery.p99),
         ratio(a.serverCpuPct, b.serverCpuPct),
         ratio(a.serverCpuPct / a.achieved, b.serverCpuPct / b.achieved),
+        ratio(a.syscallsPerCommand, b.syscallsPerCommand),
         '',
         '',
         '',
@@ -139,21 +141,25 @@ export function printRelay(relay) {
     }
   });
   rows.push(
-    ['sustained (best step: ≥95% done, 0 unmet)', ...Array(13).fill('')],
-    ...sides.map(([key, label]) => [`  ${label}`, int(relay[key].sustainedPerSec), ...Array(12).fill('')]),
+    ['sustained (best step: ≥95% done, 0 unmet)', ...Array(14).fill('')],
+    ...sides.map(([key, label]) => [`  ${label}`, int(relay[key].sustainedPerSec), ...Array(13).fill('')]),
   );
   printTable(
     `Relay throughput and latency on loopback (${scale})`,
-    ['', 'done/s', 'RTT p50', 'RTT p99', 'raise→sup p50', 'p99', 'msg→sup p50', 'p99', 'server CPU', 'CPU ms/cmd', 'loadgen CPU', 'machine', 'unmet/s', 'errors'],
+    ['', 'done/s', 'RTT p50', 'RTT p99', 'raise→sup p50', 'p99', 'msg→sup p50', 'p99', 'server CPU', 'CPU ms/cmd', 'syscalls/cmd', 'loadgen CPU', 'machine', 'unmet/s', 'errors'],
     rows,
     [
       'done/s: commands answered per second (all clients). CPU: % of one core over the step (server CPU sums every server process,',
-      'Redis included); machine: every process on the box (2 cores = 200%): what server + loadgen do not explain is other work.',
+      'Redis included; sys: the kernel\'s share); machine: every process on the box (2 cores = 200%): what server + loadgen do not',
+      'explain is other work. syscalls/cmd: the servers\' read- and write-family system calls (/proc/PID/io) per answered command.',
       'The steps alternate between the sides (all stay up), so each set is measured moments apart.',
       'unmet/s: commands the pacing wanted to send while every agent still waited for its previous answer (saturation).',
       'Flagline makes every command durable (SQLite: fsync per group commit; Redis: appendfsync always) before answering or',
       'fanning out; Socket.IO keeps nothing. With Redis, half the clients are on each relay process, so fan-out crosses processes.',
       ...(plan.redis ? [] : ['Redis: not measured (redis-server is not installed: apt-get install -y redis-server).']),
+      ...(relay.flagline
+        ? [`SQLite relay, writes per group commit (one transaction, one fsync): ${relay.flagline.steps.map((x) => `${int(x.offered)}/s ${x.commandsPerGroupCommit?.toFixed(1) ?? '—'}`).join(' · ')}.`]
+        : []),
     ],
   );
 

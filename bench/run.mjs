@@ -4,6 +4,8 @@
 // its size budget (bench/size.mjs BUDGETS). Timings are never
 // asserted: these are figures, not tests. `--only=size,client,render,relay,restart,automation` runs a subset;
 // `--only=storm` runs the relay's reconnect storms alone (not part of the default set: `relay` ends with them).
+// For the relay section, `--relay-rates=300,600`, `--relay-sides=flagline` (Socket.IO always
+// runs too) and `--relay-storms=` (none) narrow the plan, to iterate on one part (issue 18).
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -43,6 +45,9 @@ const PLANS = {
   },
 };
 const plan = smoke ? PLANS.smoke : PLANS.full;
+const listArg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',').filter(Boolean);
+plan.relay.rates = listArg('relay-rates')?.map(Number) ?? plan.relay.rates;
+plan.relay.storms = listArg('relay-storms') ?? plan.relay.storms;
 const log = (msg) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${msg}\n`);
 
 const started = performance.now();
@@ -83,6 +88,8 @@ await section('render', async () => {
 await section('relay', async () => {
   // The Redis side needs Debian's redis-server (apt-get install -y redis-server).
   plan.relay.redis = await hasRedisServer();
+  // Socket.IO always runs: every figure is read against it.
+  plan.relay.sides = [...(listArg('relay-sides') ?? ['flagline', 'flagline-redis']).filter((name) => name !== 'socketio' && (name !== 'flagline-redis' || plan.relay.redis)), 'socketio'];
   const relay = await relayBench(plan.relay, log);
   printRelay(relay);
   return relay;
@@ -157,7 +164,7 @@ function missing() {
     const r = results.relay;
     if (r?.error) problems.push(`relay: ${r.error}`);
     else
-      for (const name of ['flagline', ...(r.plan.redis ? ['flagline-redis'] : []), 'socketio']) {
+      for (const name of r.plan.sides) {
         const x = r[name];
         if (x.error) problems.push(`relay ${name}: ${x.error}`);
         else {

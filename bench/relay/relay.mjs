@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SignJWT } from 'jose';
 import { summarize } from '../lib/stats.mjs';
-import { cpuSeconds, freePort, machineBusySeconds, rssBytes, startRedis, startRelay, startSocketIo, stop } from './servers.mjs';
+import { freePort, machineBusySeconds, processCounters, rssBytes, startRedis, startRelay, startSocketIo, stop } from './servers.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const wall = () => performance.timeOrigin + performance.now();
@@ -74,7 +74,8 @@ export function generators(count) {
   return { children, ask, close };
 }
 
-function merge(parts, rate, serverCpuS) {
+/** The generators' figures of one step, with the servers' counters over it (`server`: CPU and system seconds, system calls). */
+function merge(parts, rate, server) {
   const sum = (k) => parts.reduce((n, p) => n + p[k], 0);
   const windowS = Math.max(...parts.map((p) => p.windowMs)) / 1000;
   const errors = {};
@@ -85,7 +86,9 @@ function merge(parts, rate, serverCpuS) {
     rtt: summarize(parts.flatMap((p) => p.rtt)),
     raiseDelivery: summarize(parts.flatMap((p) => p.raiseDelivery)),
     messageDelivery: summarize(parts.flatMap((p) => p.messageDelivery)),
-    serverCpuPct: Math.round((serverCpuS / windowS) * 100),
+    serverCpuPct: Math.round((server.cpuS / windowS) * 100),
+    serverSystemPct: Math.round((server.systemS / windowS) * 100),
+    syscallsPerCommand: sum('inWindow') > 0 ? server.syscalls / sum('inWindow') : null,
     loadgenCpuPct: Math.round((sum('cpuMs') / 1000 / windowS) * 100),
     errors,
     unmetPerSec: Math.round(sum('unmet') / windowS),
@@ -101,7 +104,12 @@ async function sideSpec(name, secret, dir) {
   if (name === 'flagline') {
     const port = await freePort();
     const store = `sqlite:${join(dir, 'relay.db')}`;
-    return { urls: [`ws://127.0.0.1:${port}/ws`], extra: [], start: async () => [await startRelay({ port, store, secret })] };
+    return {
+      urls: [`ws://127.0.0.1:${port}/ws`],
+      metricsUrl: `http://127.0.0.1:${port}/metrics`,
+      extra: [],
+      start: async () => [await startRelay({ port, store, secret })],
+    };
   }
   if (name === 'flagline-redis') {
     // Two relay processes sharing one Redis: half the clients on each, so fan-out crosses processes.
@@ -119,7 +127,14 @@ async function sideSpec(name, secret, dir) {
 }
 
 const rssOf = (procs) => procs.reduce((n, p) => n + rssBytes(p.pid), 0);
-const cpuOf = (procs) => procs.reduce((n, p) => n + cpuSeconds(p.pid), 0);
+/** The processes' counters summed: user and system CPU seconds, read/write system calls. */
+const countersOf = (procs) =>
+  procs.map((p) => processCounters(p.pid)).reduce((a, b) => ({ userS: a.userS + b.userS, systemS: a.systemS + b.systemS, syscalls: a.syscalls + b.syscalls }));
+/** The processes' CPU seconds (user + system). */
+const cpuOf = (procs) => {
+  const { userS, systemS } = countersOf(procs);
+  return userS + systemS;
+};
 
 /** A side under test with its own load generators, every client connected and authenticated. */
 async function bringUp(name, plan, people, secret, log) {
@@ -135,6 +150,7 @@ async function bringUp(name, plan, people, secret, log) {
     side.extra = spec.extra;
     side.start = spec.start;
     side.urls = spec.urls;
+    side.metricsUrl = spec.metricsUrl;
     side.procs = await spec.start();
     side.gens = generators(plan.loadgens);
     await sleep(500);
@@ -161,16 +177,32 @@ async function bringUp(name, plan, people, secret, log) {
   }
 }
 
+/** The SQLite relay's group commits so far (its /metrics): transactions and the command batches they wrote. */
+async function groupCommits(metricsUrl) {
+  const text = await (await fetch(metricsUrl)).text();
+  const total = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+  return { transactions: total('flagline_storage_transactions_total'), batches: total('flagline_storage_batches_total') };
+}
+
 /** One rate step against one side; the servers' CPU and the whole machine's are read over the same window. */
 async function runStep(side, rate, durationMs, plan) {
   const servers = [...side.procs, ...side.extra];
-  const cpu0 = cpuOf(servers);
+  const groups0 = side.metricsUrl && (await groupCommits(side.metricsUrl));
+  const before = countersOf(servers);
   const machine0 = machineBusySeconds();
   const parts = side.gens.ask(() => ({ type: 'step', rate: (rate * AGENT_SHARE) / plan.loadgens, durationMs }), 'stepDone');
   await sleep(durationMs);
-  const serverCpuS = cpuOf(servers) - cpu0;
+  const after = countersOf(servers);
   const machineS = machineBusySeconds() - machine0;
-  const step = merge(await parts, rate, serverCpuS);
+  const step = merge(await parts, rate, {
+    cpuS: after.userS + after.systemS - before.userS - before.systemS,
+    systemS: after.systemS - before.systemS,
+    syscalls: after.syscalls - before.syscalls,
+  });
+  if (groups0) {
+    const groups = await groupCommits(side.metricsUrl);
+    step.commandsPerGroupCommit = (groups.batches - groups0.batches) / (groups.transactions - groups0.transactions);
+  }
   step.machineCpuPct = Math.round((machineS / (durationMs / 1000)) * 100);
   side.result.rssAfterLoadBytes = rssOf(side.procs);
   return step;
@@ -251,12 +283,13 @@ async function storm(side, kind, clients) {
 /**
  * The sides stay up together (an idle one costs next to nothing) and the rate steps alternate
  * between them, so each set of figures is measured moments apart on this noisy machine.
- * @param {{ agents: number, supervisors: number, teams: number, loadgens: number, rates: number[], stepMs: number, warmupMs: number, storms: string[], redis: boolean }} plan
+ * The reconnect storms run against the first side (the SQLite relay).
+ * @param {{ agents: number, supervisors: number, teams: number, loadgens: number, rates: number[], stepMs: number, warmupMs: number, storms: string[], sides: string[] }} plan
  */
 export async function relayBench(plan, log = () => {}) {
   const secret = randomBytes(32).toString('hex');
   const people = await participants(plan, secret);
-  const names = ['flagline', ...(plan.redis ? ['flagline-redis'] : []), 'socketio'];
+  const names = plan.sides;
   const out = { plan };
   const sides = [];
   try {
@@ -276,7 +309,7 @@ export async function relayBench(plan, log = () => {}) {
     }
     const relay = sides[0];
     relay.result.storms = [];
-    for (const kind of plan.storms) {
+    for (const kind of relay.name === 'flagline' ? plan.storms : []) {
       log(`relay bench: reconnect storm (${kind})`);
       relay.result.storms.push(await storm(relay, kind, people.length));
     }

@@ -22,9 +22,20 @@ export function freePort() {
 
 /** CPU seconds (user + system) the process has used so far. */
 export function cpuSeconds(pid) {
+  const { userS, systemS } = processCounters(pid);
+  return userS + systemS;
+}
+
+/**
+ * The process's CPU seconds so far, user and system apart (system: the kernel's share, e.g.
+ * socket writes and fsync), and its read- and write-family system calls (`/proc/PID/io`).
+ */
+export function processCounters(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const count = (name) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(io)[1]);
+  return { userS: Number(fields[11]) / CLOCK_TICKS, systemS: Number(fields[12]) / CLOCK_TICKS, syscalls: count('syscr') + count('syscw') };
 }
 
 /** CPU seconds the whole machine has been busy (all cores, every process): shows what else was running. */
@@ -80,6 +91,8 @@ export function buildRelay() {
  * NODE_OPTIONS refuses --cpu-prof, and would profile the load generators too).
  */
 const relayNodeArgs = (process.env.FLAGLINE_RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** Extra relay options for every relay the bench starts, e.g. `FLAGLINE_RELAY_ARGS='--commit-window-ms 2'`. */
+const relayArgs = (process.env.FLAGLINE_RELAY_ARGS ?? '').split(' ').filter(Boolean);
 
 /** The relay's real CLI, built; resolves once /readyz answers. Generous rate limits so the limiter is not what is measured; `extra` comes last, so it overrides. */
 export async function startRelay({ port, store, secret, extra = [] }) {
@@ -96,6 +109,7 @@ export async function startRelay({ port, store, secret, extra = [] }) {
         '--rate-per-user', '1000',
         '--escalation-after-ms', '3600000',
         '--log-level', 'warn',
+        ...relayArgs,
         ...extra,
       ],
       { cwd: root, env: { ...process.env, FLAGLINE_JWT_SECRET: secret, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] },

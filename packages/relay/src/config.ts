@@ -29,6 +29,7 @@ export interface RelayConfig {
   replicaAckTimeoutMs: number;
   storeTimeoutMs: number;
   sync: 'full' | 'normal';
+  commitWindowMs: number;
   jwtSecret?: string;
   jwtSecretFile?: string;
   jwtPublicKey?: string;
@@ -111,6 +112,7 @@ export const DEFAULTS: RelayConfig = {
   replicaAckTimeoutMs: 1_000,
   storeTimeoutMs: 3_000,
   sync: 'full',
+  commitWindowMs: 0,
   jwksRefreshMs: 600_000,
   jwksCooldownMs: 30_000,
   claimId: 'sub',
@@ -174,6 +176,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'replicaAckTimeoutMs', kind: 'int', help: 'Redis only: how long an append waits for --min-replicas-acked replicas.' },
   { key: 'storeTimeoutMs', kind: 'int', help: "Redis only: a tenant's Redis that answers nothing for this long (a network partition, a stalled primary) is lost: the relay closes that tenant's connections with 1013 and refuses new ones with unavailable, so clients go to another relay, until Redis answers again." },
   { key: 'sync', kind: 'string', help: "SQLite only. 'full': fsync every group commit (survives power loss); 'normal': survives a killed process only." },
+  { key: 'commitWindowMs', kind: 'int', help: 'SQLite only. A group commit waits this many ms for more commands to share its fsync: fewer fsyncs at low rates, each answer up to this much later. 0: the commands of one event-loop turn.' },
   { key: 'jwtSecret', kind: 'string', help: 'HS256 secret (>= 32 chars). Prefer --jwt-secret-file or the env var over the flag.' },
   { key: 'jwtSecretFile', kind: 'string', help: 'File holding the HS256 secret.' },
   { key: 'jwtPublicKey', kind: 'string', help: 'PEM public key file (SPKI) for ES256 or EdDSA tokens; set --jwt-algorithms to one of them.' },
@@ -326,6 +329,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
   Object.assign(merged, fromFlags);
   const config = merged as unknown as RelayConfig;
   if (config.sync !== 'full' && config.sync !== 'normal') throw new ConfigError(`sync must be 'full' or 'normal'.`);
+  if (config.commitWindowMs < 0 || config.commitWindowMs > 100) throw new ConfigError('commit-window-ms must be between 0 and 100.');
   if (!config.store.startsWith('sqlite:') || config.store === 'sqlite:') {
     try {
       redisTarget(config.store);

@@ -42,6 +42,7 @@ export function openStore(config: RelayConfig, log: Logger, onDiverged: (reason:
     return new SqliteStorage({
       file: config.store.slice('sqlite:'.length),
       sync: config.sync,
+      commitWindowMs: config.commitWindowMs,
       // The Authority stops accepting commands rather than diverge from disk; say so, and go unready.
       onFailure: (err) => log.error('storage write failed; commands are refused until restart', { error: err.message }),
     });

@@ -76,6 +76,34 @@ describe('SqliteStorage', () => {
     await s.close();
   });
 
+  it('a commit window groups batches of later turns: none is answered before the one transaction that writes them all (close() writes it at once)', async () => {
+    const f = file();
+    const s = new SqliteStorage({ file: f, commitWindowMs: 60_000 });
+    await s.load();
+    const answered: number[] = [];
+    const first = s.commit({ events: [raised('w', 1)], expectedPos: 0 }).then(() => answered.push(1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = s.commit({ events: [message('w', 2, 2)], expectedPos: 1 }).then(() => answered.push(2));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(answered, []);
+    assert.deepEqual(s.stats, { transactions: 0, batches: 0 });
+    await s.close();
+    await Promise.all([first, second]);
+    assert.deepEqual(answered, [1, 2]);
+    assert.deepEqual(s.stats, { transactions: 1, batches: 2 });
+    const again = new SqliteStorage({ file: f });
+    assert.deepEqual((await again.load()).events.map((e) => [e.event.flagId, e.event.seq]), [['w', 1], ['w', 2]]);
+    await again.close();
+  });
+
+  it('a commit window ends on its own: the group is written once the window has passed', async () => {
+    const s = new SqliteStorage({ file: file(), commitWindowMs: 5 });
+    await s.load();
+    await s.commit({ events: [raised('t', 1)], expectedPos: 0 });
+    assert.deepEqual(s.stats, { transactions: 1, batches: 1 });
+    await s.close();
+  });
+
   it('a failed group rejects every batch in it, writes none of it, and refuses later commits', async () => {
     const f = file();
     const failures: Error[] = [];
