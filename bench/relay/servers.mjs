@@ -74,7 +74,7 @@ let built;
 /**
  * The relay as production runs it: `npm run build` of @flagline/core and @flagline/relay (tsc,
  * once per bench process, so the figures are of the code checked out), then plain Node on
- * `packages/relay/dist/cli.js`. Through tsx from the sources a start took ~1 s more (issue 18).
+ * `packages/relay/dist/flagline-relay.js` (the CLI bundled into one file, as the installed bin runs it). Through tsx from the sources a start took ~1 s more (issue 18).
  */
 export function buildRelay() {
   built ??= new Promise((ok, fail) =>
@@ -102,7 +102,7 @@ export async function startRelay({ port, store, secret, extra = [] }) {
       process.execPath,
       [
         ...relayNodeArgs,
-        resolve(root, 'packages/relay/dist/cli.js'),
+        resolve(root, 'packages/relay/dist/flagline-relay.js'),
         '--port', String(port),
         '--store', store,
         '--rate-per-connection', '1000',

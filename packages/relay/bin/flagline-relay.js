@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The `flagline-relay` command. npm links a package's bin when it is installed, so this file
-// exists before any build: an installed package runs its compiled dist/cli.js; a checkout of the
-// repository (it has tsconfig.build.json, which is not published) runs src/cli.ts through tsx with
-// the `source` condition (docs/source-condition.md), exactly as `npm start` does.
+// exists before any build: an installed package runs dist/flagline-relay.js (the command bundled
+// into one file, scripts/bundle-cli.mjs); a checkout of the repository (it has
+// tsconfig.build.json, which is not published) runs src/cli.ts through tsx with the `source`
+// condition (docs/source-condition.md), exactly as `npm start` does.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const checkout = existsSync(fileURLToPath(new URL('../tsconfig.build.json', import.meta.url)));
 
 if (!checkout) {
-  await import('../dist/cli.js');
+  await import('../dist/flagline-relay.js');
 } else {
   const child = spawn(
     process.execPath,
