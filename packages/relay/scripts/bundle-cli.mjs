@@ -1,7 +1,8 @@
 // The `flagline-relay` command as one file (dist/flagline-relay.js), which the bin runs from an
 // installed package. Node 20 spends most of a relay's start resolving, opening and compiling
-// ~300 module files (jose alone is ~60, ioredis ~50): 260 ms on a quiet machine, up to 0.8 s
-// while a reconnect storm shares the box; one file loads in ~110 ms (bench/README.md, section 5).
+// ~300 module files (jose alone is ~60): 260 ms on a quiet machine, up to 0.8 s while a reconnect
+// storm shares the box; one file loads in ~110 ms (bench/README.md, section 5). ioredis is not in
+// it: src/redis-connection.ts requires it only when a Redis store is configured.
 // The library entry points (dist/index.js …) stay tsc's per-file output for hosts that import them.
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';

@@ -7,7 +7,18 @@
  * Cluster every command goes to the primary of its key's slot; a promoted replica is found from
  * the cluster's slot map (refreshed on MOVED, on a lost node, and every second).
  */
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as IoRedis from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+
+/**
+ * ioredis, required the first time a Redis connection is made: a relay on a SQLite file never
+ * loads it. It is CommonJS, ~50 files that build a command table as they load (~80 ms of a
+ * relay's start, while 2,000 clients wait to reconnect: bench/README.md, section 5); the CLI
+ * bundle leaves it out for the same reason (a `require` esbuild does not follow).
+ */
+let ioredis: typeof IoRedis | undefined;
+const driver = (): typeof IoRedis => (ioredis ??= createRequire(import.meta.url)('ioredis') as typeof IoRedis);
 
 export type RedisTarget =
   | { kind: 'single'; url: string }
@@ -43,9 +54,9 @@ export function redisTarget(store: string): RedisTarget {
  * send both in one pipeline, which ioredis aborts rather than half-resends.
  */
 export function connectRedis(target: RedisTarget, extra: RedisOptions = {}): Redis {
-  if (target.kind === 'single') return new Redis(target.url, extra);
+  if (target.kind === 'single') return new (driver().Redis)(target.url, extra);
   if (target.kind === 'cluster') return connectCluster(target, extra);
-  return new Redis({
+  return new (driver().Redis)({
     sentinels: target.sentinels,
     name: target.name,
     role: 'master',
@@ -67,7 +78,7 @@ export function connectRedis(target: RedisTarget, extra: RedisOptions = {}): Red
  */
 export async function knownReplicas(target: Extract<RedisTarget, { kind: 'sentinel' }>): Promise<number> {
   for (const { host, port } of target.sentinels) {
-    const sentinel = new Redis({ host, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const sentinel = new (driver().Redis)({ host, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     sentinel.on('error', () => {}); // the next Sentinel is asked instead
     try {
       await sentinel.connect();
@@ -93,7 +104,7 @@ export async function knownReplicas(target: Extract<RedisTarget, { kind: 'sentin
  */
 function connectCluster(target: Extract<RedisTarget, { kind: 'cluster' }>, extra: RedisOptions): Redis {
   const { lazyConnect, maxRetriesPerRequest, ...node } = extra;
-  const cluster = new Cluster(target.nodes, {
+  const cluster = new (driver().Cluster)(target.nodes, {
     ...(lazyConnect !== undefined ? { lazyConnect } : {}),
     scaleReads: 'master',
     // Keep trying the other nodes while one is down; refresh the slot map often enough to find a promoted replica.
