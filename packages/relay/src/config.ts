@@ -24,6 +24,7 @@ export interface RelayConfig {
   store: string;
   redisNamespace: string;
   presenceTtlMs: number;
+  presenceSettleMs: number;
   /** Default: every replica the Sentinels know with redis-sentinel://, else 0. */
   minReplicasAcked?: number;
   replicaAckTimeoutMs: number;
@@ -109,6 +110,7 @@ export const DEFAULTS: RelayConfig = {
   store: 'sqlite:flagline.db',
   redisNamespace: 'default',
   presenceTtlMs: 15_000,
+  presenceSettleMs: 500,
   replicaAckTimeoutMs: 1_000,
   storeTimeoutMs: 3_000,
   sync: 'full',
@@ -172,6 +174,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'store', kind: 'string', help: "Where the log lives: 'sqlite:PATH' (embedded file, created on first start; one relay process) or 'redis://HOST:PORT[/DB]' (several relay processes share it; see the README's Scale-out) or 'redis-sentinel://HOST:PORT,HOST:PORT,…/MASTER-NAME[/DB]' (replicated Redis that fails over; see the README's Failover) or 'redis-cluster://HOST:PORT,HOST:PORT,…' (a Redis Cluster: tenants spread over its shards; see the README's Tenants)." },
   { key: 'redisNamespace', kind: 'string', help: 'Key prefix in Redis, so deployments can share one Redis.' },
   { key: 'presenceTtlMs', kind: 'int', help: 'Redis only: a dead process\'s supervisors drop out of presence after this long.' },
+  { key: 'presenceSettleMs', kind: 'int', help: 'Participants learn of supervisors connecting and disconnecting at most this often per team (0: at once); a status a supervisor sets is told at once.' },
   { key: 'minReplicasAcked', kind: 'int', help: 'Redis only: a group of commands is acknowledged once this many replicas have it (WAIT); fewer within --replica-ack-timeout-ms answers unavailable (retried by clients). Default: with redis-sentinel://, every replica the Sentinels know at start; with redis-cluster://, 1; with redis://, 0.' },
   { key: 'replicaAckTimeoutMs', kind: 'int', help: 'Redis only: how long an append waits for --min-replicas-acked replicas.' },
   { key: 'storeTimeoutMs', kind: 'int', help: "Redis only: a tenant's Redis that answers nothing for this long (a network partition, a stalled primary) is lost: the relay closes that tenant's connections with 1013 and refuses new ones with unavailable, so clients go to another relay, until Redis answers again." },

@@ -146,6 +146,7 @@ export async function openTenant(id: string, env: TenantEnv): Promise<Tenant> {
       metrics.backgroundFailure(source);
     },
     historyRetentionMs: config.recentMs + config.historyMarginMs,
+    presenceSettleMs: config.presenceSettleMs,
     checkpointEvery: { events: config.checkpointEvents, ms: config.checkpointMs },
     onCheckpoint: (report) => {
       metrics.checkpoint(report);

@@ -50,6 +50,12 @@ export interface AuthorityOptions {
    * shared log. Asked only when the one named is not subscribed here.
    */
   directory?: { participant(id: string): Promise<Participant | undefined> };
+  /**
+   * Presence watchers learn of supervisors' sessions opening and closing at most this often per
+   * team (ms; default 0, at once). A relay sets it so a reconnect storm is not told one
+   * supervisor at a time (roster.ts).
+   */
+  presenceSettleMs?: number;
 }
 
 export type CheckpointReport = { pos: number; events: number; ms: number } | { error: Error };
@@ -88,7 +94,7 @@ export class Authority implements DecisionState {
   readonly #subscribers = new Audience();
   readonly #observers = new Set<(event: FlagEvent, flag: Flag) => void>();
   /** Supervisors' sessions and statuses: offer routing's candidates, everyone's presence. */
-  readonly #roster = new Roster();
+  readonly #roster: Roster;
   /** Shared storage: commands waiting to be decided and committed as the next group. */
   readonly #waiting: Job[] = [];
   #queue: Promise<unknown> = Promise.resolve();
@@ -113,6 +119,7 @@ export class Authority implements DecisionState {
     this.#now = opts.now ?? Date.now;
     this.#assignments = opts.assignments;
     this.#directory = opts.directory;
+    this.#roster = new Roster(opts.presenceSettleMs);
     this.#replayWindow = opts.replayWindow ?? 50_000;
     this.#retentionMs = opts.historyRetentionMs ?? this.config.recentMs + HISTORY_MARGIN_MS;
     if (!(this.#retentionMs >= this.config.recentMs))

@@ -25,6 +25,21 @@ export class Roster {
   readonly #supervisors = new Map<string, Supervisor>();
   readonly #byTeam = new Map<string, Set<Supervisor>>();
   readonly #watchers = new Map<string, Set<Watcher>>();
+  readonly #settleMs: number;
+  /** Teams whose sessions came or went since watchers were last told (settleMs > 0). */
+  readonly #unsettled = new Set<string>();
+  #settleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * `settleMs`: watchers learn of sessions opening and closing at most this often per team (0: at
+   * once). A relay restarting takes every session back at once: each supervisor's return changes
+   * the count every watcher of the team is shown, so 200 supervisors and 1,800 agents in teams of
+   * 100 were told ~20,000 times in two seconds (bench/README.md, section 5). A status a
+   * supervisor sets is told at once either way; routing reads the roster itself, never late.
+   */
+  constructor(settleMs = 0) {
+    this.#settleMs = settleMs;
+  }
 
   /** A supervisor's session opened; the returned function closes it. */
   enter(p: Participant, now: number): () => void {
@@ -32,13 +47,13 @@ export class Roster {
     if (s.connections === 0) s.idleSince = now;
     this.#index(s, p);
     s.connections++;
-    this.#changed(s);
+    this.#sessionsChanged(s);
     let left = false;
     return () => {
       if (left) return;
       left = true;
       s.connections--;
-      this.#changed(s);
+      this.#sessionsChanged(s);
     };
   }
 
@@ -99,6 +114,9 @@ export class Roster {
 
   clear(): void {
     this.#watchers.clear();
+    this.#unsettled.clear();
+    clearTimeout(this.#settleTimer);
+    this.#settleTimer = undefined;
   }
 
   /** Index a supervisor under the teams of their latest session (a refresh may change them). */
@@ -110,8 +128,26 @@ export class Roster {
   }
 
   #changed(s: Supervisor): void {
+    this.#tellTeams(s.p.teams);
+  }
+
+  #sessionsChanged(s: Supervisor): void {
+    if (this.#settleMs === 0) return this.#changed(s);
+    for (const team of s.p.teams) this.#unsettled.add(team);
+    if (this.#settleTimer !== undefined) return;
+    this.#settleTimer = setTimeout(() => {
+      this.#settleTimer = undefined;
+      const teams = [...this.#unsettled];
+      this.#unsettled.clear();
+      this.#tellTeams(teams);
+    }, this.#settleMs);
+    // A pending notice never keeps a process alive (Node); browsers have no unref.
+    (this.#settleTimer as { unref?: () => void }).unref?.();
+  }
+
+  #tellTeams(teams: Iterable<string>): void {
     const told = new Set<Watcher>();
-    for (const team of s.p.teams)
+    for (const team of teams)
       for (const w of this.#watchers.get(team) ?? []) {
         if (told.has(w)) continue;
         told.add(w);

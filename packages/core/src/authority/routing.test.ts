@@ -18,9 +18,10 @@ const ola: Participant = { id: 'ola', name: 'Ola Supervisor', role: 'supervisor'
 const OFFER_MS = 10_000;
 const ESCALATE_MS = 30_000;
 
-async function open() {
+async function open(presenceSettleMs = 0) {
   const clock = { now: 1_000 };
   const authority = await Authority.open({
+    presenceSettleMs,
     storage: new MemoryStorage(),
     now: () => clock.now,
     config: { escalation: { afterMs: ESCALATE_MS }, routing: { billing: { mode: 'offer', offerMs: OFFER_MS, maxPerSupervisor: 1 } } },
@@ -59,6 +60,29 @@ describe('offer routing at the authority', () => {
     for (const i of ['i1', 'i2', 'i3']) ids.push(((await run(ann, { type: 'raise', interactionId: i, channel: 'voice', message: 'help' })) as { flagId: string }).flagId);
     const offers = ids.map((id) => authority.flag(id)?.offer?.to.id ?? 'team');
     expect(offers).to.deep.equal(['nia', 'sam', 'team']);
+  });
+
+  it('with a settle time, tells a team of sessions coming and going once, and a status at once', async () => {
+    const { run, authority } = await open(20);
+    const told: PresenceView[] = [];
+    let onTold = () => {};
+    const toldAgain = () => new Promise<void>((resolve) => (onTold = resolve));
+    authority.presence(ann, (view) => {
+      told.push(view);
+      onTold();
+    });
+    expect(told).to.deep.equal([{ available: { billing: 0 } }], 'told at once when it starts watching');
+    const views = new Map<string, PresenceView>();
+    const leaves = [sam, nia, ola].map((p) => authority.presence(p, (view) => views.set(p.id, view)));
+    expect(told.length, 'not yet: the sessions settle first').to.equal(1);
+    await toldAgain();
+    expect(told).to.deep.equal([{ available: { billing: 0 } }, { available: { billing: 3 } }], 'three supervisors back, told once');
+    await run(sam, { type: 'set-status', status: 'away' });
+    expect(told.at(-1), 'a status is told at once').to.deep.equal({ available: { billing: 2 } });
+    expect(views.get('sam')).to.deep.equal({ available: { billing: 2 }, status: 'away' });
+    leaves.forEach((leave) => leave());
+    await toldAgain();
+    expect(told.slice(3), 'three leaving, told once').to.deep.equal([{ available: { billing: 0 } }]);
   });
 
   it('tells agents how many supervisors of their team are available and supervisors their own status', async () => {
