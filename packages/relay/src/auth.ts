@@ -151,7 +151,7 @@ export async function verifyHmac(token: string, secret: Uint8Array, options: JWT
   if (!hash) return (await jwtVerify(token, secret, options)).payload;
   // jose refuses a non-ASCII payload before it looks at the signature, and a payload that is not
   // base64url only after it (with JWSInvalid, where UnsecuredJWT.decode would say JWTInvalid).
-  if (/[^\x00-\x7f]/.test(encodedPayload)) throw new errors.JWSInvalid('The payload is not a valid base64url string');
+  if (/[\u0080-\uffff]/.test(encodedPayload)) throw new errors.JWSInvalid('The payload is not a valid base64url string');
   let mac: Uint8Array;
   try {
     mac = base64url.decode(signature);
