@@ -4,9 +4,10 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { createFlagClient, type FlagClient } from '@flagline/core';
+import { createFlagClient, type FlagClient, type FlagError } from '@flagline/core';
 import './define.js';
 import type { FlagButton } from './flag-button/flag-button.js';
+import { LazyPart } from './internal/lazy-part.js';
 import { registerLocale } from './internal/localize.js';
 import { ar } from './locales/ar.js';
 import { es } from './locales/es.js';
@@ -97,6 +98,22 @@ describe('localization', () => {
       await el.updateComplete;
       expect(text($(el, '[role="alert"]'))).to.equal('La connexion a été perdue.');
       expect(text($(el, '[role="alert"]'))).not.to.equal(error.message);
+    });
+
+    it('asks for a reload in every language when a part of an element failed to load', async () => {
+      const load = new LazyPart('chat', () => Promise.reject(new TypeError('Failed to fetch dynamically imported module'))).load();
+      const failure = await load.then(
+        () => expect.fail('the load rejects'),
+        (e: FlagError) => e.toJSON(),
+      );
+      expect([es, fr, ar].map((m) => text({ textContent: m.error(failure) } as Element))).to.deep.equal([
+        'No se pudo cargar una parte de la interfaz: recargue la página para volver a intentarlo.',
+        'Une partie de l’interface n’a pas pu être chargée : rechargez la page pour réessayer.',
+        'تعذّر تحميل جزء من الواجهة: أعد تحميل الصفحة للمحاولة مرة أخرى.',
+      ]);
+      expect(fr.error({ code: 'unavailable', message: 'The relay is unavailable.' }), 'any other unavailable').to.equal(
+        'Le service est momentanément indisponible\u00a0: nouvel essai automatique.',
+      );
     });
 
     it('mirrors in Arabic right-to-left: the icon before the words, on the right; axe clean with the panel open', async () => {

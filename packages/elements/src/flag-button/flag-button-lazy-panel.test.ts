@@ -83,7 +83,11 @@ describe('<flag-button> loads its panel when it is needed', () => {
     await Promise.resolve();
     expect(attempts).to.equal(1);
     const failure = await part.load().catch((e: unknown) => e);
-    expect(isFlagError(failure) && failure.message).to.equal('The chat could not be loaded: Failed to fetch dynamically imported module');
+    expect(isFlagError(failure) && failure.toJSON()).to.deep.equal({
+      code: 'unavailable',
+      message: 'The chat could not be loaded. Reload the page to try again.',
+      details: { reload: true, cause: 'Failed to fetch dynamically imported module' },
+    });
     expect(attempts).to.equal(2);
   });
 });

@@ -64,7 +64,7 @@ describe('<flag-button> loading its panel', () => {
   it('shows a failed load at the button (flag-error, code unavailable), nothing half-rendered; the next opening loads it', async () => {
     w = world();
     const load = panelPart.load;
-    panelPart.load = () => Promise.reject(new FlagError('unavailable', 'The flag panel could not be loaded: Failed to fetch dynamically imported module'));
+    panelPart.load = () => Promise.reject(new FlagError('unavailable', 'The flag panel could not be loaded. Reload the page to try again.'));
     restore = () => (panelPart.load = load);
     const el = await fixture<FlagButton>(html`<flag-button .client=${w.client(ann)} interaction-id="i-1" channel="voice"></flag-button>`);
     const trigger = $<HTMLButtonElement>(el, '.trigger');
@@ -74,7 +74,7 @@ describe('<flag-button> loading its panel', () => {
     const { error, action } = await failed;
     expect([error.code, action]).to.deep.equal(['unavailable', 'open-panel']);
     await el.updateComplete;
-    expect($(el, '[role="alert"]').textContent).to.equal('The flag panel could not be loaded: Failed to fetch dynamically imported module');
+    expect($(el, '[role="alert"]').textContent).to.equal('The flag panel could not be loaded. Reload the page to try again.');
     expect($maybe(el, 'dialog'), 'nothing half-rendered').to.equal(null);
     expect(el.shadowRoot!.activeElement, 'focus stays on the button').to.equal(trigger);
     await expect(el).to.be.accessible();

@@ -6,7 +6,11 @@ import { FlagError } from '@flagline/core';
  * chunk of its own). `load()` starts it once and may be called early to prefetch; `ready` says
  * whether it is there, so the element can show it at once instead of a moment later, and `module`
  * is what the import gave. A failed load is an `unavailable` FlagError (the element reports it
- * like a failed command), and the next `load()` tries again.
+ * like a failed command) that asks for a reload (`details.reload`, which the locales translate),
+ * with the browser's reason in `details.cause`:
+ * Chromium keeps a module that failed to load failed for the life of the page (measured on
+ * Chromium 150: a second `import()` of the same URL rejects without a request). The next `load()`
+ * still tries again, which is enough in a browser that fetches again.
  */
 export class LazyPart<M = unknown> {
   #loading: Promise<void> | undefined;
@@ -34,7 +38,10 @@ export class LazyPart<M = unknown> {
       },
       (cause: unknown) => {
         this.#loading = undefined;
-        throw new FlagError('unavailable', `The ${this.what} could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`);
+        throw new FlagError('unavailable', `The ${this.what} could not be loaded. Reload the page to try again.`, {
+          reload: true,
+          cause: cause instanceof Error ? cause.message : String(cause),
+        });
       },
     );
     return this.#loading;

@@ -34,6 +34,8 @@ const LAST_MESSAGES: PluralForms = {
   other: 'آخر # رسالة',
 };
 
+const RELOAD = 'تعذّر تحميل جزء من الواجهة: أعد تحميل الصفحة للمحاولة مرة أخرى.';
+
 const ERRORS: Record<FlagErrorCode, string> = {
   'invalid-state': 'لا يمكن تنفيذ هذا الإجراء الآن.',
   'already-acknowledged': 'استلم مشرف آخر هذا العلم بالفعل.',
@@ -351,5 +353,6 @@ export const ar = {
     team: 'الفريق',
     supervisor: 'المشرف',
   },
-  error: (error) => ERRORS[error.code],
+  // A part of an element whose code failed to load (LazyPart) asks for a reload, whatever its code.
+  error: (error) => (error.details?.reload ? RELOAD : ERRORS[error.code]),
 } satisfies FlaglineMessages;

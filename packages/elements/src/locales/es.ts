@@ -18,6 +18,8 @@ const context: ContextStrings = {
   suggested: (ruleName) => `Sugerida por una regla: ${ruleName}`,
 };
 
+const RELOAD = 'No se pudo cargar una parte de la interfaz: recargue la página para volver a intentarlo.';
+
 const ERRORS: Record<FlagErrorCode, string> = {
   'invalid-state': 'Esta acción no es posible ahora.',
   'already-acknowledged': 'Otro supervisor ya atendió esta bandera.',
@@ -312,5 +314,6 @@ export const es = {
     team: 'Equipo',
     supervisor: 'Supervisor',
   },
-  error: (error) => ERRORS[error.code],
+  // A part of an element whose code failed to load (LazyPart) asks for a reload, whatever its code.
+  error: (error) => (error.details?.reload ? RELOAD : ERRORS[error.code]),
 } satisfies FlaglineMessages;

@@ -18,6 +18,8 @@ const context: ContextStrings = {
   suggested: (ruleName) => `Suggéré par une règle\u00a0: ${ruleName}`,
 };
 
+const RELOAD = 'Une partie de l’interface n’a pas pu être chargée\u00a0: rechargez la page pour réessayer.';
+
 const ERRORS: Record<FlagErrorCode, string> = {
   'invalid-state': 'Cette action n’est pas possible pour le moment.',
   'already-acknowledged': 'Un autre superviseur a déjà pris ce drapeau en charge.',
@@ -312,5 +314,6 @@ export const fr = {
     team: 'Équipe',
     supervisor: 'Superviseur',
   },
-  error: (error) => ERRORS[error.code],
+  // A part of an element whose code failed to load (LazyPart) asks for a reload, whatever its code.
+  error: (error) => (error.details?.reload ? RELOAD : ERRORS[error.code]),
 } satisfies FlaglineMessages;
