@@ -90,6 +90,14 @@ export class Authority implements DecisionState {
   /** The last log position known to be durable: a history leaves memory only once it is stored. */
   #durablePos = 0;
   readonly #log: PositionedEvent[] = [];
+  /**
+   * Per agent, a log position no event they may see is past: the last position of any event of a
+   * flag while it was theirs, or that assigned a flag away from them. A transfer to them is itself
+   * such an event, later than the flag's earlier events that they may now see. An agent resuming
+   * at or after it is answered without walking the replay window — after a relay restart that is
+   * nearly every agent, whose resume point is their own last event (bench/README.md, section 5).
+   */
+  readonly #agentHorizon = new Map<string, number>();
   readonly #inflight = new Map<string, { actorId: string; done: Promise<Outcome> }>();
   readonly #subscribers = new Audience();
   readonly #observers = new Set<(event: FlagEvent, flag: Flag) => void>();
@@ -137,6 +145,9 @@ export class Authority implements DecisionState {
       if (pe.pos > this.#pos) this.#apply(pe);
       else this.#remember({ pos: pe.pos, event: this.#history.get(pe.event.flagId)?.[pe.event.seq - 1] ?? pe.event });
     }
+    // The checkpoint's events came without positions: their horizons from the window, by each
+    // flag's agent now (any earlier agent's last event is the assignment away, which counts too).
+    for (const pe of this.#log) this.#extendHorizon(pe);
     this.#durable(this.#pos);
   }
 
@@ -315,6 +326,8 @@ export class Authority implements DecisionState {
     if (point.epoch !== this.epoch || point.pos > this.#pos) return null;
     const oldest = this.#log[0]?.pos ?? this.#pos + 1;
     if (point.pos < oldest - 1) return null;
+    // canSee: an agent sees the flags that are theirs (rules.ts); #agentHorizon bounds those.
+    if (actor.role === 'agent' && point.pos >= (this.#agentHorizon.get(actor.id) ?? 0)) return [];
     const out: PositionedEvent[] = [];
     for (let i = this.#log.length - 1; i >= 0 && this.#log[i]!.pos > point.pos; i--) {
       const pe = this.#log[i]!;
@@ -633,6 +646,7 @@ export class Authority implements DecisionState {
     const flag = this.#track(event);
     this.#pos = pe.pos;
     this.#remember(pe);
+    this.#extendHorizon(pe, flag);
     this.#sinceCheckpoint++;
     if (event.type === 'lowered') this.#lowered.push({ flagId: flag.id, at: event.at, pos: pe.pos });
     if (event.type === 'acknowledged') this.#roster.took(event.actor.id, event.at);
@@ -645,6 +659,14 @@ export class Authority implements DecisionState {
     if (history) history.push(event);
     else this.#history.set(flag.id, [event]);
     return flag;
+  }
+
+  #extendHorizon({ pos, event }: PositionedEvent, flag = this.#state.flags.get(event.flagId)): void {
+    const extend = (agentId: string) => {
+      if (pos > (this.#agentHorizon.get(agentId) ?? 0)) this.#agentHorizon.set(agentId, pos);
+    };
+    if (flag) extend(flag.agent.id);
+    if (event.type === 'assigned') extend(event.from.id);
   }
 
   /** Keep an event in the replay window. */
