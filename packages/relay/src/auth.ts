@@ -146,9 +146,8 @@ export async function verifyHmac(token: string, secret: Uint8Array, options: JWT
   if (typeof alg !== 'string' || !alg) throw new errors.JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid');
   if (!options.algorithms?.includes(alg)) throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
   const hash = HMAC_HASHES[alg];
-  // An allowed alg that a secret cannot verify (RS256 or `none` listed next to a secret): jose's
-  // refusal, as before.
-  if (!hash) return (await jwtVerify(token, secret, options)).payload;
+  // createVerifier allows only HS* next to a secret (resolveKey refuses any other at start).
+  if (!hash) throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
   // jose refuses a non-ASCII payload before it looks at the signature, and a payload that is not
   // base64url only after it (with JWSInvalid, where UnsecuredJWT.decode would say JWTInvalid).
   if (/[\u0080-\uffff]/.test(encodedPayload)) throw new errors.JWSInvalid('The payload is not a valid base64url string');
@@ -174,6 +173,8 @@ async function resolveKey(config: AuthConfig, events: KeySetEvents): Promise<Key
   const fixed = (key: KeySource['key']): KeySource => ({ key, close: () => {} });
   if (config.secret !== undefined) {
     if (config.secret.length < 32) throw new Error('The JWT secret must be at least 32 characters.');
+    const others = config.algorithms.filter((a) => !(a in HMAC_HASHES));
+    if (others.length) throw new Error(`A JWT secret verifies HS256, HS384 or HS512 tokens only; --jwt-algorithms also lists ${others.join(', ')}.`);
     return fixed(new TextEncoder().encode(config.secret));
   }
   if (config.publicKeyFile !== undefined) {
