@@ -74,7 +74,8 @@ let built;
 /**
  * The relay as production runs it: `npm run build` of @flagline/core and @flagline/relay (tsc,
  * once per bench process, so the figures are of the code checked out), then plain Node on
- * `packages/relay/dist/flagline-relay.js` (the CLI bundled into one file, as the installed bin runs it). Through tsx from the sources a start took ~1 s more (issue 18).
+ * `packages/relay/dist/flagline-relay.js` (the CLI bundled into one file, as the installed bin
+ * runs it). Through tsx from the sources a start took ~1 s more (issue 18).
  */
 export function buildRelay() {
   built ??= new Promise((ok, fail) =>

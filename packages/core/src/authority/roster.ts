@@ -63,7 +63,7 @@ export class Roster {
     if (s.status !== 'available' && status === 'available') s.idleSince = now;
     s.status = status;
     this.#index(s, p);
-    this.#changed(s);
+    this.#tellTeams(s.p.teams);
   }
 
   /** A supervisor took a flag: they go to the back of the idle order. */
@@ -127,12 +127,8 @@ export class Roster {
     this.#supervisors.set(p.id, s);
   }
 
-  #changed(s: Supervisor): void {
-    this.#tellTeams(s.p.teams);
-  }
-
   #sessionsChanged(s: Supervisor): void {
-    if (this.#settleMs === 0) return this.#changed(s);
+    if (this.#settleMs === 0) return this.#tellTeams(s.p.teams);
     for (const team of s.p.teams) this.#unsettled.add(team);
     if (this.#settleTimer !== undefined) return;
     this.#settleTimer = setTimeout(() => {
