@@ -38,10 +38,18 @@ describe('durability', () => {
       const f = JSON.parse(data.toString()) as ServerFrame;
       if (f.t === 'result') acked.set(f.id, f.outcome);
     });
-    const killed = agent.until(() => acked.size >= KILL_AFTER).then(() => first.kill9());
     const cmd = (i: number) => ({ type: 'send-message', flagId, text: `burst ${i}` }) as const;
-    for (let i = 0; i < BURST; i++) agent.send({ t: 'cmd', id: `m${i}`, cmd: cmd(i) });
-    assert.equal((await killed).signal, 'SIGKILL');
+    const send = (from: number, to: number) => {
+      for (let i = from; i < to; i++) agent.send({ t: 'cmd', id: `m${i}`, cmd: cmd(i) });
+    };
+    // The first half goes out; once some of it is answered the relay is frozen (SIGSTOP), the
+    // second half is sent to it, and it is killed: commands are certainly in flight at the kill,
+    // however fast the relay got through the first half.
+    send(0, BURST / 2);
+    await agent.until(() => acked.size >= KILL_AFTER);
+    first.proc.kill('SIGSTOP');
+    send(BURST / 2, BURST);
+    assert.equal((await first.kill9()).signal, 'SIGKILL');
     await agent.closed;
     await supervisor.closed;
     assert.ok(acked.size < BURST, `the kill landed mid-burst (${acked.size} of ${BURST} acknowledged)`);
