@@ -4,6 +4,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { summaryReporter } from './scripts/summary-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
+import { flakyModules } from './test/browser/flaky-modules.mjs';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -12,6 +13,7 @@ export default {
   nodeResolve: { exportConditions: ['browser', 'development', 'source'] },
   concurrency: 2,
   testFramework: { config: { timeout: 10000 } },
+  middleware: [flakyModules],
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022', define: { 'process.env.NODE_ENV': '"development"' } }),
   ],

@@ -217,4 +217,27 @@ describe('Rough edges, end to end', () => {
     await sup.row('Survives a reload').getByRole('button', { name: 'Lower' }).click();
     await sup.row('Survives a reload').waitFor({ state: 'detached' });
   });
+
+  it('agent: the panel opens once the network is back although its code failed to load while it was down', async () => {
+    const page = await open('/agent.html?as=eve');
+    // The panel's chunk cannot be had (the relay serving it restarting, a network drop) while the
+    // page prefetches it: Vite's modulepreload of it, then the import() itself, both fail.
+    let down = true;
+    let aborted = 0;
+    const prefetchFailed = new Promise<void>((resolve) =>
+      void page.route(/\/assets\/flag-panel-[\w-]+\.js(\?|$)/, async (route) => {
+        if (!down) return route.continue();
+        await route.abort('internetdisconnected');
+        if (++aborted === 2) resolve();
+      }),
+    );
+    await page.reload();
+    await prefetchFailed;
+    down = false;
+    // The browser keeps a module that failed to load failed: opening the panel must fetch it afresh.
+    const agent = new AgentDesk(page);
+    await agent.raise('Panel code was unreachable at load');
+    await agent.trigger.filter({ hasText: 'Raised' }).waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0, 'no error shown');
+  });
 });

@@ -100,13 +100,22 @@ describe('localization', () => {
       expect(text($(el, '[role="alert"]'))).not.to.equal(error.message);
     });
 
-    it('asks for a reload in every language when a part of an element failed to load', async () => {
-      const load = new LazyPart('chat', () => Promise.reject(new TypeError('Failed to fetch dynamically imported module'))).load();
-      const failure = await load.then(
-        () => expect.fail('the load rejects'),
-        (e: FlagError) => e.toJSON(),
-      );
-      expect([es, fr, ar].map((m) => text({ textContent: m.error(failure) } as Element))).to.deep.equal([
+    it('asks to try again, or to reload, in every language when a part of an element failed to load', async () => {
+      const failureOf = (reason: string) =>
+        new LazyPart('chat', () => Promise.reject(new TypeError(reason))).load().then(
+          () => expect.fail('the load rejects'),
+          (e: FlagError) => e.toJSON(),
+        );
+      // Named, the module is fetched afresh on the next try (the test page's own origin: nothing answers there).
+      const retry = await failureOf(`Failed to fetch dynamically imported module: ${location.origin}/__no-such-chunk.js`);
+      const reload = await failureOf('Importing a module script failed.');
+      const said = (failure: typeof retry) => [es, fr, ar].map((m) => text({ textContent: m.error(failure) } as Element));
+      expect(said(retry)).to.deep.equal([
+        'No se pudo cargar una parte de la interfaz: vuelva a intentarlo y recargue la página si sigue fallando.',
+        'Une partie de l’interface n’a pas pu être chargée : réessayez, et rechargez la page si l’erreur persiste.',
+        'تعذّر تحميل جزء من الواجهة: حاول مرة أخرى، وأعد تحميل الصفحة إذا استمر الخطأ.',
+      ]);
+      expect(said(reload)).to.deep.equal([
         'No se pudo cargar una parte de la interfaz: recargue la página para volver a intentarlo.',
         'Une partie de l’interface n’a pas pu être chargée : rechargez la page pour réessayer.',
         'تعذّر تحميل جزء من الواجهة: أعد تحميل الصفحة للمحاولة مرة أخرى.',

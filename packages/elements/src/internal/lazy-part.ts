@@ -6,16 +6,25 @@ import { FlagError } from '@flagline/core';
  * chunk of its own). `load()` starts it once and may be called early to prefetch; `ready` says
  * whether it is there, so the element can show it at once instead of a moment later, and `module`
  * is what the import gave. A failed load is an `unavailable` FlagError (the element reports it
- * like a failed command) that asks for a reload (`details.reload`, which the locales translate),
- * with the browser's reason in `details.cause`:
- * Chromium keeps a module that failed to load failed for the life of the page (measured on
- * Chromium 150: a second `import()` of the same URL rejects without a request). The next `load()`
- * still tries again, which is enough in a browser that fetches again.
+ * like a failed command) with the browser's reason in `details.cause`.
+ *
+ * A browser keeps a module that failed to load failed for the life of the page (the HTML module
+ * map; measured on Chromium 150: a second `import()` of the same URL rejects without a request).
+ * So when the browser names the module that failed (Chromium and Firefox do, in the reason), the
+ * part imports that URL with a `flagline-retry` query, which the browser fetches afresh: once at
+ * once (a network that dropped for a moment, a relay restarting, heals before anyone is told),
+ * then once per `load()`, and the error says to try again (`details.retry`). When the browser does
+ * not name it (Safari), only a reload helps, and the error says so (`details.reload`); nor does a
+ * retry help when a chunk the part imports statically failed (that one stays failed: hence "reload
+ * the page if it keeps failing"). The locales translate both.
  */
 export class LazyPart<M = unknown> {
   #loading: Promise<void> | undefined;
   #module: { value: M } | undefined;
   #prefetched = false;
+  /** The URL of the part's module, as the browser named it when it failed to load. */
+  #failedUrl: string | undefined;
+  #retries = 0;
 
   constructor(
     private readonly what: string,
@@ -32,19 +41,37 @@ export class LazyPart<M = unknown> {
   }
 
   load(): Promise<void> {
-    this.#loading ??= this.importer().then(
+    this.#loading ??= this.#import().then(
       (value) => {
         this.#module = { value };
       },
-      (cause: unknown) => {
+      (reason: unknown) => {
         this.#loading = undefined;
-        throw new FlagError('unavailable', `The ${this.what} could not be loaded. Reload the page to try again.`, {
-          reload: true,
-          cause: cause instanceof Error ? cause.message : String(cause),
-        });
+        const cause = messageOf(reason);
+        throw this.#failedUrl
+          ? new FlagError('unavailable', `The ${this.what} could not be loaded. Try again; reload the page if it keeps failing.`, { retry: true, cause })
+          : new FlagError('unavailable', `The ${this.what} could not be loaded. Reload the page to try again.`, { reload: true, cause });
       },
     );
     return this.#loading;
+  }
+
+  async #import(): Promise<M> {
+    if (this.#failedUrl) return this.#importAfresh(this.#failedUrl);
+    try {
+      return await this.importer();
+    } catch (reason) {
+      this.#failedUrl = failedModuleUrl(messageOf(reason));
+      if (!this.#failedUrl) throw reason;
+      // The network may have been down for a moment only: once more at once, before anyone is told.
+      return this.#importAfresh(this.#failedUrl);
+    }
+  }
+
+  async #importAfresh(failed: string): Promise<M> {
+    const url = new URL(failed);
+    url.searchParams.set('flagline-retry', String(++this.#retries));
+    return (await import(/* @vite-ignore */ /* webpackIgnore: true */ url.href)) as M;
   }
 
   /**
@@ -56,4 +83,13 @@ export class LazyPart<M = unknown> {
     this.#prefetched = true;
     this.load().catch(() => {});
   }
+}
+
+function messageOf(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
+/** The module a failed `import()` names: "Failed to fetch dynamically imported module: <url>" (Chromium), "error loading dynamically imported module: <url>" (Firefox). */
+function failedModuleUrl(reason: string): string | undefined {
+  return /dynamically imported module: (https?:\/\/\S+)$/.exec(reason)?.[1];
 }

@@ -35,6 +35,7 @@ const LAST_MESSAGES: PluralForms = {
 };
 
 const RELOAD = 'تعذّر تحميل جزء من الواجهة: أعد تحميل الصفحة للمحاولة مرة أخرى.';
+const RETRY = 'تعذّر تحميل جزء من الواجهة: حاول مرة أخرى، وأعد تحميل الصفحة إذا استمر الخطأ.';
 
 const ERRORS: Record<FlagErrorCode, string> = {
   'invalid-state': 'لا يمكن تنفيذ هذا الإجراء الآن.',
@@ -353,6 +354,6 @@ export const ar = {
     team: 'الفريق',
     supervisor: 'المشرف',
   },
-  // A part of an element whose code failed to load (LazyPart) asks for a reload, whatever its code.
-  error: (error) => (error.details?.reload ? RELOAD : ERRORS[error.code]),
+  // A part of an element whose code failed to load (LazyPart) asks to try again or to reload, whatever its code.
+  error: (error) => (error.details?.retry ? RETRY : error.details?.reload ? RELOAD : ERRORS[error.code]),
 } satisfies FlaglineMessages;

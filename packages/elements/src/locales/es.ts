@@ -19,6 +19,7 @@ const context: ContextStrings = {
 };
 
 const RELOAD = 'No se pudo cargar una parte de la interfaz: recargue la página para volver a intentarlo.';
+const RETRY = 'No se pudo cargar una parte de la interfaz: vuelva a intentarlo y recargue la página si sigue fallando.';
 
 const ERRORS: Record<FlagErrorCode, string> = {
   'invalid-state': 'Esta acción no es posible ahora.',
@@ -314,6 +315,6 @@ export const es = {
     team: 'Equipo',
     supervisor: 'Supervisor',
   },
-  // A part of an element whose code failed to load (LazyPart) asks for a reload, whatever its code.
-  error: (error) => (error.details?.reload ? RELOAD : ERRORS[error.code]),
+  // A part of an element whose code failed to load (LazyPart) asks to try again or to reload, whatever its code.
+  error: (error) => (error.details?.retry ? RETRY : error.details?.reload ? RELOAD : ERRORS[error.code]),
 } satisfies FlaglineMessages;

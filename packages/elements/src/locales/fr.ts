@@ -19,6 +19,7 @@ const context: ContextStrings = {
 };
 
 const RELOAD = 'Une partie de l’interface n’a pas pu être chargée\u00a0: rechargez la page pour réessayer.';
+const RETRY = 'Une partie de l’interface n’a pas pu être chargée\u00a0: réessayez, et rechargez la page si l’erreur persiste.';
 
 const ERRORS: Record<FlagErrorCode, string> = {
   'invalid-state': 'Cette action n’est pas possible pour le moment.',
@@ -314,6 +315,6 @@ export const fr = {
     team: 'Équipe',
     supervisor: 'Superviseur',
   },
-  // A part of an element whose code failed to load (LazyPart) asks for a reload, whatever its code.
-  error: (error) => (error.details?.reload ? RELOAD : ERRORS[error.code]),
+  // A part of an element whose code failed to load (LazyPart) asks to try again or to reload, whatever its code.
+  error: (error) => (error.details?.retry ? RETRY : error.details?.reload ? RELOAD : ERRORS[error.code]),
 } satisfies FlaglineMessages;
