@@ -108,6 +108,25 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 7 (issue 18): the checkpoint's flag histories one row each (in the order the Authority holds
+  // them: rowid order), so a checkpoint rewrites only the flags that changed since the last; the
+  // checkpoint row keeps the rest (position, replay window, lowered queue). A checkpoint written
+  // before moves into rows here.
+  (db) => {
+    db.exec('CREATE TABLE checkpoint_flags (flag_id TEXT PRIMARY KEY, body TEXT NOT NULL)');
+    const body = db.prepare('SELECT body FROM checkpoint').pluck().get() as string | undefined;
+    if (body === undefined) return;
+    const { events, ...head } = JSON.parse(body) as { events: { flagId: string }[] };
+    const histories = new Map<string, unknown[]>();
+    for (const event of events) {
+      const history = histories.get(event.flagId);
+      if (history) history.push(event);
+      else histories.set(event.flagId, [event]);
+    }
+    const insert = db.prepare('INSERT INTO checkpoint_flags (flag_id, body) VALUES (?, ?)');
+    for (const [flagId, history] of histories) insert.run(flagId, JSON.stringify(history));
+    db.prepare('UPDATE checkpoint SET body = ?').run(JSON.stringify(head));
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -35,6 +35,9 @@ export interface SqliteStorageOptions {
   commitWindowMs?: number;
 }
 
+/** The checkpoint row: everything of a Checkpoint but the flag histories (checkpoint_flags). */
+type CheckpointHead = Omit<Checkpoint, 'events'>;
+
 interface Waiter {
   batch: CommitBatch;
   resolve(): void;
@@ -57,6 +60,9 @@ export class SqliteStorage implements AuthorityStorage {
   readonly #selectInteraction: Database.Statement;
   readonly #insertLowered: Database.Statement;
   readonly #writeGroup: (group: Waiter[]) => void;
+  readonly #writeCheckpoint: (checkpoint: Checkpoint) => Map<string, number> | null;
+  /** The length of each flag history the stored checkpoint holds. */
+  #checkpointed = new Map<string, number>();
   readonly #onFailure: ((err: Error) => void) | undefined;
   readonly #alsoWrite: ((events: PositionedEvent[]) => void)[] = [];
   /** Transactions and batches written, for metrics and tests of the grouping itself. */
@@ -96,6 +102,25 @@ export class SqliteStorage implements AuthorityStorage {
     this.#selectInteraction = this.#db.prepare('SELECT interaction_id FROM events WHERE flag_id = ? AND seq = 1').pluck();
     this.#insertLowered = this.#db.prepare('INSERT INTO lowered (flag_id, at, pos) VALUES (?, ?, ?)');
     this.settings = new SqliteSettings(this.#db);
+    const checkpointPos = this.#db.prepare('SELECT pos FROM checkpoint').pluck();
+    const writeHead = this.#db.prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET pos = excluded.pos, body = excluded.body');
+    const writeFlag = this.#db.prepare('INSERT INTO checkpoint_flags (flag_id, body) VALUES (?, ?) ON CONFLICT (flag_id) DO UPDATE SET body = excluded.body');
+    const deleteFlag = this.#db.prepare('DELETE FROM checkpoint_flags WHERE flag_id = ?');
+    this.#writeCheckpoint = this.#db.transaction(({ events, ...head }: Checkpoint) => {
+      if (((checkpointPos.get() as number | undefined) ?? -1) > head.pos) return null;
+      const lengths = new Map<string, number>();
+      // Checkpoint.events: each flag's events together.
+      for (let i = 0, j = 0; i < events.length; i = j) {
+        const { flagId } = events[i]!;
+        while (j < events.length && events[j]!.flagId === flagId) j++;
+        if (lengths.has(flagId)) throw new Error(`The checkpoint's events of flag ${flagId} are not together.`);
+        lengths.set(flagId, j - i);
+        if (this.#checkpointed.get(flagId) !== j - i) writeFlag.run(flagId, JSON.stringify(events.slice(i, j)));
+      }
+      for (const flagId of this.#checkpointed.keys()) if (!lengths.has(flagId)) deleteFlag.run(flagId);
+      writeHead.run(head.pos, JSON.stringify(head satisfies CheckpointHead));
+      return lengths;
+    });
     this.#writeGroup = this.#db.transaction((group: Waiter[]) => {
       for (const { batch } of group) {
         for (const { pos, event } of batch.events) {
@@ -116,17 +141,24 @@ export class SqliteStorage implements AuthorityStorage {
    */
   async load(): Promise<Loaded> {
     const epoch = (this.#db.prepare(`SELECT value FROM meta WHERE key = 'epoch'`).get() as { value: string }).value;
-    const saved = this.#db.prepare('SELECT body FROM checkpoint').get() as { body: string } | undefined;
-    const checkpoint = saved && (JSON.parse(saved.body) as Checkpoint);
-    // Each flag's whole history, in seq order (Checkpoint.events).
+    const head = this.#db.prepare('SELECT body FROM checkpoint').pluck().get() as string | undefined;
+    // Each flag's whole history, in seq order, one row each (migration 7).
     const histories = new Map<string, FlagEvent[]>();
-    for (const event of checkpoint?.events ?? []) {
-      this.#remember(event);
-      const history = histories.get(event.flagId);
-      if (history) history.push(event);
-      else histories.set(event.flagId, [event]);
+    const events: FlagEvent[] = [];
+    if (head !== undefined) {
+      const rows = this.#db.prepare('SELECT flag_id, body FROM checkpoint_flags ORDER BY rowid').raw().iterate() as Iterable<[flagId: string, body: string]>;
+      for (const [flagId, body] of rows) {
+        const history = JSON.parse(body) as FlagEvent[];
+        histories.set(flagId, history);
+        for (const event of history) {
+          this.#remember(event);
+          events.push(event);
+        }
+      }
     }
-    const events: PositionedEvent[] = [];
+    this.#checkpointed = new Map([...histories].map(([flagId, history]) => [flagId, history.length]));
+    const checkpoint = head === undefined ? undefined : { ...(JSON.parse(head) as CheckpointHead), events };
+    const window: PositionedEvent[] = [];
     const upTo = checkpoint?.pos ?? 0;
     const body = this.#db.prepare('SELECT body FROM events WHERE pos = ?').pluck();
     // Rows as arrays (raw): no object per row for the ~50k of a day's replay window.
@@ -136,18 +168,23 @@ export class SqliteStorage implements AuthorityStorage {
       .iterate(upTo, checkpoint?.replayFrom ?? 0) as Iterable<[pos: number, flagId: string, seq: number, body: string | null]>;
     for (const [pos, flagId, seq, text] of rows) {
       const known = text === null ? histories.get(flagId)?.[seq - 1] : undefined;
-      events.push({ pos, event: known ?? (JSON.parse(text ?? (body.get(pos) as string)) as FlagEvent) });
+      window.push({ pos, event: known ?? (JSON.parse(text ?? (body.get(pos) as string)) as FlagEvent) });
     }
-    this.loadedEvents = events.length;
-    return { epoch, ...(checkpoint ? { checkpoint } : {}), events };
+    this.loadedEvents = window.length;
+    return { epoch, ...(checkpoint ? { checkpoint } : {}), events: window };
   }
 
-  /** Replaces the stored checkpoint unless that one is further on; a write error goes to the Authority, which reports it. */
+  /**
+   * Replaces the stored checkpoint unless that one is further on, in one transaction: the head
+   * row, and the history of each flag that changed since the last checkpoint (a flag's history
+   * only grows, so its length says whether it did); flags that left memory leave it. A checkpoint
+   * then costs what happened since the last one, not the whole state in memory. A write error goes
+   * to the Authority, which reports it.
+   */
   async saveCheckpoint(checkpoint: Checkpoint): Promise<void> {
     if (this.#failure) throw this.#failure;
-    this.#db
-      .prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET pos = excluded.pos, body = excluded.body WHERE excluded.pos >= checkpoint.pos')
-      .run(checkpoint.pos, JSON.stringify(checkpoint));
+    const written = this.#writeCheckpoint(checkpoint);
+    if (written) this.#checkpointed = written;
   }
 
   /** Flags lowered before a log position, newest first (the Authority's history past its memory). */

@@ -188,7 +188,8 @@ purgeSuite('SQLite', async () => {
   return {
     store: (name) => new SqliteStorage({ file: file(name), sync: 'normal' }),
     raw: async (name, flagId) => [...rows(name, 'SELECT body FROM events WHERE flag_id = ?', flagId), ...rows(name, 'SELECT flag_id FROM lowered WHERE flag_id = ?', flagId)],
-    checkpoint: async (name) => rows(name, 'SELECT body FROM checkpoint').join(''),
+    // The checkpoint row and its flags' histories (one row each, keyed by the flag's id).
+    checkpoint: async (name) => [...rows(name, 'SELECT body FROM checkpoint'), ...rows(name, 'SELECT flag_id || body FROM checkpoint_flags')].join(''),
     dispose: async () => rmSync(dir, { recursive: true, force: true }),
   };
 });

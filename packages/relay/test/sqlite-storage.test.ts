@@ -61,6 +61,44 @@ describe('SqliteStorage', () => {
     await b.close();
   });
 
+  it('a checkpoint writes only the flags whose history grew since the last, drops those that left memory, and never goes back', async () => {
+    const f = file();
+    const s = new SqliteStorage({ file: f });
+    await s.load();
+    await s.commit({ events: [raised('f1', 1), raised('f2', 2), message('f1', 2, 3), message('f2', 2, 4), raised('f3', 5)], expectedPos: 0 });
+    const [f1a, f2a, f1b, f2b, f3a] = [raised('f1', 1), raised('f2', 2), message('f1', 2, 3), message('f2', 2, 4), raised('f3', 5)].map((pe) => pe.event);
+    // Rows written by one saveCheckpoint: SQLite counts each insert, update and delete.
+    const rowsWritten = async (checkpoint: Parameters<SqliteStorage['saveCheckpoint']>[0]) => {
+      const count = s.database.prepare('SELECT total_changes()').pluck();
+      const before = count.get() as number;
+      await s.saveCheckpoint(checkpoint);
+      return (count.get() as number) - before;
+    };
+    assert.equal(await rowsWritten({ v: 1, pos: 2, replayFrom: 1, events: [f1a, f2a], lowered: [] }), 3, 'both flags and the head');
+    assert.equal(await rowsWritten({ v: 1, pos: 3, replayFrom: 1, events: [f1a, f1b, f2a], lowered: [] }), 2, 'f1 grew: f1 and the head');
+    assert.equal(await rowsWritten({ v: 1, pos: 5, replayFrom: 1, events: [f2a, f2b, f3a], lowered: [{ flagId: 'f2', at: 2, pos: 4 }] }), 4, 'f1 left memory, f2 grew, f3 is new, the head');
+    assert.equal(await rowsWritten({ v: 1, pos: 4, replayFrom: 1, events: [f2a], lowered: [] }), 0, 'an older checkpoint changes nothing');
+    await s.close();
+    const { checkpoint } = await new SqliteStorage({ file: f }).load();
+    assert.deepEqual(checkpoint, { v: 1, pos: 5, replayFrom: 1, events: [f2a, f2b, f3a], lowered: [{ flagId: 'f2', at: 2, pos: 4 }] });
+  });
+
+  it('migration 7 moves a checkpoint written as one row into a row per flag, in the same order', async () => {
+    const f = file();
+    await new SqliteStorage({ file: f }).close();
+    const [f2a, f1a, f2b] = [raised('f2', 1), raised('f1', 2), message('f2', 2, 3)].map((pe) => pe.event);
+    const old = { v: 1, pos: 3, replayFrom: 1, events: [f2a, f2b, f1a], lowered: [] };
+    // The file as a relay of schema 6 left it.
+    const db = new Database(f);
+    db.exec(`DROP TABLE checkpoint_flags; UPDATE meta SET value = '6' WHERE key = 'schema_version'`);
+    db.prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, 3, ?)').run(JSON.stringify(old));
+    db.close();
+    const s = new SqliteStorage({ file: f });
+    assert.deepEqual((await s.load()).checkpoint, old);
+    assert.equal(s.database.prepare('SELECT count(*) FROM checkpoint_flags').pluck().get(), 2);
+    await s.close();
+  });
+
   it('group commit: batches of one turn go in one transaction and resolve in order', async () => {
     const s = new SqliteStorage({ file: file() });
     await s.load();
