@@ -5,7 +5,8 @@
 // asserted: these are figures, not tests. `--only=size,client,render,relay,restart,automation` runs a subset;
 // `--only=storm` runs the relay's reconnect storms alone (not part of the default set: `relay` ends with them).
 // For the relay section, `--relay-rates=300,600`, `--relay-sides=flagline` (Socket.IO always
-// runs too) and `--relay-storms=` (none) narrow the plan, to iterate on one part (issue 18).
+// runs too) and `--relay-storms=` (none) narrow the plan, to iterate on one part (issue 18);
+// `--storm-load-ms=40000` makes the storms' load step longer (a bigger state in memory at the crash).
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -48,6 +49,7 @@ const plan = smoke ? PLANS.smoke : PLANS.full;
 const listArg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',').filter(Boolean);
 plan.relay.rates = listArg('relay-rates')?.map(Number) ?? plan.relay.rates;
 plan.relay.storms = listArg('relay-storms') ?? plan.relay.storms;
+plan.storm.loadMs = Number(listArg('storm-load-ms')?.[0] ?? plan.storm.loadMs);
 const log = (msg) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${msg}\n`);
 
 const started = performance.now();
