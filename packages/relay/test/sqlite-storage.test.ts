@@ -66,7 +66,7 @@ describe('SqliteStorage', () => {
     const s = new SqliteStorage({ file: f });
     await s.load();
     await s.commit({ events: [raised('f1', 1), raised('f2', 2), message('f1', 2, 3), message('f2', 2, 4), raised('f3', 5)], expectedPos: 0 });
-    const [f1a, f2a, f1b, f2b, f3a] = [raised('f1', 1), raised('f2', 2), message('f1', 2, 3), message('f2', 2, 4), raised('f3', 5)].map((pe) => pe.event);
+    const [f1a, f2a, f1b, f2b, f3a] = [raised('f1', 1).event, raised('f2', 2).event, message('f1', 2, 3).event, message('f2', 2, 4).event, raised('f3', 5).event];
     // Rows written by one saveCheckpoint: SQLite counts each insert, update and delete.
     const rowsWritten = async (checkpoint: Parameters<SqliteStorage['saveCheckpoint']>[0]) => {
       const count = s.database.prepare('SELECT total_changes()').pluck();
@@ -86,7 +86,7 @@ describe('SqliteStorage', () => {
   it('migration 7 moves a checkpoint written as one row into a row per flag, in the same order', async () => {
     const f = file();
     await new SqliteStorage({ file: f }).close();
-    const [f2a, f1a, f2b] = [raised('f2', 1), raised('f1', 2), message('f2', 2, 3)].map((pe) => pe.event);
+    const [f2a, f1a, f2b] = [raised('f2', 1).event, raised('f1', 2).event, message('f2', 2, 3).event];
     const old = { v: 1, pos: 3, replayFrom: 1, events: [f2a, f2b, f1a], lowered: [] };
     // The file as a relay of schema 6 left it.
     const db = new Database(f);
