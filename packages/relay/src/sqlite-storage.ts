@@ -145,18 +145,19 @@ export class SqliteStorage implements AuthorityStorage {
     // Each flag's whole history, in seq order, one row each (migration 7).
     const histories = new Map<string, FlagEvent[]>();
     const events: FlagEvent[] = [];
+    this.#checkpointed = new Map();
     if (head !== undefined) {
       const rows = this.#db.prepare('SELECT flag_id, body FROM checkpoint_flags ORDER BY rowid').raw().iterate() as Iterable<[flagId: string, body: string]>;
       for (const [flagId, body] of rows) {
         const history = JSON.parse(body) as FlagEvent[];
         histories.set(flagId, history);
+        this.#checkpointed.set(flagId, history.length);
         for (const event of history) {
           this.#remember(event);
           events.push(event);
         }
       }
     }
-    this.#checkpointed = new Map([...histories].map(([flagId, history]) => [flagId, history.length]));
     const checkpoint = head === undefined ? undefined : { ...(JSON.parse(head) as CheckpointHead), events };
     const window: PositionedEvent[] = [];
     const upTo = checkpoint?.pos ?? 0;
