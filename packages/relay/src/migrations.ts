@@ -127,6 +127,17 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
     for (const [flagId, history] of histories) insert.run(flagId, JSON.stringify(history));
     db.prepare('UPDATE checkpoint SET body = ?').run(JSON.stringify(head));
   },
+  // 8 (issue 18): a checkpointed flag's history is named, not copied: how many of its events (seq
+  // 1 to n) the checkpoint holds, which load() reads from `events`. A checkpoint then writes a
+  // number per flag that changed instead of the flag's whole history again (in rowid order, as 7).
+  (db) => {
+    db.exec(`
+      CREATE TABLE checkpoint_refs (flag_id TEXT PRIMARY KEY, events INTEGER NOT NULL);
+      INSERT INTO checkpoint_refs (flag_id, events) SELECT flag_id, json_array_length(body) FROM checkpoint_flags ORDER BY rowid;
+      DROP TABLE checkpoint_flags;
+      ALTER TABLE checkpoint_refs RENAME TO checkpoint_flags;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

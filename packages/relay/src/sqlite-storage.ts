@@ -35,7 +35,7 @@ export interface SqliteStorageOptions {
   commitWindowMs?: number;
 }
 
-/** The checkpoint row: everything of a Checkpoint but the flag histories (checkpoint_flags). */
+/** The checkpoint row: everything of a Checkpoint but the flag histories (checkpoint_flags names them). */
 type CheckpointHead = Omit<Checkpoint, 'events'>;
 
 interface Waiter {
@@ -61,7 +61,7 @@ export class SqliteStorage implements AuthorityStorage {
   readonly #insertLowered: Database.Statement;
   readonly #writeGroup: (group: Waiter[]) => void;
   readonly #writeCheckpoint: (checkpoint: Checkpoint) => Map<string, number> | null;
-  /** The length of each flag history the stored checkpoint holds. */
+  /** The length of each flag history the stored checkpoint names. */
   #checkpointed = new Map<string, number>();
   readonly #onFailure: ((err: Error) => void) | undefined;
   readonly #alsoWrite: ((events: PositionedEvent[]) => void)[] = [];
@@ -104,7 +104,7 @@ export class SqliteStorage implements AuthorityStorage {
     this.settings = new SqliteSettings(this.#db);
     const checkpointPos = this.#db.prepare('SELECT pos FROM checkpoint').pluck();
     const writeHead = this.#db.prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET pos = excluded.pos, body = excluded.body');
-    const writeFlag = this.#db.prepare('INSERT INTO checkpoint_flags (flag_id, body) VALUES (?, ?) ON CONFLICT (flag_id) DO UPDATE SET body = excluded.body');
+    const writeFlag = this.#db.prepare('INSERT INTO checkpoint_flags (flag_id, events) VALUES (?, ?) ON CONFLICT (flag_id) DO UPDATE SET events = excluded.events');
     const deleteFlag = this.#db.prepare('DELETE FROM checkpoint_flags WHERE flag_id = ?');
     this.#writeCheckpoint = this.#db.transaction(({ events, ...head }: Checkpoint) => {
       if (((checkpointPos.get() as number | undefined) ?? -1) > head.pos) return null;
@@ -114,8 +114,10 @@ export class SqliteStorage implements AuthorityStorage {
         const { flagId } = events[i]!;
         while (j < events.length && events[j]!.flagId === flagId) j++;
         if (lengths.has(flagId)) throw new Error(`The checkpoint's events of flag ${flagId} are not together.`);
+        // Named by its length, so it must be the whole history: seq 1 to n, all in `events` (durable before any checkpoint).
+        if (events[i]!.seq !== 1 || events[j - 1]!.seq !== j - i) throw new Error(`The checkpoint's events of flag ${flagId} are not its whole history.`);
         lengths.set(flagId, j - i);
-        if (this.#checkpointed.get(flagId) !== j - i) writeFlag.run(flagId, JSON.stringify(events.slice(i, j)));
+        if (this.#checkpointed.get(flagId) !== j - i) writeFlag.run(flagId, j - i);
       }
       for (const flagId of this.#checkpointed.keys()) if (!lengths.has(flagId)) deleteFlag.run(flagId);
       writeHead.run(head.pos, JSON.stringify(head satisfies CheckpointHead));
@@ -135,23 +137,32 @@ export class SqliteStorage implements AuthorityStorage {
 
   /**
    * The epoch, the latest checkpoint and the events from its replay window on (or all of them).
-   * An event up to the checkpoint whose flag's history the checkpoint holds is that object, not
-   * its row parsed again: after a day, or in the bench's reconnect storm, most of the replay
-   * window is in the checkpoint, and parsing it twice was a third of the start (bench/README.md).
+   * The checkpoint names each flag's history by its length; its events are read from the log
+   * once, and an event of the replay window up to the checkpoint whose flag the checkpoint names
+   * is that object, not its row parsed again (in the bench's reconnect storm most of the window is).
    */
   async load(): Promise<Loaded> {
     const epoch = (this.#db.prepare(`SELECT value FROM meta WHERE key = 'epoch'`).get() as { value: string }).value;
     const head = this.#db.prepare('SELECT body FROM checkpoint').pluck().get() as string | undefined;
-    // Each flag's whole history, in seq order, one row each (migration 7).
+    // Each named flag's history as one JSON array (its rows in seq order: the UNIQUE (flag_id, seq)
+    // index), flags in rowid order: a parse per flag, not per event.
     const histories = new Map<string, FlagEvent[]>();
     const events: FlagEvent[] = [];
     this.#checkpointed = new Map();
     if (head !== undefined) {
-      const rows = this.#db.prepare('SELECT flag_id, body FROM checkpoint_flags ORDER BY rowid').raw().iterate() as Iterable<[flagId: string, body: string]>;
-      for (const [flagId, body] of rows) {
-        const history = JSON.parse(body) as FlagEvent[];
+      const rows = this.#db
+        .prepare(
+          `SELECT c.flag_id, c.events, '[' || group_concat(e.body, ',' ORDER BY e.seq) || ']' FROM checkpoint_flags c
+           LEFT JOIN events e ON e.flag_id = c.flag_id AND e.seq <= c.events GROUP BY c.rowid ORDER BY c.rowid`,
+        )
+        .raw()
+        .iterate() as Iterable<[flagId: string, length: number, history: string | null]>;
+      for (const [flagId, length, json] of rows) {
+        const history = JSON.parse(json ?? '[]') as FlagEvent[];
+        if (history.length !== length)
+          throw new Error(`The checkpoint names ${length} events of flag ${flagId}, but the log holds ${history.length} of them: the file is damaged.`);
         histories.set(flagId, history);
-        this.#checkpointed.set(flagId, history.length);
+        this.#checkpointed.set(flagId, length);
         for (const event of history) {
           this.#remember(event);
           events.push(event);
@@ -177,10 +188,11 @@ export class SqliteStorage implements AuthorityStorage {
 
   /**
    * Replaces the stored checkpoint unless that one is further on, in one transaction: the head
-   * row, and the history of each flag that changed since the last checkpoint (a flag's history
-   * only grows, so its length says whether it did); flags that left memory leave it. A checkpoint
-   * then costs what happened since the last one, not the whole state in memory. A write error goes
-   * to the Authority, which reports it.
+   * row, and the length of each flag history that grew since the last checkpoint (its events are
+   * in the log already: the Authority saves a checkpoint once everything before it is durable);
+   * flags that left memory leave it. A checkpoint then writes a number per flag that changed, not
+   * the state in memory, nor even the changed histories. A write error goes to the Authority,
+   * which reports it.
    */
   async saveCheckpoint(checkpoint: Checkpoint): Promise<void> {
     if (this.#failure) throw this.#failure;
@@ -195,14 +207,14 @@ export class SqliteStorage implements AuthorityStorage {
 
   /**
    * Deletes every event of up to `limit` flags lowered before `cutoff` (ms since the epoch),
-   * oldest first, in one transaction. Only flags lowered at or before the latest checkpoint go:
-   * the checkpoint (written just before, after they left memory) then holds nothing of them,
-   * and the log's head is never deleted. Command outcomes stay (see the README's Retention).
+   * oldest first, in one transaction. Only flags lowered at or before the latest checkpoint, and
+   * not named by it, go: the checkpoint (written just before, after they left memory) reads
+   * nothing of them, and the log's head is never deleted. Command outcomes stay (see the README's Retention).
    */
   purge(cutoff: number, limit: number): Purged {
     return this.#db.transaction(() => {
       const flags = this.#db
-        .prepare('SELECT flag_id FROM lowered WHERE at < ? AND pos <= (SELECT pos FROM checkpoint) ORDER BY at LIMIT ?')
+        .prepare('SELECT flag_id FROM lowered WHERE at < ? AND pos <= (SELECT pos FROM checkpoint) AND flag_id NOT IN (SELECT flag_id FROM checkpoint_flags) ORDER BY at LIMIT ?')
         .pluck()
         .all(cutoff, limit) as string[];
       let events = 0;

@@ -1,7 +1,8 @@
 /**
  * Checkpoints on the relay's stores: a restarted Authority reads the latest checkpoint and the
  * events after it (plus the replay window), not the history — proven by counting what load()
- * read and by deleting every event before the checkpoint — and ends in the same state. On
+ * read and by deleting every event before the checkpoint (on SQLite, but the histories the
+ * checkpoint names: it reads them from the log) — and ends in the same state. On
  * Redis, checkpoints written by several processes while others append are each at one log
  * position.
  */
@@ -86,7 +87,7 @@ describe('checkpoints on SQLite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flagline-checkpoints-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('restarts from the checkpoint with the same state, without reading or needing the events before it', async () => {
+  it('restarts from the checkpoint with the same state, needing of the events before it only the histories it names', async () => {
     const file = join(dir, 'relay.db');
     const clock = { now: 1_000 };
     const { seen, flags, interactions, checkpointPos, openFlag, later } = await history(new SqliteStorage({ file }), clock);
@@ -98,14 +99,20 @@ describe('checkpoints on SQLite', () => {
     assert.deepEqual(observe(restarted, flags, interactions), seen);
     await counted.close();
 
-    // Delete every event up to the checkpoint: the state does not need them.
+    // Delete every event up to the checkpoint but those of the histories it names (the flags then
+    // in memory, read from the log): the state does not need them.
     const db = new Database(file);
-    const deleted = db.prepare('DELETE FROM events WHERE pos <= ?').run(checkpointPos).changes;
+    const named = 'SELECT flag_id FROM checkpoint_flags';
+    const replayFrom = (JSON.parse(db.prepare('SELECT body FROM checkpoint').pluck().get() as string) as Checkpoint).replayFrom;
+    const kept = db.prepare(`SELECT count(*) FROM events WHERE pos <= ? AND flag_id IN (${named})`).pluck().get(checkpointPos) as number;
+    const keptInWindow = db.prepare(`SELECT count(*) FROM events WHERE pos BETWEEN ? AND ? AND flag_id IN (${named})`).pluck().get(replayFrom, checkpointPos) as number;
+    const deleted = db.prepare(`DELETE FROM events WHERE pos <= ? AND flag_id NOT IN (${named})`).run(checkpointPos).changes;
     db.close();
-    assert.equal(deleted, checkpointPos);
+    assert.equal(deleted + kept, checkpointPos);
+    assert.ok(kept < deleted, `kept ${kept} of ${checkpointPos}`);
     const storage = new SqliteStorage({ file });
     const again = await open(storage, clock);
-    assert.equal(storage.loadedEvents, total - checkpointPos);
+    assert.equal(storage.loadedEvents, total - checkpointPos + keptInWindow);
     assert.deepEqual(observe(again, flags, interactions), seen);
     await goesOn(again, openFlag, later);
     await again.close();

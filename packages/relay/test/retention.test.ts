@@ -57,7 +57,12 @@ interface Env {
   dispose(): Promise<void>;
 }
 
-function purgeSuite(kind: string, setup: () => Promise<Env>) {
+/**
+ * `checkpointCopies`: the store's checkpoint keeps copies of the histories it holds (Redis), so a
+ * purge may delete a flag it holds; SQLite's names histories in the log, and its purge leaves
+ * those (sqlite-storage.test.ts), so its replay window never spans purged events.
+ */
+function purgeSuite(kind: string, checkpointCopies: boolean, setup: () => Promise<Env>) {
   describe(`retention purge on ${kind}`, () => {
     let env: Env;
     before(async () => (env = await setup()));
@@ -129,7 +134,7 @@ function purgeSuite(kind: string, setup: () => Promise<Env>) {
       await reopened.close();
     });
 
-    it('restarts from a checkpoint whose replay window spans purged events', async () => {
+    if (checkpointCopies) it('restarts from a checkpoint whose replay window spans purged events', async () => {
       const clock = { now: Date.parse('2026-11-25T09:00:00Z') };
       const first = await open(env.store('window'), clock);
       await story(first, 'old-call', SECRET_TEXT);
@@ -174,7 +179,7 @@ function purgeSuite(kind: string, setup: () => Promise<Env>) {
   });
 }
 
-purgeSuite('SQLite', async () => {
+purgeSuite('SQLite', false, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'flagline-retention-'));
   const file = (name: string) => join(dir, `${name}.db`);
   const rows = (name: string, sql: string, ...args: unknown[]) => {
@@ -188,13 +193,17 @@ purgeSuite('SQLite', async () => {
   return {
     store: (name) => new SqliteStorage({ file: file(name), sync: 'normal' }),
     raw: async (name, flagId) => [...rows(name, 'SELECT body FROM events WHERE flag_id = ?', flagId), ...rows(name, 'SELECT flag_id FROM lowered WHERE flag_id = ?', flagId)],
-    // The checkpoint row and its flags' histories (one row each, keyed by the flag's id).
-    checkpoint: async (name) => [...rows(name, 'SELECT body FROM checkpoint'), ...rows(name, 'SELECT flag_id || body FROM checkpoint_flags')].join(''),
+    // The checkpoint row and the flag histories it names (their events in the log).
+    checkpoint: async (name) =>
+      [
+        ...rows(name, 'SELECT body FROM checkpoint'),
+        ...rows(name, 'SELECT c.flag_id || group_concat(e.body) FROM checkpoint_flags c JOIN events e ON e.flag_id = c.flag_id AND e.seq <= c.events GROUP BY c.flag_id'),
+      ].join(''),
     dispose: async () => rmSync(dir, { recursive: true, force: true }),
   };
 });
 
-purgeSuite('Redis', async () => {
+purgeSuite('Redis', true, async () => {
   const server = new RedisServer();
   await server.start('always');
   const raw = new Redis(server.url);

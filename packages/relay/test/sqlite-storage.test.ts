@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FlagEvent, PositionedEvent } from '@flagline/core';
+import type { Checkpoint } from '@flagline/core/authority';
 import { SqliteStorage } from '../src/sqlite-storage.js';
 import { SCHEMA_VERSION } from '../src/migrations.js';
 
@@ -83,20 +84,75 @@ describe('SqliteStorage', () => {
     assert.deepEqual(checkpoint, { v: 1, pos: 5, replayFrom: 1, events: [f2a, f2b, f3a], lowered: [{ flagId: 'f2', at: 2, pos: 4 }] });
   });
 
-  it('migration 7 moves a checkpoint written as one row into a row per flag, in the same order', async () => {
+  /** A file with the log f2, f1, f2 and no checkpoint yet, for the migration tests. */
+  async function logged() {
     const f = file();
-    await new SqliteStorage({ file: f }).close();
-    const [f2a, f1a, f2b] = [raised('f2', 1).event, raised('f1', 2).event, message('f2', 2, 3).event];
-    const old = { v: 1, pos: 3, replayFrom: 1, events: [f2a, f2b, f1a], lowered: [] };
+    const s = new SqliteStorage({ file: f });
+    await s.load();
+    const log = [raised('f2', 1), raised('f1', 2), message('f2', 2, 3)];
+    await s.commit({ events: log, expectedPos: 0 });
+    await s.close();
+    const [f2a, f1a, f2b] = log.map((pe) => pe.event);
+    const checkpoint: Checkpoint = { v: 1, pos: 3, replayFrom: 1, events: [f2a!, f2b!, f1a!], lowered: [] };
+    return { f, checkpoint };
+  }
+
+  it('migration 7 moves a checkpoint written as one row into a row per flag, in the same order (and 8 into names)', async () => {
+    const { f, checkpoint } = await logged();
     // The file as a relay of schema 6 left it.
     const db = new Database(f);
     db.exec(`DROP TABLE checkpoint_flags; UPDATE meta SET value = '6' WHERE key = 'schema_version'`);
-    db.prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, 3, ?)').run(JSON.stringify(old));
+    db.prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, 3, ?)').run(JSON.stringify(checkpoint));
     db.close();
     const s = new SqliteStorage({ file: f });
-    assert.deepEqual((await s.load()).checkpoint, old);
+    assert.deepEqual((await s.load()).checkpoint, checkpoint);
     assert.equal(s.database.prepare('SELECT count(*) FROM checkpoint_flags').pluck().get(), 2);
     await s.close();
+  });
+
+  it('migration 8 turns the histories a checkpoint copied into their lengths, in the same order', async () => {
+    const { f, checkpoint } = await logged();
+    // The file as a relay of schema 7 left it: each flag's history copied into its row.
+    const db = new Database(f);
+    db.exec(`DROP TABLE checkpoint_flags; CREATE TABLE checkpoint_flags (flag_id TEXT PRIMARY KEY, body TEXT NOT NULL); UPDATE meta SET value = '7' WHERE key = 'schema_version'`);
+    const { events, ...head } = checkpoint;
+    db.prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, 3, ?)').run(JSON.stringify(head));
+    db.prepare('INSERT INTO checkpoint_flags (flag_id, body) VALUES (?, ?), (?, ?)').run('f2', JSON.stringify(events.slice(0, 2)), 'f1', JSON.stringify(events.slice(2)));
+    db.close();
+    const s = new SqliteStorage({ file: f });
+    assert.deepEqual((await s.load()).checkpoint, checkpoint);
+    assert.deepEqual(s.database.prepare('SELECT flag_id, events FROM checkpoint_flags ORDER BY rowid').raw().all(), [['f2', 2], ['f1', 1]]);
+    await s.close();
+  });
+
+  it('a checkpoint names histories in the log: one the log does not hold whole is refused when written and a damaged file when read', async () => {
+    const { f, checkpoint } = await logged();
+    const s = new SqliteStorage({ file: f });
+    await s.load();
+    await assert.rejects(s.saveCheckpoint({ ...checkpoint, events: checkpoint.events.slice(1) }), /not its whole history/);
+    await s.saveCheckpoint(checkpoint);
+    s.database.prepare('DELETE FROM events WHERE flag_id = ? AND seq = 2').run('f2');
+    await s.close();
+    const damaged = new SqliteStorage({ file: f });
+    await assert.rejects(damaged.load(), /names 2 events of flag f2, but the log holds 1 of them: the file is damaged/);
+    await damaged.close();
+  });
+
+  it('the retention purge leaves a flag the checkpoint names, and takes it once a checkpoint no longer does', async () => {
+    const f = file();
+    const s = new SqliteStorage({ file: f });
+    await s.load();
+    const lowered: PositionedEvent = { pos: 2, event: { type: 'lowered', flagId: 'old', seq: 2, at: 10, actor, cause: 'agent' } };
+    await s.commit({ events: [raised('old', 1), lowered], expectedPos: 0 });
+    const inMemory = { v: 1, pos: 2, replayFrom: 1, events: [raised('old', 1).event, lowered.event], lowered: [{ flagId: 'old', at: 10, pos: 2 }] } as const;
+    await s.saveCheckpoint({ ...inMemory, events: [...inMemory.events], lowered: [...inMemory.lowered] });
+    assert.deepEqual(s.purge(1_000, 10), { flags: 0, events: 0 });
+    await s.saveCheckpoint({ v: 1, pos: 2, replayFrom: 3, events: [], lowered: [] });
+    assert.deepEqual(s.purge(1_000, 10), { flags: 1, events: 2 });
+    await s.close();
+    const reopened = new SqliteStorage({ file: f });
+    assert.deepEqual((await reopened.load()).checkpoint, { v: 1, pos: 2, replayFrom: 3, events: [], lowered: [] });
+    await reopened.close();
   });
 
   it('group commit: batches of one turn go in one transaction and resolve in order', async () => {

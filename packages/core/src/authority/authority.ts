@@ -726,8 +726,13 @@ export class Authority implements DecisionState {
   /** The flags in memory as events, the lowered queue and the replay window's start, at `pos`. */
   #capture(): Checkpoint {
     this.#evict();
-    const events: FlagEvent[] = [];
-    for (const history of this.#history.values()) for (const event of history) events.push(event);
+    // Filled in place, not pushed: a checkpoint's capture pauses the relay, and growing an array
+    // of ~10^5 events took 4× as long (bench/README.md, section 5).
+    let count = 0;
+    for (const history of this.#history.values()) count += history.length;
+    const events = new Array<FlagEvent>(count);
+    let i = 0;
+    for (const history of this.#history.values()) for (const event of history) events[i++] = event;
     const replayFrom = Math.max(this.#log[0]?.pos ?? this.#pos + 1, this.#pos - this.#replayWindow + 1);
     return { v: 1, pos: this.#pos, replayFrom, events, lowered: this.#lowered.slice(this.#loweredHead) };
   }
