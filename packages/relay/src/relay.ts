@@ -13,6 +13,7 @@ import { REMOTE_ALGORITHMS, createVerifier, signToken, type Verifier } from './a
 import { ConfigError, type RelayConfig } from './config.js';
 import { CLOSE, RelayConnection, type ConnectionContext } from './connection.js';
 import { WriteBatch } from './write-batch.js';
+import { Heartbeat } from './heartbeat.js';
 import { DEV_DIRECTORY } from './dev-directory.js';
 import { createHttpHandler } from './http-routes.js';
 import { createLogger, type Logger } from './log.js';
@@ -208,16 +209,11 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     starting(req, socket);
   });
 
-  const heartbeat = setInterval(() => {
-    for (const conn of connections) {
-      if (!conn.alive) {
-        log.info('heartbeat missed', { remote: conn.remote, participant: conn.participant?.id ?? null });
-        conn.terminate();
-      }
-      else conn.ping();
-    }
-  }, config.heartbeatMs);
-  heartbeat.unref();
+  const heartbeat = new Heartbeat(connections, config.heartbeatMs, (conn) => {
+    log.info('heartbeat missed', { remote: conn.remote, participant: conn.participant?.id ?? null });
+    conn.terminate();
+  });
+  heartbeat.start();
 
   // Listen first, then load the state: connections that come meanwhile wait (held) instead of
   // being refused into a backoff. The backlog holds the TCP connections of a reconnect storm
@@ -282,7 +278,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
     log.info('shutting down', { connections: connections.size });
     server.close();
     server.closeIdleConnections();
-    clearInterval(heartbeat);
+    heartbeat.stop();
     stopLoopWatch();
     const flushed = await flushWithin(config.shutdownTimeoutMs);
     verify.close();
