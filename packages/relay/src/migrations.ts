@@ -130,12 +130,20 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
   // 8 (issue 18): a checkpointed flag's history is named, not copied: how many of its events (seq
   // 1 to n) the checkpoint holds, which load() reads from `events`. A checkpoint then writes a
   // number per flag that changed instead of the flag's whole history again (in rowid order, as 7).
+  // A copied history the log no longer holds whole (an interaction erased, or purged behind the
+  // checkpoint, before a newer checkpoint was written) is not named, nor kept in the lowered queue.
   (db) => {
     db.exec(`
       CREATE TABLE checkpoint_refs (flag_id TEXT PRIMARY KEY, events INTEGER NOT NULL);
-      INSERT INTO checkpoint_refs (flag_id, events) SELECT flag_id, json_array_length(body) FROM checkpoint_flags ORDER BY rowid;
+      INSERT INTO checkpoint_refs (flag_id, events)
+        SELECT flag_id, json_array_length(body) FROM checkpoint_flags c
+        WHERE json_array_length(body) = (SELECT count(*) FROM events e WHERE e.flag_id = c.flag_id AND e.seq <= json_array_length(c.body))
+        ORDER BY rowid;
       DROP TABLE checkpoint_flags;
       ALTER TABLE checkpoint_refs RENAME TO checkpoint_flags;
+      UPDATE checkpoint SET body = json_set(body, '$.lowered', json((
+        SELECT json_group_array(json(value) ORDER BY key) FROM json_each(body, '$.lowered')
+        WHERE json_extract(value, '$.flagId') IN (SELECT flag_id FROM checkpoint_flags))));
     `);
   },
 ];

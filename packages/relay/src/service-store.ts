@@ -6,6 +6,7 @@
  * sessions the host ended. Writes are synchronous transactions (durable before the answer).
  */
 import type Database from 'better-sqlite3';
+import { KEEP_NAMED_LOWERED } from './sqlite-storage.js';
 
 /** One service call, as audited: who, what, on what, when, and how it ended. */
 export interface AuditRecord {
@@ -65,11 +66,18 @@ export class ServiceStore implements ServiceState {
     // The retention purge's index of lowered flags (migration 2) names them too.
     const deleteLowered = db.prepare('DELETE FROM lowered WHERE flag_id IN (SELECT flag_id FROM events WHERE interaction_id = ?)');
     const countFlags = db.prepare('SELECT COUNT(DISTINCT flag_id) AS n FROM events WHERE interaction_id = ?').pluck();
+    // The latest checkpoint names the histories of the flags then in memory, read from the log at
+    // start (sqlite-storage.ts): it stops naming these, so a start before the next checkpoint does
+    // not look for their events (nor keep them in its queue of lowered flags).
+    const unname = db.prepare('DELETE FROM checkpoint_flags WHERE flag_id IN (SELECT flag_id FROM events WHERE interaction_id = ?)');
+    const keepNamedLowered = db.prepare(KEEP_NAMED_LOWERED);
     this.#erase = db.transaction((interactionId: string) => {
       const flags = countFlags.get(interactionId) as number;
       deleteAssignment.run(interactionId);
       deleteWebhooks.run(interactionId);
       deleteLowered.run(interactionId);
+      unname.run(interactionId);
+      keepNamedLowered.run();
       return { flags, events: deleteEvents.run(interactionId).changes };
     });
   }
@@ -111,6 +119,7 @@ export class ServiceStore implements ServiceState {
    * truncated, so the deleted text is left nowhere in the files.
    */
   eraseInteraction(interactionId: string): { flags: number; events: number } {
+    const before = this.#db.pragma('secure_delete', { simple: true }) as number;
     this.#db.pragma('secure_delete = ON');
     try {
       const deleted = this.#erase(interactionId);
@@ -118,7 +127,7 @@ export class ServiceStore implements ServiceState {
       this.#db.pragma('wal_checkpoint(TRUNCATE)');
       return deleted;
     } finally {
-      this.#db.pragma('secure_delete = OFF');
+      this.#db.pragma(`secure_delete = ${before}`);
     }
   }
 }

@@ -35,6 +35,14 @@ export interface SqliteStorageOptions {
   commitWindowMs?: number;
 }
 
+/**
+ * Keeps in the checkpoint's queue of lowered flags only the flags it names: run after names were
+ * removed (an interaction erased), so a start does not queue a flag it has no history of.
+ */
+export const KEEP_NAMED_LOWERED = `UPDATE checkpoint SET body = json_set(body, '$.lowered', json((
+  SELECT json_group_array(json(value) ORDER BY key) FROM json_each(body, '$.lowered')
+  WHERE json_extract(value, '$.flagId') IN (SELECT flag_id FROM checkpoint_flags))))`;
+
 /** The checkpoint row: everything of a Checkpoint but the flag histories (checkpoint_flags names them). */
 type CheckpointHead = Omit<Checkpoint, 'events'>;
 

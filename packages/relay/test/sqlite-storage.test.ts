@@ -5,9 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { FlagEvent, PositionedEvent } from '@flagline/core';
-import type { Checkpoint } from '@flagline/core/authority';
+import type { FlagEvent, Participant, PositionedEvent } from '@flagline/core';
+import { Authority, type Checkpoint } from '@flagline/core/authority';
 import { SqliteStorage } from '../src/sqlite-storage.js';
+import { ServiceStore } from '../src/service-store.js';
+import { ann } from './helpers/people.js';
 import { SCHEMA_VERSION } from '../src/migrations.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flagline-sqlite-'));
@@ -123,6 +125,54 @@ describe('SqliteStorage', () => {
     assert.deepEqual((await s.load()).checkpoint, checkpoint);
     assert.deepEqual(s.database.prepare('SELECT flag_id, events FROM checkpoint_flags ORDER BY rowid').raw().all(), [['f2', 2], ['f1', 1]]);
     await s.close();
+  });
+
+  it('migration 8 leaves out a copied history the log no longer holds whole, and its place in the lowered queue', async () => {
+    const { f, checkpoint } = await logged();
+    // Schema 7, its checkpoint written while f2 (lowered) and f1 were in memory; then f2's
+    // interaction was erased and the relay stopped before its next checkpoint.
+    const db = new Database(f);
+    db.exec(`DROP TABLE checkpoint_flags; CREATE TABLE checkpoint_flags (flag_id TEXT PRIMARY KEY, body TEXT NOT NULL); UPDATE meta SET value = '7' WHERE key = 'schema_version'`);
+    const { events, ...head } = checkpoint;
+    const lowered = [{ flagId: 'f2', at: 2, pos: 3 }, { flagId: 'f1', at: 2, pos: 2 }];
+    db.prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, 3, ?)').run(JSON.stringify({ ...head, lowered }));
+    db.prepare('INSERT INTO checkpoint_flags (flag_id, body) VALUES (?, ?), (?, ?)').run('f2', JSON.stringify(events.slice(0, 2)), 'f1', JSON.stringify(events.slice(2)));
+    db.prepare(`DELETE FROM events WHERE flag_id = 'f2'`).run();
+    db.close();
+    const s = new SqliteStorage({ file: f });
+    assert.deepEqual((await s.load()).checkpoint, { ...checkpoint, events: events.slice(2), lowered: [lowered[1]] });
+    await s.close();
+  });
+
+  it('erasing an interaction un-names its flags in the checkpoint, so a start before the next checkpoint works without them', async () => {
+    const f = file();
+    const clock = { now: 1_000 };
+    const storage = new SqliteStorage({ file: f });
+    const authority = await Authority.open({ storage, now: () => clock.now, config: { recentMs: 60_000 }, checkpointEvery: { events: 1e9, ms: 1e9 } });
+    const run = async (id: string, command: Parameters<Authority['execute']>[1]['command'], who: Participant = ann) => {
+      const outcome = await authority.execute(who, { id, command });
+      assert.ok(outcome.ok, JSON.stringify(outcome));
+      return outcome.flagId!;
+    };
+    const secret = await run('r1', { type: 'raise', interactionId: 'private-call', channel: 'voice', message: 'card 4111' });
+    await run('l1', { type: 'lower', flagId: secret });
+    const kept = await run('r2', { type: 'raise', interactionId: 'other-call', channel: 'voice', message: 'help' });
+    await run('l2', { type: 'lower', flagId: kept });
+    await authority.checkpoint(); // names both lowered flags, still in memory
+    const service = new ServiceStore(storage.database);
+    await authority.forgetInteraction('private-call', () => void service.eraseInteraction('private-call'));
+    assert.equal(storage.database.pragma('secure_delete', { simple: true }), 1, 'secure_delete stays on for the retention purge');
+    await storage.close(); // a crash before the route's next checkpoint
+
+    const reopened = new SqliteStorage({ file: f });
+    const again = await Authority.open({ storage: reopened, now: () => clock.now, config: { recentMs: 60_000 }, historyRetentionMs: 60_000, checkpointEvery: { events: 1e9, ms: 1e9 } });
+    assert.equal(again.flag(secret), undefined);
+    assert.equal(again.flag(kept)?.lowered?.cause, 'agent');
+    clock.now += 120_000; // both lowered flags are past the retention: the next capture evicts the one left
+    const report = await again.checkpoint();
+    assert.ok(report && 'pos' in report, JSON.stringify(report));
+    assert.equal(again.retainedHistories, 0);
+    await again.close();
   });
 
   it('a checkpoint names histories in the log: one the log does not hold whole is refused when written and a damaged file when read', async () => {
