@@ -345,6 +345,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Par
   if (config.storeTimeoutMs < 1 || config.shutdownTimeoutMs < 1) throw new ConfigError('store-timeout-ms and shutdown-timeout-ms must be at least 1.');
   if (config.maxTenants < 1 || config.tenantIdleMs < 1) throw new ConfigError('max-tenants and tenant-idle-ms must be at least 1.');
   if (config.checkpointEvents < 1 || config.checkpointMs < 1) throw new ConfigError('checkpoint-events and checkpoint-ms must be at least 1.');
+  // 0 would ping and cut off every connection in a loop (heartbeat.ts slices the period 10 ms apart at the least).
+  if (config.heartbeatMs < 10) throw new ConfigError('heartbeat-ms must be at least 10.');
   if (config.retentionDays > 0 && config.purgeIntervalMs < 1) throw new ConfigError('purge-interval-ms must be at least 1.');
   if (config.jwtSecretFile) config.jwtSecret = readFileSync(config.jwtSecretFile, 'utf8').trim();
   if (config.metricsTokenFile) config.metricsToken = readFileSync(config.metricsTokenFile, 'utf8').trim();

@@ -244,6 +244,7 @@ describe('configuration', () => {
     assert.throws(() => loadConfig(['--port', 'eighty'], {}), /--port: expected a non-negative integer, got "eighty"/);
     assert.throws(() => loadConfig([], { FLAGLINE_SYNC: 'sometimes' }), /sync must be 'full' or 'normal'/);
     assert.throws(() => loadConfig(['--commit-window-ms', '500'], {}), /commit-window-ms must be between 0 and 100/);
+    assert.throws(() => loadConfig(['--heartbeat-ms', '0'], {}), /heartbeat-ms must be at least 10/);
     assert.equal(loadConfig([], { FLAGLINE_COMMIT_WINDOW_MS: '2' }).config.commitWindowMs, 2);
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ prot: 1 }));
