@@ -44,6 +44,14 @@ describe('offer routing in the elements', () => {
     expect(row.querySelector('.state')!.closest('[aria-live]')).to.equal(null);
     expect($(el, '[role="status"][aria-live="polite"]').textContent).to.equal('Flag from Ann Agent offered to you for 30 seconds: Refund over my limit');
     await expect(el).to.be.accessible();
+    // The new flag's highlight, dark, with a host's brand accent (the demo's): the offered line
+    // stays readable on it (axe's colour contrast; the accent on the highlight was 4.42:1).
+    expect(row.classList.contains('highlight')).to.equal(true);
+    el.setAttribute('theme', 'dark');
+    el.style.setProperty('--flagline-color-accent', '#8ea4ff');
+    await expect(el).to.be.accessible();
+    el.removeAttribute('theme');
+    el.style.removeProperty('--flagline-color-accent');
     row.querySelector<HTMLButtonElement>('.acknowledge')!.focus();
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => rowOf(el)?.dataset.state === 'acknowledged', 'taken by keyboard');

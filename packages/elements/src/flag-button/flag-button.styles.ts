@@ -21,8 +21,9 @@ export const flagButtonStyles = [
       border-color: var(--_accent);
       max-inline-size: 100%;
     }
-    /* A name is whatever the host's directory says, however long: cut it, never widen the page. */
-    .trigger > span {
+    /* A name is whatever the host's directory says, however long: cut it, never widen the page.
+       The unread count is never cut: the label gives way to it. */
+    .trigger > span:not(.badge) {
       min-inline-size: 0;
       max-inline-size: 24em;
       overflow: hidden;
@@ -44,6 +45,8 @@ export const flagButtonStyles = [
       border-color: var(--_success);
     }
     .badge {
+      flex: none;
+      white-space: nowrap;
       background: var(--_danger);
       color: var(--_bg);
       border-radius: 999px;

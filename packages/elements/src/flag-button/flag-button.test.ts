@@ -281,5 +281,16 @@ describe('<flag-button>', () => {
       await supervisor.sendMessage(flagId(), 'On my way');
       await waitUntil(() => $maybe(el, '.badge')?.textContent === '1 unread', 'unread badge');
     });
+
+    it('never cuts the unread count in a narrow column: the state label gives way', async () => {
+      await until(supervisor.$openFlags, (f) => f.length === 1);
+      await supervisor.acknowledge(flagId());
+      await supervisor.sendMessage(flagId(), 'On my way');
+      el.style.inlineSize = '180px';
+      await waitUntil(() => $maybe(el, '.badge')?.textContent === '1 unread', 'unread badge');
+      const [badge, label] = [$(el, '.badge'), $(el, '.trigger > span:not(.badge)')];
+      expect(badge.scrollWidth).to.be.at.most(badge.clientWidth, 'the count is whole');
+      expect(label.scrollWidth).to.be.above(label.clientWidth, 'the label is the one cut');
+    });
   });
 });

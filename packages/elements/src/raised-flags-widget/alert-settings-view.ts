@@ -22,6 +22,19 @@ export interface AlertSettingsView {
   askDesktop: () => void;
 }
 
+/**
+ * When the popover closes (Escape, Done) with focus inside it, or nowhere, focus goes back to its
+ * button: Chromium leaves it on the page's body, and a keyboard user would start over at the top.
+ */
+function returnFocus(e: Event): void {
+  const popover = e.currentTarget as HTMLElement;
+  if ((e as ToggleEvent).newState !== 'closed') return;
+  const root = popover.getRootNode() as ShadowRoot;
+  const focused = root.activeElement;
+  if (focused && !popover.contains(focused)) return;
+  root.querySelector<HTMLElement>('.alert-settings-toggle')?.focus();
+}
+
 /** The header button and its popover (native Popover API: Escape and a click outside close it). */
 export function renderAlertSettings(v: AlertSettingsView) {
   const { s, settings } = v;
@@ -29,7 +42,7 @@ export function renderAlertSettings(v: AlertSettingsView) {
   const intervals = [...new Set([...INTERVALS, settings.repeatMs])].sort((a, b) => a - b);
   return html`
     <button class="alert-settings-toggle" popovertarget="alert-settings" aria-haspopup="dialog">${s.settings}</button>
-    <div id="alert-settings" class="alert-settings" part="alert-settings" popover="auto" role="dialog" aria-labelledby="alert-settings-title">
+    <div id="alert-settings" class="alert-settings" part="alert-settings" popover="auto" role="dialog" aria-labelledby="alert-settings-title" @toggle=${returnFocus}>
       <h3 id="alert-settings-title">${s.settings}</h3>
       ${v.offerSound
         ? html`<label><input type="checkbox" class="alert-sound" .checked=${live(settings.sound)}

@@ -125,6 +125,11 @@ export const raisedFlagsWidgetStyles = [
     .state[data-state='joined'] {
       color: var(--_success);
     }
+    /* On a new flag's highlight the state line keeps the row's text colour: the state colours are
+       chosen against the row's background, not the highlight (the edge still says the state). */
+    .highlight .state {
+      color: var(--_fg);
+    }
     .row[aria-current='true'] {
       outline: 2px solid var(--_accent);
       outline-offset: -1px;

@@ -255,6 +255,25 @@ describe('<raised-flags-widget>', () => {
       }
     });
 
+    it('closing the alert settings (Escape, Done) puts focus back on their button', async () => {
+      const el = await widget();
+      el.sound = true; // the settings offer what the host allows
+      await el.updateComplete;
+      const toggle = $(el, '.alert-settings-toggle');
+      const focused = () => el.shadowRoot!.activeElement;
+      toggle.focus();
+      await sendKeys({ press: 'Enter' });
+      $(el, '.alert-repeat').focus();
+      await sendKeys({ press: 'Escape' });
+      await waitUntil(() => !$(el, '.alert-settings').matches(':popover-open'), 'closed by Escape');
+      await waitUntil(() => focused() === toggle, 'focus back on the button after Escape');
+      await sendKeys({ press: 'Enter' });
+      $(el, '.alert-settings-done').focus();
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => !$(el, '.alert-settings').matches(':popover-open'), 'closed by Done');
+      await waitUntil(() => focused() === toggle, 'focus back on the button after Done');
+    });
+
     it('lets go of the client when removed (no listeners, no events) and catches up when reattached', async () => {
       const before = supervisor.$openFlags.lc;
       const el = await widget();
