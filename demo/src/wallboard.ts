@@ -79,13 +79,24 @@ function closeChat() {
   widget?.shadowRoot?.querySelector<HTMLElement>(`[data-flag-id="${CSS.escape(id ?? '')}"] .open-chat`)?.focus();
 }
 
+/** Narrow screens show the open chat as a full-screen sheet (demo.css): a modal, so what it covers is inert. */
+const narrow = matchMedia('(max-width: 700px)');
+narrow.addEventListener('change', () => update());
+
+/** Escape closes the sheet, unless something inside it (the quick replies, a dialog) takes it. */
+function closeOnEscape(e: KeyboardEvent) {
+  if (e.key !== 'Escape' || e.defaultPrevented || !narrow.matches) return;
+  if (e.composedPath().some((el) => el instanceof HTMLDialogElement || (el instanceof HTMLElement && el.hasAttribute('popover')))) return;
+  closeChat();
+}
+
 function chatPanel(flag: Flag | undefined) {
   if (!flag)
     return html`<section class="chat-panel" aria-labelledby="chat-title">
       <h2 id="chat-title" class="section-title">Private chat</h2>
       <p class="muted empty-hint">Choose <strong>Open chat</strong> on a flag to talk with its agent. Only the two of you see it; it lands in the interaction's transcript.</p>
     </section>`;
-  return html`<section class="chat-panel" data-open aria-labelledby="chat-title">
+  return html`<section class="chat-panel" data-open aria-labelledby="chat-title" aria-modal=${narrow.matches ? 'true' : nothing} role=${narrow.matches ? 'dialog' : nothing} @keydown=${closeOnEscape}>
     <div class="chat-head">
       <div class="chat-who">
         <h2 id="chat-title"><span class="section-title">Private chat with</span> <span class="chat-name" dir="auto" title=${flag.agent.name}>${flag.agent.name}</span></h2>
@@ -103,21 +114,22 @@ function view() {
   // The chat stays on a lowered flag (read-only) until closed; a flag the relay forgot closes it.
   const chatFlag = prefs.selected ? all.get(prefs.selected) : undefined;
   const shownToast = toast && open.some((f) => f.id === toast!.flagId) ? toast : null;
+  const sheet = !!chatFlag && narrow.matches;
   return html`
-    <header class="topbar">
+    <header class="topbar" ?inert=${sheet}>
       <a class="brand" href=${pageUrl('index', me.id)}>${flagMark()} Flagline <span>command center</span></a>
       <span class="who">${me.name} · Supervisor · ${me.teams.join(', ')}</span>
       ${statusPill(client)}
       <details class="settings"><summary>Display</summary>${themeToggle(update)}${languagePicker(update)}
         <button type="button" class="simulate-outage" @click=${outage}>Simulate an outage</button></details>
     </header>
-    ${flagline(html`<flag-metrics class="header-metrics" theme=${ifDefined(elementTheme())}></flag-metrics>`)}
-    <nav class="views" aria-label="Wallboard views">
+    ${flagline(html`<flag-metrics class="header-metrics" ?inert=${sheet} theme=${ifDefined(elementTheme())}></flag-metrics>`)}
+    <nav class="views" aria-label="Wallboard views" ?inert=${sheet}>
       <button type="button" aria-pressed=${prefs.view === 'board' ? 'true' : 'false'} @click=${() => showView('board')}>Live flags</button>
       <button type="button" aria-pressed=${prefs.view === 'history' ? 'true' : 'false'} @click=${() => showView('history')}>History</button>
     </nav>
     <main class="wallboard-layout" ?hidden=${prefs.view !== 'board'}>
-      <section aria-labelledby="flags-title" class="board">
+      <section aria-labelledby="flags-title" class="board" ?inert=${sheet}>
         <h1 id="flags-title" class="visually-hidden">Raised flags for ${me.teams.join(', ')}</h1>
         ${checkInForm(client, me, update, (flagId) => setPrefs({ selected: flagId }))}
         ${flagline(html`<raised-flags-widget

@@ -190,6 +190,23 @@ describe('Rough edges, end to end', () => {
     await sheet.waitFor();
     assert.deepEqual(await box(sheet), { x: 0, y: 0, width: 390, height: 844 });
     assert.ok(inViewport(await box(sup.chat.getByRole('textbox', { name: 'Message' })), sup.page), 'the composer is in view');
+    // A modal sheet: Tab never reaches the list it covers (whose Lower would act unseen).
+    const inSheet = () => sup.page.evaluate(() => {
+      let el: Element | null = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      for (let node: Node | null = el; node; node = node.parentNode ?? (node as ShadowRoot).host ?? null) if ((node as Element).classList?.contains('chat-panel')) return true;
+      return el === document.body;
+    });
+    for (let i = 0; i < 25; i++) {
+      await sup.page.keyboard.press('Tab');
+      assert.ok(await inSheet(), `Tab ${i + 1} stays in the sheet`);
+    }
+    // Escape closes it, back on the row's Open chat.
+    await sup.chat.getByRole('textbox', { name: 'Message' }).focus();
+    await sup.page.keyboard.press('Escape');
+    await sheet.waitFor({ state: 'detached' });
+    assert.equal(await sup.page.evaluate(() => document.querySelector('raised-flags-widget')!.shadowRoot!.activeElement?.textContent?.trim()), 'Open chat');
+    await row.getByRole('button', { name: 'Open chat' }).click();
     await sheet.getByRole('button', { name: 'Close chat' }).click();
     await sheet.waitFor({ state: 'detached' });
     await row.getByRole('button', { name: 'Lower' }).click();
