@@ -274,6 +274,19 @@ describe('<raised-flags-widget>', () => {
       await waitUntil(() => focused() === toggle, 'focus back on the button after Done');
     });
 
+    it('announces to the supervisor who took the flag that its agent asks them to join, then lowered it', async () => {
+      const el = await widget();
+      const live = () => $(el, '[role="status"][aria-live="polite"]').textContent;
+      const { flagId } = await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'Refund?' });
+      await waitUntil(() => rows(el).length === 1, 'row');
+      await supervisor.acknowledge(flagId!);
+      await agent.requestJoin(flagId!);
+      await waitUntil(() => live() === 'Ann Agent asks you to join the conversation', 'join request announced');
+      await agent.lower(flagId!);
+      await waitUntil(() => live() === 'Ann Agent lowered their flag', 'the lower announced as the row leaves');
+      expect(rows(el)).to.have.length(0);
+    });
+
     it('lets go of the client when removed (no listeners, no events) and catches up when reattached', async () => {
       const before = supervisor.$openFlags.lc;
       const el = await widget();

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { presentFlag, CHANNELS, SYSTEM_CLOCK, type AlertSettings, type Channel, type Clock, type Command, type Flag, type FlagError, type PresenceView, type SupervisorStatus } from '@flagline/core';
+import { presentFlag, CHANNELS, SYSTEM_CLOCK, type AlertSettings, type Channel, type Clock, type Command, type Flag, type FlagError, type FlagEvent, type PresenceView, type SupervisorStatus } from '@flagline/core';
 import { AlertSettingsChangeEvent, FlagErrorEvent, FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
 import { renderFlagContext } from '../internal/context-view.js';
 import { isSubmitKey } from '../internal/composer-keys.js';
@@ -23,6 +23,17 @@ const HIGHLIGHT_MS = 6000;
 
 /** More alerts than this in one frame are announced as their count. */
 const ANNOUNCED_ONE_BY_ONE = 3;
+
+/**
+ * What the agent did on a flag this supervisor handles (acknowledged it, or nobody has yet) that
+ * the row alone would tell only by sight: asked them to join, lowered it (the row then leaves).
+ */
+function agentAnnouncement(event: FlagEvent, flag: Flag, me: string, s: RaisedFlagsWidgetStrings): string | undefined {
+  if (event.actor.id !== flag.agent.id || (flag.acknowledgedBy && flag.acknowledgedBy.id !== me)) return undefined;
+  if (event.type === 'join-requested') return s.announceJoinRequested(flag);
+  if (event.type === 'lowered' && event.cause === 'agent') return s.announceLoweredByAgent(flag);
+  return undefined;
+}
 
 /**
  * The supervisor's wallboard: every open flag of their teams, urgent first then longest waiting,
@@ -158,8 +169,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
     this.subscribeClient((client) =>
       client.on('event', ({ event, flag, live }) => {
         if (live && (event.type === 'raised' || event.type === 'escalated')) this.#alert(flag, event.type);
-        const handoff = live ? transferAnnouncement(event, flag, client.me.id, this.s) : undefined;
-        if (handoff) this.#announce(handoff, flag.id);
+        const said = live ? (transferAnnouncement(event, flag, client.me.id, this.s) ?? agentAnnouncement(event, flag, client.me.id, this.s)) : undefined;
+        if (said) this.#announce(said, flag.id);
         if (live && event.type === 'offered' && event.to.id === client.me.id) this.#alert(flag, 'offered', Math.round((event.until - event.at) / 1000));
       }),
     );

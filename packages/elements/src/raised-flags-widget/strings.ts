@@ -79,6 +79,9 @@ export interface RaisedFlagsWidgetStrings {
   announceHandoffOffered: (flag: Flag, from: string) => string;
   announceDeclined: (flag: Flag, by: string) => string;
   announceBackInQueue: (flag: Flag) => string;
+  /** Announced to the supervisor who acknowledged the flag (to every one while nobody has): the agent asked them to join; the agent lowered it. */
+  announceJoinRequested: (flag: Flag) => string;
+  announceLoweredByAgent: (flag: Flag) => string;
   /** Offer routing: the row's state line while the flag is offered to this supervisor, with the seconds left. */
   offeredToYou: (seconds: number) => string;
   /** Offer routing: the row's state line while the flag is offered to someone else. */
@@ -158,6 +161,8 @@ export const defaultRaisedFlagsWidgetStrings: RaisedFlagsWidgetStrings = {
   announceHandoffOffered: (flag, from) => `${from} offers you the flag from ${flag.agent.name}`,
   announceDeclined: (flag, by) => `${by} declined the flag from ${flag.agent.name}: it stays with you`,
   announceBackInQueue: (flag) => `The flag from ${flag.agent.name} is back in the team queue`,
+  announceJoinRequested: (flag) => `${flag.agent.name} asks you to join the conversation`,
+  announceLoweredByAgent: (flag) => `${flag.agent.name} lowered their flag`,
   offeredToYou: (seconds) => `Offered to you — ${seconds} s`,
   offeredTo: (name, seconds) => `Offered to ${name} — ${seconds} s`,
   announceOffered: (flag, seconds) => `Flag from ${flag.agent.name} offered to you for ${seconds} seconds: ${flag.message}`,
