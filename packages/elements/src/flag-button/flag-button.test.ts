@@ -282,6 +282,23 @@ describe('<flag-button>', () => {
       await waitUntil(() => $maybe(el, '.badge')?.textContent === '1 unread', 'unread badge');
     });
 
+    it('while the panel is closed, tells the agent what the supervisor did: acknowledged, wrote, declined to join (shown until closed)', async () => {
+      await until(supervisor.$openFlags, (f) => f.length === 1);
+      const region = () => $(el, '.notice-region[role="status"]');
+      await supervisor.acknowledge(flagId());
+      await waitUntil(() => region().textContent?.includes('Sam Supervisor acknowledged your flag'), 'acknowledgement announced');
+      await supervisor.sendMessage(flagId(), 'On my way');
+      await waitUntil(() => region().textContent?.includes('Message from Sam Supervisor: On my way'), 'message announced');
+      expect($(el, '.news').classList.contains('visually-hidden'), 'the badge shows it by sight').to.equal(true);
+      await agent.requestJoin(flagId());
+      await supervisor.declineJoin(flagId(), 'In another call');
+      await waitUntil(() => $maybe(el, '.notice.news')?.textContent?.includes('Sam Supervisor can’t join: In another call'), 'the decline shown and announced');
+      await expect(el).to.be.accessible();
+      $(el, '.notice.news .close-notice').focus();
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => !$maybe(el, '.news'), 'closed');
+    });
+
     it('never cuts the unread count in a narrow column: the state label gives way', async () => {
       await until(supervisor.$openFlags, (f) => f.length === 1);
       await supervisor.acknowledge(flagId());

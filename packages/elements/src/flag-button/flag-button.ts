@@ -99,6 +99,11 @@ export class FlagButton extends FlaglineElement {
   @state() private noticeClosed = '';
   /** The automatic or check-in flag whose notice the agent closed. */
   @state() private autoNoticeClosed = '';
+  /**
+   * What the supervisor last did on the flag while the panel was closed: announced beside the
+   * button (the button's label and badge say it only by sight); a declined join is shown too.
+   */
+  @state() private news: { flagId: string; text: string; shown: boolean } | undefined;
 
   @query('.trigger') private trigger!: HTMLButtonElement | null;
 
@@ -118,6 +123,20 @@ export class FlagButton extends FlaglineElement {
   constructor() {
     super();
     this.relayFlagEvents((flag) => flag.interactionId === this.interactionId);
+    this.subscribeClient((client) =>
+      client.on('event', ({ event, flag, live }) => {
+        if (!live || flag.interactionId !== this.interactionId || event.actor.id === client.me.id || this.#panel?.panelOpen) return;
+        const { s } = this;
+        const name = event.actor.name;
+        const text =
+          event.type === 'acknowledged' ? s.newsAcknowledged(name)
+          : event.type === 'message' ? s.newsMessage(name, event.text)
+          : event.type === 'join-accepted' ? s.newsJoinAccepted(name)
+          : event.type === 'join-declined' ? s.newsJoinDeclined(name, event.reason)
+          : undefined;
+        if (text) this.news = { flagId: flag.id, text, shown: event.type === 'join-declined' };
+      }),
+    );
   }
 
   private get s(): FlagButtonStrings {
@@ -245,6 +264,7 @@ export class FlagButton extends FlaglineElement {
     const checkIn = flag && isOpen(flag) && flag.checkInBy && !panelOpen && flag.id !== this.autoNoticeClosed ? flag.checkInBy : undefined;
     const client = this.activeClient;
     const alone = !this.openFlag && client !== undefined && noSupervisorAvailable(this.#presence.value, client.me);
+    const news = this.news?.flagId === flag?.id && !panelOpen ? this.news : undefined;
     return html`<div class="notice-region" role="status">
       ${alone ? html`<p class="no-supervisor muted" part="hint">${this.s.noSupervisor}</p>` : nothing}
       ${show
@@ -259,6 +279,12 @@ export class FlagButton extends FlaglineElement {
         ? html`<p class="notice check-in" part="notice"><span dir="auto">${this.s.checkInNotice(checkIn.name)}</span>
             <button class="close-notice" @click=${() => (this.autoNoticeClosed = flag.id)}>${this.s.close}</button></p>`
         : nothing}
+      ${news?.shown
+        ? html`<p class="notice news" part="notice"><span dir="auto">${news.text}</span>
+            <button class="close-notice" @click=${() => (this.news = undefined)}>${this.s.close}</button></p>`
+        : news
+          ? html`<p class="visually-hidden news">${news.text}</p>`
+          : nothing}
       ${this.#renderSuggestion()}
     </div>`;
   }
@@ -298,6 +324,8 @@ export class FlagButton extends FlaglineElement {
    * opening loads again.
    */
   async #open(review?: RuleTrigger): Promise<void> {
+    // The panel tells it all from here: what was announced beside the button is not said again.
+    this.news = undefined;
     const built = this.#panel ?? (await this.#buildPanel());
     if (!built) return;
     if (this.openFlag) return built.openPanel();
