@@ -120,6 +120,16 @@ export const LoweredWhilePanelClosed: Story = {
   loaders: [() => raised(undefined, (w, id) => w.supervisor.lower(id, 'resolved on the call'))],
 };
 
+/** The supervisor declined to join while the panel was closed: a notice beside the button says so, with the reason, until closed. */
+export const JoinDeclinedWhilePanelClosed: Story = {
+  loaders: [() => raised(undefined, async (w, id) => (await w.supervisor.acknowledge(id), w.agent.requestJoin(id)))],
+  play: async ({ canvasElement, loaded }) => {
+    await canvasElement.querySelector('flag-button')!.updateComplete;
+    const w = loaded.w as StoryWorld;
+    await w.supervisor.declineJoin(w.agent.flagFor(INTERACTION).get()!.id, 'In another call, back in 5 minutes');
+  },
+};
+
 /** Legacy chat without `legacyChatEnabled`: nothing renders; the console and a `flag-unavailable` event say why. */
 export const UnavailableChannel: Story = {
   args: { channel: 'legacy-chat' },

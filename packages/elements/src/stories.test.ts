@@ -66,6 +66,7 @@ const SHOWS: Record<string, string> = {
   'flagButton / Composing': 'dialog[open] #message',
   'flagButton / AcknowledgedWithChatOpen': ':popover-open supervisor-chat',
   'flagButton / Lowered': ":popover-open .status[data-state='lowered']",
+  'flagButton / JoinDeclinedWhilePanelClosed': '.notice.news',
   'supervisorChat / QuickRepliesOpen': '#canned-list [role=option] + [role=option]',
   'supervisorChat / QuickRepliesFiltered': '#canned-list [role=option]:only-child',
   'supervisorChat / QuickRepliesNoMatch': '.canned .empty',
