@@ -116,7 +116,10 @@ export const raisedFlagsWidgetStyles = [
     .highlight .muted {
       color: var(--_fg);
     }
+    /* Wraps in a narrow column rather than hide the time behind a long name (a hostile one breaks anywhere). */
     .state {
+      min-inline-size: 0;
+      overflow-wrap: anywhere;
       margin-inline-start: auto;
       font-variant-numeric: tabular-nums;
       font-weight: 600;

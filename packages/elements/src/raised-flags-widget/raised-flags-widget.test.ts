@@ -274,6 +274,17 @@ describe('<raised-flags-widget>', () => {
       await waitUntil(() => focused() === toggle, 'focus back on the button after Done');
     });
 
+    it('in a narrow column (a 390 px phone less the page and row padding) the state line wraps instead of cutting off how long ago', async () => {
+      const el = await widget();
+      el.style.inlineSize = '280px';
+      const { flagId } = await agent.raise({ interactionId: 'i-1', channel: 'voice', customerLabel: 'Jordan Price', message: 'Refund?' });
+      await supervisor.acknowledge(flagId!);
+      const state = () => $maybe(el, '.state');
+      await waitUntil(() => /^Acknowledged by Sam Supervisor · \d+ sec$/.test(state()?.textContent ?? ''), 'acknowledged');
+      expect(state()!.scrollWidth).to.be.at.most(state()!.clientWidth, 'nothing cut');
+      expect(state()!.getBoundingClientRect().right).to.be.at.most(el.getBoundingClientRect().right, 'inside the widget');
+    });
+
     it('announces to the supervisor who took the flag that its agent asks them to join, then lowered it', async () => {
       const el = await widget();
       const live = () => $(el, '[role="status"][aria-live="polite"]').textContent;
