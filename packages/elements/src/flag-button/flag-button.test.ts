@@ -286,7 +286,7 @@ describe('<flag-button>', () => {
       await until(supervisor.$openFlags, (f) => f.length === 1);
       const region = () => $(el, '.notice-region[role="status"]');
       await supervisor.acknowledge(flagId());
-      await waitUntil(() => region().textContent?.includes('Sam Supervisor acknowledged your flag'), 'acknowledgement announced');
+      await waitUntil(() => region().textContent?.includes('Acknowledged by Sam Supervisor'), 'acknowledgement announced');
       await supervisor.sendMessage(flagId(), 'On my way');
       await waitUntil(() => region().textContent?.includes('Message from Sam Supervisor: On my way'), 'message announced');
       expect($(el, '.news').classList.contains('visually-hidden'), 'the badge shows it by sight').to.equal(true);

@@ -129,9 +129,9 @@ export class FlagButton extends FlaglineElement {
         const { s } = this;
         const name = event.actor.name;
         const text =
-          event.type === 'acknowledged' ? s.newsAcknowledged(name)
+          event.type === 'acknowledged' ? s.acknowledgedBy(name)
           : event.type === 'message' ? s.newsMessage(name, event.text)
-          : event.type === 'join-accepted' ? s.newsJoinAccepted(name)
+          : event.type === 'join-accepted' ? s.joinedBy(name)
           : event.type === 'join-declined' ? s.newsJoinDeclined(name, event.reason)
           : undefined;
         if (text) this.news = { flagId: flag.id, text, shown: event.type === 'join-declined' };
@@ -265,26 +265,14 @@ export class FlagButton extends FlaglineElement {
     const client = this.activeClient;
     const alone = !this.openFlag && client !== undefined && noSupervisorAvailable(this.#presence.value, client.me);
     const news = this.news?.flagId === flag?.id && !panelOpen ? this.news : undefined;
+    const notice = (kind: string, text: string, close: () => void) =>
+      html`<p class="notice ${kind}" part="notice"><span dir="auto">${text}</span> <button class="close-notice" @click=${close}>${this.s.close}</button></p>`;
     return html`<div class="notice-region" role="status">
       ${alone ? html`<p class="no-supervisor muted" part="hint">${this.s.noSupervisor}</p>` : nothing}
-      ${show
-        ? html`<p class="notice" part="notice"><span dir="auto">${this.s.loweredBy(flag)}</span>
-            <button class="close-notice" @click=${() => (this.noticeClosed = flag.id)}>${this.s.close}</button></p>`
-        : nothing}
-      ${auto
-        ? html`<p class="notice auto" part="notice"><span dir="auto">${this.s.autoRaised(auto.automatic!.ruleName)}</span>
-            <button class="close-notice" @click=${() => (this.autoNoticeClosed = auto.id)}>${this.s.close}</button></p>`
-        : nothing}
-      ${checkIn && flag
-        ? html`<p class="notice check-in" part="notice"><span dir="auto">${this.s.checkInNotice(checkIn.name)}</span>
-            <button class="close-notice" @click=${() => (this.autoNoticeClosed = flag.id)}>${this.s.close}</button></p>`
-        : nothing}
-      ${news?.shown
-        ? html`<p class="notice news" part="notice"><span dir="auto">${news.text}</span>
-            <button class="close-notice" @click=${() => (this.news = undefined)}>${this.s.close}</button></p>`
-        : news
-          ? html`<p class="visually-hidden news">${news.text}</p>`
-          : nothing}
+      ${show ? notice('', this.s.loweredBy(flag), () => (this.noticeClosed = flag.id)) : nothing}
+      ${auto ? notice('auto', this.s.autoRaised(auto.automatic!.ruleName), () => (this.autoNoticeClosed = auto.id)) : nothing}
+      ${checkIn && flag ? notice('check-in', this.s.checkInNotice(checkIn.name), () => (this.autoNoticeClosed = flag.id)) : nothing}
+      ${news?.shown ? notice('news', news.text, () => (this.news = undefined)) : news ? html`<p class="visually-hidden news">${news.text}</p>` : nothing}
       ${this.#renderSuggestion()}
     </div>`;
   }

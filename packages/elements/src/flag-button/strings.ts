@@ -17,10 +17,8 @@ export interface FlagButtonStrings {
   joinRequested: string;
   joinedBy: (name: string) => string;
   loweredBy: (flag: Flag) => string;
-  /** Announced beside the button while the panel is closed: the supervisor acknowledged, wrote, is joining. */
-  newsAcknowledged: (name: string) => string;
+  /** Announced beside the button while the panel is closed (with `acknowledgedBy` and `joinedBy`): the supervisor wrote. */
   newsMessage: (name: string, text: string) => string;
-  newsJoinAccepted: (name: string) => string;
   /** Shown and announced beside the button (until closed) when the supervisor declines to join. */
   newsJoinDeclined: (name: string, reason: string | undefined) => string;
   unread: (count: number) => string;
@@ -72,9 +70,7 @@ export const defaultFlagButtonStrings: FlagButtonStrings = {
     flag.lowered?.cause === 'interaction-ended'
       ? 'Flag lowered: the interaction ended'
       : `Flag lowered by ${flag.lowered?.by.name ?? 'someone'}${flag.lowered?.reason ? `: ${flag.lowered.reason}` : ''}`,
-  newsAcknowledged: (name) => `${name} acknowledged your flag`,
   newsMessage: (name, text) => `Message from ${name}: ${text}`,
-  newsJoinAccepted: (name) => `${name} is joining the conversation`,
   newsJoinDeclined: (name, reason) => `${name} can’t join${reason ? `: ${reason}` : ''}`,
   unread: (count) => `${count} unread`,
   composerTitle: 'Raise a flag',

@@ -109,9 +109,7 @@ export const ar = {
     checkInNotice: (name) => `فتح ${name} متابعة معك: افتح المحادثة للرد`,
     joinRequested: 'طُلب الانضمام',
     joinedBy: (name) => `انضم ${name}`,
-    newsAcknowledged: (name) => `استلم ${name} علمك`,
     newsMessage: (name, text) => `رسالة من ${name}: ${text}`,
-    newsJoinAccepted: (name) => `ينضم ${name} إلى المحادثة`,
     newsJoinDeclined: (name, reason) => `لا يستطيع ${name} الانضمام${reason ? `: ${reason}` : ''}`,
     loweredBy: (flag) =>
       flag.lowered?.cause === 'interaction-ended'

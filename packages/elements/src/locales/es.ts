@@ -93,9 +93,7 @@ export const es = {
     checkInNotice: (name) => `${name} abrió una consulta contigo: abre el chat para responder`,
     joinRequested: 'Incorporación solicitada',
     joinedBy: (name) => `${name} se unió`,
-    newsAcknowledged: (name) => `${name} atendió tu bandera`,
     newsMessage: (name, text) => `Mensaje de ${name}: ${text}`,
-    newsJoinAccepted: (name) => `${name} se une a la conversación`,
     newsJoinDeclined: (name, reason) => `${name} no puede unirse${reason ? `: ${reason}` : ''}`,
     loweredBy: (flag) =>
       flag.lowered?.cause === 'interaction-ended'

@@ -92,9 +92,7 @@ export const fr = {
     handingOff: (from, to) => `${from} vous confie à ${to}`,
     checkInNotice: (name) => `${name} a ouvert un point avec vous\u00a0: ouvrez la discussion pour répondre`,
     joinRequested: 'Intervention demandée',
-    newsAcknowledged: (name) => `${name} a pris en charge votre drapeau`,
     newsMessage: (name, text) => `Message de ${name}\u00a0: ${text}`,
-    newsJoinAccepted: (name) => `${name} rejoint la conversation`,
     newsJoinDeclined: (name, reason) => `${name} ne peut pas intervenir${reason ? `\u00a0: ${reason}` : ''}`,
     joinedBy: (name) => `${name} a rejoint`,
     loweredBy: (flag) =>
