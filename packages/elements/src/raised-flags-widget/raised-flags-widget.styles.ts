@@ -116,10 +116,16 @@ export const raisedFlagsWidgetStyles = [
     .highlight .muted {
       color: var(--_fg);
     }
-    /* Wraps in a narrow column rather than hide the time behind a long name (a hostile one breaks anywhere). */
+    /* Wraps onto a second line in a narrow column rather than hide the time behind a long name; a
+       longer text (a hostile reason) is cut there, so a row never grows past two lines of it. */
     .state {
       min-inline-size: 0;
       overflow-wrap: anywhere;
+      display: -webkit-box;
+      -webkit-box-orient: vertical;
+      -webkit-line-clamp: 2;
+      line-clamp: 2;
+      overflow: hidden;
       margin-inline-start: auto;
       font-variant-numeric: tabular-nums;
       font-weight: 600;

@@ -282,6 +282,7 @@ describe('<raised-flags-widget>', () => {
       const state = () => $maybe(el, '.state');
       await waitUntil(() => /^Acknowledged by Sam Supervisor · \d+ sec$/.test(state()?.textContent ?? ''), 'acknowledged');
       expect(state()!.scrollWidth).to.be.at.most(state()!.clientWidth, 'nothing cut');
+      expect(state()!.scrollHeight).to.be.at.most(state()!.clientHeight, 'nor clamped');
       expect(state()!.getBoundingClientRect().right).to.be.at.most(el.getBoundingClientRect().right, 'inside the widget');
     });
 

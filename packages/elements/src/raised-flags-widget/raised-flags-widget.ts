@@ -416,7 +416,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
           <span class="agent one-line" dir="auto" title=${flag.agent.name}>${flag.agent.name}</span>
           <span class="channel">${channelIcon(flag.channel)}<span>${s.channels[flag.channel]}</span></span>
           ${flag.customerLabel ? html`<span class="customer one-line" dir="auto" title=${flag.customerLabel}>${flag.customerLabel}</span>` : nothing}
-          <span class="state" data-state=${phase}>${stateLine}</span>
+          <span class="state" data-state=${phase} title=${stateLine}>${stateLine}</span>
         </div>
         <p class="preview" dir="auto">${flag.message}</p>
         ${flag.reason ? html`<p class="reason muted" dir="auto">${s.reason(flag.reason)}</p>` : nothing}
