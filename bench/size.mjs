@@ -40,7 +40,7 @@ export const ENTRIES = {
 export const BUDGETS = [
   { entry: 'agent page (provider + flag-button + client + WebSocket)', measure: 'initial', goal: 16, ceiling: 30 },
   { entry: 'supervisor page (provider + widget + chat + client + WebSocket)', measure: 'initial', goal: 22, ceiling: 46 },
-  // 54 → 55 KB on 2026-12-03: the announcements a keyboard-only review found missing (bench/README.md, section 1).
+  // 54 → 55 KB on 2026-12-03: the announcements a keyboard-only review found missing, +774 B (bench/README.md, section 1).
   { entry: 'whole SDK (3 elements + provider + client + WebSocket)', measure: 'total', goal: 30, ceiling: 55 },
 ];
 
