@@ -99,6 +99,15 @@ describe('SqliteStorage', () => {
     return { f, checkpoint };
   }
 
+  /** The file as a relay of schema 7 left it: the checkpoint's head, and each flag's history copied into its row (f2, then f1). Returned open. */
+  function asSchema7(f: string, { events, ...head }: Checkpoint): Database.Database {
+    const db = new Database(f);
+    db.exec(`DROP TABLE checkpoint_flags; CREATE TABLE checkpoint_flags (flag_id TEXT PRIMARY KEY, body TEXT NOT NULL); UPDATE meta SET value = '7' WHERE key = 'schema_version'`);
+    db.prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, 3, ?)').run(JSON.stringify(head));
+    db.prepare('INSERT INTO checkpoint_flags (flag_id, body) VALUES (?, ?), (?, ?)').run('f2', JSON.stringify(events.slice(0, 2)), 'f1', JSON.stringify(events.slice(2)));
+    return db;
+  }
+
   it('migration 7 moves a checkpoint written as one row into a row per flag, in the same order (and 8 into names)', async () => {
     const { f, checkpoint } = await logged();
     // The file as a relay of schema 6 left it.
@@ -114,13 +123,7 @@ describe('SqliteStorage', () => {
 
   it('migration 8 turns the histories a checkpoint copied into their lengths, in the same order', async () => {
     const { f, checkpoint } = await logged();
-    // The file as a relay of schema 7 left it: each flag's history copied into its row.
-    const db = new Database(f);
-    db.exec(`DROP TABLE checkpoint_flags; CREATE TABLE checkpoint_flags (flag_id TEXT PRIMARY KEY, body TEXT NOT NULL); UPDATE meta SET value = '7' WHERE key = 'schema_version'`);
-    const { events, ...head } = checkpoint;
-    db.prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, 3, ?)').run(JSON.stringify(head));
-    db.prepare('INSERT INTO checkpoint_flags (flag_id, body) VALUES (?, ?), (?, ?)').run('f2', JSON.stringify(events.slice(0, 2)), 'f1', JSON.stringify(events.slice(2)));
-    db.close();
+    asSchema7(f, checkpoint).close();
     const s = new SqliteStorage({ file: f });
     assert.deepEqual((await s.load()).checkpoint, checkpoint);
     assert.deepEqual(s.database.prepare('SELECT flag_id, events FROM checkpoint_flags ORDER BY rowid').raw().all(), [['f2', 2], ['f1', 1]]);
@@ -131,16 +134,12 @@ describe('SqliteStorage', () => {
     const { f, checkpoint } = await logged();
     // Schema 7, its checkpoint written while f2 (lowered) and f1 were in memory; then f2's
     // interaction was erased and the relay stopped before its next checkpoint.
-    const db = new Database(f);
-    db.exec(`DROP TABLE checkpoint_flags; CREATE TABLE checkpoint_flags (flag_id TEXT PRIMARY KEY, body TEXT NOT NULL); UPDATE meta SET value = '7' WHERE key = 'schema_version'`);
-    const { events, ...head } = checkpoint;
     const lowered = [{ flagId: 'f2', at: 2, pos: 3 }, { flagId: 'f1', at: 2, pos: 2 }];
-    db.prepare('INSERT INTO checkpoint (id, pos, body) VALUES (1, 3, ?)').run(JSON.stringify({ ...head, lowered }));
-    db.prepare('INSERT INTO checkpoint_flags (flag_id, body) VALUES (?, ?), (?, ?)').run('f2', JSON.stringify(events.slice(0, 2)), 'f1', JSON.stringify(events.slice(2)));
+    const db = asSchema7(f, { ...checkpoint, lowered });
     db.prepare(`DELETE FROM events WHERE flag_id = 'f2'`).run();
     db.close();
     const s = new SqliteStorage({ file: f });
-    assert.deepEqual((await s.load()).checkpoint, { ...checkpoint, events: events.slice(2), lowered: [lowered[1]] });
+    assert.deepEqual((await s.load()).checkpoint, { ...checkpoint, events: checkpoint.events.slice(2), lowered: [lowered[1]] });
     await s.close();
   });
 
