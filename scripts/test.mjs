@@ -11,6 +11,8 @@ ensureSystemPackages();
 const dir = mkdtempSync(join(tmpdir(), 'flagline-test-'));
 let passed = 0;
 let failed = 0;
+/** What failed, repeated just above the closing line: CI may keep only the output's tail. */
+const failures = [];
 
 function run(label, cmd, args, env = {}) {
   return new Promise((resolve) => {
@@ -20,8 +22,19 @@ function run(label, cmd, args, env = {}) {
       out += d;
       process.stdout.write(d);
     });
-    child.on('close', (code) => resolve({ label, code: code ?? 1, out }));
+    child.on('close', (code) => {
+      if (code !== 0) failures.push(`${label}: exited ${code}${failureDetails(out)}`);
+      resolve({ label, code: code ?? 1, out });
+    });
   });
+}
+
+/** node's spec reporter ends with a "failing tests:" section: each failure and its message, without stack frames. */
+function failureDetails(out) {
+  const at = out.lastIndexOf('✖ failing tests:');
+  if (at < 0) return '';
+  const lines = out.slice(at).split('\n').slice(1).filter((l) => l.trim() && !/^\s+at /.test(l));
+  return `\n${lines.slice(0, 60).join('\n')}${lines.length > 60 ? `\n… ${lines.length - 60} more lines in the full output` : ''}`;
 }
 
 const steps = [
@@ -78,5 +91,6 @@ const steps = [
   },
 ];
 for (const step of steps) await step();
+if (failures.length) console.log(`\nWhat failed (the full output is above):\n${failures.join('\n')}\n`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

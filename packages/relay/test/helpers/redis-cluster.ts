@@ -10,7 +10,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { RedisNode, freePort } from './sentinel-cluster.js';
+import { freePort } from './free-port.js';
+import { RedisNode } from './sentinel-cluster.js';
 
 const CLUSTER_ARGS = [
   '--cluster-enabled', 'yes',
@@ -59,7 +60,7 @@ export class RedisClusterNodes {
 
   async start(primaries = 3, replicasEach = 1): Promise<void> {
     for (let i = 0; i < primaries * (1 + replicasEach); i++) {
-      const port = await freePort();
+      const port = await freePort([10_000]);
       const dir = join(this.dir, String(port));
       mkdirSync(dir);
       const node = new RedisNode(port, dir);

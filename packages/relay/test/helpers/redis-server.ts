@@ -1,24 +1,13 @@
 /**
- * A real redis-server (Debian's package) for tests: a free loopback port, a temp directory,
+ * A real redis-server (Debian's package) for tests: a free loopback port (free-port.ts), a temp directory,
  * the append-only file with fsync on every write; stop() is kill -9, start() again restarts
  * it on the same data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-}
+import { freePort } from './free-port.js';
 
 export class RedisServer {
   readonly dir = mkdtempSync(join(tmpdir(), 'flagline-redis-'));
