@@ -41,7 +41,11 @@ function command(conn, cmd, agent) {
 
 function onResult(id, outcome) {
   const p = id === null ? undefined : pending.get(id);
-  if (!outcome.ok) stats.errors[outcome.error.code] = (stats.errors[outcome.error.code] ?? 0) + 1;
+  // Counted by command and code ("accept-join invalid-state"), so the workload's own races read apart from faults.
+  if (!outcome.ok) {
+    const key = p ? `${p.type} ${outcome.error.code}` : outcome.error.code;
+    stats.errors[key] = (stats.errors[key] ?? 0) + 1;
+  }
   if (!p) return;
   pending.delete(id);
   if (stats.windowOpen) stats.inWindow++;

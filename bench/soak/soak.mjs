@@ -165,7 +165,7 @@ function print(r) {
     ['figure', 'first tenth', 'last tenth', 'last / first', 'every tenth'],
     [...FIGURES.map(row), ...CONTEXT.map((c) => [...row(c).slice(0, 3), '', row(c)[4]])],
     [
-      `command errors by tenth and code: ${r.tenths.map((t, i) => (t.errors ? `${i + 1}: ${JSON.stringify(t.errorCodes)}` : '')).filter(Boolean).join('; ') || 'none'}`,
+      `command errors by tenth, command and code: ${r.tenths.map((t, i) => (t.errors ? `${i + 1}: ${JSON.stringify(t.errorCodes)}` : '')).filter(Boolean).join('; ') || 'none'}`,
       `relay restart: SIGTERM → exited ${fmt(r.restart.stopMs)} ms, → /readyz again ${fmt(r.restart.totalMs)} ms`,
     ],
   );

@@ -267,6 +267,17 @@ describe('machine: join requests', () => {
     expect(refused(w.run(ann, { type: 'request-join', flagId: id }), 'invalid-state').details).to.deep.equal({ join: 'accepted' });
   });
 
+  it("of two supervisors accepting an unclaimed flag's request, the second is told who took it", () => {
+    const w = new World();
+    const id = w.raise();
+    w.ok(ann, { type: 'request-join', flagId: id });
+    expect(w.ok(sue, { type: 'accept-join', flagId: id }).events.map((e) => e.type)).to.deep.equal(['acknowledged', 'join-accepted']);
+    expect(refused(w.run(sam, { type: 'accept-join', flagId: id }), 'already-acknowledged').details).to.deep.equal({ acknowledgedBy: w.flag(id)!.acknowledgedBy });
+    refused(w.run(sam, { type: 'decline-join', flagId: id }), 'already-acknowledged');
+    // The one who took it, answering again, is told the request is gone.
+    refused(w.run(sue, { type: 'accept-join', flagId: id }), 'invalid-state');
+  });
+
   it('refuses answers without a pending request, from another supervisor, or from the wrong role', () => {
     const w = new World({ limits: { reasonLength: 2 } });
     const id = w.raise();

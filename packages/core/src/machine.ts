@@ -180,8 +180,10 @@ export function decide(
       return one({ type: 'join-cancelled' });
     case 'accept-join':
     case 'decline-join': {
-      if (flag.join !== 'requested') return new FlagError('invalid-state', `There is no pending join request on flag ${flag.id}.`, { join: flag.join });
+      // Someone else helping is the first answer: of two supervisors who accept an escalated flag's
+      // request at once, the second learns who took it, not that the request is gone.
       if (flag.acknowledgedBy && flag.acknowledgedBy.id !== actor.id) return alreadyClaimed(flag, flag.acknowledgedBy);
+      if (flag.join !== 'requested') return new FlagError('invalid-state', `There is no pending join request on flag ${flag.id}.`, { join: flag.join });
       if (command.type === 'decline-join') {
         const bad = optional(command.reason, limits.reasonLength, 'The reason');
         if (bad) return bad;
