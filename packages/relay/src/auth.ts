@@ -92,12 +92,23 @@ export async function createVerifier(config: AuthConfig, events: KeySetEvents = 
     }
     return payload;
   };
+  // A connection ends when its token would no longer be accepted: at `exp`, or once it is older than the maximum age.
+  const maxAgeSec = durationSeconds(config.maxTokenAge) + config.clockToleranceSec;
   const verify = async (token: string | undefined): Promise<TenantAuthenticated> => {
     const payload = await verified(token);
-    return { participant: mapClaims(payload, config.claims), expiresAt: payload.exp! * 1000, tenant: mapTenant(payload, config.claims) };
+    const expiresAt = Math.min(payload.exp!, payload.iat! + maxAgeSec) * 1000;
+    return { participant: mapClaims(payload, config.claims), expiresAt, tenant: mapTenant(payload, config.claims) };
   };
   const service = async (token: string | undefined) => mapService(await verified(token), config.claims);
   return Object.assign(verify, { service, close: () => source.close() });
+}
+
+/** A duration in jose's words ('12h', '30 minutes', '7 days'), in seconds. */
+export function durationSeconds(text: string): number {
+  const m = /^(\d+(?:\.\d+)?) ?(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)$/i.exec(text.trim());
+  if (!m) throw new Error(`Not a duration: '${text}' (e.g. '12h', '30m', '7 days').`);
+  const unit = { s: 1, m: 60, h: 3_600, d: 86_400, w: 604_800, y: 31_557_600 }[m[2]![0]!.toLowerCase() as 's'];
+  return Number(m[1]) * unit;
 }
 
 function describe(err: unknown): string {

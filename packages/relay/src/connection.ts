@@ -17,6 +17,7 @@ import type { Tenants } from './tenants.js';
 
 /** Close codes the relay uses (4xxx: application codes, mirrored on HTTP statuses). */
 export const CLOSE = {
+  policy: 1008,
   tooBig: 1009,
   shutdown: 1012,
   slowConsumer: 1013,
@@ -40,6 +41,8 @@ export interface ConnectionContext {
   draining(): boolean;
 }
 
+/** Frames refused in a row by a connection's rate limit before it is closed (1008): far past any client's mistake. */
+const OVER_LIMIT_CLOSE = 500;
 const MAX_TIMER = 2 ** 31 - 1;
 
 /**
@@ -69,6 +72,8 @@ export class RelayConnection {
   #leave: (() => void) | null = null;
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Frames refused by this connection's rate limit since its last admitted one. */
+  #refusedInARow = 0;
   #onClosed!: () => void;
   /** Resolves when the socket has closed. */
   readonly closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
@@ -138,10 +143,14 @@ export class RelayConnection {
     void done.finally(() => this.#ctx.inflight.delete(done));
   }
 
-  #admit(frame: ClientFrame): void {
-    if (frame.t === 'cmd') this.#started.set(frame.id, { type: frame.cmd.type, at: performance.now(), ...ruleRaiseOf(frame.cmd) });
-    if (!this.#bucket.take())
+  #admit(frame: ClientFrame | null): void {
+    if (frame?.t === 'cmd') this.#started.set(frame.id, { type: frame.cmd.type, at: performance.now(), ...ruleRaiseOf(frame.cmd) });
+    if (!this.#bucket.take()) {
+      // A client that goes on sending far past its limit is cut off: each refusal is still work.
+      if (++this.#refusedInARow === OVER_LIMIT_CLOSE + 1) this.#close(CLOSE.policy, new FlagError('rate-limited', `More than ${OVER_LIMIT_CLOSE} frames in a row over the rate limit.`));
       throw new FlagError('rate-limited', 'Too many frames on this connection; slow down.', { retryAfterMs: this.#bucket.retryAfterMs() });
+    }
+    this.#refusedInARow = 0;
     const user = this.#userId === null ? undefined : this.#tenant?.perUser.get(this.#userId);
     if (user && !user.bucket.take())
       throw new FlagError('rate-limited', 'Too many frames for this participant; slow down.', { retryAfterMs: user.bucket.retryAfterMs() });
@@ -171,6 +180,9 @@ export class RelayConnection {
       const user = perUser.get(participant.id) ?? { connections: 0, bucket: new TokenBucket(config.ratePerUser, config.ratePerUser * 2) };
       if (user.connections >= config.maxConnectionsPerUser)
         throw new FlagError('rate-limited', `Too many connections for ${participant.id} (limit ${config.maxConnectionsPerUser}).`);
+      // A hello is a frame of the participant's too: opening socket after socket does not get round the limit.
+      if (!user.bucket.take()) throw new FlagError('rate-limited', 'Too many frames for this participant; slow down.', { retryAfterMs: user.bucket.retryAfterMs() });
+      clearTimeout(user.forget);
       user.connections++;
       perUser.set(participant.id, user);
       this.#userId = participant.id;
@@ -248,7 +260,12 @@ export class RelayConnection {
     tenant.connections.delete(this);
     tenant.lastUsed = Date.now();
     if (this.#userId === null) return;
-    const user = tenant.perUser.get(this.#userId);
-    if (user && --user.connections <= 0) tenant.perUser.delete(this.#userId);
+    const id = this.#userId;
+    const user = tenant.perUser.get(id);
+    if (!user || --user.connections > 0) return;
+    // Forgotten once its bucket would be full again, not at once: a reconnect does not refill it.
+    const { rate, burst } = user.bucket;
+    user.forget = setTimeout(() => tenant.perUser.get(id) === user && user.connections === 0 && tenant.perUser.delete(id), rate === 0 ? 0 : (burst / rate) * 1000);
+    user.forget.unref();
   }
 }

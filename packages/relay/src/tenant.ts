@@ -61,7 +61,8 @@ export interface Tenant {
   /** This tenant's open connections (the service API's disconnect, the idle close). */
   readonly connections: Set<RelayConnection>;
   /** Connections and frame budget per participant id of this tenant. */
-  readonly perUser: Map<string, { connections: number; bucket: TokenBucket }>;
+  /** Per participant: open connections and their shared rate bucket, kept after the last close until it would be full again. */
+  readonly perUser: Map<string, { connections: number; bucket: TokenBucket; forget?: ReturnType<typeof setTimeout> }>;
   /** When a connection or a request last used it (ms since the epoch). */
   lastUsed: number;
   /** Its store has answered nothing for --store-timeout-ms (store-watch.ts). */

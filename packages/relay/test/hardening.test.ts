@@ -157,6 +157,23 @@ describe('limits', () => {
     c.close();
   });
 
+  it('frames that cannot be read count against the rate limit, and a connection flooding far past it is closed 1008', async () => {
+    const relay = await RelayProcess.start({ args: ['--rate-per-connection', '1', '--rate-per-user', '0'] });
+    relays.push(relay);
+    const c = await RawClient.open(relay.wsUrl);
+    for (let i = 0; i < 520; i++) c.sendRaw('{not json');
+    const closed = await c.closed;
+    const codes = c.log.filter(isError).map((f) => f.error.code);
+    // The burst of 2 is read and refused as invalid; after it, unread frames are refused for the rate.
+    assert.deepEqual(codes.slice(0, 3), ['invalid-frame', 'invalid-frame', 'rate-limited']);
+    assert.equal(closed.code, 1008);
+    assert.equal(c.log.filter(isError).at(-1)!.error.message, 'More than 500 frames in a row over the rate limit.');
+    // Others are served meanwhile.
+    const other = await RawClient.connect(relay.wsUrl, await tokenFor(sam));
+    await other.ping();
+    other.close();
+  });
+
   it('per-user rate limit applies across connections', async () => {
     const relay = await RelayProcess.start({ args: ['--rate-per-connection', '0', '--rate-per-user', '3'] });
     relays.push(relay);
@@ -171,6 +188,26 @@ describe('limits', () => {
     assert.deepEqual([err?.error.code, err?.error.message], ['rate-limited', 'Too many frames for this participant; slow down.']);
     a.close();
     b.close();
+  });
+
+  it('per-user rate limit: closing every connection and opening new ones does not refill it', async () => {
+    const relay = await RelayProcess.start({ args: ['--rate-per-connection', '0', '--rate-per-user', '2'] });
+    relays.push(relay);
+    const token = await tokenFor(sam);
+    // A burst of 4 (2/s): each socket's hello and snapshot take two. Cycling sockets used to get a
+    // fresh bucket each time the last one closed; now the fifth socket in a row finds it empty.
+    const outcomes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await RawClient.open(relay.wsUrl);
+      c.send({ t: 'hello', token, resume: null });
+      c.send({ t: 'snapshot', rid: `s${i}` });
+      const first = await c.next((f) => f.t === 'welcome' || isError(f));
+      outcomes.push(first.t === 'welcome' ? 'welcome' : first.error.code);
+      c.close();
+      await c.closed;
+    }
+    assert.equal(outcomes[0], 'welcome');
+    assert.ok(outcomes.includes('rate-limited'), `a hello was refused once the bucket was empty: ${outcomes.join(', ')}`);
   });
 
   it('connection caps: per participant (close 4429) and in total (HTTP 503)', async () => {

@@ -217,7 +217,7 @@ describe('AuthoritySession', () => {
     let budget = 1;
     const c = connect(authority, tokens, {
       admit: (frame) => {
-        if (frame.t === 'cmd' && budget-- <= 0) throw new FlagError('rate-limited', 'Slow down.');
+        if (frame?.t === 'cmd' && budget-- <= 0) throw new FlagError('rate-limited', 'Slow down.');
       },
     });
     await c.send({ t: 'hello', token: 'ann-token', resume: null });

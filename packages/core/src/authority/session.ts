@@ -43,8 +43,8 @@ export interface SessionOptions {
   refused?(error: FlagError): void;
   /** Sends one encoded frame to the client; `sent` is the same frame as data (for metrics: never re-parse `frame`). */
   send(frame: string, sent: OutgoingServerFrame): void;
-  /** Called for every frame as it arrives: throw a FlagError (e.g. rate-limited) to refuse it. */
-  admit?(frame: ClientFrame): void;
+  /** Called for every frame as it arrives (null: one that could not be read): throw a FlagError (e.g. rate-limited) to refuse it. */
+  admit?(frame: ClientFrame | null): void;
 }
 
 /**
@@ -92,6 +92,12 @@ export class AuthoritySession {
     try {
       frame = decodeClientFrame(raw);
     } catch (err) {
+      // A frame that cannot be read is counted against the limits too (else a flood of them goes unmetered).
+      try {
+        this.#opts.admit?.(null);
+      } catch (limited) {
+        return this.#error(limited, requestIdOf(raw));
+      }
       this.#error(err, requestIdOf(raw));
       return;
     }
