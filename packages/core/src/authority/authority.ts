@@ -13,6 +13,7 @@ import { canSee, checkAccess, noSuchFlag } from '../rules.js';
 import { HISTORY_PAGE_MAX, HISTORY_SCAN_MAX, matchesHistory, type HistoryPage, type HistoryQuery } from '../history.js';
 import { Audience, type Listener } from './audience.js';
 import { Draft, track, withParticipant, withStoredFlag, type Assignments } from './draft.js';
+import { ReadBudgets } from './read-budget.js';
 import { Roster } from './roster.js';
 import type { AuthorityStorage, Checkpoint, CommitBatch, Loaded, LoweredRef, StoredOutcome } from './storage.js';
 import { SettingsHub } from '../settings/hub.js';
@@ -86,6 +87,8 @@ export class Authority implements DecisionState {
   readonly #history = new Map<string, FlagEvent[]>();
   /** Lowered flags still in memory, in log order, oldest from `#loweredHead`. */
   readonly #lowered: { flagId: string; at: number; pos: number }[] = [];
+  /** Stored flags each participant's history pages may still read (read-budget.ts). */
+  readonly #historyReads = new ReadBudgets(() => this.#now());
   #loweredHead = 0;
   /** The last log position known to be durable: a history leaves memory only once it is stored. */
   #durablePos = 0;
@@ -353,17 +356,18 @@ export class Authority implements DecisionState {
    * Lowered flags the actor may see (core's `canSee`) that match the query, newest lowering
    * first, each with all its events: those in memory, then, when the storage can list them
    * (`loweredBefore`), older ones from storage. A page looks at HISTORY_SCAN_MAX lowerings at
-   * most, so a narrow filter over a long history answers with a short page and a `next`.
+   * most, so a narrow filter over a long history answers with a short page and a `next`. Stored
+   * lowerings are read within the actor's budget (read-budget.ts); a page past it ends early with
+   * its `next`, or is refused `rate-limited` if it found nothing.
    */
   async historyPage(actor: Participant, query: HistoryQuery): Promise<HistoryPage> {
     const limit = Math.min(query.limit ?? 50, HISTORY_PAGE_MAX);
     let before = query.cursor === undefined ? Infinity : Number(query.cursor);
     const flags: FlagEvent[][] = [];
     let scanned = 0;
-    const take = (events: FlagEvent[], ref: LoweredRef): boolean => {
+    const take = (flag: Flag | undefined, events: FlagEvent[], ref: LoweredRef): boolean => {
       before = ref.pos;
       scanned++;
-      const flag = reduceEvents(events);
       if (flag && canSee(actor, flag, this.config) && matchesHistory(flag, query)) flags.push(events);
       // Lowerings are in log order, so their times only go back (a shared log's clocks may differ a little).
       return flags.length < limit && scanned < HISTORY_SCAN_MAX && (query.since === undefined || ref.at >= query.since);
@@ -371,14 +375,24 @@ export class Authority implements DecisionState {
     let more = true;
     for (let i = this.#lowered.length - 1; more && i >= this.#loweredHead; i--) {
       const ref = this.#lowered[i]!;
-      if (ref.pos < before) more = take(this.#history.get(ref.flagId)!, ref);
+      if (ref.pos < before) more = take(this.#state.flags.get(ref.flagId), this.#history.get(ref.flagId)!, ref);
     }
     const stored = this.#storage.loweredBefore?.bind(this.#storage);
     // Storage holds the flags in memory too: go on from the oldest of those.
     if (more) before = Math.min(before, this.#lowered[this.#loweredHead]?.pos ?? this.#pos + 1);
+    const reads = this.#historyReads.budget(actor.id);
     while (more && stored) {
-      const refs = await stored(before, Math.min(HISTORY_PAGE_MAX, HISTORY_SCAN_MAX - scanned));
-      for (const ref of refs) if (more) more = take(await this.#storage.flagEvents(ref.flagId), ref);
+      if (reads.left < 1) {
+        // Out of reads for now: a page that found something ends here (its `next` goes on later); one that found nothing is refused.
+        if (flags.length > 0) return { flags, next: String(before) };
+        throw new FlagError('rate-limited', 'Too many history lookups; try again shortly.', { retryAfterMs: reads.retryAfterMs() });
+      }
+      const refs = await stored(before, Math.min(HISTORY_PAGE_MAX, HISTORY_SCAN_MAX - scanned, Math.floor(reads.left)));
+      reads.spend(refs.length);
+      for (const ref of refs) if (more) {
+        const events = await this.#storage.flagEvents(ref.flagId);
+        more = take(reduceEvents(events), events, ref);
+      }
       if (refs.length === 0) return { flags, next: null };
     }
     if (more) return { flags, next: null };

@@ -5,6 +5,7 @@ import { reduceEvents } from '../machine.js';
 import type { Participant } from '../model.js';
 import { decodeClientFrame } from '../protocol.js';
 import { Authority } from './authority.js';
+import { READS_BURST, READS_PER_SECOND } from './read-budget.js';
 import { MemoryStorage } from './storage.js';
 
 const ann: Participant = { id: 'ann', name: 'Ann', role: 'agent', teams: ['team-a'] };
@@ -90,6 +91,31 @@ describe('Authority history of lowered flags', () => {
     expect(ids(await authority.historyPage(sue, { agent: 'ann', team: 'team-a', since: mid }))).to.deep.equal(['r3', 'r2']);
     expect(ids(await authority.historyPage(sue, { until: mid }))).to.deep.equal(['r1']);
     expect(ids(await authority.historyPage(sue, { agent: 'ben' }))).to.deep.equal([]);
+  });
+
+  it('budgets the stored flags one participant’s pages read: past it a page is refused with a retry hint, others read on', async () => {
+    // Ben's flags, all out of memory: Ann (an agent of another team) may see none of them, yet each page reads them.
+    for (let i = 0; i < READS_BURST + 100; i++) {
+      const { flagId } = await run(ben, { type: 'raise', interactionId: `b${i}`, channel: 'voice', message: 'help' });
+      await run(ben, { type: 'lower', flagId: flagId! });
+    }
+    now += 60_000;
+    await run(ann, { type: 'raise', interactionId: 'later', channel: 'voice', message: 'x' }); // lets them leave memory
+    // Two pages read HISTORY_SCAN_MAX (2,000) each, finding nothing: the whole burst.
+    const first = await authority.historyPage(ann, {});
+    const page = await authority.historyPage(ann, { cursor: first.next! });
+    expect([...first.flags, ...page.flags]).to.deep.equal([]);
+    const refused = await authority.historyPage(ann, { cursor: page.next! }).then(
+      () => undefined,
+      (err: unknown) => err as FlagError,
+    );
+    expect(refused).to.be.instanceOf(FlagError);
+    expect(refused!.code).to.equal('rate-limited');
+    expect(refused!.details?.retryAfterMs).to.equal(1000 / READS_PER_SECOND);
+    // Someone else's budget is their own; and Ann's refills with time.
+    expect(ids(await authority.historyPage(tom, { limit: 1 }))).to.deep.equal([`b${READS_BURST + 99}`]);
+    now += 1_000;
+    expect(await authority.historyPage(ann, { cursor: page.next! })).to.deep.equal({ flags: [], next: null }); // the last 100
   });
 
   it('refuses a page larger than the limit at the frame boundary', () => {
