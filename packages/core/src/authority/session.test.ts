@@ -101,6 +101,19 @@ describe('AuthoritySession', () => {
     expect(c.session.participant).to.equal(null);
   });
 
+  it('welcomes each participant with offer routing of their own teams only, and no supervisor’s skills', async () => {
+    const routed = { mode: 'offer', offerMs: 30_000, maxPerSupervisor: 2 } as const;
+    const config = { routing: { 'team-a': { ...routed, skills: { sue: ['refund'] } }, 'team-b': { ...routed, skills: { tom: ['legal'] } } } };
+    const routedAuthority = await Authority.open({ storage: new MemoryStorage(), config });
+    for (const token of ['ann-token', 'sue-token']) {
+      const c = connect(routedAuthority, tokens);
+      await c.send({ t: 'hello', token, resume: null });
+      const welcome = c.frames.find((f) => f.t === 'welcome');
+      expect(welcome?.t === 'welcome' && welcome.config?.routing).to.deep.equal({ 'team-a': routed });
+    }
+    await routedAuthority.close();
+  });
+
   it('two hellos pipelined before the first is verified: one welcome, the second is invalid-frame, accepted once', async () => {
     const accepted: string[] = [];
     const c = connect(authority, tokens, { accept: (auth, kind) => accepted.push(`${kind}:${auth.participant.id}`) });

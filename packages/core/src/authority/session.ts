@@ -15,6 +15,7 @@
  *   hello is `invalid-frame` in this state and every later one.
  * - refused / closed: nothing more is handled or sent (except the refusal's own error frame).
  */
+import type { FlagConfig } from '../config.js';
 import { FlagError } from '../errors.js';
 import type { Participant, PositionedEvent } from '../model.js';
 import { decodeClientFrame, encodeFrame, type ClientFrame, type OutgoingServerFrame } from '../protocol.js';
@@ -143,7 +144,7 @@ export class AuthoritySession {
     const authority = this.#authority;
     // Replay and subscribe in the same turn so no event falls between them.
     const missed = frame.resume ? authority.replay(me, frame.resume) : null;
-    this.#send({ t: 'welcome', me, epoch: authority.epoch, pos: authority.pos, resumed: missed !== null, config: authority.config });
+    this.#send({ t: 'welcome', me, epoch: authority.epoch, pos: authority.pos, resumed: missed !== null, config: clientConfig(me, authority.config) });
     for (const pe of missed ?? []) this.#sendEvent(pe);
     this.#subscribe(me);
     // Held frames start in arrival order and run as if they had just arrived; the hello's
@@ -235,4 +236,19 @@ export class AuthoritySession {
 
 function idOf(frame: ClientFrame): string | undefined {
   return 'rid' in frame ? frame.rid : frame.t === 'cmd' ? frame.id : undefined;
+}
+
+/**
+ * The config a participant's client is welcomed with: offer routing only for their own teams (the
+ * only flags routing decides that they see), without skills: which supervisor takes which reasons
+ * stays on the server, and an agent learns no supervisor's id from it.
+ */
+export function clientConfig(me: Participant, config: FlagConfig): FlagConfig {
+  const routing: FlagConfig['routing'] = {};
+  for (const team of me.teams) {
+    if (!Object.hasOwn(config.routing, team)) continue;
+    const { skills: _, ...rule } = config.routing[team]!;
+    routing[team] = rule;
+  }
+  return { ...config, routing };
 }
