@@ -10,6 +10,7 @@ import { FlagError, canSee, reduceEvents, toTranscriptEntry, type FlagEvent, typ
 import type { Metrics } from './metrics.js';
 import { DEV_DIRECTORY, devParticipant } from './dev-directory.js';
 import { HTTP_STATUS } from './http-status.js';
+import { isLoopback } from './loopback.js';
 import { OPENAPI_PATH } from './openapi.js';
 import { serviceApiDocument } from './service-api.js';
 import { parseSuggestionReport, type TeamRules } from './team-rules.js';
@@ -36,6 +37,8 @@ export interface HttpContext {
   tenantLabels: boolean;
   /** Present only in dev mode. */
   devToken?: (participantId: string) => Promise<{ token: string; expiresAt: number }>;
+  /** Dev mode: host names it answers besides loopback ones (those of --origins). */
+  devHosts?: readonly string[];
   staticDir?: string;
   /** Conversation rules per team (--rules), for GET /api/rules/:team. */
   teamRules?: TeamRules;
@@ -58,6 +61,12 @@ const TYPES: Record<string, string> = {
 export function createHttpHandler(ctx: HttpContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://relay');
+    // Dev mode hands a token to whoever asks, so it answers only requests addressed to this machine
+    // (or a host of --origins): a page whose name was rebound to 127.0.0.1 is refused.
+    if (ctx.devToken && !devHostAllowed(req.headers.host, ctx.devHosts ?? [])) {
+      json(res, 403, { error: new FlagError('not-allowed', 'A relay in dev mode answers only requests for localhost (or a host of --origins).').toJSON() });
+      return;
+    }
     const origin = req.headers.origin;
     if (origin && ctx.originAllowed(origin, req.headers.host) && (url.pathname.startsWith('/api/') || url.pathname.startsWith('/dev/'))) {
       res.setHeader('Access-Control-Allow-Origin', origin);
@@ -80,6 +89,17 @@ export function createHttpHandler(ctx: HttpContext) {
       json(res, HTTP_STATUS[error.code], { error: error.toJSON() }, headers);
     }
   };
+}
+
+function devHostAllowed(host: string | undefined, devHosts: readonly string[]): boolean {
+  if (host === undefined) return false;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${host}`).hostname;
+  } catch {
+    return false;
+  }
+  return isLoopback(hostname) || devHosts.includes(hostname);
 }
 
 async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

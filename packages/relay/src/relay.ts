@@ -155,6 +155,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
       ...(config.teamRules ? { teamRules: config.teamRules } : {}),
       ...(devMode
         ? {
+            devHosts: config.origins.flatMap((o) => (URL.canParse(o) ? [new URL(o).hostname] : [])),
             devToken: async (participantId: string) => {
               const participant = DEV_DIRECTORY.find((p) => p.id === participantId)!;
               const token = await signToken(participant, { secret: secret!, issuer: config.jwtIssuer, audience: config.jwtAudience, expiresIn: '1h' });

@@ -173,6 +173,16 @@ describe('dev mode', () => {
       const unknown = await fetch(`${relay.url}/dev/token`, { method: 'POST', body: JSON.stringify({ participantId: 'mallory' }) });
       assert.equal(unknown.status, 404);
       await assert.rejects(RawClient.open(relay.wsUrl, { Origin: 'https://evil.example' }), { status: 403 });
+      // DNS rebinding: a page of evil.example whose name now points here asks with its own Host.
+      for (const host of ['evil.example', `evil.example:${relay.port}`]) {
+        const status = await new Promise<number>((resolve, reject) =>
+          get({ host: '127.0.0.1', port: relay.port, path: '/dev/directory', headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          }).on('error', reject),
+        );
+        assert.equal(status, 403, host);
+      }
       // Tokens from the test secret mean nothing to a dev relay's generated secret.
       const foreign = await RawClient.open(relay.wsUrl);
       foreign.send({ t: 'hello', token: await tokenFor(sam), resume: null });
