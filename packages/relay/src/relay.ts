@@ -174,6 +174,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   };
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const slot = admission.slot();
+    if (slot < 0) return refuse(req, socket, 503, 'Service Unavailable', `Retry-After: ${Math.ceil(admission.maxAheadMs / 1000)}\r\n`);
     if (slot > 0) {
       // Too many at once (a reconnect storm): this one is told exactly when its turn comes.
       metrics.deferredAdmission();
