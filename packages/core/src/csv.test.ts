@@ -18,8 +18,26 @@ describe('CSV encoding', () => {
     expect(csvCell('+1 555')).to.equal("'+1 555");
     expect(csvCell('-2+3')).to.equal("'-2+3");
     expect(csvCell('@SUM(A1)')).to.equal("'@SUM(A1)");
-    expect(csvCell('\tcmd')).to.equal("'\tcmd");
+    expect(csvCell('\tcmd')).to.equal(`"'\tcmd"`);
     expect(csvCell('a=b')).to.equal('a=b');
+  });
+
+  it('quotes a field with a semicolon or a tab, the separators other spreadsheet locales and pastes split on', () => {
+    expect(csvCell('a;b')).to.equal('"a;b"');
+    expect(csvCell('a\tb')).to.equal('"a\tb"');
+    expect(csvCell('a; -b')).to.equal('"a; -b"');
+  });
+
+  it('keeps a formula after a separator inside a field as text, however the line is split', () => {
+    expect(csvCell('Refund;=HYPERLINK(A1)')).to.equal(`"Refund;'=HYPERLINK(A1)"`);
+    expect(csvCell("ok;=cmd|' /C calc'!A0")).to.equal(`"ok;'=cmd|' /C calc'!A0"`);
+    expect(csvCell('a\t=1+1')).to.equal(`"a\t'=1+1"`);
+    expect(csvCell('a,+1;@SUM(A1)')).to.equal(`"a,'+1;'@SUM(A1)"`);
+    expect(csvCell('x\n-1')).to.equal(`"x\n'-1"`);
+    expect(csvCell('=a;=b')).to.equal(`"'=a;'=b"`);
+    expect(toCsv([['f1', 'Refund;=HYPERLINK(A1)']])).to.equal(`f1,"Refund;'=HYPERLINK(A1)"\r\n`);
+    // A row split on ';' (Excel with that list separator): no piece starts with a formula character.
+    for (const piece of toCsv([['f1', 'Refund;=HYPERLINK(A1)', 'a\t@x']]).split(/[;\t\r\n]/)) expect(piece).to.not.match(/^[=+\-@]/);
   });
 
   it('ends every row with CRLF', () => {

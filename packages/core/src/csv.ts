@@ -1,17 +1,27 @@
 /**
  * CSV (RFC 4180) for exports a spreadsheet opens: fields quoted when they need it, CRLF line
- * ends, and text that a spreadsheet would run as a formula (starting with = + - @, a tab or a
- * carriage return) prefixed with ' so it stays text.
+ * ends, and text that a spreadsheet would run as a formula prefixed with ' so it stays text.
+ *
+ * A spreadsheet may split a line on another separator than ours: Excel where the list
+ * separator is `;` splits on `;`, a paste splits on tabs, and such a split ignores our quotes
+ * (they are then mid-field) and ends the record at a line break. So a formula can start at any
+ * separator inside a field, not only at its start. The rule: a = + - @ at the start of the text
+ * or right after a `,` `;` tab, CR or LF gets a ' before it (a leading tab or CR too, as
+ * before), so whichever way the field is split, no piece starts with a formula; and a field
+ * with a `;` or a tab is quoted as well as one with a comma, a quote or a line break.
  */
 import type { Flag } from './model.js';
 
 export type CsvCell = string | number | undefined;
 
+/** A formula start: at the text's start (also a tab or CR there), or after a separator. */
+const FORMULA_START = /^(?=[=+\-@\t\r])|(?<=[,;\t\r\n])(?=[=+\-@])/g;
+
 export function csvCell(value: CsvCell): string {
   if (value === undefined) return '';
   let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (typeof value === 'string') text = text.replace(FORMULA_START, "'");
+  return /[",;\t\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 export function toCsv(rows: readonly (readonly CsvCell[])[]): string {

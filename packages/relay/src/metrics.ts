@@ -34,6 +34,14 @@ const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 const HELP_BUCKETS = [5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 const LAG_QUANTILES = [0.5, 0.9, 0.99];
 const LAG_SAMPLE_MS = 10;
+/**
+ * Team label values of the help-request families (histograms and gauges), per process: team names
+ * come from tokens and service-API bodies, so callers could otherwise mint a series per name.
+ * The first MAX_TEAM_SERIES teams seen since start keep their own label, room for a contact
+ * center's tens of teams; any further team is counted as team="other".
+ */
+export const MAX_TEAM_SERIES = 100;
+export const OTHER_TEAM = 'other';
 
 export class Metrics {
   connections = 0;
@@ -57,6 +65,8 @@ export class Metrics {
   readonly #loopLag = { count: 0, sum: 0 };
   /** Time to acknowledge and to lower, by team (the same figures as core's helpRequestMetrics). */
   readonly #helpTimes = { acknowledge: new Map<string, Histogram>(), lower: new Map<string, Histogram>() };
+  /** The teams with a label of their own (at most MAX_TEAM_SERIES): see teamLabel. */
+  readonly #labelledTeams = new Set<string>();
 
   /**
    * Starts sampling the event loop's lag: how late a LAG_SAMPLE_MS timer fires. (perf_hooks'
@@ -113,11 +123,13 @@ export class Metrics {
 
   /** Every new event of the log (Authority.observe): acknowledgements and lowerings are timed. */
   flagEvent(event: FlagEvent, flag: Flag): void {
+    // Every event claims its team's label, so teams get theirs in the order they first raise.
+    const team = this.#teamLabel(flag.team);
     const kind = event.type === 'acknowledged' ? 'acknowledge' : event.type === 'lowered' ? 'lower' : null;
     if (kind === null) return;
     const byTeam = this.#helpTimes[kind];
-    let h = byTeam.get(flag.team);
-    if (!h) byTeam.set(flag.team, (h = { buckets: new Array<number>(HELP_BUCKETS.length).fill(0), count: 0, sum: 0 }));
+    let h = byTeam.get(team);
+    if (!h) byTeam.set(team, (h = { buckets: new Array<number>(HELP_BUCKETS.length).fill(0), count: 0, sum: 0 }));
     const seconds = (event.at - flag.raisedAt) / 1000;
     h.count++;
     h.sum += seconds;
@@ -139,6 +151,14 @@ export class Metrics {
       const key = `team="${team}",rule="${ruleId}",outcome="${outcome}"`;
       this.#suggestions.set(key, (this.#suggestions.get(key) ?? 0) + n);
     }
+  }
+
+  /** A team's own label while fewer than MAX_TEAM_SERIES teams have one, else "other" (bounded cardinality). */
+  #teamLabel(team: string): string {
+    if (this.#labelledTeams.has(team)) return team;
+    if (this.#labelledTeams.size >= MAX_TEAM_SERIES || team === OTHER_TEAM) return OTHER_TEAM;
+    this.#labelledTeams.add(team);
+    return team;
   }
 
   deferredAdmission(): void {
@@ -234,7 +254,9 @@ export class Metrics {
 
   /** Help requests by team: open, waiting, acknowledged and escalated now; times to acknowledge and to lower. */
   #renderHelpRequests(family: (name: string, type: string, help: string) => void, out: string[], openFlags: Flag[]): void {
-    const { teams } = helpRequestMetrics(openFlags, { now: 0, windowMs: 0 });
+    // Teams past the bound are summed into team="other", as in the histograms.
+    const labelled = openFlags.map((f) => (this.#teamLabel(f.team) === f.team ? f : { ...f, team: OTHER_TEAM }));
+    const { teams } = helpRequestMetrics(labelled, { now: 0, windowMs: 0 });
     const gauges = [
       ['open', 'Open flags (not lowered).'],
       ['waiting', 'Open flags no supervisor acknowledged yet.'],

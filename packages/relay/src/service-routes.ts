@@ -279,8 +279,11 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
       async handle({ params, body }) {
         const participantId = params.participantId!;
         const { until } = body as v.InferOutput<typeof S.DisconnectBody>;
+        // Nothing between storing the block and closing the connections may throw: a block
+        // stored with the sockets left open would refuse new tokens while the old ones go on.
+        const error = blockedError(until);
         await ctx.store.block(participantId, until);
-        const connectionsClosed = ctx.disconnect(participantId, blockedError(until));
+        const connectionsClosed = ctx.disconnect(participantId, error);
         return { participantId, until, connectionsClosed };
       },
     },
@@ -344,7 +347,10 @@ export function serviceRoutes(ctx: ServiceContext): Route[] {
 
 /** The error a blocked participant's tokens get (the WebSocket and the participant HTTP reads). */
 export function blockedError(until: number): FlagError {
-  return new FlagError('unauthenticated', `Your sessions were ended by your organization until ${new Date(until).toISOString()}.`, { reason: 'ERR_BLOCKED', until });
+  // Never throws: a block stored before `until` was bounded (or written to the store by hand)
+  // may be past the largest Date, and formatting it must not turn every later call into a 500.
+  const when = Number.isFinite(until) && Math.abs(until) <= S.MAX_DATE_MS ? new Date(until).toISOString() : 'further notice';
+  return new FlagError('unauthenticated', `Your sessions were ended by your organization until ${when}.`, { reason: 'ERR_BLOCKED', until });
 }
 
 function known(flag: Flag | undefined, flagId: string): Flag {

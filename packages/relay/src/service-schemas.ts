@@ -34,7 +34,11 @@ export const RaiseBody = v.strictObject({
 
 export const LowerBody = v.strictObject({ as: Participant, reason: v.optional(Text) });
 export const AssignBody = v.strictObject({ agent: Agent, team: v.optional(Id) });
-export const DisconnectBody = v.strictObject({ until: Count });
+/** The largest time a JS Date can hold (ms since the epoch, ±100,000,000 days): `until` must be formattable. */
+export const MAX_DATE_MS = 8.64e15;
+export const DisconnectBody = v.strictObject({
+  until: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_DATE_MS, `until must be a time in ms since the epoch, at most ${MAX_DATE_MS} (the largest date)`)),
+});
 
 export const ErrorBody = v.strictObject({ error: ErrorSchema });
 /** A command answers 200 only when accepted; a refused one is an error response. */

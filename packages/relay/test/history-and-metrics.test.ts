@@ -6,7 +6,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FlagClient, Participant } from '@flagline/core';
+import type { Flag, FlagClient, FlagEvent, Participant } from '@flagline/core';
+import { MAX_TEAM_SERIES, Metrics } from '../src/metrics.js';
 import { RelayProcess } from './helpers/relay-process.js';
 import { clientFor, until } from './helpers/clients.js';
 import { ann, ben, cara, sam, sue } from './helpers/people.js';
@@ -95,5 +96,51 @@ describe('history and metrics over a real relay', () => {
     assert.equal(value('flagline_flags_acknowledged{team="billing"}'), 0);
     assert.equal(value('flagline_flags_escalated{team="billing"}'), 0);
     assert.equal(text.includes('flagline_flags_open{team="support"}'), false, 'a team with no open flag has no gauge line');
+  });
+});
+
+describe('metrics: team label values are bounded', () => {
+  /** A flag of `team`, raised at 0, as a service-API body may name any team. */
+  const flagOf = (team: string, i: number): Flag => ({
+    id: `f-${team}-${i}`,
+    interactionId: `i-${team}-${i}`,
+    channel: 'voice',
+    customerLabel: 'C',
+    team,
+    agent: { id: `a-${team}`, name: 'A', role: 'agent' },
+    message: 'm',
+    severity: 'normal',
+    status: 'raised',
+    raisedAt: 0,
+    escalation: 0,
+    join: 'none',
+    seq: 1,
+  });
+  const event = (type: 'raised' | 'acknowledged' | 'lowered', at: number) => ({ type, at }) as unknown as FlagEvent;
+  const teamsIn = (text: string, family: string) => new Set([...text.matchAll(new RegExp(`^${family}[^{ ]*\\{team="([^"]*)"`, 'gm'))].map((m) => m[1]));
+
+  it(`keeps at most ${MAX_TEAM_SERIES} teams per family, the rest summed as team="other", also for flags still open`, () => {
+    const metrics = new Metrics();
+    const real = ['billing', 'support'];
+    for (const team of real) for (const type of ['raised', 'acknowledged', 'lowered'] as const) metrics.flagEvent(event(type, 2_000), flagOf(team, 0));
+    const junk = Array.from({ length: 3 * MAX_TEAM_SERIES }, (_, i) => `junk-team-${i}`);
+    for (const team of junk) {
+      metrics.flagEvent(event('raised', 0), flagOf(team, 0));
+      metrics.flagEvent(event('lowered', 3_000), flagOf(team, 0));
+    }
+    const open = [...junk, ...real].map((team) => flagOf(team, 1));
+    const text = metrics.render({ ready: true, tenants: [{ pos: 0, retainedHistories: 0, connections: 0, openFlags: open }] });
+    for (const family of ['flagline_time_to_lower_seconds', 'flagline_time_to_acknowledge_seconds', 'flagline_flags_open', 'flagline_flags_waiting']) {
+      const teams = teamsIn(text, family);
+      assert.ok(teams.size <= MAX_TEAM_SERIES + 1, `${family}: ${teams.size} team label values`);
+    }
+    const value = (series: string) => Number(text.split('\n').find((l) => l.startsWith(`${series} `))?.slice(series.length + 1));
+    // The teams seen first keep their series; nothing is lost, the rest is summed.
+    assert.equal(value('flagline_time_to_lower_seconds_count{team="billing"}'), 1);
+    assert.equal(value('flagline_time_to_acknowledge_seconds_count{team="support"}'), 1);
+    assert.equal(value('flagline_time_to_lower_seconds_count{team="other"}'), junk.length + real.length - MAX_TEAM_SERIES);
+    assert.equal(value('flagline_flags_open{team="billing"}'), 1);
+    assert.equal(value('flagline_flags_open{team="other"}'), junk.length + real.length - MAX_TEAM_SERIES);
+    assert.ok(text.split('\n').length < 60 * MAX_TEAM_SERIES, `${text.split('\n').length} lines`);
   });
 });

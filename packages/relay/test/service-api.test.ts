@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import * as v from 'valibot';
+import Database from 'better-sqlite3';
 import type { FlagClient } from '@flagline/core';
 import { RelayProcess, tokenFor } from './helpers/relay-process.js';
 import { RawClient } from './helpers/raw-client.js';
@@ -195,6 +196,71 @@ describe('service API', () => {
     // Blocking until a past time lifts it.
     await crm.disconnectParticipant('sid', Date.now() - 1);
     await RawClient.connect(relay.wsUrl, await tokenFor(sid)).then((c) => c.ws.close());
+  });
+
+  it('a disconnect until past the largest date is refused 400 and blocks nobody; the largest date itself blocks and closes the socket', async () => {
+    const crm = serviceClient(relay);
+    const socket = await RawClient.connect(relay.wsUrl, await tokenFor(sid));
+    const farFuture = await fetch(`${relay.url}/api/v1/participants/sid/disconnect`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await serviceToken()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ until: Number.MAX_SAFE_INTEGER }),
+    });
+    assert.equal(farFuture.status, 400);
+    const { error } = v.parse(S.ErrorBody, await farFuture.json());
+    assert.equal(error.code, 'invalid-input');
+    assert.match(error.message, /until must be a time in ms since the epoch, at most 8640000000000000/);
+    // Nothing was stored: sid's socket still works and a new token is let in.
+    socket.send({ t: 'cmd', id: 'after-400', cmd: { type: 'raise', interactionId: 'call-after-400', channel: 'voice', message: 'still here' } });
+    const answer = await socket.next((f) => f.t === 'result' && f.id === 'after-400');
+    assert.equal(answer.t, 'result', 'the socket is still served');
+    const fresh = await RawClient.connect(relay.wsUrl, await tokenFor(sid));
+    fresh.ws.close();
+    await fresh.closed;
+
+    const result = v.parse(S.DisconnectResult, await crm.disconnectParticipant('sid', S.MAX_DATE_MS));
+    assert.deepEqual([result.participantId, result.until], ['sid', 8.64e15]);
+    assert.ok(result.connectionsClosed >= 1);
+    assert.equal((await socket.closed).code, 4401);
+    const again = await RawClient.open(relay.wsUrl);
+    again.send({ t: 'hello', token: await tokenFor(sid), resume: null });
+    const refused = await again.next((f) => f.t === 'error');
+    assert.equal(refused.t === 'error' && refused.error.details?.reason, 'ERR_BLOCKED');
+    assert.match(refused.t === 'error' ? refused.error.message : '', /until \+275760-09-13T00:00:00\.000Z/);
+    await crm.disconnectParticipant('sid', Date.now() - 1);
+  });
+});
+
+describe('service API: a stored block past the largest date', () => {
+  it('refuses the participant (401 ERR_BLOCKED on hello and transcript), never 500, also after a restart; lifting it works', async () => {
+    const first = await RelayProcess.start();
+    const relays = [first];
+    try {
+      const agent = await RawClient.connect(first.wsUrl, await tokenFor(ann));
+      agent.ws.close();
+      await first.stop();
+      // A row as the unbounded schema let it be stored (and as a hand-edited store may hold).
+      const db = new Database(first.db);
+      db.prepare('INSERT INTO blocked_participants (participant_id, until) VALUES (?, ?)').run('ann', Number.MAX_SAFE_INTEGER);
+      db.close();
+      const relay = await RelayProcess.start({ db: first.db });
+      relays.push(relay);
+
+      const hello = await RawClient.open(relay.wsUrl);
+      hello.send({ t: 'hello', token: await tokenFor(ann), resume: null });
+      const refused = await hello.next((f) => f.t === 'error');
+      assert.deepEqual(refused.t === 'error' && [refused.error.code, refused.error.details?.reason], ['unauthenticated', 'ERR_BLOCKED']);
+      assert.match(refused.t === 'error' ? refused.error.message : '', /until further notice/);
+      assert.equal((await hello.closed).code, 4401);
+      const transcript = await fetch(`${relay.url}/api/transcript/call-1`, { headers: { authorization: `Bearer ${await tokenFor(ann)}` } });
+      assert.equal(transcript.status, 401);
+      assert.equal(v.parse(S.ErrorBody, await transcript.json()).error.details?.reason, 'ERR_BLOCKED');
+
+      await serviceClient(relay).disconnectParticipant('ann', Date.now() - 1);
+      await RawClient.connect(relay.wsUrl, await tokenFor(ann)).then((c) => c.ws.close());
+    } finally {
+      for (const r of relays.reverse()) await r.dispose();
+    }
   });
 });
 
