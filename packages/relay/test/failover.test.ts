@@ -101,7 +101,9 @@ describe('relays on Redis with Sentinel', { timeout: 120_000 }, () => {
     await until(late.$status, (s) => s === 'online');
     for (;;) {
       const res = await fetch(`${a.url}/api/presence/billing`, { headers: { authorization: `Bearer ${await tokenFor(ann)}` } });
-      if (((await res.json()) as { supervisors: { id: string }[] }).supervisors.some((p) => p.id === 'sid')) break;
+      const body = (await res.json()) as { supervisors?: { id: string }[]; error?: { code: string } };
+      if (!res.ok) console.log(`presence on A: ${res.status} ${JSON.stringify(body.error)}`);
+      if (body.supervisors?.some((p) => p.id === 'sid')) break;
       await new Promise((r) => setTimeout(r, 100));
     }
   });
