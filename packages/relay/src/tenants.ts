@@ -18,6 +18,8 @@ export class Tenants {
   /** A single-tenant relay keeps its one tenant open from start to shutdown. */
   readonly #pinned: string | null;
   readonly #open = new Map<string, Promise<Tenant>>();
+  /** The tenants of #open that finished opening (a victim is chosen among them without waiting). */
+  readonly #ready = new Map<string, Tenant>();
   readonly #timer: ReturnType<typeof setInterval>;
   #closed = false;
 
@@ -54,9 +56,14 @@ export class Tenants {
     if (this.#closed) throw new FlagError('unavailable', 'The relay is shutting down.', { retryAfterMs: RETRY_AFTER_MS });
     let opening = this.#open.get(id);
     if (!opening) {
-      if (this.#open.size >= this.#env.config.maxTenants && !(await this.#evict()))
-        throw new FlagError('unavailable', `This relay serves ${this.#env.config.maxTenants} tenants at once, each with a connection; try again later.`, { retryAfterMs: RETRY_AFTER_MS });
-      opening = this.#opening(id);
+      // Decided and reserved in this one turn: concurrent first tokens of new tenants each take a
+      // slot or a victim of their own (they all used to evict the same one and all open).
+      if (this.#open.size >= this.#env.config.maxTenants) {
+        const victim = this.#victim();
+        if (!victim) throw new FlagError('unavailable', `This relay serves ${this.#env.config.maxTenants} tenants at once, each with a connection; try again later.`, { retryAfterMs: RETRY_AFTER_MS });
+        this.#forget(victim.id);
+        opening = this.#closeTenant(victim, 'evicted').then(() => this.#opening(id));
+      } else opening = this.#opening(id);
       this.#open.set(id, opening);
     }
     const tenant = await opening;
@@ -85,7 +92,7 @@ export class Tenants {
     await Promise.all(
       (await this.all()).map(async (t) => {
         await t.close();
-        this.#open.delete(t.id);
+        this.#forget(t.id);
       }),
     );
   }
@@ -110,6 +117,7 @@ export class Tenants {
   async #opening(id: string): Promise<Tenant> {
     try {
       const tenant = await openTenant(id, this.#env);
+      this.#ready.set(id, tenant);
       this.#env.log.info('tenant opened', { tenant: id, pos: tenant.authority.pos, open: this.#open.size });
       return tenant;
     } catch (err) {
@@ -119,22 +127,28 @@ export class Tenants {
     }
   }
 
-  /** Closes the least recently used tenant with no connection; false when every one has one. */
-  async #evict(): Promise<boolean> {
-    const idle = (await this.all()).filter((t) => t.connections.size === 0 && t.id !== this.#pinned).sort((a, b) => a.lastUsed - b.lastUsed)[0];
-    if (!idle) return false;
-    await this.#closeOne(idle, 'evicted');
-    return true;
+  /** The least recently used open tenant with no connection, if any. */
+  #victim(): Tenant | undefined {
+    let victim: Tenant | undefined;
+    for (const t of this.#ready.values()) if (t.connections.size === 0 && t.id !== this.#pinned && (!victim || t.lastUsed < victim.lastUsed)) victim = t;
+    return victim;
+  }
+
+  #forget(id: string): void {
+    this.#open.delete(id);
+    this.#ready.delete(id);
   }
 
   async #closeIdle(before: number): Promise<void> {
-    for (const t of await this.all()) if (t.connections.size === 0 && t.id !== this.#pinned && t.lastUsed < before) await this.#closeOne(t, 'idle');
+    for (const t of [...this.#ready.values()]) {
+      if (this.#closed || t.connections.size > 0 || t.id === this.#pinned || t.lastUsed >= before || this.#ready.get(t.id) !== t) continue;
+      this.#forget(t.id);
+      await this.#closeTenant(t, 'idle');
+    }
   }
 
-  async #closeOne(tenant: Tenant, why: string): Promise<void> {
-    if (this.#closed || this.#open.get(tenant.id) === undefined) return;
-    this.#open.delete(tenant.id);
-    await tenant.close();
+  async #closeTenant(tenant: Tenant, why: string): Promise<void> {
+    await tenant.close().catch((err: unknown) => this.#env.log.error('tenant failed to close', { tenant: tenant.id, why, error: String(err) }));
     this.#env.log.info('tenant closed', { tenant: tenant.id, why, open: this.#open.size });
   }
 }
