@@ -8,11 +8,14 @@
  *   outage logs nobody out whose token is valid;
  * - a token with an unknown `kid` triggers one refetch (at most one per `cooldownMs`, so forged
  *   kids cannot make the relay hammer the provider): keys rotated at the provider are picked up
- *   with no restart;
+ *   with no restart. jose counts its cooldown from the last fetch that worked; a failed fetch
+ *   starts one too (`keyFetch`), so a provider that is down is not asked again per token;
+ * - a JWKS or discovery document over 1 MB, or a set of more than 100 keys, is refused: whoever
+ *   answers for the provider cannot make the relay parse and hold gigabytes;
  * - when keys are needed and cannot be fetched, the caller gets FlagError('unavailable') saying
  *   so (clients retry later), never a misleading "invalid token".
  */
-import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
 import { FlagError } from '@flagline/core';
 import { isLoopback } from './loopback.js';
 
@@ -46,11 +49,50 @@ export function checkKeyUrl(raw: string, what: string): URL {
   throw new Error(`${what} must use https (http is accepted on loopback only): ${raw}`);
 }
 
+/** The most a JWKS or discovery document may weigh, and the most keys a set may hold. */
+export const MAX_BODY_BYTES = 1_000_000;
+export const MAX_KEYS = 100;
+
+/** A response's body as text, refused past MAX_BODY_BYTES (read as it streams in, never whole first). */
+async function cappedText(res: Response, what: string): Promise<string> {
+  if (Number(res.headers.get('content-length')) > MAX_BODY_BYTES) throw new Error(`${what} is larger than ${MAX_BODY_BYTES} bytes`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body ?? []) {
+    size += chunk.byteLength;
+    if (size > MAX_BODY_BYTES) throw new Error(`${what} is larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * jose's fetch of the key set: the body capped, at most MAX_KEYS keys, and no fetch within
+ * `cooldownMs` of one that failed.
+ */
+function keyFetch(cooldownMs: number): typeof fetch {
+  let failedAt = -Infinity;
+  return async (input, init) => {
+    if (Date.now() - failedAt < cooldownMs) throw new Error(`the last fetch failed less than ${cooldownMs} ms ago`);
+    try {
+      const res = await fetch(input, init);
+      if (res.status !== 200) throw new Error(`the JWKS URL answered HTTP ${res.status}`);
+      const text = await cappedText(res, 'The JWKS');
+      const keys = (JSON.parse(text) as { keys?: unknown }).keys;
+      if (Array.isArray(keys) && keys.length > MAX_KEYS) throw new Error(`The JWKS holds ${keys.length} keys, more than ${MAX_KEYS}`);
+      return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
+    } catch (err) {
+      failedAt = Date.now();
+      throw err;
+    }
+  };
+}
+
 async function discover(issuer: string): Promise<URL> {
   const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
   const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error', headers: { accept: 'application/json' } });
   if (res.status !== 200) throw new Error(`OpenID discovery at ${url} answered HTTP ${res.status}`);
-  const doc = (await res.json()) as { issuer?: unknown; jwks_uri?: unknown };
+  const doc = JSON.parse(await cappedText(res, `OpenID discovery at ${url}`)) as { issuer?: unknown; jwks_uri?: unknown };
   if (doc.issuer !== issuer) throw new Error(`OpenID discovery at ${url} names issuer ${JSON.stringify(doc.issuer)}, not ${JSON.stringify(issuer)}`);
   if (typeof doc.jwks_uri !== 'string') throw new Error(`OpenID discovery at ${url} has no jwks_uri`);
   return checkKeyUrl(doc.jwks_uri, 'jwks_uri');
@@ -72,7 +114,8 @@ export function remoteKeySet(source: Source, opts: { refreshMs: number; cooldown
     if (failed && Date.now() - failed.at < retryMs) return Promise.reject(failed.error);
     jwks = (async () => {
       const url = 'jwksUrl' in source ? checkKeyUrl(source.jwksUrl, 'The JWKS URL') : await discover(source.issuer);
-      return { set: createRemoteJWKSet(url, { cacheMaxAge: Infinity, cooldownDuration: opts.cooldownMs ?? 30_000, timeoutDuration: TIMEOUT_MS }), url: url.href };
+      const cooldownMs = opts.cooldownMs ?? 30_000;
+      return { set: createRemoteJWKSet(url, { cacheMaxAge: Infinity, cooldownDuration: cooldownMs, timeoutDuration: TIMEOUT_MS, [customFetch]: keyFetch(cooldownMs) }), url: url.href };
     })();
     jwks.catch((error: unknown) => {
       jwks = null;
