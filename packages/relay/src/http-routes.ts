@@ -117,18 +117,18 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   }
   if (get && pathname === OPENAPI_PATH) return json(res, 200, serviceApiDocument());
   if (pathname.startsWith('/api/v1/')) {
-    const { tenant } = await ctx.tenants.service(bearer(req));
+    const { tenant } = await ctx.tenants.service(bearer(req), res);
     await tenant.serviceApi(req, res, url);
     return;
   }
   const transcript = /^\/api\/transcript\/([^/]+)$/.exec(pathname);
-  if (get && transcript) return json(res, 200, { entries: await readTranscript(ctx, req, decodePath(transcript[1]!)) });
+  if (get && transcript) return json(res, 200, { entries: await readTranscript(ctx, req, res, decodePath(transcript[1]!)) });
   const presence = /^\/api\/presence\/([^/]+)$/.exec(pathname);
-  if (get && presence) return json(res, 200, await readPresence(ctx, req, decodePath(presence[1]!)));
+  if (get && presence) return json(res, 200, await readPresence(ctx, req, res, decodePath(presence[1]!)));
   const rules = /^\/api\/rules\/([^/]+)$/.exec(pathname);
-  if (get && rules) return json(res, 200, await readRules(ctx, req, decodePath(rules[1]!)));
+  if (get && rules) return json(res, 200, await readRules(ctx, req, res, decodePath(rules[1]!)));
   const feedback = /^\/api\/rules\/([^/]+)\/feedback$/.exec(pathname);
-  if (req.method === 'POST' && feedback) return json(res, 200, await recordFeedback(ctx, req, decodePath(feedback[1]!)));
+  if (req.method === 'POST' && feedback) return json(res, 200, await recordFeedback(ctx, req, res, decodePath(feedback[1]!)));
   if (ctx.devToken && req.method === 'GET' && pathname === '/dev/directory') return json(res, 200, { devOnly: true, participants: DEV_DIRECTORY });
   if (ctx.devToken && req.method === 'POST' && pathname === '/dev/token') {
     const body = (await readJson(req)) as { participantId?: unknown };
@@ -161,15 +161,15 @@ async function renderMetrics(ctx: HttpContext, res: ServerResponse): Promise<voi
 }
 
 /** Supervisors online for a team, for members of that team (agents and supervisors). */
-async function readPresence(ctx: HttpContext, req: IncomingMessage, team: string) {
-  const { auth, tenant } = await ctx.tenants.authenticate(bearer(req));
+async function readPresence(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, team: string) {
+  const { auth, tenant } = await ctx.tenants.authenticate(bearer(req), res);
   if (!auth.participant.teams.includes(team)) throw new FlagError('not-allowed', `You are not a member of team ${team}.`);
   return { team, supervisors: await tenant.presence.online(team) };
 }
 
 /** A team's conversation rules, for members of that team: what their agents' rules engines run. */
-async function readRules(ctx: HttpContext, req: IncomingMessage, team: string) {
-  const { auth } = await ctx.tenants.authenticate(bearer(req));
+async function readRules(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, team: string) {
+  const { auth } = await ctx.tenants.authenticate(bearer(req), res);
   if (!auth.participant.teams.includes(team)) throw new FlagError('not-allowed', `You are not a member of team ${team}.`);
   if (!ctx.teamRules) throw new FlagError('not-found', 'This relay serves no rules (start it with --rules FILE).');
   return { team, rules: ctx.teamRules.get(team) ?? [] };
@@ -180,8 +180,8 @@ async function readRules(ctx: HttpContext, req: IncomingMessage, team: string) {
  * `flagline_rule_suggestions_total`. Members only, rule ids of that team only, at most
  * FEEDBACK_PER_SECOND reports a second per participant.
  */
-async function recordFeedback(ctx: HttpContext, req: IncomingMessage, team: string) {
-  const { auth, tenant } = await ctx.tenants.authenticate(bearer(req));
+async function recordFeedback(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, team: string) {
+  const { auth, tenant } = await ctx.tenants.authenticate(bearer(req), res);
   const { participant } = auth;
   if (!participant.teams.includes(team)) throw new FlagError('not-allowed', `You are not a member of team ${team}.`);
   if (!ctx.teamRules) throw new FlagError('not-found', 'This relay serves no rules (start it with --rules FILE).');
@@ -224,8 +224,8 @@ export function bearer(req: IncomingMessage): string {
  * An interaction with no flag the caller may see answers exactly like one with no flag at all:
  * the caller learns nothing about what exists.
  */
-async function readTranscript(ctx: HttpContext, req: IncomingMessage, interactionId: string): Promise<TranscriptEntry[]> {
-  const { auth, tenant } = await ctx.tenants.authenticate(bearer(req));
+async function readTranscript(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, interactionId: string): Promise<TranscriptEntry[]> {
+  const { auth, tenant } = await ctx.tenants.authenticate(bearer(req), res);
   const { participant } = auth;
   const events = await tenant.storage.interactionEvents(interactionId);
   const byFlag = new Map<string, FlagEvent[]>();

@@ -60,11 +60,12 @@ export interface Tenant {
   readonly webhooks: WebhookDelivery | null;
   /** This tenant's open connections (the service API's disconnect, the idle close). */
   readonly connections: Set<RelayConnection>;
-  /** Connections and frame budget per participant id of this tenant. */
   /** Per participant: open connections and their shared rate bucket, kept after the last close until it would be full again. */
   readonly perUser: Map<string, { connections: number; bucket: TokenBucket; forget?: ReturnType<typeof setTimeout> }>;
   /** When a connection or a request last used it (ms since the epoch). */
   lastUsed: number;
+  /** HTTP requests it is serving now: a tenant busy with one is not closed (idle or evicted) under it. */
+  requests: number;
   /** Its store has answered nothing for --store-timeout-ms (store-watch.ts). */
   readonly unreachable: boolean;
   /** Why it cannot serve now (its store failed, or is unreachable), or null. */
@@ -207,6 +208,7 @@ export async function openTenant(id: string, env: TenantEnv): Promise<Tenant> {
     connections,
     perUser: new Map(),
     lastUsed: Date.now(),
+    requests: 0,
     get unreachable() {
       return watch?.lost ?? false;
     },

@@ -5,6 +5,7 @@
  * opening one more first closes the least recently used tenant that has no connection, and when
  * every open tenant has one the token is answered `unavailable` (the client retries).
  */
+import type { ServerResponse } from 'node:http';
 import { FlagError } from '@flagline/core';
 import { DEFAULT_TENANT, type ServiceIdentity } from './claims.js';
 import type { TenantAuthenticated } from './auth.js';
@@ -12,6 +13,9 @@ import { blockedError } from './service-routes.js';
 import { openTenant, storeLost, type Tenant, type TenantEnv } from './tenant.js';
 
 const RETRY_AFTER_MS = 2_000;
+
+/** What a request served by a tenant is held by: the HTTP response, closed when it is done. */
+type Closes = Pick<ServerResponse, 'once'>;
 
 export class Tenants {
   readonly #env: TenantEnv;
@@ -36,19 +40,22 @@ export class Tenants {
     return this.#open.size;
   }
 
-  /** A participant's token: verified, its tenant opened, a participant the host blocked refused. */
-  async authenticate(token: string | undefined): Promise<{ auth: TenantAuthenticated; tenant: Tenant }> {
+  /**
+   * A participant's token: verified, its tenant opened, a participant the host blocked refused.
+   * `request`: the HTTP response being served, during which the tenant stays open.
+   */
+  async authenticate(token: string | undefined, request?: Closes): Promise<{ auth: TenantAuthenticated; tenant: Tenant }> {
     const auth = await this.#env.verify(token);
-    const tenant = this.#serving(await this.open(auth.tenant));
+    const tenant = this.#serving(await this.open(auth.tenant), request);
     const until = tenant.store.blockedUntil(auth.participant.id);
     if (until !== undefined && until > Date.now()) throw blockedError(until);
     return { auth, tenant };
   }
 
-  /** A service token: verified, its tenant opened. */
-  async service(token: string | undefined): Promise<{ service: ServiceIdentity; tenant: Tenant }> {
+  /** A service token: verified, its tenant opened (and kept open while `request` is served). */
+  async service(token: string | undefined, request?: Closes): Promise<{ service: ServiceIdentity; tenant: Tenant }> {
     const service = await this.#env.verify.service(token);
-    return { service, tenant: this.#serving(await this.open(service.tenant)) };
+    return { service, tenant: this.#serving(await this.open(service.tenant), request) };
   }
 
   /** The tenant, opened if it is not (concurrent calls share one opening). */
@@ -109,8 +116,12 @@ export class Tenants {
   }
 
   /** A tenant whose store answers nothing takes no new connection or request (they would wait, unanswered). */
-  #serving(tenant: Tenant): Tenant {
+  #serving(tenant: Tenant, request?: Closes): Tenant {
     if (tenant.unreachable) throw storeLost();
+    if (request) {
+      tenant.requests++;
+      request.once('close', () => tenant.requests--);
+    }
     return tenant;
   }
 
@@ -130,7 +141,7 @@ export class Tenants {
   /** The least recently used open tenant with no connection, if any. */
   #victim(): Tenant | undefined {
     let victim: Tenant | undefined;
-    for (const t of this.#ready.values()) if (t.connections.size === 0 && t.id !== this.#pinned && (!victim || t.lastUsed < victim.lastUsed)) victim = t;
+    for (const t of this.#ready.values()) if (t.connections.size === 0 && t.requests === 0 && t.id !== this.#pinned && (!victim || t.lastUsed < victim.lastUsed)) victim = t;
     return victim;
   }
 
@@ -141,7 +152,7 @@ export class Tenants {
 
   async #closeIdle(before: number): Promise<void> {
     for (const t of [...this.#ready.values()]) {
-      if (this.#closed || t.connections.size > 0 || t.id === this.#pinned || t.lastUsed >= before || this.#ready.get(t.id) !== t) continue;
+      if (this.#closed || t.connections.size > 0 || t.requests > 0 || t.id === this.#pinned || t.lastUsed >= before || this.#ready.get(t.id) !== t) continue;
       this.#forget(t.id);
       await this.#closeTenant(t, 'idle');
     }

@@ -10,6 +10,8 @@ import type { ServerFrame } from '@flagline/core';
 import { RelayProcess, tokenFor } from './helpers/relay-process.js';
 import { RawClient } from './helpers/raw-client.js';
 import { RedisServer } from './helpers/redis-server.js';
+import { serviceToken } from './helpers/service.js';
+import { request } from 'node:http';
 import { ann } from './helpers/people.js';
 
 const MAX = 3;
@@ -48,5 +50,24 @@ describe('--max-tenants', () => {
     const metrics = await (await fetch(`${relay.url}/metrics`)).text();
     assert.match(metrics, new RegExp(`^flagline_tenants_open ${MAX}$`, 'm'));
     for (const { c } of burst) c.close();
+  });
+
+  it('a tenant serving an HTTP request is not evicted under it: the next new tenant waits instead', async () => {
+    const one = await RelayProcess.start({ store: redis.url, args: ['--claim-tenant', 'tenant', '--max-tenants', '1'] });
+    try {
+      // A service-API call for tenant "busy" whose body is still on its way: the tenant is open and serving it.
+      const body = JSON.stringify({ until: 0 });
+      const req = request({ host: '127.0.0.1', port: one.port, method: 'POST', path: '/api/v1/participants/ann/disconnect', headers: { authorization: `Bearer ${await serviceToken(undefined, 'crm', 'Acme CRM', { tenant: 'busy' })}`, 'content-type': 'application/json', 'content-length': String(body.length) } });
+      const status = new Promise<number>((resolve, reject) => req.on('response', (res) => (res.resume(), resolve(res.statusCode!))).on('error', reject));
+      req.write(body.slice(0, 5));
+      while (!/^flagline_tenants_open 1$/m.test(await (await fetch(`${one.url}/metrics`)).text())) await new Promise((r) => setTimeout(r, 20));
+      const { first, c } = await hello(one, 'other');
+      assert.equal(first.t === 'error' && first.error.code, 'unavailable');
+      c.close();
+      req.end(body.slice(5));
+      assert.equal(await status, 200);
+    } finally {
+      await one.dispose();
+    }
   });
 });
