@@ -13,6 +13,7 @@ import {
   UnsecuredJWT,
   base64url,
   createLocalJWKSet,
+  decodeProtectedHeader,
   errors,
   importSPKI,
   jwtVerify,
@@ -97,7 +98,8 @@ export async function createVerifier(config: AuthConfig, events: KeySetEvents = 
   const verify = async (token: string | undefined): Promise<TenantAuthenticated> => {
     const payload = await verified(token);
     const expiresAt = Math.min(payload.exp!, payload.iat! + maxAgeSec) * 1000;
-    return { participant: mapClaims(payload, config.claims), expiresAt, tenant: mapTenant(payload, config.claims) };
+    const { kid } = decodeProtectedHeader(token!);
+    return { participant: mapClaims(payload, config.claims), expiresAt, tenant: mapTenant(payload, config.claims), ...(kid !== undefined ? { keyId: kid } : {}) };
   };
   const service = async (token: string | undefined) => mapService(await verified(token), config.claims);
   return Object.assign(verify, { service, close: () => source.close() });

@@ -74,6 +74,8 @@ export class RelayConnection {
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Frames refused by this connection's rate limit since its last admitted one. */
   #refusedInARow = 0;
+  /** The `kid` of the key that signed its newest accepted token, if it named one. */
+  #keyId: string | undefined;
   #onClosed!: () => void;
   /** Resolves when the socket has closed. */
   readonly closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
@@ -173,7 +175,8 @@ export class RelayConnection {
    * refuse), enter presence, start the expiry clock. Refresh: move the expiry clock. Nothing
    * here runs for a token the session refused, so a refused refresh never extends a connection.
    */
-  #accept({ participant, expiresAt }: Authenticated, kind: 'hello' | 'refresh'): void {
+  #accept({ participant, expiresAt, keyId }: Authenticated, kind: 'hello' | 'refresh'): void {
+    this.#keyId = keyId;
     if (kind === 'hello') {
       const { config } = this.#ctx;
       const { perUser, presence, people } = this.#tenant!;
@@ -192,6 +195,12 @@ export class RelayConnection {
       this.#ctx.log.info('authenticated', { remote: this.remote, tenant: this.#tenant!.id, participant: participant.id, role: participant.role });
     }
     if (expiresAt !== undefined) this.#armExpiry(expiresAt);
+  }
+
+  /** The identity provider's key set changed: a connection whose token's key left it ends (4401). */
+  keysChanged(kids: readonly string[]): void {
+    if (this.#keyId === undefined || kids.includes(this.#keyId)) return;
+    this.#close(CLOSE.unauthenticated, new FlagError('unauthenticated', 'The identity provider withdrew the key that signed your token; sign in again.'));
   }
 
   /** The hello was refused; the session has already sent the error frame that says why. */

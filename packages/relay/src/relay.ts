@@ -61,6 +61,8 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   const algorithms = config.jwtAlgorithms ?? (secret !== undefined ? ['HS256'] : remoteKeys ? REMOTE_ALGORITHMS : ['ES256']);
   const metrics = new Metrics({ ruleIds: [...(config.teamRules?.values() ?? [])].flat().map((r) => r.id) });
   let verify: Verifier;
+  // Set once the connections exist: a key set can arrive while the relay is still starting.
+  let keysChanged = (_kids: string[]): void => {};
   try {
     verify = await createVerifier(
       {
@@ -94,6 +96,7 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
           metrics.keyFetch('ok');
           log.info('identity provider keys fetched', { url, keys });
         },
+        keys: (kids) => keysChanged(kids),
         failed: ({ url, error }) => {
           metrics.keyFetch('failed');
           log.error('identity provider keys unavailable', { url, error });
@@ -121,6 +124,9 @@ export async function startRelay(config: RelayConfig, log: Logger = createLogger
   /** The state is loaded (the single tenant's Authority is open): until then upgrades are held and /readyz answers 503. */
   let loaded = false;
   const connections = new Set<RelayConnection>();
+  keysChanged = (kids) => {
+    for (const conn of connections) conn.keysChanged(kids);
+  };
   const admission = new Admission(config.admitPerSecond, config.admitBurst);
   const ctx: ConnectionContext = { tenants, config, metrics, log, inflight: new Set(), writes: new WriteBatch(), draining: () => draining };
   // Ready once loaded, unless draining or every open tenant's store has failed (one shard down pauses its tenants only).

@@ -21,6 +21,8 @@ import { isLoopback } from './loopback.js';
 
 export interface KeySetEvents {
   fetched?(info: { url: string; keys: number }): void;
+  /** Every key set fetched (in the background or for an unknown `kid`): the `kid`s it holds. */
+  keys?(kids: string[]): void;
   failed?(info: { url: string; error: string }): void;
 }
 
@@ -70,7 +72,7 @@ async function cappedText(res: Response, what: string): Promise<string> {
  * jose's fetch of the key set: the body capped, at most MAX_KEYS keys, and no fetch within
  * `cooldownMs` of one that failed.
  */
-function keyFetch(cooldownMs: number): typeof fetch {
+function keyFetch(cooldownMs: number, onKeys: (kids: string[]) => void): typeof fetch {
   let failedAt = -Infinity;
   return async (input, init) => {
     if (Date.now() - failedAt < cooldownMs) throw new Error(`the last fetch failed less than ${cooldownMs} ms ago`);
@@ -80,6 +82,7 @@ function keyFetch(cooldownMs: number): typeof fetch {
       const text = await cappedText(res, 'The JWKS');
       const keys = (JSON.parse(text) as { keys?: unknown }).keys;
       if (Array.isArray(keys) && keys.length > MAX_KEYS) throw new Error(`The JWKS holds ${keys.length} keys, more than ${MAX_KEYS}`);
+      if (Array.isArray(keys)) onKeys(keys.flatMap((k: { kid?: unknown }) => (typeof k?.kid === 'string' ? [k.kid] : [])));
       return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
     } catch (err) {
       failedAt = Date.now();
@@ -115,7 +118,7 @@ export function remoteKeySet(source: Source, opts: { refreshMs: number; cooldown
     jwks = (async () => {
       const url = 'jwksUrl' in source ? checkKeyUrl(source.jwksUrl, 'The JWKS URL') : await discover(source.issuer);
       const cooldownMs = opts.cooldownMs ?? 30_000;
-      return { set: createRemoteJWKSet(url, { cacheMaxAge: Infinity, cooldownDuration: cooldownMs, timeoutDuration: TIMEOUT_MS, [customFetch]: keyFetch(cooldownMs) }), url: url.href };
+      return { set: createRemoteJWKSet(url, { cacheMaxAge: Infinity, cooldownDuration: cooldownMs, timeoutDuration: TIMEOUT_MS, [customFetch]: keyFetch(cooldownMs, (kids) => events.keys?.(kids)) }), url: url.href };
     })();
     jwks.catch((error: unknown) => {
       jwks = null;

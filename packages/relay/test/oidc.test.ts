@@ -49,6 +49,7 @@ describe('relay with an OpenID Connect provider (oidc-provider)', () => {
   let idp: TestIdp;
   let relay: RelayProcess;
   let keyA: JWK;
+  let keyB: JWK;
   before(async () => {
     keyA = await signingKey('key-a');
     idp = await TestIdp.start(people, [keyA]);
@@ -103,7 +104,7 @@ describe('relay with an OpenID Connect provider (oidc-provider)', () => {
     const first = await welcomed(relay, await idp.token(ann));
     const port = idp.port;
     await idp.stop();
-    const keyB = await signingKey('key-b');
+    keyB = await signingKey('key-b');
     idp = await TestIdp.start(people, [keyB, keyA], port);
     const rotated = await idp.token(ben);
     const second = await welcomed(relay, rotated);
@@ -120,7 +121,8 @@ describe('relay with an OpenID Connect provider (oidc-provider)', () => {
     const port = idp.port;
     await idp.stop();
     const keyC = await signingKey('key-c');
-    const keys = [keyC, ...[keyA]];
+    // key-b, which signed the connected user's token, stays published.
+    const keys = [keyC, keyB, keyA];
     idp = await TestIdp.start(people, keys, port);
     const newKeyToken = await idp.token(cara);
     await idp.stop();
@@ -141,6 +143,25 @@ describe('relay with an OpenID Connect provider (oidc-provider)', () => {
     assert.match(metrics, /flagline_idp_key_fetches_total\{result="failed"\} [1-9]/);
     connected.client.close();
     back.client.close();
+  });
+
+  it('a key withdrawn at the provider ends the connections it signed (4401) at the next fetch; the others stay', async () => {
+    const port = idp.port;
+    const signedByC = await welcomed(relay, await idp.token(ann)); // the provider signs with key-c now
+    await idp.stop();
+    idp = await TestIdp.start(people, [keyA], port);
+    const signedByA = await welcomed(relay, await idp.token(ben));
+    // key-c and key-b leave the set; key-d is new, so its first token makes the relay fetch the set.
+    await idp.stop();
+    idp = await TestIdp.start(people, [await signingKey('key-d'), keyA], port);
+    const signedByD = await welcomed(relay, await idp.token(cara));
+    const withdrawn = await signedByC.client.next((f) => f.t === 'error');
+    assert.equal(withdrawn.t === 'error' && withdrawn.error.message, 'The identity provider withdrew the key that signed your token; sign in again.');
+    assert.equal((await signedByC.client.closed).code, 4401);
+    await signedByA.client.ping();
+    await signedByD.client.ping();
+    signedByA.client.close();
+    signedByD.client.close();
   });
 });
 

@@ -27,6 +27,8 @@ import type { SettingsHub } from '../settings/hub.js';
 export interface Authenticated {
   participant: Participant;
   expiresAt?: number;
+  /** The `kid` of the key that signed the token, if it named one (the relay ends the connection if its provider withdraws that key). */
+  keyId?: string;
 }
 
 export type SessionPhase = 'awaiting-hello' | 'verifying' | 'welcomed' | 'refused' | 'closed';

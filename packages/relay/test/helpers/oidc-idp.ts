@@ -96,6 +96,9 @@ export class TestIdp {
       headers: {
         authorization: `Basic ${Buffer.from(`${person.id}:secret-of-${person.id}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
+        // No pooled connection: the tests restart the provider on the same port, and a kept-alive
+        // socket to the stopped one can be picked for the next token before its close is seen.
+        connection: 'close',
       },
       body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'flagline' }),
     });
