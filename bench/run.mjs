@@ -141,7 +141,7 @@ function missing() {
     else for (const r of results.size) if (!num(r.gzip)) problems.push(`size ${r.name}: ${r.error}`);
     // Sizes do not depend on the machine's load, so their budgets are judged here (issue 18).
     if (Array.isArray(results.size))
-      for (const b of checkBudgets(results.size)) if (b.over) problems.push(`size ceiling: ${b.entry}, ${b.measure} ${((b.bytes ?? NaN) / 1024).toFixed(1)} KB gzip > ${b.ceiling} KB (goal ${b.goal} KB)`);
+      for (const b of checkBudgets(results.size)) if (b.over) problems.push(`size ceiling: ${b.entry}, ${b.measure} ${((b.bytes ?? NaN) / 1024).toFixed(1)} KB gzip > ${b.ceiling} KB${b.goal === undefined ? '' : ` (goal ${b.goal} KB)`}`);
   }
   if (only.includes('client')) {
     const c = results.client;

@@ -156,3 +156,11 @@ export function flagMetrics(flag: Flag): { timeToAcknowledgeMs?: number; timeToL
     ...(flag.lowered ? { timeToLowerMs: flag.lowered.at - flag.raisedAt } : {}),
   };
 }
+
+/**
+ * Whether the participant's flags would reach nobody now: presence is known and no supervisor
+ * of `team` (default: their first team, where a raise goes) is online and available.
+ */
+export function noSupervisorAvailable(presence: PresenceView | null, me: Participant, team = me.teams[0]): boolean {
+  return presence !== null && team !== undefined && presence.available[team] === 0;
+}

@@ -6,7 +6,7 @@
 import type { Command } from './commands.js';
 import type { FlagConfig } from './config.js';
 import { allowedActions, type FlagAction } from './machine.js';
-import { isOpen, type Flag, type Participant, type ParticipantRef, type PresenceView, type Transfer } from './model.js';
+import { isOpen, type Flag, type Participant, type ParticipantRef, type Transfer } from './model.js';
 import { isRouting } from './routing.js';
 
 /**
@@ -58,14 +58,6 @@ export function presentFlag(
     ...(flag.checkInBy ? { checkInBy: flag.checkInBy } : {}),
     ...(flag.offer && isRouting(flag, config) ? { offer: { ...flag.offer, toMe: flag.offer.to.id === me.id } } : {}),
   };
-}
-
-/**
- * Whether the participant's flags would reach nobody now: presence is known and no supervisor
- * of `team` (default: their first team, where a raise goes) is online and available.
- */
-export function noSupervisorAvailable(presence: PresenceView | null, me: Participant, team = me.teams[0]): boolean {
-  return presence !== null && team !== undefined && presence.available[team] === 0;
 }
 
 function phaseOf(flag: Flag, busy: ReadonlySet<Command['type']>): { phase: FlagPhase; by?: ParticipantRef | undefined } {

@@ -5,12 +5,11 @@
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { AuthoritySession, type Authenticated } from '@flagline/core/authority';
+import { AuthoritySession, TokenBucket, type Authenticated } from '@flagline/core/authority';
 import { FlagError, encodeFrame, requestIdOf, type ClientFrame, type OutgoingServerFrame, type Participant } from '@flagline/core';
 import type { RelayConfig } from './config.js';
 import type { Logger } from './log.js';
 import { ruleRaiseOf, type Metrics, type RuleRaise } from './metrics.js';
-import { TokenBucket } from './rate-limit.js';
 import type { WriteBatch } from './write-batch.js';
 import type { Tenant } from './tenant.js';
 import type { Tenants } from './tenants.js';

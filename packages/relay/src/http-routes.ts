@@ -14,7 +14,7 @@ import { isLoopback } from './loopback.js';
 import { OPENAPI_PATH } from './openapi.js';
 import { serviceApiDocument } from './service-api.js';
 import { parseSuggestionReport, type TeamRules } from './team-rules.js';
-import { TokenBucket } from './rate-limit.js';
+import { TokenBucket } from '@flagline/core/authority';
 import type { Tenants } from './tenants.js';
 
 /** What the HTTP side reads from storage; any store (SQLite, Redis) can offer it. */

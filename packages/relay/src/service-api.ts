@@ -11,7 +11,7 @@ import type { ServiceIdentity } from './claims.js';
 import { bearer, decodePath, json, readJson } from './http-routes.js';
 import { HTTP_STATUS } from './http-status.js';
 import { openApiDocument } from './openapi.js';
-import { TokenBucket } from './rate-limit.js';
+import { TokenBucket } from '@flagline/core/authority';
 import { serviceRoutes, type Route, type ServiceContext } from './service-routes.js';
 
 const ID = /^[\w.:@-]{1,128}$/;

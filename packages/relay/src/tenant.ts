@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { FlagError } from '@flagline/core';
-import { Authority } from '@flagline/core/authority';
+import { Authority, type TokenBucket } from '@flagline/core/authority';
 import type { Verifier } from './auth.js';
 import { DEFAULT_TENANT } from './claims.js';
 import { ConfigError, flagConfigOf, type RelayConfig } from './config.js';
@@ -17,7 +17,6 @@ import { withFields, type Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { RedisKnownPeople } from './known-people.js';
 import { LocalPresence, RedisPresence, type Presence } from './presence.js';
-import type { TokenBucket } from './rate-limit.js';
 import { DAY_MS, RetentionJob } from './retention.js';
 import { createServiceApi, type ServiceApi } from './service-api.js';
 import { blockedError } from './service-routes.js';

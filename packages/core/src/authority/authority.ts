@@ -382,13 +382,14 @@ export class Authority implements DecisionState {
     if (more) before = Math.min(before, this.#lowered[this.#loweredHead]?.pos ?? this.#pos + 1);
     const reads = this.#historyReads.budget(actor.id);
     while (more && stored) {
-      if (reads.left < 1) {
+      const left = reads.available;
+      if (left < 1) {
         // Out of reads for now: a page that found something ends here (its `next` goes on later); one that found nothing is refused.
         if (flags.length > 0) return { flags, next: String(before) };
         throw new FlagError('rate-limited', 'Too many history lookups; try again shortly.', { retryAfterMs: reads.retryAfterMs() });
       }
-      const refs = await stored(before, Math.min(HISTORY_PAGE_MAX, HISTORY_SCAN_MAX - scanned, Math.floor(reads.left)));
-      reads.spend(refs.length);
+      const refs = await stored(before, Math.min(HISTORY_PAGE_MAX, HISTORY_SCAN_MAX - scanned, Math.floor(left)));
+      reads.take(refs.length);
       for (const ref of refs) if (more) {
         const events = await this.#storage.flagEvents(ref.flagId);
         more = take(reduceEvents(events), events, ref);

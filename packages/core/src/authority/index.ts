@@ -12,6 +12,7 @@ export {
   type StoredOutcome,
 } from './storage.js';
 export { SharedMemoryLog } from './shared-memory-log.js';
+export { TokenBucket } from './token-bucket.js';
 export { randomId } from '../random-id.js';
 export { SettingsHub, type SettingsListener } from '../settings/hub.js';
 export { MemorySettings, type SettingsStorage, type SettingWrite, type StoredSetting } from '../settings/storage.js';

@@ -1,3 +1,5 @@
+import { TokenBucket } from './token-bucket.js';
+
 /**
  * How many stored flags one participant's history pages may read: READS_PER_SECOND, up to
  * READS_BURST at once. A page past memory reads each lowered flag from storage before it can tell
@@ -10,36 +12,21 @@ export const READS_BURST = 4_000;
 /** Participants tracked at once; past it every budget starts full again (they only refill anyway). */
 const TRACKED_MAX = 10_000;
 
-export interface ReadBudget {
-  readonly left: number;
-  spend(reads: number): void;
-  retryAfterMs(): number;
-}
-
+/** One bucket of reads per participant (TokenBucket). */
 export class ReadBudgets {
   readonly #now: () => number;
-  readonly #byActor = new Map<string, { left: number; at: number }>();
+  readonly #byActor = new Map<string, TokenBucket>();
 
   constructor(now: () => number) {
     this.#now = now;
   }
 
-  budget(actorId: string): ReadBudget {
-    const now = this.#now();
-    let entry = this.#byActor.get(actorId);
-    if (!entry) {
+  budget(actorId: string): TokenBucket {
+    let bucket = this.#byActor.get(actorId);
+    if (!bucket) {
       if (this.#byActor.size >= TRACKED_MAX) this.#byActor.clear();
-      this.#byActor.set(actorId, (entry = { left: READS_BURST, at: now }));
+      this.#byActor.set(actorId, (bucket = new TokenBucket(READS_PER_SECOND, READS_BURST, this.#now)));
     }
-    entry.left = Math.min(READS_BURST, entry.left + ((now - entry.at) / 1000) * READS_PER_SECOND);
-    entry.at = now;
-    const e = entry;
-    return {
-      get left() {
-        return e.left;
-      },
-      spend: (reads) => void (e.left -= reads),
-      retryAfterMs: () => Math.ceil(((1 - e.left) / READS_PER_SECOND) * 1000),
-    };
+    return bucket;
   }
 }

@@ -24,6 +24,8 @@ import { SortedFlags } from './sorted-flags.js';
 import { TranscriptFeed } from './transcript-feed.js';
 import type { CheckInInput, ClientEventMap, Clock, CommandResult, FlagClient, FlagClientOptions, RaiseInput, TimelineItem } from './types.js';
 import { randomId } from '../random-id.js';
+import { presentFlag, type FlagView } from '../present.js';
+import { toTranscriptEntry } from '../transcript.js';
 import { SettingsStores } from './settings.js';
 import type { SettingKey, SettingValue, SettingsScope } from '../settings/schemas.js';
 
@@ -122,6 +124,10 @@ class Client implements FlagClient {
 
   timeline(flagId: string): ReadableAtom<readonly TimelineItem[]> {
     return this.#timelines.get(flagId);
+  }
+
+  present(flag: Flag): FlagView {
+    return presentFlag(flag, this.me, this.config, this.$busy.get().get(flag.id));
   }
 
   flagFor(interactionId: string): ReadableAtom<Flag | undefined> {
@@ -387,7 +393,14 @@ class Client implements FlagClient {
       if (!log) this.#logs.set(flag.id, entry);
       if (event.type === 'lowered') this.#expiry.add(flag.id, event.at);
       this.#feed?.push(event, flag.interactionId);
-      this.#emit('event', { event, flag, live });
+      this.#emit('event', {
+        event,
+        flag,
+        live,
+        get transcript() {
+          return toTranscriptEntry(event, flag.interactionId);
+        },
+      });
       // The host transferred the interaction away from this agent: the flag leaves this client,
       // as it would be missing from a fresh snapshot (the source of truth sends nothing more of it).
       if (event.type === 'assigned' && event.from.id === this.me.id && flag.agent.id !== this.me.id) {

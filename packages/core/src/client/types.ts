@@ -6,6 +6,7 @@ import type { FlagError } from '../errors.js';
 import type { HistoryQuery, LoweredFlag } from '../history.js';
 import type { Channel, Flag, FlagEvent, Participant, PresenceView, Severity, SupervisorStatus } from '../model.js';
 import type { TranscriptEntry, TranscriptSink } from '../transcript.js';
+import type { FlagView } from '../present.js';
 import type { ConnectionStatus, Transport } from '../transport.js';
 import type { SettingKey, SettingValue, SettingsScope } from '../settings/schemas.js';
 import type { ClientSettings, Setting } from './settings.js';
@@ -83,7 +84,13 @@ export interface TimelineItem {
 
 export interface ClientEventMap {
   /** A confirmed event was applied. `live` is false for events loaded from a snapshot. */
-  event: { event: FlagEvent; flag: Flag; live: boolean };
+  event: {
+    event: FlagEvent;
+    flag: Flag;
+    live: boolean;
+    /** The event as an entry of the interaction's transcript (made when read). */
+    readonly transcript: TranscriptEntry;
+  };
   /** A command failed or a transport reported an error. */
   error: { error: FlagError; command?: Command; commandId?: string };
   /** The transcript sink rejected an entry; it will be retried. */
@@ -124,6 +131,11 @@ export interface FlagClient {
 
   /** One flag, or undefined while it is unknown or after it left the client. Told only about this flag's changes. */
   flag(flagId: string): ReadableAtom<Flag | undefined>;
+  /**
+   * The flag as the elements show it to this participant: its phase, what they may do to it now
+   * (by the rules the source of truth applies), this client's commands in flight on it, limits.
+   */
+  present(flag: Flag): FlagView;
   /** The conversation of one flag: events and messages in order, then pending/failed messages. */
   timeline(flagId: string): ReadableAtom<readonly TimelineItem[]>;
   /** The open flag of an interaction, else its most recent one. */

@@ -1,6 +1,7 @@
 import { adoptStyles, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { isOpen, noSupervisorAvailable, presentFlag, type Channel, type Command, type Flag, type FlagClient, type FlagContext, type FlagView, type PresenceView, type RaiseInput } from '@flagline/core';
+import type { Channel, Command, Flag, FlagClient, FlagContext, FlagView, PresenceView, RaiseInput } from '@flagline/core';
+import { isOpen, noSupervisorAvailable } from '@flagline/core/basics';
 // Types only: a host that uses automation passes its instances; this element never bundles that code.
 import type { ConversationStore, RuleEngine, RuleTrigger } from '@flagline/core/automation';
 import { FlagUnavailableEvent } from '../internal/events.js';
@@ -109,6 +110,7 @@ export class FlagButton extends FlaglineElement {
 
   readonly #flag = new StoreController<Flag | undefined>(this, undefined);
   readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
+  /** Re-renders when a command starts or ends: `client.present` shows it busy. */
   readonly #busy = new StoreController<ReadonlyMap<string, readonly Command['type'][]>>(this, new Map());
   readonly #presence = new StoreController<PresenceView | null>(this, null);
   #flagClient: FlagClient | undefined;
@@ -201,7 +203,7 @@ export class FlagButton extends FlaglineElement {
   /** The flag as core presents it to this agent: phase, allowed actions, limits. */
   #view(flag: Flag | undefined): FlagView | undefined {
     const client = this.activeClient;
-    return flag && client ? presentFlag(flag, client.me, client.config, this.#busy.value.get(flag.id)) : undefined;
+    return flag && client ? client.present(flag) : undefined;
   }
 
   private stateLabel(view: FlagView): string {

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { FlagError } from '@flagline/core';
+import { FlagError } from '@flagline/core/basics';
 // Types only: the host loads the automation code; this element never bundles it.
 import type { RuleEngine, RuleTrigger } from '@flagline/core/automation';
 

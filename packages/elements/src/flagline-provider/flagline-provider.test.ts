@@ -2,13 +2,13 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { ContextConsumer } from '@lit/context';
 import { LitElement } from 'lit';
-import type { FlagClient } from '@flagline/core';
+import type { FlagClient, TranscriptEntry } from '@flagline/core';
 import { flagClientContext } from '../internal/context.js';
 import '../define.js';
 import { defineElement } from '../internal/define-element.js';
 import { FlagButton } from '../flag-button/flag-button.js';
 import { FlaglineProvider } from './flagline-provider.js';
-import { $, $maybe, ann, mount, unmount, world, type World } from '../../test/harness.js';
+import { $, $maybe, ann, mount, sam, unmount, world, type World } from '../../test/harness.js';
 
 describe('<flagline-provider>', () => {
   let w: World;
@@ -43,6 +43,29 @@ describe('<flagline-provider>', () => {
     customElements.define('late-flagline-provider', class extends FlaglineProvider {});
     host.querySelector<FlaglineProvider>('late-flagline-provider')!.client = agent;
     await waitUntil(() => $maybe(button, '.trigger'), 'button rendered once the provider exists');
+  });
+
+  it('takes a client the host sets later (loaded with import(), "Bundle layout"): the button appears and reports what happens as transcript entries', async () => {
+    const host = mount(html`<flagline-provider><flag-button interaction-id="i-4"></flag-button></flagline-provider>`);
+    const button = host.querySelector('flag-button')!;
+    const entries: TranscriptEntry[] = [];
+    button.addEventListener('transcript-entry', (e) => entries.push(e.entry));
+    await button.updateComplete;
+    expect($maybe(button, '.trigger'), 'nothing to offer before a client').to.equal(null);
+    host.querySelector<FlaglineProvider>('flagline-provider')!.client = agent;
+    await waitUntil(() => $maybe(button, '.trigger'), 'button rendered once the client is there');
+    const supervisor = w.client(sam);
+    const { flagId } = await agent.raise({ interactionId: 'i-4', channel: 'voice', message: 'Caller wants a refund' });
+    await waitUntil(() => $(button, '.trigger').dataset['state'] === 'raised', 'the button shows the raised flag');
+    await supervisor.acknowledge(flagId!);
+    await waitUntil(() => entries.length === 2, 'an entry per event');
+    expect(entries.map((e) => [e.id, e.interactionId, e.type])).to.deep.equal([
+      [`${flagId}:1`, 'i-4', 'raised'],
+      [`${flagId}:2`, 'i-4', 'acknowledged'],
+    ]);
+    expect(entries[0]!.text).to.contain('Caller wants a refund');
+    expect(entries[1]!.text).to.contain(sam.name);
+    expect($(button, '.trigger').dataset['state']).to.equal('acknowledged');
   });
 
   it('speaks the Context Protocol: a host’s own @lit/context consumer of flagClientContext gets the client and its changes', async () => {

@@ -1,6 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { FlagError, isFlagError, toTranscriptEntry, type ConnectionStatus, type Flag, type FlagClient, type FlagErrorData } from '@flagline/core';
+import type { ConnectionStatus, Flag, FlagClient, FlagErrorData } from '@flagline/core';
+import { FlagError, isFlagError } from '@flagline/core/basics';
 import { ProvidedClient } from './context.js';
 import { FlagErrorEvent, FlagStateEvent, FLAG_STATE_EVENT_TYPES, TranscriptEntryEvent } from './events.js';
 import { LangController, langOf, localize, type Localized } from './localize.js';
@@ -177,11 +178,12 @@ export class FlaglineElement extends LitElement {
    */
   protected relayFlagEvents(accepts: (flag: Flag) => boolean): Subscription<FlagClient> {
     return this.subscribeClient((client) =>
-      client.on('event', ({ event, flag, live }) => {
+      client.on('event', (detail) => {
+        const { event, flag, live } = detail;
         if (!live || !accepts(flag)) return;
         if (event.type !== 'message' || event.actor.id !== client.me.id)
           this.dispatchEvent(new FlagStateEvent(FLAG_STATE_EVENT_TYPES[event.type], flag, event));
-        this.dispatchEvent(new TranscriptEntryEvent(toTranscriptEntry(event, flag.interactionId)));
+        this.dispatchEvent(new TranscriptEntryEvent(detail.transcript));
       }),
     );
   }

@@ -1,4 +1,4 @@
-import { FlagError } from '@flagline/core';
+import { FlagError } from '@flagline/core/basics';
 
 /**
  * A part of an element whose code loads when the user first needs it (a dynamic `import()` of a

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { FlagError, type FlagErrorData } from '@flagline/core';
+import type { FlagErrorData } from '@flagline/core';
+import { FlagError } from '@flagline/core/basics';
 import type { FlagButtonStrings } from '../flag-button/strings.js';
 import type { FlagHistoryStrings } from '../flag-history/strings.js';
 import type { FlagMetricsStrings } from '../flag-metrics/strings.js';

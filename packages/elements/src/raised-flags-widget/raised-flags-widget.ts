@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { presentFlag, CHANNELS, SYSTEM_CLOCK, type AlertSettings, type Channel, type Clock, type Command, type Flag, type FlagError, type FlagEvent, type PresenceView, type SupervisorStatus } from '@flagline/core';
+import { CHANNELS, SYSTEM_CLOCK, type AlertSettings, type Channel, type Clock, type Command, type Flag, type FlagError, type FlagEvent, type PresenceView, type SupervisorStatus } from '@flagline/core';
 import { AlertSettingsChangeEvent, FlagErrorEvent, FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
 import { renderFlagContext } from '../internal/context-view.js';
 import { isSubmitKey } from '../internal/composer-keys.js';
@@ -132,6 +132,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
 
   readonly #open = new StoreController<readonly Flag[]>(this, []);
   readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
+  /** Re-renders when a command starts or ends: `client.present` shows it busy. */
   readonly #busy = new StoreController<ReadonlyMap<string, readonly Command['type'][]>>(this, new Map());
   readonly #alerts = new WidgetAlerts(this, {
     client: () => this.activeClient,
@@ -382,7 +383,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
     const unread = this.#unread.value.get(flag.id) ?? 0;
     const client = this.activeClient!;
     // Offer only what the rules allow this supervisor now (e.g. Join only to whoever acknowledged).
-    const view = presentFlag(flag, client.me, client.config, this.#busy.value.get(flag.id));
+    const view = client.present(flag);
     const { actions: allowed, busy, offer } = view;
     const who = `who-${flag.id}`;
     const age = (since: number | undefined) => formatWaiting(this.now - (since ?? flag.raisedAt), this.localized.lang);
@@ -470,7 +471,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
     const s = this.s;
     const client = this.activeClient!;
     const able = (action: 'acknowledge' | 'lower' | 'send-message') =>
-      group.flags.filter((f) => presentFlag(f, client.me, client.config, this.#busy.value.get(f.id)).actions.has(action)).map((f) => f.id);
+      group.flags.filter((f) => client.present(f).actions.has(action)).map((f) => f.id);
     const [acknowledgeable, lowerable, writable] = [able('acknowledge'), able('lower'), able('send-message')];
     const open = this.openGroups.has(group.key);
     const reply = this.replying?.key === group.key ? this.replying : undefined;

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { DEFAULT_CONFIG, fillPlaceholders, presentFlag, type Flag, type FlagClient, type TimelineItem } from '@flagline/core';
+import { DEFAULT_CONFIG, fillPlaceholders, type Flag, type FlagClient, type TimelineItem } from '@flagline/core';
 import { isSubmitKey } from '../internal/composer-keys.js';
 import { renderFlagContext } from '../internal/context-view.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
@@ -248,7 +248,7 @@ export class SupervisorChat extends FlaglineElement {
   #renderComposer(flag: Flag | undefined) {
     const s = this.s;
     const client = this.activeClient;
-    const view = flag && client ? presentFlag(flag, client.me, client.config) : undefined;
+    const view = flag && client ? client.present(flag) : undefined;
     const max = (view ?? client?.config ?? DEFAULT_CONFIG).limits.messageLength;
     const readOnly = !this.flagId ? s.noFlag : !view ? s.unknownFlag : view.actions.has('send-message') ? '' : s.readOnly(view.flag);
     const picker = this.#picker;
