@@ -24,4 +24,16 @@ export default defineConfig(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
   },
+  {
+    // A value import of core's index would put the client in every page's first chunk
+    // (packages/core/src/view.ts; packages/elements README, "Bundle layout").
+    files: ['packages/elements/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@flagline/core', allowTypeImports: true, message: 'Import values from @flagline/core/view (or /basics); only types from @flagline/core.' }] },
+      ],
+    },
+  },
 );

@@ -1,9 +1,7 @@
 /**
- * `@flagline/core/basics`: the few functions an element needs before any client exists. The
- * elements' first-paint code imports these from here, not from the index: bundlers that split
- * code by file (esbuild) would otherwise count every module the index re-exports, the client
- * included, as reached by the page's first chunk, even when the host loads the client with
- * `import()` (packages/elements README, "Bundle layout").
+ * `@flagline/core/basics`: what `<flag-button>` and the elements' shared base need before a
+ * client exists. The agent page's first chunk reaches this module and nothing else of core
+ * (packages/elements README, "Bundle layout"); `@flagline/core/view` re-exports it.
  */
 export { FlagError, isFlagError } from './errors.js';
 export { isOpen, noSupervisorAvailable } from './model.js';

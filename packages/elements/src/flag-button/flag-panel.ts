@@ -1,5 +1,6 @@
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
-import { DEFAULT_CONFIG, defaultRaiseTeam, type Flag, type FlagClient, type FlagContext, type FlagView, type RaiseInput, type Setting } from '@flagline/core';
+import type { Flag, FlagClient, FlagContext, FlagView, RaiseInput, Setting } from '@flagline/core';
+import { DEFAULT_CONFIG, defaultRaiseTeam } from '@flagline/core/view';
 // Types only: a host that uses automation passes its instances; this element never bundles that code.
 import type { RuleTrigger } from '@flagline/core/automation';
 import { isSubmitKey } from '../internal/composer-keys.js';

@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { historyCsv, matchesHistory, type FlagClient, type HistoryQuery, type LoweredFlag } from '@flagline/core';
+import type { FlagClient, HistoryQuery, LoweredFlag } from '@flagline/core';
+import { historyCsv, matchesHistory } from '@flagline/core/view';
 import { FlagHistoryExportEvent } from '../internal/events.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatDateTime, formatTime, formatWaiting } from '../internal/format.js';

@@ -1,4 +1,5 @@
-import { describeEvent, type FlagEvent, type HistoryCsvColumn, type LowerCause } from '@flagline/core';
+import type { FlagEvent, HistoryCsvColumn, LowerCause } from '@flagline/core';
+import { describeEvent } from '@flagline/core/view';
 
 /** Time ranges the history offers, in hours. */
 export const HISTORY_RANGES = [1, 8, 24, 168] as const;

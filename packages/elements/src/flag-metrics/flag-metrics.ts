@@ -1,6 +1,7 @@
 import { html, nothing, svg, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { helpRequestMetrics, openSeries, type Durations, type Figures, type Flag, type FlagClient } from '@flagline/core';
+import type { Durations, Figures, Flag, FlagClient } from '@flagline/core';
+import { helpRequestMetrics, openSeries } from '@flagline/core/view';
 import { FlaglineElement } from '../internal/flagline-element.js';
 import { formatNumber, formatTime, formatWaiting } from '../internal/format.js';
 import { StoreController } from '../internal/subscription.js';

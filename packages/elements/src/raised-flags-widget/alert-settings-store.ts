@@ -3,7 +3,8 @@
  * what applies where the source of truth keeps no settings (a transport without them), and until
  * it answered. Where it keeps them, its `alerts` document wins (see WidgetAlerts.settings).
  */
-import { FlagError, resolveAlertSettings, type AlertSettings } from '@flagline/core';
+import type { AlertSettings } from '@flagline/core';
+import { FlagError, resolveAlertSettings } from '@flagline/core/view';
 
 const key = (supervisorId: string) => `flagline-alert-settings:${supervisorId}`;
 

@@ -1,5 +1,6 @@
 /** The widget's sound and desktop notifications. */
-import { FlagError, type Flag } from '@flagline/core';
+import type { Flag } from '@flagline/core';
+import { FlagError } from '@flagline/core/view';
 import { OPEN_FLAG_MESSAGE, type FlagNotificationData } from '../service-worker/flagline-sw.js';
 
 let audio: AudioContext | undefined;

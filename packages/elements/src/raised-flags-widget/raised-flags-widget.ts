@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { CHANNELS, SYSTEM_CLOCK, type AlertSettings, type Channel, type Clock, type Command, type Flag, type FlagError, type FlagEvent, type PresenceView, type SupervisorStatus } from '@flagline/core';
+import type { AlertSettings, Channel, Clock, Command, Flag, FlagError, FlagEvent, PresenceView, SupervisorStatus } from '@flagline/core';
+import { CHANNELS, SYSTEM_CLOCK } from '@flagline/core/view';
 import { AlertSettingsChangeEvent, FlagErrorEvent, FlagJoinEvent, FlagOpenChatEvent } from '../internal/events.js';
 import { renderFlagContext } from '../internal/context-view.js';
 import { isSubmitKey } from '../internal/composer-keys.js';

@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
-import { SUPERVISOR_STATUSES, type PresenceView, type SupervisorStatus } from '@flagline/core';
+import type { PresenceView, SupervisorStatus } from '@flagline/core';
+import { SUPERVISOR_STATUSES } from '@flagline/core/view';
 import type { RaisedFlagsWidgetStrings } from './strings.js';
 
 /**

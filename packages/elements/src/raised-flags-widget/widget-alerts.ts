@@ -1,19 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import {
-  AlertSchedule,
-  awaitsAnswer,
-  FlagError,
-  isFlagError,
-  MissedFlags,
-  resolveAlertSettings,
-  type AlertRound,
-  type AlertSettings,
-  type Clock,
-  type Flag,
-  type FlagClient,
-  type MissedFlag,
-  type Setting,
-} from '@flagline/core';
+import type { AlertRound, AlertSettings, Clock, Flag, FlagClient, MissedFlag, Setting } from '@flagline/core';
+import { AlertSchedule, awaitsAnswer, FlagError, isFlagError, MissedFlags, resolveAlertSettings } from '@flagline/core/view';
 import { StoreController, Subscription } from '../internal/subscription.js';
 import { loadAlertSettings, saveAlertSettings } from './alert-settings-store.js';
 import { renderAlertSettings } from './alert-settings-view.js';

@@ -5,7 +5,8 @@
  * the list as it now stands, to redo the change on.
  */
 import { html, nothing, type ReactiveControllerHost } from 'lit';
-import { checkSettingsWrite, SETTINGS_LIMITS, type CannedReply, type FlagClient, type FlagErrorData, type Setting, type SettingsScope } from '@flagline/core';
+import type { CannedReply, FlagClient, FlagErrorData, Setting, SettingsScope } from '@flagline/core';
+import { checkSettingsWrite, SETTINGS_LIMITS } from '@flagline/core/view';
 import type { CannedStrings } from './canned-strings.js';
 
 export interface EditableList {

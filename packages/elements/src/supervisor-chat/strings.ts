@@ -1,4 +1,5 @@
-import { describeEvent, type Flag, type FlagEvent } from '@flagline/core';
+import type { Flag, FlagEvent } from '@flagline/core';
+import { describeEvent } from '@flagline/core/view';
 import { defaultContextStrings, type ContextStrings } from '../internal/context-strings.js';
 import { defaultCannedStrings, type CannedStrings } from './canned-strings.js';
 

@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { DEFAULT_CONFIG, fillPlaceholders, type Flag, type FlagClient, type TimelineItem } from '@flagline/core';
+import type { Flag, FlagClient, TimelineItem } from '@flagline/core';
+import { DEFAULT_CONFIG, fillPlaceholders } from '@flagline/core/view';
 import { isSubmitKey } from '../internal/composer-keys.js';
 import { renderFlagContext } from '../internal/context-view.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
