@@ -24,6 +24,11 @@ const HIGHLIGHT_MS = 6000;
 
 /** More alerts than this in one frame are announced as their count. */
 const ANNOUNCED_ONE_BY_ONE = 3;
+/**
+ * How long the live region keeps what it announced: long enough to be read out, then empty, so a
+ * screen-reader user who browses the page later meets no stale news (react-aria's announcer: 7 s).
+ */
+const ANNOUNCEMENT_KEPT_MS = 7_000;
 
 /**
  * What the agent did on a flag this supervisor handles (acknowledged it, or nobody has yet) that
@@ -159,6 +164,7 @@ export class RaisedFlagsWidget extends FlaglineElement {
     handOff: (flag, to, note) => this.perform('transfer', flag.id, (c) => c.transfer(flag.id, to, note)),
   });
   #regroup: ReturnType<typeof setTimeout> | undefined;
+  #announcementsExpire: unknown;
 
   /** The list's items as last rendered. */
   #shownItems: BoardItem[] = [];
@@ -236,6 +242,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
     if (alerts.size + outcomes.length > 0) {
       this.announcements = [...(alerts.size > ANNOUNCED_ONE_BY_ONE ? [this.s.announceMany(alerts.size)] : alerts.values()), ...outcomes];
       this.#unannounced = { alerts: new Map(), outcomes: [] };
+      this.clock.clearTimeout(this.#announcementsExpire);
+      this.#announcementsExpire = this.clock.setTimeout(() => (this.announcements = []), ANNOUNCEMENT_KEPT_MS);
     }
   }
 

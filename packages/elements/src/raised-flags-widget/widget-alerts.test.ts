@@ -68,6 +68,22 @@ describe('<raised-flags-widget> alerts', () => {
     expect($(el, '.alert-settings').matches(':popover-open')).to.equal(true);
   };
 
+  it('empties its live region 7 s after the last announcement, so a screen-reader user browsing later meets no stale news', async () => {
+    const el = await widget();
+    const live = () => $(el, '[role="status"][aria-live="polite"]').textContent;
+    await agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'anyone?' });
+    await waitUntil(() => live() === 'New flag from Ann Agent: anyone?', 'announced');
+    clock.advance(6_000);
+    await agent.raise({ interactionId: 'i-2', channel: 'voice', message: 'me too' });
+    await waitUntil(() => live() === 'New flag from Ann Agent: me too', 'the next one replaces it');
+    clock.advance(6_999);
+    await el.updateComplete;
+    expect(live(), 'kept 7 s from the latest').to.equal('New flag from Ann Agent: me too');
+    clock.advance(1);
+    await waitUntil(() => live() === '', 'emptied');
+    expect(rows(el)).to.have.length(2);
+  });
+
   it('repeats the sound and the notification of an unanswered flag every interval, capped, until acknowledged', async () => {
     const el = await widget({ repeatMs: 10_000, maxRepeats: 2 });
     let chimes = 0;
