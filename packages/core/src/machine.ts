@@ -184,13 +184,14 @@ export function decide(
       // request at once, the second learns who took it, not that the request is gone.
       if (flag.acknowledgedBy && flag.acknowledgedBy.id !== actor.id) return alreadyClaimed(flag, flag.acknowledgedBy);
       if (flag.join !== 'requested') return new FlagError('invalid-state', `There is no pending join request on flag ${flag.id}.`, { join: flag.join });
+      // While the flag is offered to someone else, the agent's request is theirs to answer either way.
+      const offered = offeredElsewhere(flag, actor, config);
+      if (offered) return offered;
       if (command.type === 'decline-join') {
         const bad = optional(command.reason, limits.reasonLength, 'The reason');
         if (bad) return bad;
         return one({ type: 'join-declined', ...(command.reason ? { reason: command.reason } : {}) });
       }
-      const offered = offeredElsewhere(flag, actor, config);
-      if (offered) return offered;
       // Accepting an unclaimed flag claims it: everyone must see who is helping.
       const events: FlagEvent[] = [];
       if (!flag.acknowledgedBy) events.push(stamp({ type: 'acknowledged' }, flag.id, flag.seq, now, who));

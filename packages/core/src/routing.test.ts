@@ -148,7 +148,7 @@ describe('offer routing (pure, fake clock)', () => {
     expect(u.raise()[1]?.type, 'no reason, no skill match').to.equal('offer-ended');
   });
 
-  it('lets only the offered supervisor acknowledge or accept a join while the offer runs; the team once it ended', () => {
+  it('lets only the offered supervisor acknowledge or accept or decline a join while the offer runs; the team once it ended', () => {
     const w = new World();
     w.roster = [candidate(nia)];
     w.raise();
@@ -158,6 +158,8 @@ describe('offer routing (pure, fake clock)', () => {
     expect((taken as FlagError).message).to.contain('Nia Supervisor');
     w.run(ann, { type: 'request-join', flagId: 'f1' });
     expect((w.run(sam, { type: 'accept-join', flagId: 'f1' }) as FlagError).code).to.equal('not-allowed');
+    expect((w.run(sam, { type: 'decline-join', flagId: 'f1' }) as FlagError).code, 'nor decline it for her').to.equal('not-allowed');
+    expect(w.flags.get('f1')?.join).to.equal('requested');
     w.now += 15_000;
     expect(w.tick()?.type).to.equal('offer-ended');
     expect(w.run(sam, { type: 'accept-join', flagId: 'f1' })).not.to.be.instanceOf(FlagError);
