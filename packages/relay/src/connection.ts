@@ -171,7 +171,8 @@ export class RelayConnection {
 
   /**
    * A token the session accepted. Hello: take one of the participant's connection slots (or
-   * refuse), enter presence, start the expiry clock. Refresh: move the expiry clock. Nothing
+   * refuse), enter presence, start the expiry clock. Refresh: enter presence as the new token
+   * says (teams), move the expiry clock. Nothing
    * here runs for a token the session refused, so a refused refresh never extends a connection.
    */
   #accept({ participant, expiresAt, keyId }: Authenticated, kind: 'hello' | 'refresh'): void {
@@ -192,6 +193,15 @@ export class RelayConnection {
       people?.remember(participant);
       clearTimeout(this.#helloTimer);
       this.#ctx.log.info('authenticated', { remote: this.remote, tenant: this.#tenant!.id, participant: participant.id, role: participant.role });
+    } else {
+      // The refreshed token may name other teams (or another name): presence and the directory follow it.
+      const { presence, people } = this.#tenant!;
+      if (participant.role === 'supervisor') {
+        const leave = this.#leave;
+        this.#leave = presence.enter(participant);
+        leave?.();
+      }
+      people?.remember(participant);
     }
     if (expiresAt !== undefined) this.#armExpiry(expiresAt);
   }

@@ -22,6 +22,8 @@ class LocalCounts {
   readonly here = new Map<string, { p: Participant; connections: number }>();
   enter(p: Participant, onChange: () => void): () => void {
     const entry = this.here.get(p.id) ?? { p, connections: 0 };
+    // The latest session's identity (a refresh may change the teams), as a copy: the session's participant changes in place.
+    entry.p = { ...p, teams: [...p.teams] };
     entry.connections++;
     this.here.set(p.id, entry);
     onChange();

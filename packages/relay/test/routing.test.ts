@@ -13,7 +13,7 @@ import type { FlagClient } from '@flagline/core';
 import { RelayProcess, tokenFor } from './helpers/relay-process.js';
 import { clientFor, until } from './helpers/clients.js';
 import { RawClient } from './helpers/raw-client.js';
-import { ann, cara, sam, sid } from './helpers/people.js';
+import { ann, cara, sam, sid, sue } from './helpers/people.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flagline-routing-'));
 const routingFile = join(dir, 'routing.json');
@@ -89,5 +89,40 @@ describe('presence and offer routing over a real relay', () => {
     const exit = await RelayProcess.refuse({ args: ['--port', '0', '--store', `sqlite:${join(dir, 'x.db')}`, '--routing', bad] });
     assert.notEqual(exit.code, 0);
     assert.match(exit.output, /routing.*billing/);
+  });
+});
+
+describe('a refresh that moves a supervisor to another team (a real relay)', () => {
+  let relay: RelayProcess;
+  before(async () => {
+    relay = await RelayProcess.start({ args: ['--routing', routingFile] });
+  });
+  after(() => relay.dispose());
+
+  const listed = async (asWho: typeof ann, team: string) =>
+    ((await (await fetch(`${relay.url}/api/presence/${team}`, { headers: { authorization: `Bearer ${await tokenFor(asWho)}` } })).json()) as { supervisors: { id: string }[] }).supervisors.map((s) => s.id);
+
+  it('leaves the old team (its count, its list, its offers) and joins the new one', async () => {
+    const raw = await RawClient.connect(relay.wsUrl, await tokenFor(sam));
+    const agent = clientFor(relay, ann);
+    const supportAgent = clientFor(relay, cara);
+    try {
+      await until(agent.$presence, (p) => p?.available.billing === 1);
+      assert.deepEqual(await listed(ann, 'billing'), ['sam']);
+      raw.send({ t: 'refresh', token: await tokenFor({ ...sam, teams: ['support'] }) });
+      await until(agent.$presence, (p) => p?.available.billing === 0);
+      await until(supportAgent.$presence, (p) => p?.available.support === 1);
+      assert.deepEqual(await listed(ann, 'billing'), [], 'no longer listed for billing');
+      assert.deepEqual(await listed(sue, 'support'), ['sam'], 'listed for support');
+      // A billing flag has nobody to be offered to: it goes to the team at once, not to Sam.
+      const { flagId } = await agent.raise({ interactionId: 'call-after-move', channel: 'voice', message: 'Anyone in billing?' });
+      const flag = (await until(agent.$flags, (m) => (m.get(flagId!)?.seq ?? 0) >= 2)).get(flagId!)!;
+      assert.equal(flag.offer, undefined, 'not offered to a supervisor who left the team');
+      assert.deepEqual(raw.log.filter((f) => f.t === 'event' && f.event.flagId === flagId), [], 'Sam is told nothing of it');
+    } finally {
+      agent.close();
+      supportAgent.close();
+      raw.close();
+    }
   });
 });

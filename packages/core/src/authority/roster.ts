@@ -8,6 +8,7 @@ import type { Participant, PresenceView, SupervisorStatus } from '../model.js';
 import type { Candidate } from '../routing.js';
 
 interface Supervisor {
+  /** A copy as of their latest session: a refresh changes the session's participant in place. */
   p: Participant;
   connections: number;
   status: SupervisorStatus;
@@ -43,7 +44,7 @@ export class Roster {
 
   /** A supervisor's session opened; the returned function closes it. */
   enter(p: Participant, now: number): () => void {
-    const s = this.#supervisors.get(p.id) ?? { p, connections: 0, status: 'available' as const, idleSince: now };
+    const s = this.#supervisors.get(p.id) ?? { p: { ...p, teams: [] }, connections: 0, status: 'available' as const, idleSince: now };
     if (s.connections === 0) s.idleSince = now;
     this.#index(s, p);
     s.connections++;
@@ -59,7 +60,7 @@ export class Roster {
 
   /** A supervisor set their own status (authorized by the caller: the authenticated actor's own). */
   setStatus(p: Participant, status: SupervisorStatus, now: number): void {
-    const s = this.#supervisors.get(p.id) ?? { p, connections: 0, status, idleSince: now };
+    const s = this.#supervisors.get(p.id) ?? { p: { ...p, teams: [] }, connections: 0, status, idleSince: now };
     if (s.status !== 'available' && status === 'available') s.idleSince = now;
     s.status = status;
     this.#index(s, p);
@@ -119,12 +120,17 @@ export class Roster {
     this.#settleTimer = undefined;
   }
 
-  /** Index a supervisor under the teams of their latest session (a refresh may change them). */
+  /**
+   * Index a supervisor under the teams of their latest session (a refresh may change them); the
+   * teams they left are told, as their count there changed.
+   */
   #index(s: Supervisor, p: Participant): void {
+    const left = s.p.teams.filter((team) => !p.teams.includes(team));
     for (const team of s.p.teams) this.#byTeam.get(team)?.delete(s);
-    s.p = p;
+    s.p = { ...p, teams: [...p.teams] };
     for (const team of p.teams) (this.#byTeam.get(team) ?? this.#byTeam.set(team, new Set()).get(team)!).add(s);
     this.#supervisors.set(p.id, s);
+    if (left.length > 0) this.#tellTeams(left);
   }
 
   #sessionsChanged(s: Supervisor): void {
