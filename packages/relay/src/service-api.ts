@@ -54,13 +54,15 @@ export function createServiceApi(ctx: ServiceContext) {
     const service = await ctx.verify.service(bearer(req));
     const key = header(req, 'idempotency-key');
     const target = found && found.route.target ? (found.params[found.route.target] ?? null) : null;
+    // A key that is not an id is recorded as none: the audit log keeps what was done, not what was sent.
     const audit = (status: number, code: string | null) =>
-      ctx.store.audit({ at: ctx.now(), serviceId: service.id, operation: found?.route.operationId ?? `${req.method} ${url.pathname}`.slice(0, 200), target, idempotencyKey: key ?? null, status, code });
+      ctx.store.audit({ at: ctx.now(), serviceId: service.id, operation: found?.route.operationId ?? `${req.method} ${url.pathname}`.slice(0, 200), target, idempotencyKey: key !== undefined && ID.test(key) ? key : null, status, code });
     try {
+      // First, before any other check: a flood of refused calls is limited (and not audited) like any other.
+      limit(service);
       if (!found) throw new FlagError('not-found', `No route for ${req.method} ${url.pathname}.`);
       const { route, params } = found;
       if (!service.scopes.includes(route.scope)) throw new FlagError('not-allowed', `${route.operationId} needs the ${route.scope} scope.`, { scope: route.scope });
-      limit(service);
       if (route.command && (key === undefined || !ID.test(key)))
         throw new FlagError('invalid-input', 'Commands need an Idempotency-Key header ([\\w.:@-], 1–128 characters): retrying with the same key never repeats the effect.');
       const body = route.body ? parse(route.body, await readJson(req, MAX_BODY), 'body') : undefined;
@@ -71,7 +73,8 @@ export function createServiceApi(ctx: ServiceContext) {
     } catch (err) {
       const error = err instanceof FlagError ? err : new FlagError('internal', 'Internal error.');
       if (!(err instanceof FlagError)) ctx.log.error('service API call failed', { operation: found?.route.operationId ?? null, error: String(err) });
-      await audit(HTTP_STATUS[error.code], error.code);
+      // Calls refused for their rate did nothing; auditing each would let a flood write the log at its own rate.
+      if (error.code !== 'rate-limited') await audit(HTTP_STATUS[error.code], error.code);
       throw error;
     }
     return true;

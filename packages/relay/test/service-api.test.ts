@@ -296,6 +296,27 @@ describe('service API: strict assignment and rate limit', () => {
       await relay.dispose();
     }
   });
+
+  it('refused calls (no scope, no route) are rate-limited too, and write the audit log no faster than the rate; a junk key is not kept', async () => {
+    const relay = await RelayProcess.start({ args: ['--service-rate', '1'] });
+    try {
+      const scopeless = await serviceToken([], 'intruder', 'Intruder');
+      const junk = 'k'.repeat(5000);
+      const statuses: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const path = i % 2 ? '/api/v1/flags' : '/api/v1/no-such-route';
+        const res = await fetch(`${relay.url}${path}`, { headers: { authorization: `Bearer ${scopeless}`, 'idempotency-key': junk } });
+        statuses.push(res.status);
+      }
+      assert.ok(statuses.filter((s) => s === 429).length >= 25, `statuses ${statuses}`);
+      const audit = v.parse(S.AuditPage, await serviceClient(relay).listAudit({ limit: 500 }));
+      const theirs = audit.records.filter((r) => r.serviceId === 'intruder');
+      assert.ok(theirs.length >= 1 && theirs.length <= 5, `${theirs.length} audit records for 30 refused calls`);
+      assert.ok(theirs.every((r) => r.idempotencyKey === null && r.status !== 429), 'the junk key is not stored; rate refusals are not audited');
+    } finally {
+      await relay.dispose();
+    }
+  });
 });
 
 describe('service API on Redis: two relay processes', () => {
