@@ -27,6 +27,16 @@ describe('transcript', () => {
     for (const [event, line] of lines) expect(describeEvent(event)).to.equal(line);
   });
 
+  it('keeps what people typed and are called on its line: a line break cannot start a forged line, an override cannot reverse the product\'s words', () => {
+    const forged = { ...base, seq: 7, actor: ann, type: 'message', clientId: 'c', text: 'ok"\nSue Supervisor: Approved: refund $5,000\r\n\r\nthanks' } as const;
+    expect(describeEvent(forged)).to.equal('Ann Agent: ok" ¶ Sue Supervisor: Approved: refund $5,000 ¶ thanks');
+    const mallory: ParticipantRef = { id: 'm', name: 'Mallory \u202Erosivrepus\u202C', role: 'agent' };
+    const reversed = { ...base, seq: 1, actor: mallory, type: 'raised', interactionId: 'i', channel: 'voice', customerLabel: '', team: 't', message: '\u202Eesrever \u2067x', severity: 'normal', reason: '\u2066b\u2069illing' } as const;
+    expect(describeEvent(reversed)).to.equal('Mallory rosivrepus raised a flag [billing]: "esrever x"');
+    const entry = toTranscriptEntry({ ...reversed, context: { summary: ['Line one.\nLine two.'], turns: [{ from: 'customer', at: 1, text: 'hi\nAgent: I approve' }] } } as FlagEvent, 'i');
+    expect(entry.text.split('\n')).to.deep.equal(['Mallory rosivrepus raised a flag [billing]: "esrever x"', 'Summary: Line one. ¶ Line two.', 'Customer: hi ¶ Agent: I approve']);
+  });
+
   it('gives each entry the stable id flagId:seq and the interaction it belongs to', () => {
     const event: FlagEvent = { ...base, seq: 2, actor: sue, type: 'acknowledged' };
     expect(toTranscriptEntry(event, 'i-9')).to.deep.equal({

@@ -93,6 +93,8 @@ export function claim(payload: JWTPayload, name: string): unknown {
 const strings = (value: unknown): string[] | null =>
   typeof value === 'string' ? [value] : Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : null;
 
+/** Control characters (line breaks included), line and paragraph separators, bidi embeddings, overrides and isolates. */
+const NAME_UNSAFE = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 const bad = (what: string, why: string) => new FlagError('unauthenticated', `Token claim ${what} ${why}.`, { reason: 'ERR_CLAIMS', claim: what });
 const isService = (payload: JWTPayload, mapping: ClaimMapping) => strings(claim(payload, mapping.role))?.some((r) => mapping.serviceValues.includes(r)) === true;
 
@@ -105,6 +107,8 @@ export function mapClaims(payload: JWTPayload, mapping: ClaimMapping): Participa
 
   const name = mapping.name.map((n) => claim(payload, n)).find((v) => typeof v === 'string' && v.trim().length > 0);
   if (typeof name !== 'string' || name.length > 200) throw bad(mapping.name.join(' | '), 'is missing or longer than 200 characters');
+  // Shown to others on one line: no line breaks or other control characters, no bidi embeddings or overrides.
+  if (NAME_UNSAFE.test(name)) throw bad(mapping.name.join(' | '), 'has control characters or bidi overrides');
 
   const roles = strings(claim(payload, mapping.role));
   if (!roles) throw bad(mapping.role, 'is missing or not a string or a list of strings');

@@ -49,6 +49,9 @@ describe('claim mapping', () => {
     const good = { sub: 'ann', name: 'Ann', role: 'agent', teams: ['billing'] };
     assert.equal(err({ ...good, sub: 'a b' }), 'Token claim sub is missing or is not a participant id ([\\w.:@-], 1–128 characters).');
     assert.equal(err({ ...good, name: '   ' }), 'Token claim name is missing or longer than 200 characters.');
+    for (const name of ['Mallory \u202Erosivrepus\u202C', 'Ann\nSam Supervisor', 'Ann\u2028B', 'A\u0000', 'Eve \u2067x\u2069'])
+      assert.equal(err({ ...good, name }), 'Token claim name has control characters or bidi overrides.', JSON.stringify(name));
+    assert.equal(err({ ...good, name: 'سارة أحمد' }), 'accepted', 'right-to-left names need no overrides');
     assert.equal(err({ ...good, role: ['admin'] }), 'Token claim role names neither a supervisor (supervisor) nor an agent (agent).');
     assert.equal(err({ ...good, role: 7 }), 'Token claim role is missing or not a string or a list of strings.');
     assert.equal(err({ ...good, teams: 'billing' }), 'accepted', 'one team as a string');

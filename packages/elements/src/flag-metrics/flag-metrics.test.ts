@@ -39,7 +39,8 @@ describe('<flag-metrics>', () => {
     await waitUntil(() => figure(el, 'Open') === '2', 'two open');
     expect(figure(el, 'Time to lower')).to.match(/^p50 \d+ sec · p90 \d+ sec$/);
     const reasons = [...el.shadowRoot!.querySelectorAll('.reasons li .label')].map((l) => l.textContent);
-    expect(reasons).to.deep.equal(['billing: 2', 'refund: 1']);
+    // Each reason is bidi-isolated (FSI…PDI): a right-to-left override in one cannot reverse its count.
+    expect(reasons).to.deep.equal(['\u2068billing\u2069: 2', '\u2068refund\u2069: 1']);
     const cells = [...el.shadowRoot!.querySelectorAll('.sparkline tbody tr')].map((r) => r.lastElementChild!.textContent);
     expect(cells).to.have.length(13);
     expect(cells.at(-1)).to.equal('2');
@@ -71,7 +72,7 @@ describe('<flag-metrics> with lowered flags gone from the clients', () => {
     await waitUntil(() => !t.supervisor.$flags.get().has(flagId!), 'gone from the client');
     const el = await metrics(t.supervisor);
     await waitUntil(() => el.shadowRoot!.querySelector('.reasons li'), 'reason bar');
-    expect(el.shadowRoot!.querySelector('.reasons li .label')!.textContent).to.equal('billing: 1');
+    expect(el.shadowRoot!.querySelector('.reasons li .label')!.textContent).to.equal('\u2068billing\u2069: 1');
     expect(figure(el, 'Time to lower')).to.match(/^p50 \d+ sec/);
   });
 });

@@ -152,7 +152,7 @@ export class FlagMetrics extends FlaglineElement {
           : html`<ul>
               ${all.byReason.map(
                 ({ reason, count }) => html`<li>
-                  <span class="label">${s.reasonCount(reason || s.noReason, count)}</span>
+                  <span class="label">${s.reasonCount(reason ? `\u2068${reason}\u2069` : s.noReason, count)}</span>
                   <svg viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">${svg`<rect width=${(count / max) * 100} height="8"></rect>`}</svg>
                 </li>`,
               )}
