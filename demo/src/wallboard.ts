@@ -30,7 +30,9 @@ function setPrefs(patch: Partial<WallboardPrefs>) {
   localStorage.setItem(PREFS_KEY, JSON.stringify(prefs));
   update();
 }
-/** The join toast, for as long as its flag is open. */
+/** How long the join toast stays (it can be dismissed sooner). */
+const TOAST_MS = 8_000;
+/** The join toast, while its flag is open, for TOAST_MS at most. */
 let toast: { flagId: string; text: string } | null = null;
 /** What the scripted outage did, said in the toast region. */
 let outageNote = '';
@@ -58,8 +60,14 @@ function onJoinAccepted(e: Event & { flag?: Flag }) {
   // This is where a real host barges in with its softphone or messaging platform.
   const flag = e.flag;
   if (!flag) return;
-  toast = { flagId: flag.id, text: `You joined ${flag.agent.name}'s ${flag.channel === 'voice' ? 'call' : 'conversation'} with ${flag.customerLabel || 'the customer'}.` };
+  const shown = (toast = { flagId: flag.id, text: `You joined ${flag.agent.name}'s ${flag.channel === 'voice' ? 'call' : 'conversation'} with ${flag.customerLabel || 'the customer'}.` });
   update();
+  // Said (a status region) and seen; then out of the way of the chat it would cover on a phone.
+  setTimeout(() => {
+    if (toast !== shown) return;
+    toast = null;
+    update();
+  }, TOAST_MS);
 }
 
 /** The wallboard shows the chat in its own panel (beside the widget, not inside it). */

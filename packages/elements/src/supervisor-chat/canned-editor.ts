@@ -47,7 +47,7 @@ export class CannedEditor {
     const editable = (scope: SettingsScope) => !!client && !checkSettingsWrite(client.me, scope, 'cannedReplies');
     const heading = (scope: SettingsScope) => (scope.kind === 'team' ? `${s.team} · ${scope.team}` : s.personal);
     const save = (list: EditableList, replies: CannedReply[]) => this.#save(client, list, replies);
-    return html`<dialog id=${EDITOR_ID} class="canned-editor" aria-labelledby="canned-editor-title" @close=${() => (this.#editing = null)}>
+    return html`<dialog id=${EDITOR_ID} class="canned-editor" aria-labelledby="canned-editor-title" @close=${() => (this.#editing = null)} @cancel=${this.#onCancel}>
       <h2 id="canned-editor-title">${s.editorTitle}</h2>
       ${lists.map(
         (list, i) => html`<section aria-labelledby="canned-section-${i}" data-scope=${scopeKey(list.scope)}>
@@ -105,6 +105,13 @@ export class CannedEditor {
       </div>
     </form>`;
   }
+
+  /** Escape closes the open form first (its section's Add gets focus), the dialog only after. */
+  #onCancel = (e: Event): void => {
+    if (!this.#editing) return;
+    e.preventDefault();
+    this.#edit(null);
+  };
 
   /** Open the form (focus on its title) or close it (focus back on the section's Add). */
   #edit(editing: Editing | null, section = editing?.scope ?? this.#editing?.scope): void {

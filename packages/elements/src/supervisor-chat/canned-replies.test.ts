@@ -117,6 +117,28 @@ describe('<supervisor-chat> quick replies', () => {
     expect(textarea(el).hasAttribute('aria-autocomplete')).to.equal(false);
   });
 
+  it('the editor by keyboard: Escape closes the open form first, then the dialog, and focus goes back to Quick replies', async () => {
+    const el = await chat(supervisor);
+    await waitUntil(() => $maybe(el, '.canned-open'));
+    $<HTMLButtonElement>(el, '.canned-open').focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => $maybe(el, '.canned .manage'));
+    $<HTMLButtonElement>(el, '.canned .manage').focus();
+    await sendKeys({ press: 'Enter' });
+    const dialog = $<HTMLDialogElement>(el, 'dialog');
+    await waitUntil(() => dialog.open, 'editor open');
+    $<HTMLButtonElement>(el, 'dialog section .add').focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => el.shadowRoot!.activeElement === $maybe(el, '.reply-form input'), 'the form takes focus');
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !$maybe(el, '.reply-form'), 'the form closed');
+    expect(dialog.open, 'the dialog stays').to.equal(true);
+    await waitUntil(() => el.shadowRoot!.activeElement === $maybe(el, 'dialog section .add'), 'focus back on Add');
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !dialog.open, 'the dialog closed');
+    await waitUntil(() => el.shadowRoot!.activeElement === $maybe(el, '.canned-open'), 'focus back on Quick replies, not the page');
+  });
+
   it('the editor adds a team reply by keyboard; a stale edit shows the conflict', async () => {
     const el = await chat(supervisor);
     await waitUntil(() => $maybe(el, '.canned-open'));

@@ -327,7 +327,10 @@ export class SupervisorChat extends FlaglineElement {
 
   #manage = (): void => {
     this.#picker.close();
-    this.#editor.open(this.renderRoot.querySelector<HTMLDialogElement>(`#${EDITOR_ID}`));
+    const dialog = this.renderRoot.querySelector<HTMLDialogElement>(`#${EDITOR_ID}`);
+    // The dialog would give focus back to Edit quick replies, which left with the list: back to the list's button.
+    dialog?.addEventListener('close', () => this.#focusAfterUpdate('.canned-open'), { once: true });
+    this.#editor.open(dialog);
   };
 
   /** A canned reply, placeholders filled from the flag: replaces the `/…` typed, or goes in at the caret. */
