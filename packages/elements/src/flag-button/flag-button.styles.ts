@@ -70,7 +70,8 @@ export const flagButtonStyles = [
     .notice.auto {
       border-inline-start-color: var(--_accent);
     }
-    .no-supervisor {
+    .no-supervisor,
+    .connection {
       margin: calc(var(--_space) / 2) 0 0;
       overflow-wrap: anywhere;
     }

@@ -142,6 +142,24 @@ describe('<flag-button>', () => {
       await waitUntil(() => trigger(el).textContent?.includes('Raise flag'), 'lowered elsewhere');
     });
 
+    it('says beside the button, in its status region, while the connection is down; a raise made offline goes out when it returns', async () => {
+      w = world();
+      agent = w.client(ann);
+      const el = await button();
+      await until(agent.$status, (s) => s === 'online');
+      w.hub.goOffline();
+      const region = () => $(el, '.notice-region');
+      await waitUntil(() => region().textContent?.includes('Offline: what you send goes out when the connection returns.'), 'offline said');
+      expect(region().getAttribute('role')).to.equal('status');
+      await expect(el).to.be.accessible();
+      const raised = agent.raise({ interactionId: 'i-1', channel: 'voice', message: 'sent while offline' });
+      await waitUntil(() => trigger(el).textContent?.includes('Raising'), 'raising while offline');
+      w.hub.goOnline();
+      await raised;
+      await waitUntil(() => !region().textContent?.includes('Offline'), 'back online: the line goes');
+      await waitUntil(() => trigger(el).textContent?.includes('Flag raised'), 'the raise went out');
+    });
+
     it('shows when the flag escalated', async () => {
       let now = Date.now();
       w = world({ now: () => now, config: { escalation: { afterMs: 60_000 } } });
@@ -297,6 +315,22 @@ describe('<flag-button>', () => {
       $(el, '.notice.news .close-notice').focus();
       await sendKeys({ press: 'Enter' });
       await waitUntil(() => !$maybe(el, '.news'), 'closed');
+    });
+
+    it('while the panel is closed, says who took the flag over after a hand-off, and forgets it all once the flag is lowered', async () => {
+      const nia = w.client({ id: 'nia', name: 'Nia Supervisor', role: 'supervisor', teams: ['blue'] });
+      await until(nia.$status, (s) => s === 'online');
+      await until(supervisor.$openFlags, (f) => f.length === 1);
+      const region = () => $(el, '.notice-region[role="status"]');
+      await supervisor.acknowledge(flagId());
+      await waitUntil(() => region().textContent?.includes('Acknowledged by Sam Supervisor'), 'acknowledgement announced');
+      await supervisor.transfer(flagId(), 'nia');
+      await until(nia.$flags, (m) => m.get(flagId())?.transfer !== undefined);
+      await nia.acceptTransfer(flagId());
+      await waitUntil(() => region().textContent?.includes('Acknowledged by Nia Supervisor'), 'the new helper announced');
+      await nia.lower(flagId());
+      await waitUntil(() => region().textContent?.includes('Flag lowered by Nia Supervisor'), 'the lowering shown');
+      expect(region().textContent, 'nothing stale after it').not.to.contain('Acknowledged by');
     });
 
     it('never cuts the unread count in a narrow column: the state label gives way', async () => {

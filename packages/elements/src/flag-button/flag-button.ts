@@ -48,6 +48,7 @@ const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: tr
  * @fires {FlagStateEvent} flag-offered - Offer routing offered the flag to one supervisor (`event.to`, `event.until`).
  * @fires {FlagStateEvent} flag-offer-ended - Offer routing ran out of supervisors: the whole team may take the flag.
  * @csspart hint - "No supervisor online right now", before raising, while no supervisor of the agent's team is online and available.
+ * @csspart connection - "Offline: what you send goes out when the connection returns", while the connection is down and the panel closed.
  * @fires {FlagStateEvent} message-received - Someone else wrote on this interaction's flag (`event.text`).
  * @fires {FlagStateEvent} transfer-offered - The supervisor helping offered this interaction's flag to another (`event.to`).
  * @fires {FlagStateEvent} transfer-accepted - Another supervisor took the flag over: they help now.
@@ -127,11 +128,14 @@ export class FlagButton extends FlaglineElement {
     this.relayFlagEvents((flag) => flag.interactionId === this.interactionId);
     this.subscribeClient((client) =>
       client.on('event', ({ event, flag, live }) => {
-        if (!live || flag.interactionId !== this.interactionId || event.actor.id === client.me.id || this.#panel?.panelOpen) return;
+        if (!live || flag.interactionId !== this.interactionId) return;
+        // Lowered: what was said of the flag is over (the notice of who lowered it says the rest).
+        if (event.type === 'lowered' && this.news?.flagId === flag.id) this.news = undefined;
+        if (event.actor.id === client.me.id || this.#panel?.panelOpen) return;
         const { s } = this;
         const name = event.actor.name;
         const text =
-          event.type === 'acknowledged' ? s.acknowledgedBy(name)
+          event.type === 'acknowledged' || event.type === 'transfer-accepted' ? s.acknowledgedBy(name)
           : event.type === 'message' ? s.newsMessage(name, event.text)
           : event.type === 'join-accepted' ? s.joinedBy(name)
           : event.type === 'join-declined' ? s.newsJoinDeclined(name, event.reason)
@@ -267,9 +271,12 @@ export class FlagButton extends FlaglineElement {
     const client = this.activeClient;
     const alone = !this.openFlag && client !== undefined && noSupervisorAvailable(this.#presence.value, client.me);
     const news = this.news?.flagId === flag?.id && !panelOpen ? this.news : undefined;
+    const status = this.connection.value;
+    const offline = !panelOpen && (status === 'reconnecting' || status === 'offline');
     const notice = (kind: string, text: string, close: () => void) =>
       html`<p class="notice ${kind}" part="notice"><span dir="auto">${text}</span> <button class="close-notice" @click=${close}>${this.s.close}</button></p>`;
     return html`<div class="notice-region" role="status">
+      ${offline ? html`<p class="connection muted" part="connection">${this.s.offline}</p>` : nothing}
       ${alone ? html`<p class="no-supervisor muted" part="hint">${this.s.noSupervisor}</p>` : nothing}
       ${show ? notice('', this.s.loweredBy(flag), () => (this.noticeClosed = flag.id)) : nothing}
       ${auto ? notice('auto', this.s.autoRaised(auto.automatic!.ruleName), () => (this.autoNoticeClosed = auto.id)) : nothing}

@@ -51,6 +51,8 @@ export interface FlagButtonStrings {
   context: ContextStrings;
   /** Beside the button, before raising: no supervisor of the agent's team is online and available. */
   noSupervisor: string;
+  /** Beside the button while the connection is down. */
+  offline: string;
   /** Console warning and event reason when the button hides itself. */
   unavailable: (reason: Extract<FlagErrorCode, 'fallback-mode' | 'channel-unavailable'>, channel: string) => string;
 }
@@ -96,6 +98,7 @@ export const defaultFlagButtonStrings: FlagButtonStrings = {
   summaryLabel: 'Summary (one sentence a line)',
   context: defaultContextStrings,
   noSupervisor: 'No supervisor online right now: a flag waits until one is.',
+  offline: 'Offline: what you send goes out when the connection returns.',
   unavailable: (reason, channel) =>
     reason === 'fallback-mode'
       ? 'Flagline is in fallback mode: <flag-button> is hidden.'

@@ -138,6 +138,7 @@ export const ar = {
     summaryLabel: 'الملخص (جملة في كل سطر)',
     context,
     noSupervisor: 'لا يوجد مشرف متصل الآن: ينتظر العلم أول مشرف يتصل.',
+    offline: 'غير متصل: يُرسل ما ترسله عند عودة الاتصال.',
     unavailable: (reason, channel) =>
       reason === 'fallback-mode'
         ? 'Flagline في وضع الاحتياط: تم إخفاء <flag-button>.'

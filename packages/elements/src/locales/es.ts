@@ -123,6 +123,7 @@ export const es = {
     summaryLabel: 'Resumen (una frase por línea)',
     context,
     noSupervisor: 'No hay ningún supervisor conectado ahora: la bandera esperará al primero que lo esté.',
+    offline: 'Sin conexión: lo que envíes saldrá cuando vuelva la conexión.',
     unavailable: (reason, channel) =>
       reason === 'fallback-mode'
         ? 'Flagline está en modo de respaldo: <flag-button> está oculto.'

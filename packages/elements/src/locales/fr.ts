@@ -123,6 +123,7 @@ export const fr = {
     summaryLabel: 'Résumé (une phrase par ligne)',
     context,
     noSupervisor: 'Aucun superviseur en ligne pour l’instant\u00a0: un drapeau attendra le premier disponible.',
+    offline: 'Hors ligne\u00a0: ce que vous envoyez partira au retour de la connexion.',
     unavailable: (reason, channel) =>
       reason === 'fallback-mode'
         ? 'Flagline est en mode dégradé\u00a0: <flag-button> est masqué.'
