@@ -431,6 +431,14 @@ export function applyEvent(flag: Flag | undefined, event: FlagEvent): Flag {
       break;
     case 'assigned':
       next.agent = event.agent;
+      // Moved to another team: its supervisors take it from their queue afresh. The old team's
+      // helper, hand-off, offer, check-in and join no longer apply (they could not see it now).
+      if (event.team !== flag.team) {
+        next.status = 'raised';
+        next.escalation = 0;
+        next.teamSince = next.queuedAt = event.at;
+        for (const key of ['acknowledgedBy', 'transfer', 'offer', 'checkInBy', 'join', 'joinBy', 'joinAt', 'escalatedAt'] as const) delete next[key];
+      }
       next.team = event.team;
       break;
     case 'message':

@@ -101,6 +101,22 @@ describe('service commands through the Authority', () => {
     expect(seen.get('ann')!.filter((pe) => pe.event.flagId !== 'f-1')).to.have.length(0);
   });
 
+  it('a transfer into another team hands the flag to that team afresh: the old team\'s helper, join and hand-off no longer hold it', async () => {
+    const nia: Participant = { id: 'nia', name: 'Nia Supervisor', role: 'supervisor', teams: ['team-b'] };
+    const { authority, assigned, run, service } = await open();
+    await run(ann, raise(), 'f-x');
+    expect(code(await run(sue, { type: 'acknowledge', flagId: 'f-x' }))).to.equal('ok');
+    expect(code(await run(ann, { type: 'request-join', flagId: 'f-x' }))).to.equal('ok');
+    assigned.set('call-1', 'ben');
+    expect(await service({ type: 'assign', interactionId: 'call-1', agent: ben, team: 'team-b' })).to.deep.include({ ok: true, changed: true });
+    const flag = authority.flag('f-x')!;
+    expect([flag.team, flag.status, flag.acknowledgedBy, flag.join, flag.escalation]).to.deep.equal(['team-b', 'raised', undefined, undefined, 0]);
+    expect(code(await run(sue, { type: 'send-message', flagId: 'f-x', text: 'still mine?' }))).to.equal('not-found');
+    expect(code(await run(nia, { type: 'acknowledge', flagId: 'f-x' })), 'the new team can take it').to.equal('ok');
+    expect(code(await run(ben, { type: 'request-join', flagId: 'f-x' }))).to.equal('ok');
+    expect(code(await run(nia, { type: 'accept-join', flagId: 'f-x' }))).to.equal('ok');
+  });
+
   it('assigning an interaction with no open flag decides who may raise on it, without the first raiser owning it forever', async () => {
     const { assigned, run, service } = await open();
     await run(ann, raise(), 'f-1');
