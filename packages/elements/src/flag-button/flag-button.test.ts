@@ -34,6 +34,19 @@ describe('<flag-button>', () => {
       await expect(el).to.be.accessible();
     });
 
+    it('shortens a host customer label past the limit instead of refusing the raise (the agent cannot edit it)', async () => {
+      const el = await fixture<FlagButton>(html`<flag-button .client=${agent} interaction-id="i-1" channel="voice" customer-label=${'Customer '.repeat(30)}></flag-button>`);
+      trigger(el).focus();
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => $maybe(el, 'dialog[open] textarea'), 'composer open');
+      await sendKeys({ type: 'Caller wants a refund' });
+      await sendKeys({ press: 'Enter' });
+      const flag = (await until(agent.$myFlags, (f) => f.length === 1))[0]!;
+      expect(flag.customerLabel).to.have.length(120);
+      expect(flag.customerLabel.endsWith('…')).to.equal(true);
+      expect($maybe(el, '[role="alert"]')).to.equal(null);
+    });
+
     it('raises with Enter from the composer, keeping Shift+Enter as a newline', async () => {
       const el = await button();
       trigger(el).focus();

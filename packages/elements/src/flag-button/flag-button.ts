@@ -377,9 +377,13 @@ export class FlagButton extends FlaglineElement {
   };
 
   #raiseWith(input: RaiseInput, context: FlagContext | null | undefined) {
-    return this.perform('raise', undefined, (c) =>
-      c.raise({ ...input, ...(context ? { context } : {}), ...(this.customerLabel ? { customerLabel: this.customerLabel } : {}) }),
-    );
+    return this.perform('raise', undefined, (c) => {
+      // The label is the host's, not something the agent can edit: one past the limit is shortened, never a reason the raise fails.
+      const max = c.config.limits.labelLength;
+      const cut = this.customerLabel.length > max ? this.customerLabel.slice(0, max - 1).replace(/[\ud800-\udbff]$/, '') : undefined;
+      const customerLabel = cut === undefined ? this.customerLabel : `${cut}…`;
+      return c.raise({ ...input, ...(context ? { context } : {}), ...(customerLabel ? { customerLabel } : {}) });
+    });
   }
 
   #onShortcut = (e: KeyboardEvent): void => {
