@@ -45,9 +45,8 @@ describe('<raised-flags-widget>: hand-off', () => {
     await waitUntil(() => dialog(mine)?.open && mine.shadowRoot!.querySelectorAll('dialog input[type="radio"]').length === 2, 'the dialog lists Nia (not Sam himself) and the team queue');
     expect([...mine.shadowRoot!.querySelectorAll('dialog .choice')].map((c) => c.textContent!.trim())).to.deep.equal(['Nia Supervisor', 'Back to the team queue']);
     await expect(mine).to.be.accessible(TWO_BOARDS);
-    expect(focused(mine)?.getAttribute('value'), 'focus starts on the checked choice').to.equal('');
-    await sendKeys({ press: 'ArrowUp' });
-    expect((focused(mine) as HTMLInputElement).value).to.equal('nia');
+    await waitUntil(() => focused(mine)?.getAttribute('value') === 'nia', 'focus on the checked choice: the first colleague online');
+    expect((focused(mine) as HTMLInputElement).checked).to.equal(true);
     await sendKeys({ press: 'Tab' });
     await sendKeys({ type: 'She handled the last refund' });
     await sendKeys({ press: 'Tab' });
@@ -82,6 +81,11 @@ describe('<raised-flags-widget>: hand-off', () => {
 
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => dialog(el)?.open && el.shadowRoot!.querySelectorAll('dialog input[type="radio"]').length === 2, 'open again');
+    // The first colleague online is chosen at first (Enter alone hands it to them), the queue by choice.
+    await waitUntil(() => el.shadowRoot!.querySelector<HTMLInputElement>('dialog input[type="radio"]:checked')?.value === 'nia', 'Nia chosen');
+    await waitUntil(() => focused(el)?.matches('input[type="radio"]'), 'focus in the choices');
+    await sendKeys({ press: 'ArrowDown' });
+    expect(el.shadowRoot!.querySelector<HTMLInputElement>('dialog input[type="radio"]:checked')?.value, 'the queue chosen').to.equal('');
     await sendKeys({ press: 'Tab' });
     await sendKeys({ press: 'Tab' });
     await sendKeys({ press: 'Enter' });

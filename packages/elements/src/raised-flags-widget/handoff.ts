@@ -30,6 +30,8 @@ export class HandoffDialog implements ReactiveController {
   /** Why the list of supervisors could not be had (the team queue is still offered). */
   #failed = '';
   #choice = '';
+  /** Whether the supervisor chose; until they do, the first colleague listed is the choice. */
+  #picked = false;
   #note = '';
 
   constructor(
@@ -50,6 +52,7 @@ export class HandoffDialog implements ReactiveController {
   async open(flag: Flag, me: string): Promise<void> {
     this.#flag = flag;
     this.#choice = '';
+    this.#picked = false;
     this.#note = '';
     this.#targets = [];
     this.#failed = '';
@@ -67,8 +70,16 @@ export class HandoffDialog implements ReactiveController {
     }
     if (this.#flag !== flag) return;
     this.#targets = targets.filter((t) => t.id !== me);
+    // Handing to a colleague is what the dialog is for: Enter should not quietly send the flag back to the queue.
+    if (!this.#picked) this.#choice = this.#targets[0]?.id ?? '';
     this.#loading = false;
     this.host.requestUpdate();
+    await this.host.updateComplete;
+    // Focus in the choices (the dialog opened on the only one, the queue) goes to the chosen one, as Tab would have.
+    const dialog = this.#dialog();
+    const root = dialog?.getRootNode() as ShadowRoot | undefined;
+    if (root?.activeElement instanceof HTMLInputElement && root.activeElement.name === 'handoff-to')
+      dialog?.querySelector<HTMLInputElement>('input[name="handoff-to"]:checked')?.focus();
   }
 
   close(): void {
@@ -101,7 +112,7 @@ export class HandoffDialog implements ReactiveController {
     const flag = this.#flag;
     if (!flag) return nothing;
     const choice = (id: string, label: string) => html`<label class="choice">
-      <input type="radio" name="handoff-to" value=${id} .checked=${this.#choice === id} @change=${() => (this.#choice = id)} />
+      <input type="radio" name="handoff-to" value=${id} .checked=${this.#choice === id} @change=${() => ((this.#choice = id), (this.#picked = true))} />
       <span dir="auto">${label}</span>
     </label>`;
     return html`<dialog class="handoff" aria-labelledby="handoff-title" @cancel=${(e: Event) => (e.preventDefault(), this.close())}>
