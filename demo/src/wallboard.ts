@@ -73,8 +73,12 @@ function onJoinAccepted(e: Event & { flag?: Flag }) {
 /** The wallboard shows the chat in its own panel (beside the widget, not inside it). */
 function openChat(e: Event & { flag?: Flag }) {
   e.preventDefault();
-  setPrefs({ selected: e.flag?.id ?? null });
-  // Keyboard users land in the composer of the chat they opened.
+  showChat(e.flag?.id ?? null);
+}
+
+/** Show a flag's chat; keyboard users land in its composer (from a row's Open chat, or a check-in). */
+function showChat(flagId: string | null) {
+  setPrefs({ selected: flagId });
   const chat = document.querySelector<HTMLElement & { updateComplete: Promise<unknown> }>('supervisor-chat');
   void chat?.updateComplete.then(() => chat.shadowRoot?.querySelector<HTMLElement>('textarea')?.focus());
 }
@@ -139,7 +143,7 @@ function view() {
     <main class="wallboard-layout" ?hidden=${prefs.view !== 'board'}>
       <section aria-labelledby="flags-title" class="board" ?inert=${sheet}>
         <h1 id="flags-title" class="visually-hidden">Raised flags for ${me.teams.join(', ')}</h1>
-        ${checkInForm(client, me, update, (flagId) => setPrefs({ selected: flagId }))}
+        ${checkInForm(client, me, update, showChat)}
         ${flagline(html`<raised-flags-widget
           sound
           notifications
