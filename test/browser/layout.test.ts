@@ -85,7 +85,11 @@ describe('layout: any text, any length, never breaks an element', () => {
       it(`${what} in every field, every state, at ${width} px`, async function () {
         this.timeout(30_000);
         await setViewport({ width, height: 900 });
-        const hub = new MemoryHub({ tickMs: 0, config: { limits: LIMITS } });
+        // A clock that moves on each reading: flags raised together keep their raise order on the
+        // wallboard (in one millisecond they would be ordered by their random ids), so the rows this
+        // test opens stay in the list's rendered window behind the tall urgent row.
+        let at = Date.now();
+        const hub = new MemoryHub({ tickMs: 0, now: () => ++at, config: { limits: LIMITS } });
         hubs.push(hub);
         const client = (me: Participant) => {
           const c = createFlagClient({ transport: hub.transport(me), me, config: { limits: LIMITS } });
