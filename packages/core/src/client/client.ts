@@ -25,7 +25,7 @@ import { TranscriptFeed } from './transcript-feed.js';
 import type { CheckInInput, ClientEventMap, Clock, CommandResult, FlagClient, FlagClientOptions, RaiseInput, TimelineItem } from './types.js';
 import { randomId } from '../random-id.js';
 import { presentFlag, type FlagView } from '../present.js';
-import { toTranscriptEntry } from '../transcript.js';
+import { toTranscriptEntry, type TranscriptEntry } from '../transcript.js';
 import { SettingsStores } from './settings.js';
 import type { SettingKey, SettingValue, SettingsScope } from '../settings/schemas.js';
 
@@ -392,13 +392,16 @@ class Client implements FlagClient {
       if (event.type === 'message' && !mine && event.seq > (this.#lastRead.get(flag.id) ?? 0)) entry.unread++;
       if (!log) this.#logs.set(flag.id, entry);
       if (event.type === 'lowered') this.#expiry.add(flag.id, event.at);
-      this.#feed?.push(event, flag.interactionId);
+      // Made once, when the sink or a listener first wants it.
+      let transcriptEntry: TranscriptEntry | undefined;
+      const transcript = () => (transcriptEntry ??= toTranscriptEntry(event, flag.interactionId));
+      if (this.#feed) this.#feed.push(transcript());
       this.#emit('event', {
         event,
         flag,
         live,
         get transcript() {
-          return toTranscriptEntry(event, flag.interactionId);
+          return transcript();
         },
       });
       // The host transferred the interaction away from this agent: the flag leaves this client,

@@ -1,5 +1,4 @@
-import { toTranscriptEntry, type TranscriptEntry, type TranscriptSink } from '../transcript.js';
-import type { FlagEvent } from '../model.js';
+import type { TranscriptEntry, TranscriptSink } from '../transcript.js';
 
 /**
  * Delivers transcript entries to the host's sink one at a time, in the order the client
@@ -19,8 +18,8 @@ export class TranscriptFeed {
     this.#onError = onError;
   }
 
-  push(event: FlagEvent, interactionId: string): void {
-    this.#queue.push(toTranscriptEntry(event, interactionId));
+  push(entry: TranscriptEntry): void {
+    this.#queue.push(entry);
     if (!this.#running) void this.#drain(0);
   }
 
