@@ -46,17 +46,21 @@ export const ENTRIES = {
 export const BUDGETS = [
   // 2026-12-03: the pages as packages/elements README "Bundle layout" recommends, the client loaded with import().
   { entry: 'agent page (provider + flag-button; client + WebSocket by import())', measure: 'initial', goal: 16, ceiling: 16 },
-  { entry: 'supervisor page (provider + widget + chat; client + WebSocket by import())', measure: 'initial', goal: 22, ceiling: 35 },
+  // 35 → 32 KB on 2026-12-03, late: <supervisor-chat>'s body (log, composer, quick replies) is a chunk of its own.
+  { entry: 'supervisor page (provider + widget + chat; client + WebSocket by import())', measure: 'initial', goal: 22, ceiling: 32 },
   // The same pages with the client imported statically. Agent 30 → 31 KB on 2026-12-03: +56 B for
   // `client.present` and the event's `transcript`, which let the elements leave the client out.
   { entry: 'agent page, client imported statically', measure: 'initial', ceiling: 31 },
   // 46 → 47 KB the same evening (47,195 B): a security review's fix (transcript lines keep people's
   // text on one line, without bidi overrides) and the wallboard's live region emptying after 7 s.
-  { entry: 'supervisor page, client imported statically', measure: 'initial', ceiling: 47 },
+  // 47 → 44 KB late the same day: the chat's body out of the first load, as above.
+  { entry: 'supervisor page, client imported statically', measure: 'initial', ceiling: 44 },
   // 54 → 55 KB on 2026-12-03: the announcements a keyboard-only review found missing, +774 B;
   // 55 → 56 KB the same evening: the same code cut into other chunks once the elements stopped
   // importing core's index, +582 B of gzip lost at the new chunk edges (bench/README.md, section 1).
-  { entry: 'whole SDK (3 elements + provider + client + WebSocket)', measure: 'total', goal: 30, ceiling: 56 },
+  // 56 → 58 KB late the same day: the chat's body as a chunk of its own cut the shared code into
+  // more chunks, each compressed apart (+1,863 B, no code added), for −3.4 KB on the supervisor page.
+  { entry: 'whole SDK (3 elements + provider + client + WebSocket)', measure: 'total', goal: 30, ceiling: 58 },
 ];
 
 /** The package a bundled file belongs to: a workspace package or node_modules/<name>. */

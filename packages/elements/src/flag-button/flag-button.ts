@@ -18,12 +18,6 @@ import { defaultFlagButtonStrings, type FlagButtonStrings } from './strings.js';
 
 const warnedUnavailable = new Set<string>();
 
-/** Idle time, where the browser tells (Safari does not): a moment later there. */
-function whenIdle(run: () => void): void {
-  if ('requestIdleCallback' in window) requestIdleCallback(run);
-  else setTimeout(run, 200);
-}
-
 /** The rule a trigger came from, as a flag records it. */
 const ruleOf = (trigger: RuleTrigger) => ({ ruleId: trigger.ruleId, ruleName: trigger.ruleName });
 
@@ -166,7 +160,7 @@ export class FlagButton extends FlaglineElement {
     // Once online the page has done its work: fetch the panel while nothing else happens.
     if (!this.#idlePrefetch && this.connection.value === 'online') {
       this.#idlePrefetch = true;
-      whenIdle(() => panelPart.prefetch());
+      panelPart.prefetchWhenIdle();
     }
   }
 

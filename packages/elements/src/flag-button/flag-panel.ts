@@ -9,10 +9,14 @@ import { StoreController } from '../internal/subscription.js';
 import { draftOf, sharedContext, type ContextDraft } from './context-draft.js';
 // The panel shows the chat as it opens: it comes in this chunk.
 import '../define-supervisor-chat.js';
+import { chatPart } from '../supervisor-chat/supervisor-chat.js';
 import type { FlagButton } from './flag-button.js';
 import type { FlagButtonStrings } from './strings.js';
 
 export { flagPanelStyles } from './flag-panel.styles.js';
+
+// The flag panel shows the chat: its body is fetched with the panel, not once a flag is open.
+chatPart.prefetch();
 
 /** What the panel needs of its `<flag-button>`, whose own state stays private. */
 export interface PanelHost {

@@ -83,6 +83,12 @@ export class LazyPart<M = unknown> {
     this.#prefetched = true;
     this.load().catch(() => {});
   }
+
+  /** Prefetch in idle time, where the browser tells (Safari does not: a moment later there). */
+  prefetchWhenIdle(): void {
+    if ('requestIdleCallback' in window) requestIdleCallback(() => this.prefetch());
+    else setTimeout(() => this.prefetch(), 200);
+  }
 }
 
 function messageOf(reason: unknown): string {

@@ -11,6 +11,7 @@ import { ListWindow } from '../internal/list-window.js';
 import { OncePerFrame } from '../internal/once-per-frame.js';
 import { channelIcon } from '../internal/icons.js';
 import { StoreController } from '../internal/subscription.js';
+import { chatPart } from '../supervisor-chat/supervisor-chat.js';
 import { chime } from './alerts.js';
 import { WidgetAlerts } from './widget-alerts.js';
 import { boardItems, SimilarGroups, type BoardItem, type GroupSimilar } from './similar-groups.js';
@@ -219,6 +220,8 @@ export class RaisedFlagsWidget extends FlaglineElement {
     super.connectedCallback();
     this.now = Date.now();
     this.#clock = setInterval(() => (this.now = Date.now()), 1000);
+    // Chats open from the rows: their body is fetched while nothing else happens.
+    chatPart.prefetchWhenIdle();
   }
 
   override disconnectedCallback(): void {

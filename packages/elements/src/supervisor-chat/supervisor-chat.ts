@@ -1,25 +1,20 @@
-import { html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import type { Flag, FlagClient, TimelineItem } from '@flagline/core';
-import { DEFAULT_CONFIG, fillPlaceholders } from '@flagline/core/view';
-import { isSubmitKey } from '../internal/composer-keys.js';
-import { renderFlagContext } from '../internal/context-view.js';
+import { adoptStyles, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
 import { FlaglineElement } from '../internal/flagline-element.js';
-import { formatTime } from '../internal/format.js';
-import { ListWindow } from '../internal/list-window.js';
-import { StoreController } from '../internal/subscription.js';
-import { supervisorChatStyles } from './supervisor-chat.styles.js';
-import { CannedEditor, EDITOR_ID } from './canned-editor.js';
-import { CannedPicker, LIST_ID, type CannedEntry } from './canned-picker.js';
+import { LazyPart } from '../internal/lazy-part.js';
+import type { ChatView } from './chat-view.js';
 import { defaultSupervisorChatStrings, type SupervisorChatStrings } from './strings.js';
+import { supervisorChatStyles } from './supervisor-chat.styles.js';
 
-/** How close to the end (px) still counts as "reading the newest message". */
-const PINNED_SLACK = 40;
+/** The chat's body: loaded by the first chat connected, prefetched by the elements that show one. */
+export const chatPart = new LazyPart('chat', () => import('./chat-view.js'));
 
 /**
  * The private two-way chat of one flag, for the agent and the supervisor alike: messages with
  * author, time and delivery state, system lines for flag events, and a composer that becomes
- * read-only once the flag is lowered. Virtualized: thousands of messages stay smooth.
+ * read-only once the flag is lowered. Virtualized: thousands of messages stay smooth. Its body
+ * (log, composer, quick replies) is a chunk of its own, loaded when the element is first connected
+ * (README, "Bundle layout"); `updateComplete` waits for it.
  *
  * @summary The private two-way chat of one flag, for the agent and the supervisor.
  *
@@ -62,303 +57,60 @@ export class SupervisorChat extends FlaglineElement {
   /** Overrides for any visible string. */
   @property({ attribute: false }) strings: Partial<SupervisorChatStrings> = {};
 
-  @state() private draft = '';
-  /** Messages from others that arrived while the reader was scrolled up. */
-  @state() private newCount = 0;
-
-  @query('.log') private log!: HTMLElement | null;
-
-  readonly #timeline = new StoreController<readonly TimelineItem[]>(this, []);
-  readonly #flag = new StoreController<Flag | undefined>(this, undefined);
-  readonly #unread = new StoreController<ReadonlyMap<string, number>>(this, new Map());
-  readonly #picker = new CannedPicker(this);
-  readonly #editor = new CannedEditor(this);
-  #timelineOf: [FlagClient | undefined, string] = [undefined, ''];
-  /** The timeline as last rendered, to tell what arrived since. */
-  #seen: readonly TimelineItem[] = [];
-  #pinned = true;
-  #onScreen = false;
-  #observer: IntersectionObserver | undefined;
-  /** Only the messages near the visible part of the log are in the DOM; pinned to the newest. */
-  readonly #window = new ListWindow<TimelineItem>(this, {
-    scroller: () => this.log,
-    key: (item) => item.key,
-    estimate: 64,
-    pinnedToEnd: () => this.#pinned,
-  });
+  #view: ChatView | undefined;
+  #building: Promise<void> | undefined;
 
   constructor() {
     super();
     this.relayFlagEvents((flag) => !this.quiet && flag.id === this.flagId);
   }
 
-  private get s(): SupervisorChatStrings {
-    return { ...(this.localized.messages?.supervisorChat ?? defaultSupervisorChatStrings), ...this.strings };
-  }
-
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#observer = new IntersectionObserver((entries) => {
-      this.#onScreen = entries.some((e) => e.isIntersecting);
-      this.#markReadIfSeen();
-    });
-    this.#observer.observe(this);
-    document.addEventListener('visibilitychange', this.#markReadIfSeen);
+    this.#building ??= this.#build();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#observer?.disconnect();
-    document.removeEventListener('visibilitychange', this.#markReadIfSeen);
+  /** Builds the body once its chunk is there; a failed load shows as this element's failure and is tried again on the next connection. */
+  async #build(): Promise<void> {
+    if (!chatPart.ready) await this.perform('open-chat', this.flagId || undefined, () => chatPart.load());
+    const module = chatPart.module;
+    if (!module) {
+      this.#building = undefined;
+      return;
+    }
+    // The body's styles come with its code: added to this element's own.
+    adoptStyles(this.renderRoot as ShadowRoot, [...(this.constructor as typeof SupervisorChat).elementStyles, ...module.chatViewStyles]);
+    this.#view = new module.ChatView({
+      element: this,
+      client: () => this.activeClient,
+      strings: () => ({ ...(this.localized.messages?.supervisorChat ?? defaultSupervisorChatStrings), ...this.strings }),
+      lang: () => this.localized.lang,
+      errorText: (error) => this.errorText(error),
+      perform: (action, flagId, command, show) => this.perform(action, flagId, command, show),
+      renderConnection: (text) => this.renderConnection(text),
+      renderFailure: (where) => this.renderFailure(where),
+    });
+    this.requestUpdate();
+  }
+
+  /** Complete once the body is built and rendered too. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.#building;
+    return super.getUpdateComplete();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    const client = this.activeClient;
-    const [oldClient, oldFlag] = this.#timelineOf;
-    if (client !== oldClient || this.flagId !== oldFlag) {
-      this.#timelineOf = [client, this.flagId];
-      this.#timeline.store = client && this.flagId ? client.timeline(this.flagId) : undefined;
-      this.#flag.store = client && this.flagId ? client.flag(this.flagId) : undefined;
-      this.#pinned = true;
-      this.newCount = 0;
-    } else if (this.#timeline.value !== this.#seen) {
-      this.#noteArrivals(this.#seen);
-    }
-    this.#seen = this.#timeline.value;
-    this.#unread.store = client?.$unread;
-    this.#picker.bind(client, this.#flag.value?.team);
-    // Marking read here (not in updated()) folds the unread change into this same update.
-    this.#markReadIfSeen();
+    this.#view?.update();
   }
-
-  /** Items were appended: follow them when pinned, else count them for the "new messages" jump. */
-  #noteArrivals(before: readonly TimelineItem[]): void {
-    const items = this.#timeline.value;
-    if (items.length <= before.length) return;
-    const me = this.activeClient?.me.id;
-    const fresh = items.slice(before.length);
-    const mine = fresh.some((item) => item.event.actor.id === me && item.event.type === 'message');
-    const overflowing = !!this.log && this.log.scrollHeight > this.log.clientHeight;
-    if (this.#pinned || mine || !overflowing) {
-      this.#pinned = true;
-      this.newCount = 0;
-    } else {
-      this.newCount += fresh.filter((item) => item.event.type === 'message' && item.event.actor.id !== me).length;
-    }
-  }
-
-  /** Read means: on screen, page visible, and the reader is at the newest message. */
-  #markReadIfSeen = (): void => {
-    const client = this.activeClient;
-    if (!client || !this.flagId || !this.#onScreen || !this.#pinned || document.visibilityState !== 'visible') return;
-    if ((this.#unread.value.get(this.flagId) ?? 0) > 0) client.markRead(this.flagId);
-  };
-
-  #onScroll = (): void => {
-    const log = this.log;
-    if (!log) return;
-    const pinned = log.scrollHeight - log.scrollTop - log.clientHeight <= PINNED_SLACK;
-    if (pinned === this.#pinned) return;
-    this.#pinned = pinned;
-    if (pinned) {
-      this.newCount = 0;
-      this.#markReadIfSeen();
-    }
-  };
 
   protected override focusFallback(): HTMLElement | null | undefined {
-    const textarea = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea');
-    return textarea && !textarea.disabled ? textarea : this.log;
+    return this.#view?.focusFallback();
   }
-
-  /**
-   * The reader moves up (wheel, arrow, Page Up, Home): unpin before the scroll lands, so a
-   * re-render meanwhile cannot pull the view back to the newest message.
-   */
-  #onScrollIntent = (e: WheelEvent | KeyboardEvent): void => {
-    const up = e instanceof WheelEvent ? e.deltaY < 0 : e.key === 'ArrowUp' || e.key === 'PageUp' || e.key === 'Home';
-    if (!up || !this.#pinned) return;
-    this.#pinned = false;
-    this.requestUpdate();
-  };
-
-  #jump = (): void => {
-    this.#pinned = true;
-    this.newCount = 0;
-    this.requestUpdate();
-    this.#markReadIfSeen();
-    this.renderRoot.querySelector<HTMLTextAreaElement>('textarea')?.focus();
-  };
 
   protected override render() {
-    const s = this.s;
-    const flag = this.#flag.value;
-    return html`
-      ${flag ? renderFlagContext(flag, s.context, { scrolls: true }) : nothing}
-      <div
-        class="log"
-        part="log"
-        role="log"
-        aria-label=${s.logLabel(flag, flag?.agent.id === this.activeClient?.me.id)}
-        tabindex="0"
-        @scroll=${this.#onScroll}
-        @wheel=${this.#onScrollIntent}
-        @keydown=${this.#onScrollIntent}
-      >
-        ${this.#window.render(this.#timeline.value, (item) => this.#renderItem(item))}
-      </div>
-      ${this.newCount > 0 ? html`<button class="jump" @click=${this.#jump}>${s.newMessages(this.newCount)}</button>` : nothing}
-      ${this.renderConnection(s.offline)} ${this.renderFailure()}
-      ${this.#picker.render(s.canned, { pick: this.#insert, keydown: this.#onListKey, focusout: this.#onPickerFocusOut, manage: this.#manage })}
-      ${this.#renderComposer(flag)}
-      ${this.#picker.enabled ? this.#editor.render(s.canned, this.activeClient, this.#picker.lists, (e) => this.errorText(e)) : nothing}
-    `;
+    return this.#view?.render() ?? this.renderFailure();
   }
-
-  #renderItem(item: TimelineItem) {
-    const s = this.s;
-    const { event } = item;
-    const time = html`<time datetime=${new Date(event.at).toISOString()}>${formatTime(event.at, this.localized.lang)}</time>`;
-    if (event.type !== 'message') {
-      return html`<div class="item system" data-type=${event.type}>${s.systemLine(event)} · ${time}</div>`;
-    }
-    const mine = event.actor.id === this.activeClient?.me.id;
-    return html`
-      <div class="item message ${mine ? 'mine' : ''}" data-state=${item.state}>
-        <div class="meta"><span class="author one-line" dir="auto" title=${event.actor.name}>${event.actor.name}</span>${time}</div>
-        <div class="bubble"><p class="text" dir="auto">${event.text}</p></div>
-        ${this.#renderDelivery(item, mine)}
-      </div>
-    `;
-  }
-
-  #renderDelivery(item: TimelineItem, mine: boolean) {
-    const s = this.s;
-    const commandId = item.commandId;
-    if (item.state === 'failed' && commandId)
-      return html`<div class="delivery failed">
-        ${s.failed(item.error ? this.errorText(item.error) : '')}
-        <button class="retry" @click=${() => this.perform('retry-message', this.flagId, (c) => c.retryMessage(commandId), false)}>${s.retry}</button>
-        <button class="discard" @click=${() => this.activeClient?.discardMessage(commandId)}>${s.discard}</button>
-      </div>`;
-    if (item.state === 'sending') return html`<div class="delivery">${s.sending}</div>`;
-    return mine ? html`<div class="delivery">${s.sent}</div>` : nothing;
-  }
-
-  #renderComposer(flag: Flag | undefined) {
-    const s = this.s;
-    const client = this.activeClient;
-    const view = flag && client ? client.present(flag) : undefined;
-    const max = (view ?? client?.config ?? DEFAULT_CONFIG).limits.messageLength;
-    const readOnly = !this.flagId ? s.noFlag : !view ? s.unknownFlag : view.actions.has('send-message') ? '' : s.readOnly(view.flag);
-    const picker = this.#picker;
-    const canned = picker.enabled && !readOnly;
-    const listShown = picker.mode !== null && picker.shown.length > 0;
-    return html`
-      ${readOnly ? html`<p class="readonly" id="readonly">${readOnly}</p>` : nothing}
-      <div class="composer" part="composer">
-        <textarea dir="auto"
-          rows="2"
-          maxlength=${max}
-          aria-label=${s.messageLabel}
-          aria-describedby=${readOnly ? 'readonly' : 'counter'}
-          aria-autocomplete=${canned ? 'list' : nothing}
-          aria-controls=${canned && listShown ? LIST_ID : nothing}
-          aria-activedescendant=${picker.mode === 'slash' ? (picker.activeId ?? nothing) : nothing}
-          ?disabled=${!!readOnly}
-          .value=${this.draft}
-          @input=${this.#onInput}
-          @keydown=${this.#onKey}
-          @blur=${this.#onPickerFocusOut}
-        ></textarea>
-        <div class="actions">
-          ${canned
-            ? html`<button class="canned-open" aria-haspopup="listbox" aria-expanded=${picker.mode === 'button' ? 'true' : 'false'} @click=${this.#openPicker}>${s.canned.open}</button>`
-            : nothing}
-          <button class="primary send" ?disabled=${!!readOnly || this.draft.trim() === ''} @click=${this.#send}>${s.send}</button>
-        </div>
-        <div id="counter" class="counter muted">${s.counter(this.draft.length, max)}</div>
-        ${canned ? html`<p class="visually-hidden" role="status">${picker.status(s.canned)}</p>` : nothing}
-      </div>
-    `;
-  }
-
-  #onInput = (e: Event): void => {
-    this.draft = (e.target as HTMLTextAreaElement).value;
-    if (this.#picker.enabled) this.#picker.input(this.draft);
-  };
-
-  #onKey = (e: KeyboardEvent): void => {
-    if (this.#picker.mode === 'slash') {
-      const handled = this.#picker.key(e);
-      if (handled) {
-        e.preventDefault();
-        e.stopPropagation();
-        if (typeof handled === 'object') this.#insert(handled);
-        return;
-      }
-    }
-    if (!isSubmitKey(e)) return;
-    e.preventDefault();
-    void this.#send();
-  };
-
-  #onListKey = (e: KeyboardEvent): void => {
-    const handled = this.#picker.key(e);
-    if (!handled) return;
-    e.preventDefault();
-    e.stopPropagation();
-    if (typeof handled === 'object') this.#insert(handled);
-    else if (!this.#picker.mode) this.#focusAfterUpdate('.canned-open');
-  };
-
-  /** Focus left the picker (and the composer): the list closes. */
-  #onPickerFocusOut = (e: FocusEvent): void => {
-    const to = e.relatedTarget as HTMLElement | null;
-    const stays = !!to && (!!this.renderRoot.querySelector('.canned')?.contains(to) || to.classList.contains('canned-open') || (this.#picker.mode === 'slash' && to.localName === 'textarea'));
-    if (this.#picker.mode && !stays) this.#picker.close();
-  };
-
-  #openPicker = (): void => {
-    this.#picker.openFromButton();
-    if (this.#picker.mode) this.#focusAfterUpdate(`#${LIST_ID}, .canned .manage`);
-  };
-
-  #manage = (): void => {
-    this.#picker.close();
-    const dialog = this.renderRoot.querySelector<HTMLDialogElement>(`#${EDITOR_ID}`);
-    // The dialog would give focus back to Edit quick replies, which left with the list: back to the list's button.
-    dialog?.addEventListener('close', () => this.#focusAfterUpdate('.canned-open'), { once: true });
-    this.#editor.open(dialog);
-  };
-
-  /** A canned reply, placeholders filled from the flag: replaces the `/…` typed, or goes in at the caret. */
-  #insert = (entry: CannedEntry): void => {
-    const flag = this.#flag.value;
-    const client = this.activeClient;
-    if (!flag || !client) return;
-    const text = fillPlaceholders(entry.reply.text, flag, client.me);
-    const textarea = this.renderRoot.querySelector('textarea');
-    if (this.#picker.mode === 'slash' || !textarea) this.draft = text;
-    else this.draft = this.draft.slice(0, textarea.selectionStart) + text + this.draft.slice(textarea.selectionEnd);
-    this.#picker.close();
-    this.#focusAfterUpdate('textarea');
-  };
-
-  #focusAfterUpdate(selector: string): void {
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(selector)?.focus());
-  }
-
-  #send = async (): Promise<void> => {
-    const text = this.draft;
-    const flagId = this.flagId;
-    if (text.trim() === '') return;
-    // The message shows at once as "sending"; a failure stays in the log with Retry.
-    this.draft = '';
-    this.#pinned = true;
-    await this.perform('send-message', flagId, (c) => c.sendMessage(flagId, text), false);
-  };
 }
 
 declare global {
